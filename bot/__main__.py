@@ -1,0 +1,112 @@
+"""`python -m bot`: run the bot; `python -m bot import FILE`: import a roster."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.config import Settings, SettingsError, load_settings
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # One line on stderr, exit 2, as for a bad setting.
+        print(f"{self.prog}: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m bot",
+        description="Наставник: a Telegram bot for the college's mentorship programme. "
+        "With no subcommand it runs the bot by long polling.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("run", help="run the bot by long polling (the default)")
+    importer = commands.add_parser(
+        "import", help="import a staff roster (CSV or XLSX); the bot may be running"
+    )
+    importer.add_argument("file", type=Path, help="the roster file")
+    return parser
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # aiohttp's access and client logs would print request URLs, which carry the token.
+    logging.getLogger("aiohttp").setLevel(logging.WARNING)
+
+
+async def _run(settings: Settings) -> None:
+    from bot.app import create_app
+
+    app = await create_app(settings)
+    await app.run_polling(handle_signals=True)
+
+
+async def _import(settings: Settings, path: Path, data: bytes) -> int:
+    from bot.i18n import I18n
+    from bot.roster import RosterRefused, parse_roster
+    from bot.roster_import import import_roster, render_cli
+    from bot.rules import local_today
+    from storage.db import open_database
+
+    t = I18n(settings.default_language).get(None)
+    try:
+        roster = parse_roster(data, path.name)
+    except RosterRefused as exc:
+        print(f"{path}: {t(exc.key, **exc.args)}", file=sys.stderr)
+        return EXIT_REFUSED
+    db = await open_database(settings.database_path)
+    try:
+        now = datetime.now(UTC)
+        summary = await import_roster(
+            db,
+            roster,
+            I18n(settings.default_language),
+            now=now,
+            today=local_today(now, settings.tz),
+            max_mentees_per_mentor=settings.max_mentees_per_mentor,
+        )
+    finally:
+        await db.close()
+    for line in render_cli(t, summary):
+        print(line)
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        if args.command in (None, "run"):
+            settings.require_token()
+    except SettingsError as exc:
+        print(f"settings error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    _configure_logging(settings)
+    if args.command == "import":
+        try:
+            data = args.file.read_bytes()
+        except OSError as exc:
+            print(f"{args.file}: {exc.strerror}", file=sys.stderr)
+            return EXIT_USAGE
+        return asyncio.run(_import(settings, args.file, data))
+    try:
+        asyncio.run(_run(settings))
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""Assembling the bot: factories for Bot, Dispatcher, storage and scheduler, and their lifetime."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+
+from bot.config import Settings
+from bot.i18n import I18n
+from bot.middlewares import CurrentPerson, PrivateChatsOnly
+from handlers import get_routers
+from handlers.menu import set_default_commands
+from scheduler.clock import Clock, SystemClock
+from scheduler.sender import OutboxSender
+from scheduler.setup import Scheduler
+from storage.db import Database, open_database
+from storage.fsm import SQLiteStorage
+
+log = logging.getLogger(__name__)
+
+
+def create_bot(settings: Settings) -> Bot:
+    session = None
+    if settings.telegram_api_url:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(
+        token=settings.require_token(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+def create_dispatcher(
+    settings: Settings, db: Database, i18n: I18n, clock: Clock, sender: OutboxSender
+) -> Dispatcher:
+    dp = Dispatcher(
+        storage=SQLiteStorage(db),
+        settings=settings,
+        db=db,
+        i18n=i18n,
+        clock=clock,
+        sender=sender,
+    )
+    private_only = PrivateChatsOnly(i18n)
+    current_person = CurrentPerson(db, i18n, settings, clock)
+    for observer in (dp.message, dp.callback_query):
+        observer.outer_middleware(private_only)
+        observer.outer_middleware(current_person)
+    dp.include_routers(*get_routers())
+    return dp
+
+
+@dataclass
+class App:
+    settings: Settings
+    db: Database
+    bot: Bot
+    dp: Dispatcher
+    i18n: I18n
+    clock: Clock
+    sender: OutboxSender
+    scheduler: Scheduler
+    _stopped: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def run_polling(self, handle_signals: bool = True) -> None:
+        """Poll until stopped (Ctrl-C, SIGTERM or stop()); always releases what it holds."""
+        try:
+            await set_default_commands(self.bot, self.i18n.get(None))
+            self.scheduler.start()
+            me = await self.bot.me()
+            log.info("polling as @%s", me.username)
+            await self.dp.start_polling(
+                self.bot,
+                handle_signals=handle_signals,
+                close_bot_session=False,
+                allowed_updates=self.dp.resolve_used_update_types(),
+            )
+        finally:
+            await self.close()
+
+    async def stop(self) -> None:
+        await self.dp.stop_polling()
+
+    async def close(self) -> None:
+        if self._stopped.is_set():
+            return
+        self._stopped.set()
+        await self.scheduler.stop()
+        await self.bot.session.close()
+        await self.db.close()
+        log.info("stopped")
+
+
+async def create_app(settings: Settings, clock: Clock | None = None) -> App:
+    clock = clock or SystemClock()
+    bot = create_bot(settings)
+    db = await open_database(settings.database_path)
+    i18n = I18n(settings.default_language)
+    sender = OutboxSender(db, bot, clock)
+    dp = create_dispatcher(settings, db, i18n, clock, sender)
+    return App(
+        settings=settings,
+        db=db,
+        bot=bot,
+        dp=dp,
+        i18n=i18n,
+        clock=clock,
+        sender=sender,
+        scheduler=Scheduler(settings, sender),
+    )

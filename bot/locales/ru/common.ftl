@@ -1,0 +1,151 @@
+## Roles and kinds
+role-mentee = наставляемый
+role-mentor = наставник
+role-admin = администратор программы
+role-with-admin = { $role } и администратор программы
+pair-kind-pedagogical = педагогический
+pair-kind-business = бизнес-наставничество
+no-username = без @username
+
+## Commands (the menu next to the input field)
+command-start = начать, показать меню
+command-help = что умеет бот
+command-cancel = отменить текущее действие
+command-people = люди: список, роли, ПЦК
+command-invite = ссылка-приглашение для человека из списка
+command-pair = сформировать пару
+command-pairs = активные пары: смена наставника, завершение
+command-import = импорт списка сотрудников (CSV или XLSX)
+
+## Reply keyboard
+menu-my-pairs = 🤝 Мои пары
+menu-help = ❓ Помощь
+menu-people = 👥 Люди
+menu-pairs = 📋 Пары
+menu-new-pair = ➕ Новая пара
+menu-invite = 🔗 Приглашение
+menu-import = 📥 Импорт списка
+
+## Buttons
+button-cancel = ✖️ Отмена
+button-back = ⬅️ Назад
+button-prev = ◀️
+button-next = ▶️
+button-approve = ✅ Одобрить
+button-decline = ❌ Отклонить
+button-link-to-roster = 🔗 Это человек из списка
+page-of = { $page } / { $pages }
+
+## General answers
+done = Готово
+cancelled = Действие отменено.
+nothing-to-cancel = Отменять нечего: вы не заполняете никакую форму.
+private-only = Я работаю только в личных сообщениях. Напишите мне в личный чат.
+stale-button = Эта кнопка устарела или недоступна вам. Откройте меню заново.
+admin-only = Эта команда доступна только администраторам программы.
+unknown-command = Такой команды нет. Список команд — /help.
+unknown-message = Я не понял сообщение. Воспользуйтесь кнопками меню или /help.
+form-unexpected-input = Сейчас я жду другой ответ — посмотрите на последний вопрос выше. Выйти из формы: /cancel.
+error-generic = Что-то пошло не так, и действие не выполнено. Ваши данные не изменились; попробуйте ещё раз.
+too-long = Слишком длинный текст: не больше { $limit } символов. Сократите и пришлите снова.
+search-hint = Выберите из списка или пришлите часть фамилии для поиска.
+search-nothing-found = Никого не нашлось. Пришлите другую часть фамилии или нажмите «Отмена».
+
+## /start
+start-greeting = Здравствуйте, <b>{ $name }</b>! Вы — { $role }.
+start-your-pairs-mentor = Ваши наставляемые:
+start-your-pairs-mentee = Ваши наставники:
+start-no-pairs-mentor = Наставляемых у вас пока нет: пары назначает методический кабинет.
+start-no-pairs-mentee = Наставник вам пока не назначен: пары назначает методический кабинет.
+start-admin-hint = Люди, пары и импорт списка — в меню ниже.
+start-help-hint = Все команды — /help.
+start-request-new = Здравствуйте! Я пока не знаю вас. Я отправил запрос на доступ администраторам программы наставничества; как только его рассмотрят, я напишу. Ускорить можно, попросив в методическом кабинете личную ссылку-приглашение.
+start-request-pending = Ваш запрос на доступ уже у администраторов. Как только его рассмотрят, я напишу.
+start-request-declined = Доступ к боту вам не открыт. Если это ошибка, обратитесь в методический кабинет колледжа.
+start-deactivated = Ваша учётная запись в программе наставничества закрыта. Если это ошибка, обратитесь в методический кабинет.
+start-invite-unknown = Ссылка-приглашение недействительна. Попросите в методическом кабинете новую ссылку.
+start-invite-used = Эта ссылка-приглашение уже использована. Если это были не вы, обратитесь в методический кабинет.
+start-invite-expired = Срок действия ссылки-приглашения истёк. Попросите в методическом кабинете новую.
+start-invite-for-someone-else = Эта ссылка-приглашение выдана другому человеку, а ваш Telegram уже привязан к вашей учётной записи.
+
+## /help
+help-title = <b>Что я умею</b>
+help-stranger = Я — бот программы наставничества колледжа. Чтобы получить доступ, отправьте /start или попросите в методическом кабинете личную ссылку-приглашение.
+help-coming-soon = Журнал встреч, индивидуальный план и вопросы наставнику появятся здесь в следующих версиях.
+
+## Pairs in lists
+pair-line = { $mentee } ← { $mentor } ({ $kind }, { $start } – { $end })
+pair-line-my-mentor = { $other } ({ $kind }, до { $end })
+pair-line-my-mentee = { $other } ({ $kind }, до { $end })
+
+## Access requests
+access-request = 🙋 <b>Запрос доступа</b>
+    { $name }, { $username }, Telegram id { $telegram_id }.
+    Одобрить — выбрать роль или найти человека в списке; отклонить — человек получит отказ.
+access-choose-role = Кем будет <b>{ $name }</b> в программе?
+access-choose-person = Кто из списка — <b>{ $name }</b>?
+access-no-unlinked = В списке нет людей без привязанного Telegram. Одобрите запрос с новой ролью.
+access-approved-by = ✅ Запрос { $name } одобрен: { $person }, { $role }. Решение: { $admin }.
+access-declined-by = ❌ Запрос { $name } отклонён. Решение: { $admin }.
+access-already-decided = Этот запрос уже рассмотрен другим администратором.
+access-account-taken = Этот Telegram уже привязан к человеку в списке.
+access-person-linked = У этого человека уже привязан другой Telegram. Выберите другого.
+access-no-such-person = Такого человека нет в списке. Выберите другого.
+access-granted = Доступ открыт. Здравствуйте, <b>{ $name }</b>! Вы — { $role }. Нажмите /start, чтобы открыть меню.
+access-denied = Администратор отклонил ваш запрос на доступ. Если это ошибка, обратитесь в методический кабинет колледжа.
+
+## /people
+people-title = { $count ->
+    [one] В списке { $count } человек.
+    [few] В списке { $count } человека.
+   *[many] В списке { $count } человек.
+}
+people-none = Никого не нашлось. Добавьте людей через /import или измените фильтр.
+people-legend = ⏳ — ещё не открыл бота, 🚫 — выбыл из программы.
+people-filter-all = Все
+people-filter-mentor = Наставники
+people-filter-mentee = Наставляемые
+people-filter-admin = Админы
+people-filter-department = ПЦК: { $department } ▾
+people-all-departments = все
+people-choose-department = Выберите ПЦК:
+role-short-mentee = наставляемый
+role-short-mentor = наставник
+role-short-admin = админ
+person-card = <b>{ $name }</b>
+    Роль: { $role }
+    ПЦК: { $department }
+    Telegram: { $telegram }
+    Статус: { $status }
+person-telegram-linked = привязан
+person-telegram-not-linked = ещё не открыл бота
+person-active = участвует в программе
+person-inactive = выбыл (история сохранена)
+person-pairs = Активные пары:
+person-change-role = 🎭 Изменить роль
+person-change-department = 🏢 Изменить ПЦК
+person-grant-admin = ⭐ Дать права администратора
+person-revoke-admin = Снять права администратора
+person-invite = 🔗 Ссылка-приглашение
+person-deactivate = 🚫 Выбыл из программы
+person-reactivate = ↩️ Вернуть в программу
+person-choose-role = Выберите новую роль:
+person-ask-department = Выберите ПЦК из списка или пришлите название новой.
+person-has-active-pairs = У этого человека есть активные пары. Сначала смените наставника или завершите пары в /pairs.
+person-not-yourself = Это нельзя сделать с собственной учётной записью: попросите другого администратора.
+
+## /invite
+invite-choose = Для кого ссылка-приглашение? Здесь только люди, ещё не открывшие бота.
+invite-everyone-linked = Все люди из списка уже открыли бота.
+invite-impossible = Для этого человека ссылку сделать нельзя: он уже открыл бота или выбыл из программы.
+invite-link = 🔗 Личная ссылка для <b>{ $name }</b>:
+    { $link }
+    Одноразовая, действует до { $expires }. Перешлите её этому человеку: по ней бот узнает его.
+
+## /import (the roster texts themselves are in roster.ftl)
+roster-send-file = 📥 Пришлите файл со списком сотрудников: CSV (UTF-8 или Windows-1251, разделитель «;» или «,») или XLSX, до 2 МБ.
+    Столбцы: ФИО, Роль (наставник / наставляемый / методист), Telegram, ПЦК, а для наставляемых — Наставник, Вид, Начало, Окончание, Приказ. Образец — в папке examples/ проекта.
+roster-expecting-file = Я жду файл CSV или XLSX. Пришлите его как документ (скрепка → Файл) или нажмите /cancel.
+roster-use-import-first = Чтобы импортировать список сотрудников, сначала отправьте /import, затем файл.
+roster-refused = ⛔ Файл не принят, ничего не изменено.
+    { $reason }

@@ -1,0 +1,69 @@
+"""Outer middlewares: one concern each, run once per update before any handler."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import CallbackQuery, Message, TelegramObject, User
+
+from bot.config import Settings
+from bot.i18n import I18n
+from bot.onboarding import TelegramAccount, display_name, ensure_bootstrap_admin
+from bot.rules import is_admin
+from scheduler.clock import Clock
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class PrivateChatsOnly(BaseMiddleware):
+    """The bot works in private chats; a group gets one polite refusal and nothing else."""
+
+    def __init__(self, i18n: I18n) -> None:
+        self.i18n = i18n
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        chat = None
+        if isinstance(event, Message):
+            chat = event.chat
+        elif isinstance(event, CallbackQuery) and event.message is not None:
+            chat = event.message.chat
+        if chat is None or chat.type == "private":
+            return await handler(event, data)
+        t = self.i18n.get(None)
+        if isinstance(event, Message) and event.text and event.text.startswith("/"):
+            await event.answer(t("private-only"))
+        elif isinstance(event, CallbackQuery):
+            await event.answer(t("private-only"), show_alert=True)
+        return None
+
+
+class CurrentPerson(BaseMiddleware):
+    """Load the person behind the update once, with their language and rights."""
+
+    def __init__(self, db: Database, i18n: I18n, settings: Settings, clock: Clock) -> None:
+        self.db = db
+        self.i18n = i18n
+        self.settings = settings
+        self.clock = clock
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        person = None
+        if user is not None:
+            async with self.db.snapshot() as tx:
+                person = await tx.people.by_telegram_id(user.id)
+            if person is None and user.id in self.settings.admin_ids:
+                account = TelegramAccount(
+                    user.id, user.username, display_name(user.first_name, user.last_name)
+                )
+                person = await ensure_bootstrap_admin(self.db, account, self.clock.now())
+        data["person"] = person
+        data["is_admin"] = is_admin(person, user.id if user else None, self.settings.admin_ids)
+        data["t"] = self.i18n.get(person.language if person else self.settings.default_language)
+        return await handler(event, data)

@@ -1,0 +1,215 @@
+"""How a Telegram account becomes a person of the programme: invites, roster @usernames,
+ADMIN_IDS, and access requests decided by admins."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from bot.text import clean_name
+from storage.db import Database
+from storage.models import AccessRequest, Person, RequestStatus, Role
+from storage.repos import Repos
+
+
+class StartOutcome(StrEnum):
+    KNOWN = "known"
+    LINKED_BY_INVITE = "linked-by-invite"
+    LINKED_BY_USERNAME = "linked-by-username"
+    DEACTIVATED = "deactivated"
+    INVITE_UNKNOWN = "invite-unknown"
+    INVITE_USED = "invite-used"
+    INVITE_EXPIRED = "invite-expired"
+    INVITE_FOR_SOMEONE_ELSE = "invite-for-someone-else"
+    REQUEST_NEW = "request-new"
+    REQUEST_PENDING = "request-pending"
+    REQUEST_DECLINED = "request-declined"
+
+
+@dataclass(frozen=True, slots=True)
+class StartResult:
+    outcome: StartOutcome
+    person: Person | None = None
+    request: AccessRequest | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramAccount:
+    id: int
+    username: str | None
+    display_name: str
+
+
+async def _link(tx: Repos, person: Person, account: TelegramAccount, now: datetime) -> Person:
+    await tx.people.update(
+        person.id, now, telegram_id=account.id, username=account.username or person.username
+    )
+    await tx.invites.revoke_for_person(person.id, now)
+    linked = await tx.people.get(person.id)
+    assert linked is not None
+    return linked
+
+
+async def _by_invite(
+    tx: Repos, token: str, person: Person | None, account: TelegramAccount, now: datetime
+) -> StartResult | None:
+    invite = await tx.invites.get(token)
+    if invite is None:
+        return None if person else StartResult(StartOutcome.INVITE_UNKNOWN)
+    if person is not None and person.id == invite.person_id:
+        return None  # a known person tapping their own link again is simply greeted
+    if person is not None:
+        return StartResult(StartOutcome.INVITE_FOR_SOMEONE_ELSE, person)
+    if invite.used:
+        return StartResult(StartOutcome.INVITE_USED)
+    if invite.expires_at <= now:
+        return StartResult(StartOutcome.INVITE_EXPIRED)
+    target = await tx.people.get(invite.person_id)
+    if target is None or not target.active:
+        return StartResult(StartOutcome.INVITE_UNKNOWN)
+    if target.telegram_id is not None:
+        return StartResult(StartOutcome.INVITE_USED)
+    await tx.invites.use(token, now)
+    return StartResult(StartOutcome.LINKED_BY_INVITE, await _link(tx, target, account, now))
+
+
+async def _add_admin(tx: Repos, account: TelegramAccount, now: datetime) -> Person:
+    return await tx.people.add(
+        full_name=account.display_name,
+        role=Role.ADMIN,
+        now=now,
+        username=account.username,
+        telegram_id=account.id,
+    )
+
+
+async def ensure_bootstrap_admin(db: Database, account: TelegramAccount, now: datetime) -> Person:
+    """An ADMIN_IDS account is an admin from its first update, /start or not."""
+    async with db.transaction() as tx:
+        person = await tx.people.by_telegram_id(account.id)
+        return person if person is not None else await _add_admin(tx, account, now)
+
+
+async def recognise(
+    db: Database,
+    account: TelegramAccount,
+    *,
+    payload: str | None,
+    now: datetime,
+) -> StartResult:
+    """Decide who is behind a /start, linking them where the rules allow. (ADMIN_IDS accounts
+    are already people by now: see ensure_bootstrap_admin.)"""
+    async with db.transaction() as tx:
+        person = await tx.people.by_telegram_id(account.id)
+        if payload:
+            result = await _by_invite(tx, payload, person, account, now)
+            if result is not None:
+                return result
+        if person is not None:
+            if not person.active:
+                return StartResult(StartOutcome.DEACTIVATED, person)
+            if person.blocked:
+                await tx.people.set_blocked(person.id, None)
+            if account.username and account.username != person.username:
+                await tx.people.update(person.id, now, username=account.username)
+            return StartResult(StartOutcome.KNOWN, await tx.people.get(person.id))
+        if account.username:
+            listed = await tx.people.unlinked_by_username(account.username)
+            if listed is not None:
+                linked = await _link(tx, listed, account, now)
+                return StartResult(StartOutcome.LINKED_BY_USERNAME, linked)
+        request = await tx.requests.by_telegram_id(account.id)
+        if request is None:
+            created = await tx.requests.add(account.id, account.username, account.display_name, now)
+            return StartResult(StartOutcome.REQUEST_NEW, request=created)
+        if request.status is RequestStatus.PENDING:
+            return StartResult(StartOutcome.REQUEST_PENDING, request=request)
+        # Declined, or approved for a person who was later unlinked: no new request either way.
+        return StartResult(StartOutcome.REQUEST_DECLINED, request=request)
+
+
+class DecisionError(StrEnum):
+    ALREADY_DECIDED = "access-already-decided"
+    ACCOUNT_TAKEN = "access-account-taken"
+    PERSON_LINKED = "access-person-linked"
+    NO_SUCH_PERSON = "access-no-such-person"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    request: AccessRequest
+    person: Person | None = None
+    error: DecisionError | None = None
+
+
+async def approve(
+    db: Database,
+    request_id: int,
+    admin: Person,
+    now: datetime,
+    *,
+    role: Role | None = None,
+    link_to: int | None = None,
+) -> Decision | None:
+    """Approve as a new person in `role`, or by linking to a roster person `link_to`.
+    None when there is no such request. The first admin's decision wins."""
+    async with db.transaction() as tx:
+        request = await tx.requests.get(request_id)
+        if request is None:
+            return None
+        if request.status is not RequestStatus.PENDING:
+            return Decision(request, error=DecisionError.ALREADY_DECIDED)
+        if await tx.people.by_telegram_id(request.telegram_id) is not None:
+            return Decision(request, error=DecisionError.ACCOUNT_TAKEN)
+        account = TelegramAccount(request.telegram_id, request.username, request.display_name)
+        if link_to is not None:
+            target = await tx.people.get(link_to)
+            if target is None or not target.active:
+                return Decision(request, error=DecisionError.NO_SUCH_PERSON)
+            if target.telegram_id is not None:
+                return Decision(request, error=DecisionError.PERSON_LINKED)
+            person = await _link(tx, target, account, now)
+        else:
+            person = await tx.people.add(
+                full_name=account.display_name,
+                role=role or Role.MENTEE,
+                now=now,
+                username=account.username,
+                telegram_id=account.id,
+            )
+        await tx.requests.decide(request.id, RequestStatus.APPROVED, admin.id, now, person.id)
+        decided = await tx.requests.get(request.id)
+        assert decided is not None
+        return Decision(decided, person)
+
+
+async def decline(db: Database, request_id: int, admin: Person, now: datetime) -> Decision | None:
+    async with db.transaction() as tx:
+        request = await tx.requests.get(request_id)
+        if request is None:
+            return None
+        if not await tx.requests.decide(request.id, RequestStatus.DECLINED, admin.id, now):
+            return Decision(request, error=DecisionError.ALREADY_DECIDED)
+        decided = await tx.requests.get(request.id)
+        assert decided is not None
+        return Decision(decided)
+
+
+def display_name(first_name: str, last_name: str | None) -> str:
+    return clean_name(f"{last_name or ''} {first_name}") or first_name
+
+
+async def create_invite(
+    db: Database, person_id: int, created_by: int | None, now: datetime, ttl_days: float
+) -> tuple[str, datetime] | None:
+    """A new single-use token for a roster person not yet linked; None if there is no such one."""
+    token = secrets.token_urlsafe(18)
+    expires = now + timedelta(days=ttl_days)
+    async with db.transaction() as tx:
+        person = await tx.people.get(person_id)
+        if person is None or not person.active or person.telegram_id is not None:
+            return None
+        await tx.invites.add(token, person_id, created_by, now, expires)
+    return token, expires

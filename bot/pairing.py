@@ -1,0 +1,188 @@
+"""Forming, reassigning and closing pairs, with the notices both people get."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.i18n import I18n
+from bot.rules import PairRefusal, check_new_mentor, check_new_pair
+from storage.models import Pair, PairKind, PairStatus, Person
+from storage.repos import Repos
+
+
+class PairError(Exception):
+    def __init__(self, refusal: PairRefusal) -> None:
+        super().__init__(refusal.value)
+        self.refusal = refusal
+
+
+async def _notify(
+    tx: Repos, i18n: I18n, person: Person, key: str, text_key: str, now: datetime, **args: object
+) -> None:
+    t = i18n.get(person.language)
+    await tx.outbox.enqueue(key, person.id, t(text_key, **args), now)
+
+
+def _pair_args(i18n: I18n, person: Person, pair: Pair) -> dict[str, object]:
+    t = i18n.get(person.language)
+    return {
+        "mentor": pair.mentor_name,
+        "mentee": pair.mentee_name,
+        "kind": t(f"pair-kind-{pair.kind.value}"),
+        "start": t.date(pair.start),
+        "end": t.date(pair.end),
+        "order": pair.order_ref or "",
+    }
+
+
+async def _load_pair_people(tx: Repos, mentor_id: int, mentee_id: int) -> tuple[Person, Person]:
+    mentor = await tx.people.get(mentor_id)
+    mentee = await tx.people.get(mentee_id)
+    if mentor is None or mentee is None:
+        raise LookupError("no such person")
+    return mentor, mentee
+
+
+async def create_pair(
+    tx: Repos,
+    i18n: I18n,
+    *,
+    mentor_id: int,
+    mentee_id: int,
+    kind: PairKind,
+    start: date,
+    end: date,
+    order_ref: str | None,
+    now: datetime,
+    max_mentees_per_mentor: int,
+    created_by: int | None = None,
+) -> Pair:
+    mentor, mentee = await _load_pair_people(tx, mentor_id, mentee_id)
+    refusal = check_new_pair(
+        mentor=mentor,
+        mentee=mentee,
+        kind=kind,
+        start=start,
+        end=end,
+        mentor_active_pairs=await tx.pairs.active_mentee_count(mentor.id),
+        mentee_pair_of_kind=await tx.pairs.active_of_kind(mentee.id, kind),
+        same_pair_before=await tx.pairs.find(mentee.id, mentor.id, start),
+        max_mentees_per_mentor=max_mentees_per_mentor,
+    )
+    if refusal is not None:
+        raise PairError(refusal)
+    pair = await tx.pairs.add(
+        mentor_id=mentor.id,
+        mentee_id=mentee.id,
+        kind=kind,
+        start=start,
+        end=end,
+        order_ref=order_ref,
+        now=now,
+        created_by=created_by,
+    )
+    for person, text_key in (
+        (mentor, "notice-pair-started-mentor"),
+        (mentee, "notice-pair-started-mentee"),
+    ):
+        await _notify(
+            tx,
+            i18n,
+            person,
+            f"pair:{pair.id}:started:{person.id}",
+            text_key,
+            now,
+            **_pair_args(i18n, person, pair),
+        )
+    return pair
+
+
+async def reassign_mentor(
+    tx: Repos,
+    i18n: I18n,
+    *,
+    pair_id: int,
+    new_mentor_id: int,
+    reason: str,
+    today: date,
+    now: datetime,
+    max_mentees_per_mentor: int,
+    changed_by: int | None = None,
+) -> Pair:
+    """Close the pair as reassigned and open its continuation with the new mentor from today."""
+    old = await tx.pairs.get(pair_id)
+    new_mentor = await tx.people.get(new_mentor_id)
+    if old is None or new_mentor is None or old.status is not PairStatus.ACTIVE:
+        raise LookupError("no such active pair")
+    refusal = check_new_mentor(
+        pair=old,
+        new_mentor=new_mentor,
+        mentor_active_pairs=await tx.pairs.active_mentee_count(new_mentor.id),
+        max_mentees_per_mentor=max_mentees_per_mentor,
+    )
+    if refusal is not None:
+        raise PairError(refusal)
+    await tx.pairs.close(old.id, PairStatus.REASSIGNED, reason, now)
+    start = max(today, old.start)
+    new = await tx.pairs.add(
+        mentor_id=new_mentor.id,
+        mentee_id=old.mentee_id,
+        kind=old.kind,
+        start=start,
+        end=max(old.end, start),
+        order_ref=old.order_ref,
+        now=now,
+        created_by=changed_by,
+        previous_pair_id=old.id,
+    )
+    old_mentor, mentee = await _load_pair_people(tx, old.mentor_id, old.mentee_id)
+    recipients = (
+        (old_mentor, "notice-pair-reassigned-old-mentor"),
+        (new_mentor, "notice-pair-reassigned-new-mentor"),
+        (mentee, "notice-pair-reassigned-mentee"),
+    )
+    for person, text_key in recipients:
+        await _notify(
+            tx,
+            i18n,
+            person,
+            f"pair:{old.id}:reassigned:{person.id}",
+            text_key,
+            now,
+            old_mentor=old.mentor_name,
+            reason=reason,
+            **_pair_args(i18n, person, new),
+        )
+    return new
+
+
+async def close_pair(
+    tx: Repos,
+    i18n: I18n,
+    *,
+    pair_id: int,
+    status: PairStatus,
+    reason: str | None,
+    now: datetime,
+) -> Pair:
+    """End a pair early (with a reason) or mark it completed; both people are told."""
+    if status not in (PairStatus.ENDED, PairStatus.COMPLETED):
+        raise ValueError(f"cannot close a pair as {status}")
+    pair = await tx.pairs.get(pair_id)
+    if pair is None or not await tx.pairs.close(pair_id, status, reason, now):
+        raise LookupError("no such active pair")
+    mentor, mentee = await _load_pair_people(tx, pair.mentor_id, pair.mentee_id)
+    for person in (mentor, mentee):
+        await _notify(
+            tx,
+            i18n,
+            person,
+            f"pair:{pair.id}:{status.value}:{person.id}",
+            f"notice-pair-{status.value}",
+            now,
+            reason=reason or "",
+            **_pair_args(i18n, person, pair),
+        )
+    closed = await tx.pairs.get(pair_id)
+    assert closed is not None
+    return closed

@@ -1,0 +1,100 @@
+"""The programme's rules, in one place for handlers, the import, jobs and reports."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, datetime, tzinfo
+from enum import StrEnum
+
+from storage.models import Pair, PairKind, Person, Role
+
+MAX_NAME_LENGTH = 200
+MAX_DEPARTMENT_LENGTH = 200
+MAX_REASON_LENGTH = 500
+MAX_ORDER_LENGTH = 200
+ROSTER_MAX_BYTES = 2 * 1024 * 1024
+ROSTER_MAX_ROWS = 5000
+
+
+class PairRefusal(StrEnum):
+    """Why a pair cannot be formed; each value is also the text key that explains it."""
+
+    SAME_PERSON = "pair-refused-same-person"
+    NOT_A_MENTOR = "pair-refused-not-a-mentor"
+    NOT_A_MENTEE = "pair-refused-not-a-mentee"
+    INACTIVE = "pair-refused-inactive"
+    MENTOR_FULL = "pair-refused-mentor-full"
+    MENTEE_HAS_KIND = "pair-refused-mentee-has-kind"
+    END_BEFORE_START = "pair-refused-end-before-start"
+    ALREADY_EXISTED = "pair-refused-already-existed"
+
+
+def is_admin(person: Person | None, telegram_id: int | None, admin_ids: list[int]) -> bool:
+    """ADMIN_IDS are admins from the first start; others by role or a grant in the bot."""
+    if telegram_id is not None and telegram_id in admin_ids:
+        return True
+    return person is not None and person.has_admin_rights
+
+
+def local_today(now: datetime, tz: tzinfo) -> date:
+    return now.astimezone(tz).date()
+
+
+def default_pair_end(start: date) -> date:
+    """A pair lasts one year by default (29 February falls back to 28)."""
+    year = start.year + 1
+    day = min(start.day, calendar.monthrange(year, start.month)[1])
+    return start.replace(year=year, day=day)
+
+
+def check_new_pair(
+    *,
+    mentor: Person,
+    mentee: Person,
+    kind: PairKind,
+    start: date,
+    end: date,
+    mentor_active_pairs: int,
+    mentee_pair_of_kind: Pair | None,
+    same_pair_before: Pair | None,
+    max_mentees_per_mentor: int,
+) -> PairRefusal | None:
+    if mentor.id == mentee.id:
+        return PairRefusal.SAME_PERSON
+    if not (mentor.active and mentee.active):
+        return PairRefusal.INACTIVE
+    if mentor.role is not Role.MENTOR:
+        return PairRefusal.NOT_A_MENTOR
+    if mentee.role is not Role.MENTEE:
+        return PairRefusal.NOT_A_MENTEE
+    if end < start:
+        return PairRefusal.END_BEFORE_START
+    if same_pair_before is not None:
+        return PairRefusal.ALREADY_EXISTED
+    if mentee_pair_of_kind is not None:
+        return PairRefusal.MENTEE_HAS_KIND
+    if mentor_active_pairs >= max_mentees_per_mentor:
+        return PairRefusal.MENTOR_FULL
+    return None
+
+
+def check_new_mentor(
+    *, pair: Pair, new_mentor: Person, mentor_active_pairs: int, max_mentees_per_mentor: int
+) -> PairRefusal | None:
+    if new_mentor.id == pair.mentee_id:
+        return PairRefusal.SAME_PERSON
+    if not new_mentor.active:
+        return PairRefusal.INACTIVE
+    if new_mentor.role is not Role.MENTOR:
+        return PairRefusal.NOT_A_MENTOR
+    if new_mentor.id == pair.mentor_id:
+        return PairRefusal.ALREADY_EXISTED
+    if mentor_active_pairs >= max_mentees_per_mentor:
+        return PairRefusal.MENTOR_FULL
+    return None
+
+
+def may_change_role_or_leave(active_pairs: list[Pair]) -> bool:
+    """A person in an active pair keeps their role and stays active until the pair is
+    reassigned or ended."""
+    return not active_pairs

@@ -1,0 +1,76 @@
+"""Changes an admin makes to a person's record, with the programme's guards."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from bot.rules import may_change_role_or_leave
+from storage.db import Database
+from storage.models import Person, Role
+
+
+class StaffRefusal(StrEnum):
+    NO_SUCH_PERSON = "stale-button"
+    HAS_ACTIVE_PAIRS = "person-has-active-pairs"
+    NOT_YOURSELF = "person-not-yourself"
+
+
+async def change_role(
+    db: Database, person_id: int, role: Role, now: datetime
+) -> StaffRefusal | None:
+    async with db.transaction() as tx:
+        person = await tx.people.get(person_id)
+        if person is None:
+            return StaffRefusal.NO_SUCH_PERSON
+        if person.role is role:
+            return None
+        if not may_change_role_or_leave(await tx.pairs.active_for_person(person.id)):
+            return StaffRefusal.HAS_ACTIVE_PAIRS
+        fields: dict[str, object] = {"role": role}
+        if role is Role.ADMIN:
+            fields["is_admin"] = True
+        await tx.people.update(person.id, now, **fields)
+    return None
+
+
+async def set_department(
+    db: Database, person_id: int, department: str | None, now: datetime
+) -> StaffRefusal | None:
+    async with db.transaction() as tx:
+        if await tx.people.get(person_id) is None:
+            return StaffRefusal.NO_SUCH_PERSON
+        await tx.people.update(person_id, now, department=department)
+    return None
+
+
+async def set_admin_rights(
+    db: Database, person_id: int, granted: bool, by: Person, now: datetime
+) -> StaffRefusal | None:
+    if person_id == by.id and not granted:
+        return StaffRefusal.NOT_YOURSELF  # nobody locks themselves out by a slip of the finger
+    async with db.transaction() as tx:
+        person = await tx.people.get(person_id)
+        if person is None:
+            return StaffRefusal.NO_SUCH_PERSON
+        if person.role is Role.ADMIN and not granted:
+            # An admin by role keeps the rights; change the role to take them away.
+            return StaffRefusal.NO_SUCH_PERSON
+        await tx.people.update(person_id, now, is_admin=granted)
+    return None
+
+
+async def set_active(
+    db: Database, person_id: int, active: bool, by: Person, now: datetime
+) -> StaffRefusal | None:
+    """Deactivate someone who left (their history stays) or bring them back."""
+    if person_id == by.id and not active:
+        return StaffRefusal.NOT_YOURSELF
+    async with db.transaction() as tx:
+        person = await tx.people.get(person_id)
+        if person is None:
+            return StaffRefusal.NO_SUCH_PERSON
+        if not active and not may_change_role_or_leave(await tx.pairs.active_for_person(person.id)):
+            return StaffRefusal.HAS_ACTIVE_PAIRS
+        await tx.people.update(person_id, now, active=active)
+    return None

@@ -1,0 +1,29 @@
+"""Small text helpers shared by handlers, the import and storage."""
+
+from __future__ import annotations
+
+import re
+
+_SPACES = re.compile(r"\s+")
+
+
+def clean_name(full_name: str) -> str:
+    """A full name as people wrote it, with runs of spaces folded."""
+    return _SPACES.sub(" ", full_name).strip()
+
+
+def name_key(full_name: str) -> str:
+    """The key a full name is matched by: spaces folded, case ignored, ё read as е."""
+    return clean_name(full_name).casefold().replace("ё", "е")
+
+
+def surname(full_name: str) -> str:
+    return clean_name(full_name).split(" ", 1)[0]
+
+
+def short_name(full_name: str) -> str:
+    """«Иванова Анна Петровна» → «Иванова А. П.»."""
+    parts = clean_name(full_name).split(" ")
+    if len(parts) == 1:
+        return parts[0]
+    return parts[0] + " " + " ".join(p[0] + "." for p in parts[1:] if p)

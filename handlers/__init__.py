@@ -1,0 +1,28 @@
+"""The routers in the order updates try them: /cancel first, the catch-all last."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+
+def get_routers() -> list[Router]:
+    from handlers import access, common, fallback, invite, pairs, people, roster, start
+
+    routers = [
+        common.router,
+        start.router,
+        access.router,
+        people.router,
+        invite.router,
+        pairs.router,
+        roster.router,
+        fallback.router,
+    ]
+    for router in routers:
+        # Routers are module singletons; a dispatcher built again in the same process (a restart
+        # in the tests) takes them over from the previous one.
+        parent = router.parent_router
+        if parent is not None:
+            parent.sub_routers.remove(router)
+            router._parent_router = None
+    return routers

@@ -1,0 +1,254 @@
+"""An admin decides an access request: approve with a role, approve as a roster person, decline.
+The first admin's decision wins; every admin's copy of the request is updated."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.i18n import I18n, Translator
+from bot.onboarding import Decision, DecisionError, approve, decline
+from handlers.filters import AdminOnly
+from handlers.keyboards import PAGE_SIZE, AccessDecision, PersonPick, cancel_button, person_picker
+from handlers.menu import role_title, set_person_commands
+from handlers.start import request_buttons, request_text
+from scheduler.clock import Clock
+from storage.db import Database
+from storage.models import AccessRequest, Person, RequestStatus, Role
+
+log = logging.getLogger(__name__)
+router = Router(name=__name__)
+router.callback_query.filter(AdminOnly())
+router.message.filter(AdminOnly())
+
+LINK_PURPOSE = "link"
+
+
+class LinkForm(StatesGroup):
+    person = State()  # choosing the roster person the request belongs to
+
+
+def _role_buttons(t: Translator, request_id: int) -> InlineKeyboardMarkup:
+    def button(text: str, action: str, value: str = "") -> InlineKeyboardButton:
+        data = AccessDecision(request_id=request_id, action=action, value=value).pack()
+        return InlineKeyboardButton(text=text, callback_data=data)
+
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [button(t(f"role-{role.value}"), "role", role.value)]
+            for role in (Role.MENTEE, Role.MENTOR, Role.ADMIN)
+        ]
+        + [[button(t("button-link-to-roster"), "list")], [button(t("button-back"), "back")]]
+    )
+
+
+async def _load_pending(
+    callback: CallbackQuery, db: Database, t: Translator, request_id: int
+) -> AccessRequest | None:
+    async with db.snapshot() as tx:
+        request = await tx.requests.get(request_id)
+    if request is None:
+        await callback.answer(t("stale-button"), show_alert=True)
+        return None
+    if request.status is not RequestStatus.PENDING:
+        await callback.answer(t("access-already-decided"), show_alert=True)
+        return None
+    return request
+
+
+@router.callback_query(AccessDecision.filter(F.action.in_({"approve", "back"})))
+async def ask_role(
+    callback: CallbackQuery, callback_data: AccessDecision, db: Database, t: Translator
+) -> None:
+    request = await _load_pending(callback, db, t, callback_data.request_id)
+    if request is None or not isinstance(callback.message, Message):
+        return
+    if callback_data.action == "back":
+        await callback.message.edit_text(
+            request_text(t, request), reply_markup=request_buttons(t, request.id)
+        )
+    else:
+        await callback.message.edit_text(
+            t("access-choose-role", name=request.display_name),
+            reply_markup=_role_buttons(t, request.id),
+        )
+    await callback.answer()
+
+
+@router.callback_query(AccessDecision.filter(F.action == "role"))
+async def approve_with_role(
+    callback: CallbackQuery,
+    callback_data: AccessDecision,
+    bot: Bot,
+    db: Database,
+    i18n: I18n,
+    clock: Clock,
+    person: Person,
+    t: Translator,
+) -> None:
+    try:
+        role = Role(callback_data.value)
+    except ValueError:
+        await callback.answer(t("stale-button"), show_alert=True)
+        return
+    decision = await approve(db, callback_data.request_id, person, clock.now(), role=role)
+    await _after_decision(callback, bot, db, i18n, t, person, decision)
+
+
+@router.callback_query(AccessDecision.filter(F.action == "decline"))
+async def decline_request(
+    callback: CallbackQuery,
+    callback_data: AccessDecision,
+    bot: Bot,
+    db: Database,
+    i18n: I18n,
+    clock: Clock,
+    person: Person,
+    t: Translator,
+) -> None:
+    decision = await decline(db, callback_data.request_id, person, clock.now())
+    await _after_decision(callback, bot, db, i18n, t, person, decision)
+
+
+@router.callback_query(AccessDecision.filter(F.action == "list"))
+async def choose_roster_person(
+    callback: CallbackQuery,
+    callback_data: AccessDecision,
+    state: FSMContext,
+    db: Database,
+    t: Translator,
+) -> None:
+    request = await _load_pending(callback, db, t, callback_data.request_id)
+    if request is None or not isinstance(callback.message, Message):
+        return
+    await state.set_state(LinkForm.person)
+    await state.update_data(request_id=request.id)
+    text, markup = await _unlinked_page(db, t, 0, None)
+    await callback.message.answer(
+        t("access-choose-person", name=request.display_name) + "\n" + text, reply_markup=markup
+    )
+    await callback.answer()
+
+
+async def _unlinked_page(
+    db: Database, t: Translator, page: int, query: str | None
+) -> tuple[str, InlineKeyboardMarkup]:
+    async with db.snapshot() as tx:
+        people, total = await tx.people.page(
+            unlinked=True, name_part=query, offset=page * PAGE_SIZE, limit=PAGE_SIZE
+        )
+    if not people:
+        text = t("search-nothing-found") if query else t("access-no-unlinked")
+        return text, InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t)]])
+    return t("search-hint"), person_picker(t, LINK_PURPOSE, people, page, total)
+
+
+@router.message(LinkForm.person, F.text)
+async def search_roster_person(message: Message, db: Database, t: Translator) -> None:
+    text, markup = await _unlinked_page(db, t, 0, (message.text or "")[:100])
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(LinkForm.person, PersonPick.filter(F.purpose == LINK_PURPOSE))
+async def link_to_roster_person(
+    callback: CallbackQuery,
+    callback_data: PersonPick,
+    state: FSMContext,
+    bot: Bot,
+    db: Database,
+    i18n: I18n,
+    clock: Clock,
+    person: Person,
+    t: Translator,
+) -> None:
+    if not isinstance(callback.message, Message):
+        return
+    if callback_data.person_id == 0:
+        text, markup = await _unlinked_page(db, t, callback_data.page, None)
+        await callback.message.edit_text(text, reply_markup=markup)
+        await callback.answer()
+        return
+    request_id = int((await state.get_data()).get("request_id", 0))
+    decision = await approve(db, request_id, person, clock.now(), link_to=callback_data.person_id)
+    if decision is not None and decision.error is None:
+        await state.clear()
+    await _after_decision(callback, bot, db, i18n, t, person, decision)
+
+
+async def _after_decision(
+    callback: CallbackQuery,
+    bot: Bot,
+    db: Database,
+    i18n: I18n,
+    t: Translator,
+    admin: Person,
+    decision: Decision | None,
+) -> None:
+    if decision is None:
+        await callback.answer(t("stale-button"), show_alert=True)
+        return
+    if decision.error is not None:
+        await callback.answer(t(decision.error.value), show_alert=True)
+        if decision.error is DecisionError.ALREADY_DECIDED:
+            await _update_admin_copies(bot, db, i18n, decision)
+        return
+    await callback.answer(t("done"))
+    await _update_admin_copies(bot, db, i18n, decision, admin)
+    await _tell_requester(bot, i18n, decision)
+
+
+async def _update_admin_copies(
+    bot: Bot, db: Database, i18n: I18n, decision: Decision, admin: Person | None = None
+) -> None:
+    request = decision.request
+    async with db.snapshot() as tx:
+        copies = await tx.requests.messages(request.id)
+        decider = admin or (await tx.people.get(request.decided_by) if request.decided_by else None)
+        person = decision.person or (
+            await tx.people.get(request.person_id) if request.person_id else None
+        )
+    for chat_id, message_id in copies:
+        t = i18n.get(None)
+        if request.status is RequestStatus.APPROVED and person is not None:
+            text = t(
+                "access-approved-by",
+                name=request.display_name,
+                person=person.full_name,
+                role=role_title(t, person, person.has_admin_rights),
+                admin=decider.full_name if decider else "—",
+            )
+        else:
+            text = t(
+                "access-declined-by",
+                name=request.display_name,
+                admin=decider.full_name if decider else "—",
+            )
+        try:
+            await bot.edit_message_text(text=text, chat_id=chat_id, message_id=message_id)
+        except TelegramAPIError as exc:
+            log.info("request copy %s/%s not updated: %s", chat_id, message_id, exc)
+
+
+async def _tell_requester(bot: Bot, i18n: I18n, decision: Decision) -> None:
+    request, person = decision.request, decision.person
+    try:
+        if person is not None:
+            t = i18n.get(person.language)
+            await bot.send_message(
+                request.telegram_id,
+                t(
+                    "access-granted",
+                    name=person.full_name,
+                    role=role_title(t, person, person.has_admin_rights),
+                ),
+            )
+            await set_person_commands(bot, request.telegram_id, t, person, person.has_admin_rights)
+        else:
+            await bot.send_message(request.telegram_id, i18n.get(None)("access-denied"))
+    except TelegramAPIError as exc:
+        log.warning("requester %s not told of the decision: %s", request.telegram_id, exc)

@@ -1,0 +1,53 @@
+"""/cancel from any step, and the answer to an update whose handler failed."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Router
+from aiogram.filters import Command, ExceptionTypeFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, ErrorEvent, Message
+
+from bot.i18n import I18n, Translator
+from handlers.keyboards import Nav, main_menu
+from storage.models import Person
+
+log = logging.getLogger(__name__)
+router = Router(name=__name__)
+
+
+@router.message(Command("cancel"))
+async def cancel_command(
+    message: Message, state: FSMContext, person: Person | None, is_admin: bool, t: Translator
+) -> None:
+    had_form = await state.get_state() is not None
+    await state.clear()
+    await message.answer(
+        t("cancelled") if had_form else t("nothing-to-cancel"),
+        reply_markup=main_menu(t, person, is_admin),
+    )
+
+
+@router.callback_query(Nav.filter())
+async def cancel_button(callback: CallbackQuery, state: FSMContext, t: Translator) -> None:
+    await state.clear()
+    if isinstance(callback.message, Message):
+        await callback.message.edit_text(t("cancelled"))
+    await callback.answer()
+
+
+@router.errors(ExceptionTypeFilter(Exception))
+async def on_error(event: ErrorEvent, i18n: I18n) -> None:
+    """Log the failure once and tell the person something went wrong; their data is intact
+    because the failed transaction was rolled back."""
+    log.error("update %s failed", event.update.update_id, exc_info=event.exception)
+    t = i18n.get(None)
+    update = event.update
+    try:
+        if update.message is not None:
+            await update.message.answer(t("error-generic"))
+        elif update.callback_query is not None:
+            await update.callback_query.answer(t("error-generic"), show_alert=True)
+    except Exception:
+        log.warning("could not report the failure of update %s", update.update_id)

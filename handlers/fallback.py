@@ -1,0 +1,42 @@
+"""The last router: an answer for every message and button nobody else took."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from bot.i18n import Translator
+from handlers.keyboards import main_menu
+from handlers.menu import ADMIN
+from storage.models import Person
+
+router = Router(name=__name__)
+
+
+@router.message(F.text.startswith("/"))
+async def unknown_command(message: Message, is_admin: bool, t: Translator) -> None:
+    command = (message.text or "/").split()[0][1:].split("@")[0].lower()
+    if command in ADMIN and not is_admin:
+        await message.answer(t("admin-only"))
+    else:
+        await message.answer(t("unknown-command"))
+
+
+@router.message()
+async def unexpected_message(
+    message: Message, state: FSMContext, person: Person | None, is_admin: bool, t: Translator
+) -> None:
+    if person is None and not is_admin:
+        await message.answer(t("help-stranger"))
+    elif await state.get_state() is not None:
+        await message.answer(t("form-unexpected-input"))
+    else:
+        await message.answer(t("unknown-message"), reply_markup=main_menu(t, person, is_admin))
+
+
+@router.callback_query()
+async def stale_button(callback: CallbackQuery, t: Translator) -> None:
+    """Unparseable, forged, foreign or outdated callback data: answer so the button stops
+    spinning, and change nothing."""
+    await callback.answer(t("stale-button"), show_alert=True)

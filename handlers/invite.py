@@ -1,0 +1,112 @@
+"""/invite (admin): a personal single-use deep link for a roster person not yet in the bot."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.deep_linking import create_start_link
+
+from bot.config import Settings
+from bot.i18n import Translator
+from bot.onboarding import create_invite
+from handlers.filters import AdminOnly, MenuButton
+from handlers.keyboards import PAGE_SIZE, PersonPick, cancel_button, person_picker
+from scheduler.clock import Clock
+from storage.db import Database
+from storage.models import Person
+
+router = Router(name=__name__)
+router.message.filter(AdminOnly())
+router.callback_query.filter(AdminOnly())
+
+PURPOSE = "invite"
+
+
+class InviteForm(StatesGroup):
+    person = State()
+
+
+async def _unlinked(
+    db: Database, t: Translator, page: int, query: str | None
+) -> tuple[str, InlineKeyboardMarkup]:
+    async with db.snapshot() as tx:
+        people, total = await tx.people.page(
+            unlinked=True, name_part=query, offset=page * PAGE_SIZE, limit=PAGE_SIZE
+        )
+    if not people:
+        text = t("search-nothing-found") if query else t("invite-everyone-linked")
+        return text, InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t)]])
+    return t("search-hint"), person_picker(t, PURPOSE, people, page, total)
+
+
+async def send_invite(
+    message: Message,
+    bot: Bot,
+    db: Database,
+    settings: Settings,
+    clock: Clock,
+    admin: Person,
+    t: Translator,
+    person_id: int,
+) -> bool:
+    """Make a link for the person and show it to the admin; False if none can be made."""
+    created = await create_invite(db, person_id, admin.id, clock.now(), settings.invite_ttl_days)
+    async with db.snapshot() as tx:
+        person = await tx.people.get(person_id)
+    if created is None or person is None:
+        await message.answer(t("invite-impossible"))
+        return False
+    token, expires = created
+    link = await create_start_link(bot, token)
+    await message.answer(
+        t(
+            "invite-link",
+            name=person.full_name,
+            link=link,
+            expires=t.date(expires.astimezone(settings.tz).date()),
+        )
+    )
+    return True
+
+
+@router.message(Command("invite"))
+@router.message(MenuButton("menu-invite"))
+async def invite_command(message: Message, state: FSMContext, db: Database, t: Translator) -> None:
+    await state.clear()
+    await state.set_state(InviteForm.person)
+    text, markup = await _unlinked(db, t, 0, None)
+    await message.answer(t("invite-choose") + "\n" + text, reply_markup=markup)
+
+
+@router.message(InviteForm.person, F.text, ~F.text.startswith("/"))
+async def search_person(message: Message, db: Database, t: Translator) -> None:
+    text, markup = await _unlinked(db, t, 0, (message.text or "")[:100])
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(InviteForm.person, PersonPick.filter(F.purpose == PURPOSE))
+async def pick_person(
+    callback: CallbackQuery,
+    callback_data: PersonPick,
+    state: FSMContext,
+    bot: Bot,
+    db: Database,
+    settings: Settings,
+    clock: Clock,
+    person: Person,
+    t: Translator,
+) -> None:
+    if not isinstance(callback.message, Message):
+        return
+    if callback_data.person_id == 0:
+        text, markup = await _unlinked(db, t, callback_data.page, None)
+        await callback.message.edit_text(text, reply_markup=markup)
+    else:
+        if await send_invite(
+            callback.message, bot, db, settings, clock, person, t, callback_data.person_id
+        ):
+            await state.clear()
+    await callback.answer()

@@ -1,0 +1,138 @@
+"""Callback data factories (short prefixes) and the keyboards built from data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.i18n import Translator
+from storage.models import Person, Role
+
+PAGE_SIZE = 8
+
+
+class Nav(CallbackData, prefix="nav"):
+    action: str  # "cancel" leaves the form
+
+
+class AccessDecision(CallbackData, prefix="ar"):
+    request_id: int
+    action: str  # approve | decline | role | list | back | link | page
+    value: str = ""
+
+
+class PersonPick(CallbackData, prefix="pk"):
+    purpose: str  # which form asked: mentor, mentee, invite, newmentor, link
+    person_id: int = 0
+    page: int = 0
+
+
+class Choice(CallbackData, prefix="ch"):
+    step: str
+    value: str
+
+
+class PeopleList(CallbackData, prefix="pl"):
+    role: str = ""  # "" = everyone
+    dept: int = -1  # index in the sorted department list; -1 = every department
+    page: int = 0
+    action: str = "list"  # list | depts (choose the department filter)
+
+
+class PersonCard(CallbackData, prefix="pc"):
+    person_id: int
+    action: str = "show"
+    value: str = ""
+
+
+class PairsList(CallbackData, prefix="pp"):
+    page: int = 0
+
+
+class PairCard(CallbackData, prefix="pa"):
+    pair_id: int
+    action: str = "show"  # show | reassign | end | complete | confirm
+
+
+def cancel_button(t: Translator) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=t("button-cancel"), callback_data=Nav(action="cancel").pack())
+
+
+def single_column(
+    buttons: Sequence[InlineKeyboardButton], *, with_cancel: Translator | None = None
+) -> InlineKeyboardMarkup:
+    rows = [[button] for button in buttons]
+    if with_cancel is not None:
+        rows.append([cancel_button(with_cancel)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def pager(
+    builder: InlineKeyboardBuilder,
+    t: Translator,
+    page: int,
+    total: int,
+    make: Callable[[int], str],
+) -> None:
+    """Add ◀️ / ▶️ buttons when the list has more than one page."""
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    if pages == 1:
+        return
+    row = []
+    if page > 0:
+        row.append(InlineKeyboardButton(text=t("button-prev"), callback_data=make(page - 1)))
+    row.append(
+        InlineKeyboardButton(
+            text=t("page-of", page=page + 1, pages=pages), callback_data=make(page)
+        )
+    )
+    if page + 1 < pages:
+        row.append(InlineKeyboardButton(text=t("button-next"), callback_data=make(page + 1)))
+    builder.row(*row)
+
+
+def person_picker(
+    t: Translator,
+    purpose: str,
+    people: Sequence[Person],
+    page: int,
+    total: int,
+    labels: dict[int, str] | None = None,
+) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for person in people:
+        label = (labels or {}).get(person.id, person.full_name)
+        builder.row(
+            InlineKeyboardButton(
+                text=label,
+                callback_data=PersonPick(purpose=purpose, person_id=person.id, page=page).pack(),
+            )
+        )
+    pager(builder, t, page, total, lambda n: PersonPick(purpose=purpose, page=n).pack())
+    builder.row(cancel_button(t))
+    return builder.as_markup()
+
+
+def main_menu(t: Translator, person: Person | None, is_admin: bool) -> ReplyKeyboardMarkup | None:
+    """The persistent reply keyboard of a person's role; every button is also a command."""
+    keys: list[list[str]] = []
+    if person is not None and person.active and person.role in (Role.MENTOR, Role.MENTEE):
+        keys.append(["menu-my-pairs", "menu-help"])
+    if is_admin:
+        keys.extend([["menu-people", "menu-pairs"], ["menu-new-pair", "menu-invite"]])
+        keys.append(["menu-import"] if keys[0][-1] == "menu-help" else ["menu-import", "menu-help"])
+    if not keys:
+        return None
+    return ReplyKeyboardMarkup(
+        keyboard=[[KeyboardButton(text=t(key)) for key in row] for row in keys],
+        resize_keyboard=True,
+        is_persistent=True,
+    )

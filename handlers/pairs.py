@@ -1,0 +1,704 @@
+"""Pairs (admin): /pair forms a pair step by step; /pairs lists the active ones, and a pair's
+card reassigns the mentor, ends the pair early or completes it. History is never overwritten."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.config import Settings
+from bot.dates import parse_date
+from bot.i18n import Html, I18n, Translator
+from bot.pairing import PairError, close_pair, create_pair, reassign_mentor
+from bot.rules import MAX_ORDER_LENGTH, MAX_REASON_LENGTH, default_pair_end, local_today
+from handlers.filters import AdminOnly, MenuButton
+from handlers.keyboards import (
+    PAGE_SIZE,
+    Choice,
+    PairCard,
+    PairsList,
+    PersonPick,
+    cancel_button,
+    pager,
+    person_picker,
+)
+from handlers.menu import pair_line
+from scheduler.clock import Clock
+from scheduler.sender import OutboxSender
+from storage.db import Database
+from storage.models import Pair, PairKind, PairStatus, Person, Role
+
+router = Router(name=__name__)
+router.message.filter(AdminOnly())
+router.callback_query.filter(AdminOnly())
+
+
+class PairForm(StatesGroup):
+    mentor = State()
+    mentee = State()
+    kind = State()
+    start = State()
+    end = State()
+    order = State()
+    confirm = State()
+
+
+class ReassignForm(StatesGroup):
+    mentor = State()
+    reason = State()
+
+
+class EndForm(StatesGroup):
+    reason = State()
+
+
+def _choice_markup(t: Translator, *choices: tuple[str, str, str]) -> InlineKeyboardMarkup:
+    rows = [
+        [InlineKeyboardButton(text=text, callback_data=Choice(step=step, value=value).pack())]
+        for step, value, text in choices
+    ]
+    rows.append([cancel_button(t)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+async def _people_page(
+    db: Database,
+    t: Translator,
+    settings: Settings,
+    purpose: str,
+    role: Role,
+    page: int,
+    query: str | None,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """A page of mentors (with their load) or mentees to pick from, optionally searched."""
+    async with db.snapshot() as tx:
+        people, total = await tx.people.page(
+            role=role, name_part=query, offset=page * PAGE_SIZE, limit=PAGE_SIZE
+        )
+        labels = {}
+        if role is Role.MENTOR:
+            for person in people:
+                load = await tx.pairs.active_mentee_count(person.id)
+                labels[person.id] = t(
+                    "pair-mentor-load",
+                    name=person.full_name,
+                    load=load,
+                    max=settings.max_mentees_per_mentor,
+                )
+    if not people:
+        key = "search-nothing-found" if query else f"pair-no-{role.value}s"
+        return t(key), InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t)]])
+    return t("search-hint"), person_picker(t, purpose, people, page, total, labels)
+
+
+def _refusal(t: Translator, error: PairError, settings: Settings) -> Html:
+    return Html(t(error.refusal.value, max=settings.max_mentees_per_mentor))
+
+
+async def _summary(db: Database, t: Translator, data: dict[str, Any]) -> str:
+    async with db.snapshot() as tx:
+        mentor = await tx.people.get(int(data["mentor_id"]))
+        mentee = await tx.people.get(int(data["mentee_id"]))
+    return t(
+        "pair-summary",
+        mentor=mentor.full_name if mentor else "—",
+        mentee=mentee.full_name if mentee else "—",
+        kind=t(f"pair-kind-{data['kind']}"),
+        start=t.date(date.fromisoformat(data["start"])),
+        end=t.date(date.fromisoformat(data["end"])),
+        order=data.get("order") or t("pair-no-order"),
+    )
+
+
+# --- /pair: forming a pair -------------------------------------------------------------------
+
+
+@router.message(Command("pair"))
+@router.message(MenuButton("menu-new-pair"))
+async def new_pair(
+    message: Message, state: FSMContext, db: Database, settings: Settings, t: Translator
+) -> None:
+    await state.clear()
+    await state.set_state(PairForm.mentor)
+    text, markup = await _people_page(db, t, settings, "mentor", Role.MENTOR, 0, None)
+    await message.answer(t("pair-step-mentor") + "\n" + text, reply_markup=markup)
+
+
+@router.message(PairForm.mentor, F.text, ~F.text.startswith("/"))
+@router.message(PairForm.mentee, F.text, ~F.text.startswith("/"))
+async def search_pair_person(
+    message: Message, state: FSMContext, db: Database, settings: Settings, t: Translator
+) -> None:
+    mentor_step = await state.get_state() == PairForm.mentor.state
+    purpose, role = ("mentor", Role.MENTOR) if mentor_step else ("mentee", Role.MENTEE)
+    text, markup = await _people_page(db, t, settings, purpose, role, 0, (message.text or "")[:100])
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(PairForm.mentor, PersonPick.filter(F.purpose == "mentor"))
+@router.callback_query(PairForm.mentee, PersonPick.filter(F.purpose == "mentee"))
+async def pick_pair_person(
+    callback: CallbackQuery,
+    callback_data: PersonPick,
+    state: FSMContext,
+    db: Database,
+    settings: Settings,
+    t: Translator,
+) -> None:
+    if not isinstance(callback.message, Message):
+        return
+    role = Role.MENTOR if callback_data.purpose == "mentor" else Role.MENTEE
+    if callback_data.person_id == 0:  # another page of the list
+        text, markup = await _people_page(
+            db, t, settings, callback_data.purpose, role, callback_data.page, None
+        )
+        await callback.message.edit_text(text, reply_markup=markup)
+        await callback.answer()
+        return
+    async with db.snapshot() as tx:
+        chosen = await tx.people.get(callback_data.person_id)
+        load = await tx.pairs.active_mentee_count(chosen.id) if chosen else 0
+    if chosen is None or not chosen.active or chosen.role is not role:
+        await callback.answer(t("stale-button"), show_alert=True)
+        return
+    if role is Role.MENTOR:
+        if load >= settings.max_mentees_per_mentor:
+            await callback.answer(
+                t("pair-refused-mentor-full", max=settings.max_mentees_per_mentor),
+                show_alert=True,
+            )
+            return
+        await state.update_data(mentor_id=chosen.id)
+        await state.set_state(PairForm.mentee)
+        text, markup = await _people_page(db, t, settings, "mentee", Role.MENTEE, 0, None)
+        await callback.message.edit_text(
+            t("pair-chosen-mentor", name=chosen.full_name)
+            + "\n"
+            + t("pair-step-mentee")
+            + "\n"
+            + text,
+            reply_markup=markup,
+        )
+    else:
+        await state.update_data(mentee_id=chosen.id)
+        await state.set_state(PairForm.kind)
+        await callback.message.edit_text(
+            t("pair-chosen-mentee", name=chosen.full_name) + "\n" + t("pair-step-kind"),
+            reply_markup=_choice_markup(
+                t,
+                ("kind", PairKind.PEDAGOGICAL.value, t("pair-kind-pedagogical")),
+                ("kind", PairKind.BUSINESS.value, t("pair-kind-business")),
+            ),
+        )
+    await callback.answer()
+
+
+@router.callback_query(PairForm.kind, Choice.filter(F.step == "kind"))
+async def pick_kind(
+    callback: CallbackQuery,
+    callback_data: Choice,
+    state: FSMContext,
+    db: Database,
+    settings: Settings,
+    clock: Clock,
+    t: Translator,
+) -> None:
+    if not isinstance(callback.message, Message):
+        return
+    try:
+        kind = PairKind(callback_data.value)
+    except ValueError:
+        await callback.answer(t("stale-button"), show_alert=True)
+        return
+    data = await state.get_data()
+    async with db.snapshot() as tx:
+        existing = await tx.pairs.active_of_kind(int(data["mentee_id"]), kind)
+    if existing is not None:
+        await callback.answer(t("pair-refused-mentee-has-kind"), show_alert=True)
+        return
+    await state.update_data(kind=kind.value)
+    await state.set_state(PairForm.start)
+    today = local_today(clock.now(), settings.tz)
+    await callback.message.edit_text(
+        t("pair-step-start"),
+        reply_markup=_choice_markup(
+            t, ("start", today.isoformat(), t("pair-start-today", date=t.date(today)))
+        ),
+    )
+    await callback.answer()
+
+
+async def _ask_end(message: Message, state: FSMContext, t: Translator, start: date) -> None:
+    await state.update_data(start=start.isoformat())
+    await state.set_state(PairForm.end)
+    end = default_pair_end(start)
+    await message.answer(
+        t("pair-step-end", start=t.date(start)),
+        reply_markup=_choice_markup(
+            t, ("end", end.isoformat(), t("pair-end-year", date=t.date(end)))
+        ),
+    )
+
+
+async def _ask_order(message: Message, state: FSMContext, t: Translator, end: date) -> None:
+    data = await state.get_data()
+    if end < date.fromisoformat(data["start"]):
+        await message.answer(t("pair-refused-end-before-start"))
+        return
+    await state.update_data(end=end.isoformat())
+    await state.set_state(PairForm.order)
+    await message.answer(
+        t("pair-step-order"), reply_markup=_choice_markup(t, ("order", "", t("pair-no-order")))
+    )
+
+
+async def _ask_confirm(
+    message: Message, state: FSMContext, db: Database, t: Translator, order: str
+) -> None:
+    await state.update_data(order=order)
+    await state.set_state(PairForm.confirm)
+    await message.answer(
+        await _summary(db, t, await state.get_data()),
+        reply_markup=_choice_markup(t, ("confirm", "yes", t("pair-create"))),
+    )
+
+
+@router.callback_query(PairForm.start, Choice.filter(F.step == "start"))
+@router.callback_query(PairForm.end, Choice.filter(F.step == "end"))
+async def pick_date(
+    callback: CallbackQuery, callback_data: Choice, state: FSMContext, t: Translator
+) -> None:
+    if not isinstance(callback.message, Message):
+        return
+    chosen = parse_date(callback_data.value)
+    if chosen is None:
+        await callback.answer(t("stale-button"), show_alert=True)
+        return
+    await callback.message.edit_reply_markup(reply_markup=None)
+    await callback.answer()
+    if callback_data.step == "start":
+        await _ask_end(callback.message, state, t, chosen)
+    else:
+        await _ask_order(callback.message, state, t, chosen)
+
+
+@router.message(PairForm.start, F.text, ~F.text.startswith("/"))
+@router.message(PairForm.end, F.text, ~F.text.startswith("/"))
+async def type_date(message: Message, state: FSMContext, t: Translator) -> None:
+    chosen = parse_date(message.text or "")
+    if chosen is None:
+        await message.answer(t("date-invalid"))
+        return
+    if await state.get_state() == PairForm.start.state:
+        await _ask_end(message, state, t, chosen)
+    else:
+        await _ask_order(message, state, t, chosen)
+
+
+@router.message(PairForm.order, F.text, ~F.text.startswith("/"))
+async def type_order(message: Message, state: FSMContext, db: Database, t: Translator) -> None:
+    order = (message.text or "").strip()
+    if len(order) > MAX_ORDER_LENGTH:
+        await message.answer(t("too-long", limit=MAX_ORDER_LENGTH))
+        return
+    await _ask_confirm(message, state, db, t, order)
+
+
+@router.callback_query(PairForm.order, Choice.filter(F.step == "order"))
+async def skip_order(
+    callback: CallbackQuery, state: FSMContext, db: Database, t: Translator
+) -> None:
+    if isinstance(callback.message, Message):
+        await callback.message.edit_reply_markup(reply_markup=None)
+        await _ask_confirm(callback.message, state, db, t, "")
+    await callback.answer()
+
+
+@router.callback_query(PairForm.confirm, Choice.filter(F.step == "confirm"))
+async def confirm_pair(
+    callback: CallbackQuery,
+    state: FSMContext,
+    db: Database,
+    i18n: I18n,
+    settings: Settings,
+    clock: Clock,
+    sender: OutboxSender,
+    person: Person,
+    t: Translator,
+) -> None:
+    if not isinstance(callback.message, Message):
+        return
+    data = await state.get_data()
+    try:
+        async with db.transaction() as tx:
+            pair = await create_pair(
+                tx,
+                i18n,
+                mentor_id=int(data["mentor_id"]),
+                mentee_id=int(data["mentee_id"]),
+                kind=PairKind(data["kind"]),
+                start=date.fromisoformat(data["start"]),
+                end=date.fromisoformat(data["end"]),
+                order_ref=data.get("order") or None,
+                now=clock.now(),
+                max_mentees_per_mentor=settings.max_mentees_per_mentor,
+                created_by=person.id,
+            )
+    except PairError as exc:
+        await state.clear()
+        await callback.message.edit_text(
+            t(
+                "pair-not-created",
+                reason=_refusal(t, exc, settings),
+            )
+        )
+        await callback.answer()
+        return
+    await state.clear()
+    sender.wake()
+    await callback.message.edit_text(t("pair-created", pair=pair_line(t, pair)))
+    await callback.answer(t("done"))
+
+
+# --- /pairs: the active pairs and a pair's card ----------------------------------------------
+
+
+async def _pairs_page(db: Database, t: Translator, page: int) -> tuple[str, InlineKeyboardMarkup]:
+    async with db.snapshot() as tx:
+        pairs, total = await tx.pairs.list_active(offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+    builder = InlineKeyboardBuilder()
+    for pair in pairs:
+        builder.row(
+            InlineKeyboardButton(
+                text=t("pair-button", mentee=pair.mentee_name, mentor=pair.mentor_name),
+                callback_data=PairCard(pair_id=pair.id).pack(),
+            )
+        )
+    pager(builder, t, page, total, lambda n: PairsList(page=n).pack())
+    return t("pairs-title", count=total) if total else t("pairs-none"), builder.as_markup()
+
+
+@router.message(Command("pairs"))
+@router.message(MenuButton("menu-pairs"))
+async def list_pairs(message: Message, state: FSMContext, db: Database, t: Translator) -> None:
+    await state.clear()
+    text, markup = await _pairs_page(db, t, 0)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(PairsList.filter())
+async def pairs_page(
+    callback: CallbackQuery, callback_data: PairsList, db: Database, t: Translator
+) -> None:
+    if isinstance(callback.message, Message):
+        text, markup = await _pairs_page(db, t, max(callback_data.page, 0))
+        await callback.message.edit_text(text, reply_markup=markup)
+    await callback.answer()
+
+
+def _card_text(t: Translator, pair: Pair, history: list[Pair]) -> str:
+    lines = [
+        t(
+            "pair-card",
+            mentor=pair.mentor_name,
+            mentee=pair.mentee_name,
+            kind=t(f"pair-kind-{pair.kind.value}"),
+            start=t.date(pair.start),
+            end=t.date(pair.end),
+            order=pair.order_ref or t("pair-no-order"),
+            status=t(f"pair-status-{pair.status.value}"),
+        )
+    ]
+    earlier = [p for p in history if p.id != pair.id]
+    if earlier:
+        lines.append(t("pair-history"))
+        for old in earlier:
+            lines.append(
+                "• "
+                + t(
+                    "pair-history-line",
+                    mentor=old.mentor_name,
+                    kind=t(f"pair-kind-{old.kind.value}"),
+                    start=t.date(old.start),
+                    status=t(f"pair-status-{old.status.value}"),
+                    reason=old.close_reason or "—",
+                )
+            )
+    return "\n".join(lines)
+
+
+def _card_buttons(t: Translator, pair: Pair) -> InlineKeyboardMarkup:
+    def button(key: str, action: str) -> list[InlineKeyboardButton]:
+        return [
+            InlineKeyboardButton(
+                text=t(key), callback_data=PairCard(pair_id=pair.id, action=action).pack()
+            )
+        ]
+
+    rows = []
+    if pair.status is PairStatus.ACTIVE:
+        rows = [
+            button("pair-reassign", "reassign"),
+            button("pair-end-early", "end"),
+            button("pair-complete", "complete"),
+        ]
+    rows.append([InlineKeyboardButton(text=t("button-back"), callback_data=PairsList().pack())])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+async def _load_active_pair(
+    callback: CallbackQuery, db: Database, t: Translator, pair_id: int
+) -> Pair | None:
+    async with db.snapshot() as tx:
+        pair = await tx.pairs.get(pair_id)
+    if pair is None or pair.status is not PairStatus.ACTIVE:
+        await callback.answer(t("pair-not-active"), show_alert=True)
+        return None
+    return pair
+
+
+@router.callback_query(PairCard.filter(F.action == "show"))
+async def show_pair(
+    callback: CallbackQuery,
+    callback_data: PairCard,
+    state: FSMContext,
+    db: Database,
+    t: Translator,
+) -> None:
+    await state.clear()
+    async with db.snapshot() as tx:
+        pair = await tx.pairs.get(callback_data.pair_id)
+        history = await tx.pairs.history(pair.mentee_id) if pair else []
+    if pair is None or not isinstance(callback.message, Message):
+        await callback.answer(t("stale-button"), show_alert=True)
+        return
+    same_kind = [p for p in history if p.kind is pair.kind]
+    await callback.message.edit_text(
+        _card_text(t, pair, same_kind), reply_markup=_card_buttons(t, pair)
+    )
+    await callback.answer()
+
+
+@router.callback_query(PairCard.filter(F.action == "reassign"))
+async def start_reassign(
+    callback: CallbackQuery,
+    callback_data: PairCard,
+    state: FSMContext,
+    db: Database,
+    settings: Settings,
+    t: Translator,
+) -> None:
+    pair = await _load_active_pair(callback, db, t, callback_data.pair_id)
+    if pair is None or not isinstance(callback.message, Message):
+        return
+    await state.set_state(ReassignForm.mentor)
+    await state.update_data(pair_id=pair.id)
+    text, markup = await _people_page(db, t, settings, "newmentor", Role.MENTOR, 0, None)
+    await callback.message.answer(
+        t("pair-reassign-step-mentor", mentee=pair.mentee_name, mentor=pair.mentor_name)
+        + "\n"
+        + text,
+        reply_markup=markup,
+    )
+    await callback.answer()
+
+
+@router.message(ReassignForm.mentor, F.text, ~F.text.startswith("/"))
+async def search_new_mentor(
+    message: Message, db: Database, settings: Settings, t: Translator
+) -> None:
+    query = (message.text or "")[:100]
+    text, markup = await _people_page(db, t, settings, "newmentor", Role.MENTOR, 0, query)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(ReassignForm.mentor, PersonPick.filter(F.purpose == "newmentor"))
+async def pick_new_mentor(
+    callback: CallbackQuery,
+    callback_data: PersonPick,
+    state: FSMContext,
+    db: Database,
+    settings: Settings,
+    t: Translator,
+) -> None:
+    if not isinstance(callback.message, Message):
+        return
+    if callback_data.person_id == 0:
+        text, markup = await _people_page(
+            db, t, settings, "newmentor", Role.MENTOR, callback_data.page, None
+        )
+        await callback.message.edit_text(text, reply_markup=markup)
+        await callback.answer()
+        return
+    async with db.snapshot() as tx:
+        mentor = await tx.people.get(callback_data.person_id)
+    if mentor is None or not mentor.active or mentor.role is not Role.MENTOR:
+        await callback.answer(t("stale-button"), show_alert=True)
+        return
+    await state.update_data(new_mentor_id=mentor.id)
+    await state.set_state(ReassignForm.reason)
+    await callback.message.edit_text(
+        t("pair-reassign-step-reason", mentor=mentor.full_name),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t)]]),
+    )
+    await callback.answer()
+
+
+def _reason(message: Message) -> str | None:
+    reason = (message.text or "").strip()
+    return reason if 0 < len(reason) <= MAX_REASON_LENGTH else None
+
+
+@router.message(ReassignForm.reason, F.text, ~F.text.startswith("/"))
+async def reassign_with_reason(
+    message: Message,
+    state: FSMContext,
+    db: Database,
+    i18n: I18n,
+    settings: Settings,
+    clock: Clock,
+    sender: OutboxSender,
+    person: Person,
+    t: Translator,
+) -> None:
+    reason = _reason(message)
+    if reason is None:
+        await message.answer(t("too-long", limit=MAX_REASON_LENGTH))
+        return
+    data = await state.get_data()
+    now = clock.now()
+    try:
+        async with db.transaction() as tx:
+            pair = await reassign_mentor(
+                tx,
+                i18n,
+                pair_id=int(data["pair_id"]),
+                new_mentor_id=int(data["new_mentor_id"]),
+                reason=reason,
+                today=local_today(now, settings.tz),
+                now=now,
+                max_mentees_per_mentor=settings.max_mentees_per_mentor,
+                changed_by=person.id,
+            )
+    except PairError as exc:
+        await message.answer(
+            t(
+                "pair-not-changed",
+                reason=_refusal(t, exc, settings),
+            )
+        )
+        await state.clear()
+        return
+    except LookupError:
+        await message.answer(t("pair-not-active"))
+        await state.clear()
+        return
+    await state.clear()
+    sender.wake()
+    await message.answer(t("pair-reassigned", pair=pair_line(t, pair)))
+
+
+@router.callback_query(PairCard.filter(F.action == "end"))
+async def start_end(
+    callback: CallbackQuery, callback_data: PairCard, state: FSMContext, db: Database, t: Translator
+) -> None:
+    pair = await _load_active_pair(callback, db, t, callback_data.pair_id)
+    if pair is None or not isinstance(callback.message, Message):
+        return
+    await state.set_state(EndForm.reason)
+    await state.update_data(pair_id=pair.id)
+    await callback.message.answer(
+        t("pair-end-step-reason", pair=pair_line(t, pair)),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t)]]),
+    )
+    await callback.answer()
+
+
+@router.message(EndForm.reason, F.text, ~F.text.startswith("/"))
+async def end_with_reason(
+    message: Message,
+    state: FSMContext,
+    db: Database,
+    i18n: I18n,
+    clock: Clock,
+    sender: OutboxSender,
+    t: Translator,
+) -> None:
+    reason = _reason(message)
+    if reason is None:
+        await message.answer(t("too-long", limit=MAX_REASON_LENGTH))
+        return
+    data = await state.get_data()
+    await state.clear()
+    try:
+        async with db.transaction() as tx:
+            pair = await close_pair(
+                tx,
+                i18n,
+                pair_id=int(data["pair_id"]),
+                status=PairStatus.ENDED,
+                reason=reason,
+                now=clock.now(),
+            )
+    except LookupError:
+        await message.answer(t("pair-not-active"))
+        return
+    sender.wake()
+    await message.answer(t("pair-ended", pair=pair_line(t, pair)))
+
+
+@router.callback_query(PairCard.filter(F.action == "complete"))
+async def ask_complete(
+    callback: CallbackQuery, callback_data: PairCard, db: Database, t: Translator
+) -> None:
+    pair = await _load_active_pair(callback, db, t, callback_data.pair_id)
+    if pair is None or not isinstance(callback.message, Message):
+        return
+    yes = PairCard(pair_id=pair.id, action="confirm").pack()
+    back = PairCard(pair_id=pair.id).pack()
+    await callback.message.edit_text(
+        t("pair-complete-confirm", pair=pair_line(t, pair)),
+        reply_markup=InlineKeyboardMarkup(
+            inline_keyboard=[
+                [InlineKeyboardButton(text=t("pair-complete-yes"), callback_data=yes)],
+                [InlineKeyboardButton(text=t("button-back"), callback_data=back)],
+            ]
+        ),
+    )
+    await callback.answer()
+
+
+@router.callback_query(PairCard.filter(F.action == "confirm"))
+async def complete(
+    callback: CallbackQuery,
+    callback_data: PairCard,
+    db: Database,
+    i18n: I18n,
+    clock: Clock,
+    sender: OutboxSender,
+    t: Translator,
+) -> None:
+    try:
+        async with db.transaction() as tx:
+            pair = await close_pair(
+                tx,
+                i18n,
+                pair_id=callback_data.pair_id,
+                status=PairStatus.COMPLETED,
+                reason=None,
+                now=clock.now(),
+            )
+    except LookupError:
+        await callback.answer(t("pair-not-active"), show_alert=True)
+        return
+    sender.wake()
+    if isinstance(callback.message, Message):
+        await callback.message.edit_text(t("pair-completed", pair=pair_line(t, pair)))
+    await callback.answer(t("done"))

@@ -1,0 +1,371 @@
+"""/people (admin): the roster as a paged list with filters by role and department, and a
+person's card to change their role or department, grant admin rights, send an invite link,
+or deactivate someone who left (their history stays)."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.config import Settings
+from bot.i18n import Translator
+from bot.rules import MAX_DEPARTMENT_LENGTH
+from bot.staff import change_role, set_active, set_admin_rights, set_department
+from handlers.filters import AdminOnly, MenuButton
+from handlers.invite import send_invite
+from handlers.keyboards import PAGE_SIZE, PeopleList, PersonCard, cancel_button, pager
+from handlers.menu import pair_line, role_title
+from scheduler.clock import Clock
+from storage.db import Database
+from storage.models import Person, Role
+
+router = Router(name=__name__)
+router.message.filter(AdminOnly())
+router.callback_query.filter(AdminOnly())
+
+ROLE_FILTERS = ("", Role.MENTOR.value, Role.MENTEE.value, Role.ADMIN.value)
+
+
+class DepartmentForm(StatesGroup):
+    name = State()
+
+
+def _button(text: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=data)
+
+
+async def _list_view(
+    db: Database, t: Translator, query: PeopleList
+) -> tuple[str, InlineKeyboardMarkup]:
+    async with db.snapshot() as tx:
+        departments = await tx.people.departments()
+        department = departments[query.dept] if 0 <= query.dept < len(departments) else None
+        role = Role(query.role) if query.role in ROLE_FILTERS[1:] else None
+        people, total = await tx.people.page(
+            role=role,
+            department=department,
+            active=None,
+            offset=query.page * PAGE_SIZE,
+            limit=PAGE_SIZE,
+        )
+    dept_index = query.dept if department is not None else -1
+    builder = InlineKeyboardBuilder()
+    builder.row(
+        *(
+            _button(
+                ("• " if value == (role.value if role else "") else "")
+                + t(f"people-filter-{value or 'all'}"),
+                PeopleList(role=value, dept=dept_index).pack(),
+            )
+            for value in ROLE_FILTERS
+        )
+    )
+    builder.row(
+        _button(
+            t("people-filter-department", department=department or t("people-all-departments")),
+            PeopleList(role=query.role, dept=dept_index, action="depts").pack(),
+        )
+    )
+    for person in people:
+        mark = "" if person.active else "🚫 "
+        linked = "" if person.telegram_id else " ⏳"
+        builder.row(
+            _button(
+                f"{mark}{person.full_name} · {t(f'role-short-{person.role.value}')}{linked}",
+                PersonCard(person_id=person.id).pack(),
+            )
+        )
+    pager(
+        builder,
+        t,
+        query.page,
+        total,
+        lambda n: PeopleList(role=query.role, dept=dept_index, page=n).pack(),
+    )
+    text = t("people-title", count=total) if total else t("people-none")
+    return text + "\n" + t("people-legend"), builder.as_markup()
+
+
+@router.message(Command("people"))
+@router.message(MenuButton("menu-people"))
+async def people_command(message: Message, state: FSMContext, db: Database, t: Translator) -> None:
+    await state.clear()
+    text, markup = await _list_view(db, t, PeopleList())
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(PeopleList.filter(F.action == "list"))
+async def people_page(
+    callback: CallbackQuery, callback_data: PeopleList, db: Database, t: Translator
+) -> None:
+    if isinstance(callback.message, Message):
+        text, markup = await _list_view(db, t, callback_data)
+        await callback.message.edit_text(text, reply_markup=markup)
+    await callback.answer()
+
+
+@router.callback_query(PeopleList.filter(F.action == "depts"))
+async def choose_department_filter(
+    callback: CallbackQuery, callback_data: PeopleList, db: Database, t: Translator
+) -> None:
+    async with db.snapshot() as tx:
+        departments = await tx.people.departments()
+    builder = InlineKeyboardBuilder()
+    builder.row(_button(t("people-all-departments"), PeopleList(role=callback_data.role).pack()))
+    for index, name in enumerate(departments):
+        builder.row(_button(name, PeopleList(role=callback_data.role, dept=index).pack()))
+    if isinstance(callback.message, Message):
+        await callback.message.edit_text(
+            t("people-choose-department"), reply_markup=builder.as_markup()
+        )
+    await callback.answer()
+
+
+# --- a person's card -------------------------------------------------------------------------
+
+
+async def _card(
+    db: Database, t: Translator, person_id: int, viewer: Person
+) -> tuple[str, InlineKeyboardMarkup] | None:
+    async with db.snapshot() as tx:
+        person = await tx.people.get(person_id)
+        pairs = await tx.pairs.active_for_person(person_id) if person else []
+    if person is None:
+        return None
+    if person.telegram_id is not None:
+        telegram = f"@{person.username}" if person.username else t("person-telegram-linked")
+    else:
+        telegram = t("person-telegram-not-linked")
+    lines = [
+        t(
+            "person-card",
+            name=person.full_name,
+            role=role_title(t, person, person.has_admin_rights or person.is_admin),
+            department=person.department or "—",
+            telegram=telegram,
+            status=t("person-active") if person.active else t("person-inactive"),
+        )
+    ]
+    if pairs:
+        lines.append(t("person-pairs"))
+        lines.extend("• " + pair_line(t, pair) for pair in pairs)
+
+    def action(key: str, name: str, value: str = "") -> list[InlineKeyboardButton]:
+        return [_button(t(key), PersonCard(person_id=person.id, action=name, value=value).pack())]
+
+    rows = [action("person-change-role", "roles"), action("person-change-department", "dept")]
+    if person.role is not Role.ADMIN:
+        if person.is_admin:
+            rows.append(action("person-revoke-admin", "admin", "0"))
+        else:
+            rows.append(action("person-grant-admin", "admin", "1"))
+    if person.telegram_id is None and person.active:
+        rows.append(action("person-invite", "invite"))
+    if person.active:
+        if person.id != viewer.id:
+            rows.append(action("person-deactivate", "active", "0"))
+    else:
+        rows.append(action("person-reactivate", "active", "1"))
+    rows.append([_button(t("button-back"), PeopleList().pack())])
+    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+async def _show_card(
+    callback: CallbackQuery,
+    db: Database,
+    t: Translator,
+    person_id: int,
+    viewer: Person,
+    note: str = "",
+) -> None:
+    card = await _card(db, t, person_id, viewer)
+    if card is None or not isinstance(callback.message, Message):
+        await callback.answer(t("stale-button"), show_alert=True)
+        return
+    text, markup = card
+    await callback.message.edit_text(text, reply_markup=markup)
+    await callback.answer(note)
+
+
+@router.callback_query(PersonCard.filter(F.action == "show"))
+async def show_person(
+    callback: CallbackQuery,
+    callback_data: PersonCard,
+    state: FSMContext,
+    db: Database,
+    person: Person,
+    t: Translator,
+) -> None:
+    await state.clear()
+    await _show_card(callback, db, t, callback_data.person_id, person)
+
+
+@router.callback_query(PersonCard.filter(F.action == "roles"))
+async def offer_roles(callback: CallbackQuery, callback_data: PersonCard, t: Translator) -> None:
+    rows = [
+        [
+            _button(
+                t(f"role-{role.value}"),
+                PersonCard(
+                    person_id=callback_data.person_id, action="role", value=role.value
+                ).pack(),
+            )
+        ]
+        for role in Role
+    ]
+    rows.append([_button(t("button-back"), PersonCard(person_id=callback_data.person_id).pack())])
+    if isinstance(callback.message, Message):
+        await callback.message.edit_text(
+            t("person-choose-role"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
+        )
+    await callback.answer()
+
+
+@router.callback_query(PersonCard.filter(F.action == "role"))
+async def set_role(
+    callback: CallbackQuery,
+    callback_data: PersonCard,
+    db: Database,
+    clock: Clock,
+    person: Person,
+    t: Translator,
+) -> None:
+    try:
+        role = Role(callback_data.value)
+    except ValueError:
+        await callback.answer(t("stale-button"), show_alert=True)
+        return
+    refusal = await change_role(db, callback_data.person_id, role, clock.now())
+    if refusal is not None:
+        await callback.answer(t(refusal.value), show_alert=True)
+        return
+    await _show_card(callback, db, t, callback_data.person_id, person, t("done"))
+
+
+@router.callback_query(PersonCard.filter(F.action == "admin"))
+async def toggle_admin(
+    callback: CallbackQuery,
+    callback_data: PersonCard,
+    db: Database,
+    clock: Clock,
+    person: Person,
+    t: Translator,
+) -> None:
+    refusal = await set_admin_rights(
+        db, callback_data.person_id, callback_data.value == "1", person, clock.now()
+    )
+    if refusal is not None:
+        await callback.answer(t(refusal.value), show_alert=True)
+        return
+    await _show_card(callback, db, t, callback_data.person_id, person, t("done"))
+
+
+@router.callback_query(PersonCard.filter(F.action == "active"))
+async def toggle_active(
+    callback: CallbackQuery,
+    callback_data: PersonCard,
+    db: Database,
+    clock: Clock,
+    person: Person,
+    t: Translator,
+) -> None:
+    refusal = await set_active(
+        db, callback_data.person_id, callback_data.value == "1", person, clock.now()
+    )
+    if refusal is not None:
+        await callback.answer(t(refusal.value), show_alert=True)
+        return
+    await _show_card(callback, db, t, callback_data.person_id, person, t("done"))
+
+
+@router.callback_query(PersonCard.filter(F.action == "invite"))
+async def invite_from_card(
+    callback: CallbackQuery,
+    callback_data: PersonCard,
+    bot: Bot,
+    db: Database,
+    settings: Settings,
+    clock: Clock,
+    person: Person,
+    t: Translator,
+) -> None:
+    if isinstance(callback.message, Message):
+        await send_invite(
+            callback.message, bot, db, settings, clock, person, t, callback_data.person_id
+        )
+    await callback.answer()
+
+
+@router.callback_query(PersonCard.filter(F.action == "dept"))
+async def ask_department(
+    callback: CallbackQuery,
+    callback_data: PersonCard,
+    state: FSMContext,
+    db: Database,
+    t: Translator,
+) -> None:
+    async with db.snapshot() as tx:
+        departments = await tx.people.departments()
+    await state.set_state(DepartmentForm.name)
+    await state.update_data(person_id=callback_data.person_id)
+    rows = [
+        [
+            _button(
+                name,
+                PersonCard(
+                    person_id=callback_data.person_id, action="setdept", value=str(i)
+                ).pack(),
+            )
+        ]
+        for i, name in enumerate(departments)
+    ]
+    rows.append([cancel_button(t)])
+    if isinstance(callback.message, Message):
+        await callback.message.edit_text(
+            t("person-ask-department"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
+        )
+    await callback.answer()
+
+
+@router.callback_query(DepartmentForm.name, PersonCard.filter(F.action == "setdept"))
+async def pick_department(
+    callback: CallbackQuery,
+    callback_data: PersonCard,
+    state: FSMContext,
+    db: Database,
+    clock: Clock,
+    person: Person,
+    t: Translator,
+) -> None:
+    async with db.snapshot() as tx:
+        departments = await tx.people.departments()
+    index = int(callback_data.value) if callback_data.value.isdigit() else -1
+    if not 0 <= index < len(departments):
+        await callback.answer(t("stale-button"), show_alert=True)
+        return
+    await state.clear()
+    await set_department(db, callback_data.person_id, departments[index], clock.now())
+    await _show_card(callback, db, t, callback_data.person_id, person, t("done"))
+
+
+@router.message(DepartmentForm.name, F.text, ~F.text.startswith("/"))
+async def type_department(
+    message: Message, state: FSMContext, db: Database, clock: Clock, person: Person, t: Translator
+) -> None:
+    name = " ".join((message.text or "").split())
+    if len(name) > MAX_DEPARTMENT_LENGTH:
+        await message.answer(t("too-long", limit=MAX_DEPARTMENT_LENGTH))
+        return
+    person_id = int((await state.get_data()).get("person_id", 0))
+    await state.clear()
+    refusal = await set_department(db, person_id, name or None, clock.now())
+    if refusal is not None:
+        await message.answer(t(refusal.value))
+        return
+    card = await _card(db, t, person_id, person)
+    if card is not None:
+        await message.answer(card[0], reply_markup=card[1])

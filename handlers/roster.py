@@ -1,0 +1,105 @@
+"""/import (admin): send a roster file (CSV or XLSX) after the command; the answer is a summary
+with every bad row by its line number. A file that is not a roster is refused whole."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import InlineKeyboardMarkup, Message
+
+from bot.config import Settings
+from bot.i18n import I18n, Translator
+from bot.roster import RosterRefused, parse_roster
+from bot.roster_import import import_roster, render_summary
+from bot.rules import ROSTER_MAX_BYTES, local_today
+from handlers.filters import AdminOnly, MenuButton
+from handlers.keyboards import cancel_button
+from scheduler.clock import Clock
+from scheduler.sender import OutboxSender
+from storage.db import Database
+from storage.models import Person
+
+log = logging.getLogger(__name__)
+router = Router(name=__name__)
+router.message.filter(AdminOnly())
+
+
+class ImportForm(StatesGroup):
+    file = State()
+
+
+@router.message(Command("import"))
+@router.message(MenuButton("menu-import"))
+async def ask_for_file(message: Message, state: FSMContext, t: Translator) -> None:
+    await state.clear()
+    await state.set_state(ImportForm.file)
+    await message.answer(
+        t("roster-send-file"),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t)]]),
+    )
+
+
+@router.message(ImportForm.file, F.document)
+async def receive_file(
+    message: Message,
+    state: FSMContext,
+    bot: Bot,
+    db: Database,
+    i18n: I18n,
+    settings: Settings,
+    clock: Clock,
+    sender: OutboxSender,
+    person: Person,
+    t: Translator,
+) -> None:
+    document = message.document
+    assert document is not None
+    # Decided by content below; the size is checked before downloading when Telegram tells it.
+    if document.file_size is not None and document.file_size > ROSTER_MAX_BYTES:
+        await message.answer(t("roster-refused-too-big", max_mb=ROSTER_MAX_BYTES // 2**20))
+        return
+    buffer = io.BytesIO()
+    await bot.download(document, destination=buffer)
+    data = buffer.getvalue()
+    try:
+        roster = parse_roster(data, document.file_name)
+    except RosterRefused as refusal:
+        await message.answer(t("roster-refused", reason=t(refusal.key, **refusal.args)))
+        return
+    await state.clear()
+    now = clock.now()
+    summary = await import_roster(
+        db,
+        roster,
+        i18n,
+        now=now,
+        today=local_today(now, settings.tz),
+        max_mentees_per_mentor=settings.max_mentees_per_mentor,
+        imported_by=person.id,
+    )
+    if summary.pairs_formed:
+        sender.wake()
+    log.info(
+        "roster imported by %s: %s added, %s updated, %s pairs, %s errors",
+        person.id,
+        summary.added,
+        summary.updated,
+        summary.pairs_formed,
+        len(summary.errors),
+    )
+    await message.answer(render_summary(t, summary))
+
+
+@router.message(ImportForm.file, ~F.text.startswith("/"))
+async def not_a_file(message: Message, t: Translator) -> None:
+    await message.answer(t("roster-expecting-file"))
+
+
+@router.message(F.document)
+async def file_without_command(message: Message, t: Translator) -> None:
+    await message.answer(t("roster-use-import-first"))

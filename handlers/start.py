@@ -1,0 +1,148 @@
+"""/start (greeting, invite links, access requests), /help and «my pairs»."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.i18n import Html, I18n, Translator
+from bot.onboarding import StartOutcome, TelegramAccount, display_name, recognise
+from handlers.filters import Member, MenuButton
+from handlers.keyboards import AccessDecision, main_menu
+from handlers.menu import commands_for, pair_line, role_title, set_person_commands
+from scheduler.clock import Clock
+from storage.db import Database
+from storage.models import AccessRequest, Person, Role
+
+log = logging.getLogger(__name__)
+router = Router(name=__name__)
+
+
+@router.message(CommandStart())
+async def start(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    bot: Bot,
+    db: Database,
+    i18n: I18n,
+    clock: Clock,
+    is_admin: bool,
+    t: Translator,
+) -> None:
+    await state.clear()
+    user = message.from_user
+    assert user is not None
+    account = TelegramAccount(user.id, user.username, display_name(user.first_name, user.last_name))
+    result = await recognise(db, account, payload=command.args, now=clock.now())
+    outcome = result.outcome
+    if result.person is not None and outcome is not StartOutcome.DEACTIVATED:
+        person = result.person
+        t = i18n.get(person.language)
+        if outcome is StartOutcome.INVITE_FOR_SOMEONE_ELSE:
+            await message.answer(t("start-invite-for-someone-else"))
+        await greet(message, bot, db, t, person, is_admin or person.has_admin_rights)
+        return
+    if outcome is StartOutcome.REQUEST_NEW and result.request is not None:
+        await message.answer(t("start-request-new"))
+        await send_request_to_admins(bot, db, i18n, result.request)
+        return
+    await message.answer(t(f"start-{outcome.value}"))
+
+
+async def greet(
+    message: Message, bot: Bot, db: Database, t: Translator, person: Person, is_admin: bool
+) -> None:
+    async with db.snapshot() as tx:
+        pairs = await tx.pairs.active_for_person(person.id)
+    lines = [t("start-greeting", name=person.full_name, role=role_title(t, person, is_admin))]
+    if person.role in (Role.MENTOR, Role.MENTEE):
+        if pairs:
+            lines.append(t(f"start-your-pairs-{person.role.value}"))
+            lines.extend("• " + pair_line(t, pair, person) for pair in pairs)
+        else:
+            lines.append(t(f"start-no-pairs-{person.role.value}"))
+    if is_admin:
+        lines.append(t("start-admin-hint"))
+    lines.append(t("start-help-hint"))
+    await message.answer("\n".join(lines), reply_markup=main_menu(t, person, is_admin))
+    await set_person_commands(bot, message.chat.id, t, person, is_admin)
+
+
+async def send_request_to_admins(
+    bot: Bot, db: Database, i18n: I18n, request: AccessRequest
+) -> None:
+    """Every admin gets the request with ✅/❌; the message ids are kept so that all of them
+    can be updated once the first admin decides."""
+    async with db.snapshot() as tx:
+        admins = await tx.people.admins()
+    for admin in admins:
+        if admin.telegram_id is None or admin.blocked:
+            continue
+        t = i18n.get(admin.language)
+        try:
+            sent = await bot.send_message(
+                admin.telegram_id,
+                request_text(t, request),
+                reply_markup=request_buttons(t, request.id),
+            )
+        except TelegramAPIError as exc:
+            log.warning(
+                "access request %s not delivered to admin %s: %s", request.id, admin.id, exc
+            )
+            continue
+        async with db.transaction() as tx:
+            await tx.requests.add_message(request.id, admin.telegram_id, sent.message_id)
+
+
+def request_text(t: Translator, request: AccessRequest) -> str:
+    username = f"@{request.username}" if request.username else t("no-username")
+    return t(
+        "access-request",
+        name=request.display_name,
+        username=username,
+        telegram_id=str(request.telegram_id),
+    )
+
+
+def request_buttons(t: Translator, request_id: int) -> InlineKeyboardMarkup:
+    def button(key: str, action: str) -> InlineKeyboardButton:
+        data = AccessDecision(request_id=request_id, action=action).pack()
+        return InlineKeyboardButton(text=t(key), callback_data=data)
+
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[button("button-approve", "approve"), button("button-decline", "decline")]]
+    )
+
+
+@router.message(Command("help"))
+@router.message(MenuButton("menu-help"))
+async def help_command(
+    message: Message, person: Person | None, is_admin: bool, t: Translator
+) -> None:
+    if person is None and not is_admin:
+        await message.answer(t("help-stranger"))
+        return
+    names = commands_for(person, is_admin)
+    lines = [t("help-title")]
+    lines.extend(Html(f"/{name} — ") + t(f"command-{name}") for name in names)
+    if person is not None and person.role in (Role.MENTOR, Role.MENTEE):
+        lines.append(t("help-coming-soon"))
+    await message.answer("\n".join(lines), reply_markup=main_menu(t, person, is_admin))
+
+
+@router.message(MenuButton("menu-my-pairs"), Member(Role.MENTOR, Role.MENTEE))
+async def my_pairs(message: Message, db: Database, person: Person, t: Translator) -> None:
+    async with db.snapshot() as tx:
+        pairs = await tx.pairs.active_for_person(person.id)
+    if not pairs:
+        await message.answer(t(f"start-no-pairs-{person.role.value}"))
+        return
+    lines = [t(f"start-your-pairs-{person.role.value}")]
+    lines.extend("• " + pair_line(t, pair, person) for pair in pairs)
+    await message.answer("\n".join(lines))

@@ -1,0 +1,84 @@
+"""Requests for access from people the bot does not know yet."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from storage.models import AccessRequest, RequestStatus, to_db_time
+
+
+def _request(row: aiosqlite.Row) -> AccessRequest:
+    return AccessRequest(
+        id=row["id"],
+        telegram_id=row["telegram_id"],
+        username=row["username"],
+        display_name=row["display_name"],
+        status=RequestStatus(row["status"]),
+        decided_by=row["decided_by"],
+        person_id=row["person_id"],
+    )
+
+
+class AccessRequestsRepo:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def _one(self, where: str, value: int) -> AccessRequest | None:
+        async with self.conn.execute(
+            "SELECT id, telegram_id, username, display_name, status, decided_by, person_id"
+            f" FROM access_requests WHERE {where}",
+            (value,),
+        ) as cur:
+            row = await cur.fetchone()
+        return _request(row) if row else None
+
+    async def get(self, request_id: int) -> AccessRequest | None:
+        return await self._one("id = ?", request_id)
+
+    async def by_telegram_id(self, telegram_id: int) -> AccessRequest | None:
+        return await self._one("telegram_id = ?", telegram_id)
+
+    async def add(
+        self, telegram_id: int, username: str | None, display_name: str, now: datetime
+    ) -> AccessRequest | None:
+        """A new pending request, or None when this account already has one."""
+        cur = await self.conn.execute(
+            "INSERT OR IGNORE INTO access_requests (telegram_id, username, display_name,"
+            " created_at) VALUES (?, ?, ?, ?)",
+            (telegram_id, username, display_name, to_db_time(now)),
+        )
+        if cur.rowcount != 1:
+            return None
+        return await self.get(int(cur.lastrowid or 0))
+
+    async def decide(
+        self,
+        request_id: int,
+        status: RequestStatus,
+        decided_by: int,
+        now: datetime,
+        person_id: int | None = None,
+    ) -> bool:
+        """Record a decision; False when another admin decided first."""
+        cur = await self.conn.execute(
+            "UPDATE access_requests SET status = ?, decided_by = ?, decided_at = ?, person_id = ?"
+            " WHERE id = ? AND status = 'pending'",
+            (status.value, decided_by, to_db_time(now), person_id, request_id),
+        )
+        return cur.rowcount == 1
+
+    async def add_message(self, request_id: int, chat_id: int, message_id: int) -> None:
+        await self.conn.execute(
+            "INSERT OR REPLACE INTO access_request_messages (request_id, chat_id, message_id)"
+            " VALUES (?, ?, ?)",
+            (request_id, chat_id, message_id),
+        )
+
+    async def messages(self, request_id: int) -> list[tuple[int, int]]:
+        async with self.conn.execute(
+            "SELECT chat_id, message_id FROM access_request_messages WHERE request_id = ?",
+            (request_id,),
+        ) as cur:
+            return [(row[0], row[1]) for row in await cur.fetchall()]

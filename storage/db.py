@@ -1,0 +1,131 @@
+"""The SQLite connection: PRAGMAs, serialised transactions and the migration runner."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+from storage.repos import Repos
+
+log = logging.getLogger(__name__)
+
+_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+BUSY_TIMEOUT_MS = 10_000
+
+
+def available_migrations() -> list[tuple[int, str, str]]:
+    """(version, file name, SQL) of every migration shipped with the package, in order."""
+    found = []
+    for entry in resources.files("storage.migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+class Database:
+    """One connection per process; aiogram runs handlers concurrently, so every use of the
+    connection takes a lock and transactions never interleave. Other processes (the CLI import)
+    wait on SQLite's own lock thanks to busy_timeout and BEGIN IMMEDIATE."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._conn: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+
+    async def connect(self) -> None:
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await conn.execute("PRAGMA journal_mode = WAL")
+        await conn.execute("PRAGMA synchronous = NORMAL")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        self._conn = conn
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            await self._conn.close()
+            self._conn = None
+
+    @property
+    def conn(self) -> aiosqlite.Connection:
+        if self._conn is None:
+            raise RuntimeError("database is not connected")
+        return self._conn
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Repos]:
+        """A write transaction: BEGIN IMMEDIATE takes the write lock up front, so a concurrent
+        writer in another process waits (busy_timeout) instead of failing mid-transaction."""
+        async with self._lock:
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Repos(self.conn)
+            except BaseException:
+                await self.conn.execute("ROLLBACK")
+                raise
+            else:
+                await self.conn.execute("COMMIT")
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[Repos]:
+        """A read-only transaction: a consistent view for reads that span several queries."""
+        async with self._lock:
+            await self.conn.execute("BEGIN")
+            try:
+                yield Repos(self.conn)
+            finally:
+                await self.conn.execute("ROLLBACK")
+
+    async def schema_version(self) -> int:
+        async with self._lock:
+            await self._ensure_version_table()
+            async with self.conn.execute("SELECT MAX(version) FROM schema_version") as cur:
+                row = await cur.fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    async def _ensure_version_table(self) -> None:
+        await self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version ("
+            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+
+    async def migrate(self, up_to: int | None = None) -> list[int]:
+        """Apply the migrations not yet recorded, each in its own transaction."""
+        applied = []
+        current = await self.schema_version()
+        for version, name, sql in available_migrations():
+            if version <= current or (up_to is not None and version > up_to):
+                continue
+            async with self._lock:
+                # executescript runs the whole file; the explicit BEGIN keeps it atomic.
+                try:
+                    await self.conn.executescript(
+                        "BEGIN IMMEDIATE;\n"
+                        + sql
+                        + "\nINSERT INTO schema_version (version, name, applied_at)"
+                        + f" VALUES ({version}, '{name}', datetime('now'));\nCOMMIT;"
+                    )
+                except BaseException:
+                    if self.conn.in_transaction:
+                        await self.conn.execute("ROLLBACK")
+                    raise
+            log.info("applied migration %s", name)
+            applied.append(version)
+        return applied
+
+
+async def open_database(path: Path | str) -> Database:
+    db = Database(path)
+    await db.connect()
+    await db.migrate()
+    return db

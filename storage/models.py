@@ -1,0 +1,102 @@
+"""The programme's records as the storage layer hands them out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    MENTEE = "mentee"
+    MENTOR = "mentor"
+    ADMIN = "admin"
+
+
+class PairKind(StrEnum):
+    PEDAGOGICAL = "pedagogical"
+    BUSINESS = "business"
+
+
+class PairStatus(StrEnum):
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    ENDED = "ended"
+    REASSIGNED = "reassigned"
+
+
+class RequestStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+def to_db_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def from_db_time(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: int
+    full_name: str
+    role: Role
+    is_admin: bool
+    department: str | None
+    username: str | None
+    telegram_id: int | None
+    language: str | None
+    active: bool
+    blocked: bool
+
+    @property
+    def has_admin_rights(self) -> bool:
+        return self.active and (self.is_admin or self.role is Role.ADMIN)
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    id: int
+    mentor_id: int
+    mentee_id: int
+    kind: PairKind
+    start: date
+    end: date
+    order_ref: str | None
+    status: PairStatus
+    close_reason: str | None
+    previous_pair_id: int | None
+    mentor_name: str
+    mentee_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Invite:
+    token: str
+    person_id: int
+    expires_at: datetime
+    used: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AccessRequest:
+    id: int
+    telegram_id: int
+    username: str | None
+    display_name: str
+    status: RequestStatus
+    decided_by: int | None
+    person_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    id: int
+    key: str
+    person_id: int
+    chat_id: int | None
+    text: str
+    attempts: int

@@ -1,0 +1,144 @@
+"""Pairs: a mentor and a mentee for a period by the director's order. Rows are never
+overwritten: a reassignment closes the pair and opens a new one that points back to it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import aiosqlite
+
+from storage.models import Pair, PairKind, PairStatus, to_db_time
+
+_SELECT = (
+    "SELECT p.id, p.mentor_id, p.mentee_id, p.kind, p.start_date, p.end_date, p.order_ref,"
+    " p.status, p.close_reason, p.previous_pair_id,"
+    " mentor.full_name AS mentor_name, mentee.full_name AS mentee_name"
+    " FROM pairs p JOIN people mentor ON mentor.id = p.mentor_id"
+    " JOIN people mentee ON mentee.id = p.mentee_id"
+)
+
+
+def _pair(row: aiosqlite.Row) -> Pair:
+    return Pair(
+        id=row["id"],
+        mentor_id=row["mentor_id"],
+        mentee_id=row["mentee_id"],
+        kind=PairKind(row["kind"]),
+        start=date.fromisoformat(row["start_date"]),
+        end=date.fromisoformat(row["end_date"]),
+        order_ref=row["order_ref"],
+        status=PairStatus(row["status"]),
+        close_reason=row["close_reason"],
+        previous_pair_id=row["previous_pair_id"],
+        mentor_name=row["mentor_name"],
+        mentee_name=row["mentee_name"],
+    )
+
+
+class PairsRepo:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def _many(self, where: str, *params: Any) -> list[Pair]:
+        async with self.conn.execute(f"{_SELECT} WHERE {where}", params) as cur:
+            return [_pair(row) for row in await cur.fetchall()]
+
+    async def get(self, pair_id: int) -> Pair | None:
+        found = await self._many("p.id = ?", pair_id)
+        return found[0] if found else None
+
+    async def add(
+        self,
+        *,
+        mentor_id: int,
+        mentee_id: int,
+        kind: PairKind,
+        start: date,
+        end: date,
+        order_ref: str | None,
+        now: datetime,
+        created_by: int | None = None,
+        previous_pair_id: int | None = None,
+    ) -> Pair:
+        cur = await self.conn.execute(
+            "INSERT INTO pairs (mentor_id, mentee_id, kind, start_date, end_date, order_ref,"
+            " previous_pair_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                mentor_id,
+                mentee_id,
+                kind.value,
+                start.isoformat(),
+                end.isoformat(),
+                order_ref,
+                previous_pair_id,
+                created_by,
+                to_db_time(now),
+            ),
+        )
+        pair = await self.get(int(cur.lastrowid or 0))
+        assert pair is not None
+        return pair
+
+    async def close(
+        self, pair_id: int, status: PairStatus, reason: str | None, now: datetime
+    ) -> bool:
+        """Close an active pair; False when it was not active any more (a stale button)."""
+        cur = await self.conn.execute(
+            "UPDATE pairs SET status = ?, close_reason = ?, closed_at = ?"
+            " WHERE id = ? AND status = 'active'",
+            (status.value, reason, to_db_time(now), pair_id),
+        )
+        return cur.rowcount == 1
+
+    async def active_for_person(self, person_id: int) -> list[Pair]:
+        return await self._many(
+            "p.status = 'active' AND (p.mentor_id = ? OR p.mentee_id = ?)"
+            " ORDER BY p.start_date, p.id",
+            person_id,
+            person_id,
+        )
+
+    async def active_mentee_count(self, mentor_id: int) -> int:
+        async with self.conn.execute(
+            "SELECT COUNT(*) FROM pairs WHERE mentor_id = ? AND status = 'active'", (mentor_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def active_of_kind(self, mentee_id: int, kind: PairKind) -> Pair | None:
+        found = await self._many(
+            "p.mentee_id = ? AND p.kind = ? AND p.status = 'active'", mentee_id, kind.value
+        )
+        return found[0] if found else None
+
+    async def find(self, mentee_id: int, mentor_id: int, start: date) -> Pair | None:
+        found = await self._many(
+            "p.mentee_id = ? AND p.mentor_id = ? AND p.start_date = ?",
+            mentee_id,
+            mentor_id,
+            start.isoformat(),
+        )
+        return found[0] if found else None
+
+    async def latest(self, mentee_id: int, mentor_id: int, kind: PairKind) -> Pair | None:
+        found = await self._many(
+            "p.mentee_id = ? AND p.mentor_id = ? AND p.kind = ? ORDER BY p.start_date DESC, p.id"
+            " DESC LIMIT 1",
+            mentee_id,
+            mentor_id,
+            kind.value,
+        )
+        return found[0] if found else None
+
+    async def list_active(self, offset: int = 0, limit: int = 10) -> tuple[list[Pair], int]:
+        async with self.conn.execute("SELECT COUNT(*) FROM pairs WHERE status = 'active'") as cur:
+            row = await cur.fetchone()
+        total = int(row[0]) if row else 0
+        pairs = await self._many(
+            "p.status = 'active' ORDER BY mentee.name_key, p.id LIMIT ? OFFSET ?", limit, offset
+        )
+        return pairs, total
+
+    async def history(self, mentee_id: int) -> list[Pair]:
+        return await self._many("p.mentee_id = ? ORDER BY p.start_date, p.id", mentee_id)

@@ -1,0 +1,212 @@
+"""People: the roster, their roles and their Telegram accounts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.text import clean_name, name_key
+from storage.models import Person, Role, to_db_time
+
+_COLUMNS = (
+    "id, full_name, role, is_admin, department, username, telegram_id, language, active, blocked_at"
+)
+
+
+def _person(row: aiosqlite.Row) -> Person:
+    return Person(
+        id=row["id"],
+        full_name=row["full_name"],
+        role=Role(row["role"]),
+        is_admin=bool(row["is_admin"]),
+        department=row["department"],
+        username=row["username"],
+        telegram_id=row["telegram_id"],
+        language=row["language"],
+        active=bool(row["active"]),
+        blocked=row["blocked_at"] is not None,
+    )
+
+
+class PeopleRepo:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def _one(self, where: str, *params: Any) -> Person | None:
+        async with self.conn.execute(
+            f"SELECT {_COLUMNS} FROM people WHERE {where} LIMIT 1", params
+        ) as cur:
+            row = await cur.fetchone()
+        return _person(row) if row else None
+
+    async def _many(self, sql: str, *params: Any) -> list[Person]:
+        async with self.conn.execute(sql, params) as cur:
+            return [_person(row) for row in await cur.fetchall()]
+
+    async def get(self, person_id: int) -> Person | None:
+        return await self._one("id = ?", person_id)
+
+    async def by_telegram_id(self, telegram_id: int) -> Person | None:
+        return await self._one("telegram_id = ?", telegram_id)
+
+    async def unlinked_by_username(self, username: str) -> Person | None:
+        """Only a roster row not yet linked may be claimed by @username."""
+        return await self._one(
+            "username = ? AND telegram_id IS NULL AND active = 1 ORDER BY id", username.lower()
+        )
+
+    async def by_username(self, username: str) -> list[Person]:
+        return await self._many(
+            f"SELECT {_COLUMNS} FROM people WHERE username = ? ORDER BY id", username.lower()
+        )
+
+    async def by_name(self, full_name: str) -> list[Person]:
+        return await self._many(
+            f"SELECT {_COLUMNS} FROM people WHERE name_key = ? ORDER BY id", name_key(full_name)
+        )
+
+    async def add(
+        self,
+        *,
+        full_name: str,
+        role: Role,
+        now: datetime,
+        is_admin: bool = False,
+        department: str | None = None,
+        username: str | None = None,
+        telegram_id: int | None = None,
+        language: str | None = None,
+    ) -> Person:
+        stamp = to_db_time(now)
+        cur = await self.conn.execute(
+            "INSERT INTO people (full_name, name_key, role, is_admin, department, username,"
+            " telegram_id, language, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                clean_name(full_name),
+                name_key(full_name),
+                role.value,
+                int(is_admin or role is Role.ADMIN),
+                department,
+                username.lower() if username else None,
+                telegram_id,
+                language,
+                stamp,
+                stamp,
+            ),
+        )
+        person = await self.get(int(cur.lastrowid or 0))
+        assert person is not None
+        return person
+
+    async def update(self, person_id: int, now: datetime, **fields: Any) -> None:
+        """Change the named columns; full_name also refreshes the matching key."""
+        allowed = {
+            "full_name",
+            "role",
+            "is_admin",
+            "department",
+            "username",
+            "telegram_id",
+            "language",
+            "active",
+        }
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"unknown person fields: {sorted(unknown)}")
+        if not fields:
+            return
+        values: dict[str, Any] = {}
+        for column, value in fields.items():
+            if isinstance(value, Role):
+                value = value.value
+            elif isinstance(value, bool):
+                value = int(value)
+            values[column] = value
+        if "full_name" in values:
+            values["full_name"] = clean_name(values["full_name"])
+            values["name_key"] = name_key(values["full_name"])
+        if values.get("username"):
+            values["username"] = str(values["username"]).lower()
+        values["updated_at"] = to_db_time(now)
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        await self.conn.execute(
+            f"UPDATE people SET {assignments} WHERE id = ?", (*values.values(), person_id)
+        )
+
+    async def set_blocked(self, person_id: int, now: datetime | None) -> None:
+        await self.conn.execute(
+            "UPDATE people SET blocked_at = ? WHERE id = ?",
+            (to_db_time(now) if now else None, person_id),
+        )
+
+    async def admins(self) -> list[Person]:
+        return await self._many(
+            f"SELECT {_COLUMNS} FROM people WHERE active = 1 AND (is_admin = 1 OR role = 'admin')"
+            " ORDER BY id"
+        )
+
+    @staticmethod
+    def _filter(
+        role: Role | None,
+        department: str | None,
+        active: bool | None,
+        name_part: str | None,
+        unlinked: bool,
+    ) -> tuple[str, list[Any]]:
+        clauses: list[str] = ["1 = 1"]
+        params: list[Any] = []
+        if role is Role.ADMIN:
+            clauses.append("(role = 'admin' OR is_admin = 1)")
+        elif role is not None:
+            clauses.append("role = ?")
+            params.append(role.value)
+        if department is not None:
+            clauses.append("COALESCE(department, '') = ?")
+            params.append(department)
+        if active is not None:
+            clauses.append("active = ?")
+            params.append(int(active))
+        if name_part:
+            clauses.append("instr(name_key, ?) > 0")
+            params.append(name_key(name_part))
+        if unlinked:
+            clauses.append("telegram_id IS NULL")
+        return " AND ".join(clauses), params
+
+    async def page(
+        self,
+        *,
+        role: Role | None = None,
+        department: str | None = None,
+        active: bool | None = True,
+        name_part: str | None = None,
+        unlinked: bool = False,
+        offset: int = 0,
+        limit: int = 10,
+    ) -> tuple[list[Person], int]:
+        where, params = self._filter(role, department, active, name_part, unlinked)
+        async with self.conn.execute(f"SELECT COUNT(*) FROM people WHERE {where}", params) as cur:
+            row = await cur.fetchone()
+        total = int(row[0]) if row else 0
+        people = await self._many(
+            f"SELECT {_COLUMNS} FROM people WHERE {where} ORDER BY name_key, id LIMIT ? OFFSET ?",
+            *params,
+            limit,
+            offset,
+        )
+        return people, total
+
+    async def departments(self) -> list[str]:
+        async with self.conn.execute(
+            "SELECT DISTINCT department FROM people WHERE department IS NOT NULL"
+            " AND department <> '' AND active = 1 ORDER BY department"
+        ) as cur:
+            return [row[0] for row in await cur.fetchall()]
+
+    async def count(self) -> int:
+        async with self.conn.execute("SELECT COUNT(*) FROM people") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0

@@ -1,0 +1,82 @@
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings, SettingsError, load_settings
+
+
+def settings(**values: object) -> Settings:
+    return load_settings(_env_file=None, **values)
+
+
+def test_defaults_follow_the_spec() -> None:
+    s = settings()
+    assert s.admin_ids == []
+    assert s.database_path == Path("data/nastavnik.db")
+    assert s.timezone == "Asia/Bishkek"
+    assert s.max_mentees_per_mentor == 2
+    assert s.digest_cron == "0 9 * * 1"
+    assert s.quiet_window is not None
+    assert s.bot_token is None
+
+
+def test_admin_ids_are_read_comma_separated_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ADMIN_IDS", "111, 222")
+    assert settings().admin_ids == [111, 222]
+
+
+def test_empty_admin_ids_means_no_admins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADMIN_IDS", "")
+    assert settings().admin_ids == []
+
+
+def test_malformed_admin_ids_name_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADMIN_IDS", "111,abc")
+    with pytest.raises(SettingsError, match=r"^ADMIN_IDS: "):
+        settings()
+
+
+def test_unknown_timezone_names_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TIMEZONE", "Mars/Olympus")
+    with pytest.raises(SettingsError, match=r"^TIMEZONE: "):
+        settings()
+
+
+def test_missing_token_is_one_clear_line() -> None:
+    with pytest.raises(SettingsError, match=r"^BOT_TOKEN: required"):
+        settings().require_token()
+
+
+def test_empty_quiet_hours_switch_them_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QUIET_HOURS", "")
+    assert settings().quiet_window is None
+
+
+@pytest.mark.parametrize("value", ["21-08", "25:00-08:00", "nonsense"])
+def test_bad_quiet_hours_are_refused(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("QUIET_HOURS", value)
+    with pytest.raises(SettingsError, match=r"^QUIET_HOURS: "):
+        settings()
+
+
+def test_bad_digest_cron_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DIGEST_CRON", "0 9 * *")
+    with pytest.raises(SettingsError, match=r"^DIGEST_CRON: "):
+        settings()
+
+
+def test_fractional_hours_are_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QUESTION_REMIND_HOURS", "0.5")
+    monkeypatch.setenv("SCHEDULER_TICK_SECONDS", "0.2")
+    s = settings()
+    assert s.question_remind_hours == 0.5
+    assert s.scheduler_tick_seconds == 0.2
+
+
+def test_empty_api_url_means_telegram(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_API_URL", "")
+    assert settings().telegram_api_url == ""
+    monkeypatch.setenv("TELEGRAM_API_URL", "http://127.0.0.1:8081/")
+    assert settings().telegram_api_url == "http://127.0.0.1:8081"

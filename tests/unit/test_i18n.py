@@ -1,0 +1,67 @@
+import pytest
+
+from bot.i18n import Html, I18n
+
+
+@pytest.fixture(scope="module")
+def i18n() -> I18n:
+    return I18n("ru")
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [(1, "1 пара"), (3, "3 пары"), (5, "5 пар"), (11, "11 пар"), (21, "21 пара"), (22, "22 пары")],
+)
+def test_russian_plural_forms(i18n: I18n, count: int, expected: str) -> None:
+    assert expected in i18n.get("ru")("pairs-title", count=count)
+
+
+def test_string_arguments_are_html_escaped(i18n: I18n) -> None:
+    text = i18n.get("ru")("start-greeting", name="<b>Ива&нов</b>", role="наставник")
+    assert "&lt;b&gt;Ива&amp;нов&lt;/b&gt;" in text
+
+
+def test_trusted_html_is_not_escaped_twice(i18n: I18n) -> None:
+    text = i18n.get("ru")("pair-not-created", reason=Html("<i>why</i>"))
+    assert "<i>why</i>" in text
+
+
+def test_unknown_language_falls_back_to_default(i18n: I18n) -> None:
+    assert i18n.get("xx")("cancelled") == i18n.get("ru")("cancelled")
+
+
+def test_every_text_key_used_in_the_code_exists(i18n: I18n) -> None:
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    used: set[str] = set()
+    for folder in ("bot", "handlers", "scheduler"):
+        for path in (root / folder).rglob("*.py"):
+            used.update(re.findall(r'\bt\("([a-z][a-z0-9-]+)"', path.read_text("utf-8")))
+    assert len(used) > 50
+    t = i18n.get("ru")
+    missing = sorted(key for key in used if not t.has(key))
+    assert missing == []
+
+
+def test_keys_built_from_enums_exist(i18n: I18n) -> None:
+    from bot.onboarding import DecisionError, StartOutcome
+    from bot.rules import PairRefusal
+    from bot.staff import StaffRefusal
+    from storage.models import PairKind, PairStatus, Role
+
+    keys = [f"start-{o.value}" for o in StartOutcome if not o.value.startswith(("known", "linked"))]
+    keys += [f"pair-kind-{k.value}" for k in PairKind]
+    keys += [f"pair-status-{s.value}" for s in PairStatus]
+    keys += [f"{prefix}-{r.value}" for r in Role for prefix in ("role", "role-short")]
+    keys += [f"people-filter-{r.value}" for r in Role] + ["people-filter-all"]
+    keys += [f"start-your-pairs-{r}" for r in ("mentor", "mentee")]
+    keys += [f"start-no-pairs-{r}" for r in ("mentor", "mentee")]
+    keys += [e.value for e in (*PairRefusal, *StaffRefusal, *DecisionError)]
+    keys += [
+        f"command-{name}"
+        for name in ("start", "help", "cancel", "people", "invite", "pair", "pairs", "import")
+    ]
+    t = i18n.get("ru")
+    assert [key for key in keys if not t.has(key)] == []

@@ -1,0 +1,129 @@
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.onboarding import (
+    DecisionError,
+    StartOutcome,
+    TelegramAccount,
+    approve,
+    create_invite,
+    decline,
+    ensure_bootstrap_admin,
+    recognise,
+)
+from storage.db import Database, open_database
+from storage.models import Role
+
+NOW = datetime(2026, 11, 27, 4, 0, tzinfo=UTC)
+ANNA = TelegramAccount(501, "anna_k", "Ким Анна")
+STRANGER = TelegramAccount(777, "stranger", "Незнакомец")
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await open_database(tmp_path / "onboarding.db")
+    yield database
+    await database.close()
+
+
+async def add_person(db: Database, name: str, role: Role = Role.MENTEE, **fields: object) -> int:
+    async with db.transaction() as tx:
+        person = await tx.people.add(full_name=name, role=role, now=NOW, **fields)  # type: ignore[arg-type]
+    return person.id
+
+
+async def test_roster_username_links_an_unlinked_person(db: Database) -> None:
+    person_id = await add_person(db, "Ким Анна", username="Anna_K")
+    result = await recognise(db, ANNA, payload=None, now=NOW)
+    assert result.outcome is StartOutcome.LINKED_BY_USERNAME
+    assert result.person is not None and result.person.id == person_id
+    assert result.person.telegram_id == ANNA.id
+
+
+async def test_username_cannot_take_over_a_linked_person(db: Database) -> None:
+    await add_person(db, "Ким Анна", username="anna_k", telegram_id=999)
+    result = await recognise(db, ANNA, payload=None, now=NOW)
+    assert result.outcome is StartOutcome.REQUEST_NEW
+
+
+async def test_invite_links_once_and_only_before_it_expires(db: Database) -> None:
+    person_id = await add_person(db, "Ким Анна")
+    created = await create_invite(db, person_id, None, NOW, ttl_days=14)
+    assert created is not None
+    token, expires = created
+    assert expires == NOW + timedelta(days=14)
+    result = await recognise(db, TelegramAccount(501, None, "Анна"), payload=token, now=NOW)
+    assert result.outcome is StartOutcome.LINKED_BY_INVITE
+    again = await recognise(db, STRANGER, payload=token, now=NOW)
+    assert again.outcome is StartOutcome.INVITE_USED
+
+
+async def test_expired_invite_is_refused(db: Database) -> None:
+    person_id = await add_person(db, "Ким Анна")
+    created = await create_invite(db, person_id, None, NOW, ttl_days=1)
+    assert created is not None
+    later = NOW + timedelta(days=2)
+    result = await recognise(db, ANNA, payload=created[0], now=later)
+    assert result.outcome is StartOutcome.INVITE_EXPIRED
+
+
+async def test_unknown_invite_token_is_refused(db: Database) -> None:
+    result = await recognise(db, STRANGER, payload="nope", now=NOW)
+    assert result.outcome is StartOutcome.INVITE_UNKNOWN
+
+
+async def test_no_invite_for_a_linked_person(db: Database) -> None:
+    person_id = await add_person(db, "Ким Анна", telegram_id=501)
+    assert await create_invite(db, person_id, None, NOW, ttl_days=14) is None
+
+
+async def test_stranger_requests_once_then_waits(db: Database) -> None:
+    first = await recognise(db, STRANGER, payload=None, now=NOW)
+    second = await recognise(db, STRANGER, payload=None, now=NOW)
+    assert first.outcome is StartOutcome.REQUEST_NEW
+    assert second.outcome is StartOutcome.REQUEST_PENDING
+
+
+async def test_first_decision_wins(db: Database) -> None:
+    admin_one = await ensure_bootstrap_admin(db, TelegramAccount(1, None, "Админ Один"), NOW)
+    admin_two = await ensure_bootstrap_admin(db, TelegramAccount(2, None, "Админ Два"), NOW)
+    request = (await recognise(db, STRANGER, payload=None, now=NOW)).request
+    assert request is not None
+    approved = await approve(db, request.id, admin_one, NOW, role=Role.MENTOR)
+    late = await decline(db, request.id, admin_two, NOW)
+    assert approved is not None and approved.person is not None
+    assert approved.person.role is Role.MENTOR and approved.person.telegram_id == STRANGER.id
+    assert late is not None and late.error is DecisionError.ALREADY_DECIDED
+    assert (await recognise(db, STRANGER, payload=None, now=NOW)).outcome is StartOutcome.KNOWN
+
+
+async def test_declined_stranger_sends_no_new_request(db: Database) -> None:
+    admin = await ensure_bootstrap_admin(db, TelegramAccount(1, None, "Админ"), NOW)
+    request = (await recognise(db, STRANGER, payload=None, now=NOW)).request
+    assert request is not None
+    await decline(db, request.id, admin, NOW)
+    assert (await recognise(db, STRANGER, payload=None, now=NOW)).outcome is (
+        StartOutcome.REQUEST_DECLINED
+    )
+
+
+async def test_approval_can_link_to_a_roster_person(db: Database) -> None:
+    admin = await ensure_bootstrap_admin(db, TelegramAccount(1, None, "Админ"), NOW)
+    person_id = await add_person(db, "Незнакомцев Иван", Role.MENTOR, department="ПЦК ИТ")
+    request = (await recognise(db, STRANGER, payload=None, now=NOW)).request
+    assert request is not None
+    decision = await approve(db, request.id, admin, NOW, link_to=person_id)
+    assert decision is not None and decision.person is not None
+    assert decision.person.id == person_id and decision.person.department == "ПЦК ИТ"
+    async with db.snapshot() as tx:
+        assert await tx.people.count() == 2
+
+
+async def test_deactivated_person_is_told_so(db: Database) -> None:
+    person_id = await add_person(db, "Ким Анна", telegram_id=501)
+    async with db.transaction() as tx:
+        await tx.people.update(person_id, NOW, active=False)
+    assert (await recognise(db, ANNA, payload=None, now=NOW)).outcome is StartOutcome.DEACTIVATED

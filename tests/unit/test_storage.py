@@ -1,0 +1,120 @@
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.fsm.storage.base import StorageKey
+
+from storage.db import Database, available_migrations, open_database
+from storage.fsm import SQLiteStorage
+from storage.models import Role
+
+NOW = datetime(2026, 11, 27, 4, 0, tzinfo=UTC)
+
+
+class Form(StatesGroup):
+    step = State()
+
+
+async def test_stairway_applies_migrations_one_by_one(tmp_path: Path) -> None:
+    db = Database(tmp_path / "stairway.db")
+    await db.connect()
+    try:
+        for version, _name, _sql in available_migrations():
+            assert await db.migrate(up_to=version) == [version]
+            assert await db.schema_version() == version
+        assert await db.migrate() == []
+    finally:
+        await db.close()
+
+
+async def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "again.db")
+    version = await db.schema_version()
+    await db.close()
+    db = await open_database(tmp_path / "again.db")
+    assert await db.schema_version() == version
+    await db.close()
+
+
+async def test_connection_uses_wal_and_foreign_keys(tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "pragmas.db")
+    try:
+        async with db.conn.execute("PRAGMA journal_mode") as cur:
+            assert (await cur.fetchone())[0] == "wal"
+        async with db.conn.execute("PRAGMA foreign_keys") as cur:
+            assert (await cur.fetchone())[0] == 1
+    finally:
+        await db.close()
+
+
+async def test_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "tx.db")
+    try:
+        with pytest.raises(RuntimeError):
+            async with db.transaction() as tx:
+                await tx.people.add(full_name="Тест Тестов", role=Role.MENTEE, now=NOW)
+                raise RuntimeError("boom")
+        async with db.snapshot() as tx:
+            assert await tx.people.count() == 0
+    finally:
+        await db.close()
+
+
+async def test_fsm_state_and_data_survive_reopening(tmp_path: Path) -> None:
+    key = StorageKey(bot_id=1, chat_id=10, user_id=10)
+    db = await open_database(tmp_path / "fsm.db")
+    storage = SQLiteStorage(db)
+    await storage.set_state(key, Form.step)
+    await storage.set_data(key, {"mentor_id": 5, "name": "Иванова", "nested": {"a": [1, 2]}})
+    await db.close()
+
+    db = await open_database(tmp_path / "fsm.db")
+    storage = SQLiteStorage(db)
+    try:
+        assert await storage.get_state(key) == Form.step.state
+        assert await storage.get_data(key) == {
+            "mentor_id": 5,
+            "name": "Иванова",
+            "nested": {"a": [1, 2]},
+        }
+    finally:
+        await db.close()
+
+
+async def test_fsm_keys_without_thread_do_not_collide_or_duplicate(tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "fsm2.db")
+    storage = SQLiteStorage(db)
+    try:
+        plain = StorageKey(bot_id=1, chat_id=10, user_id=10)
+        await storage.set_state(plain, "a")
+        await storage.set_state(plain, "b")
+        other = StorageKey(bot_id=1, chat_id=11, user_id=11)
+        assert await storage.get_state(plain) == "b"
+        assert await storage.get_state(other) is None
+        async with db.conn.execute("SELECT COUNT(*) FROM fsm") as cur:
+            assert (await cur.fetchone())[0] == 1
+    finally:
+        await db.close()
+
+
+async def test_fsm_data_that_is_not_json_is_refused(tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "fsm3.db")
+    try:
+        with pytest.raises(TypeError):
+            await SQLiteStorage(db).set_data(StorageKey(1, 1, 1), {"when": NOW})
+    finally:
+        await db.close()
+
+
+async def test_people_are_found_by_name_regardless_of_case_spaces_and_yo(tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "people.db")
+    try:
+        async with db.transaction() as tx:
+            await tx.people.add(full_name="  Семёнова   Анна ", role=Role.MENTOR, now=NOW)
+            found = await tx.people.by_name("семенова анна")
+            page, total = await tx.people.page(name_part="СЕМЕН")
+        assert [p.full_name for p in found] == ["Семёнова Анна"]
+        assert total == 1 and page[0].full_name == "Семёнова Анна"
+    finally:
+        await db.close()
