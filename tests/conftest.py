@@ -1,0 +1,18 @@
+"""Shared pytest configuration for unit and end-to-end tests."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the suite's markers."""
+    config.addinivalue_line(
+        "markers",
+        "allow_errors: the test expects ERROR log records while the bot runs "
+        "(otherwise any such record fails an end-to-end test)",
+    )
+    config.addinivalue_line(
+        "markers",
+        "bot_settings(**overrides): settings for the bot that the bot_runner fixture starts",
+    )

@@ -1,0 +1,214 @@
+"""End-to-end fixtures: the fake Bot API server, settings aimed at it, the real app polling it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from fake_bot_api import FakeBotAPI
+from people import ADMIN_ID, TelegramUser
+
+from bot.config import Settings
+from scheduler.clock import Clock
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+SettingsFactory = Callable[..., Settings]
+START_TIMEOUT = 10.0
+STOP_TIMEOUT = 10.0
+
+
+class LogGuard(logging.Handler):
+    """Collects every ERROR (or worse) log record while a test runs."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+        self._reported = 0
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def unreported(self) -> str | None:
+        """The records not reported yet, with their tracebacks; None when there are none."""
+        fresh = self.records[self._reported :]
+        self._reported = len(self.records)
+        return "\n".join(self.format(record) for record in fresh) or None
+
+
+@pytest.fixture(autouse=True)
+def log_guard(request: pytest.FixtureRequest) -> Iterator[LogGuard]:
+    """Fail the test if anything logged an ERROR (a swallowed handler exception, say)."""
+    guard = LogGuard()
+    root = logging.getLogger()
+    root.addHandler(guard)
+    try:
+        yield guard
+    finally:
+        root.removeHandler(guard)
+    if request.node.get_closest_marker("allow_errors") is None and (
+        problem := guard.unreported()
+    ):
+        pytest.fail(
+            f"ERROR logged during the test (mark it allow_errors if expected):\n{problem}",
+            pytrace=False,
+        )
+
+
+@pytest.fixture
+async def fake_api(
+    request: pytest.FixtureRequest, log_guard: LogGuard
+) -> AsyncIterator[FakeBotAPI]:
+    """A started fake Bot API server; waits end early when an ERROR is logged."""
+    api = FakeBotAPI()
+    if request.node.get_closest_marker("allow_errors") is None:
+        api.add_abort_check(log_guard.unreported)
+    await api.start()
+    try:
+        yield api
+    finally:
+        await api.stop()
+    if api.server_errors:
+        pytest.fail("the fake Bot API server failed:\n" + "\n".join(api.server_errors))
+
+
+@pytest.fixture
+def settings_factory(
+    tmp_path: Path, fake_api: FakeBotAPI, monkeypatch: pytest.MonkeyPatch
+) -> SettingsFactory:
+    """Build Settings aimed at the fake server, ignoring `.env` and the developer's environment."""
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
+        monkeypatch.delenv(name, raising=False)
+
+    def make(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "bot_token": fake_api.token,
+            "telegram_api_url": fake_api.base_url,
+            "database_path": tmp_path / "bot.db",
+            "admin_ids": [ADMIN_ID],
+            "scheduler_tick_seconds": 0.2,
+            "quiet_hours": "",
+            **overrides,
+        }
+        return Settings(_env_file=None, **values)
+
+    return make
+
+
+@pytest.fixture
+def admin(fake_api: FakeBotAPI) -> TelegramUser:
+    """The methodist whose id is in ADMIN_IDS of the default settings."""
+    return TelegramUser(fake_api, ADMIN_ID, "Гульнара", "Асанова", username="metodist_gulnara")
+
+
+class BotRunner:
+    """The real app polling the fake server in a task; restartable on the same database."""
+
+    def __init__(
+        self, api: FakeBotAPI, make_settings: SettingsFactory, clock: Clock | None = None
+    ) -> None:
+        self.api = api
+        self.clock = clock
+        self.app: App | None = None
+        self._make_settings = make_settings
+        self._overrides: dict[str, Any] = {}
+        self._task: asyncio.Task[None] | None = None
+        api.add_abort_check(self._crash)
+
+    @property
+    def settings(self) -> Settings:
+        if self.app is None:
+            raise RuntimeError("the bot is not running")
+        return self.app.settings
+
+    async def start(self, **overrides: Any) -> App:
+        """Create the app (settings: the factory's, then earlier and these overrides) and poll."""
+        from bot.app import create_app  # late: the app's modules are still being written
+
+        if self.app is not None:
+            raise RuntimeError("the bot is already running")
+        self._overrides.update(overrides)
+        polls_before = len(self.api.calls("getUpdates"))
+        self.app = await create_app(self._make_settings(**self._overrides), clock=self.clock)
+        task = asyncio.create_task(self.app.run_polling(handle_signals=False), name="bot")
+        self._task = task
+        await self.api.wait_for(
+            lambda: task.done() or len(self.api.calls("getUpdates")) > polls_before,
+            START_TIMEOUT,
+            "the bot's first getUpdates",
+        )
+        if task.done():
+            await self.stop()
+            raise RuntimeError("the bot stopped before it polled")
+        return self.app
+
+    async def stop(self) -> None:
+        """Stop polling and wait until the app has closed its database and session."""
+        app, task = self.app, self._task
+        self.app, self._task = None, None
+        if app is None or task is None:
+            return
+        if not task.done():
+            try:
+                await app.stop()
+            except RuntimeError:  # polling never started: nothing to stop gracefully
+                task.cancel()
+        try:
+            await asyncio.wait_for(task, STOP_TIMEOUT)
+        except asyncio.CancelledError:
+            pass
+
+    async def restart(self, **overrides: Any) -> App:
+        """Let the bot finish what it was given, stop it, and start a new app on the same data."""
+        await self.settle()
+        await self.stop()
+        return await self.start(**overrides)
+
+    async def settle(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        """Wait until the bot has fetched every pushed update and its handlers have returned."""
+        await self.api.wait_for(
+            lambda: not self.api.pending_updates and not self._handler_tasks(),
+            timeout,
+            "the bot to handle every pushed update",
+        )
+
+    def _handler_tasks(self) -> set[asyncio.Task[Any]]:
+        # aiogram keeps no public handle on the per-update tasks of start_polling.
+        return getattr(self.app.dp, "_handle_update_tasks", set()) if self.app else set()
+
+    def _crash(self) -> str | None:
+        task = self._task
+        if task is None or not task.done():
+            return None
+        error = None if task.cancelled() else task.exception()
+        return f"the bot stopped polling by itself ({error!r})"
+
+
+@pytest.fixture
+def bot_clock() -> Clock | None:
+    """The app's clock: None is the system clock; override with a ManualClock to move time."""
+    return None
+
+
+@pytest.fixture
+async def bot_runner(
+    request: pytest.FixtureRequest,
+    fake_api: FakeBotAPI,
+    settings_factory: SettingsFactory,
+    bot_clock: Clock | None,
+) -> AsyncIterator[BotRunner]:
+    """The real app, started (settings from `@pytest.mark.bot_settings(...)`) and polling."""
+    marker = request.node.get_closest_marker("bot_settings")
+    runner = BotRunner(fake_api, settings_factory, bot_clock)
+    try:
+        await runner.start(**(marker.kwargs if marker else {}))
+        yield runner
+    finally:
+        await runner.stop()

@@ -1,0 +1,755 @@
+"""A fake Telegram Bot API server on 127.0.0.1 that end-to-end tests own: it records and answers."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+import re
+import socket
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any, NoReturn
+
+from aiohttp import web
+from multidict import MultiDictProxy
+
+BOT_ID = 123456
+BOT_TOKEN = f"{BOT_ID}:TEST-token"
+BOT_USER: dict[str, Any] = {
+    "id": BOT_ID,
+    "is_bot": True,
+    "first_name": "Наставник",
+    "username": "nastavnik_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+MAX_TEXT_LENGTH = 4096
+MAX_CAPTION_LENGTH = 1024
+MAX_CALLBACK_DATA_BYTES = 64
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # getFile refuses bigger files, as Telegram does
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup "
+    "are exactly the same as a current content and reply markup of the message"
+)
+QUERY_INVALID = (
+    "Bad Request: query is too old and response timeout expired or query ID is invalid"
+)
+# Parameters that are strings on the wire even when they look like JSON ("123", "[1] item").
+_TEXT_PARAMS = frozenset(
+    {
+        "text", "caption", "parse_mode", "callback_query_id", "url", "inline_message_id",
+        "file_id", "document", "photo", "audio", "video", "voice", "animation", "sticker",
+        "thumbnail", "action", "title", "description", "short_description", "name",
+        "language_code", "emoji", "question", "explanation", "business_connection_id",
+    }
+)
+_HTML_TAGS = frozenset(
+    {
+        "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler",
+        "a", "code", "pre", "blockquote", "tg-emoji",
+    }
+)
+_HTML_ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);")
+_HTML_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+_TAG_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9-]*")
+
+
+@dataclass
+class Request:
+    """One call the bot made: the method as named in the URL and its decoded parameters."""
+
+    method: str
+    params: dict[str, Any]
+    ok: bool = True
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    """A file the bot uploaded (sendDocument): what a person would receive."""
+
+    file_name: str
+    data: bytes
+    content_type: str | None = None
+
+
+@dataclass
+class _StoredFile:
+    document: dict[str, Any]
+    data: bytes
+    file_path: str
+
+
+@dataclass
+class _Failure:
+    method: str
+    chat_id: int | None
+    error_code: int
+    description: str
+    retry_after: int | None
+    times: int
+
+
+@dataclass
+class _Stored:
+    """A message the bot sent, as it stands now, and when it last changed."""
+
+    message: dict[str, Any]
+    changed_at: int
+    deleted: bool = False
+
+
+class BotAPIError(Exception):
+    """An error answer, shaped like Telegram's."""
+
+    def __init__(self, error_code: int, description: str, retry_after: int | None = None) -> None:
+        super().__init__(description)
+        self.error_code = error_code
+        self.description = description
+        self.retry_after = retry_after
+
+    def payload(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": self.error_code,
+            "description": self.description,
+        }
+        if self.retry_after is not None:
+            body["parameters"] = {"retry_after": self.retry_after}
+        return body
+
+
+def bad_request(reason: str) -> BotAPIError:
+    """A 400 answer: `Bad Request: <reason>`."""
+    return BotAPIError(400, f"Bad Request: {reason}")
+
+
+class FakeBotAPI:
+    """The Bot API for the bot; for the test: push updates, read chats, inject failures."""
+
+    def __init__(self, token: str = BOT_TOKEN) -> None:
+        self.token = token
+        self.requests: list[Request] = []
+        self.server_errors: list[str] = []
+        self.dropped_updates: list[dict[str, Any]] = []
+        self.now: Callable[[], int] = lambda: int(time.time())
+        self._pending: list[dict[str, Any]] = []
+        self._next_update_id = 100
+        self._next_message_id = 1
+        self._next_file = 1
+        self._seq = 0
+        self._chats: dict[int, dict[int, _Stored]] = {}
+        self._known_users: dict[int, dict[str, Any]] = {}
+        self._people_messages: set[tuple[int, int]] = set()
+        self._files: dict[str, _StoredFile] = {}
+        self._files_by_path: dict[str, _StoredFile] = {}
+        self._open_callbacks: set[str] = set()
+        self._failures: list[_Failure] = []
+        self._blocked: set[int] = set()
+        self._commands: dict[str, list[dict[str, Any]]] = {}
+        self._allowed_updates: list[str] = []
+        self._abort_checks: list[Callable[[], str | None]] = []
+        self._arrival = asyncio.Event()
+        self._stopping = False
+        self._runner: web.AppRunner | None = None
+        self._port: int | None = None
+        self._methods: dict[str, Callable[[dict[str, Any]], Any]] = {
+            "getme": lambda _: dict(BOT_USER),
+            "deletewebhook": lambda _: True,
+            "setmycommands": self._set_my_commands,
+            "deletemycommands": self._delete_my_commands,
+            "getmycommands": self._get_my_commands,
+            "sendmessage": self._send_message,
+            "editmessagetext": self._edit_message_text,
+            "editmessagecaption": self._edit_message_caption,
+            "editmessagereplymarkup": self._edit_message_reply_markup,
+            "deletemessage": self._delete_message,
+            "answercallbackquery": self._answer_callback_query,
+            "senddocument": self._send_document,
+            "getfile": self._get_file,
+            "sendchataction": lambda _: True,
+        }
+
+    # --- lifetime -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Listen on a free port of 127.0.0.1."""
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle_method)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
+        # A client that hangs up (a stopped bot's long poll) cancels its handler quietly.
+        self._runner = web.AppRunner(
+            app, handler_cancellation=True, access_log=None, shutdown_timeout=2.0
+        )
+        await self._runner.setup()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        self._port = sock.getsockname()[1]
+        await web.SockSite(self._runner, sock).start()
+
+    async def stop(self) -> None:
+        """Release held long polls at once, then shut the server down."""
+        self._stopping = True
+        self._arrival.set()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    @property
+    def base_url(self) -> str:
+        if self._port is None:
+            raise RuntimeError("FakeBotAPI is not started")
+        return f"http://127.0.0.1:{self._port}"
+
+    # --- the test's side ----------------------------------------------------------------------
+
+    def push_update(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update for getUpdates; assigns and returns it with its update_id."""
+        update = {"update_id": self._next_update_id, **copy.deepcopy(update)}
+        self._next_update_id += 1
+        for event in update.values():
+            if isinstance(event, dict) and isinstance(event.get("from"), dict):
+                self._known_users[event["from"]["id"]] = event["from"]
+        if "callback_query" in update:
+            self._open_callbacks.add(update["callback_query"]["id"])
+        sent = update.get("message")
+        if isinstance(sent, dict) and "chat" in sent:
+            self._people_messages.add((sent["chat"]["id"], sent["message_id"]))
+        self._pending.append(update)
+        self._arrival.set()
+        self._arrival = asyncio.Event()
+        return update
+
+    def next_message_id(self) -> int:
+        """A fresh message id (people's and the bot's messages share one sequence)."""
+        self._next_message_id += 1
+        return self._next_message_id
+
+    def add_file(
+        self,
+        data: bytes,
+        file_name: str,
+        mime_type: str | None = None,
+        file_size: int | None = None,
+    ) -> dict[str, Any]:
+        """Make a file downloadable by the bot; returns the Telegram Document describing it."""
+        number = self._next_file
+        self._next_file += 1
+        document: dict[str, Any] = {
+            "file_id": f"BQACAgIAAx{number:06d}",
+            "file_unique_id": f"AgAD{number:06d}",
+            "file_name": file_name,
+            "file_size": len(data) if file_size is None else file_size,
+        }
+        if mime_type is not None:
+            document["mime_type"] = mime_type
+        suffix = PurePosixPath(file_name).suffix
+        stored = _StoredFile(document, data, f"documents/file_{number}{suffix}")
+        self._files[document["file_id"]] = stored
+        self._files_by_path[stored.file_path] = stored
+        return dict(document)
+
+    @property
+    def seq(self) -> int:
+        """A counter that moves whenever the bot sends, edits or deletes a message."""
+        return self._seq
+
+    @property
+    def pending_updates(self) -> list[dict[str, Any]]:
+        """Updates not yet confirmed by a getUpdates with a higher offset."""
+        return list(self._pending)
+
+    def calls(self, method: str) -> list[Request]:
+        """The recorded calls of one method (case-insensitive), oldest first."""
+        return [r for r in self.requests if r.method.lower() == method.lower()]
+
+    def messages_to(self, chat_id: int) -> list[dict[str, Any]]:
+        """The bot's messages in a chat as they stand now (after edits), oldest first."""
+        stored = self._chats.get(chat_id, {})
+        return [copy.deepcopy(s.message) for _, s in sorted(stored.items()) if not s.deleted]
+
+    def changed_since(self, chat_id: int, since: int) -> list[dict[str, Any]]:
+        """The bot's messages in a chat sent or edited after `since` (a `seq`), last change last."""
+        stored = [s for s in self._chats.get(chat_id, {}).values() if s.changed_at > since]
+        stored.sort(key=lambda s: s.changed_at)
+        return [copy.deepcopy(s.message) for s in stored if not s.deleted]
+
+    def message(self, chat_id: int, message_id: int) -> dict[str, Any] | None:
+        """One message the bot sent, as it stands now; None if unknown or deleted."""
+        stored = self._chats.get(chat_id, {}).get(message_id)
+        return None if stored is None or stored.deleted else copy.deepcopy(stored.message)
+
+    def documents_to(self, chat_id: int) -> list[UploadedFile]:
+        """The files the bot uploaded to a chat, oldest first."""
+        sent = [r.params for r in self.calls("sendDocument") if r.ok]
+        return [
+            p["document"]
+            for p in sent
+            if p.get("chat_id") == chat_id and isinstance(p.get("document"), UploadedFile)
+        ]
+
+    def fail_next(
+        self,
+        method: str,
+        chat_id: int | None,
+        error_code: int,
+        description: str,
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Answer the next `times` calls of `method` (to `chat_id`, or any chat) with an error."""
+        self._failures.append(
+            _Failure(method.lower(), chat_id, error_code, description, retry_after, times)
+        )
+
+    def block(self, chat_id: int) -> None:
+        """From now on the person has blocked the bot: every call to their chat gets 403."""
+        self._blocked.add(chat_id)
+
+    def unblock(self, chat_id: int) -> None:
+        self._blocked.discard(chat_id)
+
+    def add_abort_check(self, check: Callable[[], str | None]) -> None:
+        """While waiting, a check that returns a message ends the wait with that message."""
+        self._abort_checks.append(check)
+
+    async def wait_for(
+        self,
+        predicate: Callable[[], Any],
+        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline per wait reads best in a test
+        what: str = "a condition",
+    ) -> Any:
+        """Poll `predicate` until it is truthy and return its value; AssertionError on timeout."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            for check in self._abort_checks:
+                if problem := check():
+                    raise AssertionError(f"while waiting for {what}: {problem}")
+            result = predicate()
+            if result:
+                return result
+            if asyncio.get_running_loop().time() >= deadline:
+                raise AssertionError(
+                    f"timed out after {timeout:g} s waiting for {what}\n{self.describe_recent()}"
+                )
+            await asyncio.sleep(0.01)
+
+    def describe_recent(self, count: int = 15) -> str:
+        """A short dump of the latest calls (long polls left out) for failure messages."""
+        recent = [r for r in self.requests if r.method.lower() != "getupdates"][-count:]
+        lines = [f"last {len(recent)} Bot API calls (getUpdates omitted):"]
+        lines += [f"  {_describe(r)}" for r in recent] or ["  (none)"]
+        if self._pending:
+            lines.append(f"unconfirmed updates: {[u['update_id'] for u in self._pending]}")
+        if self.dropped_updates:
+            lines.append(f"updates dropped by allowed_updates: {len(self.dropped_updates)}")
+        return "\n".join(lines)
+
+    # --- HTTP ---------------------------------------------------------------------------------
+
+    async def _handle_method(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return _json(BotAPIError(401, "Unauthorized").payload(), status=401)
+        method = request.match_info["method"]
+        try:
+            params = await _read_params(request)
+        except Exception as exc:
+            return self._server_error(method, exc)
+        record = Request(method, params)
+        self.requests.append(record)
+        try:
+            result = await self._call(method.lower(), params)
+        except BotAPIError as error:
+            record.ok = False
+            return _json(error.payload(), status=error.error_code)
+        except Exception as exc:
+            record.ok = False
+            return self._server_error(method, exc)
+        return _json({"ok": True, "result": result})
+
+    async def _handle_file(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return _json(BotAPIError(401, "Unauthorized").payload(), status=401)
+        stored = self._files_by_path.get(request.match_info["path"])
+        if stored is None:
+            return _json(bad_request("file not found").payload(), status=404)
+        return web.Response(body=stored.data, content_type="application/octet-stream")
+
+    def _server_error(self, method: str, exc: Exception) -> web.Response:
+        self.server_errors.append(f"{method}: {''.join(traceback.format_exception(exc))}")
+        body = {"ok": False, "error_code": 500, "description": f"fake server error: {exc!r}"}
+        return _json(body, status=500)
+
+    async def _call(self, method: str, params: dict[str, Any]) -> Any:
+        self._raise_injected_failure(method, params.get("chat_id"))
+        if method == "getupdates":
+            return await self._get_updates(params)
+        handler = self._methods.get(method)
+        return True if handler is None else handler(params)
+
+    def _raise_injected_failure(self, method: str, chat_id: Any) -> None:
+        if chat_id in self._blocked and method != "getupdates":
+            raise BotAPIError(403, "Forbidden: bot was blocked by the user")
+        for failure in self._failures:
+            if failure.method == method and failure.chat_id in (None, chat_id):
+                failure.times -= 1
+                if failure.times <= 0:
+                    self._failures.remove(failure)
+                raise BotAPIError(failure.error_code, failure.description, failure.retry_after)
+
+    # --- getUpdates ---------------------------------------------------------------------------
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        limit = min(max(int(params.get("limit") or 100), 1), 100)
+        timeout = float(params.get("timeout") or 0)
+        if params.get("allowed_updates") is not None:
+            self._allowed_updates = list(params["allowed_updates"])
+        if offset > 0:  # confirms every update before the offset, once and for all
+            self._pending = [u for u in self._pending if u["update_id"] >= offset]
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            ready = self._deliverable(offset)[:limit]
+            remaining = deadline - loop.time()
+            if ready or self._stopping or remaining <= 0:
+                return copy.deepcopy(ready)
+            try:
+                await asyncio.wait_for(self._arrival.wait(), remaining)
+            except TimeoutError:
+                pass
+
+    def _deliverable(self, offset: int) -> list[dict[str, Any]]:
+        if self._allowed_updates:
+            kept = [u for u in self._pending if _update_type(u) in self._allowed_updates]
+            self.dropped_updates += [u for u in self._pending if u not in kept]
+            self._pending = kept
+        if offset < 0:
+            return self._pending[offset:]
+        return self._pending
+
+    # --- commands -----------------------------------------------------------------------------
+
+    def _set_my_commands(self, params: dict[str, Any]) -> bool:
+        self._commands[_commands_key(params)] = list(params.get("commands") or [])
+        return True
+
+    def _delete_my_commands(self, params: dict[str, Any]) -> bool:
+        self._commands.pop(_commands_key(params), None)
+        return True
+
+    def _get_my_commands(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        return self._commands.get(_commands_key(params), [])
+
+    # --- messages -----------------------------------------------------------------------------
+
+    def _chat(self, chat_id: int) -> dict[str, Any]:
+        if chat_id < 0:
+            kind = "supergroup" if str(chat_id).startswith("-100") else "group"
+            return {"id": chat_id, "type": kind, "title": "Группа"}
+        chat: dict[str, Any] = {"id": chat_id, "type": "private"}
+        user = self._known_users.get(chat_id, {})
+        for key in ("first_name", "last_name", "username"):
+            if key in user:
+                chat[key] = user[key]
+        return chat
+
+    def _store(self, chat_id: int, content: dict[str, Any]) -> dict[str, Any]:
+        message = {
+            "message_id": self.next_message_id(),
+            "from": dict(BOT_USER),
+            "chat": self._chat(chat_id),
+            "date": self.now(),
+            **content,
+        }
+        self._seq += 1
+        self._chats.setdefault(chat_id, {})[message["message_id"]] = _Stored(message, self._seq)
+        return _as_returned(message)
+
+    def _stored(self, params: dict[str, Any], missing: str) -> _Stored:
+        if "inline_message_id" in params:
+            raise bad_request("inline messages are not supported by the fake server")
+        chat_id, message_id = _chat_id(params), params.get("message_id")
+        if not isinstance(message_id, int):
+            raise bad_request("message identifier is not specified")
+        stored = self._chats.get(chat_id, {}).get(message_id)
+        if stored is None or stored.deleted:
+            raise bad_request(missing)
+        return stored
+
+    def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = _chat_id(params)
+        text = _rendered(params.get("text"), params.get("parse_mode"), MAX_TEXT_LENGTH, "text")
+        markup = _checked_markup(params.get("reply_markup"))
+        content: dict[str, Any] = {"text": text}
+        if markup is not None:
+            content["reply_markup"] = markup
+        return self._store(chat_id, content)
+
+    def _send_document(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = _chat_id(params)
+        upload = params.get("document")
+        if isinstance(upload, UploadedFile):
+            document = self.add_file(upload.data, upload.file_name, upload.content_type)
+        elif isinstance(upload, str) and upload in self._files:
+            document = dict(self._files[upload].document)
+        else:
+            raise bad_request("wrong file identifier/HTTP URL specified")
+        content: dict[str, Any] = {"document": document}
+        if params.get("caption"):
+            content["caption"] = _rendered(
+                params["caption"], params.get("parse_mode"), MAX_CAPTION_LENGTH, "caption"
+            )
+        markup = _checked_markup(params.get("reply_markup"))
+        if markup is not None:
+            content["reply_markup"] = markup
+        return self._store(chat_id, content)
+
+    def _edit_message_text(self, params: dict[str, Any]) -> dict[str, Any]:
+        stored = self._stored(params, "message to edit not found")
+        if "text" not in stored.message:
+            raise bad_request("there is no text in the message to edit")
+        text = _rendered(params.get("text"), params.get("parse_mode"), MAX_TEXT_LENGTH, "text")
+        return self._edit(stored, {"text": text}, params.get("reply_markup"))
+
+    def _edit_message_caption(self, params: dict[str, Any]) -> dict[str, Any]:
+        stored = self._stored(params, "message to edit not found")
+        caption = params.get("caption") or ""
+        if caption:
+            caption = _rendered(caption, params.get("parse_mode"), MAX_CAPTION_LENGTH, "caption")
+        return self._edit(stored, {"caption": caption}, params.get("reply_markup"))
+
+    def _edit_message_reply_markup(self, params: dict[str, Any]) -> dict[str, Any]:
+        stored = self._stored(params, "message to edit not found")
+        return self._edit(stored, {}, params.get("reply_markup"))
+
+    def _edit(
+        self, stored: _Stored, content: dict[str, Any], markup: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        """Apply an edit; like Telegram, an edit without reply_markup removes the keyboard."""
+        markup = _checked_markup(markup)
+        if markup is not None and "inline_keyboard" not in markup:
+            raise bad_request("inline keyboard expected")
+        message = stored.message
+        unchanged = all(message.get(k) == v for k, v in content.items())
+        if unchanged and message.get("reply_markup") == markup:
+            raise bad_request(NOT_MODIFIED.removeprefix("Bad Request: "))
+        message.update(content)
+        if markup is None:
+            message.pop("reply_markup", None)
+        else:
+            message["reply_markup"] = markup
+        message["edit_date"] = self.now()
+        self._seq += 1
+        stored.changed_at = self._seq
+        return _as_returned(message)
+
+    def _delete_message(self, params: dict[str, Any]) -> bool:
+        if (params.get("chat_id"), params.get("message_id")) in self._people_messages:
+            self._people_messages.discard((params["chat_id"], params["message_id"]))
+            return True
+        stored = self._stored(params, "message to delete not found")
+        stored.deleted = True
+        self._seq += 1
+        stored.changed_at = self._seq
+        return True
+
+    def _answer_callback_query(self, params: dict[str, Any]) -> bool:
+        query_id = params.get("callback_query_id")
+        if query_id not in self._open_callbacks:
+            raise bad_request(QUERY_INVALID.removeprefix("Bad Request: "))
+        self._open_callbacks.discard(query_id)
+        return True
+
+    def _get_file(self, params: dict[str, Any]) -> dict[str, Any]:
+        stored = self._files.get(str(params.get("file_id")))
+        if stored is None:
+            raise bad_request("invalid file_id")
+        if stored.document["file_size"] > MAX_DOWNLOAD_BYTES:
+            raise bad_request("file is too big")
+        return {
+            "file_id": stored.document["file_id"],
+            "file_unique_id": stored.document["file_unique_id"],
+            "file_size": stored.document["file_size"],
+            "file_path": stored.file_path,
+        }
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _json(body: dict[str, Any], status: int = 200) -> web.Response:
+    return web.json_response(body, status=status, dumps=lambda o: json.dumps(o, ensure_ascii=False))
+
+
+async def _read_params(request: web.Request) -> dict[str, Any]:
+    """Query string, then a form, multipart or JSON body; JSON-looking fields decoded."""
+    raw: dict[str, Any] = dict(request.query)
+    if request.content_type == "application/json":
+        raw.update(await request.json())
+        return raw
+    files: dict[str, UploadedFile] = {}
+    form: MultiDictProxy[Any] = await request.post()
+    for key, value in form.items():
+        if isinstance(value, web.FileField):
+            upload = UploadedFile(value.filename, value.file.read(), value.content_type)
+            files[key] = upload
+            raw[key] = upload
+        else:
+            raw[key] = value
+    params = {key: _decode(key, value) for key, value in raw.items()}
+    for key, value in params.items():
+        if isinstance(value, str) and value.startswith("attach://"):
+            params[key] = files.get(value.removeprefix("attach://"), value)
+    return params
+
+
+def _decode(key: str, value: Any) -> Any:
+    if not isinstance(value, str) or key in _TEXT_PARAMS:
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def _chat_id(params: dict[str, Any]) -> int:
+    chat_id = params.get("chat_id")
+    if not isinstance(chat_id, int):
+        raise bad_request("chat not found")
+    return chat_id
+
+
+def _update_type(update: dict[str, Any]) -> str:
+    return next(key for key in update if key != "update_id")
+
+
+def _commands_key(params: dict[str, Any]) -> str:
+    scope = json.dumps(params.get("scope") or {"type": "default"}, sort_keys=True)
+    return f"{scope}|{params.get('language_code') or ''}"
+
+
+def _as_returned(message: dict[str, Any]) -> dict[str, Any]:
+    """The Message as the API returns it: only an inline keyboard is echoed."""
+    returned = copy.deepcopy(message)
+    markup = returned.get("reply_markup")
+    if markup is not None and "inline_keyboard" not in markup:
+        del returned["reply_markup"]
+    return returned
+
+
+def _checked_markup(markup: Any) -> dict[str, Any] | None:
+    """Refuse what Telegram refuses in a keyboard (callback data over 64 bytes, for one)."""
+    if markup is None:
+        return None
+    if not isinstance(markup, dict):
+        raise bad_request("can't parse reply keyboard markup JSON object")
+    for row in markup.get("inline_keyboard", []):
+        for button in row:
+            if not button.get("text"):
+                raise bad_request("text buttons are unallowed in the inline keyboard")
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(data.encode()) <= MAX_CALLBACK_DATA_BYTES:
+                raise bad_request("BUTTON_DATA_INVALID")
+            if "url" in button and not re.match(r"^(https?|tg)://\S+$", button["url"]):
+                raise bad_request("BUTTON_URL_INVALID")
+    return markup
+
+
+def _rendered(text: Any, parse_mode: Any, max_length: int, what: str) -> str:
+    """The text a person sees: markup parsed as Telegram parses it, with its errors."""
+    if not isinstance(text, str) or not text.strip():
+        raise bad_request(f"message {what} is empty")
+    plain = parse_html(text) if str(parse_mode).upper() == "HTML" else text
+    if not plain.strip():
+        raise bad_request(f"message {what} is empty")
+    if len(plain.encode("utf-16-le")) // 2 > max_length:
+        raise bad_request(f"message {what} is too long")
+    return plain
+
+
+def parse_html(text: str) -> str:
+    """Strip Telegram HTML to plain text, failing where Telegram fails ("can't parse entities")."""
+    out: list[str] = []
+    stack: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "&" and (entity := _HTML_ENTITY.match(text, i)):
+            out.append(_entity_text(entity))
+            i = entity.end()
+        elif char == "<":
+            i = _parse_tag(text, i, stack)
+        else:
+            out.append(char)
+            i += 1
+    if stack:
+        _cant_parse(f'Can\'t find end tag corresponding to start tag "{stack[-1]}"')
+    return "".join(out)
+
+
+def _entity_text(entity: re.Match[str]) -> str:
+    name = entity.group(1)
+    if name.startswith("#x"):
+        return chr(int(name[2:], 16))
+    if name.startswith("#"):
+        return chr(int(name[1:]))
+    return _HTML_NAMED.get(name, entity.group(0))
+
+
+def _parse_tag(text: str, start: int, stack: list[str]) -> int:
+    """Consume one tag at `start`, keeping `stack` of open tags; returns the index after it."""
+    offset = len(text[:start].encode())
+    if text.startswith("</", start):
+        end = text.find(">", start)
+        if end == -1:
+            _cant_parse(f"Unclosed end tag at byte offset {offset}")
+        name = text[start + 2 : end].strip().lower()
+        if not stack:
+            _cant_parse(f'Unexpected end tag at byte offset {offset}')
+        if name != stack[-1]:
+            _cant_parse(
+                f'Unmatched end tag at byte offset {offset}, '
+                f'expected "</{stack[-1]}>", found "</{name}>"'
+            )
+        stack.pop()
+        return end + 1
+    name_match = _TAG_NAME.match(text, start + 1)
+    if name_match is None:
+        _cant_parse(f"Empty tag name at byte offset {offset}")
+    name = name_match.group(0).lower()
+    if name not in _HTML_TAGS:
+        _cant_parse(f'Unsupported start tag "{name}" at byte offset {offset}')
+    end = text.find(">", name_match.end())
+    if end == -1:
+        _cant_parse(f"Unclosed start tag at byte offset {offset}")
+    stack.append(name)
+    return end + 1
+
+
+def _cant_parse(reason: str) -> NoReturn:
+    raise bad_request(f"can't parse entities: {reason}")
+
+
+def _describe(request: Request) -> str:
+    params = request.params
+    parts = [request.method if request.ok else f"{request.method} (failed)"]
+    if "chat_id" in params:
+        parts.append(f"chat={params['chat_id']}")
+    if "message_id" in params:
+        parts.append(f"message={params['message_id']}")
+    for key in ("text", "caption", "data", "callback_query_id"):
+        if isinstance(params.get(key), str):
+            value = params[key].replace("\n", " ")
+            parts.append(f"{key}={value[:80]!r}")
+    if isinstance(params.get("document"), UploadedFile):
+        parts.append(f"document={params['document'].file_name!r}")
+    markup = params.get("reply_markup")
+    if isinstance(markup, dict) and "inline_keyboard" in markup:
+        buttons = [b.get("text") for row in markup["inline_keyboard"] for b in row]
+        parts.append(f"buttons={buttons}")
+    return " ".join(parts)
