@@ -14,7 +14,7 @@ from aiogram.enums import ParseMode
 
 from bot.config import Settings
 from bot.i18n import I18n
-from bot.middlewares import CurrentPerson, PrivateChatsOnly
+from bot.middlewares import CurrentPerson, InFlightUpdates, PrivateChatsOnly
 from handlers import get_routers
 from handlers.menu import set_default_commands
 from scheduler.clock import Clock, SystemClock
@@ -24,6 +24,8 @@ from storage.db import Database, open_database
 from storage.fsm import SQLiteStorage
 
 log = logging.getLogger(__name__)
+
+SHUTDOWN_GRACE_SECONDS = 10.0  # updates still being handled at a stop get this long to finish
 
 
 def create_bot(settings: Settings) -> Bot:
@@ -38,7 +40,12 @@ def create_bot(settings: Settings) -> Bot:
 
 
 def create_dispatcher(
-    settings: Settings, db: Database, i18n: I18n, clock: Clock, sender: OutboxSender
+    settings: Settings,
+    db: Database,
+    i18n: I18n,
+    clock: Clock,
+    sender: OutboxSender,
+    in_flight: InFlightUpdates,
 ) -> Dispatcher:
     dp = Dispatcher(
         storage=SQLiteStorage(db),
@@ -48,6 +55,7 @@ def create_dispatcher(
         clock=clock,
         sender=sender,
     )
+    dp.update.outer_middleware(in_flight)
     private_only = PrivateChatsOnly(i18n)
     current_person = CurrentPerson(db, i18n, settings, clock)
     for observer in (dp.message, dp.callback_query):
@@ -67,6 +75,7 @@ class App:
     clock: Clock
     sender: OutboxSender
     scheduler: Scheduler
+    in_flight: InFlightUpdates
     _stopped: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def run_polling(self, handle_signals: bool = True) -> None:
@@ -86,12 +95,16 @@ class App:
             await self.close()
 
     async def stop(self) -> None:
-        await self.dp.stop_polling()
+        try:
+            await self.dp.stop_polling()
+        except RuntimeError:  # polling has not started yet: nothing to stop
+            pass
 
     async def close(self) -> None:
         if self._stopped.is_set():
             return
         self._stopped.set()
+        await self.in_flight.wait_idle(SHUTDOWN_GRACE_SECONDS)
         await self.scheduler.stop()
         await self.bot.session.close()
         await self.db.close()
@@ -104,7 +117,8 @@ async def create_app(settings: Settings, clock: Clock | None = None) -> App:
     db = await open_database(settings.database_path)
     i18n = I18n(settings.default_language)
     sender = OutboxSender(db, bot, clock)
-    dp = create_dispatcher(settings, db, i18n, clock, sender)
+    in_flight = InFlightUpdates()
+    dp = create_dispatcher(settings, db, i18n, clock, sender, in_flight)
     return App(
         settings=settings,
         db=db,
@@ -114,4 +128,5 @@ async def create_app(settings: Settings, clock: Clock | None = None) -> App:
         clock=clock,
         sender=sender,
         scheduler=Scheduler(settings, sender),
+        in_flight=in_flight,
     )

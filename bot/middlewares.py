@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -67,3 +68,31 @@ class CurrentPerson(BaseMiddleware):
         data["is_admin"] = is_admin(person, user.id if user else None, self.settings.admin_ids)
         data["t"] = self.i18n.get(person.language if person else self.settings.default_language)
         return await handler(event, data)
+
+
+class InFlightUpdates(BaseMiddleware):
+    """Counts updates being handled, so that a shutdown can let them finish before the
+    database closes under them."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        self._count += 1
+        self._idle.clear()
+        try:
+            return await handler(event, data)
+        finally:
+            self._count -= 1
+            if self._count == 0:
+                self._idle.set()
+
+    async def wait_idle(self, grace: float) -> bool:
+        try:
+            await asyncio.wait_for(self._idle.wait(), grace)
+        except TimeoutError:
+            log.warning("%s updates still running at shutdown", self._count)
+            return False
+        return True

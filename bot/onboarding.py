@@ -46,6 +46,7 @@ async def _link(tx: Repos, person: Person, account: TelegramAccount, now: dateti
     await tx.people.update(
         person.id, now, telegram_id=account.id, username=account.username or person.username
     )
+    await tx.people.mark_seen(person.id, now)
     await tx.invites.revoke_for_person(person.id, now)
     linked = await tx.people.get(person.id)
     assert linked is not None
@@ -76,13 +77,15 @@ async def _by_invite(
 
 
 async def _add_admin(tx: Repos, account: TelegramAccount, now: datetime) -> Person:
-    return await tx.people.add(
+    admin = await tx.people.add(
         full_name=account.display_name,
         role=Role.ADMIN,
         now=now,
         username=account.username,
         telegram_id=account.id,
     )
+    await tx.people.mark_seen(admin.id, now)
+    return admin
 
 
 async def ensure_bootstrap_admin(db: Database, account: TelegramAccount, now: datetime) -> Person:
@@ -110,8 +113,7 @@ async def recognise(
         if person is not None:
             if not person.active:
                 return StartResult(StartOutcome.DEACTIVATED, person)
-            if person.blocked:
-                await tx.people.set_blocked(person.id, None)
+            await tx.people.mark_seen(person.id, now)  # and no longer blocked, if they were
             if account.username and account.username != person.username:
                 await tx.people.update(person.id, now, username=account.username)
             return StartResult(StartOutcome.KNOWN, await tx.people.get(person.id))
@@ -179,6 +181,7 @@ async def approve(
                 username=account.username,
                 telegram_id=account.id,
             )
+            await tx.people.mark_seen(person.id, now)  # they wrote to the bot to ask
         await tx.requests.decide(request.id, RequestStatus.APPROVED, admin.id, now, person.id)
         decided = await tx.requests.get(request.id)
         assert decided is not None

@@ -79,8 +79,14 @@ async def import_roster(
         for row in roster.rows:
             if row.role is Role.MENTEE and row.mentor and row.line in person_of_row:
                 await _apply_pair(
-                    tx, i18n, row, person_of_row[row.line], summary,
-                    now=now, today=today, max_mentees_per_mentor=max_mentees_per_mentor,
+                    tx,
+                    i18n,
+                    row,
+                    person_of_row[row.line],
+                    summary,
+                    now=now,
+                    today=today,
+                    max_mentees_per_mentor=max_mentees_per_mentor,
                     imported_by=imported_by,
                 )
     summary.errors.sort(key=lambda error: error.line)
@@ -284,7 +290,7 @@ async def _resolve_mentor(tx: Repos, reference: str) -> Person:
 
 
 def _is_explicit_username(reference: str) -> bool:
-    """"Petrov" may be a surname or a username; "@petrov" or a t.me link is surely a username."""
+    """ "Petrov" may be a surname or a username; "@petrov" or a t.me link is surely a username."""
     return reference.startswith("@") or "/" in reference
 
 

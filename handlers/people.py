@@ -72,7 +72,7 @@ async def _list_view(
     )
     for person in people:
         mark = "" if person.active else "🚫 "
-        linked = "" if person.telegram_id else " ⏳"
+        linked = "" if person.seen else " ⏳"
         builder.row(
             _button(
                 f"{mark}{person.full_name} · {t(f'role-short-{person.role.value}')}{linked}",
@@ -136,10 +136,14 @@ async def _card(
         pairs = await tx.pairs.active_for_person(person_id) if person else []
     if person is None:
         return None
-    if person.telegram_id is not None:
-        telegram = f"@{person.username}" if person.username else t("person-telegram-linked")
+    if person.username:
+        telegram = f"@{person.username}"
+    elif person.telegram_id is not None:
+        telegram = t("person-telegram-id", telegram_id=str(person.telegram_id))
     else:
-        telegram = t("person-telegram-not-linked")
+        telegram = t("person-telegram-unknown")
+    if not person.seen:
+        telegram = t("person-not-seen", telegram=telegram)
     lines = [
         t(
             "person-card",

@@ -126,7 +126,7 @@ class OutboxSender:
             except TelegramForbiddenError as exc:
                 # The person blocked the bot: stop pushing to them until they /start again.
                 async with self.db.transaction() as tx:
-                    await tx.people.set_blocked(message.person_id, self.clock.now())
+                    await tx.people.mark_blocked(message.person_id, self.clock.now())
                     await tx.outbox.mark_failed(message.id, f"forbidden: {exc.message}")
                 log.info("person %s blocked the bot", message.person_id)
                 return 0

@@ -51,6 +51,7 @@ class Person:
     language: str | None
     active: bool
     blocked: bool
+    seen: bool  # has opened the bot at least once
 
     @property
     def has_admin_rights(self) -> bool:

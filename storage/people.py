@@ -11,7 +11,8 @@ from bot.text import clean_name, name_key
 from storage.models import Person, Role, to_db_time
 
 _COLUMNS = (
-    "id, full_name, role, is_admin, department, username, telegram_id, language, active, blocked_at"
+    "id, full_name, role, is_admin, department, username, telegram_id, language, active,"
+    " blocked_at, first_seen_at"
 )
 
 
@@ -27,6 +28,7 @@ def _person(row: aiosqlite.Row) -> Person:
         language=row["language"],
         active=bool(row["active"]),
         blocked=row["blocked_at"] is not None,
+        seen=row["first_seen_at"] is not None,
     )
 
 
@@ -136,10 +138,18 @@ class PeopleRepo:
             f"UPDATE people SET {assignments} WHERE id = ?", (*values.values(), person_id)
         )
 
-    async def set_blocked(self, person_id: int, now: datetime | None) -> None:
+    async def mark_blocked(self, person_id: int, now: datetime) -> None:
+        """The person blocked the bot: no pushes until they /start again (mark_seen)."""
         await self.conn.execute(
-            "UPDATE people SET blocked_at = ? WHERE id = ?",
-            (to_db_time(now) if now else None, person_id),
+            "UPDATE people SET blocked_at = ? WHERE id = ?", (to_db_time(now), person_id)
+        )
+
+    async def mark_seen(self, person_id: int, now: datetime) -> None:
+        """The person opened the bot: remember the first time, and they no longer block it."""
+        await self.conn.execute(
+            "UPDATE people SET first_seen_at = COALESCE(first_seen_at, ?), blocked_at = NULL"
+            " WHERE id = ?",
+            (to_db_time(now), person_id),
         )
 
     async def admins(self) -> list[Person]:

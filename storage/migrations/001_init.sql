@@ -13,6 +13,7 @@ CREATE TABLE people (
     language      TEXT,
     active        INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
     blocked_at    TEXT,                        -- the person blocked the bot: no pushes
+    first_seen_at TEXT,                        -- first /start: the person has opened the bot
     created_at    TEXT    NOT NULL,
     updated_at    TEXT    NOT NULL
 );

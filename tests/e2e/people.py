@@ -210,6 +210,9 @@ class TelegramUser:
         self._mark_now()
         query_id = f"{self.id}{next(_callback_ids):08d}"
         self.last_callback_id = query_id
+        if "inline_keyboard" not in message.get("reply_markup", {}):
+            # Telegram shows the bot only the inline keyboard of a message, never a reply one.
+            message = {key: value for key, value in message.items() if key != "reply_markup"}
         query = {
             "id": query_id,
             "from": self.user,

@@ -8,7 +8,7 @@ from storage.models import PairKind, Person, Role
 
 def person(person_id: int, role: Role, active: bool = True) -> Person:
     return Person(
-        person_id, f"Человек {person_id}", role, False, None, None, None, None, active, False
+        person_id, f"Человек {person_id}", role, False, None, None, None, None, active, False, True
     )
 
 

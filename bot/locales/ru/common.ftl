@@ -117,8 +117,9 @@ person-card = <b>{ $name }</b>
     ПЦК: { $department }
     Telegram: { $telegram }
     Статус: { $status }
-person-telegram-linked = привязан
-person-telegram-not-linked = ещё не открыл бота
+person-telegram-id = id { $telegram_id }
+person-telegram-unknown = не указан
+person-not-seen = { $telegram }, ещё не открывал(а) бота
 person-active = участвует в программе
 person-inactive = выбыл (история сохранена)
 person-pairs = Активные пары:

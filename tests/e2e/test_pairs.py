@@ -1,0 +1,243 @@
+"""Pairs: forming one with buttons, reassigning the mentor, ending it; notices to both people;
+a form that survives a restart; forged and stale buttons that change nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from conftest import BotRunner
+from fake_bot_api import FakeBotAPI
+from people import TelegramUser
+from roster_seed import (
+    MENTEE_ORLOV,
+    MENTEE_SIDOROVA,
+    MENTOR_IVANOVA,
+    MENTOR_SMIRNOV,
+    seed,
+)
+
+from bot.rules import default_pair_end
+from storage.models import PairStatus
+
+
+def person(api: FakeBotAPI, user_id: int, name: str) -> TelegramUser:
+    last, first = name.split(" ", 1)
+    return TelegramUser(api, user_id, first, last)
+
+
+async def start_everyone(*people: TelegramUser) -> None:
+    """Each person opens the bot once, so that notices can reach them."""
+    for someone in people:
+        someone.send("/start")
+        await someone.wait_message("Здравствуйте")
+
+
+async def form_pair(admin: TelegramUser, mentor: str, mentee: str, *, order: str | None) -> None:
+    admin.send("/pair")
+    await admin.wait_message("Выберите наставника")
+    admin.press(mentor, contains=True)
+    await admin.wait_message("Выберите наставляемого")
+    admin.press(mentee)
+    await admin.wait_message("Вид наставничества")
+    admin.press("педагогический")
+    await admin.wait_message("Дата начала")
+    admin.press("Сегодня", contains=True)
+    await admin.wait_message("Дата окончания")
+    admin.press("Через год", contains=True)
+    await admin.wait_message("Приказ о закреплении")
+    if order is None:
+        admin.press("без приказа")
+    else:
+        admin.send(order)
+    await admin.wait_message("Проверьте пару")
+    admin.press("✅ Сформировать пару")
+    await admin.wait_message("Пара сформирована")
+
+
+async def test_admin_forms_a_pair_and_both_people_are_told(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
+) -> None:
+    await seed(bot_runner.app)
+    mentor = person(fake_api, MENTOR_IVANOVA, "Иванова Анна Петровна")
+    mentee = person(fake_api, MENTEE_SIDOROVA, "Сидорова Мария Ивановна")
+    await start_everyone(mentor, mentee)
+
+    await form_pair(admin, "Иванова Анна", "Сидорова Мария Ивановна", order="№ 112-к от 28.08.2026")
+
+    await mentor.wait_message("Вы назначены наставником: Сидорова Мария Ивановна")
+    notice = await mentee.wait_message("Вам назначен наставник: Иванова Анна Петровна")
+    assert "№ 112-к от 28.08.2026" in notice["text"]
+    async with bot_runner.app.db.snapshot() as tx:
+        (pair,), _ = await tx.pairs.list_active()
+    assert (pair.mentor_name, pair.mentee_name) == (
+        "Иванова Анна Петровна",
+        "Сидорова Мария Ивановна",
+    )
+    assert abs((pair.start - date.today()).days) <= 1  # "today" is Bishkek's date
+    assert pair.end == default_pair_end(pair.start)
+
+
+async def test_a_form_in_progress_survives_a_restart(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
+) -> None:
+    await seed(bot_runner.app)
+    admin.send("/pair")
+    await admin.wait_message("Выберите наставника")
+    admin.press("Иванова Анна", contains=True)
+    await admin.wait_message("Выберите наставляемого")
+
+    await bot_runner.restart()
+
+    admin.press("Орлов Илья Сергеевич")
+    await admin.wait_message("Вид наставничества")
+    admin.press("педагогический")
+    await admin.wait_message("Дата начала")
+    admin.send("01.09.2026")
+    await admin.wait_message("Дата окончания")
+    admin.send("30.06.2027")
+    await admin.wait_message("Приказ о закреплении")
+    admin.press("без приказа")
+    summary = await admin.wait_message("Проверьте пару")
+    assert "Иванова Анна Петровна" in summary["text"]
+    assert "01.09.2026 – 30.06.2027" in summary["text"]
+
+
+async def test_mentor_limit_refuses_a_third_mentee(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
+) -> None:
+    await seed(bot_runner.app)
+    await form_pair(admin, "Иванова Анна", "Сидорова Мария Ивановна", order=None)
+    await form_pair(admin, "Иванова Анна", "Орлов Илья Сергеевич", order=None)
+
+    admin.send("/pair")
+    await admin.wait_message("Выберите наставника")
+    assert any("Иванова Анна Петровна — 2 из 2" in b for b in admin.inline_buttons())
+    admin.press("Иванова Анна Петровна — 2 из 2")
+    answer = await admin.wait_answer_callback()
+    assert "максимум" in answer["text"]
+
+
+async def test_a_mentee_cannot_get_a_second_pair_of_the_same_kind(
+    bot_runner: BotRunner, admin: TelegramUser
+) -> None:
+    await seed(bot_runner.app)
+    await form_pair(admin, "Иванова Анна", "Сидорова Мария Ивановна", order=None)
+
+    admin.send("/pair")
+    await admin.wait_message("Выберите наставника")
+    admin.press("Смирнов Алексей", contains=True)
+    await admin.wait_message("Выберите наставляемого")
+    admin.press("Сидорова Мария Ивановна")
+    await admin.wait_message("Вид наставничества")
+    admin.press("педагогический")
+    answer = await admin.wait_answer_callback()
+    assert "уже есть активная пара этого вида" in answer["text"]
+
+
+async def test_reassigning_the_mentor_keeps_history_and_tells_all_three(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
+) -> None:
+    await seed(bot_runner.app)
+    old_mentor = person(fake_api, MENTOR_IVANOVA, "Иванова Анна Петровна")
+    new_mentor = person(fake_api, MENTOR_SMIRNOV, "Смирнов Алексей Николаевич")
+    mentee = person(fake_api, MENTEE_ORLOV, "Орлов Илья Сергеевич")
+    await start_everyone(old_mentor, new_mentor, mentee)
+    await form_pair(admin, "Иванова Анна", "Орлов Илья Сергеевич", order=None)
+
+    admin.send("/pairs")
+    await admin.wait_message("Активна 1 пара")
+    admin.press("Орлов Илья Сергеевич ← Иванова Анна Петровна")
+    await admin.wait_message("Состояние: активна")
+    admin.press("🔁 Сменить наставника")
+    await admin.wait_message("Выберите нового наставника")
+    admin.send("Смир")
+    await admin.wait_message("Выберите из списка")
+    assert admin.inline_buttons() == ["Смирнов Алексей Николаевич — 0 из 2", "✖️ Отмена"]
+    admin.press("Смирнов Алексей Николаевич", contains=True)
+    await admin.wait_message("Напишите причину")
+    admin.send("Длительный больничный <наставника>")
+    await admin.wait_message("Наставник сменён")
+
+    await old_mentor.wait_message("Вы больше не наставник для Орлов Илья Сергеевич")
+    await new_mentor.wait_message("вместо Иванова Анна Петровна")
+    told = await mentee.wait_message("Ваш наставник сменился")
+    assert "Длительный больничный <наставника>" in told["text"]  # escaped, shown as typed
+    async with bot_runner.app.db.snapshot() as tx:
+        mentee_id = (await tx.people.by_telegram_id(MENTEE_ORLOV)).id  # type: ignore[union-attr]
+        history = await tx.pairs.history(mentee_id)
+    assert [p.status for p in history] == [PairStatus.REASSIGNED, PairStatus.ACTIVE]
+    assert history[0].close_reason == "Длительный больничный <наставника>"
+    assert history[1].previous_pair_id == history[0].id
+
+
+async def test_ending_a_pair_early_needs_a_reason_and_tells_both(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
+) -> None:
+    await seed(bot_runner.app)
+    mentor = person(fake_api, MENTOR_IVANOVA, "Иванова Анна Петровна")
+    mentee = person(fake_api, MENTEE_SIDOROVA, "Сидорова Мария Ивановна")
+    await start_everyone(mentor, mentee)
+    await form_pair(admin, "Иванова Анна", "Сидорова Мария Ивановна", order=None)
+
+    admin.send("/pairs")
+    await admin.wait_message("Выберите пару")
+    admin.press("Сидорова Мария Ивановна ← Иванова Анна Петровна")
+    await admin.wait_message("Состояние: активна")
+    admin.press("⏹ Прекратить досрочно")
+    await admin.wait_message("Напишите причину")
+    admin.send("Увольнение наставляемого")
+    await admin.wait_message("Пара прекращена")
+
+    await mentor.wait_message("прекращена досрочно. Причина: Увольнение наставляемого")
+    await mentee.wait_message("прекращена досрочно")
+    admin.send("/pairs")
+    await admin.wait_message("Активных пар нет")
+
+
+async def test_a_forged_callback_from_a_mentee_changes_nothing(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
+) -> None:
+    await seed(bot_runner.app)
+    await form_pair(admin, "Иванова Анна", "Сидорова Мария Ивановна", order=None)
+    admin.send("/pairs")
+    await admin.wait_message("Выберите пару")
+    admin.press("Сидорова Мария Ивановна ← Иванова Анна Петровна")
+    card = await admin.wait_message("Состояние: активна")
+    end_button = next(
+        button["callback_data"]
+        for row in card["reply_markup"]["inline_keyboard"]
+        for button in row
+        if button["text"] == "🏁 Завершить (программа выполнена)"
+    )
+    confirm = end_button.replace(":complete", ":confirm")
+
+    intruder = person(fake_api, MENTEE_ORLOV, "Орлов Илья Сергеевич")
+    await start_everyone(intruder)
+    intruder.press_data(confirm, message_id=card["message_id"])
+    answer = await intruder.wait_answer_callback()
+
+    assert "недоступна" in answer["text"]
+    async with bot_runner.app.db.snapshot() as tx:
+        pairs, total = await tx.pairs.list_active()
+    assert total == 1 and pairs[0].status is PairStatus.ACTIVE
+
+
+async def test_garbage_callback_data_gets_an_answer(
+    bot_runner: BotRunner, admin: TelegramUser
+) -> None:
+    admin.send("/start")
+    message = await admin.wait_message("Здравствуйте")
+    admin.press_data("pa:not-a-number:show", message_id=message["message_id"])
+    answer = await admin.wait_answer_callback()
+    assert "устарела" in answer["text"]
+
+
+async def test_cancel_leaves_the_pair_form(bot_runner: BotRunner, admin: TelegramUser) -> None:
+    await seed(bot_runner.app)
+    admin.send("/pair")
+    await admin.wait_message("Выберите наставника")
+    admin.send("/cancel")
+    await admin.wait_message("Действие отменено")
+    admin.send("Иванова")
+    reply = await admin.wait_message("")
+    assert "не понял" in reply["text"].lower()

@@ -1,0 +1,97 @@
+"""/people: the roster with filters, a person's card, and the guards on its actions."""
+
+from __future__ import annotations
+
+from conftest import BotRunner
+from fake_bot_api import FakeBotAPI
+from people import TelegramUser
+from roster_seed import MENTEE_SIDOROVA, MENTOR_IVANOVA, seed
+from test_pairs import form_pair
+
+from storage.models import Role
+
+
+async def open_card(admin: TelegramUser, name: str) -> dict[str, object]:
+    admin.send("/people")
+    await admin.wait_message("В списке")
+    admin.press(name, contains=True)
+    return await admin.wait_message("Роль:")
+
+
+async def test_people_are_listed_and_filtered_by_role_and_department(
+    bot_runner: BotRunner, admin: TelegramUser
+) -> None:
+    await seed(bot_runner.app)
+    admin.send("/people")
+    listing = await admin.wait_message("В списке 7 человек")  # six from the roster and the admin
+    assert "Иванова Анна Петровна · наставник ⏳" in admin.inline_buttons(listing)
+
+    admin.press("Наставники")
+    await admin.wait_message("В списке 3 человека")
+    admin.press("ПЦК: все ▾")
+    await admin.wait_message("Выберите ПЦК")
+    admin.press("ПЦК ИТ")
+    await admin.wait_message("В списке 1 человек")
+    assert "• Наставники" in admin.inline_buttons()
+
+
+async def test_admin_changes_department_and_grants_admin_rights(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
+) -> None:
+    await seed(bot_runner.app)
+    await open_card(admin, "Белов Дмитрий")
+    admin.press("🏢 Изменить ПЦК")
+    await admin.wait_message("пришлите название новой")
+    admin.send("ПЦК   энергетики")
+    card = await admin.wait_message("ПЦК: ПЦК энергетики")
+    admin.press("⭐ Дать права администратора", card)
+    await admin.wait_message("наставник и администратор программы")
+
+    belov = TelegramUser(fake_api, 2003, "Дмитрий", "Белов")
+    belov.send("/start")
+    await belov.wait_message("Здравствуйте")
+    assert "👥 Люди" in belov.reply_keyboard() and "🤝 Мои пары" in belov.reply_keyboard()
+
+
+async def test_a_mentor_with_an_active_pair_cannot_be_deactivated_or_change_role(
+    bot_runner: BotRunner, admin: TelegramUser
+) -> None:
+    await seed(bot_runner.app)
+    await form_pair(admin, "Иванова Анна", "Сидорова Мария Ивановна", order=None)
+    await open_card(admin, "Иванова Анна")
+    admin.press("🚫 Выбыл из программы")
+    refusal = await admin.wait_answer_callback()
+    assert "активные пары" in refusal["text"]
+    admin.press("🎭 Изменить роль")
+    await admin.wait_message("Выберите новую роль")
+    admin.press("наставляемый")
+    refusal = await admin.wait_answer_callback()
+    assert "активные пары" in refusal["text"]
+    async with bot_runner.app.db.snapshot() as tx:
+        mentor = await tx.people.by_telegram_id(MENTOR_IVANOVA)
+    assert mentor is not None and mentor.active and mentor.role is Role.MENTOR
+
+
+async def test_a_person_who_left_keeps_history_and_loses_access(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
+) -> None:
+    await seed(bot_runner.app)
+    await open_card(admin, "Сидорова Мария")
+    admin.press("🚫 Выбыл из программы")
+    await admin.wait_message("выбыл (история сохранена)")
+
+    mentee = TelegramUser(fake_api, MENTEE_SIDOROVA, "Мария", "Сидорова")
+    mentee.send("/start")
+    await mentee.wait_message("учётная запись в программе наставничества закрыта")
+    async with bot_runner.app.db.snapshot() as tx:
+        person = await tx.people.by_telegram_id(MENTEE_SIDOROVA)
+    assert person is not None and not person.active
+
+
+async def test_an_admin_cannot_take_away_their_own_rights(
+    bot_runner: BotRunner, admin: TelegramUser
+) -> None:
+    admin.send("/start")
+    await admin.wait_message("Здравствуйте")
+    card = await open_card(admin, "Асанова")
+    assert "🚫 Выбыл из программы" not in admin.inline_buttons(card)  # type: ignore[arg-type]
