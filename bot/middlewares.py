@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import BaseMiddleware
+from aiogram import BaseMiddleware, Bot
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
 
 from bot.config import Settings
@@ -23,7 +23,8 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 class PrivateChatsOnly(BaseMiddleware):
-    """The bot works in private chats; a group gets one polite refusal and nothing else."""
+    """The bot works in private chats; in a group, what is addressed to it gets a polite
+    refusal and nothing else."""
 
     def __init__(self, i18n: I18n) -> None:
         self.i18n = i18n
@@ -37,11 +38,23 @@ class PrivateChatsOnly(BaseMiddleware):
         if chat is None or chat.type == "private":
             return await handler(event, data)
         t = self.i18n.get(None)
-        if isinstance(event, Message) and event.text and event.text.startswith("/"):
+        if isinstance(event, Message) and await _addressed_to_bot(event, data["bot"]):
             await event.answer(t("private-only"))
         elif isinstance(event, CallbackQuery):
             await event.answer(t("private-only"), show_alert=True)
         return None
+
+
+async def _addressed_to_bot(message: Message, bot: Bot) -> bool:
+    """A command, a mention of the bot or a reply to it; other group chatter is not ours."""
+    text = message.text or message.caption or ""
+    if text.startswith("/"):
+        return True
+    me = await bot.me()
+    if me.username and f"@{me.username.lower()}" in text.lower():
+        return True
+    replied = message.reply_to_message
+    return bool(replied and replied.from_user and replied.from_user.id == me.id)
 
 
 class CurrentPerson(BaseMiddleware):

@@ -89,10 +89,18 @@ async def _add_admin(tx: Repos, account: TelegramAccount, now: datetime) -> Pers
 
 
 async def ensure_bootstrap_admin(db: Database, account: TelegramAccount, now: datetime) -> Person:
-    """An ADMIN_IDS account is an admin from its first update, /start or not."""
+    """An ADMIN_IDS account is an admin from its first update, /start or not: their roster row
+    if it names their @username, a new admin person otherwise."""
     async with db.transaction() as tx:
         person = await tx.people.by_telegram_id(account.id)
-        return person if person is not None else await _add_admin(tx, account, now)
+        if person is not None:
+            return person
+        listed = (
+            await tx.people.unlinked_by_username(account.username) if account.username else None
+        )
+        if listed is not None:
+            return await _link(tx, listed, account, now)
+        return await _add_admin(tx, account, now)
 
 
 async def recognise(

@@ -13,7 +13,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from bot.i18n import I18n, Translator
 from bot.onboarding import Decision, DecisionError, approve, decline
-from handlers.filters import AdminOnly
+from handlers.filters import AdminOnly, FreeText
 from handlers.keyboards import PAGE_SIZE, AccessDecision, PersonPick, cancel_button, person_picker
 from handlers.menu import role_title, set_person_commands
 from handlers.start import request_buttons, request_text
@@ -148,7 +148,7 @@ async def _unlinked_page(
     return t("search-hint"), person_picker(t, LINK_PURPOSE, people, page, total)
 
 
-@router.message(LinkForm.person, F.text)
+@router.message(LinkForm.person, FreeText())
 async def search_roster_person(message: Message, db: Database, t: Translator) -> None:
     text, markup = await _unlinked_page(db, t, 0, (message.text or "")[:100])
     await message.answer(text, reply_markup=markup)

@@ -29,6 +29,8 @@ async def unexpected_message(
 ) -> None:
     if person is None and not is_admin:
         await message.answer(t("help-stranger"))
+    elif person is not None and not person.active and not is_admin:
+        await message.answer(t("start-deactivated"))
     elif await state.get_state() is not None:
         await message.answer(t("form-unexpected-input"))
     else:

@@ -6,6 +6,7 @@ from aiogram.filters import Filter
 from aiogram.types import Message, TelegramObject
 
 from bot.i18n import Translator
+from handlers.keyboards import MENU_KEYS
 from storage.models import Person, Role
 
 
@@ -26,6 +27,15 @@ class Member(Filter):
         if person is None or not person.active:
             return False
         return not self.roles or person.role in self.roles
+
+
+class FreeText(Filter):
+    """Text typed into a form: not a command and not a tap on a menu button, which go to their
+    own handlers even in the middle of a form."""
+
+    async def __call__(self, message: Message, t: Translator) -> bool:
+        text = message.text or ""
+        return bool(text) and not text.startswith("/") and text not in {t(k) for k in MENU_KEYS}
 
 
 class MenuButton(Filter):

@@ -12,7 +12,7 @@ from aiogram.utils.deep_linking import create_start_link
 from bot.config import Settings
 from bot.i18n import Translator
 from bot.onboarding import create_invite
-from handlers.filters import AdminOnly, MenuButton
+from handlers.filters import AdminOnly, FreeText, MenuButton
 from handlers.keyboards import PAGE_SIZE, PersonPick, cancel_button, person_picker
 from scheduler.clock import Clock
 from storage.db import Database
@@ -81,7 +81,7 @@ async def invite_command(message: Message, state: FSMContext, db: Database, t: T
     await message.answer(t("invite-choose") + "\n" + text, reply_markup=markup)
 
 
-@router.message(InviteForm.person, F.text, ~F.text.startswith("/"))
+@router.message(InviteForm.person, FreeText())
 async def search_person(message: Message, db: Database, t: Translator) -> None:
     text, markup = await _unlinked(db, t, 0, (message.text or "")[:100])
     await message.answer(text, reply_markup=markup)

@@ -17,6 +17,15 @@ from bot.i18n import Translator
 from storage.models import Person, Role
 
 PAGE_SIZE = 8
+MENU_KEYS = (
+    "menu-my-pairs",
+    "menu-help",
+    "menu-people",
+    "menu-pairs",
+    "menu-new-pair",
+    "menu-invite",
+    "menu-import",
+)
 
 
 class Nav(CallbackData, prefix="nav"):

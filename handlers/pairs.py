@@ -18,7 +18,7 @@ from bot.dates import parse_date
 from bot.i18n import Html, I18n, Translator
 from bot.pairing import PairError, close_pair, create_pair, reassign_mentor
 from bot.rules import MAX_ORDER_LENGTH, MAX_REASON_LENGTH, default_pair_end, local_today
-from handlers.filters import AdminOnly, MenuButton
+from handlers.filters import AdminOnly, FreeText, MenuButton
 from handlers.keyboards import (
     PAGE_SIZE,
     Choice,
@@ -131,8 +131,8 @@ async def new_pair(
     await message.answer(t("pair-step-mentor") + "\n" + text, reply_markup=markup)
 
 
-@router.message(PairForm.mentor, F.text, ~F.text.startswith("/"))
-@router.message(PairForm.mentee, F.text, ~F.text.startswith("/"))
+@router.message(PairForm.mentor, FreeText())
+@router.message(PairForm.mentee, FreeText())
 async def search_pair_person(
     message: Message, state: FSMContext, db: Database, settings: Settings, t: Translator
 ) -> None:
@@ -289,8 +289,8 @@ async def pick_date(
         await _ask_order(callback.message, state, t, chosen)
 
 
-@router.message(PairForm.start, F.text, ~F.text.startswith("/"))
-@router.message(PairForm.end, F.text, ~F.text.startswith("/"))
+@router.message(PairForm.start, FreeText())
+@router.message(PairForm.end, FreeText())
 async def type_date(message: Message, state: FSMContext, t: Translator) -> None:
     chosen = parse_date(message.text or "")
     if chosen is None:
@@ -302,7 +302,7 @@ async def type_date(message: Message, state: FSMContext, t: Translator) -> None:
         await _ask_order(message, state, t, chosen)
 
 
-@router.message(PairForm.order, F.text, ~F.text.startswith("/"))
+@router.message(PairForm.order, FreeText())
 async def type_order(message: Message, state: FSMContext, db: Database, t: Translator) -> None:
     order = (message.text or "").strip()
     if len(order) > MAX_ORDER_LENGTH:
@@ -510,7 +510,7 @@ async def start_reassign(
     await callback.answer()
 
 
-@router.message(ReassignForm.mentor, F.text, ~F.text.startswith("/"))
+@router.message(ReassignForm.mentor, FreeText())
 async def search_new_mentor(
     message: Message, db: Database, settings: Settings, t: Translator
 ) -> None:
@@ -556,7 +556,7 @@ def _reason(message: Message) -> str | None:
     return reason if 0 < len(reason) <= MAX_REASON_LENGTH else None
 
 
-@router.message(ReassignForm.reason, F.text, ~F.text.startswith("/"))
+@router.message(ReassignForm.reason, FreeText())
 async def reassign_with_reason(
     message: Message,
     state: FSMContext,
@@ -621,7 +621,7 @@ async def start_end(
     await callback.answer()
 
 
-@router.message(EndForm.reason, F.text, ~F.text.startswith("/"))
+@router.message(EndForm.reason, FreeText())
 async def end_with_reason(
     message: Message,
     state: FSMContext,

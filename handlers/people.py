@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.i18n import Translator
 from bot.rules import MAX_DEPARTMENT_LENGTH
 from bot.staff import change_role, set_active, set_admin_rights, set_department
-from handlers.filters import AdminOnly, MenuButton
+from handlers.filters import AdminOnly, FreeText, MenuButton
 from handlers.invite import send_invite
 from handlers.keyboards import PAGE_SIZE, PeopleList, PersonCard, cancel_button, pager
 from handlers.menu import pair_line, role_title
@@ -356,7 +356,7 @@ async def pick_department(
     await _show_card(callback, db, t, callback_data.person_id, person, t("done"))
 
 
-@router.message(DepartmentForm.name, F.text, ~F.text.startswith("/"))
+@router.message(DepartmentForm.name, FreeText())
 async def type_department(
     message: Message, state: FSMContext, db: Database, clock: Clock, person: Person, t: Translator
 ) -> None:

@@ -13,7 +13,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup, Message
 
 from bot.config import Settings
-from bot.i18n import I18n, Translator
+from bot.i18n import Html, I18n, Translator
 from bot.roster import RosterRefused, parse_roster
 from bot.roster_import import import_roster, render_summary
 from bot.rules import ROSTER_MAX_BYTES, local_today
@@ -61,7 +61,8 @@ async def receive_file(
     assert document is not None
     # Decided by content below; the size is checked before downloading when Telegram tells it.
     if document.file_size is not None and document.file_size > ROSTER_MAX_BYTES:
-        await message.answer(t("roster-refused-too-big", max_mb=ROSTER_MAX_BYTES // 2**20))
+        too_big = t("roster-refused-too-big", max_mb=ROSTER_MAX_BYTES // 2**20)
+        await message.answer(t("roster-refused", reason=Html(too_big)))
         return
     buffer = io.BytesIO()
     await bot.download(document, destination=buffer)
@@ -69,7 +70,7 @@ async def receive_file(
     try:
         roster = parse_roster(data, document.file_name)
     except RosterRefused as refusal:
-        await message.answer(t("roster-refused", reason=t(refusal.key, **refusal.args)))
+        await message.answer(t("roster-refused", reason=Html(t(refusal.key, **refusal.args))))
         return
     await state.clear()
     now = clock.now()

@@ -118,3 +118,28 @@ async def test_people_are_found_by_name_regardless_of_case_spaces_and_yo(tmp_pat
         assert total == 1 and page[0].full_name == "Семёнова Анна"
     finally:
         await db.close()
+
+
+async def test_concurrent_transactions_on_one_connection_do_not_interleave(tmp_path: Path) -> None:
+    import asyncio
+
+    db = await open_database(tmp_path / "concurrent.db")
+    try:
+        async with db.transaction() as tx:
+            person = await tx.people.add(full_name="Счётчик", role=Role.MENTEE, now=NOW)
+
+        async def bump() -> None:
+            # Read, yield to the other tasks, write: a lost update shows if transactions mix.
+            async with db.transaction() as tx:
+                current = await tx.people.get(person.id)
+                assert current is not None
+                await asyncio.sleep(0)
+                count = int(current.department or "0") + 1
+                await tx.people.update(person.id, NOW, department=str(count))
+
+        await asyncio.gather(*(bump() for _ in range(50)))
+        async with db.snapshot() as tx:
+            final = await tx.people.get(person.id)
+        assert final is not None and final.department == "50"
+    finally:
+        await db.close()
