@@ -14,8 +14,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from bot.i18n import I18n, Translator
 from bot.onboarding import Decision, DecisionError, approve, decline
 from handlers.filters import AdminOnly, FreeText
-from handlers.keyboards import PAGE_SIZE, AccessDecision, PersonPick, cancel_button, person_picker
+from handlers.keyboards import AccessDecision, PersonPick
 from handlers.menu import role_title, set_person_commands
+from handlers.picker import people_page, search_query
 from handlers.start import request_buttons, request_text
 from scheduler.clock import Clock
 from storage.db import Database
@@ -138,19 +139,20 @@ async def choose_roster_person(
 async def _unlinked_page(
     db: Database, t: Translator, page: int, query: str | None
 ) -> tuple[str, InlineKeyboardMarkup]:
-    async with db.snapshot() as tx:
-        people, total = await tx.people.page(
-            unlinked=True, name_part=query, offset=page * PAGE_SIZE, limit=PAGE_SIZE
-        )
-    if not people:
-        text = t("search-nothing-found") if query else t("access-no-unlinked")
-        return text, InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t)]])
-    return t("search-hint"), person_picker(t, LINK_PURPOSE, people, page, total)
+    return await people_page(
+        db,
+        t,
+        purpose=LINK_PURPOSE,
+        page=page,
+        query=query,
+        empty_key="access-no-unlinked",
+        unlinked=True,
+    )
 
 
 @router.message(LinkForm.person, FreeText())
 async def search_roster_person(message: Message, db: Database, t: Translator) -> None:
-    text, markup = await _unlinked_page(db, t, 0, (message.text or "")[:100])
+    text, markup = await _unlinked_page(db, t, 0, search_query(message.text))
     await message.answer(text, reply_markup=markup)
 
 

@@ -13,7 +13,8 @@ from bot.config import Settings
 from bot.i18n import Translator
 from bot.onboarding import create_invite
 from handlers.filters import AdminOnly, FreeText, MenuButton
-from handlers.keyboards import PAGE_SIZE, PersonPick, cancel_button, person_picker
+from handlers.keyboards import PersonPick
+from handlers.picker import people_page, search_query
 from scheduler.clock import Clock
 from storage.db import Database
 from storage.models import Person
@@ -32,14 +33,15 @@ class InviteForm(StatesGroup):
 async def _unlinked(
     db: Database, t: Translator, page: int, query: str | None
 ) -> tuple[str, InlineKeyboardMarkup]:
-    async with db.snapshot() as tx:
-        people, total = await tx.people.page(
-            unlinked=True, name_part=query, offset=page * PAGE_SIZE, limit=PAGE_SIZE
-        )
-    if not people:
-        text = t("search-nothing-found") if query else t("invite-everyone-linked")
-        return text, InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t)]])
-    return t("search-hint"), person_picker(t, PURPOSE, people, page, total)
+    return await people_page(
+        db,
+        t,
+        purpose=PURPOSE,
+        page=page,
+        query=query,
+        empty_key="invite-everyone-linked",
+        unlinked=True,
+    )
 
 
 async def send_invite(
@@ -83,7 +85,7 @@ async def invite_command(message: Message, state: FSMContext, db: Database, t: T
 
 @router.message(InviteForm.person, FreeText())
 async def search_person(message: Message, db: Database, t: Translator) -> None:
-    text, markup = await _unlinked(db, t, 0, (message.text or "")[:100])
+    text, markup = await _unlinked(db, t, 0, search_query(message.text))
     await message.answer(text, reply_markup=markup)
 
 

@@ -27,9 +27,9 @@ from handlers.keyboards import (
     PersonPick,
     cancel_button,
     pager,
-    person_picker,
 )
 from handlers.menu import pair_line
+from handlers.picker import people_page, search_query
 from scheduler.clock import Clock
 from scheduler.sender import OutboxSender
 from storage.db import Database
@@ -78,24 +78,16 @@ async def _people_page(
     query: str | None,
 ) -> tuple[str, InlineKeyboardMarkup]:
     """A page of mentors (with their load) or mentees to pick from, optionally searched."""
-    async with db.snapshot() as tx:
-        people, total = await tx.people.page(
-            role=role, name_part=query, offset=page * PAGE_SIZE, limit=PAGE_SIZE
-        )
-        labels = {}
-        if role is Role.MENTOR:
-            for person in people:
-                load = await tx.pairs.active_mentee_count(person.id)
-                labels[person.id] = t(
-                    "pair-mentor-load",
-                    name=person.full_name,
-                    load=load,
-                    max=settings.max_mentees_per_mentor,
-                )
-    if not people:
-        key = "search-nothing-found" if query else f"pair-no-{role.value}s"
-        return t(key), InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t)]])
-    return t("search-hint"), person_picker(t, purpose, people, page, total, labels)
+    return await people_page(
+        db,
+        t,
+        purpose=purpose,
+        page=page,
+        query=query,
+        empty_key=f"pair-no-{role.value}s",
+        role=role,
+        max_mentees=settings.max_mentees_per_mentor if role is Role.MENTOR else None,
+    )
 
 
 def _refusal(t: Translator, error: PairError, settings: Settings) -> Html:
@@ -138,7 +130,7 @@ async def search_pair_person(
 ) -> None:
     mentor_step = await state.get_state() == PairForm.mentor.state
     purpose, role = ("mentor", Role.MENTOR) if mentor_step else ("mentee", Role.MENTEE)
-    text, markup = await _people_page(db, t, settings, purpose, role, 0, (message.text or "")[:100])
+    text, markup = await _people_page(db, t, settings, purpose, role, 0, search_query(message.text))
     await message.answer(text, reply_markup=markup)
 
 
@@ -514,7 +506,7 @@ async def start_reassign(
 async def search_new_mentor(
     message: Message, db: Database, settings: Settings, t: Translator
 ) -> None:
-    query = (message.text or "")[:100]
+    query = search_query(message.text)
     text, markup = await _people_page(db, t, settings, "newmentor", Role.MENTOR, 0, query)
     await message.answer(text, reply_markup=markup)
 

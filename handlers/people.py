@@ -229,8 +229,8 @@ async def offer_roles(callback: CallbackQuery, callback_data: PersonCard, t: Tra
     await callback.answer()
 
 
-@router.callback_query(PersonCard.filter(F.action == "role"))
-async def set_role(
+@router.callback_query(PersonCard.filter(F.action.in_({"role", "admin", "active"})))
+async def change_person(
     callback: CallbackQuery,
     callback_data: PersonCard,
     db: Database,
@@ -238,52 +238,21 @@ async def set_role(
     person: Person,
     t: Translator,
 ) -> None:
-    try:
-        role = Role(callback_data.value)
-    except ValueError:
-        await callback.answer(t("stale-button"), show_alert=True)
-        return
-    refusal = await change_role(db, callback_data.person_id, role, clock.now())
+    """The card's one-tap changes: a new role, admin rights on/off, left/back."""
+    target, value, now = callback_data.person_id, callback_data.value, clock.now()
+    if callback_data.action == "role":
+        if value not in {role.value for role in Role}:
+            await callback.answer(t("stale-button"), show_alert=True)
+            return
+        refusal = await change_role(db, target, Role(value), now)
+    elif callback_data.action == "admin":
+        refusal = await set_admin_rights(db, target, value == "1", person, now)
+    else:
+        refusal = await set_active(db, target, value == "1", person, now)
     if refusal is not None:
         await callback.answer(t(refusal.value), show_alert=True)
         return
-    await _show_card(callback, db, t, callback_data.person_id, person, t("done"))
-
-
-@router.callback_query(PersonCard.filter(F.action == "admin"))
-async def toggle_admin(
-    callback: CallbackQuery,
-    callback_data: PersonCard,
-    db: Database,
-    clock: Clock,
-    person: Person,
-    t: Translator,
-) -> None:
-    refusal = await set_admin_rights(
-        db, callback_data.person_id, callback_data.value == "1", person, clock.now()
-    )
-    if refusal is not None:
-        await callback.answer(t(refusal.value), show_alert=True)
-        return
-    await _show_card(callback, db, t, callback_data.person_id, person, t("done"))
-
-
-@router.callback_query(PersonCard.filter(F.action == "active"))
-async def toggle_active(
-    callback: CallbackQuery,
-    callback_data: PersonCard,
-    db: Database,
-    clock: Clock,
-    person: Person,
-    t: Translator,
-) -> None:
-    refusal = await set_active(
-        db, callback_data.person_id, callback_data.value == "1", person, clock.now()
-    )
-    if refusal is not None:
-        await callback.answer(t(refusal.value), show_alert=True)
-        return
-    await _show_card(callback, db, t, callback_data.person_id, person, t("done"))
+    await _show_card(callback, db, t, target, person, t("done"))
 
 
 @router.callback_query(PersonCard.filter(F.action == "invite"))

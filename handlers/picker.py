@@ -1,0 +1,50 @@
+"""The person picker that forms share: a page of people as buttons, or a search by surname."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardMarkup
+
+from bot.i18n import Translator
+from handlers.keyboards import PAGE_SIZE, cancel_button, person_picker
+from storage.db import Database
+from storage.models import Role
+
+
+async def people_page(
+    db: Database,
+    t: Translator,
+    *,
+    purpose: str,
+    page: int,
+    query: str | None,
+    empty_key: str,
+    role: Role | None = None,
+    unlinked: bool = False,
+    max_mentees: int | None = None,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """People to pick from (with each mentor's load when `max_mentees` is given); `empty_key`
+    explains an empty list that was not searched."""
+    async with db.snapshot() as tx:
+        people, total = await tx.people.page(
+            role=role,
+            unlinked=unlinked,
+            name_part=query,
+            offset=page * PAGE_SIZE,
+            limit=PAGE_SIZE,
+        )
+        labels = {}
+        if max_mentees is not None:
+            for person in people:
+                load = await tx.pairs.active_mentee_count(person.id)
+                labels[person.id] = t(
+                    "pair-mentor-load", name=person.full_name, load=load, max=max_mentees
+                )
+    if not people:
+        text = t("search-nothing-found") if query else t(empty_key)
+        return text, InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t)]])
+    return t("search-hint"), person_picker(t, purpose, people, page, total, labels)
+
+
+def search_query(text: str | None) -> str:
+    """What a person typed to search by, bounded."""
+    return " ".join((text or "").split())[:100]
