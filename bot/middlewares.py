@@ -72,7 +72,9 @@ class CurrentPerson(BaseMiddleware):
         if user is not None:
             async with self.db.snapshot() as tx:
                 person = await tx.people.by_telegram_id(user.id)
-            if person is None and user.id in self.settings.admin_ids:
+            if user.id in self.settings.admin_ids and (
+                person is None or not person.admin_on_record
+            ):
                 account = TelegramAccount(
                     user.id, user.username, display_name(user.first_name, user.last_name)
                 )

@@ -90,17 +90,21 @@ async def _add_admin(tx: Repos, account: TelegramAccount, now: datetime) -> Pers
 
 async def ensure_bootstrap_admin(db: Database, account: TelegramAccount, now: datetime) -> Person:
     """An ADMIN_IDS account is an admin from its first update, /start or not: their roster row
-    if it names their @username, a new admin person otherwise."""
+    (by id or @username) with admin rights granted, or a new admin person."""
     async with db.transaction() as tx:
         person = await tx.people.by_telegram_id(account.id)
-        if person is not None:
-            return person
-        listed = (
-            await tx.people.unlinked_by_username(account.username) if account.username else None
-        )
-        if listed is not None:
-            return await _link(tx, listed, account, now)
-        return await _add_admin(tx, account, now)
+        if person is None and account.username:
+            listed = await tx.people.unlinked_by_username(account.username)
+            person = await _link(tx, listed, account, now) if listed is not None else None
+        if person is None:
+            return await _add_admin(tx, account, now)
+        if not person.admin_on_record:
+            # Granted in the database too, so that everything that asks "who are the admins"
+            # (access requests, the admins filter of /people) finds them.
+            await tx.people.update(person.id, now, is_admin=True)
+            person = await tx.people.get(person.id)
+            assert person is not None
+        return person
 
 
 async def recognise(

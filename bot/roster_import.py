@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import html
 import sqlite3
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -42,19 +40,6 @@ class _RowFailed(Exception):
         super().__init__(key)
         self.key = key
         self.values = args
-
-
-@asynccontextmanager
-async def _savepoint(tx: Repos) -> AsyncIterator[None]:
-    """A row's writes stand or fall together without ending the import's transaction."""
-    await tx.conn.execute("SAVEPOINT roster_row")
-    try:
-        yield
-    except Exception:  # on cancellation the whole transaction rolls back anyway
-        await tx.conn.execute("ROLLBACK TO roster_row")
-        await tx.conn.execute("RELEASE roster_row")
-        raise
-    await tx.conn.execute("RELEASE roster_row")
 
 
 async def import_roster(
@@ -103,7 +88,7 @@ class _PeoplePhase:
     async def apply(self, row: RosterRow) -> int | None:
         """The person's id, or None when the row is refused (the error is recorded)."""
         try:
-            async with _savepoint(self.tx):
+            async with self.tx.savepoint():
                 return await self._apply(row)
         except _RowFailed as failed:
             self._error(row, failed.key, failed.values)
@@ -121,7 +106,6 @@ class _PeoplePhase:
                 full_name=row.full_name,
                 role=row.role,
                 now=self.now,
-                is_admin=row.role is Role.ADMIN,
                 department=row.department,
                 username=row.username,
                 telegram_id=row.telegram_id,
@@ -167,6 +151,14 @@ class _PeoplePhase:
                 person = found[0]
                 _check_telegram(person, row)
                 _check_name(person, row, named, "@" + row.username)
+                if person.seen and name_key(person.full_name) != name_key(row.full_name):
+                    # A username can change hands; it never renames someone using the bot.
+                    raise _RowFailed(
+                        "roster-row-identity-conflict",
+                        telegram="@" + row.username,
+                        owner=person.full_name,
+                        name=row.full_name,
+                    )
                 return person
         if len(named) > 1:
             raise _RowFailed("roster-row-ambiguous-name", name=row.full_name)
@@ -188,11 +180,13 @@ def _check_name(person: Person, row: RosterRow, named: list[Person], telegram: s
 
 
 def _check_telegram(person: Person, row: RosterRow) -> None:
-    """A record linked to one account is never moved to another by a file."""
+    """A person who has opened the bot is never moved to another account by a file; until
+    then a wrong id in an earlier file can be corrected."""
     if (
         row.telegram_id is not None
         and person.telegram_id is not None
         and person.telegram_id != row.telegram_id
+        and person.seen
     ):
         raise _RowFailed("roster-row-linked-elsewhere", name=person.full_name)
 
@@ -204,14 +198,12 @@ def _changes(person: Person, row: RosterRow) -> dict[str, Any]:
         changes["full_name"] = row.full_name
     if row.role is not person.role:
         changes["role"] = row.role
-    if row.role is Role.ADMIN and not person.is_admin:
-        changes["is_admin"] = True
     if row.department is not None and row.department != person.department:
         changes["department"] = row.department
     if row.username is not None and row.username != person.username:
         changes["username"] = row.username
-    if row.telegram_id is not None and person.telegram_id is None:
-        changes["telegram_id"] = row.telegram_id
+    if row.telegram_id is not None and row.telegram_id != person.telegram_id:
+        changes["telegram_id"] = row.telegram_id  # _check_telegram allowed it
     return changes
 
 
@@ -228,7 +220,7 @@ async def _apply_pair(
     imported_by: int | None,
 ) -> None:
     try:
-        async with _savepoint(tx):
+        async with tx.savepoint():
             mentor = await _resolve_mentor(tx, row.mentor or "")
             start = row.start or today
             if row.start is not None:

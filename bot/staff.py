@@ -14,6 +14,7 @@ class StaffRefusal(StrEnum):
     NO_SUCH_PERSON = "stale-button"
     HAS_ACTIVE_PAIRS = "person-has-active-pairs"
     NOT_YOURSELF = "person-not-yourself"
+    ADMIN_BY_ROLE = "person-admin-by-role"
 
 
 async def change_role(
@@ -27,10 +28,9 @@ async def change_role(
             return None
         if not may_change_role_or_leave(await tx.pairs.active_for_person(person.id)):
             return StaffRefusal.HAS_ACTIVE_PAIRS
-        fields: dict[str, object] = {"role": role}
-        if role is Role.ADMIN:
-            fields["is_admin"] = True
-        await tx.people.update(person.id, now, **fields)
+        # A role of admin carries the rights by itself; leaving it takes them away unless they
+        # were granted separately (is_admin).
+        await tx.people.update(person.id, now, role=role)
     return None
 
 
@@ -54,8 +54,7 @@ async def set_admin_rights(
         if person is None:
             return StaffRefusal.NO_SUCH_PERSON
         if person.role is Role.ADMIN and not granted:
-            # An admin by role keeps the rights; change the role to take them away.
-            return StaffRefusal.NO_SUCH_PERSON
+            return StaffRefusal.ADMIN_BY_ROLE
         await tx.people.update(person_id, now, is_admin=granted)
     return None
 

@@ -72,6 +72,16 @@ async def greet(
     lines.append(t("start-help-hint"))
     await message.answer("\n".join(lines), reply_markup=main_menu(t, person, is_admin))
     await set_person_commands(bot, message.chat.id, t, person, is_admin)
+    if is_admin:
+        async with db.snapshot() as tx:
+            waiting = await tx.requests.pending_not_shown_in(message.chat.id)
+        for request in waiting:
+            await _show_request(bot, db, t, request, message.chat.id)
+    if is_admin:
+        async with db.snapshot() as tx:
+            waiting = await tx.requests.pending_not_shown_in(message.chat.id)
+        for request in waiting:
+            await _show_request(bot, db, t, request, message.chat.id)
 
 
 async def send_request_to_admins(
@@ -81,23 +91,29 @@ async def send_request_to_admins(
     can be updated once the first admin decides."""
     async with db.snapshot() as tx:
         admins = await tx.people.admins()
+    shown = 0
     for admin in admins:
-        if admin.telegram_id is None or admin.blocked:
-            continue
-        t = i18n.get(admin.language)
-        try:
-            sent = await bot.send_message(
-                admin.telegram_id,
-                request_text(t, request),
-                reply_markup=request_buttons(t, request.id),
-            )
-        except TelegramAPIError as exc:
-            log.warning(
-                "access request %s not delivered to admin %s: %s", request.id, admin.id, exc
-            )
-            continue
-        async with db.transaction() as tx:
-            await tx.requests.add_message(request.id, admin.telegram_id, sent.message_id)
+        if admin.telegram_id is not None and admin.seen and not admin.blocked:
+            t = i18n.get(admin.language)
+            shown += await _show_request(bot, db, t, request, admin.telegram_id)
+    if not shown:
+        # It stays pending: each admin gets it when they next /start.
+        log.warning("access request %s reached no admin yet", request.id)
+
+
+async def _show_request(
+    bot: Bot, db: Database, t: Translator, request: AccessRequest, chat_id: int
+) -> bool:
+    try:
+        sent = await bot.send_message(
+            chat_id, request_text(t, request), reply_markup=request_buttons(t, request.id)
+        )
+    except TelegramAPIError as exc:
+        log.warning("access request %s not shown in chat %s: %s", request.id, chat_id, exc)
+        return False
+    async with db.transaction() as tx:
+        await tx.requests.add_message(request.id, chat_id, sent.message_id)
+    return True
 
 
 def request_text(t: Translator, request: AccessRequest) -> str:

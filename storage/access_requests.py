@@ -69,6 +69,18 @@ class AccessRequestsRepo:
         )
         return cur.rowcount == 1
 
+    async def pending_not_shown_in(self, chat_id: int) -> list[AccessRequest]:
+        """Pending requests this admin's chat has not received (they had not opened the bot
+        yet, or the bot stopped before sending)."""
+        async with self.conn.execute(
+            "SELECT id, telegram_id, username, display_name, status, decided_by, person_id"
+            " FROM access_requests r WHERE status = 'pending' AND NOT EXISTS ("
+            " SELECT 1 FROM access_request_messages m WHERE m.request_id = r.id"
+            " AND m.chat_id = ?) ORDER BY id",
+            (chat_id,),
+        ) as cur:
+            return [_request(row) for row in await cur.fetchall()]
+
     async def add_message(self, request_id: int, chat_id: int, message_id: int) -> None:
         await self.conn.execute(
             "INSERT OR REPLACE INTO access_request_messages (request_id, chat_id, message_id)"

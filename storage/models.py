@@ -54,8 +54,13 @@ class Person:
     seen: bool  # has opened the bot at least once
 
     @property
+    def admin_on_record(self) -> bool:
+        """Admin by role or by a grant, whether or not the person is active now."""
+        return self.is_admin or self.role is Role.ADMIN
+
+    @property
     def has_admin_rights(self) -> bool:
-        return self.active and (self.is_admin or self.role is Role.ADMIN)
+        return self.active and self.admin_on_record
 
 
 @dataclass(frozen=True, slots=True)

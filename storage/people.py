@@ -90,7 +90,7 @@ class PeopleRepo:
                 clean_name(full_name),
                 name_key(full_name),
                 role.value,
-                int(is_admin or role is Role.ADMIN),
+                int(is_admin),  # a granted right; the admin role carries it by itself
                 department,
                 username.lower() if username else None,
                 telegram_id,

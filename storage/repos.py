@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import aiosqlite
 
 from storage.access_requests import AccessRequestsRepo
@@ -19,3 +22,15 @@ class Repos:
         self.invites = InvitesRepo(conn)
         self.requests = AccessRequestsRepo(conn)
         self.outbox = OutboxRepo(conn)
+
+    @asynccontextmanager
+    async def savepoint(self, name: str = "step") -> AsyncIterator[None]:
+        """Writes that stand or fall together without ending the enclosing transaction."""
+        await self.conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except Exception:  # on cancellation the whole transaction rolls back anyway
+            await self.conn.execute(f"ROLLBACK TO {name}")
+            await self.conn.execute(f"RELEASE {name}")
+            raise
+        await self.conn.execute(f"RELEASE {name}")

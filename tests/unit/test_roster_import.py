@@ -100,7 +100,7 @@ async def test_new_people_are_added_with_their_fields(db: Database, i18n: I18n) 
     assert ivanova.department == "ПЦК информационных технологий"
     assert (await person(db, "Петров Пётр Сергеевич")).telegram_id == 222000222
     methodist = await person(db, "Кузнецова Ольга")
-    assert (methodist.role, methodist.is_admin) == (Role.ADMIN, True)
+    assert methodist.role is Role.ADMIN and methodist.has_admin_rights
 
 
 async def test_importing_the_same_file_twice_changes_nothing(db: Database, i18n: I18n) -> None:
@@ -181,11 +181,37 @@ async def test_two_people_with_the_same_name_is_an_ambiguous_row(
     assert await people_count(db) == 2
 
 
-async def test_person_linked_to_another_account_is_not_moved(db: Database, i18n: I18n) -> None:
-    await add_person(db, "Петров Пётр Сергеевич", Role.MENTOR, telegram_id=222000222)
+async def test_person_using_the_bot_is_not_moved_to_another_account(
+    db: Database, i18n: I18n
+) -> None:
+    petrov = await add_person(db, "Петров Пётр Сергеевич", Role.MENTOR, telegram_id=222000222)
+    async with db.transaction() as tx:
+        await tx.people.mark_seen(petrov.id, NOW)
     summary = await run(db, i18n, "Петров Пётр Сергеевич;наставник;999000999;;;;;;")
     assert errors(summary) == [(2, "roster-row-linked-elsewhere")]
     assert (await person(db, "Петров Пётр Сергеевич")).telegram_id == 222000222
+
+
+async def test_a_wrong_id_is_corrected_while_the_person_has_not_opened_the_bot(
+    db: Database, i18n: I18n
+) -> None:
+    await add_person(db, "Петров Пётр Сергеевич", Role.MENTOR, telegram_id=222000222)
+    summary = await run(db, i18n, "Петров Пётр Сергеевич;наставник;999000999;;;;;;")
+    assert summary.errors == [] and summary.updated == 1
+    assert (await person(db, "Петров Пётр Сергеевич")).telegram_id == 999000999
+
+
+async def test_a_reused_username_does_not_rename_someone_using_the_bot(
+    db: Database, i18n: I18n
+) -> None:
+    ivanova = await add_person(
+        db, "Иванова Анна Петровна", Role.MENTOR, telegram_id=5001, username="teacher_x"
+    )
+    async with db.transaction() as tx:
+        await tx.people.mark_seen(ivanova.id, NOW)
+    summary = await run(db, i18n, "Петров Пётр;наставник;@teacher_x;ПЦК ИТ;;;;;")
+    assert errors(summary) == [(2, "roster-row-identity-conflict")]
+    assert (await person(db, "Иванова Анна Петровна")).department is None
 
 
 async def test_role_change_is_refused_while_the_person_has_active_pairs(
@@ -202,7 +228,7 @@ async def test_role_change_is_allowed_without_active_pairs(db: Database, i18n: I
     summary = await run(db, i18n, PETROV.replace("наставник", "методист"))
     assert counts(summary) == (0, 1, 0, 0)
     petrov = await person(db, "Петров Пётр Сергеевич")
-    assert (petrov.role, petrov.is_admin) == (Role.ADMIN, True)
+    assert petrov.role is Role.ADMIN and petrov.has_admin_rights
 
 
 async def test_same_person_twice_in_one_file_is_one_person(db: Database, i18n: I18n) -> None:
