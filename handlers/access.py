@@ -14,6 +14,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from bot.i18n import I18n, Translator
 from bot.onboarding import Decision, DecisionError, approve, decline
 from handlers.filters import AdminOnly, FreeText
+from handlers.forms import OfCurrentForm, form_id, start_form
 from handlers.keyboards import AccessDecision, PersonPick
 from handlers.menu import role_title, set_person_commands
 from handlers.picker import people_page, search_query
@@ -127,9 +128,8 @@ async def choose_roster_person(
     request = await _load_pending(callback, db, t, callback_data.request_id)
     if request is None or not isinstance(callback.message, Message):
         return
-    await state.set_state(LinkForm.person)
-    await state.update_data(request_id=request.id)
-    text, markup = await _unlinked_page(db, t, 0, None)
+    form = await start_form(state, LinkForm.person, request_id=request.id)
+    text, markup = await _unlinked_page(db, t, 0, None, form)
     await callback.message.answer(
         t("access-choose-person", name=request.display_name) + "\n" + text, reply_markup=markup
     )
@@ -137,7 +137,7 @@ async def choose_roster_person(
 
 
 async def _unlinked_page(
-    db: Database, t: Translator, page: int, query: str | None
+    db: Database, t: Translator, page: int, query: str | None, form: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     return await people_page(
         db,
@@ -147,16 +147,22 @@ async def _unlinked_page(
         query=query,
         empty_key="access-no-unlinked",
         unlinked=True,
+        form=form,
     )
 
 
 @router.message(LinkForm.person, FreeText())
-async def search_roster_person(message: Message, db: Database, t: Translator) -> None:
-    text, markup = await _unlinked_page(db, t, 0, search_query(message.text))
+async def search_roster_person(
+    message: Message, state: FSMContext, db: Database, t: Translator
+) -> None:
+    query = search_query(message.text)
+    text, markup = await _unlinked_page(db, t, 0, query, await form_id(state))
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(LinkForm.person, PersonPick.filter(F.purpose == LINK_PURPOSE))
+@router.callback_query(
+    LinkForm.person, PersonPick.filter(F.purpose == LINK_PURPOSE), OfCurrentForm()
+)
 async def link_to_roster_person(
     callback: CallbackQuery,
     callback_data: PersonPick,
@@ -171,7 +177,7 @@ async def link_to_roster_person(
     if not isinstance(callback.message, Message):
         return
     if callback_data.person_id == 0:
-        text, markup = await _unlinked_page(db, t, callback_data.page, None)
+        text, markup = await _unlinked_page(db, t, callback_data.page, None, callback_data.form)
         await callback.message.edit_text(text, reply_markup=markup)
         await callback.answer()
         return

@@ -42,11 +42,13 @@ class PersonPick(CallbackData, prefix="pk"):
     purpose: str  # which form asked: mentor, mentee, invite, newmentor, link
     person_id: int = 0
     page: int = 0
+    form: int = 0  # the form run the picker belongs to (handlers.forms)
 
 
 class Choice(CallbackData, prefix="ch"):
     step: str
     value: str
+    form: int = 0
 
 
 class PeopleList(CallbackData, prefix="pl"):
@@ -115,6 +117,7 @@ def person_picker(
     page: int,
     total: int,
     labels: dict[int, str] | None = None,
+    form: int = 0,
 ) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for person in people:
@@ -122,10 +125,12 @@ def person_picker(
         builder.row(
             InlineKeyboardButton(
                 text=label,
-                callback_data=PersonPick(purpose=purpose, person_id=person.id, page=page).pack(),
+                callback_data=PersonPick(
+                    purpose=purpose, person_id=person.id, page=page, form=form
+                ).pack(),
             )
         )
-    pager(builder, t, page, total, lambda n: PersonPick(purpose=purpose, page=n).pack())
+    pager(builder, t, page, total, lambda n: PersonPick(purpose=purpose, page=n, form=form).pack())
     builder.row(cancel_button(t))
     return builder.as_markup()
 

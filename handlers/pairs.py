@@ -19,6 +19,7 @@ from bot.i18n import Html, I18n, Translator
 from bot.pairing import PairError, close_pair, create_pair, reassign_mentor
 from bot.rules import MAX_ORDER_LENGTH, MAX_REASON_LENGTH, default_pair_end, local_today
 from handlers.filters import AdminOnly, FreeText, MenuButton
+from handlers.forms import FORM_KEY, OfCurrentForm, form_id, start_form
 from handlers.keyboards import (
     PAGE_SIZE,
     Choice,
@@ -59,9 +60,15 @@ class EndForm(StatesGroup):
     reason = State()
 
 
-def _choice_markup(t: Translator, *choices: tuple[str, str, str]) -> InlineKeyboardMarkup:
+def _choice_markup(
+    t: Translator, form: int, *choices: tuple[str, str, str]
+) -> InlineKeyboardMarkup:
     rows = [
-        [InlineKeyboardButton(text=text, callback_data=Choice(step=step, value=value).pack())]
+        [
+            InlineKeyboardButton(
+                text=text, callback_data=Choice(step=step, value=value, form=form).pack()
+            )
+        ]
         for step, value, text in choices
     ]
     rows.append([cancel_button(t)])
@@ -76,6 +83,7 @@ async def _people_page(
     role: Role,
     page: int,
     query: str | None,
+    form: int,
 ) -> tuple[str, InlineKeyboardMarkup]:
     """A page of mentors (with their load) or mentees to pick from, optionally searched."""
     return await people_page(
@@ -87,6 +95,7 @@ async def _people_page(
         empty_key=f"pair-no-{role.value}s",
         role=role,
         max_mentees=settings.max_mentees_per_mentor if role is Role.MENTOR else None,
+        form=form,
     )
 
 
@@ -117,9 +126,8 @@ async def _summary(db: Database, t: Translator, data: dict[str, Any]) -> str:
 async def new_pair(
     message: Message, state: FSMContext, db: Database, settings: Settings, t: Translator
 ) -> None:
-    await state.clear()
-    await state.set_state(PairForm.mentor)
-    text, markup = await _people_page(db, t, settings, "mentor", Role.MENTOR, 0, None)
+    form = await start_form(state, PairForm.mentor)
+    text, markup = await _people_page(db, t, settings, "mentor", Role.MENTOR, 0, None, form)
     await message.answer(t("pair-step-mentor") + "\n" + text, reply_markup=markup)
 
 
@@ -130,12 +138,14 @@ async def search_pair_person(
 ) -> None:
     mentor_step = await state.get_state() == PairForm.mentor.state
     purpose, role = ("mentor", Role.MENTOR) if mentor_step else ("mentee", Role.MENTEE)
-    text, markup = await _people_page(db, t, settings, purpose, role, 0, search_query(message.text))
+    query = search_query(message.text)
+    form = await form_id(state)
+    text, markup = await _people_page(db, t, settings, purpose, role, 0, query, form)
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(PairForm.mentor, PersonPick.filter(F.purpose == "mentor"))
-@router.callback_query(PairForm.mentee, PersonPick.filter(F.purpose == "mentee"))
+@router.callback_query(PairForm.mentor, PersonPick.filter(F.purpose == "mentor"), OfCurrentForm())
+@router.callback_query(PairForm.mentee, PersonPick.filter(F.purpose == "mentee"), OfCurrentForm())
 async def pick_pair_person(
     callback: CallbackQuery,
     callback_data: PersonPick,
@@ -147,9 +157,10 @@ async def pick_pair_person(
     if not isinstance(callback.message, Message):
         return
     role = Role.MENTOR if callback_data.purpose == "mentor" else Role.MENTEE
+    form = callback_data.form
     if callback_data.person_id == 0:  # another page of the list
         text, markup = await _people_page(
-            db, t, settings, callback_data.purpose, role, callback_data.page, None
+            db, t, settings, callback_data.purpose, role, callback_data.page, None, form
         )
         await callback.message.edit_text(text, reply_markup=markup)
         await callback.answer()
@@ -169,7 +180,7 @@ async def pick_pair_person(
             return
         await state.update_data(mentor_id=chosen.id)
         await state.set_state(PairForm.mentee)
-        text, markup = await _people_page(db, t, settings, "mentee", Role.MENTEE, 0, None)
+        text, markup = await _people_page(db, t, settings, "mentee", Role.MENTEE, 0, None, form)
         await callback.message.edit_text(
             t("pair-chosen-mentor", name=chosen.full_name)
             + "\n"
@@ -185,6 +196,7 @@ async def pick_pair_person(
             t("pair-chosen-mentee", name=chosen.full_name) + "\n" + t("pair-step-kind"),
             reply_markup=_choice_markup(
                 t,
+                form,
                 ("kind", PairKind.PEDAGOGICAL.value, t("pair-kind-pedagogical")),
                 ("kind", PairKind.BUSINESS.value, t("pair-kind-business")),
             ),
@@ -192,7 +204,7 @@ async def pick_pair_person(
     await callback.answer()
 
 
-@router.callback_query(PairForm.kind, Choice.filter(F.step == "kind"))
+@router.callback_query(PairForm.kind, Choice.filter(F.step == "kind"), OfCurrentForm())
 async def pick_kind(
     callback: CallbackQuery,
     callback_data: Choice,
@@ -221,7 +233,9 @@ async def pick_kind(
     await callback.message.edit_text(
         t("pair-step-start"),
         reply_markup=_choice_markup(
-            t, ("start", today.isoformat(), t("pair-start-today", date=t.date(today)))
+            t,
+            callback_data.form,
+            ("start", today.isoformat(), t("pair-start-today", date=t.date(today))),
         ),
     )
     await callback.answer()
@@ -234,7 +248,7 @@ async def _ask_end(message: Message, state: FSMContext, t: Translator, start: da
     await message.answer(
         t("pair-step-end", start=t.date(start)),
         reply_markup=_choice_markup(
-            t, ("end", end.isoformat(), t("pair-end-year", date=t.date(end)))
+            t, await form_id(state), ("end", end.isoformat(), t("pair-end-year", date=t.date(end)))
         ),
     )
 
@@ -247,7 +261,8 @@ async def _ask_order(message: Message, state: FSMContext, t: Translator, end: da
     await state.update_data(end=end.isoformat())
     await state.set_state(PairForm.order)
     await message.answer(
-        t("pair-step-order"), reply_markup=_choice_markup(t, ("order", "", t("pair-no-order")))
+        t("pair-step-order"),
+        reply_markup=_choice_markup(t, data[FORM_KEY], ("order", "", t("pair-no-order"))),
     )
 
 
@@ -256,14 +271,15 @@ async def _ask_confirm(
 ) -> None:
     await state.update_data(order=order)
     await state.set_state(PairForm.confirm)
+    data = await state.get_data()
     await message.answer(
-        await _summary(db, t, await state.get_data()),
-        reply_markup=_choice_markup(t, ("confirm", "yes", t("pair-create"))),
+        await _summary(db, t, data),
+        reply_markup=_choice_markup(t, data[FORM_KEY], ("confirm", "yes", t("pair-create"))),
     )
 
 
-@router.callback_query(PairForm.start, Choice.filter(F.step == "start"))
-@router.callback_query(PairForm.end, Choice.filter(F.step == "end"))
+@router.callback_query(PairForm.start, Choice.filter(F.step == "start"), OfCurrentForm())
+@router.callback_query(PairForm.end, Choice.filter(F.step == "end"), OfCurrentForm())
 async def pick_date(
     callback: CallbackQuery, callback_data: Choice, state: FSMContext, t: Translator
 ) -> None:
@@ -303,7 +319,7 @@ async def type_order(message: Message, state: FSMContext, db: Database, t: Trans
     await _ask_confirm(message, state, db, t, order)
 
 
-@router.callback_query(PairForm.order, Choice.filter(F.step == "order"))
+@router.callback_query(PairForm.order, Choice.filter(F.step == "order"), OfCurrentForm())
 async def skip_order(
     callback: CallbackQuery, state: FSMContext, db: Database, t: Translator
 ) -> None:
@@ -313,7 +329,7 @@ async def skip_order(
     await callback.answer()
 
 
-@router.callback_query(PairForm.confirm, Choice.filter(F.step == "confirm"))
+@router.callback_query(PairForm.confirm, Choice.filter(F.step == "confirm"), OfCurrentForm())
 async def confirm_pair(
     callback: CallbackQuery,
     state: FSMContext,
@@ -490,9 +506,8 @@ async def start_reassign(
     pair = await _load_active_pair(callback, db, t, callback_data.pair_id)
     if pair is None or not isinstance(callback.message, Message):
         return
-    await state.set_state(ReassignForm.mentor)
-    await state.update_data(pair_id=pair.id)
-    text, markup = await _people_page(db, t, settings, "newmentor", Role.MENTOR, 0, None)
+    form = await start_form(state, ReassignForm.mentor, pair_id=pair.id)
+    text, markup = await _people_page(db, t, settings, "newmentor", Role.MENTOR, 0, None, form)
     await callback.message.answer(
         t("pair-reassign-step-mentor", mentee=pair.mentee_name, mentor=pair.mentor_name)
         + "\n"
@@ -504,14 +519,17 @@ async def start_reassign(
 
 @router.message(ReassignForm.mentor, FreeText())
 async def search_new_mentor(
-    message: Message, db: Database, settings: Settings, t: Translator
+    message: Message, state: FSMContext, db: Database, settings: Settings, t: Translator
 ) -> None:
     query = search_query(message.text)
-    text, markup = await _people_page(db, t, settings, "newmentor", Role.MENTOR, 0, query)
+    form = await form_id(state)
+    text, markup = await _people_page(db, t, settings, "newmentor", Role.MENTOR, 0, query, form)
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(ReassignForm.mentor, PersonPick.filter(F.purpose == "newmentor"))
+@router.callback_query(
+    ReassignForm.mentor, PersonPick.filter(F.purpose == "newmentor"), OfCurrentForm()
+)
 async def pick_new_mentor(
     callback: CallbackQuery,
     callback_data: PersonPick,
@@ -524,7 +542,7 @@ async def pick_new_mentor(
         return
     if callback_data.person_id == 0:
         text, markup = await _people_page(
-            db, t, settings, "newmentor", Role.MENTOR, callback_data.page, None
+            db, t, settings, "newmentor", Role.MENTOR, callback_data.page, None, callback_data.form
         )
         await callback.message.edit_text(text, reply_markup=markup)
         await callback.answer()
@@ -604,8 +622,7 @@ async def start_end(
     pair = await _load_active_pair(callback, db, t, callback_data.pair_id)
     if pair is None or not isinstance(callback.message, Message):
         return
-    await state.set_state(EndForm.reason)
-    await state.update_data(pair_id=pair.id)
+    await start_form(state, EndForm.reason, pair_id=pair.id)
     await callback.message.answer(
         t("pair-end-step-reason", pair=pair_line(t, pair)),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t)]]),

@@ -21,6 +21,7 @@ async def people_page(
     role: Role | None = None,
     unlinked: bool = False,
     max_mentees: int | None = None,
+    form: int = 0,
 ) -> tuple[str, InlineKeyboardMarkup]:
     """People to pick from (with each mentor's load when `max_mentees` is given); `empty_key`
     explains an empty list that was not searched."""
@@ -42,7 +43,7 @@ async def people_page(
     if not people:
         text = t("search-nothing-found") if query else t(empty_key)
         return text, InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t)]])
-    return t("search-hint"), person_picker(t, purpose, people, page, total, labels)
+    return t("search-hint"), person_picker(t, purpose, people, page, total, labels, form)
 
 
 def search_query(text: str | None) -> str:

@@ -77,11 +77,6 @@ async def greet(
             waiting = await tx.requests.pending_not_shown_in(message.chat.id)
         for request in waiting:
             await _show_request(bot, db, t, request, message.chat.id)
-    if is_admin:
-        async with db.snapshot() as tx:
-            waiting = await tx.requests.pending_not_shown_in(message.chat.id)
-        for request in waiting:
-            await _show_request(bot, db, t, request, message.chat.id)
 
 
 async def send_request_to_admins(

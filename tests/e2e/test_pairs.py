@@ -241,3 +241,32 @@ async def test_cancel_leaves_the_pair_form(bot_runner: BotRunner, admin: Telegra
     admin.send("Иванова")
     reply = await admin.wait_message("")
     assert "не понял" in reply["text"].lower()
+
+
+async def test_a_picker_left_from_an_earlier_reassignment_does_not_act_on_the_current_one(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
+) -> None:
+    await seed(bot_runner.app)
+    await form_pair(admin, "Иванова Анна", "Сидорова Мария Ивановна", order=None)
+    await form_pair(admin, "Смирнов Алексей", "Орлов Илья Сергеевич", order=None)
+
+    async def open_reassign(pair_button: str) -> dict[str, object]:
+        admin.send("/pairs")
+        await admin.wait_message("Выберите пару")
+        admin.press(pair_button)
+        await admin.wait_message("Состояние: активна")
+        admin.press("🔁 Сменить наставника")
+        return await admin.wait_message("Выберите нового наставника")
+
+    first = await open_reassign("Сидорова Мария Ивановна ← Иванова Анна Петровна")
+    await open_reassign("Орлов Илья Сергеевич ← Смирнов Алексей Николаевич")
+    admin.press("Белов Дмитрий Игоревич — 0 из 2", first)  # type: ignore[arg-type]
+    answer = await admin.wait_answer_callback()
+
+    assert "устарела" in answer["text"]
+    async with bot_runner.app.db.snapshot() as tx:
+        pairs, _ = await tx.pairs.list_active()
+    assert sorted(p.mentor_name for p in pairs) == [
+        "Иванова Анна Петровна",
+        "Смирнов Алексей Николаевич",
+    ]
