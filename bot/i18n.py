@@ -27,21 +27,35 @@ class Translator:
         self.language = language
         self._bundle = bundle
         self._fallback = fallback
+        self._fixed: dict[str, str] = {}  # texts without arguments, formatted once
 
     def has(self, key: str) -> bool:
         return self._bundle.has_message(key) or bool(self._fallback and self._fallback.has(key))
 
     def __call__(self, key: str, **args: Any) -> str:
+        """The text for HTML messages: string arguments are escaped."""
+        if not args:
+            fixed = self._fixed.get(key)
+            if fixed is None:
+                fixed = self._fixed[key] = self._format(key, {})
+            return fixed
+        return self._format(key, _prepare(args, escape=True))
+
+    def plain(self, key: str, **args: Any) -> str:
+        """The text for a button label or an alert, which Telegram shows as typed."""
+        return self._format(key, _prepare(args, escape=False))
+
+    def _format(self, key: str, args: dict[str, Any]) -> str:
         if not self._bundle.has_message(key):
             if self._fallback is not None:
-                return self._fallback(key, **args)
+                return self._fallback._format(key, args)
             log.error("missing text %r", key)
             return key
         message = self._bundle.get_message(key)
         if message.value is None:
             log.error("text %r has no value", key)
             return key
-        text, errors = self._bundle.format_pattern(message.value, _prepare(args))
+        text, errors = self._bundle.format_pattern(message.value, args)
         for error in errors:
             log.error("text %r: %s", key, error)
         return str(text)
@@ -50,13 +64,13 @@ class Translator:
         return value.strftime("%d.%m.%Y")
 
 
-def _prepare(args: dict[str, Any]) -> dict[str, Any]:
+def _prepare(args: dict[str, Any], *, escape: bool) -> dict[str, Any]:
     prepared: dict[str, Any] = {}
     for name, value in args.items():
         if isinstance(value, Html):
             prepared[name] = str(value)
         elif isinstance(value, str):
-            prepared[name] = html.escape(value, quote=False)
+            prepared[name] = html.escape(value, quote=False) if escape else value
         elif value is None:
             prepared[name] = ""
         elif isinstance(value, bool):

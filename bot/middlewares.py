@@ -70,7 +70,7 @@ class CurrentPerson(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         person = None
         if user is not None:
-            async with self.db.snapshot() as tx:
+            async with self.db.read() as tx:
                 person = await tx.people.by_telegram_id(user.id)
             if user.id in self.settings.admin_ids and (
                 person is None or not person.admin_on_record

@@ -113,9 +113,20 @@ async def recognise(
     *,
     payload: str | None,
     now: datetime,
+    known: Person | None = None,
 ) -> StartResult:
     """Decide who is behind a /start, linking them where the rules allow. (ADMIN_IDS accounts
     are already people by now: see ensure_bootstrap_admin.)"""
+    username = account.username.lower() if account.username else None
+    if (
+        known is not None
+        and not payload
+        and known.active
+        and known.seen
+        and not known.blocked
+        and username in (None, known.username)
+    ):
+        return StartResult(StartOutcome.KNOWN, known)  # nothing to record: no write at all
     async with db.transaction() as tx:
         person = await tx.people.by_telegram_id(account.id)
         if payload:
@@ -126,8 +137,8 @@ async def recognise(
             if not person.active:
                 return StartResult(StartOutcome.DEACTIVATED, person)
             await tx.people.mark_seen(person.id, now)  # and no longer blocked, if they were
-            if account.username and account.username != person.username:
-                await tx.people.update(person.id, now, username=account.username)
+            if username and username != person.username:
+                await tx.people.update(person.id, now, username=username)
             return StartResult(StartOutcome.KNOWN, await tx.people.get(person.id))
         if account.username:
             listed = await tx.people.unlinked_by_username(account.username)

@@ -16,7 +16,7 @@ from bot.onboarding import Decision, DecisionError, approve, decline
 from handlers.filters import AdminOnly, FreeText
 from handlers.forms import OfCurrentForm, form_id, start_form
 from handlers.keyboards import AccessDecision, PersonPick
-from handlers.menu import role_title, set_person_commands
+from handlers.menu import refresh_commands, role_title
 from handlers.picker import people_page, search_query
 from handlers.start import request_buttons, request_text
 from scheduler.clock import Clock
@@ -52,7 +52,7 @@ def _role_buttons(t: Translator, request_id: int) -> InlineKeyboardMarkup:
 async def _load_pending(
     callback: CallbackQuery, db: Database, t: Translator, request_id: int
 ) -> AccessRequest | None:
-    async with db.snapshot() as tx:
+    async with db.read() as tx:
         request = await tx.requests.get(request_id)
     if request is None:
         await callback.answer(t("stale-button"), show_alert=True)
@@ -207,14 +207,14 @@ async def _after_decision(
         return
     await callback.answer(t("done"))
     await _update_admin_copies(bot, db, i18n, decision, admin)
-    await _tell_requester(bot, i18n, decision)
+    await _tell_requester(bot, db, i18n, decision)
 
 
 async def _update_admin_copies(
     bot: Bot, db: Database, i18n: I18n, decision: Decision, admin: Person | None = None
 ) -> None:
     request = decision.request
-    async with db.snapshot() as tx:
+    async with db.read() as tx:
         copies = await tx.requests.messages(request.id)
         decider = admin or (await tx.people.get(request.decided_by) if request.decided_by else None)
         person = decision.person or (
@@ -242,7 +242,7 @@ async def _update_admin_copies(
             log.info("request copy %s/%s not updated: %s", chat_id, message_id, exc)
 
 
-async def _tell_requester(bot: Bot, i18n: I18n, decision: Decision) -> None:
+async def _tell_requester(bot: Bot, db: Database, i18n: I18n, decision: Decision) -> None:
     request, person = decision.request, decision.person
     try:
         if person is not None:
@@ -255,7 +255,7 @@ async def _tell_requester(bot: Bot, i18n: I18n, decision: Decision) -> None:
                     role=role_title(t, person, person.has_admin_rights),
                 ),
             )
-            await set_person_commands(bot, request.telegram_id, t, person, person.has_admin_rights)
+            await refresh_commands(bot, db, t, person, person.has_admin_rights)
         else:
             await bot.send_message(request.telegram_id, i18n.get(None)("access-denied"))
     except TelegramAPIError as exc:

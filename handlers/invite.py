@@ -56,7 +56,7 @@ async def send_invite(
 ) -> bool:
     """Make a link for the person and show it to the admin; False if none can be made."""
     created = await create_invite(db, person_id, admin.id, clock.now(), settings.invite_ttl_days)
-    async with db.snapshot() as tx:
+    async with db.read() as tx:
         person = await tx.people.get(person_id)
     if created is None or person is None:
         await message.answer(t("invite-impossible"))

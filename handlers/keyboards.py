@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import (
@@ -137,14 +138,20 @@ def person_picker(
 
 def main_menu(t: Translator, person: Person | None, is_admin: bool) -> ReplyKeyboardMarkup | None:
     """The persistent reply keyboard of a person's role; every button is also a command."""
-    keys: list[list[str]] = []
+    keys: list[tuple[str, ...]] = []
     if person is not None and person.active and person.role in (Role.MENTOR, Role.MENTEE):
-        keys.append(["menu-my-pairs", "menu-help"])
+        keys.append(("menu-my-pairs", "menu-help"))
     if is_admin:
-        keys.extend([["menu-people", "menu-pairs"], ["menu-new-pair", "menu-invite"]])
-        keys.append(["menu-import"] if keys[0][-1] == "menu-help" else ["menu-import", "menu-help"])
-    if not keys:
-        return None
+        keys.extend([("menu-people", "menu-pairs"), ("menu-new-pair", "menu-invite")])
+        keys.append(
+            ("menu-import",) if keys[0][-1] == "menu-help" else ("menu-import", "menu-help")
+        )
+    return _reply_keyboard(t, tuple(keys)) if keys else None
+
+
+@lru_cache(maxsize=64)
+def _reply_keyboard(t: Translator, keys: tuple[tuple[str, ...], ...]) -> ReplyKeyboardMarkup:
+    # A handful of role menus per language, built once rather than on every answer.
     return ReplyKeyboardMarkup(
         keyboard=[[KeyboardButton(text=t(key)) for key in row] for row in keys],
         resize_keyboard=True,

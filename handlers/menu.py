@@ -9,6 +9,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 
 from bot.i18n import Html, Translator
+from storage.db import Database
 from storage.models import Pair, Person, Role
 
 log = logging.getLogger(__name__)
@@ -17,7 +18,7 @@ EVERYONE = ("start", "help", "cancel")
 ADMIN = ("people", "invite", "pair", "pairs", "import")
 
 
-def commands_for(person: Person | None, is_admin: bool) -> list[str]:
+def commands_for(is_admin: bool) -> list[str]:
     names = list(EVERYONE)
     if is_admin:
         names.extend(ADMIN)
@@ -32,16 +33,29 @@ async def set_default_commands(bot: Bot, t: Translator) -> None:
     await bot.set_my_commands(_commands(t, list(EVERYONE)), scope=BotCommandScopeAllPrivateChats())
 
 
-async def set_person_commands(
-    bot: Bot, chat_id: int, t: Translator, person: Person | None, is_admin: bool
+async def refresh_commands(
+    bot: Bot, db: Database, t: Translator, person: Person, is_admin: bool
 ) -> None:
-    """The menu of one chat follows its person's role; a failure here must not break /start."""
+    """Set the command menu of the person's chat to their role's, when it is not that already
+    (remembered per person, so a /start costs no Bot API call); a failure must not break the
+    reply the person is waiting for."""
+    if person.telegram_id is None:
+        return
+    names = commands_for(is_admin)
+    signature = f"{t.language}:{','.join(names)}"
+    if person.commands_menu == signature:
+        return
+    async with db.transaction() as tx:
+        if not await tx.people.claim_commands_menu(person.id, signature):
+            return
     try:
         await bot.set_my_commands(
-            _commands(t, commands_for(person, is_admin)), scope=BotCommandScopeChat(chat_id=chat_id)
+            _commands(t, names), scope=BotCommandScopeChat(chat_id=person.telegram_id)
         )
     except TelegramAPIError as exc:
-        log.warning("could not set commands for chat %s: %s", chat_id, exc)
+        log.warning("could not set commands for person %s: %s", person.id, exc)
+        async with db.transaction() as tx:  # try again at their next /start
+            await tx.people.claim_commands_menu(person.id, None)
 
 
 def role_title(t: Translator, person: Person, is_admin: bool) -> str:

@@ -104,7 +104,7 @@ def _refusal(t: Translator, error: PairError, settings: Settings) -> Html:
 
 
 async def _summary(db: Database, t: Translator, data: dict[str, Any]) -> str:
-    async with db.snapshot() as tx:
+    async with db.read() as tx:
         mentor = await tx.people.get(int(data["mentor_id"]))
         mentee = await tx.people.get(int(data["mentee_id"]))
     return t(
@@ -165,7 +165,7 @@ async def pick_pair_person(
         await callback.message.edit_text(text, reply_markup=markup)
         await callback.answer()
         return
-    async with db.snapshot() as tx:
+    async with db.read() as tx:
         chosen = await tx.people.get(callback_data.person_id)
         load = await tx.pairs.active_mentee_count(chosen.id) if chosen else 0
     if chosen is None or not chosen.active or chosen.role is not role:
@@ -222,7 +222,7 @@ async def pick_kind(
         await callback.answer(t("stale-button"), show_alert=True)
         return
     data = await state.get_data()
-    async with db.snapshot() as tx:
+    async with db.read() as tx:
         existing = await tx.pairs.active_of_kind(int(data["mentee_id"]), kind)
     if existing is not None:
         await callback.answer(t("pair-refused-mentee-has-kind"), show_alert=True)
@@ -379,13 +379,13 @@ async def confirm_pair(
 
 
 async def _pairs_page(db: Database, t: Translator, page: int) -> tuple[str, InlineKeyboardMarkup]:
-    async with db.snapshot() as tx:
+    async with db.read() as tx:
         pairs, total = await tx.pairs.list_active(offset=page * PAGE_SIZE, limit=PAGE_SIZE)
     builder = InlineKeyboardBuilder()
     for pair in pairs:
         builder.row(
             InlineKeyboardButton(
-                text=t("pair-button", mentee=pair.mentee_name, mentor=pair.mentor_name),
+                text=t.plain("pair-button", mentee=pair.mentee_name, mentor=pair.mentor_name),
                 callback_data=PairCard(pair_id=pair.id).pack(),
             )
         )
@@ -464,7 +464,7 @@ def _card_buttons(t: Translator, pair: Pair) -> InlineKeyboardMarkup:
 async def _load_active_pair(
     callback: CallbackQuery, db: Database, t: Translator, pair_id: int
 ) -> Pair | None:
-    async with db.snapshot() as tx:
+    async with db.read() as tx:
         pair = await tx.pairs.get(pair_id)
     if pair is None or pair.status is not PairStatus.ACTIVE:
         await callback.answer(t("pair-not-active"), show_alert=True)
@@ -481,7 +481,7 @@ async def show_pair(
     t: Translator,
 ) -> None:
     await state.clear()
-    async with db.snapshot() as tx:
+    async with db.read() as tx:
         pair = await tx.pairs.get(callback_data.pair_id)
         history = await tx.pairs.history(pair.mentee_id) if pair else []
     if pair is None or not isinstance(callback.message, Message):
@@ -547,7 +547,7 @@ async def pick_new_mentor(
         await callback.message.edit_text(text, reply_markup=markup)
         await callback.answer()
         return
-    async with db.snapshot() as tx:
+    async with db.read() as tx:
         mentor = await tx.people.get(callback_data.person_id)
     if mentor is None or not mentor.active or mentor.role is not Role.MENTOR:
         await callback.answer(t("stale-button"), show_alert=True)

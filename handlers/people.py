@@ -41,7 +41,7 @@ def _button(text: str, data: str) -> InlineKeyboardButton:
 async def _list_view(
     db: Database, t: Translator, query: PeopleList
 ) -> tuple[str, InlineKeyboardMarkup]:
-    async with db.snapshot() as tx:
+    async with db.read() as tx:
         departments = await tx.people.departments()
         department = departments[query.dept] if 0 <= query.dept < len(departments) else None
         role = Role(query.role) if query.role in ROLE_FILTERS[1:] else None
@@ -66,7 +66,9 @@ async def _list_view(
     )
     builder.row(
         _button(
-            t("people-filter-department", department=department or t("people-all-departments")),
+            t.plain(
+                "people-filter-department", department=department or t("people-all-departments")
+            ),
             PeopleList(role=query.role, dept=dept_index, action="depts").pack(),
         )
     )
@@ -112,7 +114,7 @@ async def people_page(
 async def choose_department_filter(
     callback: CallbackQuery, callback_data: PeopleList, db: Database, t: Translator
 ) -> None:
-    async with db.snapshot() as tx:
+    async with db.read() as tx:
         departments = await tx.people.departments()
     builder = InlineKeyboardBuilder()
     builder.row(_button(t("people-all-departments"), PeopleList(role=callback_data.role).pack()))
@@ -131,7 +133,7 @@ async def choose_department_filter(
 async def _card(
     db: Database, t: Translator, person_id: int, viewer: Person
 ) -> tuple[str, InlineKeyboardMarkup] | None:
-    async with db.snapshot() as tx:
+    async with db.read() as tx:
         person = await tx.people.get(person_id)
         pairs = await tx.pairs.active_for_person(person_id) if person else []
     if person is None:
@@ -281,7 +283,7 @@ async def ask_department(
     db: Database,
     t: Translator,
 ) -> None:
-    async with db.snapshot() as tx:
+    async with db.read() as tx:
         departments = await tx.people.departments()
     await state.set_state(DepartmentForm.name)
     await state.update_data(person_id=callback_data.person_id)
@@ -314,7 +316,7 @@ async def pick_department(
     person: Person,
     t: Translator,
 ) -> None:
-    async with db.snapshot() as tx:
+    async with db.read() as tx:
         departments = await tx.people.departments()
     index = int(callback_data.value) if callback_data.value.isdigit() else -1
     if not 0 <= index < len(departments):

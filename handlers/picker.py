@@ -25,7 +25,7 @@ async def people_page(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """People to pick from (with each mentor's load when `max_mentees` is given); `empty_key`
     explains an empty list that was not searched."""
-    async with db.snapshot() as tx:
+    async with db.read() as tx:
         people, total = await tx.people.page(
             role=role,
             unlinked=unlinked,
@@ -37,7 +37,7 @@ async def people_page(
         if max_mentees is not None:
             for person in people:
                 load = await tx.pairs.active_mentee_count(person.id)
-                labels[person.id] = t(
+                labels[person.id] = t.plain(
                     "pair-mentor-load", name=person.full_name, load=load, max=max_mentees
                 )
     if not people:

@@ -14,7 +14,7 @@ from bot.i18n import Html, I18n, Translator
 from bot.onboarding import StartOutcome, TelegramAccount, display_name, recognise
 from handlers.filters import Member, MenuButton
 from handlers.keyboards import AccessDecision, main_menu
-from handlers.menu import commands_for, pair_line, role_title, set_person_commands
+from handlers.menu import commands_for, pair_line, refresh_commands, role_title
 from scheduler.clock import Clock
 from storage.db import Database
 from storage.models import AccessRequest, Person, Role
@@ -32,21 +32,24 @@ async def start(
     db: Database,
     i18n: I18n,
     clock: Clock,
+    person: Person | None,
+    raw_state: str | None,
     is_admin: bool,
     t: Translator,
 ) -> None:
-    await state.clear()
+    if raw_state is not None:
+        await state.clear()  # /start leaves any form
     user = message.from_user
     assert user is not None
     account = TelegramAccount(user.id, user.username, display_name(user.first_name, user.last_name))
-    result = await recognise(db, account, payload=command.args, now=clock.now())
+    result = await recognise(db, account, payload=command.args, now=clock.now(), known=person)
     outcome = result.outcome
     if result.person is not None and outcome is not StartOutcome.DEACTIVATED:
-        person = result.person
-        t = i18n.get(person.language)
+        known = result.person
+        t = i18n.get(known.language)
         if outcome is StartOutcome.INVITE_FOR_SOMEONE_ELSE:
             await message.answer(t("start-invite-for-someone-else"))
-        await greet(message, bot, db, t, person, is_admin or person.has_admin_rights)
+        await greet(message, bot, db, t, known, is_admin or known.has_admin_rights)
         return
     if outcome is StartOutcome.REQUEST_NEW and result.request is not None:
         await message.answer(t("start-request-new"))
@@ -58,7 +61,7 @@ async def start(
 async def greet(
     message: Message, bot: Bot, db: Database, t: Translator, person: Person, is_admin: bool
 ) -> None:
-    async with db.snapshot() as tx:
+    async with db.read() as tx:
         pairs = await tx.pairs.active_for_person(person.id)
     lines = [t("start-greeting", name=person.full_name, role=role_title(t, person, is_admin))]
     if person.role in (Role.MENTOR, Role.MENTEE):
@@ -71,9 +74,9 @@ async def greet(
         lines.append(t("start-admin-hint"))
     lines.append(t("start-help-hint"))
     await message.answer("\n".join(lines), reply_markup=main_menu(t, person, is_admin))
-    await set_person_commands(bot, message.chat.id, t, person, is_admin)
+    await refresh_commands(bot, db, t, person, is_admin)
     if is_admin:
-        async with db.snapshot() as tx:
+        async with db.read() as tx:
             waiting = await tx.requests.pending_not_shown_in(message.chat.id)
         for request in waiting:
             await _show_request(bot, db, t, request, message.chat.id)
@@ -84,7 +87,7 @@ async def send_request_to_admins(
 ) -> None:
     """Every admin gets the request with ✅/❌; the message ids are kept so that all of them
     can be updated once the first admin decides."""
-    async with db.snapshot() as tx:
+    async with db.read() as tx:
         admins = await tx.people.admins()
     shown = 0
     for admin in admins:
@@ -139,17 +142,17 @@ async def help_command(
     if person is None and not is_admin:
         await message.answer(t("help-stranger"))
         return
-    names = commands_for(person, is_admin)
+    names = commands_for(is_admin)
     lines = [t("help-title")]
     lines.extend(Html(f"/{name} — ") + t(f"command-{name}") for name in names)
     if person is not None and person.role in (Role.MENTOR, Role.MENTEE):
         lines.append(t("help-coming-soon"))
-    await message.answer("\n".join(lines), reply_markup=main_menu(t, person, is_admin))
+    await message.answer("\n".join(lines))  # the menu keyboard stays from /start
 
 
 @router.message(MenuButton("menu-my-pairs"), Member(Role.MENTOR, Role.MENTEE))
 async def my_pairs(message: Message, db: Database, person: Person, t: Translator) -> None:
-    async with db.snapshot() as tx:
+    async with db.read() as tx:
         pairs = await tx.pairs.active_for_person(person.id)
     if not pairs:
         await message.answer(t(f"start-no-pairs-{person.role.value}"))

@@ -95,7 +95,7 @@ class OutboxSender:
         sent = 0
         async with self._drain_lock:
             while True:
-                async with self.db.snapshot() as tx:
+                async with self.db.read() as tx:
                     batch = await tx.outbox.due(self.clock.now(), limit=50)
                 if not batch:
                     return sent

@@ -7,6 +7,7 @@ from datetime import datetime
 import aiosqlite
 
 from storage.models import AccessRequest, RequestStatus, to_db_time
+from storage.sql import fetch_all, fetch_one
 
 
 def _request(row: aiosqlite.Row) -> AccessRequest:
@@ -26,12 +27,12 @@ class AccessRequestsRepo:
         self.conn = conn
 
     async def _one(self, where: str, value: int) -> AccessRequest | None:
-        async with self.conn.execute(
+        row = await fetch_one(
+            self.conn,
             "SELECT id, telegram_id, username, display_name, status, decided_by, person_id"
             f" FROM access_requests WHERE {where}",
             (value,),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return _request(row) if row else None
 
     async def get(self, request_id: int) -> AccessRequest | None:
@@ -72,14 +73,15 @@ class AccessRequestsRepo:
     async def pending_not_shown_in(self, chat_id: int) -> list[AccessRequest]:
         """Pending requests this admin's chat has not received (they had not opened the bot
         yet, or the bot stopped before sending)."""
-        async with self.conn.execute(
+        rows = await fetch_all(
+            self.conn,
             "SELECT id, telegram_id, username, display_name, status, decided_by, person_id"
             " FROM access_requests r WHERE status = 'pending' AND NOT EXISTS ("
             " SELECT 1 FROM access_request_messages m WHERE m.request_id = r.id"
             " AND m.chat_id = ?) ORDER BY id",
             (chat_id,),
-        ) as cur:
-            return [_request(row) for row in await cur.fetchall()]
+        )
+        return [_request(row) for row in rows]
 
     async def add_message(self, request_id: int, chat_id: int, message_id: int) -> None:
         await self.conn.execute(
@@ -89,8 +91,9 @@ class AccessRequestsRepo:
         )
 
     async def messages(self, request_id: int) -> list[tuple[int, int]]:
-        async with self.conn.execute(
+        rows = await fetch_all(
+            self.conn,
             "SELECT chat_id, message_id FROM access_request_messages WHERE request_id = ?",
             (request_id,),
-        ) as cur:
-            return [(row[0], row[1]) for row in await cur.fetchall()]
+        )
+        return [(row[0], row[1]) for row in rows]

@@ -13,6 +13,7 @@ from pathlib import Path
 import aiosqlite
 
 from storage.repos import Repos
+from storage.sql import fetch_one
 
 log = logging.getLogger(__name__)
 
@@ -77,20 +78,17 @@ class Database:
                 await self.conn.execute("COMMIT")
 
     @asynccontextmanager
-    async def snapshot(self) -> AsyncIterator[Repos]:
-        """A read-only transaction: a consistent view for reads that span several queries."""
+    async def read(self) -> AsyncIterator[Repos]:
+        """Reads outside a transaction: each statement sees the latest commit. Nothing here
+        needs several reads to agree to the row, and skipping BEGIN/ROLLBACK halves the trips
+        to the database thread on the hot path (every update loads its person and FSM state)."""
         async with self._lock:
-            await self.conn.execute("BEGIN")
-            try:
-                yield Repos(self.conn)
-            finally:
-                await self.conn.execute("ROLLBACK")
+            yield Repos(self.conn)
 
     async def schema_version(self) -> int:
         async with self._lock:
             await self._ensure_version_table()
-            async with self.conn.execute("SELECT MAX(version) FROM schema_version") as cur:
-                row = await cur.fetchone()
+            row = await fetch_one(self.conn, "SELECT MAX(version) FROM schema_version")
         return int(row[0]) if row and row[0] is not None else 0
 
     async def _ensure_version_table(self) -> None:

@@ -10,6 +10,7 @@ from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 
 from storage.db import Database
+from storage.sql import fetch_one
 
 
 def _key(key: StorageKey) -> str:
@@ -28,23 +29,33 @@ def _key(key: StorageKey) -> str:
 
 
 class SQLiteStorage(BaseStorage):
+    """Writes go to the database at once; states read once are kept in memory as well, since
+    aiogram asks for the state of every update and only this process writes them."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._states: dict[str, str | None] = {}
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
+        text_key = _key(key)
         async with self.db.transaction() as tx:
             await tx.conn.execute(
                 "INSERT INTO fsm (key, state) VALUES (?, ?)"
                 " ON CONFLICT (key) DO UPDATE SET state = excluded.state",
-                (_key(key), value),
+                (text_key, value),
             )
+        self._states[text_key] = value
 
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self.db.snapshot() as tx:
-            async with tx.conn.execute("SELECT state FROM fsm WHERE key = ?", (_key(key),)) as cur:
-                row = await cur.fetchone()
-        return row[0] if row else None
+        text_key = _key(key)
+        if text_key in self._states:
+            return self._states[text_key]
+        async with self.db.read() as tx:
+            row = await fetch_one(tx.conn, "SELECT state FROM fsm WHERE key = ?", (text_key,))
+        state = row[0] if row else None
+        self._states[text_key] = state
+        return state
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         # json.dumps refuses what would not come back the same, instead of losing it later.
@@ -57,9 +68,8 @@ class SQLiteStorage(BaseStorage):
             )
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self.db.snapshot() as tx:
-            async with tx.conn.execute("SELECT data FROM fsm WHERE key = ?", (_key(key),)) as cur:
-                row = await cur.fetchone()
+        async with self.db.read() as tx:
+            row = await fetch_one(tx.conn, "SELECT data FROM fsm WHERE key = ?", (_key(key),))
         return dict(json.loads(row[0])) if row else {}
 
     async def close(self) -> None:

@@ -7,6 +7,7 @@ from datetime import datetime
 import aiosqlite
 
 from storage.models import Invite, from_db_time, to_db_time
+from storage.sql import fetch_one
 
 
 class InvitesRepo:
@@ -23,10 +24,11 @@ class InvitesRepo:
         )
 
     async def get(self, token: str) -> Invite | None:
-        async with self.conn.execute(
-            "SELECT token, person_id, expires_at, used_at FROM invites WHERE token = ?", (token,)
-        ) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(
+            self.conn,
+            "SELECT token, person_id, expires_at, used_at FROM invites WHERE token = ?",
+            (token,),
+        )
         if row is None:
             return None
         return Invite(

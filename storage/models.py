@@ -52,6 +52,7 @@ class Person:
     active: bool
     blocked: bool
     seen: bool  # has opened the bot at least once
+    commands_menu: str | None = None  # what set_my_commands last got for their chat
 
     @property
     def admin_on_record(self) -> bool:

@@ -8,6 +8,7 @@ from datetime import datetime
 import aiosqlite
 
 from storage.models import OutboxMessage, to_db_time
+from storage.sql import fetch_all, fetch_one
 
 
 class OutboxRepo:
@@ -26,13 +27,13 @@ class OutboxRepo:
         return cur.rowcount == 1
 
     async def due(self, now: datetime, limit: int = 100) -> list[OutboxMessage]:
-        async with self.conn.execute(
+        rows = await fetch_all(
+            self.conn,
             "SELECT o.id, o.key, o.person_id, p.telegram_id, o.text, o.attempts"
             " FROM outbox o JOIN people p ON p.id = o.person_id"
             " WHERE o.status = 'pending' AND o.not_before <= ? ORDER BY o.not_before, o.id LIMIT ?",
             (to_db_time(now), limit),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [
             OutboxMessage(
                 id=row["id"],
@@ -72,6 +73,5 @@ class OutboxRepo:
         )
 
     async def pending_count(self) -> int:
-        async with self.conn.execute("SELECT COUNT(*) FROM outbox WHERE status = 'pending'") as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(self.conn, "SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
         return int(row[0]) if row else 0

@@ -9,6 +9,7 @@ from typing import Any
 import aiosqlite
 
 from storage.models import Pair, PairKind, PairStatus, to_db_time
+from storage.sql import fetch_all, fetch_one
 
 _SELECT = (
     "SELECT p.id, p.mentor_id, p.mentee_id, p.kind, p.start_date, p.end_date, p.order_ref,"
@@ -41,8 +42,9 @@ class PairsRepo:
         self.conn = conn
 
     async def _many(self, where: str, *params: Any) -> list[Pair]:
-        async with self.conn.execute(f"{_SELECT} WHERE {where}", params) as cur:
-            return [_pair(row) for row in await cur.fetchall()]
+        return [
+            _pair(row) for row in await fetch_all(self.conn, f"{_SELECT} WHERE {where}", params)
+        ]
 
     async def get(self, pair_id: int) -> Pair | None:
         found = await self._many("p.id = ?", pair_id)
@@ -100,10 +102,11 @@ class PairsRepo:
         )
 
     async def active_mentee_count(self, mentor_id: int) -> int:
-        async with self.conn.execute(
-            "SELECT COUNT(*) FROM pairs WHERE mentor_id = ? AND status = 'active'", (mentor_id,)
-        ) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(
+            self.conn,
+            "SELECT COUNT(*) FROM pairs WHERE mentor_id = ? AND status = 'active'",
+            (mentor_id,),
+        )
         return int(row[0]) if row else 0
 
     async def active_of_kind(self, mentee_id: int, kind: PairKind) -> Pair | None:
@@ -132,8 +135,7 @@ class PairsRepo:
         return found[0] if found else None
 
     async def list_active(self, offset: int = 0, limit: int = 10) -> tuple[list[Pair], int]:
-        async with self.conn.execute("SELECT COUNT(*) FROM pairs WHERE status = 'active'") as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(self.conn, "SELECT COUNT(*) FROM pairs WHERE status = 'active'")
         total = int(row[0]) if row else 0
         pairs = await self._many(
             "p.status = 'active' ORDER BY mentee.name_key, p.id LIMIT ? OFFSET ?", limit, offset

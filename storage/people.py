@@ -9,10 +9,11 @@ import aiosqlite
 
 from bot.text import clean_name, name_key
 from storage.models import Person, Role, to_db_time
+from storage.sql import fetch_all, fetch_one
 
 _COLUMNS = (
     "id, full_name, role, is_admin, department, username, telegram_id, language, active,"
-    " blocked_at, first_seen_at"
+    " blocked_at, first_seen_at, commands_menu"
 )
 
 
@@ -29,6 +30,7 @@ def _person(row: aiosqlite.Row) -> Person:
         active=bool(row["active"]),
         blocked=row["blocked_at"] is not None,
         seen=row["first_seen_at"] is not None,
+        commands_menu=row["commands_menu"],
     )
 
 
@@ -37,15 +39,13 @@ class PeopleRepo:
         self.conn = conn
 
     async def _one(self, where: str, *params: Any) -> Person | None:
-        async with self.conn.execute(
-            f"SELECT {_COLUMNS} FROM people WHERE {where} LIMIT 1", params
-        ) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(
+            self.conn, f"SELECT {_COLUMNS} FROM people WHERE {where} LIMIT 1", params
+        )
         return _person(row) if row else None
 
     async def _many(self, sql: str, *params: Any) -> list[Person]:
-        async with self.conn.execute(sql, params) as cur:
-            return [_person(row) for row in await cur.fetchall()]
+        return [_person(row) for row in await fetch_all(self.conn, sql, params)]
 
     async def get(self, person_id: int) -> Person | None:
         return await self._one("id = ?", person_id)
@@ -138,6 +138,15 @@ class PeopleRepo:
             f"UPDATE people SET {assignments} WHERE id = ?", (*values.values(), person_id)
         )
 
+    async def claim_commands_menu(self, person_id: int, signature: str | None) -> bool:
+        """Record the command menu about to be set; False when it is recorded already, so that
+        two updates handled at once do not both set it."""
+        cur = await self.conn.execute(
+            "UPDATE people SET commands_menu = ? WHERE id = ? AND commands_menu IS NOT ?",
+            (signature, person_id, signature),
+        )
+        return cur.rowcount == 1
+
     async def mark_blocked(self, person_id: int, now: datetime) -> None:
         """The person blocked the bot: no pushes until they /start again (mark_seen)."""
         await self.conn.execute(
@@ -198,8 +207,7 @@ class PeopleRepo:
         limit: int = 10,
     ) -> tuple[list[Person], int]:
         where, params = self._filter(role, department, active, name_part, unlinked)
-        async with self.conn.execute(f"SELECT COUNT(*) FROM people WHERE {where}", params) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(self.conn, f"SELECT COUNT(*) FROM people WHERE {where}", params)
         total = int(row[0]) if row else 0
         people = await self._many(
             f"SELECT {_COLUMNS} FROM people WHERE {where} ORDER BY name_key, id LIMIT ? OFFSET ?",
@@ -210,13 +218,13 @@ class PeopleRepo:
         return people, total
 
     async def departments(self) -> list[str]:
-        async with self.conn.execute(
+        rows = await fetch_all(
+            self.conn,
             "SELECT DISTINCT department FROM people WHERE department IS NOT NULL"
-            " AND department <> '' AND active = 1 ORDER BY department"
-        ) as cur:
-            return [row[0] for row in await cur.fetchall()]
+            " AND department <> '' AND active = 1 ORDER BY department",
+        )
+        return [row[0] for row in rows]
 
     async def count(self) -> int:
-        async with self.conn.execute("SELECT COUNT(*) FROM people") as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(self.conn, "SELECT COUNT(*) FROM people")
         return int(row[0]) if row else 0

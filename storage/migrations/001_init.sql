@@ -14,6 +14,7 @@ CREATE TABLE people (
     active        INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
     blocked_at    TEXT,                        -- the person blocked the bot: no pushes
     first_seen_at TEXT,                        -- first /start: the person has opened the bot
+    commands_menu TEXT,                        -- the command menu last set for their chat
     created_at    TEXT    NOT NULL,
     updated_at    TEXT    NOT NULL
 );

@@ -12,7 +12,7 @@ from waiting import eventually
 
 
 async def outbox(runner: BotRunner) -> dict[str, str]:
-    async with runner.app.db.snapshot() as tx:
+    async with runner.app.db.read() as tx:
         async with tx.conn.execute("SELECT key, status FROM outbox") as cur:
             return {row[0]: row[1] for row in await cur.fetchall()}
 
@@ -60,7 +60,7 @@ async def test_a_person_who_blocked_the_bot_is_marked_and_comes_back(
     await mentor.wait_message("Вы назначены наставником")
 
     async def mentee_blocked() -> bool:
-        async with bot_runner.app.db.snapshot() as tx:
+        async with bot_runner.app.db.read() as tx:
             person = await tx.people.by_telegram_id(MENTEE_SIDOROVA)
         return person is not None and person.blocked
 

@@ -90,7 +90,7 @@ async def upload(
 
 async def people_count(runner: BotRunner) -> int:
     assert runner.app is not None
-    async with runner.app.db.snapshot() as tx:
+    async with runner.app.db.read() as tx:
         return await tx.people.count()
 
 

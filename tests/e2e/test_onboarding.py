@@ -84,7 +84,7 @@ def callback_data(message: dict[str, Any], button_text: str) -> str:
 
 async def people_count(runner: BotRunner) -> int:
     assert runner.app is not None
-    async with runner.app.db.snapshot() as tx:
+    async with runner.app.db.read() as tx:
         return await tx.people.count()
 
 

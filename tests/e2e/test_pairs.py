@@ -67,7 +67,7 @@ async def test_admin_forms_a_pair_and_both_people_are_told(
     await mentor.wait_message("Вы назначены наставником: Сидорова Мария Ивановна")
     notice = await mentee.wait_message("Вам назначен наставник: Иванова Анна Петровна")
     assert "№ 112-к от 28.08.2026" in notice["text"]
-    async with bot_runner.app.db.snapshot() as tx:
+    async with bot_runner.app.db.read() as tx:
         (pair,), _ = await tx.pairs.list_active()
     assert (pair.mentor_name, pair.mentee_name) == (
         "Иванова Анна Петровна",
@@ -162,7 +162,7 @@ async def test_reassigning_the_mentor_keeps_history_and_tells_all_three(
     await new_mentor.wait_message("вместо Иванова Анна Петровна")
     told = await mentee.wait_message("Ваш наставник сменился")
     assert "Длительный больничный <наставника>" in told["text"]  # escaped, shown as typed
-    async with bot_runner.app.db.snapshot() as tx:
+    async with bot_runner.app.db.read() as tx:
         mentee_id = (await tx.people.by_telegram_id(MENTEE_ORLOV)).id  # type: ignore[union-attr]
         history = await tx.pairs.history(mentee_id)
     assert [p.status for p in history] == [PairStatus.REASSIGNED, PairStatus.ACTIVE]
@@ -217,7 +217,7 @@ async def test_a_forged_callback_from_a_mentee_changes_nothing(
     answer = await intruder.wait_answer_callback()
 
     assert "недоступна" in answer["text"]
-    async with bot_runner.app.db.snapshot() as tx:
+    async with bot_runner.app.db.read() as tx:
         pairs, total = await tx.pairs.list_active()
     assert total == 1 and pairs[0].status is PairStatus.ACTIVE
 
@@ -264,7 +264,7 @@ async def test_a_picker_left_from_an_earlier_reassignment_does_not_act_on_the_cu
     answer = await admin.wait_answer_callback()
 
     assert "устарела" in answer["text"]
-    async with bot_runner.app.db.snapshot() as tx:
+    async with bot_runner.app.db.read() as tx:
         pairs, _ = await tx.pairs.list_active()
     assert sorted(p.mentor_name for p in pairs) == [
         "Иванова Анна Петровна",

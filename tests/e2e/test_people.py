@@ -67,7 +67,7 @@ async def test_a_mentor_with_an_active_pair_cannot_be_deactivated_or_change_role
     admin.press("наставляемый")
     refusal = await admin.wait_answer_callback()
     assert "активные пары" in refusal["text"]
-    async with bot_runner.app.db.snapshot() as tx:
+    async with bot_runner.app.db.read() as tx:
         mentor = await tx.people.by_telegram_id(MENTOR_IVANOVA)
     assert mentor is not None and mentor.active and mentor.role is Role.MENTOR
 
@@ -83,7 +83,7 @@ async def test_a_person_who_left_keeps_history_and_loses_access(
     mentee = TelegramUser(fake_api, MENTEE_SIDOROVA, "Мария", "Сидорова")
     mentee.send("/start")
     await mentee.wait_message("учётная запись в программе наставничества закрыта")
-    async with bot_runner.app.db.snapshot() as tx:
+    async with bot_runner.app.db.read() as tx:
         person = await tx.people.by_telegram_id(MENTEE_SIDOROVA)
     assert person is not None and not person.active
 

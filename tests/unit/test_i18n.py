@@ -65,3 +65,8 @@ def test_keys_built_from_enums_exist(i18n: I18n) -> None:
     ]
     t = i18n.get("ru")
     assert [key for key in keys if not t.has(key)] == []
+
+
+def test_button_labels_are_not_escaped(i18n: I18n) -> None:
+    label = i18n.get("ru").plain("pair-button", mentee="Экономика & право", mentor="<Иванова>")
+    assert label == "Экономика & право ← <Иванова>"

@@ -118,7 +118,7 @@ async def test_approval_can_link_to_a_roster_person(db: Database) -> None:
     decision = await approve(db, request.id, admin, NOW, link_to=person_id)
     assert decision is not None and decision.person is not None
     assert decision.person.id == person_id and decision.person.department == "ПЦК ИТ"
-    async with db.snapshot() as tx:
+    async with db.read() as tx:
         assert await tx.people.count() == 2
 
 

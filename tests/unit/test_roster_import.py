@@ -58,20 +58,20 @@ def errors(summary: ImportSummary) -> list[tuple[int, str]]:
 
 
 async def person(db: Database, full_name: str) -> Person:
-    async with db.snapshot() as tx:
+    async with db.read() as tx:
         found = await tx.people.by_name(full_name)
     assert len(found) == 1, found
     return found[0]
 
 
 async def people_count(db: Database) -> int:
-    async with db.snapshot() as tx:
+    async with db.read() as tx:
         return await tx.people.count()
 
 
 async def pairs_of(db: Database, mentee: str) -> list[Pair]:
     mentee_id = (await person(db, mentee)).id
-    async with db.snapshot() as tx:
+    async with db.read() as tx:
         return await tx.pairs.history(mentee_id)
 
 

@@ -55,7 +55,7 @@ async def test_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
             async with db.transaction() as tx:
                 await tx.people.add(full_name="Тест Тестов", role=Role.MENTEE, now=NOW)
                 raise RuntimeError("boom")
-        async with db.snapshot() as tx:
+        async with db.read() as tx:
             assert await tx.people.count() == 0
     finally:
         await db.close()
@@ -138,7 +138,7 @@ async def test_concurrent_transactions_on_one_connection_do_not_interleave(tmp_p
                 await tx.people.update(person.id, NOW, department=str(count))
 
         await asyncio.gather(*(bump() for _ in range(50)))
-        async with db.snapshot() as tx:
+        async with db.read() as tx:
             final = await tx.people.get(person.id)
         assert final is not None and final.department == "50"
     finally:
