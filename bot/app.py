@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
+from functools import partial
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -14,7 +15,13 @@ from aiogram.enums import ParseMode
 
 from bot.config import Settings
 from bot.i18n import I18n
-from bot.middlewares import CurrentPerson, InFlightUpdates, PrivateChatsOnly
+from bot.middlewares import (
+    CurrentPerson,
+    InaccessibleButtons,
+    InFlightUpdates,
+    PrivateChatsOnly,
+)
+from bot.rules import quiet_hours_end
 from handlers import get_routers
 from handlers.menu import set_default_commands
 from scheduler.clock import Clock, SystemClock
@@ -58,6 +65,7 @@ def create_dispatcher(
     dp.update.outer_middleware(in_flight)
     private_only = PrivateChatsOnly(i18n)
     current_person = CurrentPerson(db, i18n, settings, clock)
+    dp.callback_query.outer_middleware(InaccessibleButtons(i18n))
     for observer in (dp.message, dp.callback_query):
         observer.outer_middleware(private_only)
         observer.outer_middleware(current_person)
@@ -116,7 +124,12 @@ async def create_app(settings: Settings, clock: Clock | None = None) -> App:
     bot = create_bot(settings)
     db = await open_database(settings.database_path)
     i18n = I18n(settings.default_language)
-    sender = OutboxSender(db, bot, clock)
+    sender = OutboxSender(
+        db,
+        bot,
+        clock,
+        quiet_until=partial(quiet_hours_end, window=settings.quiet_window, tz=settings.tz),
+    )
     in_flight = InFlightUpdates()
     dp = create_dispatcher(settings, db, i18n, clock, sender, in_flight)
     return App(

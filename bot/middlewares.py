@@ -57,6 +57,20 @@ async def _addressed_to_bot(message: Message, bot: Bot) -> bool:
     return bool(replied and replied.from_user and replied.from_user.id == me.id)
 
 
+class InaccessibleButtons(BaseMiddleware):
+    """A button on a message Telegram no longer shows the bot (too old, deleted) gets an answer,
+    so that it stops spinning, and nothing else."""
+
+    def __init__(self, i18n: I18n) -> None:
+        self.i18n = i18n
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if isinstance(event, CallbackQuery) and not isinstance(event.message, Message):
+            await event.answer(self.i18n.get(None)("stale-button"), show_alert=True)
+            return None
+        return await handler(event, data)
+
+
 class CurrentPerson(BaseMiddleware):
     """Load the person behind the update once, with their language and rights."""
 

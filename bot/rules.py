@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 from storage.models import Pair, PairKind, Person, Role
@@ -38,6 +38,23 @@ def is_admin(person: Person | None, telegram_id: int | None, admin_ids: list[int
 
 def local_today(now: datetime, tz: tzinfo) -> date:
     return now.astimezone(tz).date()
+
+
+def quiet_hours_end(now: datetime, window: tuple[time, time] | None, tz: tzinfo) -> datetime | None:
+    """When the quiet hours that `now` falls in end (UTC); None outside them or when off.
+    The window may pass midnight (21:00-08:00)."""
+    if window is None or window[0] == window[1]:
+        return None
+    start, end = window
+    local = now.astimezone(tz)
+    moment = local.time()
+    quiet = start <= moment < end if start < end else (moment >= start or moment < end)
+    if not quiet:
+        return None
+    until = datetime.combine(local.date(), end, tzinfo=tz)
+    if until <= local:
+        until += timedelta(days=1)
+    return until.astimezone(UTC)
 
 
 def default_pair_end(start: date) -> date:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import Router
+from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, ExceptionTypeFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ErrorEvent, Message
@@ -29,7 +30,13 @@ async def cancel_command(
     )
 
 
-@router.callback_query(Nav.filter())
+@router.callback_query(Nav.filter(F.action == "noop"))
+async def inert_button(callback: CallbackQuery) -> None:
+    """A label on a keyboard, such as the page counter of a list."""
+    await callback.answer()
+
+
+@router.callback_query(Nav.filter(F.action == "cancel"))
 async def cancel_button(callback: CallbackQuery, state: FSMContext, t: Translator) -> None:
     await state.clear()
     if isinstance(callback.message, Message):
@@ -41,9 +48,14 @@ async def cancel_button(callback: CallbackQuery, state: FSMContext, t: Translato
 async def on_error(event: ErrorEvent, i18n: I18n) -> None:
     """Log the failure once and tell the person something went wrong; their data is intact
     because the failed transaction was rolled back."""
-    log.error("update %s failed", event.update.update_id, exc_info=event.exception)
-    t = i18n.get(None)
     update = event.update
+    if _not_modified(event.exception):
+        # A tap that would show what is already shown (the same page, the same filter).
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        return
+    log.error("update %s failed", update.update_id, exc_info=event.exception)
+    t = i18n.get(None)
     try:
         if update.message is not None:
             await update.message.answer(t("error-generic"))
@@ -51,3 +63,7 @@ async def on_error(event: ErrorEvent, i18n: I18n) -> None:
             await update.callback_query.answer(t("error-generic"), show_alert=True)
     except Exception:
         log.warning("could not report the failure of update %s", update.update_id)
+
+
+def _not_modified(error: Exception) -> bool:
+    return isinstance(error, TelegramBadRequest) and "message is not modified" in error.message

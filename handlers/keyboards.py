@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
@@ -54,7 +55,7 @@ class Choice(CallbackData, prefix="ch"):
 
 class PeopleList(CallbackData, prefix="pl"):
     role: str = ""  # "" = everyone
-    dept: int = -1  # index in the sorted department list; -1 = every department
+    dept: str = ""  # department_code of the department; "" = every department
     page: int = 0
     action: str = "list"  # list | depts (choose the department filter)
 
@@ -72,6 +73,16 @@ class PairsList(CallbackData, prefix="pp"):
 class PairCard(CallbackData, prefix="pa"):
     pair_id: int
     action: str = "show"  # show | reassign | end | complete | confirm
+
+
+def department_code(name: str) -> str:
+    """A short stand-in for a department's name in callback data (64 bytes would not hold a
+    long Cyrillic name); a button keeps meaning its department when the list changes."""
+    return hashlib.blake2s(name.encode("utf-8"), digest_size=5).hexdigest()
+
+
+def find_department(departments: Sequence[str], code: str) -> str | None:
+    return next((name for name in departments if department_code(name) == code), None)
 
 
 def cancel_button(t: Translator) -> InlineKeyboardButton:
@@ -103,7 +114,7 @@ def pager(
         row.append(InlineKeyboardButton(text=t("button-prev"), callback_data=make(page - 1)))
     row.append(
         InlineKeyboardButton(
-            text=t("page-of", page=page + 1, pages=pages), callback_data=make(page)
+            text=t("page-of", page=page + 1, pages=pages), callback_data=Nav(action="noop").pack()
         )
     )
     if page + 1 < pages:

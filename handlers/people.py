@@ -17,7 +17,15 @@ from bot.rules import MAX_DEPARTMENT_LENGTH
 from bot.staff import change_role, set_active, set_admin_rights, set_department
 from handlers.filters import AdminOnly, FreeText, MenuButton
 from handlers.invite import send_invite
-from handlers.keyboards import PAGE_SIZE, PeopleList, PersonCard, cancel_button, pager
+from handlers.keyboards import (
+    PAGE_SIZE,
+    PeopleList,
+    PersonCard,
+    cancel_button,
+    department_code,
+    find_department,
+    pager,
+)
 from handlers.menu import pair_line, role_title
 from scheduler.clock import Clock
 from storage.db import Database
@@ -43,7 +51,7 @@ async def _list_view(
 ) -> tuple[str, InlineKeyboardMarkup]:
     async with db.read() as tx:
         departments = await tx.people.departments()
-        department = departments[query.dept] if 0 <= query.dept < len(departments) else None
+        department = find_department(departments, query.dept) if query.dept else None
         role = Role(query.role) if query.role in ROLE_FILTERS[1:] else None
         people, total = await tx.people.page(
             role=role,
@@ -52,14 +60,14 @@ async def _list_view(
             offset=query.page * PAGE_SIZE,
             limit=PAGE_SIZE,
         )
-    dept_index = query.dept if department is not None else -1
+    dept = query.dept if department is not None else ""
     builder = InlineKeyboardBuilder()
     builder.row(
         *(
             _button(
                 ("• " if value == (role.value if role else "") else "")
                 + t(f"people-filter-{value or 'all'}"),
-                PeopleList(role=value, dept=dept_index).pack(),
+                PeopleList(role=value, dept=dept).pack(),
             )
             for value in ROLE_FILTERS
         )
@@ -69,7 +77,7 @@ async def _list_view(
             t.plain(
                 "people-filter-department", department=department or t("people-all-departments")
             ),
-            PeopleList(role=query.role, dept=dept_index, action="depts").pack(),
+            PeopleList(role=query.role, dept=dept, action="depts").pack(),
         )
     )
     for person in people:
@@ -86,7 +94,7 @@ async def _list_view(
         t,
         query.page,
         total,
-        lambda n: PeopleList(role=query.role, dept=dept_index, page=n).pack(),
+        lambda n: PeopleList(role=query.role, dept=dept, page=n).pack(),
     )
     text = t("people-title", count=total) if total else t("people-none")
     return text + "\n" + t("people-legend"), builder.as_markup()
@@ -118,8 +126,9 @@ async def choose_department_filter(
         departments = await tx.people.departments()
     builder = InlineKeyboardBuilder()
     builder.row(_button(t("people-all-departments"), PeopleList(role=callback_data.role).pack()))
-    for index, name in enumerate(departments):
-        builder.row(_button(name, PeopleList(role=callback_data.role, dept=index).pack()))
+    for name in departments:
+        code = department_code(name)
+        builder.row(_button(name, PeopleList(role=callback_data.role, dept=code).pack()))
     if isinstance(callback.message, Message):
         await callback.message.edit_text(
             t("people-choose-department"), reply_markup=builder.as_markup()
@@ -292,11 +301,13 @@ async def ask_department(
             _button(
                 name,
                 PersonCard(
-                    person_id=callback_data.person_id, action="setdept", value=str(i)
+                    person_id=callback_data.person_id,
+                    action="setdept",
+                    value=department_code(name),
                 ).pack(),
             )
         ]
-        for i, name in enumerate(departments)
+        for name in departments
     ]
     rows.append([cancel_button(t)])
     if isinstance(callback.message, Message):
@@ -318,12 +329,12 @@ async def pick_department(
 ) -> None:
     async with db.read() as tx:
         departments = await tx.people.departments()
-    index = int(callback_data.value) if callback_data.value.isdigit() else -1
-    if not 0 <= index < len(departments):
+    department = find_department(departments, callback_data.value)
+    if department is None:
         await callback.answer(t("stale-button"), show_alert=True)
         return
     await state.clear()
-    await set_department(db, callback_data.person_id, departments[index], clock.now())
+    await set_department(db, callback_data.person_id, department, clock.now())
     await _show_card(callback, db, t, callback_data.person_id, person, t("done"))
 
 

@@ -102,15 +102,20 @@ async def send_request_to_admins(
 async def _show_request(
     bot: Bot, db: Database, t: Translator, request: AccessRequest, chat_id: int
 ) -> bool:
+    async with db.transaction() as tx:
+        if not await tx.requests.claim_message(request.id, chat_id):
+            return False
     try:
         sent = await bot.send_message(
             chat_id, request_text(t, request), reply_markup=request_buttons(t, request.id)
         )
     except TelegramAPIError as exc:
         log.warning("access request %s not shown in chat %s: %s", request.id, chat_id, exc)
+        async with db.transaction() as tx:
+            await tx.requests.set_message(request.id, chat_id, None)
         return False
     async with db.transaction() as tx:
-        await tx.requests.add_message(request.id, chat_id, sent.message_id)
+        await tx.requests.set_message(request.id, chat_id, sent.message_id)
     return True
 
 

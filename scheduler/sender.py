@@ -6,7 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -23,10 +23,11 @@ from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 12  # with the back-off below, about a day of outage before a notice is dropped
+RETRY_BASE_SECONDS = 5.0
+RETRY_MAX_SECONDS = 4 * 3600.0
 PER_CHAT_INTERVAL = 1.0  # seconds between two messages to one chat
 GLOBAL_PER_SECOND = 25
-RETRY_AFTER_CAP = 60.0  # a longer flood wait is not slept through; the row is retried later
 
 
 class RateLimiter:
@@ -63,93 +64,106 @@ class RateLimiter:
 
 
 class OutboxSender:
-    def __init__(self, db: Database, bot: Bot, clock: Clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        bot: Bot,
+        clock: Clock,
+        quiet_until: Callable[[datetime], datetime | None] = lambda _now: None,
+    ) -> None:
         self.db = db
         self.bot = bot
         self.clock = clock
+        self.quiet_until = quiet_until  # no pushes while this says when quiet hours end
         self.limiter = RateLimiter()
         self._wakeup = asyncio.Event()
         self._drain_lock = asyncio.Lock()
+        self._stopping = False
 
     def wake(self) -> None:
         """Something was just enqueued: send it now rather than at the next tick."""
         self._wakeup.set()
 
     async def run(self, tick_seconds: float) -> None:
-        """Drain on every wake-up and at least every tick (rows written by other processes)."""
-        while True:
-            try:
-                await self.drain()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("outbox drain failed")
+        """Drain on every wake-up and at least every tick (rows written by other processes),
+        except in quiet hours, until stop()."""
+        while not self._stopping:
+            quiet_until = self.quiet_until(self.clock.now())
+            if quiet_until is None:
+                try:
+                    await self.drain()
+                except Exception:
+                    log.exception("outbox drain failed")
             try:
                 await asyncio.wait_for(self._wakeup.wait(), timeout=tick_seconds)
             except TimeoutError:
                 pass
             self._wakeup.clear()
 
+    async def stop(self) -> None:
+        """Let the message being sent finish and be recorded, then stop: cancelling between
+        a send and its record would send it again after a restart."""
+        self._stopping = True
+        self._wakeup.set()
+
     async def drain(self) -> int:
         """Send every due message; returns how many were sent."""
         sent = 0
         async with self._drain_lock:
-            while True:
+            while not self._stopping:
                 async with self.db.read() as tx:
                     batch = await tx.outbox.due(self.clock.now(), limit=50)
                 if not batch:
-                    return sent
+                    break
                 for message in batch:
+                    if self._stopping:
+                        break
                     sent += await self._deliver(message)
+        return sent
 
     async def _deliver(self, message: OutboxMessage) -> int:
         if message.chat_id is None:
             async with self.db.transaction() as tx:
                 await tx.outbox.mark_skipped(message.id, "not linked to Telegram")
             return 0
-        attempts = message.attempts
-        while True:
-            delay = self.limiter.delay_for(message.chat_id)
-            if delay > 0:
-                await asyncio.sleep(delay)
-            self.limiter.record(message.chat_id)
-            try:
-                await self.bot.send_message(message.chat_id, message.text)
-            except TelegramRetryAfter as exc:
-                attempts += 1
-                if exc.retry_after > RETRY_AFTER_CAP or attempts >= MAX_ATTEMPTS:
-                    await self._later(message, f"retry after {exc.retry_after}", exc.retry_after)
-                    return 0
-                log.warning("flood wait %ss for chat %s", exc.retry_after, message.chat_id)
-                await asyncio.sleep(exc.retry_after)
-                continue
-            except TelegramForbiddenError as exc:
-                # The person blocked the bot: stop pushing to them until they /start again.
-                async with self.db.transaction() as tx:
-                    await tx.people.mark_blocked(message.person_id, self.clock.now())
-                    await tx.outbox.mark_failed(message.id, f"forbidden: {exc.message}")
-                log.info("person %s blocked the bot", message.person_id)
-                return 0
-            except TelegramBadRequest as exc:
-                async with self.db.transaction() as tx:
-                    await tx.outbox.mark_failed(message.id, f"bad request: {exc.message}")
-                log.warning("notice %s refused: %s", message.key, exc.message)
-                return 0
-            except (TelegramNetworkError, TelegramServerError) as exc:
-                attempts += 1
-                if attempts >= MAX_ATTEMPTS:
-                    async with self.db.transaction() as tx:
-                        await tx.outbox.mark_failed(message.id, f"network: {exc}")
-                    log.warning("notice %s failed after %s attempts", message.key, attempts)
-                    return 0
-                await asyncio.sleep(min(2.0**attempts * 0.1, 5.0))
-                continue
+        delay = self.limiter.delay_for(message.chat_id)
+        if delay > 0:
+            await asyncio.sleep(delay)
+        self.limiter.record(message.chat_id)
+        try:
+            await self.bot.send_message(message.chat_id, message.text)
+        except TelegramRetryAfter as exc:
+            log.warning("flood wait %ss for chat %s", exc.retry_after, message.chat_id)
+            await self._later(message, f"retry after {exc.retry_after}", exc.retry_after)
+            return 0
+        except TelegramForbiddenError as exc:
+            # The person blocked the bot: stop pushing to them until they /start again.
             async with self.db.transaction() as tx:
-                await tx.outbox.mark_sent(message.id, self.clock.now())
-            return 1
+                await tx.people.mark_blocked(message.person_id, self.clock.now())
+                await tx.outbox.mark_failed(message.id, f"forbidden: {exc.message}")
+            log.info("person %s blocked the bot", message.person_id)
+            return 0
+        except TelegramBadRequest as exc:
+            async with self.db.transaction() as tx:
+                await tx.outbox.mark_failed(message.id, f"bad request: {exc.message}")
+            log.warning("notice %s refused: %s", message.key, exc.message)
+            return 0
+        except (TelegramNetworkError, TelegramServerError) as exc:
+            # Telegram or the network is down for a while: back off, the row waits in the outbox.
+            backoff = min(RETRY_BASE_SECONDS * 2**message.attempts, RETRY_MAX_SECONDS)
+            await self._later(message, f"network: {exc}", backoff)
+            return 0
+        async with self.db.transaction() as tx:
+            await tx.outbox.mark_sent(message.id, self.clock.now())
+        return 1
 
     async def _later(self, message: OutboxMessage, error: str, seconds: float) -> None:
         async with self.db.transaction() as tx:
-            await tx.outbox.retry_later(
-                message.id, error, self.clock.now() + timedelta(seconds=seconds)
-            )
+            if message.attempts + 1 >= MAX_ATTEMPTS:
+                await tx.outbox.mark_failed(message.id, error)
+                log.warning("notice %s given up after %s attempts", message.key, MAX_ATTEMPTS)
+            else:
+                not_before = self.clock.now() + timedelta(seconds=seconds)
+                await tx.outbox.retry_later(message.id, error, not_before)
+                # Come back then, rather than at the next tick, which may be a minute later.
+                asyncio.get_running_loop().call_later(seconds, self.wake)

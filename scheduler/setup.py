@@ -12,6 +12,8 @@ from scheduler.sender import OutboxSender
 
 log = logging.getLogger(__name__)
 
+SENDER_STOP_SECONDS = 15.0  # a send under way, with its rate-limit wait, finishes within this
+
 
 class Scheduler:
     def __init__(self, settings: Settings, sender: OutboxSender) -> None:
@@ -30,9 +32,9 @@ class Scheduler:
         if self.jobs.running:
             self.jobs.shutdown(wait=False)
         if self._sender_task is not None:
-            self._sender_task.cancel()
+            await self.sender.stop()
             try:
-                await self._sender_task
-            except asyncio.CancelledError:
-                pass
+                await asyncio.wait_for(self._sender_task, SENDER_STOP_SECONDS)
+            except TimeoutError:  # wait_for has cancelled it
+                log.warning("the outbox sender did not stop in time")
             self._sender_task = None

@@ -83,17 +83,35 @@ class AccessRequestsRepo:
         )
         return [_request(row) for row in rows]
 
-    async def add_message(self, request_id: int, chat_id: int, message_id: int) -> None:
-        await self.conn.execute(
-            "INSERT OR REPLACE INTO access_request_messages (request_id, chat_id, message_id)"
-            " VALUES (?, ?, ?)",
-            (request_id, chat_id, message_id),
+    async def claim_message(self, request_id: int, chat_id: int) -> bool:
+        """Reserve the request's message in this chat before sending it; False when it is
+        there already or on its way (two updates at once must not show it twice)."""
+        cur = await self.conn.execute(
+            "INSERT OR IGNORE INTO access_request_messages (request_id, chat_id, message_id)"
+            " VALUES (?, ?, 0)",
+            (request_id, chat_id),
         )
+        return cur.rowcount == 1
+
+    async def set_message(self, request_id: int, chat_id: int, message_id: int | None) -> None:
+        """The message sent for a claim; None gives the claim up (the send failed)."""
+        if message_id is None:
+            await self.conn.execute(
+                "DELETE FROM access_request_messages WHERE request_id = ? AND chat_id = ?",
+                (request_id, chat_id),
+            )
+        else:
+            await self.conn.execute(
+                "UPDATE access_request_messages SET message_id = ?"
+                " WHERE request_id = ? AND chat_id = ?",
+                (message_id, request_id, chat_id),
+            )
 
     async def messages(self, request_id: int) -> list[tuple[int, int]]:
         rows = await fetch_all(
             self.conn,
-            "SELECT chat_id, message_id FROM access_request_messages WHERE request_id = ?",
+            "SELECT chat_id, message_id FROM access_request_messages"
+            " WHERE request_id = ? AND message_id <> 0",
             (request_id,),
         )
         return [(row[0], row[1]) for row in rows]

@@ -82,3 +82,26 @@ def test_rate_limiter_caps_the_overall_rate() -> None:
         assert limiter.delay_for(chat) == 0
         limiter.record(chat)
     assert limiter.delay_for(99) == 1.0
+
+
+def test_quiet_hours_over_midnight() -> None:
+    from datetime import UTC, datetime, time
+    from zoneinfo import ZoneInfo
+
+    from bot.rules import quiet_hours_end
+
+    bishkek = ZoneInfo("Asia/Bishkek")
+    window = (time(21, 0), time(8, 0))
+    evening = datetime(2026, 11, 27, 22, 30, tzinfo=bishkek)
+    night = datetime(2026, 11, 28, 3, 0, tzinfo=bishkek)
+    day = datetime(2026, 11, 28, 12, 0, tzinfo=bishkek)
+    morning = datetime(2026, 11, 28, 8, 0, tzinfo=bishkek)
+    assert quiet_hours_end(evening, window, bishkek) == morning.astimezone(UTC)
+    assert quiet_hours_end(night, window, bishkek) == morning.astimezone(UTC)
+    assert quiet_hours_end(day, window, bishkek) is None
+    assert quiet_hours_end(morning, window, bishkek) is None
+    assert quiet_hours_end(night, None, bishkek) is None
+    lunch = (time(13, 0), time(14, 0))
+    assert quiet_hours_end(datetime(2026, 11, 28, 13, 30, tzinfo=bishkek), lunch, bishkek) == (
+        datetime(2026, 11, 28, 14, 0, tzinfo=bishkek).astimezone(UTC)
+    )
