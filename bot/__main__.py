@@ -94,15 +94,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"settings error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     _configure_logging(settings)
-    if args.command == "import":
-        try:
-            data = args.file.read_bytes()
-        except OSError as exc:
-            print(f"{args.file}: {exc.strerror}", file=sys.stderr)
-            return EXIT_USAGE
-        return asyncio.run(_import(settings, args.file, data))
+    from storage.db import DatabaseUnavailable
+
     try:
+        if args.command == "import":
+            try:
+                data = args.file.read_bytes()
+            except OSError as exc:
+                print(f"{args.file}: {exc.strerror}", file=sys.stderr)
+                return EXIT_USAGE
+            return asyncio.run(_import(settings, args.file, data))
         asyncio.run(_run(settings))
+    except DatabaseUnavailable as exc:
+        print(f"settings error: DATABASE_PATH: cannot open {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         pass
     return EXIT_OK

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import time
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -60,6 +61,21 @@ class Settings(BaseSettings):
     def _empty_token_is_none(cls, value: Any) -> Any:
         if isinstance(value, str) and not value.strip():
             return None
+        return value
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(r"\d+:[\w-]+", value.get_secret_value()):
+            raise ValueError("expected the token from @BotFather, like 123456:ABC-def")
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _shipped_language(cls, value: str) -> str:
+        value = value.strip()
+        if not (resources.files("bot") / "locales" / value / "common.ftl").is_file():
+            raise ValueError(f"no texts for language {value!r}")
         return value
 
     @field_validator("timezone")

@@ -7,6 +7,7 @@ from datetime import date
 
 _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 def parse_date(text: str) -> date | None:
@@ -18,6 +19,8 @@ def parse_date(text: str) -> date | None:
         year, month, day = (int(g) for g in match.groups())
     else:
         return None
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None  # a typo like 20026, not a date of the programme
     try:
         return date(year, month, day)
     except ValueError:

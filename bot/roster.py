@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from bot.dates import parse_date
 from bot.rules import (
     MAX_DEPARTMENT_LENGTH,
     MAX_NAME_LENGTH,
@@ -134,8 +135,6 @@ _USERNAME = re.compile(r"@?([A-Za-z0-9_]{5,32})")
 _LINK = re.compile(r"(?:https?://)?(?:www\.)?(?:t|telegram)\.me/([A-Za-z0-9_]{5,32})/?", re.I)
 _NUMERIC_ID = re.compile(r"(\d{1,20})(?:\.0+)?")
 _MAX_TELEGRAM_ID = 2**53  # Telegram promises user ids fit in 52 bits
-_DMY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
-_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
 _NOTE = re.compile(r"\([^)]*\)")
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -407,16 +406,10 @@ def _date(raw: object, column: str) -> date | None:
     text = _text(raw).strip()
     if not text:
         return None
-    try:
-        if match := _DMY.fullmatch(text):
-            day, month, year = (int(part) for part in match.groups())
-            return date(year, month, day)
-        if match := _YMD.fullmatch(text):
-            year, month, day = (int(part) for part in match.groups())
-            return date(year, month, day)
-    except ValueError:
-        pass  # 31.02.2026 and the like: reported below
-    raise _RowProblem("roster-row-bad-date", column=column, value=_shown(text))
+    parsed = parse_date(text)
+    if parsed is None:  # 31.02.2026, 2026/09/01 and the like
+        raise _RowProblem("roster-row-bad-date", column=column, value=_shown(text))
+    return parsed
 
 
 # Small helpers -----------------------------------------------------------------------------------

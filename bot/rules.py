@@ -27,6 +27,7 @@ class PairRefusal(StrEnum):
     MENTEE_HAS_KIND = "pair-refused-mentee-has-kind"
     END_BEFORE_START = "pair-refused-end-before-start"
     ALREADY_EXISTED = "pair-refused-already-existed"
+    SAME_MENTOR = "pair-refused-same-mentor"
 
 
 def is_admin(person: Person | None, telegram_id: int | None, admin_ids: list[int]) -> bool:
@@ -105,7 +106,7 @@ def check_new_mentor(
     if new_mentor.role is not Role.MENTOR:
         return PairRefusal.NOT_A_MENTOR
     if new_mentor.id == pair.mentor_id:
-        return PairRefusal.ALREADY_EXISTED
+        return PairRefusal.SAME_MENTOR
     if mentor_active_pairs >= max_mentees_per_mentor:
         return PairRefusal.MENTOR_FULL
     return None

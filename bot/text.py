@@ -15,15 +15,3 @@ def clean_name(full_name: str) -> str:
 def name_key(full_name: str) -> str:
     """The key a full name is matched by: spaces folded, case ignored, ё read as е."""
     return clean_name(full_name).casefold().replace("ё", "е")
-
-
-def surname(full_name: str) -> str:
-    return clean_name(full_name).split(" ", 1)[0]
-
-
-def short_name(full_name: str) -> str:
-    """«Иванова Анна Петровна» → «Иванова А. П.»."""
-    parts = clean_name(full_name).split(" ")
-    if len(parts) == 1:
-        return parts[0]
-    return parts[0] + " " + " ".join(p[0] + "." for p in parts[1:] if p)

@@ -41,6 +41,14 @@ router.message.filter(AdminOnly())
 router.callback_query.filter(AdminOnly())
 
 
+HISTORY_LINES = 10  # a card stays well within one message (4096 characters)
+HISTORY_REASON_CHARS = 150
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class PairForm(StatesGroup):
     mentor = State()
     mentee = State()
@@ -424,7 +432,7 @@ def _card_text(t: Translator, pair: Pair, history: list[Pair]) -> str:
             status=t(f"pair-status-{pair.status.value}"),
         )
     ]
-    earlier = [p for p in history if p.id != pair.id]
+    earlier = [p for p in history if p.id != pair.id][-HISTORY_LINES:]
     if earlier:
         lines.append(t("pair-history"))
         for old in earlier:
@@ -436,7 +444,7 @@ def _card_text(t: Translator, pair: Pair, history: list[Pair]) -> str:
                     kind=t(f"pair-kind-{old.kind.value}"),
                     start=t.date(old.start),
                     status=t(f"pair-status-{old.status.value}"),
-                    reason=old.close_reason or "—",
+                    reason=_clip(old.close_reason or "—", HISTORY_REASON_CHARS),
                 )
             )
     return "\n".join(lines)
@@ -561,9 +569,16 @@ async def pick_new_mentor(
     await callback.answer()
 
 
-def _reason(message: Message) -> str | None:
-    reason = (message.text or "").strip()
-    return reason if 0 < len(reason) <= MAX_REASON_LENGTH else None
+async def _reason(message: Message, t: Translator) -> str | None:
+    """The typed reason, or None after telling the admin what is wrong with it."""
+    reason = " ".join((message.text or "").split())
+    if not reason:
+        await message.answer(t("reason-empty"))
+        return None
+    if len(reason) > MAX_REASON_LENGTH:
+        await message.answer(t("too-long", limit=MAX_REASON_LENGTH))
+        return None
+    return reason
 
 
 @router.message(ReassignForm.reason, FreeText())
@@ -578,9 +593,8 @@ async def reassign_with_reason(
     person: Person,
     t: Translator,
 ) -> None:
-    reason = _reason(message)
+    reason = await _reason(message, t)
     if reason is None:
-        await message.answer(t("too-long", limit=MAX_REASON_LENGTH))
         return
     data = await state.get_data()
     now = clock.now()
@@ -640,9 +654,8 @@ async def end_with_reason(
     sender: OutboxSender,
     t: Translator,
 ) -> None:
-    reason = _reason(message)
+    reason = await _reason(message, t)
     if reason is None:
-        await message.answer(t("too-long", limit=MAX_REASON_LENGTH))
         return
     data = await state.get_data()
     await state.clear()

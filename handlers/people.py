@@ -12,8 +12,8 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Settings
-from bot.i18n import Translator
-from bot.rules import MAX_DEPARTMENT_LENGTH
+from bot.i18n import I18n, Translator
+from bot.rules import MAX_DEPARTMENT_LENGTH, is_admin
 from bot.staff import change_role, set_active, set_admin_rights, set_department
 from handlers.filters import AdminOnly, FreeText, MenuButton
 from handlers.invite import send_invite
@@ -26,7 +26,7 @@ from handlers.keyboards import (
     find_department,
     pager,
 )
-from handlers.menu import pair_line, role_title
+from handlers.menu import pair_line, refresh_commands, role_title
 from scheduler.clock import Clock
 from storage.db import Database
 from storage.models import Person, Role
@@ -244,7 +244,10 @@ async def offer_roles(callback: CallbackQuery, callback_data: PersonCard, t: Tra
 async def change_person(
     callback: CallbackQuery,
     callback_data: PersonCard,
+    bot: Bot,
     db: Database,
+    i18n: I18n,
+    settings: Settings,
     clock: Clock,
     person: Person,
     t: Translator,
@@ -264,6 +267,12 @@ async def change_person(
         await callback.answer(t(refusal.value), show_alert=True)
         return
     await _show_card(callback, db, t, target, person, t("done"))
+    async with db.read() as tx:
+        changed = await tx.people.get(target)
+    if changed is not None and changed.seen:
+        # Their command menu follows the new role or rights at once, not at their next /start.
+        rights = is_admin(changed, changed.telegram_id, settings.admin_ids)
+        await refresh_commands(bot, db, i18n.get(changed.language), changed, rights)
 
 
 @router.callback_query(PersonCard.filter(F.action == "invite"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -31,6 +32,10 @@ def available_migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
+class DatabaseUnavailable(Exception):
+    """The database file cannot be opened (a bad DATABASE_PATH, no permission, not SQLite)."""
+
+
 class Database:
     """One connection per process; aiogram runs handlers concurrently, so every use of the
     connection takes a lock and transactions never interleave. Other processes (the CLI import)
@@ -42,14 +47,17 @@ class Database:
         self._lock = asyncio.Lock()
 
     async def connect(self) -> None:
-        if str(self.path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(self.path, isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute("PRAGMA synchronous = NORMAL")
-        await conn.execute("PRAGMA foreign_keys = ON")
+        try:
+            if str(self.path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = await aiosqlite.connect(self.path, isolation_level=None)
+            conn.row_factory = aiosqlite.Row
+            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+        except (OSError, sqlite3.Error) as exc:
+            raise DatabaseUnavailable(f"{self.path}: {exc}") from exc
         self._conn = conn
 
     async def close(self) -> None:

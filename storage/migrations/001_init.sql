@@ -39,7 +39,10 @@ CREATE TABLE pairs (
     CHECK (mentor_id <> mentee_id),
     CHECK (end_date >= start_date)
 );
-CREATE UNIQUE INDEX pairs_identity ON pairs (mentee_id, mentor_id, start_date);
+-- A pair by the order: mentee, mentor and start. A continuation after a reassignment starts on
+-- the day of the change and may repeat (A -> B -> A on one day corrects a slip).
+CREATE UNIQUE INDEX pairs_identity ON pairs (mentee_id, mentor_id, start_date)
+    WHERE previous_pair_id IS NULL;
 CREATE UNIQUE INDEX pairs_one_active_per_kind ON pairs (mentee_id, kind) WHERE status = 'active';
 CREATE INDEX pairs_mentor ON pairs (mentor_id, status);
 

@@ -270,3 +270,59 @@ async def test_a_picker_left_from_an_earlier_reassignment_does_not_act_on_the_cu
         "Иванова Анна Петровна",
         "Смирнов Алексей Николаевич",
     ]
+
+
+async def reassign(admin: TelegramUser, pair_button: str, new_mentor: str, reason: str) -> None:
+    admin.send("/pairs")
+    await admin.wait_message("Выберите пару")
+    admin.press(pair_button)
+    await admin.wait_message("Состояние: активна")
+    admin.press("🔁 Сменить наставника")
+    await admin.wait_message("Выберите нового наставника")
+    admin.press(new_mentor, contains=True)
+    await admin.wait_message("Напишите причину")
+    admin.send(reason)
+
+
+async def test_a_mistaken_reassignment_can_be_undone_the_same_day(
+    bot_runner: BotRunner, admin: TelegramUser
+) -> None:
+    await seed(bot_runner.app)
+    await form_pair(admin, "Иванова Анна", "Орлов Илья Сергеевич", order=None)
+    await reassign(admin, "Орлов Илья Сергеевич ← Иванова Анна Петровна", "Смирнов", "Ошибка")
+    await admin.wait_message("Наставник сменён")
+    await reassign(admin, "Орлов Илья Сергеевич ← Смирнов Алексей Николаевич", "Иванова", "Назад")
+    await admin.wait_message("Наставник сменён")
+    await reassign(admin, "Орлов Илья Сергеевич ← Иванова Анна Петровна", "Смирнов", "Снова")
+    await admin.wait_message("Наставник сменён")
+
+    async with bot_runner.app.db.read() as tx:
+        (pair,), _ = await tx.pairs.list_active()
+        history = await tx.pairs.history(pair.mentee_id)
+    assert pair.mentor_name == "Смирнов Алексей Николаевич"
+    assert len(history) == 4
+
+
+async def test_reassigning_to_the_current_mentor_is_refused_with_a_reason(
+    bot_runner: BotRunner, admin: TelegramUser
+) -> None:
+    await seed(bot_runner.app)
+    await form_pair(admin, "Иванова Анна", "Орлов Илья Сергеевич", order=None)
+    await reassign(admin, "Орлов Илья Сергеевич ← Иванова Анна Петровна", "Иванова", "Так надо")
+    refusal = await admin.wait_message("Наставник не изменён")
+    assert "нынешний наставник" in refusal["text"]
+
+
+async def test_an_empty_reason_is_asked_again(bot_runner: BotRunner, admin: TelegramUser) -> None:
+    await seed(bot_runner.app)
+    await form_pair(admin, "Иванова Анна", "Орлов Илья Сергеевич", order=None)
+    admin.send("/pairs")
+    await admin.wait_message("Выберите пару")
+    admin.press("Орлов Илья Сергеевич ← Иванова Анна Петровна")
+    await admin.wait_message("Состояние: активна")
+    admin.press("⏹ Прекратить досрочно")
+    await admin.wait_message("Напишите причину")
+    admin.send("   ")
+    await admin.wait_message("Причина не может быть пустой")
+    admin.send("По заявлению наставляемого")
+    await admin.wait_message("Пара прекращена")

@@ -95,3 +95,26 @@ async def test_an_admin_cannot_take_away_their_own_rights(
     await admin.wait_message("Здравствуйте")
     card = await open_card(admin, "Асанова")
     assert "🚫 Выбыл из программы" not in admin.inline_buttons(card)  # type: ignore[arg-type]
+
+
+async def test_a_new_role_changes_the_persons_command_menu_at_once(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
+) -> None:
+    await seed(bot_runner.app)
+    belov = TelegramUser(fake_api, 2003, "Дмитрий", "Белов")
+    belov.send("/start")
+    await belov.wait_message("Здравствуйте")
+    await open_card(admin, "Белов Дмитрий")
+    admin.press("🎭 Изменить роль")
+    await admin.wait_message("Выберите новую роль")
+    admin.press("администратор программы")
+    await admin.wait_message("Роль: администратор программы")
+
+    def belov_menu() -> list[str] | None:
+        calls = [
+            r for r in fake_api.calls("setMyCommands") if r.params["scope"].get("chat_id") == 2003
+        ]
+        return [c["command"] for c in calls[-1].params["commands"]] if len(calls) == 2 else None
+
+    menu = await fake_api.wait_for(belov_menu, what="Belov's new command menu")
+    assert "people" in menu and "pair" in menu
