@@ -42,10 +42,26 @@ def _role_buttons(t: Translator, request_id: int) -> InlineKeyboardMarkup:
 
     return InlineKeyboardMarkup(
         inline_keyboard=[
-            [button(t(f"role-{role.value}"), "role", role.value)]
-            for role in (Role.MENTEE, Role.MENTOR, Role.ADMIN)
+            [button(t("role-mentee"), "role", Role.MENTEE.value)],
+            [button(t("role-mentor"), "role", Role.MENTOR.value)],
+            # Admin rights are the keys to everyone's data: one more tap to confirm.
+            [button(t("role-admin"), "admin")],
+            [button(t("button-link-to-roster"), "list")],
+            [button(t("button-back"), "back")],
         ]
-        + [[button(t("button-link-to-roster"), "list")], [button(t("button-back"), "back")]]
+    )
+
+
+def _confirm_admin_buttons(t: Translator, request_id: int) -> InlineKeyboardMarkup:
+    def button(key: str, action: str, value: str = "") -> list[InlineKeyboardButton]:
+        data = AccessDecision(request_id=request_id, action=action, value=value).pack()
+        return [InlineKeyboardButton(text=t(key), callback_data=data)]
+
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            button("access-confirm-admin", "role", Role.ADMIN.value),
+            button("button-back", "approve"),
+        ]
     )
 
 
@@ -79,6 +95,20 @@ async def ask_role(
             t("access-choose-role", name=request.display_name),
             reply_markup=_role_buttons(t, request.id),
         )
+    await callback.answer()
+
+
+@router.callback_query(AccessDecision.filter(F.action == "admin"))
+async def confirm_admin(
+    callback: CallbackQuery, callback_data: AccessDecision, db: Database, t: Translator
+) -> None:
+    request = await _load_pending(callback, db, t, callback_data.request_id)
+    if request is None or not isinstance(callback.message, Message):
+        return
+    await callback.message.edit_text(
+        t("access-confirm-admin-question", name=request.display_name),
+        reply_markup=_confirm_admin_buttons(t, request.id),
+    )
     await callback.answer()
 
 

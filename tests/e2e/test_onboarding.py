@@ -522,3 +522,24 @@ async def test_unknown_person_sending_import_gets_only_for_admins_and_no_request
 
     assert "только администраторам" in reply["text"]
     assert request_copies(admin) == []
+
+
+@pytest.mark.usefixtures("bot_runner")
+async def test_approving_as_an_admin_asks_for_a_confirmation_first(
+    admin: TelegramUser, fake_api: FakeBotAPI
+) -> None:
+    admin.send("/start")
+    await admin.wait_message("Здравствуйте")
+    stranger = TelegramUser(fake_api, 7002, "Айгуль", "Садыкова")
+    stranger.send("/start")
+    await admin.wait_message("Запрос доступа")
+
+    admin.press("✅ Одобрить")
+    await admin.wait_message("Кем будет Садыкова Айгуль")
+    admin.press("администратор программы")
+    await admin.wait_message("Дать Садыкова Айгуль права администратора программы?")
+    assert not any("Доступ открыт" in m["text"] for m in stranger.messages())
+    admin.press("⭐ Да, сделать администратором")
+
+    await stranger.wait_message("Доступ открыт")
+    assert ADMIN_COMMANDS <= set(await wait_chat_commands(fake_api, 7002))

@@ -84,6 +84,8 @@ access-request = 🙋 <b>Запрос доступа</b>
     { $name }, { $username }, Telegram id { $telegram_id }.
     Одобрить — выбрать роль или найти человека в списке; отклонить — человек получит отказ.
 access-choose-role = Кем будет <b>{ $name }</b> в программе?
+access-confirm-admin-question = Дать <b>{ $name }</b> права администратора программы? Администратор видит всех людей и пары и может их менять.
+access-confirm-admin = ⭐ Да, сделать администратором
 access-choose-person = Кто из списка — <b>{ $name }</b>?
 access-no-unlinked = В списке нет людей без привязанного Telegram. Одобрите запрос с новой ролью.
 access-approved-by = ✅ Запрос { $name } одобрен: { $person }, { $role }. Решение: { $admin }.
