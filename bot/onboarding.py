@@ -4,7 +4,7 @@ ADMIN_IDS, and access requests decided by admins."""
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -136,10 +136,9 @@ async def recognise(
         if person is not None:
             if not person.active:
                 return StartResult(StartOutcome.DEACTIVATED, person)
-            await tx.people.mark_seen(person.id, now)  # and no longer blocked, if they were
-            if username and username != person.username:
-                await tx.people.update(person.id, now, username=username)
-            return StartResult(StartOutcome.KNOWN, await tx.people.get(person.id))
+            await tx.people.mark_seen(person.id, now, username)  # no longer blocked, if they were
+            seen = replace(person, seen=True, blocked=False, username=username or person.username)
+            return StartResult(StartOutcome.KNOWN, seen)
         if account.username:
             listed = await tx.people.unlinked_by_username(account.username)
             if listed is not None:

@@ -285,7 +285,7 @@ async def _tell_requester(bot: Bot, db: Database, i18n: I18n, decision: Decision
                     role=role_title(t, person, person.has_admin_rights),
                 ),
             )
-            await refresh_commands(bot, db, t, person, person.has_admin_rights)
+            await refresh_commands(bot, db, i18n, person, person.has_admin_rights)
         else:
             await bot.send_message(request.telegram_id, i18n.get(None)("access-denied"))
     except TelegramAPIError as exc:

@@ -8,7 +8,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 
-from bot.i18n import Html, Translator
+from bot.i18n import Html, I18n, Translator
 from storage.db import Database
 from storage.models import Pair, Person, Role
 
@@ -33,17 +33,23 @@ async def set_default_commands(bot: Bot, t: Translator) -> None:
     await bot.set_my_commands(_commands(t, list(EVERYONE)), scope=BotCommandScopeAllPrivateChats())
 
 
+def _signature(t: Translator, names: list[str]) -> str:
+    return f"{t.language}:{','.join(names)}"
+
+
 async def refresh_commands(
-    bot: Bot, db: Database, t: Translator, person: Person, is_admin: bool
+    bot: Bot, db: Database, i18n: I18n, person: Person, is_admin: bool
 ) -> None:
     """Set the command menu of the person's chat to their role's, when it is not that already
-    (remembered per person, so a /start costs no Bot API call); a failure must not break the
-    reply the person is waiting for."""
+    (remembered per person, so a /start costs no Bot API call; nothing is remembered while the
+    bot-wide default menu fits them); a failure must not break the reply they are waiting for."""
     if person.telegram_id is None:
         return
+    t = i18n.get(person.language)
     names = commands_for(is_admin)
-    signature = f"{t.language}:{','.join(names)}"
-    if person.commands_menu == signature:
+    signature = _signature(t, names)
+    current = person.commands_menu or _signature(i18n.get(None), list(EVERYONE))
+    if current == signature:
         return
     async with db.transaction() as tx:
         if not await tx.people.claim_commands_menu(person.id, signature):

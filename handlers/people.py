@@ -272,7 +272,7 @@ async def change_person(
     if changed is not None and changed.seen:
         # Their command menu follows the new role or rights at once, not at their next /start.
         rights = is_admin(changed, changed.telegram_id, settings.admin_ids)
-        await refresh_commands(bot, db, i18n.get(changed.language), changed, rights)
+        await refresh_commands(bot, db, i18n, changed, rights)
 
 
 @router.callback_query(PersonCard.filter(F.action == "invite"))

@@ -49,7 +49,7 @@ async def start(
         t = i18n.get(known.language)
         if outcome is StartOutcome.INVITE_FOR_SOMEONE_ELSE:
             await message.answer(t("start-invite-for-someone-else"))
-        await greet(message, bot, db, t, known, is_admin or known.has_admin_rights)
+        await greet(message, bot, db, i18n, known, is_admin or known.has_admin_rights)
         return
     if outcome is StartOutcome.REQUEST_NEW and result.request is not None:
         await message.answer(t("start-request-new"))
@@ -59,8 +59,9 @@ async def start(
 
 
 async def greet(
-    message: Message, bot: Bot, db: Database, t: Translator, person: Person, is_admin: bool
+    message: Message, bot: Bot, db: Database, i18n: I18n, person: Person, is_admin: bool
 ) -> None:
+    t = i18n.get(person.language)
     async with db.read() as tx:
         pairs = await tx.pairs.active_for_person(person.id)
     lines = [t("start-greeting", name=person.full_name, role=role_title(t, person, is_admin))]
@@ -74,7 +75,7 @@ async def greet(
         lines.append(t("start-admin-hint"))
     lines.append(t("start-help-hint"))
     await message.answer("\n".join(lines), reply_markup=main_menu(t, person, is_admin))
-    await refresh_commands(bot, db, t, person, is_admin)
+    await refresh_commands(bot, db, i18n, person, is_admin)
     if is_admin:
         async with db.read() as tx:
             waiting = await tx.requests.pending_not_shown_in(message.chat.id)

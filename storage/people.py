@@ -153,12 +153,13 @@ class PeopleRepo:
             "UPDATE people SET blocked_at = ? WHERE id = ?", (to_db_time(now), person_id)
         )
 
-    async def mark_seen(self, person_id: int, now: datetime) -> None:
-        """The person opened the bot: remember the first time, and they no longer block it."""
+    async def mark_seen(self, person_id: int, now: datetime, username: str | None = None) -> None:
+        """The person opened the bot: remember the first time, that they no longer block it,
+        and the @username they have now (if any)."""
         await self.conn.execute(
-            "UPDATE people SET first_seen_at = COALESCE(first_seen_at, ?), blocked_at = NULL"
-            " WHERE id = ?",
-            (to_db_time(now), person_id),
+            "UPDATE people SET first_seen_at = COALESCE(first_seen_at, ?), blocked_at = NULL,"
+            " username = COALESCE(?, username) WHERE id = ?",
+            (to_db_time(now), username.lower() if username else None, person_id),
         )
 
     async def admins(self) -> list[Person]:
