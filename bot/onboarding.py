@@ -70,8 +70,9 @@ async def _by_invite(
     target = await tx.people.get(invite.person_id)
     if target is None or not target.active:
         return StartResult(StartOutcome.INVITE_UNKNOWN)
-    if target.telegram_id is not None:
+    if target.seen:
         return StartResult(StartOutcome.INVITE_USED)
+    # A roster id nobody has started the bot from yet may be a typo: the link decides.
     await tx.invites.use(token, now)
     return StartResult(StartOutcome.LINKED_BY_INVITE, await _link(tx, target, account, now))
 
@@ -192,7 +193,7 @@ async def approve(
             target = await tx.people.get(link_to)
             if target is None or not target.active:
                 return Decision(request, error=DecisionError.NO_SUCH_PERSON)
-            if target.telegram_id is not None:
+            if target.seen:
                 return Decision(request, error=DecisionError.PERSON_LINKED)
             person = await _link(tx, target, account, now)
         else:
@@ -229,12 +230,13 @@ def display_name(first_name: str, last_name: str | None) -> str:
 async def create_invite(
     db: Database, person_id: int, created_by: int | None, now: datetime, ttl_days: float
 ) -> tuple[str, datetime] | None:
-    """A new single-use token for a roster person not yet linked; None if there is no such one."""
+    """A new single-use token for a roster person who has not opened the bot yet; None if
+    there is no such one."""
     token = secrets.token_urlsafe(18)
     expires = now + timedelta(days=ttl_days)
     async with db.transaction() as tx:
         person = await tx.people.get(person_id)
-        if person is None or not person.active or person.telegram_id is not None:
+        if person is None or not person.active or person.seen:
             return None
         await tx.invites.add(token, person_id, created_by, now, expires)
     return token, expires

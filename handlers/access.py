@@ -159,14 +159,14 @@ async def choose_roster_person(
     if request is None or not isinstance(callback.message, Message):
         return
     form = await start_form(state, LinkForm.person, request_id=request.id)
-    text, markup = await _unlinked_page(db, t, 0, None, form)
+    text, markup = await _unseen_page(db, t, 0, None, form)
     await callback.message.answer(
         t("access-choose-person", name=request.display_name) + "\n" + text, reply_markup=markup
     )
     await callback.answer()
 
 
-async def _unlinked_page(
+async def _unseen_page(
     db: Database, t: Translator, page: int, query: str | None, form: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     return await people_page(
@@ -176,7 +176,7 @@ async def _unlinked_page(
         page=page,
         query=query,
         empty_key="access-no-unlinked",
-        unlinked=True,
+        unseen=True,
         form=form,
     )
 
@@ -186,7 +186,7 @@ async def search_roster_person(
     message: Message, state: FSMContext, db: Database, t: Translator
 ) -> None:
     query = search_query(message.text)
-    text, markup = await _unlinked_page(db, t, 0, query, await form_id(state))
+    text, markup = await _unseen_page(db, t, 0, query, await form_id(state))
     await message.answer(text, reply_markup=markup)
 
 
@@ -207,7 +207,7 @@ async def link_to_roster_person(
     if not isinstance(callback.message, Message):
         return
     if callback_data.person_id == 0:
-        text, markup = await _unlinked_page(db, t, callback_data.page, None, callback_data.form)
+        text, markup = await _unseen_page(db, t, callback_data.page, None, callback_data.form)
         await callback.message.edit_text(text, reply_markup=markup)
         await callback.answer()
         return

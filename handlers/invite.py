@@ -30,7 +30,7 @@ class InviteForm(StatesGroup):
     person = State()
 
 
-async def _unlinked(
+async def _unseen(
     db: Database, t: Translator, page: int, query: str | None
 ) -> tuple[str, InlineKeyboardMarkup]:
     return await people_page(
@@ -40,7 +40,7 @@ async def _unlinked(
         page=page,
         query=query,
         empty_key="invite-everyone-linked",
-        unlinked=True,
+        unseen=True,
     )
 
 
@@ -79,13 +79,13 @@ async def send_invite(
 async def invite_command(message: Message, state: FSMContext, db: Database, t: Translator) -> None:
     await state.clear()
     await state.set_state(InviteForm.person)
-    text, markup = await _unlinked(db, t, 0, None)
+    text, markup = await _unseen(db, t, 0, None)
     await message.answer(t("invite-choose") + "\n" + text, reply_markup=markup)
 
 
 @router.message(InviteForm.person, FreeText())
 async def search_person(message: Message, db: Database, t: Translator) -> None:
-    text, markup = await _unlinked(db, t, 0, search_query(message.text))
+    text, markup = await _unseen(db, t, 0, search_query(message.text))
     await message.answer(text, reply_markup=markup)
 
 
@@ -104,7 +104,7 @@ async def pick_person(
     if not isinstance(callback.message, Message):
         return
     if callback_data.person_id == 0:
-        text, markup = await _unlinked(db, t, callback_data.page, None)
+        text, markup = await _unseen(db, t, callback_data.page, None)
         await callback.message.edit_text(text, reply_markup=markup)
     else:
         if await send_invite(

@@ -178,7 +178,7 @@ async def _card(
             rows.append(action("person-revoke-admin", "admin", "0"))
         else:
             rows.append(action("person-grant-admin", "admin", "1"))
-    if person.telegram_id is None and person.active:
+    if not person.seen and person.active:
         rows.append(action("person-invite", "invite"))
     if person.active:
         if person.id != viewer.id:

@@ -19,7 +19,7 @@ async def people_page(
     query: str | None,
     empty_key: str,
     role: Role | None = None,
-    unlinked: bool = False,
+    unseen: bool = False,
     max_mentees: int | None = None,
     form: int = 0,
 ) -> tuple[str, InlineKeyboardMarkup]:
@@ -28,7 +28,7 @@ async def people_page(
     async with db.read() as tx:
         people, total = await tx.people.page(
             role=role,
-            unlinked=unlinked,
+            unseen=unseen,
             name_part=query,
             offset=page * PAGE_SIZE,
             limit=PAGE_SIZE,

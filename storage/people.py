@@ -174,7 +174,7 @@ class PeopleRepo:
         department: str | None,
         active: bool | None,
         name_part: str | None,
-        unlinked: bool,
+        unseen: bool,
     ) -> tuple[str, list[Any]]:
         clauses: list[str] = ["1 = 1"]
         params: list[Any] = []
@@ -192,8 +192,8 @@ class PeopleRepo:
         if name_part:
             clauses.append("instr(name_key, ?) > 0")
             params.append(name_key(name_part))
-        if unlinked:
-            clauses.append("telegram_id IS NULL")
+        if unseen:
+            clauses.append("first_seen_at IS NULL")
         return " AND ".join(clauses), params
 
     async def page(
@@ -203,11 +203,11 @@ class PeopleRepo:
         department: str | None = None,
         active: bool | None = True,
         name_part: str | None = None,
-        unlinked: bool = False,
+        unseen: bool = False,
         offset: int = 0,
         limit: int = 10,
     ) -> tuple[list[Person], int]:
-        where, params = self._filter(role, department, active, name_part, unlinked)
+        where, params = self._filter(role, department, active, name_part, unseen)
         row = await fetch_one(self.conn, f"SELECT COUNT(*) FROM people WHERE {where}", params)
         total = int(row[0]) if row else 0
         people = await self._many(

@@ -75,9 +75,20 @@ async def test_unknown_invite_token_is_refused(db: Database) -> None:
     assert result.outcome is StartOutcome.INVITE_UNKNOWN
 
 
-async def test_no_invite_for_a_linked_person(db: Database) -> None:
+async def test_no_invite_for_someone_who_uses_the_bot(db: Database) -> None:
     person_id = await add_person(db, "Ким Анна", telegram_id=501)
+    async with db.transaction() as tx:
+        await tx.people.mark_seen(person_id, NOW)
     assert await create_invite(db, person_id, None, NOW, ttl_days=14) is None
+
+
+async def test_an_invite_corrects_a_wrong_id_from_the_roster(db: Database) -> None:
+    person_id = await add_person(db, "Ким Анна", telegram_id=999)  # a typo in the file
+    created = await create_invite(db, person_id, None, NOW, ttl_days=14)
+    assert created is not None
+    result = await recognise(db, ANNA, payload=created[0], now=NOW)
+    assert result.outcome is StartOutcome.LINKED_BY_INVITE
+    assert result.person is not None and result.person.telegram_id == ANNA.id
 
 
 async def test_stranger_requests_once_then_waits(db: Database) -> None:

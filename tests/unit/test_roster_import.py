@@ -95,7 +95,9 @@ async def test_new_people_are_added_with_their_fields(db: Database, i18n: I18n) 
     assert summary.errors == []
     ivanova = await person(db, "Иванова Анна Петровна")
     assert (ivanova.role, ivanova.username, ivanova.telegram_id) == (
-        Role.MENTOR, "ivanova_ap", None,
+        Role.MENTOR,
+        "ivanova_ap",
+        None,
     )
     assert ivanova.department == "ПЦК информационных технологий"
     assert (await person(db, "Петров Пётр Сергеевич")).telegram_id == 222000222
@@ -138,9 +140,7 @@ async def test_match_by_telegram_id_renames_the_person(db: Database, i18n: I18n)
     assert await people_count(db) == 1
 
 
-async def test_match_by_username_ignores_case_and_fills_in_the_id(
-    db: Database, i18n: I18n
-) -> None:
+async def test_match_by_username_ignores_case_and_fills_in_the_id(db: Database, i18n: I18n) -> None:
     await run(db, i18n, IVANOVA)
     row = "Иванова Анна Петровна;наставник;@Ivanova_AP;;;;;;"
     assert counts(await run(db, i18n, row)) == (0, 0, 1, 0)
@@ -171,9 +171,7 @@ async def test_id_of_one_person_and_name_of_another_is_a_row_error(
     assert (await person(db, "Сидоров Иван")).telegram_id is None
 
 
-async def test_two_people_with_the_same_name_is_an_ambiguous_row(
-    db: Database, i18n: I18n
-) -> None:
+async def test_two_people_with_the_same_name_is_an_ambiguous_row(db: Database, i18n: I18n) -> None:
     await add_person(db, "Иванова Анна", Role.MENTOR)
     await add_person(db, "Иванова Анна", Role.MENTEE)
     summary = await run(db, i18n, "Иванова Анна;наставник;;;;;;;")
@@ -259,10 +257,14 @@ async def test_pair_is_formed_and_both_people_are_notified(db: Database, i18n: I
     ivanova = await person(db, "Иванова Анна Петровна")
     sidorova = await person(db, "Сидорова Мария Ивановна")
     assert (pair.mentor_id, pair.kind, pair.status) == (
-        ivanova.id, PairKind.PEDAGOGICAL, PairStatus.ACTIVE,
+        ivanova.id,
+        PairKind.PEDAGOGICAL,
+        PairStatus.ACTIVE,
     )
     assert (pair.start, pair.end, pair.order_ref) == (
-        date(2026, 9, 1), date(2027, 6, 30), "№ 112-к от 28.08.2026",
+        date(2026, 9, 1),
+        date(2027, 6, 30),
+        "№ 112-к от 28.08.2026",
     )
     assert await outbox_people(db) == sorted([ivanova.id, sidorova.id])
 
@@ -278,7 +280,10 @@ async def test_pair_without_dates_starts_today_for_one_year(db: Database, i18n: 
     await run(db, i18n, PETROV, "Орлов Илья;наставляемый;;;Петров Пётр Сергеевич;бизнес;;;")
     [pair] = await pairs_of(db, "Орлов Илья")
     assert (pair.kind, pair.start, pair.end, pair.order_ref) == (
-        PairKind.BUSINESS, TODAY, date(2027, 8, 30), None,
+        PairKind.BUSINESS,
+        TODAY,
+        date(2027, 8, 30),
+        None,
     )
 
 

@@ -100,7 +100,9 @@ def test_windows_1251_csv_is_read() -> None:
     data = csv("ФИО;Роль;ПЦК", "Ёлкина Анна;методист;ПЦК электротехники", encoding="cp1251")
     row = only_row(parse_roster(data))
     assert (row.full_name, row.role, row.department) == (
-        "Ёлкина Анна", Role.ADMIN, "ПЦК электротехники",
+        "Ёлкина Анна",
+        Role.ADMIN,
+        "ПЦК электротехники",
     )
 
 
@@ -127,12 +129,15 @@ def test_columns_in_any_order_case_and_notes_do_not_matter_and_unknown_are_ignor
     )
     row = only_row(parse_roster(data))
     assert (row.full_name, row.role, row.username, row.department) == (
-        "Петров Пётр", Role.MENTOR, "petrov_pp", "Кафедра физики",
+        "Петров Пётр",
+        Role.MENTOR,
+        "petrov_pp",
+        "Кафедра физики",
     )
 
 
 def test_quoted_field_over_two_lines_is_one_spreadsheet_row() -> None:
-    data = csv('ФИО;Роль;ПЦК', 'Иванова Анна;наставник;"ПЦК\nфизики"', "Петров Пётр;наставник;")
+    data = csv("ФИО;Роль;ПЦК", 'Иванова Анна;наставник;"ПЦК\nфизики"', "Петров Пётр;наставник;")
     roster = parse_roster(data)
     assert [row.line for row in roster.rows] == [2, 3]
     assert roster.rows[0].department == "ПЦК физики"
@@ -148,8 +153,13 @@ def test_xlsx_typed_cells_numbers_and_dates() -> None:
         ["ФИО", "Роль", "Telegram", "Наставник", "Начало", "Окончание", "Приказ"],
         ["Иванова Анна", "наставник", 111222333, None, None, None, None],
         [
-            "Сидорова Мария", "наставляемая", 444555666.0, "Иванова Анна",
-            datetime(2026, 9, 1), date(2027, 6, 30), 112,
+            "Сидорова Мария",
+            "наставляемая",
+            444555666.0,
+            "Иванова Анна",
+            datetime(2026, 9, 1),
+            date(2027, 6, 30),
+            112,
         ],
     )
     roster = parse_roster(data)
