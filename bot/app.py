@@ -12,6 +12,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.fsm.storage.memory import SimpleEventIsolation
 
 from bot.config import Settings
 from bot.i18n import I18n
@@ -56,6 +57,9 @@ def create_dispatcher(
 ) -> Dispatcher:
     dp = Dispatcher(
         storage=SQLiteStorage(db),
+        # One person's updates are handled one after another (a double tap on ✅ must not form
+        # the pair twice); different people's still run concurrently.
+        events_isolation=SimpleEventIsolation(),
         settings=settings,
         db=db,
         i18n=i18n,
@@ -89,6 +93,8 @@ class App:
     async def run_polling(self, handle_signals: bool = True) -> None:
         """Poll until stopped (Ctrl-C, SIGTERM or stop()); always releases what it holds."""
         try:
+            async with self.db.transaction() as tx:
+                await tx.requests.release_unsent_claims()
             await set_default_commands(self.bot, self.i18n.get(None))
             self.scheduler.start()
             me = await self.bot.me()

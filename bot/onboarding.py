@@ -48,6 +48,8 @@ async def _link(tx: Repos, person: Person, account: TelegramAccount, now: dateti
     )
     await tx.people.mark_seen(person.id, now)
     await tx.invites.revoke_for_person(person.id, now)
+    # Got in by a link, a roster id or @username: a request they had sent is settled too.
+    await tx.requests.settle_for_account(account.id, person.id, now)
     linked = await tx.people.get(person.id)
     assert linked is not None
     return linked

@@ -31,7 +31,7 @@ def _pair_args(i18n: I18n, person: Person, pair: Pair) -> dict[str, object]:
         "kind": t(f"pair-kind-{pair.kind.value}"),
         "start": t.date(pair.start),
         "end": t.date(pair.end),
-        "order": pair.order_ref or "",
+        "order": pair.order_ref or t("pair-no-order"),
     }
 
 

@@ -18,8 +18,10 @@ class StaffRefusal(StrEnum):
 
 
 async def change_role(
-    db: Database, person_id: int, role: Role, now: datetime
+    db: Database, person_id: int, role: Role, by: Person, now: datetime
 ) -> StaffRefusal | None:
+    if person_id == by.id:
+        return StaffRefusal.NOT_YOURSELF  # an admin's own role carries the rights to undo it
     async with db.transaction() as tx:
         person = await tx.people.get(person_id)
         if person is None:

@@ -15,3 +15,8 @@ def clean_name(full_name: str) -> str:
 def name_key(full_name: str) -> str:
     """The key a full name is matched by: spaces folded, case ignored, ё read as е."""
     return clean_name(full_name).casefold().replace("ё", "е")
+
+
+def as_sentence(text: str) -> str:
+    """A reason written to follow a colon («…: у наставника уже…»), shown on its own."""
+    return text[:1].upper() + text[1:]

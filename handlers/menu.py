@@ -15,6 +15,7 @@ from storage.models import Pair, Person, Role
 log = logging.getLogger(__name__)
 
 EVERYONE = ("start", "help", "cancel")
+MENU_UNKNOWN = "?"  # the last attempt to set a chat's menu failed
 ADMIN = ("people", "invite", "pair", "pairs", "import")
 
 
@@ -60,8 +61,8 @@ async def refresh_commands(
         )
     except TelegramAPIError as exc:
         log.warning("could not set commands for person %s: %s", person.id, exc)
-        async with db.transaction() as tx:  # try again at their next /start
-            await tx.people.claim_commands_menu(person.id, None)
+        async with db.transaction() as tx:  # matches no menu: tried again at their next /start
+            await tx.people.claim_commands_menu(person.id, MENU_UNKNOWN)
 
 
 def role_title(t: Translator, person: Person, is_admin: bool) -> str:

@@ -18,6 +18,7 @@ from bot.dates import parse_date
 from bot.i18n import Html, I18n, Translator
 from bot.pairing import PairError, close_pair, create_pair, reassign_mentor
 from bot.rules import MAX_ORDER_LENGTH, MAX_REASON_LENGTH, default_pair_end, local_today
+from bot.text import as_sentence
 from handlers.filters import AdminOnly, FreeText, MenuButton
 from handlers.forms import FORM_KEY, OfCurrentForm, form_id, start_form
 from handlers.keyboards import (
@@ -182,7 +183,7 @@ async def pick_pair_person(
     if role is Role.MENTOR:
         if load >= settings.max_mentees_per_mentor:
             await callback.answer(
-                t("pair-refused-mentor-full", max=settings.max_mentees_per_mentor),
+                as_sentence(t("pair-refused-mentor-full", max=settings.max_mentees_per_mentor)),
                 show_alert=True,
             )
             return
@@ -233,7 +234,7 @@ async def pick_kind(
     async with db.read() as tx:
         existing = await tx.pairs.active_of_kind(int(data["mentee_id"]), kind)
     if existing is not None:
-        await callback.answer(t("pair-refused-mentee-has-kind"), show_alert=True)
+        await callback.answer(as_sentence(t("pair-refused-mentee-has-kind")), show_alert=True)
         return
     await state.update_data(kind=kind.value)
     await state.set_state(PairForm.start)
@@ -264,7 +265,7 @@ async def _ask_end(message: Message, state: FSMContext, t: Translator, start: da
 async def _ask_order(message: Message, state: FSMContext, t: Translator, end: date) -> None:
     data = await state.get_data()
     if end < date.fromisoformat(data["start"]):
-        await message.answer(t("pair-refused-end-before-start"))
+        await message.answer(as_sentence(t("pair-refused-end-before-start")))
         return
     await state.update_data(end=end.isoformat())
     await state.set_state(PairForm.order)

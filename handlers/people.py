@@ -258,7 +258,7 @@ async def change_person(
         if value not in {role.value for role in Role}:
             await callback.answer(t("stale-button"), show_alert=True)
             return
-        refusal = await change_role(db, target, Role(value), now)
+        refusal = await change_role(db, target, Role(value), person, now)
     elif callback_data.action == "admin":
         refusal = await set_admin_rights(db, target, value == "1", person, now)
     else:

@@ -122,9 +122,10 @@ class OutboxSender:
         return sent
 
     async def _deliver(self, message: OutboxMessage) -> int:
-        if message.chat_id is None:
+        if message.chat_id is None or not message.reachable:
+            reason = "not linked to Telegram" if message.chat_id is None else "blocked or left"
             async with self.db.transaction() as tx:
-                await tx.outbox.mark_skipped(message.id, "not linked to Telegram")
+                await tx.outbox.mark_skipped(message.id, reason)
             return 0
         delay = self.limiter.delay_for(message.chat_id)
         if delay > 0:

@@ -83,6 +83,19 @@ class AccessRequestsRepo:
         )
         return [_request(row) for row in rows]
 
+    async def settle_for_account(self, telegram_id: int, person_id: int, now: datetime) -> None:
+        """The account joined without an admin's decision: its pending request is done."""
+        await self.conn.execute(
+            "UPDATE access_requests SET status = 'approved', decided_at = ?, person_id = ?"
+            " WHERE telegram_id = ? AND status = 'pending'",
+            (to_db_time(now), person_id, telegram_id),
+        )
+
+    async def release_unsent_claims(self) -> int:
+        """Claims left by a stop between claiming and sending: the request is shown again."""
+        cur = await self.conn.execute("DELETE FROM access_request_messages WHERE message_id = 0")
+        return cur.rowcount
+
     async def claim_message(self, request_id: int, chat_id: int) -> bool:
         """Reserve the request's message in this chat before sending it; False when it is
         there already or on its way (two updates at once must not show it twice)."""

@@ -107,3 +107,4 @@ class OutboxMessage:
     chat_id: int | None
     text: str
     attempts: int
+    reachable: bool = True  # false: blocked the bot or left the programme

@@ -29,7 +29,8 @@ class OutboxRepo:
     async def due(self, now: datetime, limit: int = 100) -> list[OutboxMessage]:
         rows = await fetch_all(
             self.conn,
-            "SELECT o.id, o.key, o.person_id, p.telegram_id, o.text, o.attempts"
+            "SELECT o.id, o.key, o.person_id, p.telegram_id, o.text, o.attempts,"
+            " p.blocked_at IS NULL AND p.active = 1 AS reachable"
             " FROM outbox o JOIN people p ON p.id = o.person_id"
             " WHERE o.status = 'pending' AND o.not_before <= ? ORDER BY o.not_before, o.id LIMIT ?",
             (to_db_time(now), limit),
@@ -42,6 +43,7 @@ class OutboxRepo:
                 chat_id=row["telegram_id"],
                 text=row["text"],
                 attempts=row["attempts"],
+                reachable=bool(row["reachable"]),
             )
             for row in rows
         ]

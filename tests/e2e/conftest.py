@@ -52,9 +52,7 @@ def log_guard(request: pytest.FixtureRequest) -> Iterator[LogGuard]:
         yield guard
     finally:
         root.removeHandler(guard)
-    if request.node.get_closest_marker("allow_errors") is None and (
-        problem := guard.unreported()
-    ):
+    if request.node.get_closest_marker("allow_errors") is None and (problem := guard.unreported()):
         pytest.fail(
             f"ERROR logged during the test (mark it allow_errors if expected):\n{problem}",
             pytrace=False,

@@ -36,22 +36,55 @@ NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup "
     "are exactly the same as a current content and reply markup of the message"
 )
-QUERY_INVALID = (
-    "Bad Request: query is too old and response timeout expired or query ID is invalid"
-)
+QUERY_INVALID = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 # Parameters that are strings on the wire even when they look like JSON ("123", "[1] item").
 _TEXT_PARAMS = frozenset(
     {
-        "text", "caption", "parse_mode", "callback_query_id", "url", "inline_message_id",
-        "file_id", "document", "photo", "audio", "video", "voice", "animation", "sticker",
-        "thumbnail", "action", "title", "description", "short_description", "name",
-        "language_code", "emoji", "question", "explanation", "business_connection_id",
+        "text",
+        "caption",
+        "parse_mode",
+        "callback_query_id",
+        "url",
+        "inline_message_id",
+        "file_id",
+        "document",
+        "photo",
+        "audio",
+        "video",
+        "voice",
+        "animation",
+        "sticker",
+        "thumbnail",
+        "action",
+        "title",
+        "description",
+        "short_description",
+        "name",
+        "language_code",
+        "emoji",
+        "question",
+        "explanation",
+        "business_connection_id",
     }
 )
 _HTML_TAGS = frozenset(
     {
-        "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler",
-        "a", "code", "pre", "blockquote", "tg-emoji",
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "span",
+        "tg-spoiler",
+        "a",
+        "code",
+        "pre",
+        "blockquote",
+        "tg-emoji",
     }
 )
 _HTML_ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);")
@@ -710,10 +743,10 @@ def _parse_tag(text: str, start: int, stack: list[str]) -> int:
             _cant_parse(f"Unclosed end tag at byte offset {offset}")
         name = text[start + 2 : end].strip().lower()
         if not stack:
-            _cant_parse(f'Unexpected end tag at byte offset {offset}')
+            _cant_parse(f"Unexpected end tag at byte offset {offset}")
         if name != stack[-1]:
             _cant_parse(
-                f'Unmatched end tag at byte offset {offset}, '
+                f"Unmatched end tag at byte offset {offset}, "
                 f'expected "</{stack[-1]}>", found "</{name}>"'
             )
         stack.pop()

@@ -28,7 +28,10 @@ class TelegramUser:
         given = {"first_name": first_name, "last_name": last_name, "username": username}
         names = {key: value for key, value in given.items() if value is not None}
         self.user: dict[str, Any] = {
-            "id": user_id, "is_bot": False, **names, "language_code": language_code
+            "id": user_id,
+            "is_bot": False,
+            **names,
+            "language_code": language_code,
         }
         self.chat: dict[str, Any] = {"id": user_id, "type": "private", **names}
         # Where the reply to the latest action starts: the api's seq at that moment.

@@ -275,7 +275,10 @@ async def test_approval_with_a_role_grants_access_and_updates_every_admin_copy(
     assert "Здравствуйте, Бекович Тимур! Вы — наставник." in granted["text"]
     for each in (admin, second):
         (copy,) = request_copies(each)
-        assert "✅ Запрос Бекович Тимур одобрен: Бекович Тимур, наставник." in copy["text"]
+        assert (
+            "✅ Запрос одобрен. От кого: Бекович Тимур. В программе: Бекович Тимур, наставник."
+            in copy["text"]
+        )
         assert "Решение: Асанова Гульнара" in copy["text"]
         assert each.inline_buttons(copy) == []
     assert "start" in (menu_in_chat(fake_api, stranger.id) or [])
@@ -306,7 +309,7 @@ async def test_approval_by_linking_to_a_roster_person_gives_the_account_their_re
 
     assert "Здравствуйте, Петрова Елена Ивановна! Вы — наставляемый." in granted["text"]
     (copy,) = request_copies(admin)
-    assert "одобрен: Петрова Елена Ивановна, наставляемый" in copy["text"]
+    assert "В программе: Петрова Елена Ивановна, наставляемый" in copy["text"]
 
     stranger.send("/start")
     greeting = await stranger.wait_message("Здравствуйте")
@@ -341,7 +344,7 @@ async def test_first_admins_decline_wins_over_a_later_approval(
     assert "уже рассмотрен" in answer.get("text", "")
     for each in (admin, second):
         (copy,) = request_copies(each)
-        assert "❌ Запрос Бекович Тимур отклонён. Решение: Осмонов Бакыт." in copy["text"]
+        assert "❌ Запрос отклонён. От кого: Бекович Тимур. Решение: Осмонов Бакыт." in copy["text"]
     assert not [m for m in stranger.messages() if "Доступ открыт" in m["text"]]
     stranger.send("/start")
     assert "не открыт" in (await stranger.wait_message(""))["text"]
@@ -419,7 +422,7 @@ async def test_invite_link_links_the_person_who_opens_it(
     await bot_runner.settle()
 
     expires = (bot_clock.now() + timedelta(days=14)).astimezone(ZoneInfo("Asia/Bishkek"))
-    assert "Личная ссылка для Петрова Елена Ивановна" in text
+    assert "Кому: Петрова Елена Ивановна" in text
     assert f"действует до {expires:%d.%m.%Y}" in text
     assert "Здравствуйте, Петрова Елена Ивановна! Вы — наставляемый." in greeting["text"]
     assert MEMBER_BUTTON in newcomer.reply_keyboard()
@@ -552,7 +555,7 @@ async def test_approving_as_an_admin_asks_for_a_confirmation_first(
     admin.press("✅ Одобрить")
     await admin.wait_message("Кем будет Садыкова Айгуль")
     admin.press("администратор программы")
-    await admin.wait_message("Дать Садыкова Айгуль права администратора программы?")
+    await admin.wait_message("Сделать администратором программы: Садыкова Айгуль?")
     assert not any("Доступ открыт" in m["text"] for m in stranger.messages())
     admin.press("⭐ Да, сделать администратором")
 

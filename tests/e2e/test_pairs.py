@@ -158,8 +158,8 @@ async def test_reassigning_the_mentor_keeps_history_and_tells_all_three(
     admin.send("Длительный больничный <наставника>")
     await admin.wait_message("Наставник сменён")
 
-    await old_mentor.wait_message("Вы больше не наставник для Орлов Илья Сергеевич")
-    await new_mentor.wait_message("вместо Иванова Анна Петровна")
+    await old_mentor.wait_message("Наставляемый Орлов Илья Сергеевич передан другому наставнику")
+    await new_mentor.wait_message("Прежний наставник: Иванова Анна Петровна")
     told = await mentee.wait_message("Ваш наставник сменился")
     assert "Длительный больничный <наставника>" in told["text"]  # escaped, shown as typed
     async with bot_runner.app.db.read() as tx:
@@ -326,3 +326,33 @@ async def test_an_empty_reason_is_asked_again(bot_runner: BotRunner, admin: Tele
     await admin.wait_message("Причина не может быть пустой")
     admin.send("По заявлению наставляемого")
     await admin.wait_message("Пара прекращена")
+
+
+async def test_a_double_tap_on_create_forms_one_pair_and_says_so(
+    bot_runner: BotRunner, admin: TelegramUser
+) -> None:
+    await seed(bot_runner.app)
+    admin.send("/pair")
+    await admin.wait_message("Выберите наставника")
+    admin.press("Иванова Анна", contains=True)
+    await admin.wait_message("Выберите наставляемого")
+    admin.press("Орлов Илья Сергеевич")
+    await admin.wait_message("Вид наставничества")
+    admin.press("педагогический")
+    await admin.wait_message("Дата начала")
+    admin.press("Сегодня", contains=True)
+    await admin.wait_message("Дата окончания")
+    admin.press("Через год", contains=True)
+    await admin.wait_message("Приказ о закреплении")
+    admin.press("без приказа")
+    summary = await admin.wait_message("Проверьте пару")
+
+    admin.press("✅ Сформировать пару", summary)
+    admin.press("✅ Сформировать пару", summary)
+    await admin.wait_message("Пара сформирована")
+    await bot_runner.settle()
+
+    assert "Пара сформирована" in admin.last_message()["text"]
+    async with bot_runner.app.db.read() as tx:
+        _, total = await tx.pairs.list_active()
+    assert total == 1

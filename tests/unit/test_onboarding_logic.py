@@ -138,3 +138,25 @@ async def test_deactivated_person_is_told_so(db: Database) -> None:
     async with db.transaction() as tx:
         await tx.people.update(person_id, NOW, active=False)
     assert (await recognise(db, ANNA, payload=None, now=NOW)).outcome is StartOutcome.DEACTIVATED
+
+
+async def test_a_pending_request_is_settled_when_an_invite_links_the_account(
+    db: Database,
+) -> None:
+    person_id = await add_person(db, "Ким Анна")
+    request = (await recognise(db, ANNA, payload=None, now=NOW)).request
+    assert request is not None
+    created = await create_invite(db, person_id, None, NOW, ttl_days=14)
+    assert created is not None
+    await recognise(db, ANNA, payload=created[0], now=NOW)
+    async with db.read() as tx:
+        settled = await tx.requests.get(request.id)
+        assert await tx.requests.pending_not_shown_in(1) == []
+    assert settled is not None and settled.person_id == person_id
+
+
+async def test_an_admin_cannot_change_their_own_role(db: Database) -> None:
+    from bot.staff import StaffRefusal, change_role
+
+    admin = await ensure_bootstrap_admin(db, TelegramAccount(1, None, "Админ"), NOW)
+    assert await change_role(db, admin.id, Role.MENTEE, admin, NOW) is StaffRefusal.NOT_YOURSELF
