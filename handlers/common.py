@@ -11,6 +11,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ErrorEvent, Message
 
 from bot.i18n import I18n, Translator
+from handlers.forms import form_id
 from handlers.keyboards import Nav, main_menu
 from storage.models import Person
 
@@ -37,7 +38,15 @@ async def inert_button(callback: CallbackQuery) -> None:
 
 
 @router.callback_query(Nav.filter(F.action == "cancel"))
-async def cancel_button(callback: CallbackQuery, state: FSMContext, t: Translator) -> None:
+async def cancel_button(
+    callback: CallbackQuery, callback_data: Nav, state: FSMContext, t: Translator
+) -> None:
+    if callback_data.form != await form_id(state):
+        # A Cancel left on a form that is closed already: the form open now stays open.
+        if isinstance(callback.message, Message):
+            await callback.message.edit_reply_markup(reply_markup=None)
+        await callback.answer(t("form-already-closed"))
+        return
     await state.clear()
     if isinstance(callback.message, Message):
         await callback.message.edit_text(t("cancelled"))

@@ -13,6 +13,7 @@ from bot.config import Settings
 from bot.i18n import Translator
 from bot.onboarding import create_invite
 from handlers.filters import AdminOnly, FreeText, MenuButton
+from handlers.forms import form_id, start_form
 from handlers.keyboards import PersonPick
 from handlers.picker import people_page, search_query
 from scheduler.clock import Clock
@@ -31,7 +32,7 @@ class InviteForm(StatesGroup):
 
 
 async def _unseen(
-    db: Database, t: Translator, page: int, query: str | None
+    db: Database, t: Translator, page: int, query: str | None, form: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     return await people_page(
         db,
@@ -41,6 +42,7 @@ async def _unseen(
         query=query,
         empty_key="invite-everyone-linked",
         unseen=True,
+        form=form,
     )
 
 
@@ -77,15 +79,17 @@ async def send_invite(
 @router.message(Command("invite"))
 @router.message(MenuButton("menu-invite"))
 async def invite_command(message: Message, state: FSMContext, db: Database, t: Translator) -> None:
-    await state.clear()
-    await state.set_state(InviteForm.person)
-    text, markup = await _unseen(db, t, 0, None)
+    form = await start_form(state, InviteForm.person)
+    text, markup = await _unseen(db, t, 0, None, form)
     await message.answer(t("invite-choose") + "\n" + text, reply_markup=markup)
 
 
 @router.message(InviteForm.person, FreeText())
-async def search_person(message: Message, db: Database, t: Translator) -> None:
-    text, markup = await _unseen(db, t, 0, search_query(message.text))
+async def search_person(
+    message: Message, state: FSMContext, db: Database, t: Translator
+) -> None:
+    query = search_query(message.text)
+    text, markup = await _unseen(db, t, 0, query, await form_id(state))
     await message.answer(text, reply_markup=markup)
 
 
@@ -104,7 +108,7 @@ async def pick_person(
     if not isinstance(callback.message, Message):
         return
     if callback_data.person_id == 0:
-        text, markup = await _unseen(db, t, callback_data.page, None)
+        text, markup = await _unseen(db, t, callback_data.page, None, callback_data.form)
         await callback.message.edit_text(text, reply_markup=markup)
     else:
         if await send_invite(

@@ -31,7 +31,8 @@ MENU_KEYS = (
 
 
 class Nav(CallbackData, prefix="nav"):
-    action: str  # "cancel" leaves the form
+    action: str  # "cancel" leaves the form; "noop" is a label
+    form: int = 0  # the form run a Cancel belongs to (handlers.forms)
 
 
 class AccessDecision(CallbackData, prefix="ar"):
@@ -85,8 +86,9 @@ def find_department(departments: Sequence[str], code: str) -> str | None:
     return next((name for name in departments if department_code(name) == code), None)
 
 
-def cancel_button(t: Translator) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=t("button-cancel"), callback_data=Nav(action="cancel").pack())
+def cancel_button(t: Translator, form: int = 0) -> InlineKeyboardButton:
+    data = Nav(action="cancel", form=form).pack()
+    return InlineKeyboardButton(text=t("button-cancel"), callback_data=data)
 
 
 def single_column(
@@ -143,7 +145,7 @@ def person_picker(
             )
         )
     pager(builder, t, page, total, lambda n: PersonPick(purpose=purpose, page=n, form=form).pack())
-    builder.row(cancel_button(t))
+    builder.row(cancel_button(t, form))
     return builder.as_markup()
 
 

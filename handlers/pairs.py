@@ -80,7 +80,7 @@ def _choice_markup(
         ]
         for step, value, text in choices
     ]
-    rows.append([cancel_button(t)])
+    rows.append([cancel_button(t, form)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
@@ -565,7 +565,7 @@ async def pick_new_mentor(
     await state.set_state(ReassignForm.reason)
     await callback.message.edit_text(
         t("pair-reassign-step-reason", mentor=mentor.full_name),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t)]]),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, callback_data.form)]]),
     )
     await callback.answer()
 
@@ -637,10 +637,10 @@ async def start_end(
     pair = await _load_active_pair(callback, db, t, callback_data.pair_id)
     if pair is None or not isinstance(callback.message, Message):
         return
-    await start_form(state, EndForm.reason, pair_id=pair.id)
+    form = await start_form(state, EndForm.reason, pair_id=pair.id)
     await callback.message.answer(
         t("pair-end-step-reason", pair=pair_line(t, pair)),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t)]]),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, form)]]),
     )
     await callback.answer()
 

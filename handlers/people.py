@@ -16,6 +16,7 @@ from bot.i18n import I18n, Translator
 from bot.rules import MAX_DEPARTMENT_LENGTH, is_admin
 from bot.staff import change_role, set_active, set_admin_rights, set_department
 from handlers.filters import AdminOnly, FreeText, MenuButton
+from handlers.forms import start_form
 from handlers.invite import send_invite
 from handlers.keyboards import (
     PAGE_SIZE,
@@ -303,8 +304,7 @@ async def ask_department(
 ) -> None:
     async with db.read() as tx:
         departments = await tx.people.departments()
-    await state.set_state(DepartmentForm.name)
-    await state.update_data(person_id=callback_data.person_id)
+    form = await start_form(state, DepartmentForm.name, person_id=callback_data.person_id)
     rows = [
         [
             _button(
@@ -318,7 +318,7 @@ async def ask_department(
         ]
         for name in departments
     ]
-    rows.append([cancel_button(t)])
+    rows.append([cancel_button(t, form)])
     if isinstance(callback.message, Message):
         await callback.message.edit_text(
             t("person-ask-department"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)

@@ -42,7 +42,7 @@ async def people_page(
                 )
     if not people:
         text = t("search-nothing-found") if query else t(empty_key)
-        return text, InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t)]])
+        return text, InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, form)]])
     return t("search-hint"), person_picker(t, purpose, people, page, total, labels, form)
 
 

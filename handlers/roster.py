@@ -18,6 +18,7 @@ from bot.roster import RosterRefused, parse_roster
 from bot.roster_import import import_roster, render_summary
 from bot.rules import ROSTER_MAX_BYTES, local_today
 from handlers.filters import AdminOnly, MenuButton
+from handlers.forms import start_form
 from handlers.keyboards import cancel_button
 from scheduler.clock import Clock
 from scheduler.sender import OutboxSender
@@ -36,11 +37,10 @@ class ImportForm(StatesGroup):
 @router.message(Command("import"))
 @router.message(MenuButton("menu-import"))
 async def ask_for_file(message: Message, state: FSMContext, t: Translator) -> None:
-    await state.clear()
-    await state.set_state(ImportForm.file)
+    form = await start_form(state, ImportForm.file)
     await message.answer(
         t("roster-send-file"),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t)]]),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, form)]]),
     )
 
 

@@ -356,3 +356,20 @@ async def test_a_double_tap_on_create_forms_one_pair_and_says_so(
     async with bot_runner.app.db.read() as tx:
         _, total = await tx.pairs.list_active()
     assert total == 1
+
+
+async def test_a_cancel_left_on_an_earlier_form_does_not_close_the_open_one(
+    bot_runner: BotRunner, admin: TelegramUser
+) -> None:
+    await seed(bot_runner.app)
+    admin.send("/import")
+    old_form = await admin.wait_message("Пришлите файл")
+    admin.send("/pair")
+    await admin.wait_message("Выберите наставника")
+
+    admin.press("✖️ Отмена", old_form)
+    answer = await admin.wait_answer_callback()
+
+    assert "уже закрыта" in answer["text"]
+    admin.press("Иванова Анна", contains=True)
+    await admin.wait_message("Выберите наставляемого")
