@@ -94,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"settings error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     _configure_logging(settings)
+    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+
     from storage.db import DatabaseUnavailable
 
     try:
@@ -108,6 +110,13 @@ def main(argv: list[str] | None = None) -> int:
     except DatabaseUnavailable as exc:
         print(f"settings error: DATABASE_PATH: cannot open {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except TelegramUnauthorizedError:
+        print("settings error: BOT_TOKEN: Telegram refused the token", file=sys.stderr)
+        return EXIT_USAGE
+    except TelegramNetworkError as exc:
+        where = settings.telegram_api_url or "Telegram"
+        print(f"cannot reach the Bot API at {where}: {exc.message}", file=sys.stderr)
+        return EXIT_REFUSED
     except KeyboardInterrupt:
         pass
     return EXIT_OK

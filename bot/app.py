@@ -95,9 +95,10 @@ class App:
         try:
             async with self.db.transaction() as tx:
                 await tx.requests.release_unsent_claims()
+            # The first call to Telegram: a refused token or an unreachable server stops here.
+            me = await self.bot.me()
             await set_default_commands(self.bot, self.i18n.get(None))
             self.scheduler.start()
-            me = await self.bot.me()
             log.info("polling as @%s", me.username)
             await self.dp.start_polling(
                 self.bot,
@@ -127,9 +128,13 @@ class App:
 
 async def create_app(settings: Settings, clock: Clock | None = None) -> App:
     clock = clock or SystemClock()
-    bot = create_bot(settings)
-    db = await open_database(settings.database_path)
     i18n = I18n(settings.default_language)
+    db = await open_database(settings.database_path)
+    try:
+        bot = create_bot(settings)
+    except BaseException:  # Ctrl-C here must not leave the database thread running
+        await db.close()
+        raise
     sender = OutboxSender(
         db,
         bot,

@@ -85,9 +85,7 @@ async def invite_command(message: Message, state: FSMContext, db: Database, t: T
 
 
 @router.message(InviteForm.person, FreeText())
-async def search_person(
-    message: Message, state: FSMContext, db: Database, t: Translator
-) -> None:
+async def search_person(message: Message, state: FSMContext, db: Database, t: Translator) -> None:
     query = search_query(message.text)
     text, markup = await _unseen(db, t, 0, query, await form_id(state))
     await message.answer(text, reply_markup=markup)

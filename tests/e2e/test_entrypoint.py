@@ -129,3 +129,26 @@ async def test_listed_admin_ids_are_accepted_and_sigterm_stops_cleanly(
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr, stderr
     assert fake_api.token not in stderr
+
+
+async def test_a_token_telegram_refuses_stops_with_one_line(
+    tmp_path: Path, fake_api: FakeBotAPI
+) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=tmp_path,
+        env=bot_env(
+            BOT_TOKEN="999:not-the-fake-servers-token",
+            TELEGRAM_API_URL=fake_api.base_url,
+            DATABASE_PATH=str(tmp_path / "bot.db"),
+            LOG_LEVEL="WARNING",
+        ),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), START_TIMEOUT)
+    result = subprocess.CompletedProcess([], process.returncode or 0, "", stderr.decode())
+
+    assert_one_line_naming(result, "BOT_TOKEN")
