@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from enum import Enum
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -28,6 +29,12 @@ RETRY_BASE_SECONDS = 5.0
 RETRY_MAX_SECONDS = 4 * 3600.0
 PER_CHAT_INTERVAL = 1.0  # seconds between two messages to one chat
 GLOBAL_PER_SECOND = 25
+
+
+class Outcome(Enum):
+    SENT = "sent"
+    DONE = "done"  # recorded as skipped or failed: nothing more to do with it
+    BACK_OFF = "back-off"  # rescheduled; stop sending for now
 
 
 class RateLimiter:
@@ -116,17 +123,22 @@ class OutboxSender:
                 if not batch:
                     break
                 for message in batch:
-                    if self._stopping:
-                        break
-                    sent += await self._deliver(message)
+                    if self._stopping or self.quiet_until(self.clock.now()) is not None:
+                        return sent
+                    outcome = await self._deliver(message)
+                    if outcome is Outcome.BACK_OFF:
+                        # Flood wait or an outage concerns the whole bot, not one chat: stop
+                        # here; the rescheduled message wakes the sender when it is due.
+                        return sent
+                    sent += outcome is Outcome.SENT
         return sent
 
-    async def _deliver(self, message: OutboxMessage) -> int:
+    async def _deliver(self, message: OutboxMessage) -> Outcome:
         if message.chat_id is None or not message.reachable:
             reason = "not linked to Telegram" if message.chat_id is None else "blocked or left"
             async with self.db.transaction() as tx:
                 await tx.outbox.mark_skipped(message.id, reason)
-            return 0
+            return Outcome.DONE
         delay = self.limiter.delay_for(message.chat_id)
         if delay > 0:
             await asyncio.sleep(delay)
@@ -135,36 +147,41 @@ class OutboxSender:
             await self.bot.send_message(message.chat_id, message.text)
         except TelegramRetryAfter as exc:
             log.warning("flood wait %ss for chat %s", exc.retry_after, message.chat_id)
-            await self._later(message, f"retry after {exc.retry_after}", exc.retry_after)
-            return 0
+            await self._later(
+                message, f"retry after {exc.retry_after}", exc.retry_after, counts=False
+            )
+            return Outcome.BACK_OFF
         except TelegramForbiddenError as exc:
             # The person blocked the bot: stop pushing to them until they /start again.
             async with self.db.transaction() as tx:
                 await tx.people.mark_blocked(message.person_id, self.clock.now())
                 await tx.outbox.mark_failed(message.id, f"forbidden: {exc.message}")
             log.info("person %s blocked the bot", message.person_id)
-            return 0
+            return Outcome.DONE
         except TelegramBadRequest as exc:
             async with self.db.transaction() as tx:
                 await tx.outbox.mark_failed(message.id, f"bad request: {exc.message}")
             log.warning("notice %s refused: %s", message.key, exc.message)
-            return 0
+            return Outcome.DONE
         except (TelegramNetworkError, TelegramServerError) as exc:
             # Telegram or the network is down for a while: back off, the row waits in the outbox.
             backoff = min(RETRY_BASE_SECONDS * 2**message.attempts, RETRY_MAX_SECONDS)
             await self._later(message, f"network: {exc}", backoff)
-            return 0
+            return Outcome.BACK_OFF
         async with self.db.transaction() as tx:
             await tx.outbox.mark_sent(message.id, self.clock.now())
-        return 1
+        return Outcome.SENT
 
-    async def _later(self, message: OutboxMessage, error: str, seconds: float) -> None:
+    async def _later(
+        self, message: OutboxMessage, error: str, seconds: float, *, counts: bool = True
+    ) -> None:
+        """Try again in `seconds`; a flood wait (counts=False) is no fault of the message."""
         async with self.db.transaction() as tx:
-            if message.attempts + 1 >= MAX_ATTEMPTS:
+            if counts and message.attempts + 1 >= MAX_ATTEMPTS:
                 await tx.outbox.mark_failed(message.id, error)
                 log.warning("notice %s given up after %s attempts", message.key, MAX_ATTEMPTS)
             else:
                 not_before = self.clock.now() + timedelta(seconds=seconds)
-                await tx.outbox.retry_later(message.id, error, not_before)
+                await tx.outbox.retry_later(message.id, error, not_before, counts=counts)
                 # Come back then, rather than at the next tick, which may be a minute later.
                 asyncio.get_running_loop().call_later(seconds, self.wake)

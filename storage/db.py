@@ -19,7 +19,8 @@ from storage.sql import fetch_one
 log = logging.getLogger(__name__)
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
-BUSY_TIMEOUT_MS = 10_000
+# A CLI import of a large roster holds the write lock for seconds; the bot waits that long.
+BUSY_TIMEOUT_MS = 30_000
 
 
 def available_migrations() -> list[tuple[int, str, str]]:

@@ -60,11 +60,13 @@ class OutboxRepo:
             (reason, message_id),
         )
 
-    async def retry_later(self, message_id: int, error: str, not_before: datetime) -> None:
+    async def retry_later(
+        self, message_id: int, error: str, not_before: datetime, *, counts: bool = True
+    ) -> None:
         await self.conn.execute(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, not_before = ?"
+            "UPDATE outbox SET attempts = attempts + ?, last_error = ?, not_before = ?"
             " WHERE id = ?",
-            (error, to_db_time(not_before), message_id),
+            (int(counts), error, to_db_time(not_before), message_id),
         )
 
     async def mark_failed(self, message_id: int, error: str) -> None:
