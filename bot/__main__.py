@@ -94,18 +94,33 @@ def main(argv: list[str] | None = None) -> int:
         print(f"settings error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     _configure_logging(settings)
+    if args.command == "import":
+        return _import_command(settings, args.file)
+    return _run_command(settings)
+
+
+def _import_command(settings: Settings, path: Path) -> int:
+    # No aiogram on this path: an import from the shell starts in a fraction of a second.
+    from storage.db import DatabaseUnavailable
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        print(f"{path}: {exc.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return asyncio.run(_import(settings, path, data))
+    except DatabaseUnavailable as exc:
+        print(f"settings error: DATABASE_PATH: cannot open {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _run_command(settings: Settings) -> int:
     from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
     from storage.db import DatabaseUnavailable
 
     try:
-        if args.command == "import":
-            try:
-                data = args.file.read_bytes()
-            except OSError as exc:
-                print(f"{args.file}: {exc.strerror}", file=sys.stderr)
-                return EXIT_USAGE
-            return asyncio.run(_import(settings, args.file, data))
         asyncio.run(_run(settings))
     except DatabaseUnavailable as exc:
         print(f"settings error: DATABASE_PATH: cannot open {exc}", file=sys.stderr)
@@ -120,7 +135,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         pass
     return EXIT_OK
-
 
 if __name__ == "__main__":
     sys.exit(main())
