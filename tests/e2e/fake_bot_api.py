@@ -268,16 +268,20 @@ class FakeBotAPI:
         file_name: str,
         mime_type: str | None = None,
         file_size: int | None = None,
+        *,
+        with_size: bool = True,
     ) -> dict[str, Any]:
-        """Make a file downloadable by the bot; returns the Telegram Document describing it."""
+        """Make a file downloadable by the bot; returns the Telegram Document describing it
+        (without file_size when `with_size` is false, as Telegram sometimes sends it)."""
         number = self._next_file
         self._next_file += 1
         document: dict[str, Any] = {
             "file_id": f"BQACAgIAAx{number:06d}",
             "file_unique_id": f"AgAD{number:06d}",
             "file_name": file_name,
-            "file_size": len(data) if file_size is None else file_size,
         }
+        if with_size:
+            document["file_size"] = len(data) if file_size is None else file_size
         if mime_type is not None:
             document["mime_type"] = mime_type
         suffix = PurePosixPath(file_name).suffix
@@ -602,12 +606,13 @@ class FakeBotAPI:
         stored = self._files.get(str(params.get("file_id")))
         if stored is None:
             raise bad_request("invalid file_id")
-        if stored.document["file_size"] > MAX_DOWNLOAD_BYTES:
+        size = stored.document.get("file_size", len(stored.data))
+        if size > MAX_DOWNLOAD_BYTES:
             raise bad_request("file is too big")
         return {
             "file_id": stored.document["file_id"],
             "file_unique_id": stored.document["file_unique_id"],
-            "file_size": stored.document["file_size"],
+            "file_size": size,
             "file_path": stored.file_path,
         }
 

@@ -55,11 +55,13 @@ class TelegramUser:
         mime_type: str | None = None,
         file_size: int | None = None,
         caption: str | None = None,
+        *,
+        with_size: bool = True,
     ) -> dict[str, Any]:
-        """Send a file; `file_size` may claim more than `data` holds. Returns the message."""
-        content: dict[str, Any] = {
-            "document": self.api.add_file(data, file_name, mime_type, file_size)
-        }
+        """Send a file; `file_size` may claim more than `data` holds, and `with_size=False`
+        leaves it out. Returns the message."""
+        document = self.api.add_file(data, file_name, mime_type, file_size, with_size=with_size)
+        content: dict[str, Any] = {"document": document}
         if caption is not None:
             content["caption"] = caption
         return self._push_message(self.chat, content)
