@@ -4,6 +4,7 @@ a form that survives a restart; forged and stale buttons that change nothing."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from conftest import BotRunner
 from fake_bot_api import FakeBotAPI
@@ -32,7 +33,10 @@ async def start_everyone(*people: TelegramUser) -> None:
         await someone.wait_message("Здравствуйте")
 
 
-async def form_pair(admin: TelegramUser, mentor: str, mentee: str, *, order: str | None) -> None:
+async def fill_pair_form(
+    admin: TelegramUser, mentor: str, mentee: str, *, order: str | None
+) -> dict[str, Any]:
+    """Walk /pair to its last step; returns the summary with the ✅ button."""
     admin.send("/pair")
     await admin.wait_message("Выберите наставника")
     admin.press(mentor, contains=True)
@@ -49,7 +53,11 @@ async def form_pair(admin: TelegramUser, mentor: str, mentee: str, *, order: str
         admin.press("без приказа")
     else:
         admin.send(order)
-    await admin.wait_message("Проверьте пару")
+    return await admin.wait_message("Проверьте пару")
+
+
+async def form_pair(admin: TelegramUser, mentor: str, mentee: str, *, order: str | None) -> None:
+    await fill_pair_form(admin, mentor, mentee, order=order)
     admin.press("✅ Сформировать пару")
     await admin.wait_message("Пара сформирована")
 
@@ -332,20 +340,7 @@ async def test_a_double_tap_on_create_forms_one_pair_and_says_so(
     bot_runner: BotRunner, admin: TelegramUser
 ) -> None:
     await seed(bot_runner.app)
-    admin.send("/pair")
-    await admin.wait_message("Выберите наставника")
-    admin.press("Иванова Анна", contains=True)
-    await admin.wait_message("Выберите наставляемого")
-    admin.press("Орлов Илья Сергеевич")
-    await admin.wait_message("Вид наставничества")
-    admin.press("педагогический")
-    await admin.wait_message("Дата начала")
-    admin.press("Сегодня", contains=True)
-    await admin.wait_message("Дата окончания")
-    admin.press("Через год", contains=True)
-    await admin.wait_message("Приказ о закреплении")
-    admin.press("без приказа")
-    summary = await admin.wait_message("Проверьте пару")
+    summary = await fill_pair_form(admin, "Иванова Анна", "Орлов Илья Сергеевич", order=None)
 
     admin.press("✅ Сформировать пару", summary)
     admin.press("✅ Сформировать пару", summary)
