@@ -91,15 +91,6 @@ def cancel_button(t: Translator, form: int = 0) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=t("button-cancel"), callback_data=data)
 
 
-def single_column(
-    buttons: Sequence[InlineKeyboardButton], *, with_cancel: Translator | None = None
-) -> InlineKeyboardMarkup:
-    rows = [[button] for button in buttons]
-    if with_cancel is not None:
-        rows.append([cancel_button(with_cancel)])
-    return InlineKeyboardMarkup(inline_keyboard=rows)
-
-
 def pager(
     builder: InlineKeyboardBuilder,
     t: Translator,
