@@ -35,6 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "e2e")]
 
+from bot_process import bot_env  # noqa: E402
 from fake_bot_api import FakeBotAPI  # noqa: E402
 from people import TelegramUser  # noqa: E402
 
@@ -137,17 +138,6 @@ def write_roster(path: Path, people: list[RosterPerson]) -> None:
                     *(pair if person.mentor else ["", "", "", ""]),
                 ]
             )
-
-
-def bot_env(**settings: str) -> dict[str, str]:
-    """A clean environment: the repository importable, only the given settings set."""
-    return {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": str(ROOT),
-        "LANG": "C.UTF-8",
-        "PYTHONIOENCODING": "utf-8",
-        **settings,
-    }
 
 
 async def import_roster(workdir: Path, roster: Path, database: Path) -> None:

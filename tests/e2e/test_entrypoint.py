@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from bot_process import bot_env
 from fake_bot_api import FakeBotAPI
 
-ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 60.0  # importing aiogram alone takes seconds on a busy CI machine
 STOP_TIMEOUT = 10.0
-
-
-def bot_env(**settings: str) -> dict[str, str]:
-    """A clean environment: the repository importable, only the given settings set."""
-    return {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": str(ROOT),
-        "LANG": "C.UTF-8",
-        "PYTHONIOENCODING": "utf-8",
-        **settings,
-    }
 
 
 def run_bot(cwd: Path, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
