@@ -62,6 +62,14 @@ async def form_pair(admin: TelegramUser, mentor: str, mentee: str, *, order: str
     await admin.wait_message("Пара сформирована")
 
 
+async def open_pair_card(admin: TelegramUser, pair_button: str) -> dict[str, Any]:
+    """/pairs, then the pair's card; returns the card."""
+    admin.send("/pairs")
+    await admin.wait_message("Выберите пару")
+    admin.press(pair_button)
+    return await admin.wait_message("Состояние: активна")
+
+
 async def test_admin_forms_a_pair_and_both_people_are_told(
     bot_runner: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
 ) -> None:
@@ -187,10 +195,7 @@ async def test_ending_a_pair_early_needs_a_reason_and_tells_both(
     await start_everyone(mentor, mentee)
     await form_pair(admin, "Иванова Анна", "Сидорова Мария Ивановна", order=None)
 
-    admin.send("/pairs")
-    await admin.wait_message("Выберите пару")
-    admin.press("Сидорова Мария Ивановна ← Иванова Анна Петровна")
-    await admin.wait_message("Состояние: активна")
+    await open_pair_card(admin, "Сидорова Мария Ивановна ← Иванова Анна Петровна")
     admin.press("⏹ Прекратить досрочно")
     await admin.wait_message("Напишите причину")
     admin.send("Увольнение наставляемого")
@@ -207,10 +212,7 @@ async def test_a_forged_callback_from_a_mentee_changes_nothing(
 ) -> None:
     await seed(bot_runner.app)
     await form_pair(admin, "Иванова Анна", "Сидорова Мария Ивановна", order=None)
-    admin.send("/pairs")
-    await admin.wait_message("Выберите пару")
-    admin.press("Сидорова Мария Ивановна ← Иванова Анна Петровна")
-    card = await admin.wait_message("Состояние: активна")
+    card = await open_pair_card(admin, "Сидорова Мария Ивановна ← Иванова Анна Петровна")
     end_button = next(
         button["callback_data"]
         for row in card["reply_markup"]["inline_keyboard"]
@@ -259,10 +261,7 @@ async def test_a_picker_left_from_an_earlier_reassignment_does_not_act_on_the_cu
     await form_pair(admin, "Смирнов Алексей", "Орлов Илья Сергеевич", order=None)
 
     async def open_reassign(pair_button: str) -> dict[str, object]:
-        admin.send("/pairs")
-        await admin.wait_message("Выберите пару")
-        admin.press(pair_button)
-        await admin.wait_message("Состояние: активна")
+        await open_pair_card(admin, pair_button)
         admin.press("🔁 Сменить наставника")
         return await admin.wait_message("Выберите нового наставника")
 
@@ -281,10 +280,7 @@ async def test_a_picker_left_from_an_earlier_reassignment_does_not_act_on_the_cu
 
 
 async def reassign(admin: TelegramUser, pair_button: str, new_mentor: str, reason: str) -> None:
-    admin.send("/pairs")
-    await admin.wait_message("Выберите пару")
-    admin.press(pair_button)
-    await admin.wait_message("Состояние: активна")
+    await open_pair_card(admin, pair_button)
     admin.press("🔁 Сменить наставника")
     await admin.wait_message("Выберите нового наставника")
     admin.press(new_mentor, contains=True)
@@ -324,10 +320,7 @@ async def test_reassigning_to_the_current_mentor_is_refused_with_a_reason(
 async def test_an_empty_reason_is_asked_again(bot_runner: BotRunner, admin: TelegramUser) -> None:
     await seed(bot_runner.app)
     await form_pair(admin, "Иванова Анна", "Орлов Илья Сергеевич", order=None)
-    admin.send("/pairs")
-    await admin.wait_message("Выберите пару")
-    admin.press("Орлов Илья Сергеевич ← Иванова Анна Петровна")
-    await admin.wait_message("Состояние: активна")
+    await open_pair_card(admin, "Орлов Илья Сергеевич ← Иванова Анна Петровна")
     admin.press("⏹ Прекратить досрочно")
     await admin.wait_message("Напишите причину")
     admin.send("   ")
