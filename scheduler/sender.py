@@ -93,14 +93,12 @@ class OutboxSender:
 
     async def run(self, tick_seconds: float) -> None:
         """Drain on every wake-up and at least every tick (rows written by other processes),
-        except in quiet hours, until stop()."""
+        until stop()."""
         while not self._stopping:
-            quiet_until = self.quiet_until(self.clock.now())
-            if quiet_until is None:
-                try:
-                    await self.drain()
-                except Exception:
-                    log.exception("outbox drain failed")
+            try:
+                await self.drain()
+            except Exception:
+                log.exception("outbox drain failed")
             try:
                 await asyncio.wait_for(self._wakeup.wait(), timeout=tick_seconds)
             except TimeoutError:
@@ -113,17 +111,21 @@ class OutboxSender:
         self._stopping = True
         self._wakeup.set()
 
+    def _may_send(self) -> bool:
+        """Not stopping, and not in quiet hours: checked before every message."""
+        return not self._stopping and self.quiet_until(self.clock.now()) is None
+
     async def drain(self) -> int:
         """Send every due message; returns how many were sent."""
         sent = 0
         async with self._drain_lock:
-            while not self._stopping:
+            while self._may_send():
                 async with self.db.read() as tx:
                     batch = await tx.outbox.due(self.clock.now(), limit=50)
                 if not batch:
                     break
                 for message in batch:
-                    if self._stopping or self.quiet_until(self.clock.now()) is not None:
+                    if not self._may_send():
                         return sent
                     outcome = await self._deliver(message)
                     if outcome is Outcome.BACK_OFF:
