@@ -239,6 +239,13 @@ class TelegramUser:
         return "buttons available (newest last):\n  " + "\n  ".join(lines)
 
 
+async def start_everyone(*people: TelegramUser) -> None:
+    """Each person opens the bot once and is greeted (known people, admins among them)."""
+    for someone in people:
+        someone.send("/start")
+        await someone.wait_message("Здравствуйте")
+
+
 def _command_entities(text: str) -> dict[str, Any]:
     if not text.startswith("/"):
         return {}

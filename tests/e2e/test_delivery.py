@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from conftest import BotRunner
 from fake_bot_api import FakeBotAPI
-from people import TelegramUser
+from people import TelegramUser, start_everyone
 from roster_seed import MENTEE_SIDOROVA, MENTOR_IVANOVA, seed
-from test_pairs import form_pair, start_everyone
+from test_pairs import form_pair
 from waiting import eventually
 
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import BotRunner
 from fake_bot_api import FakeBotAPI
-from people import ADMIN_ID, TelegramUser
+from people import ADMIN_ID, TelegramUser, start_everyone
 
 from scheduler.clock import ManualClock
 
@@ -236,9 +236,7 @@ async def test_unknown_person_is_told_how_to_get_access_and_every_admin_gets_the
     admin: TelegramUser, fake_api: FakeBotAPI
 ) -> None:
     second = TelegramUser(fake_api, SECOND_ADMIN_ID, "Бакыт", "Осмонов")
-    for each in (admin, second):
-        each.send("/start")
-        await each.wait_message("Здравствуйте")
+    await start_everyone(admin, second)
     stranger = TelegramUser(fake_api, 7001, "Тимур", "Бекович", username="timur_b")
 
     stranger.send("/start")
@@ -259,9 +257,7 @@ async def test_approval_with_a_role_grants_access_and_updates_every_admin_copy(
     admin: TelegramUser, fake_api: FakeBotAPI
 ) -> None:
     second = TelegramUser(fake_api, SECOND_ADMIN_ID, "Бакыт", "Осмонов")
-    for each in (admin, second):
-        each.send("/start")
-        await each.wait_message("Здравствуйте")
+    await start_everyone(admin, second)
     stranger = TelegramUser(fake_api, 7001, "Тимур", "Бекович", username="timur_b")
     stranger.send("/start")
     await admin.wait_message("Запрос доступа")
@@ -323,9 +319,7 @@ async def test_first_admins_decline_wins_over_a_later_approval(
     admin: TelegramUser, fake_api: FakeBotAPI
 ) -> None:
     second = TelegramUser(fake_api, SECOND_ADMIN_ID, "Бакыт", "Осмонов")
-    for each in (admin, second):
-        each.send("/start")
-        await each.wait_message("Здравствуйте")
+    await start_everyone(admin, second)
     stranger = TelegramUser(fake_api, 7001, "Тимур", "Бекович")
     stranger.send("/start")
     await second.wait_message("Запрос доступа")
@@ -372,8 +366,7 @@ async def test_command_sent_while_choosing_the_roster_person_is_not_taken_as_a_s
 async def test_repeated_start_while_the_request_is_pending_sends_no_new_request(
     admin: TelegramUser, fake_api: FakeBotAPI, bot_runner: BotRunner
 ) -> None:
-    admin.send("/start")
-    await admin.wait_message("Здравствуйте")
+    await start_everyone(admin)
     stranger = TelegramUser(fake_api, 7001, "Тимур", "Бекович")
     stranger.send("/start")
     await admin.wait_message("Запрос доступа")
@@ -389,8 +382,7 @@ async def test_repeated_start_while_the_request_is_pending_sends_no_new_request(
 async def test_repeated_start_after_a_decline_sends_no_new_request(
     admin: TelegramUser, fake_api: FakeBotAPI, bot_runner: BotRunner
 ) -> None:
-    admin.send("/start")
-    await admin.wait_message("Здравствуйте")
+    await start_everyone(admin)
     stranger = TelegramUser(fake_api, 7001, "Тимур", "Бекович")
     stranger.send("/start")
     await admin.wait_message("Запрос доступа")
@@ -470,8 +462,7 @@ async def test_invite_link_expires_after_invite_ttl_days(
 async def test_command_in_a_group_gets_a_polite_refusal_and_no_access_request(
     admin: TelegramUser, fake_api: FakeBotAPI, bot_runner: BotRunner
 ) -> None:
-    admin.send("/start")
-    await admin.wait_message("Здравствуйте")
+    await start_everyone(admin)
     stranger = TelegramUser(fake_api, 7001, "Тимур", "Бекович")
 
     stranger.send_in_group("/start@nastavnik_test_bot", GROUP_ID)
@@ -530,8 +521,7 @@ async def test_non_admin_gets_only_for_admins_for_people_and_import_and_nothing_
 async def test_unknown_person_sending_import_gets_only_for_admins_and_no_request(
     admin: TelegramUser, fake_api: FakeBotAPI, bot_runner: BotRunner
 ) -> None:
-    admin.send("/start")
-    await admin.wait_message("Здравствуйте")
+    await start_everyone(admin)
     stranger = TelegramUser(fake_api, 7001, "Тимур", "Бекович")
 
     stranger.send("/import")
@@ -546,8 +536,7 @@ async def test_unknown_person_sending_import_gets_only_for_admins_and_no_request
 async def test_approving_as_an_admin_asks_for_a_confirmation_first(
     admin: TelegramUser, fake_api: FakeBotAPI
 ) -> None:
-    admin.send("/start")
-    await admin.wait_message("Здравствуйте")
+    await start_everyone(admin)
     stranger = TelegramUser(fake_api, 7002, "Айгуль", "Садыкова")
     stranger.send("/start")
     await admin.wait_message("Запрос доступа")

@@ -8,7 +8,7 @@ from typing import Any
 
 from conftest import BotRunner
 from fake_bot_api import FakeBotAPI
-from people import TelegramUser
+from people import TelegramUser, start_everyone
 from roster_seed import (
     MENTEE_ORLOV,
     MENTEE_SIDOROVA,
@@ -24,13 +24,6 @@ from storage.models import PairStatus
 def person(api: FakeBotAPI, user_id: int, name: str) -> TelegramUser:
     last, first = name.split(" ", 1)
     return TelegramUser(api, user_id, first, last)
-
-
-async def start_everyone(*people: TelegramUser) -> None:
-    """Each person opens the bot once, so that notices can reach them."""
-    for someone in people:
-        someone.send("/start")
-        await someone.wait_message("Здравствуйте")
 
 
 async def fill_pair_form(
