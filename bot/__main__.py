@@ -136,5 +136,6 @@ def _run_command(settings: Settings) -> int:
         pass
     return EXIT_OK
 
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -12,7 +12,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.i18n import I18n, Translator
-from bot.onboarding import Decision, DecisionError, approve, decline
+from bot.onboarding import Decision, approve, decline
 from handlers.filters import AdminOnly, FreeText
 from handlers.forms import OfCurrentForm, form_id, start_form
 from handlers.keyboards import AccessDecision, PersonPick
@@ -231,9 +231,8 @@ async def _after_decision(
         await callback.answer(t("stale-button"), show_alert=True)
         return
     if decision.error is not None:
+        # Already decided: every copy was updated by that decision, so nothing to redo here.
         await callback.answer(t(decision.error.value), show_alert=True)
-        if decision.error is DecisionError.ALREADY_DECIDED:
-            await _update_admin_copies(bot, db, i18n, decision)
         return
     await callback.answer(t("done"))
     await _update_admin_copies(bot, db, i18n, decision, admin)

@@ -14,5 +14,10 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers",
+        "allow_refusals: the test expects Bot API calls that Telegram refuses with 400 "
+        "(otherwise any such refusal fails an end-to-end test)",
+    )
+    config.addinivalue_line(
+        "markers",
         "bot_settings(**overrides): settings for the bot that the bot_runner fixture starts",
     )

@@ -67,6 +67,16 @@ async def fake_api(
     api = FakeBotAPI()
     if request.node.get_closest_marker("allow_errors") is None:
         api.add_abort_check(log_guard.unreported)
+    strict = request.node.get_closest_marker("allow_refusals") is None
+    reported = 0
+
+    def unreported_refusals() -> str | None:
+        nonlocal reported
+        fresh, reported = api.refusals[reported:], len(api.refusals)
+        return "Telegram would refuse: " + "; ".join(fresh) if fresh else None
+
+    if strict:
+        api.add_abort_check(unreported_refusals)
     await api.start()
     try:
         yield api
@@ -74,6 +84,12 @@ async def fake_api(
         await api.stop()
     if api.server_errors:
         pytest.fail("the fake Bot API server failed:\n" + "\n".join(api.server_errors))
+    if strict and api.refusals:
+        pytest.fail(
+            "the bot made calls Telegram refuses (mark the test allow_refusals if expected):\n"
+            + "\n".join(api.refusals),
+            pytrace=False,
+        )
 
 
 @pytest.fixture

@@ -31,6 +31,8 @@ BOT_USER: dict[str, Any] = {
 MAX_TEXT_LENGTH = 4096
 MAX_CAPTION_LENGTH = 1024
 MAX_CALLBACK_DATA_BYTES = 64
+MAX_INLINE_BUTTONS = 100
+MAX_CALLBACK_ANSWER_LENGTH = 200
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # getFile refuses bigger files, as Telegram does
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup "
@@ -139,11 +141,19 @@ class _Stored:
 class BotAPIError(Exception):
     """An error answer, shaped like Telegram's."""
 
-    def __init__(self, error_code: int, description: str, retry_after: int | None = None) -> None:
+    def __init__(
+        self,
+        error_code: int,
+        description: str,
+        retry_after: int | None = None,
+        *,
+        injected: bool = False,
+    ) -> None:
         super().__init__(description)
         self.error_code = error_code
         self.description = description
         self.retry_after = retry_after
+        self.injected = injected  # asked for by the test (fail_next, block), not a refusal
 
     def payload(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -168,6 +178,8 @@ class FakeBotAPI:
         self.token = token
         self.requests: list[Request] = []
         self.server_errors: list[str] = []
+        # What Telegram itself would have refused (not injected failures): a test fails on any.
+        self.refusals: list[str] = []
         self.dropped_updates: list[dict[str, Any]] = []
         self.now: Callable[[], int] = lambda: int(time.time())
         self._pending: list[dict[str, Any]] = []
@@ -402,6 +414,8 @@ class FakeBotAPI:
             result = await self._call(method.lower(), params)
         except BotAPIError as error:
             record.ok = False
+            if not error.injected:
+                self.refusals.append(f"{_describe(record)}: {error.description}")
             return _json(error.payload(), status=error.error_code)
         except Exception as exc:
             record.ok = False
@@ -430,13 +444,15 @@ class FakeBotAPI:
 
     def _raise_injected_failure(self, method: str, chat_id: Any) -> None:
         if chat_id in self._blocked and method != "getupdates":
-            raise BotAPIError(403, "Forbidden: bot was blocked by the user")
+            raise BotAPIError(403, "Forbidden: bot was blocked by the user", injected=True)
         for failure in self._failures:
             if failure.method == method and failure.chat_id in (None, chat_id):
                 failure.times -= 1
                 if failure.times <= 0:
                     self._failures.remove(failure)
-                raise BotAPIError(failure.error_code, failure.description, failure.retry_after)
+                raise BotAPIError(
+                    failure.error_code, failure.description, failure.retry_after, injected=True
+                )
 
     # --- getUpdates ---------------------------------------------------------------------------
 
@@ -597,6 +613,12 @@ class FakeBotAPI:
 
     def _answer_callback_query(self, params: dict[str, Any]) -> bool:
         query_id = params.get("callback_query_id")
+        text = params.get("text")
+        if (
+            isinstance(text, str)
+            and len(text.encode("utf-16-le")) // 2 > MAX_CALLBACK_ANSWER_LENGTH
+        ):
+            raise bad_request("MESSAGE_TOO_LONG")
         if query_id not in self._open_callbacks:
             raise bad_request(QUERY_INVALID.removeprefix("Bad Request: "))
         self._open_callbacks.discard(query_id)
@@ -686,6 +708,8 @@ def _checked_markup(markup: Any) -> dict[str, Any] | None:
         return None
     if not isinstance(markup, dict):
         raise bad_request("can't parse reply keyboard markup JSON object")
+    if sum(len(row) for row in markup.get("inline_keyboard", [])) > MAX_INLINE_BUTTONS:
+        raise bad_request("reply markup is too long")
     for row in markup.get("inline_keyboard", []):
         for button in row:
             if not button.get("text"):
@@ -717,7 +741,13 @@ def parse_html(text: str) -> str:
     i = 0
     while i < len(text):
         char = text[i]
-        if char == "&" and (entity := _HTML_ENTITY.match(text, i)):
+        if char == "&":
+            entity = _HTML_ENTITY.match(text, i)
+            if entity is None or (
+                entity.group(1) not in _HTML_NAMED and not entity.group(1).startswith("#")
+            ):
+                offset = len(text[:i].encode())
+                _cant_parse(f"Unexpected end of name token at byte offset {offset}")
             out.append(_entity_text(entity))
             i = entity.end()
         elif char == "<":

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from io import BytesIO
+from typing import Any
 
 import aiohttp
 import pytest
@@ -16,6 +18,7 @@ from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
 from aiogram.filters import Command
 from aiogram.types import (
+    BufferedInputFile,
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -182,8 +185,6 @@ async def test_document_download_via_bot_download(echo_bot: Bot, aigul: Telegram
 
 
 async def test_uploaded_document_is_recorded(fake_api: FakeBotAPI, bot: Bot) -> None:
-    from aiogram.types import BufferedInputFile
-
     file = BufferedInputFile("отчёт".encode(), filename="report.xlsx")
     await bot.send_document(2001, file, caption="Отчёт по паре")
 
@@ -192,14 +193,67 @@ async def test_uploaded_document_is_recorded(fake_api: FakeBotAPI, bot: Bot) -> 
     assert fake_api.messages_to(2001)[0]["caption"] == "Отчёт по паре"
 
 
-async def test_unescaped_html_is_refused_like_telegram(fake_api: FakeBotAPI, bot: Bot) -> None:
-    with pytest.raises(TelegramBadRequest, match='Unsupported start tag "script"'):
-        await bot.send_message(2001, "Вопрос: <script>")
-    await bot.send_message(2001, "Вопрос: &lt;script&gt; &amp; <i>ответ</i>")
-
-    assert fake_api.messages_to(2001)[0]["text"] == "Вопрос: <script> & ответ"
+def _buttons(count: int, data: str = "d") -> InlineKeyboardMarkup:
+    rows = [[InlineKeyboardButton(text=f"{n}", callback_data=data)] for n in range(count)]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
+# What Telegram refuses, sent as a bot would send it: (what, call, Telegram's description).
+REFUSED: list[tuple[str, Any, str]] = [
+    ("unknown tag", lambda b: b.send_message(2001, "Вопрос: <script>"), "Unsupported start tag"),
+    ("unclosed tag", lambda b: b.send_message(2001, "<b>жирный"), "Can't find end tag"),
+    ("bare ampersand", lambda b: b.send_message(2001, "ПЦК «Экономика & право»"), "name token"),
+    ("bare less-than", lambda b: b.send_message(2001, "a < b"), "Empty tag name"),
+    ("text over 4096", lambda b: b.send_message(2001, "я" * 4097), "message text is too long"),
+    ("empty text", lambda b: b.send_message(2001, "<b> </b>"), "message text is empty"),
+    (
+        "caption over 1024",
+        lambda b: b.send_document(
+            2001, BufferedInputFile(b"x", filename="a.txt"), caption="я" * 1025
+        ),
+        "message caption is too long",
+    ),
+    (
+        "101 buttons",
+        lambda b: b.send_message(2001, "Список", reply_markup=_buttons(101)),
+        "reply markup is too long",
+    ),
+    (
+        "callback data over 64 bytes",
+        lambda b: b.send_message(2001, "Кнопка", reply_markup=_buttons(1, "д" * 33)),
+        "BUTTON_DATA_INVALID",
+    ),
+    (
+        "empty callback data",
+        lambda b: b.send_message(2001, "Кнопка", reply_markup=_buttons(1, "")),
+        "BUTTON_DATA_INVALID",
+    ),
+]
+
+
+@pytest.mark.allow_refusals
+@pytest.mark.parametrize(
+    ("call", "description"), [r[1:] for r in REFUSED], ids=[r[0] for r in REFUSED]
+)
+async def test_what_telegram_refuses_is_refused(
+    fake_api: FakeBotAPI, bot: Bot, call: Any, description: str
+) -> None:
+    with pytest.raises(TelegramBadRequest, match=re.escape(description)):
+        await call(bot)
+
+    assert len(fake_api.refusals) == 1
+    assert fake_api.messages_to(2001) == []
+
+
+async def test_what_telegram_accepts_is_accepted(fake_api: FakeBotAPI, bot: Bot) -> None:
+    await bot.send_message(2001, "Вопрос: &lt;script&gt; &amp; <i>ответ</i> &#169;")
+    await bot.send_message(2001, "я" * 4096, reply_markup=_buttons(100, "д" * 32))
+
+    assert fake_api.messages_to(2001)[0]["text"] == "Вопрос: <script> & ответ ©"
+    assert fake_api.refusals == []
+
+
+@pytest.mark.allow_refusals
 async def test_editing_without_a_change_is_refused_like_telegram(
     fake_api: FakeBotAPI, bot: Bot
 ) -> None:
@@ -209,13 +263,31 @@ async def test_editing_without_a_change_is_refused_like_telegram(
         await bot.edit_message_text("Текст", chat_id=2001, message_id=sent.message_id)
 
 
-async def test_long_callback_data_is_refused_like_telegram(fake_api: FakeBotAPI, bot: Bot) -> None:
-    button = InlineKeyboardButton(text="x", callback_data="d" * 65)
+@pytest.mark.allow_refusals
+async def test_a_long_callback_answer_is_refused_like_telegram(
+    echo_bot: Bot, fake_api: FakeBotAPI, aigul: TelegramUser
+) -> None:
+    query = fake_api.push_update(
+        {
+            "callback_query": {
+                "id": "q1",
+                "from": {"id": 2001, "is_bot": False, "first_name": "Айгуль"},
+                "chat_instance": "1",
+                "data": "none",
+            }
+        }
+    )
+    with pytest.raises(TelegramBadRequest, match="MESSAGE_TOO_LONG"):
+        await echo_bot.answer_callback_query(query["callback_query"]["id"], text="я" * 201)
+    await echo_bot.answer_callback_query(query["callback_query"]["id"], text="я" * 200)
 
-    with pytest.raises(TelegramBadRequest, match="BUTTON_DATA_INVALID"):
-        await bot.send_message(
-            2001, "Кнопка", reply_markup=InlineKeyboardMarkup(inline_keyboard=[[button]])
-        )
+
+async def test_a_refusal_ends_a_wait_with_what_was_refused(fake_api: FakeBotAPI, bot: Bot) -> None:
+    with pytest.raises(TelegramBadRequest):
+        await bot.send_message(2001, "<b>")
+    with pytest.raises(AssertionError, match=r"Telegram would refuse: sendMessage.*<b>"):
+        await fake_api.wait_for(lambda: False, timeout=1, what="anything")
+    fake_api.refusals.clear()  # seen and checked: the fixture's own check has nothing left
 
 
 async def test_get_updates_drops_confirmed_updates(fake_api: FakeBotAPI, bot: Bot) -> None:
