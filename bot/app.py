@@ -94,8 +94,6 @@ class App:
     async def run_polling(self, handle_signals: bool = True) -> None:
         """Poll until stopped (Ctrl-C, SIGTERM or stop()); always releases what it holds."""
         try:
-            async with self.db.transaction() as tx:
-                await tx.requests.release_unsent_claims()
             # The first call to Telegram: a refused token or an unreachable server stops here.
             me = await self.bot.me()
             await set_default_commands(self.bot, self.i18n.get(None))

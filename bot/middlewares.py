@@ -15,7 +15,7 @@ from bot.i18n import I18n
 from bot.onboarding import TelegramAccount, display_name, ensure_bootstrap_admin
 from bot.rules import is_admin
 from scheduler.clock import Clock
-from storage.db import Database
+from storage.db import Database, start_counting_commits
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ class CurrentPerson(BaseMiddleware):
                 account = TelegramAccount(
                     user.id, user.username, display_name(user.first_name, user.last_name)
                 )
-                person = await ensure_bootstrap_admin(self.db, account, self.clock.now())
+                person = await ensure_bootstrap_admin(self.db, self.i18n, account, self.clock.now())
         data["person"] = person
         data["is_admin"] = is_admin(person, user.id if user else None, self.settings.admin_ids)
         data["t"] = self.i18n.get(person.language if person else self.settings.default_language)
@@ -111,6 +111,7 @@ class InFlightUpdates(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         self._count += 1
         self._idle.clear()
+        start_counting_commits()
         try:
             return await handler(event, data)
         finally:

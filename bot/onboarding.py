@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.access import queue_settled, settle_for_account
+from bot.i18n import I18n
 from bot.text import clean_name
 from storage.db import Database
 from storage.models import AccessRequest, Person, RequestStatus, Role
@@ -42,21 +44,28 @@ class TelegramAccount:
     display_name: str
 
 
-async def _link(tx: Repos, person: Person, account: TelegramAccount, now: datetime) -> Person:
+async def _link(
+    tx: Repos, i18n: I18n, person: Person, account: TelegramAccount, now: datetime
+) -> Person:
     await tx.people.update(
         person.id, now, telegram_id=account.id, username=account.username or person.username
     )
     await tx.people.mark_seen(person.id, now)
     await tx.invites.revoke_for_person(person.id, now)
-    # Got in by a link, a roster id or @username: a request they had sent is settled too.
-    await tx.requests.settle_for_account(account.id, person.id, now)
     linked = await tx.people.get(person.id)
     assert linked is not None
+    # Got in by a link, a roster id or @username: a request they had sent is settled too.
+    await settle_for_account(tx, i18n, account.id, linked, now)
     return linked
 
 
 async def _by_invite(
-    tx: Repos, token: str, person: Person | None, account: TelegramAccount, now: datetime
+    tx: Repos,
+    i18n: I18n,
+    token: str,
+    person: Person | None,
+    account: TelegramAccount,
+    now: datetime,
 ) -> StartResult | None:
     invite = await tx.invites.get(token)
     if invite is None:
@@ -76,7 +85,8 @@ async def _by_invite(
         return StartResult(StartOutcome.INVITE_USED)
     # A roster id nobody has started the bot from yet may be a typo: the link decides.
     await tx.invites.use(token, now)
-    return StartResult(StartOutcome.LINKED_BY_INVITE, await _link(tx, target, account, now))
+    linked = await _link(tx, i18n, target, account, now)
+    return StartResult(StartOutcome.LINKED_BY_INVITE, linked)
 
 
 async def _add_admin(tx: Repos, account: TelegramAccount, now: datetime) -> Person:
@@ -91,14 +101,16 @@ async def _add_admin(tx: Repos, account: TelegramAccount, now: datetime) -> Pers
     return admin
 
 
-async def ensure_bootstrap_admin(db: Database, account: TelegramAccount, now: datetime) -> Person:
+async def ensure_bootstrap_admin(
+    db: Database, i18n: I18n, account: TelegramAccount, now: datetime
+) -> Person:
     """An ADMIN_IDS account is an admin from its first update, /start or not: their roster row
     (by id or @username) with admin rights granted, or a new admin person."""
     async with db.transaction() as tx:
         person = await tx.people.by_telegram_id(account.id)
         if person is None and account.username:
             listed = await tx.people.unlinked_by_username(account.username)
-            person = await _link(tx, listed, account, now) if listed is not None else None
+            person = await _link(tx, i18n, listed, account, now) if listed else None
         if person is None:
             return await _add_admin(tx, account, now)
         if not person.admin_on_record:
@@ -112,6 +124,7 @@ async def ensure_bootstrap_admin(db: Database, account: TelegramAccount, now: da
 
 async def recognise(
     db: Database,
+    i18n: I18n,
     account: TelegramAccount,
     *,
     payload: str | None,
@@ -133,19 +146,21 @@ async def recognise(
     async with db.transaction() as tx:
         person = await tx.people.by_telegram_id(account.id)
         if payload:
-            result = await _by_invite(tx, payload, person, account, now)
+            result = await _by_invite(tx, i18n, payload, person, account, now)
             if result is not None:
                 return result
         if person is not None:
             if not person.active:
                 return StartResult(StartOutcome.DEACTIVATED, person)
             await tx.people.mark_seen(person.id, now, username)  # no longer blocked, if they were
+            if not person.seen:  # linked by a roster id: a request they had sent is settled
+                await settle_for_account(tx, i18n, account.id, person, now)
             seen = replace(person, seen=True, blocked=False, username=username or person.username)
             return StartResult(StartOutcome.KNOWN, seen)
         if account.username:
             listed = await tx.people.unlinked_by_username(account.username)
             if listed is not None:
-                linked = await _link(tx, listed, account, now)
+                linked = await _link(tx, i18n, listed, account, now)
                 return StartResult(StartOutcome.LINKED_BY_USERNAME, linked)
         request = await tx.requests.by_telegram_id(account.id)
         if request is None:
@@ -173,6 +188,7 @@ class Decision:
 
 async def approve(
     db: Database,
+    i18n: I18n,
     request_id: int,
     admin: Person,
     now: datetime,
@@ -188,7 +204,10 @@ async def approve(
             return None
         if request.status is not RequestStatus.PENDING:
             return Decision(request, error=DecisionError.ALREADY_DECIDED)
-        if await tx.people.by_telegram_id(request.telegram_id) is not None:
+        holder = await tx.people.by_telegram_id(request.telegram_id)
+        if holder is not None:
+            # The roster linked the account meanwhile: the request is settled, copies closed.
+            await settle_for_account(tx, i18n, request.telegram_id, holder, now)
             return Decision(request, error=DecisionError.ACCOUNT_TAKEN)
         account = TelegramAccount(request.telegram_id, request.username, request.display_name)
         if link_to is not None:
@@ -197,7 +216,9 @@ async def approve(
                 return Decision(request, error=DecisionError.NO_SUCH_PERSON)
             if target.seen:
                 return Decision(request, error=DecisionError.PERSON_LINKED)
-            person = await _link(tx, target, account, now)
+            # Decided first, so that linking finds no pending request to settle on its own.
+            await tx.requests.decide(request.id, RequestStatus.APPROVED, admin.id, now, target.id)
+            person = await _link(tx, i18n, target, account, now)
         else:
             person = await tx.people.add(
                 full_name=account.display_name,
@@ -207,13 +228,16 @@ async def approve(
                 telegram_id=account.id,
             )
             await tx.people.mark_seen(person.id, now)  # they wrote to the bot to ask
-        await tx.requests.decide(request.id, RequestStatus.APPROVED, admin.id, now, person.id)
+            await tx.requests.decide(request.id, RequestStatus.APPROVED, admin.id, now, person.id)
         decided = await tx.requests.get(request.id)
         assert decided is not None
+        await queue_settled(tx, i18n, decided, now, person=person, decider=admin)
         return Decision(decided, person)
 
 
-async def decline(db: Database, request_id: int, admin: Person, now: datetime) -> Decision | None:
+async def decline(
+    db: Database, i18n: I18n, request_id: int, admin: Person, now: datetime
+) -> Decision | None:
     async with db.transaction() as tx:
         request = await tx.requests.get(request_id)
         if request is None:
@@ -222,6 +246,7 @@ async def decline(db: Database, request_id: int, admin: Person, now: datetime) -
             return Decision(request, error=DecisionError.ALREADY_DECIDED)
         decided = await tx.requests.get(request.id)
         assert decided is not None
+        await queue_settled(tx, i18n, decided, now, person=None, decider=admin)
         return Decision(decided)
 
 

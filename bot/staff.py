@@ -5,9 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from bot.i18n import Translator
 from bot.rules import may_change_role_or_leave
 from storage.db import Database
 from storage.models import Person, Role
+
+
+def role_title(t: Translator, person: Person, is_admin: bool) -> str:
+    """«наставник», or «наставник, администратор» for someone granted admin rights."""
+    title = t(f"role-{person.role.value}")
+    if is_admin and person.role is not Role.ADMIN:
+        title = t("role-with-admin", role=title)
+    return title
 
 
 class StaffRefusal(StrEnum):

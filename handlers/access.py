@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramAPIError
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -16,10 +15,11 @@ from bot.onboarding import Decision, approve, decline
 from handlers.filters import AdminOnly, FreeText
 from handlers.forms import OfCurrentForm, form_id, start_form
 from handlers.keyboards import AccessDecision, PersonPick
-from handlers.menu import refresh_commands, role_title
+from handlers.menu import refresh_commands
 from handlers.picker import people_page, search_query
 from handlers.start import request_buttons, request_text
 from scheduler.clock import Clock
+from scheduler.sender import OutboxSender
 from storage.db import Database
 from storage.models import AccessRequest, Person, RequestStatus, Role
 
@@ -120,6 +120,7 @@ async def approve_with_role(
     db: Database,
     i18n: I18n,
     clock: Clock,
+    sender: OutboxSender,
     person: Person,
     t: Translator,
 ) -> None:
@@ -128,8 +129,8 @@ async def approve_with_role(
     except ValueError:
         await callback.answer(t("stale-button"), show_alert=True)
         return
-    decision = await approve(db, callback_data.request_id, person, clock.now(), role=role)
-    await _after_decision(callback, bot, db, i18n, t, person, decision)
+    decision = await approve(db, i18n, callback_data.request_id, person, clock.now(), role=role)
+    await _after_decision(callback, bot, db, i18n, sender, t, decision)
 
 
 @router.callback_query(AccessDecision.filter(F.action == "decline"))
@@ -140,11 +141,12 @@ async def decline_request(
     db: Database,
     i18n: I18n,
     clock: Clock,
+    sender: OutboxSender,
     person: Person,
     t: Translator,
 ) -> None:
-    decision = await decline(db, callback_data.request_id, person, clock.now())
-    await _after_decision(callback, bot, db, i18n, t, person, decision)
+    decision = await decline(db, i18n, callback_data.request_id, person, clock.now())
+    await _after_decision(callback, bot, db, i18n, sender, t, decision)
 
 
 @router.callback_query(AccessDecision.filter(F.action == "list"))
@@ -201,6 +203,7 @@ async def link_to_roster_person(
     db: Database,
     i18n: I18n,
     clock: Clock,
+    sender: OutboxSender,
     person: Person,
     t: Translator,
 ) -> None:
@@ -212,10 +215,12 @@ async def link_to_roster_person(
         await callback.answer()
         return
     request_id = int((await state.get_data()).get("request_id", 0))
-    decision = await approve(db, request_id, person, clock.now(), link_to=callback_data.person_id)
+    decision = await approve(
+        db, i18n, request_id, person, clock.now(), link_to=callback_data.person_id
+    )
     if decision is not None and decision.error is None:
         await state.clear()
-    await _after_decision(callback, bot, db, i18n, t, person, decision)
+    await _after_decision(callback, bot, db, i18n, sender, t, decision)
 
 
 async def _after_decision(
@@ -223,69 +228,21 @@ async def _after_decision(
     bot: Bot,
     db: Database,
     i18n: I18n,
+    sender: OutboxSender,
     t: Translator,
-    admin: Person,
     decision: Decision | None,
 ) -> None:
+    """The decision is saved, and the requester's answer and the closing of every admin's copy
+    are queued with it: from here on only this admin's own screen is at stake."""
     if decision is None:
         await callback.answer(t("stale-button"), show_alert=True)
         return
+    sender.wake()  # a refusal may have settled the request too (its account got in meanwhile)
     if decision.error is not None:
-        # Already decided: every copy was updated by that decision, so nothing to redo here.
         await callback.answer(t(decision.error.value), show_alert=True)
         return
     await callback.answer(t("done"))
-    await _update_admin_copies(bot, db, i18n, decision, admin)
-    await _tell_requester(bot, db, i18n, decision)
-
-
-async def _update_admin_copies(
-    bot: Bot, db: Database, i18n: I18n, decision: Decision, admin: Person | None = None
-) -> None:
-    request = decision.request
-    async with db.read() as tx:
-        copies = await tx.requests.messages(request.id)
-        decider = admin or (await tx.people.get(request.decided_by) if request.decided_by else None)
-        person = decision.person or (
-            await tx.people.get(request.person_id) if request.person_id else None
-        )
-    for chat_id, message_id in copies:
-        t = i18n.get(None)
-        if request.status is RequestStatus.APPROVED and person is not None:
-            text = t(
-                "access-approved-by",
-                name=request.display_name,
-                person=person.full_name,
-                role=role_title(t, person, person.has_admin_rights),
-                admin=decider.full_name if decider else "—",
-            )
-        else:
-            text = t(
-                "access-declined-by",
-                name=request.display_name,
-                admin=decider.full_name if decider else "—",
-            )
-        try:
-            await bot.edit_message_text(text=text, chat_id=chat_id, message_id=message_id)
-        except TelegramAPIError as exc:
-            log.info("request copy %s/%s not updated: %s", chat_id, message_id, exc)
-
-
-async def _tell_requester(bot: Bot, db: Database, i18n: I18n, decision: Decision) -> None:
-    request, person = decision.request, decision.person
-    try:
-        if person is not None:
-            t = i18n.get(person.language)
-            await bot.send_message(
-                request.telegram_id,
-                t(
-                    "access-granted",
-                    name=person.full_name,
-                    role=role_title(t, person, person.has_admin_rights),
-                ),
-            )
-            await refresh_commands(bot, db, i18n, person, person.has_admin_rights)
-        else:
-            await bot.send_message(request.telegram_id, i18n.get(None)("access-denied"))
-    except TelegramAPIError as exc:
-        log.warning("requester %s not told of the decision: %s", request.telegram_id, exc)
+    person = decision.person
+    if person is not None:
+        # Their command menu, if their role needs one of its own; retried at their /start.
+        await refresh_commands(bot, db, i18n, person, person.has_admin_rights)

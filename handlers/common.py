@@ -5,7 +5,13 @@ from __future__ import annotations
 import logging
 
 from aiogram import F, Router
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramBadRequest,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
 from aiogram.filters import Command, ExceptionTypeFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ErrorEvent, Message
@@ -13,6 +19,7 @@ from aiogram.types import CallbackQuery, ErrorEvent, Message
 from bot.i18n import I18n, Translator
 from handlers.forms import form_id
 from handlers.keyboards import Nav, main_menu
+from storage.db import commits_counted
 from storage.models import Person
 
 log = logging.getLogger(__name__)
@@ -55,23 +62,38 @@ async def cancel_button(
 
 @router.errors(ExceptionTypeFilter(Exception))
 async def on_error(event: ErrorEvent, i18n: I18n) -> None:
-    """Log the failure once and tell the person something went wrong; their data is intact
-    because the failed transaction was rolled back."""
+    """Log the failure once and tell the person the truth: if a transaction of this update
+    committed, what they did is saved and only showing it failed; otherwise nothing changed,
+    since the failed transaction was rolled back."""
     update = event.update
-    if _not_modified(event.exception):
+    error = event.exception
+    if _not_modified(error):
         # A tap that would show what is already shown (the same page, the same filter).
         if update.callback_query is not None:
             await update.callback_query.answer()
         return
-    log.error("update %s failed", update.update_id, exc_info=event.exception)
+    if isinstance(error, _TELEGRAM_UNAVAILABLE):
+        # Telegram or the network failed us, not our code: worth a warning, not an alarm.
+        log.warning("update %s: the Bot API failed: %r", update.update_id, error)
+    else:
+        log.error("update %s failed", update.update_id, exc_info=error)
     t = i18n.get(None)
+    text = t("error-after-save") if commits_counted() else t("error-generic")
     try:
         if update.message is not None:
-            await update.message.answer(t("error-generic"))
+            await update.message.answer(text)
         elif update.callback_query is not None:
-            await update.callback_query.answer(t("error-generic"), show_alert=True)
+            await update.callback_query.answer(text, show_alert=True)
     except Exception:
         log.warning("could not report the failure of update %s", update.update_id)
+
+
+_TELEGRAM_UNAVAILABLE = (
+    TelegramServerError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    ClientDecodeError,
+)
 
 
 def _not_modified(error: Exception) -> bool:

@@ -9,8 +9,9 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 
 from bot.i18n import Html, I18n, Translator
+from bot.staff import role_title as role_title  # re-exported for the handlers
 from storage.db import Database
-from storage.models import Pair, Person, Role
+from storage.models import Pair, Person
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ async def refresh_commands(
     current = person.commands_menu or _signature(i18n.get(None), list(EVERYONE))
     if current == signature:
         return
-    async with db.transaction() as tx:
+    async with db.transaction(bookkeeping=True) as tx:
         if not await tx.people.claim_commands_menu(person.id, signature):
             return
     try:
@@ -61,15 +62,10 @@ async def refresh_commands(
         )
     except TelegramAPIError as exc:
         log.warning("could not set commands for person %s: %s", person.id, exc)
-        async with db.transaction() as tx:  # matches no menu: tried again at their next /start
+        async with db.transaction(
+            bookkeeping=True
+        ) as tx:  # matches no menu: tried again at their next /start
             await tx.people.claim_commands_menu(person.id, MENU_UNKNOWN)
-
-
-def role_title(t: Translator, person: Person, is_admin: bool) -> str:
-    title = t(f"role-{person.role.value}")
-    if is_admin and person.role is not Role.ADMIN:
-        title = t("role-with-admin", role=title)
-    return title
 
 
 def pair_line(t: Translator, pair: Pair, viewer: Person | None = None) -> Html:

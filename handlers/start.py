@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bot.access import queue_copy
 from bot.i18n import Html, I18n, Translator
 from bot.onboarding import StartOutcome, TelegramAccount, display_name, recognise
 from handlers.filters import Member, MenuButton
 from handlers.keyboards import AccessDecision, main_menu
 from handlers.menu import commands_for, pair_line, refresh_commands, role_title
 from scheduler.clock import Clock
+from scheduler.sender import OutboxSender
 from storage.db import Database
 from storage.models import AccessRequest, Person, Role
+from storage.repos import Repos
 
 log = logging.getLogger(__name__)
 router = Router(name=__name__)
@@ -32,6 +35,7 @@ async def start(
     db: Database,
     i18n: I18n,
     clock: Clock,
+    sender: OutboxSender,
     person: Person | None,
     raw_state: str | None,
     is_admin: bool,
@@ -42,24 +46,34 @@ async def start(
     user = message.from_user
     assert user is not None
     account = TelegramAccount(user.id, user.username, display_name(user.first_name, user.last_name))
-    result = await recognise(db, account, payload=command.args, now=clock.now(), known=person)
+    now = clock.now()
+    result = await recognise(db, i18n, account, payload=command.args, now=now, known=person)
     outcome = result.outcome
     if result.person is not None and outcome is not StartOutcome.DEACTIVATED:
         known = result.person
         t = i18n.get(known.language)
         if outcome is StartOutcome.INVITE_FOR_SOMEONE_ELSE:
             await message.answer(t("start-invite-for-someone-else"))
-        await greet(message, bot, db, i18n, known, is_admin or known.has_admin_rights)
+        await greet(message, bot, db, i18n, sender, known, is_admin or known.has_admin_rights, now)
+        if outcome is not StartOutcome.KNOWN:
+            sender.wake()  # a request they had sent is settled: the admins' copies say so
         return
     if outcome is StartOutcome.REQUEST_NEW and result.request is not None:
         await message.answer(t("start-request-new"))
-        await send_request_to_admins(bot, db, i18n, result.request)
+        await send_request_to_admins(db, i18n, sender, result.request, now)
         return
     await message.answer(t(f"start-{outcome.value}"))
 
 
 async def greet(
-    message: Message, bot: Bot, db: Database, i18n: I18n, person: Person, is_admin: bool
+    message: Message,
+    bot: Bot,
+    db: Database,
+    i18n: I18n,
+    sender: OutboxSender,
+    person: Person,
+    is_admin: bool,
+    now: datetime,
 ) -> None:
     t = i18n.get(person.language)
     async with db.read() as tx:
@@ -77,47 +91,37 @@ async def greet(
     await message.answer("\n".join(lines), reply_markup=main_menu(t, person, is_admin))
     await refresh_commands(bot, db, i18n, person, is_admin)
     if is_admin:
-        async with db.read() as tx:
-            waiting = await tx.requests.pending_not_shown_in(message.chat.id)
-        for request in waiting:
-            await _show_request(bot, db, t, request, message.chat.id)
+        # Requests that came while they had not opened the bot, or that could not reach them.
+        async with db.transaction() as tx:
+            waiting = await tx.requests.pending_without_copy(person.id)
+            queued = [await _queue_copy(tx, t, request, person, now) for request in waiting]
+        if any(queued):
+            sender.wake()
 
 
 async def send_request_to_admins(
-    bot: Bot, db: Database, i18n: I18n, request: AccessRequest
+    db: Database, i18n: I18n, sender: OutboxSender, request: AccessRequest, now: datetime
 ) -> None:
-    """Every admin gets the request with ✅/❌; the message ids are kept so that all of them
-    can be updated once the first admin decides."""
-    async with db.read() as tx:
+    """Every admin gets the request with ✅/❌ through the outbox, which keeps the message ids
+    so that every copy can be closed once the first admin decides."""
+    async with db.transaction() as tx:
         admins = await tx.people.admins()
-    shown = 0
-    for admin in admins:
-        if admin.telegram_id is not None and admin.seen and not admin.blocked:
-            t = i18n.get(admin.language)
-            shown += await _show_request(bot, db, t, request, admin.telegram_id)
-    if not shown:
+        shown = 0
+        for admin in admins:
+            if admin.telegram_id is not None and admin.seen and not admin.blocked:
+                shown += await _queue_copy(tx, i18n.get(admin.language), request, admin, now)
+    if shown:
+        sender.wake()
+    else:
         # It stays pending: each admin gets it when they next /start.
         log.warning("access request %s reached no admin yet", request.id)
 
 
-async def _show_request(
-    bot: Bot, db: Database, t: Translator, request: AccessRequest, chat_id: int
+async def _queue_copy(
+    tx: Repos, t: Translator, request: AccessRequest, admin: Person, now: datetime
 ) -> bool:
-    async with db.transaction() as tx:
-        if not await tx.requests.claim_message(request.id, chat_id):
-            return False
-    try:
-        sent = await bot.send_message(
-            chat_id, request_text(t, request), reply_markup=request_buttons(t, request.id)
-        )
-    except TelegramAPIError as exc:
-        log.warning("access request %s not shown in chat %s: %s", request.id, chat_id, exc)
-        async with db.transaction() as tx:
-            await tx.requests.set_message(request.id, chat_id, None)
-        return False
-    async with db.transaction() as tx:
-        await tx.requests.set_message(request.id, chat_id, sent.message_id)
-    return True
+    markup = request_buttons(t, request.id).model_dump_json(exclude_none=True)
+    return await queue_copy(tx, request, admin, request_text(t, request), markup, now)
 
 
 def request_text(t: Translator, request: AccessRequest) -> str:

@@ -11,16 +11,18 @@ from enum import Enum
 
 from aiogram import Bot
 from aiogram.exceptions import (
+    ClientDecodeError,
     TelegramBadRequest,
     TelegramForbiddenError,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiogram.types import InlineKeyboardMarkup
 
 from scheduler.clock import Clock
 from storage.db import Database
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, OutboxMethod
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +85,7 @@ class OutboxSender:
         self.clock = clock
         self.quiet_until = quiet_until  # no pushes while this says when quiet hours end
         self.limiter = RateLimiter()
+        self.retry_base = RETRY_BASE_SECONDS  # the first back-off after an outage
         self._wakeup = asyncio.Event()
         self._drain_lock = asyncio.Lock()
         self._stopping = False
@@ -111,23 +114,24 @@ class OutboxSender:
         self._stopping = True
         self._wakeup.set()
 
-    def _may_send(self) -> bool:
-        """Not stopping, and not in quiet hours: checked before every message."""
-        return not self._stopping and self.quiet_until(self.clock.now()) is None
-
     async def drain(self) -> int:
-        """Send every due message; returns how many were sent."""
+        """Send every due message; returns how many were sent. In quiet hours only messages
+        between people go (silently); notices wait until the quiet hours end."""
         sent = 0
         async with self._drain_lock:
-            while self._may_send():
+            while not self._stopping:
+                quiet = self.quiet_until(self.clock.now()) is not None
                 async with self.db.read() as tx:
-                    batch = await tx.outbox.due(self.clock.now(), limit=50)
+                    batch = await tx.outbox.due(self.clock.now(), limit=50, notices=not quiet)
                 if not batch:
                     break
                 for message in batch:
-                    if not self._may_send():
+                    if self._stopping:
                         return sent
-                    outcome = await self._deliver(message)
+                    quiet = self.quiet_until(self.clock.now()) is not None
+                    if quiet and not message.personal:
+                        break  # quiet hours began during the batch: notices wait
+                    outcome = await self._deliver(message, silent=quiet)
                     if outcome is Outcome.BACK_OFF:
                         # Flood wait or an outage concerns the whole bot, not one chat: stop
                         # here; the rescheduled message wakes the sender when it is due.
@@ -135,18 +139,19 @@ class OutboxSender:
                     sent += outcome is Outcome.SENT
         return sent
 
-    async def _deliver(self, message: OutboxMessage) -> Outcome:
+    async def _deliver(self, message: OutboxMessage, *, silent: bool) -> Outcome:
+        if message.edit_target_lost:
+            return await self._skip(message, "the message to edit was never sent")
         if message.chat_id is None or not message.reachable:
             reason = "not linked to Telegram" if message.chat_id is None else "blocked or left"
-            async with self.db.transaction() as tx:
-                await tx.outbox.mark_skipped(message.id, reason)
-            return Outcome.DONE
+            return await self._skip(message, reason)
         delay = self.limiter.delay_for(message.chat_id)
         if delay > 0:
             await asyncio.sleep(delay)
         self.limiter.record(message.chat_id)
+        sent_id: int | None = None
         try:
-            await self.bot.send_message(message.chat_id, message.text)
+            sent_id = await self._call(message, message.chat_id, silent)
         except TelegramRetryAfter as exc:
             log.warning("flood wait %ss for chat %s", exc.retry_after, message.chat_id)
             await self._later(
@@ -156,23 +161,51 @@ class OutboxSender:
         except TelegramForbiddenError as exc:
             # The person blocked the bot: stop pushing to them until they /start again.
             async with self.db.transaction() as tx:
-                await tx.people.mark_blocked(message.person_id, self.clock.now())
+                if message.person_id is not None:
+                    await tx.people.mark_blocked(message.person_id, self.clock.now())
                 await tx.outbox.mark_failed(message.id, f"forbidden: {exc.message}")
-            log.info("person %s blocked the bot", message.person_id)
+            log.info("chat %s blocked the bot", message.chat_id)
             return Outcome.DONE
         except TelegramBadRequest as exc:
-            async with self.db.transaction() as tx:
-                await tx.outbox.mark_failed(message.id, f"bad request: {exc.message}")
-            log.warning("notice %s refused: %s", message.key, exc.message)
-            return Outcome.DONE
-        except (TelegramNetworkError, TelegramServerError) as exc:
-            # Telegram or the network is down for a while: back off, the row waits in the outbox.
-            backoff = min(RETRY_BASE_SECONDS * 2**message.attempts, RETRY_MAX_SECONDS)
-            await self._later(message, f"network: {exc}", backoff)
+            if _not_modified(exc):
+                pass  # the edit shows what is there already: done
+            else:
+                async with self.db.transaction() as tx:
+                    await tx.outbox.mark_failed(message.id, f"bad request: {exc.message}")
+                log.warning("message %s refused: %s", message.key, exc.message)
+                return Outcome.DONE
+        except (TelegramNetworkError, TelegramServerError, ClientDecodeError) as exc:
+            # Telegram, the network or a proxy in between (a 502 page, not JSON) is down for a
+            # while: back off, the row waits in the outbox.
+            backoff = min(self.retry_base * 2**message.attempts, RETRY_MAX_SECONDS)
+            await self._later(message, f"unavailable: {exc}", backoff)
             return Outcome.BACK_OFF
         async with self.db.transaction() as tx:
-            await tx.outbox.mark_sent(message.id, self.clock.now())
+            await tx.outbox.mark_sent(message.id, self.clock.now(), message.chat_id, sent_id)
         return Outcome.SENT
+
+    async def _call(self, message: OutboxMessage, chat_id: int, silent: bool) -> int | None:
+        """One Bot API call for the row; the id of the message it sent or changed."""
+        markup = (
+            InlineKeyboardMarkup.model_validate_json(message.markup) if message.markup else None
+        )
+        if message.method is OutboxMethod.EDIT:
+            await self.bot.edit_message_text(
+                text=message.text,
+                chat_id=chat_id,
+                message_id=message.message_id,
+                reply_markup=markup,
+            )
+            return message.message_id
+        sent = await self.bot.send_message(
+            chat_id, message.text, reply_markup=markup, disable_notification=silent or None
+        )
+        return sent.message_id
+
+    async def _skip(self, message: OutboxMessage, reason: str) -> Outcome:
+        async with self.db.transaction() as tx:
+            await tx.outbox.mark_skipped(message.id, reason)
+        return Outcome.DONE
 
     async def _later(
         self, message: OutboxMessage, error: str, seconds: float, *, counts: bool = True
@@ -187,3 +220,7 @@ class OutboxSender:
                 await tx.outbox.retry_later(message.id, error, not_before, counts=counts)
                 # Come back then, rather than at the next tick, which may be a minute later.
                 asyncio.get_running_loop().call_later(seconds, self.wake)
+
+
+def _not_modified(error: TelegramBadRequest) -> bool:
+    return "message is not modified" in error.message

@@ -70,16 +70,17 @@ class AccessRequestsRepo:
         )
         return cur.rowcount == 1
 
-    async def pending_not_shown_in(self, chat_id: int) -> list[AccessRequest]:
-        """Pending requests this admin's chat has not received (they had not opened the bot
-        yet, or the bot stopped before sending)."""
+    async def pending_without_copy(self, person_id: int) -> list[AccessRequest]:
+        """Pending requests with no copy sent or on its way to this admin (they had not opened
+        the bot yet, or the copy could not be delivered)."""
         rows = await fetch_all(
             self.conn,
             "SELECT id, telegram_id, username, display_name, status, decided_by, person_id"
             " FROM access_requests r WHERE status = 'pending' AND NOT EXISTS ("
-            " SELECT 1 FROM access_request_messages m WHERE m.request_id = r.id"
-            " AND m.chat_id = ?) ORDER BY id",
-            (chat_id,),
+            " SELECT 1 FROM outbox o WHERE o.subject = 'access-request:' || r.id"
+            " AND o.method = 'send' AND o.person_id = ? AND o.status IN ('pending', 'sent'))"
+            " ORDER BY id",
+            (person_id,),
         )
         return [_request(row) for row in rows]
 
@@ -90,41 +91,3 @@ class AccessRequestsRepo:
             " WHERE telegram_id = ? AND status = 'pending'",
             (to_db_time(now), person_id, telegram_id),
         )
-
-    async def release_unsent_claims(self) -> int:
-        """Claims left by a stop between claiming and sending: the request is shown again."""
-        cur = await self.conn.execute("DELETE FROM access_request_messages WHERE message_id = 0")
-        return cur.rowcount
-
-    async def claim_message(self, request_id: int, chat_id: int) -> bool:
-        """Reserve the request's message in this chat before sending it; False when it is
-        there already or on its way (two updates at once must not show it twice)."""
-        cur = await self.conn.execute(
-            "INSERT OR IGNORE INTO access_request_messages (request_id, chat_id, message_id)"
-            " VALUES (?, ?, 0)",
-            (request_id, chat_id),
-        )
-        return cur.rowcount == 1
-
-    async def set_message(self, request_id: int, chat_id: int, message_id: int | None) -> None:
-        """The message sent for a claim; None gives the claim up (the send failed)."""
-        if message_id is None:
-            await self.conn.execute(
-                "DELETE FROM access_request_messages WHERE request_id = ? AND chat_id = ?",
-                (request_id, chat_id),
-            )
-        else:
-            await self.conn.execute(
-                "UPDATE access_request_messages SET message_id = ?"
-                " WHERE request_id = ? AND chat_id = ?",
-                (message_id, request_id, chat_id),
-            )
-
-    async def messages(self, request_id: int) -> list[tuple[int, int]]:
-        rows = await fetch_all(
-            self.conn,
-            "SELECT chat_id, message_id FROM access_request_messages"
-            " WHERE request_id = ? AND message_id <> 0",
-            (request_id,),
-        )
-        return [(row[0], row[1]) for row in rows]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import re
 import sqlite3
@@ -21,6 +22,18 @@ log = logging.getLogger(__name__)
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 # A CLI import of a large roster holds the write lock for seconds; the bot waits that long.
 BUSY_TIMEOUT_MS = 30_000
+
+# Commits made while handling the current update (each update runs in its own task and
+# context): the error answer says "saved" only when something was.
+_commits: contextvars.ContextVar[int] = contextvars.ContextVar("commits", default=0)
+
+
+def start_counting_commits() -> None:
+    _commits.set(0)
+
+
+def commits_counted() -> int:
+    return _commits.get()
 
 
 def available_migrations() -> list[tuple[int, str, str]]:
@@ -73,9 +86,10 @@ class Database:
         return self._conn
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Repos]:
+    async def transaction(self, *, bookkeeping: bool = False) -> AsyncIterator[Repos]:
         """A write transaction: BEGIN IMMEDIATE takes the write lock up front, so a concurrent
-        writer in another process waits (busy_timeout) instead of failing mid-transaction."""
+        writer in another process waits (busy_timeout) instead of failing mid-transaction.
+        `bookkeeping`: the bot's own records (form state, menus), not what a person did."""
         async with self._lock:
             await self.conn.execute("BEGIN IMMEDIATE")
             try:
@@ -85,6 +99,8 @@ class Database:
                 raise
             else:
                 await self.conn.execute("COMMIT")
+                if not bookkeeping:
+                    _commits.set(_commits.get() + 1)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Repos]:

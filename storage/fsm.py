@@ -39,7 +39,7 @@ class SQLiteStorage(BaseStorage):
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
         text_key = _key(key)
-        async with self.db.transaction() as tx:
+        async with self.db.transaction(bookkeeping=True) as tx:
             await tx.conn.execute(
                 "INSERT INTO fsm (key, state) VALUES (?, ?)"
                 " ON CONFLICT (key) DO UPDATE SET state = excluded.state",
@@ -60,7 +60,7 @@ class SQLiteStorage(BaseStorage):
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         # json.dumps refuses what would not come back the same, instead of losing it later.
         text = json.dumps(dict(data), ensure_ascii=False)
-        async with self.db.transaction() as tx:
+        async with self.db.transaction(bookkeeping=True) as tx:
             await tx.conn.execute(
                 "INSERT INTO fsm (key, data) VALUES (?, ?)"
                 " ON CONFLICT (key) DO UPDATE SET data = excluded.data",

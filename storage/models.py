@@ -99,12 +99,24 @@ class AccessRequest:
     person_id: int | None
 
 
+class OutboxMethod(StrEnum):
+    SEND = "send"
+    EDIT = "edit"
+
+
 @dataclass(frozen=True, slots=True)
 class OutboxMessage:
+    """A due row of the outbox, with where it goes resolved."""
+
     id: int
     key: str
-    person_id: int
-    chat_id: int | None
+    person_id: int | None
+    chat_id: int | None  # None: the person has no Telegram account linked yet
     text: str
     attempts: int
+    method: OutboxMethod = OutboxMethod.SEND
+    message_id: int | None = None  # an edit: the message to change
+    markup: str | None = None  # an inline keyboard as JSON
+    personal: bool = False  # between people: at once, silently in quiet hours
     reachable: bool = True  # false: blocked the bot or left the programme
+    edit_target_lost: bool = False  # an edit of a message that was never sent

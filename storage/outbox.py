@@ -1,14 +1,26 @@
-"""The outbox: notifications recorded with a unique key in the transaction that causes them,
-then sent once by the scheduler's sender."""
+"""The outbox: messages recorded with a unique key in the transaction that causes them, then
+sent once by the scheduler's sender — to a person, or to a chat that is no person yet — and
+edits of messages it sent earlier."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
-from storage.models import OutboxMessage, to_db_time
+from storage.models import OutboxMessage, OutboxMethod, to_db_time
 from storage.sql import fetch_all, fetch_one
+
+
+@dataclass(frozen=True, slots=True)
+class SentCopy:
+    """A message the outbox holds for a subject: its row, and where it went once sent."""
+
+    id: int
+    person_id: int | None
+    chat_id: int | None  # the chat it went to (sent), or will go to when known
+    status: str
 
 
 class OutboxRepo:
@@ -16,42 +28,120 @@ class OutboxRepo:
         self.conn = conn
 
     async def enqueue(
-        self, key: str, person_id: int, text: str, now: datetime, not_before: datetime | None = None
+        self,
+        key: str,
+        person_id: int | None,
+        text: str,
+        now: datetime,
+        not_before: datetime | None = None,
+        *,
+        chat_id: int | None = None,
+        personal: bool = False,
+        markup: str | None = None,
+        subject: str | None = None,
     ) -> bool:
-        """Record a notification; False when one with this key exists (already due or sent)."""
+        """Record a message to a person (or, with no person, to `chat_id`); False when one with
+        this key exists (already due or sent). `personal` marks a message between people."""
         cur = await self.conn.execute(
-            "INSERT OR IGNORE INTO outbox (key, person_id, text, not_before, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (key, person_id, text, to_db_time(not_before or now), to_db_time(now)),
+            "INSERT OR IGNORE INTO outbox (key, person_id, chat_id, subject, personal, text,"
+            " markup, not_before, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                key,
+                person_id,
+                chat_id,
+                subject,
+                int(personal),
+                text,
+                markup,
+                to_db_time(not_before or now),
+                to_db_time(now),
+            ),
         )
         return cur.rowcount == 1
 
-    async def due(self, now: datetime, limit: int = 100) -> list[OutboxMessage]:
+    async def enqueue_edit(
+        self, key: str, edit_of: int, text: str, now: datetime, *, markup: str | None = None
+    ) -> bool:
+        """Change the message that row `edit_of` sends (or sent); due once it has been sent."""
+        cur = await self.conn.execute(
+            "INSERT OR IGNORE INTO outbox (key, person_id, chat_id, method, edit_of, subject,"
+            " personal, text, markup, not_before, created_at)"
+            " SELECT ?, person_id, chat_id, 'edit', id, subject, 1, ?, ?, ?, ? FROM outbox"
+            " WHERE id = ?",
+            (key, text, markup, to_db_time(now), to_db_time(now), edit_of),
+        )
+        return cur.rowcount == 1
+
+    async def copies(self, subject: str) -> list[SentCopy]:
+        """The messages sent (or still to send) about a subject, edits left out."""
         rows = await fetch_all(
             self.conn,
-            "SELECT o.id, o.key, o.person_id, p.telegram_id, o.text, o.attempts,"
-            " p.blocked_at IS NULL AND p.active = 1 AS reachable"
-            " FROM outbox o JOIN people p ON p.id = o.person_id"
-            " WHERE o.status = 'pending' AND o.not_before <= ? ORDER BY o.not_before, o.id LIMIT ?",
-            (to_db_time(now), limit),
+            "SELECT o.id, o.person_id, COALESCE(o.sent_chat_id, o.chat_id, p.telegram_id),"
+            " o.status FROM outbox o LEFT JOIN people p ON p.id = o.person_id"
+            " WHERE o.subject = ? AND o.method = 'send' ORDER BY o.id",
+            (subject,),
         )
-        return [
-            OutboxMessage(
-                id=row["id"],
-                key=row["key"],
-                person_id=row["person_id"],
-                chat_id=row["telegram_id"],
-                text=row["text"],
-                attempts=row["attempts"],
-                reachable=bool(row["reachable"]),
-            )
-            for row in rows
-        ]
+        return [SentCopy(row[0], row[1], row[2], row[3]) for row in rows]
 
-    async def mark_sent(self, message_id: int, now: datetime) -> None:
+    async def cancel_pending(self, subject: str, reason: str) -> int:
+        """What is not sent yet about a subject is no longer wanted."""
+        cur = await self.conn.execute(
+            "UPDATE outbox SET status = 'cancelled', last_error = ?"
+            " WHERE subject = ? AND status = 'pending'",
+            (reason, subject),
+        )
+        return cur.rowcount
+
+    async def due(
+        self, now: datetime, limit: int = 100, *, notices: bool = True
+    ) -> list[OutboxMessage]:
+        """Pending rows due now, oldest first; `notices=False` (quiet hours) keeps to the
+        messages between people. An edit waits until the message it changes has gone."""
+        rows = await fetch_all(
+            self.conn,
+            "SELECT o.id, o.key, o.person_id, o.method, o.text, o.markup, o.personal,"
+            " o.attempts, COALESCE(o.chat_id, p.telegram_id) AS chat_id,"
+            " (p.id IS NULL OR (p.blocked_at IS NULL AND p.active = 1)) AS reachable,"
+            " c.status AS copy_status, c.sent_chat_id AS copy_chat,"
+            " c.sent_message_id AS copy_message"
+            " FROM outbox o LEFT JOIN people p ON p.id = o.person_id"
+            " LEFT JOIN outbox c ON c.id = o.edit_of"
+            " WHERE o.status = 'pending' AND o.not_before <= ? AND (o.personal = 1 OR ?)"
+            " AND (o.edit_of IS NULL OR c.status <> 'pending')"
+            " ORDER BY o.not_before, o.id LIMIT ?",
+            (to_db_time(now), int(notices), limit),
+        )
+        due = []
+        for row in rows:
+            method = OutboxMethod(row["method"])
+            edit = method is OutboxMethod.EDIT
+            due.append(
+                OutboxMessage(
+                    id=row["id"],
+                    key=row["key"],
+                    person_id=row["person_id"],
+                    chat_id=row["copy_chat"] if edit else row["chat_id"],
+                    text=row["text"],
+                    attempts=row["attempts"],
+                    method=method,
+                    message_id=row["copy_message"] if edit else None,
+                    markup=row["markup"],
+                    personal=bool(row["personal"]),
+                    # An edit changes a message already there: it is made even after a block.
+                    reachable=edit or bool(row["reachable"]),
+                    edit_target_lost=edit and row["copy_status"] != "sent",
+                )
+            )
+        return due
+
+    async def mark_sent(
+        self, message_id: int, now: datetime, chat_id: int | None, sent_message_id: int | None
+    ) -> None:
+        """Recorded whatever the row's status became meanwhile: it did go out."""
         await self.conn.execute(
-            "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
-            (to_db_time(now), message_id),
+            "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1,"
+            " sent_chat_id = ?, sent_message_id = ? WHERE id = ?",
+            (to_db_time(now), chat_id, sent_message_id, message_id),
         )
 
     async def mark_skipped(self, message_id: int, reason: str) -> None:

@@ -127,6 +127,7 @@ class _Failure:
     description: str
     retry_after: int | None
     times: int
+    page: bool  # answered with an HTML page, as a proxy in front of the Bot API would
 
 
 @dataclass
@@ -148,8 +149,10 @@ class BotAPIError(Exception):
         retry_after: int | None = None,
         *,
         injected: bool = False,
+        page: bool = False,
     ) -> None:
         super().__init__(description)
+        self.page = page
         self.error_code = error_code
         self.description = description
         self.retry_after = retry_after
@@ -349,10 +352,13 @@ class FakeBotAPI:
         description: str,
         retry_after: int | None = None,
         times: int = 1,
+        *,
+        page: bool = False,
     ) -> None:
-        """Answer the next `times` calls of `method` (to `chat_id`, or any chat) with an error."""
+        """Answer the next `times` calls of `method` (to `chat_id`, or any chat) with an error;
+        `page`: with an HTML page instead of Telegram's JSON (a proxy's 502)."""
         self._failures.append(
-            _Failure(method.lower(), chat_id, error_code, description, retry_after, times)
+            _Failure(method.lower(), chat_id, error_code, description, retry_after, times, page)
         )
 
     def block(self, chat_id: int) -> None:
@@ -416,6 +422,9 @@ class FakeBotAPI:
             record.ok = False
             if not error.injected:
                 self.refusals.append(f"{_describe(record)}: {error.description}")
+            if error.page:
+                page = f"<html><body><h1>{error.error_code} {error.description}</h1></body></html>"
+                return web.Response(text=page, status=error.error_code, content_type="text/html")
             return _json(error.payload(), status=error.error_code)
         except Exception as exc:
             record.ok = False
@@ -451,7 +460,11 @@ class FakeBotAPI:
                 if failure.times <= 0:
                     self._failures.remove(failure)
                 raise BotAPIError(
-                    failure.error_code, failure.description, failure.retry_after, injected=True
+                    failure.error_code,
+                    failure.description,
+                    failure.retry_after,
+                    injected=True,
+                    page=failure.page,
                 )
 
     # --- getUpdates ---------------------------------------------------------------------------

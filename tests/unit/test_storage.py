@@ -143,3 +143,28 @@ async def test_concurrent_transactions_on_one_connection_do_not_interleave(tmp_p
         assert final is not None and final.department == "50"
     finally:
         await db.close()
+
+
+async def test_migration_2_moves_request_copies_into_the_outbox(tmp_path: Path) -> None:
+    """A request shown to an admin before the upgrade can still be closed after it."""
+    db = Database(tmp_path / "upgrade.db")
+    await db.connect()
+    try:
+        await db.migrate(up_to=1)
+        await db.conn.executescript(
+            "INSERT INTO people (id, full_name, name_key, role, telegram_id, created_at,"
+            " updated_at) VALUES (1, 'Админ', 'админ', 'admin', 1001, 'x', 'x');"
+            "INSERT INTO access_requests (id, telegram_id, display_name, created_at)"
+            " VALUES (7, 7001, 'Тимур', '2026-11-27T03:00:00+00:00');"
+            "INSERT INTO access_request_messages VALUES (7, 1001, 55), (7, 1002, 0);"
+            "INSERT INTO outbox (key, person_id, text, not_before, created_at)"
+            " VALUES ('pair:1', 1, 'Пара', 'x', 'x');"
+        )
+        assert await db.migrate() == [2]
+        async with db.read() as tx:
+            copies = await tx.outbox.copies("access-request:7")
+            pending = await tx.outbox.pending_count()
+        assert [(c.person_id, c.chat_id, c.status) for c in copies] == [(1, 1001, "sent")]
+        assert pending == 1  # the pair notice is still to send
+    finally:
+        await db.close()

@@ -1,0 +1,173 @@
+"""Access requests travel through the outbox: a failed Bot API call after a decision is retried,
+every admin's copy is closed, quiet hours mute them, and a request is settled when its account
+gets in some other way."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from conftest import BotRunner
+from fake_bot_api import FakeBotAPI
+from people import ADMIN_ID, TelegramUser, start_everyone
+from test_onboarding import INVITE_LINK, ROSTER, import_roster, request_copies, roster_csv
+
+from scheduler.clock import ManualClock
+
+BISHKEK = ZoneInfo("Asia/Bishkek")
+SECOND_ADMIN_ID = 1002
+
+
+@pytest.fixture(autouse=True)
+def quick_retries(request: pytest.FixtureRequest) -> None:
+    """The sender backs off 5 s after an outage; a test need not wait that long."""
+    if "bot_runner" in request.fixturenames:
+        runner: BotRunner = request.getfixturevalue("bot_runner")
+        runner.app.sender.retry_base = 0.2
+
+
+async def outbox_rows(runner: BotRunner) -> list[dict[str, Any]]:
+    async with runner.app.db.read() as tx:
+        rows = await tx.conn.execute_fetchall("SELECT * FROM outbox ORDER BY id")
+    return [dict(row) for row in rows]
+
+
+def sends_to(api: FakeBotAPI, chat_id: int) -> list[dict[str, Any]]:
+    return [r.params for r in api.calls("sendMessage") if r.ok and r.params["chat_id"] == chat_id]
+
+
+async def a_request_reaches(
+    fake_api: FakeBotAPI, *admins: TelegramUser, telegram_id: int = 7001
+) -> TelegramUser:
+    stranger = TelegramUser(fake_api, telegram_id, "Тимур", "Бекович")
+    stranger.send("/start")
+    for admin in admins:
+        await admin.wait_message("Запрос доступа")
+    return stranger
+
+
+@pytest.mark.usefixtures("bot_runner")
+@pytest.mark.bot_settings(admin_ids=[ADMIN_ID, SECOND_ADMIN_ID])
+async def test_an_approval_whose_own_answer_fails_still_reaches_the_requester_and_every_admin(
+    fake_api: FakeBotAPI, admin: TelegramUser
+) -> None:
+    second = TelegramUser(fake_api, SECOND_ADMIN_ID, "Бакыт", "Осмонов")
+    await start_everyone(admin, second)
+    stranger = await a_request_reaches(fake_api, admin, second)
+    admin.press("✅ Одобрить")
+    await admin.wait_message("Кем будет")
+    fake_api.fail_next("answerCallbackQuery", None, 500, "Internal Server Error")
+    # The requester's own answer fails once too: the outbox tries again.
+    fake_api.fail_next("sendMessage", 7001, 502, "Bad Gateway", page=True)
+
+    admin.press("наставник")
+
+    granted = await stranger.wait_message("Доступ открыт")
+    assert "наставник" in granted["text"]
+    closed = await second.wait_message("Запрос одобрен")
+    assert "Решение: Асанова Гульнара" in closed["text"]
+    assert "reply_markup" not in closed
+    (own,) = request_copies(admin)
+    assert "Запрос одобрен" in own["text"]
+
+
+@pytest.mark.usefixtures("bot_runner")
+async def test_a_decline_reaches_a_stranger_who_is_no_person(
+    fake_api: FakeBotAPI, admin: TelegramUser, bot_runner: BotRunner
+) -> None:
+    await start_everyone(admin)
+    stranger = await a_request_reaches(fake_api, admin)
+
+    admin.press("❌ Отклонить")
+
+    await stranger.wait_message("отклонил")
+    rows = await outbox_rows(bot_runner)
+    answer = next(r for r in rows if r["key"].endswith(":answer"))
+    assert (answer["person_id"], answer["chat_id"], answer["status"]) == (None, 7001, "sent")
+
+
+@pytest.mark.usefixtures("bot_runner")
+async def test_a_request_is_closed_for_the_admins_when_an_invite_lets_the_person_in(
+    fake_api: FakeBotAPI, admin: TelegramUser
+) -> None:
+    await start_everyone(admin)
+    await import_roster(admin, roster_csv(*ROSTER))
+    stranger = await a_request_reaches(fake_api, admin)
+    admin.send("/invite")
+    await admin.wait_message("")
+    admin.press("Петрова Елена Ивановна")
+    link = INVITE_LINK.search((await admin.wait_message("t.me/"))["text"])
+    assert link is not None
+
+    stranger.send(f"/start {link.group(1)}")
+    await stranger.wait_message("Петрова Елена Ивановна")
+
+    closed = await admin.wait_message("Запрос закрыт")
+    assert "Петрова Елена Ивановна" in closed["text"]
+    assert "reply_markup" not in closed
+
+
+@pytest.mark.usefixtures("bot_runner")
+async def test_approving_an_account_the_roster_linked_meanwhile_settles_the_request(
+    fake_api: FakeBotAPI, admin: TelegramUser
+) -> None:
+    await start_everyone(admin)
+    stranger = await a_request_reaches(fake_api, admin)
+    await import_roster(admin, roster_csv("Бекович Тимур Ильич;наставник;7001;ПЦК ИТ;;;;;"))
+
+    admin.press("✅ Одобрить", message=request_copies(admin)[0])
+    await admin.wait_message("Кем будет")
+    admin.press("наставник")
+    answer = await admin.wait_answer_callback()
+
+    assert "уже привязан" in answer.get("text", "")
+    closed = await admin.wait_message("Запрос закрыт")
+    assert "Бекович Тимур Ильич" in closed["text"]
+    # Neither granted nor denied by anyone: they are greeted as themselves at their next /start.
+    assert len(stranger.messages()) == 1
+    stranger.send("/start")
+    assert "Бекович Тимур Ильич" in (await stranger.wait_message("Здравствуйте"))["text"]
+
+
+@pytest.fixture
+def night_clock() -> ManualClock:
+    return ManualClock(datetime(2026, 11, 27, 23, 40, tzinfo=BISHKEK))
+
+
+@pytest.mark.bot_settings(quiet_hours="21:00-08:00")
+async def test_at_night_a_request_and_its_answer_arrive_at_once_without_sound(
+    fake_api: FakeBotAPI, admin: TelegramUser, settings_factory: Any, night_clock: ManualClock
+) -> None:
+    runner = BotRunner(fake_api, settings_factory, night_clock)
+    await runner.start(quiet_hours="21:00-08:00")
+    try:
+        await start_everyone(admin)
+        stranger = await a_request_reaches(fake_api, admin)
+        admin.press("❌ Отклонить")
+        await stranger.wait_message("отклонил")
+    finally:
+        await runner.stop()
+
+    (copy,) = [p for p in sends_to(fake_api, admin.id) if "Запрос доступа" in p["text"]]
+    (answer,) = sends_to(fake_api, 7001)[1:]
+    assert copy.get("disable_notification") is True
+    assert answer.get("disable_notification") is True
+
+
+@pytest.mark.usefixtures("bot_runner")
+async def test_a_proxys_html_error_page_counts_as_an_attempt_and_is_retried(
+    fake_api: FakeBotAPI, admin: TelegramUser, bot_runner: BotRunner
+) -> None:
+    await start_everyone(admin)
+    fake_api.fail_next("sendMessage", admin.id, 502, "Bad Gateway", page=True)
+
+    await a_request_reaches(fake_api, admin)
+
+    rows = await outbox_rows(bot_runner)
+    (copy,) = [r for r in rows if r["subject"] and r["method"] == "send"]
+    assert copy["status"] == "sent"
+    assert copy["attempts"] == 2
+    refused = [r for r in fake_api.calls("sendMessage") if not r.ok]
+    assert len(refused) == 1
