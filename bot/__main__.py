@@ -116,7 +116,7 @@ def _import_command(settings: Settings, path: Path) -> int:
 
 
 def _run_command(settings: Settings) -> int:
-    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+    from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 
     from storage.db import DatabaseUnavailable
 
@@ -128,9 +128,9 @@ def _run_command(settings: Settings) -> int:
     except TelegramUnauthorizedError:
         print("settings error: BOT_TOKEN: Telegram refused the token", file=sys.stderr)
         return EXIT_USAGE
-    except TelegramNetworkError as exc:
+    except TelegramAPIError as exc:  # refused for good at start-up (an outage is waited out)
         where = settings.telegram_api_url or "Telegram"
-        print(f"cannot reach the Bot API at {where}: {exc.message}", file=sys.stderr)
+        print(f"the Bot API at {where} refused the bot: {exc.message}", file=sys.stderr)
         return EXIT_REFUSED
     except KeyboardInterrupt:
         pass

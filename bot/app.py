@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import signal
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -24,6 +26,7 @@ from bot.middlewares import (
     PrivateChatsOnly,
 )
 from bot.rules import quiet_hours_end
+from bot.startup import Retrying, Sleep, StopRequested
 from handlers import get_routers
 from handlers.menu import set_default_commands
 from scheduler.clock import Clock, SystemClock
@@ -89,19 +92,37 @@ class App:
     sender: OutboxSender
     scheduler: Scheduler
     in_flight: InFlightUpdates
+    # How start-up waits between retries; tests make it instant and record the delays.
+    startup_sleep: Sleep = asyncio.sleep
+    _stop_requested: asyncio.Event = field(default_factory=asyncio.Event)
     _stopped: asyncio.Event = field(default_factory=asyncio.Event)
+    _menu_task: asyncio.Task[None] | None = None
 
     async def run_polling(self, handle_signals: bool = True) -> None:
-        """Poll until stopped (Ctrl-C, SIGTERM or stop()); always releases what it holds."""
+        """Poll until stopped (Ctrl-C, SIGTERM or stop()); always releases what it holds.
+
+        A Bot API outage at start-up is waited out (see bot/startup.py); a refused token raises
+        TelegramUnauthorizedError at once."""
+        retrying = Retrying(
+            self._stop_requested, self.startup_sleep, self.bot.token.split(":", 1)[-1]
+        )
         try:
-            # The first call to Telegram: a refused token or an unreachable server stops here.
-            me = await self.bot.me()
-            await set_default_commands(self.bot, self.i18n.get(None))
+            if handle_signals:
+                self._stop_on_signals()
+            try:
+                # The first call to Telegram; aiogram's polling reuses the answer (bot.me caches).
+                me = await retrying.call("getMe", self.bot.me)
+            except StopRequested:
+                return
             self.scheduler.start()
+            # The bot-wide menu is cosmetic: people are answered while it is still being set.
+            self._menu_task = asyncio.create_task(self._set_default_menu(retrying))
             # What start-up built (aiogram's ~200 000 type objects) lives as long as the process:
             # keep it out of every later full garbage collection.
             gc.freeze()
             log.info("polling as @%s", me.username)
+            if self._stop_requested.is_set():  # asked while starting; from here aiogram listens
+                return
             await self.dp.start_polling(
                 self.bot,
                 handle_signals=handle_signals,
@@ -111,16 +132,41 @@ class App:
         finally:
             await self.close()
 
+    def _stop_on_signals(self) -> None:
+        # Until start_polling installs aiogram's handlers over these, a signal ends the start-up.
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with suppress(NotImplementedError):  # no signal handlers on Windows
+                loop.add_signal_handler(sig, self._on_signal, sig)
+
+    def _on_signal(self, sig: signal.Signals) -> None:
+        log.info("%s received while starting: stopping", sig.name)
+        self._stop_requested.set()
+
+    async def _set_default_menu(self, retrying: Retrying) -> None:
+        try:
+            await retrying.call(
+                "setMyCommands", partial(set_default_commands, self.bot, self.i18n.get(None))
+            )
+        except StopRequested:
+            pass
+        except Exception:  # refused for good, not an outage: a bug in the menu, polling goes on
+            log.exception("could not set the default command menu")
+
     async def stop(self) -> None:
+        self._stop_requested.set()
         try:
             await self.dp.stop_polling()
-        except RuntimeError:  # polling has not started yet: nothing to stop
+        except RuntimeError:  # polling has not started yet: start-up sees the request and returns
             pass
 
     async def close(self) -> None:
         if self._stopped.is_set():
             return
         self._stopped.set()
+        self._stop_requested.set()
+        if self._menu_task is not None:
+            await asyncio.wait((self._menu_task,))  # it saw the request and returned
         await self.in_flight.wait_idle(SHUTDOWN_GRACE_SECONDS)
         await self.scheduler.stop()
         await self.bot.session.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -140,3 +141,76 @@ async def test_a_token_telegram_refuses_stops_with_one_line(
     result = subprocess.CompletedProcess([], process.returncode or 0, "", stderr.decode())
 
     assert_one_line_naming(result, "BOT_TOKEN")
+
+
+async def test_a_bot_api_error_that_is_not_an_outage_stops_with_one_line(
+    tmp_path: Path, fake_api: FakeBotAPI
+) -> None:
+    fake_api.fail_next("getMe", None, 404, "Not Found")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=tmp_path,
+        env=bot_env(
+            BOT_TOKEN=fake_api.token,
+            TELEGRAM_API_URL=fake_api.base_url,
+            DATABASE_PATH=str(tmp_path / "bot.db"),
+            LOG_LEVEL="WARNING",
+        ),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, stderr_bytes = await asyncio.wait_for(process.communicate(), START_TIMEOUT)
+    stderr = stderr_bytes.decode()
+
+    assert process.returncode == 1, stderr
+    assert stderr.strip().splitlines() == [
+        f"the Bot API at {fake_api.base_url} refused the bot: Not Found"
+    ]
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 nobody listens on: connecting is refused at once."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+async def test_an_unreachable_bot_api_is_waited_for_and_sigterm_stops_the_wait(
+    tmp_path: Path,
+) -> None:
+    token = "123456:TEST-secret-token"
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=tmp_path,
+        env=bot_env(
+            BOT_TOKEN=token,
+            TELEGRAM_API_URL=f"http://127.0.0.1:{closed_port()}",
+            DATABASE_PATH=str(tmp_path / "bot.db"),
+            LOG_LEVEL="WARNING",
+        ),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stderr is not None
+    try:
+        first = await asyncio.wait_for(process.stderr.readline(), START_TIMEOUT)
+        process.send_signal(signal.SIGTERM)
+        rest, _ = await asyncio.wait_for(
+            asyncio.gather(process.stderr.read(), process.wait()), STOP_TIMEOUT
+        )
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    stderr = first.decode() + rest.decode()
+
+    assert "WARNING bot.startup: getMe failed (TelegramNetworkError" in first.decode(), stderr
+    assert "trying again in 1 s" in first.decode(), stderr
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr, stderr
+    assert "secret" not in stderr
