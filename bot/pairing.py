@@ -81,6 +81,14 @@ async def create_pair(
         now=now,
         created_by=created_by,
     )
+    await notify_pair_started(tx, i18n, pair, mentor, mentee, now)
+    return pair
+
+
+async def notify_pair_started(
+    tx: Repos, i18n: I18n, pair: Pair, mentor: Person, mentee: Person, now: datetime
+) -> None:
+    """Both people are told of a new pair (the form and the roster import alike)."""
     for person, text_key in (
         (mentor, "notice-pair-started-mentor"),
         (mentee, "notice-pair-started-mentee"),
@@ -94,7 +102,6 @@ async def create_pair(
             now,
             **_pair_args(i18n, person, pair),
         )
-    return pair
 
 
 async def reassign_mentor(
