@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from bot.i18n import Html, I18n, Translator
-from bot.pairing import notify_pair_started
+from bot.pairing import pair_started_notices
 from bot.roster import ParsedRoster, RosterRow, RowError, parse_telegram
 from bot.rules import check_new_pair, default_pair_end, may_change_role_or_leave
 from bot.text import clean_name, name_key
@@ -78,7 +78,7 @@ class _Plan:
     added: list[Person]
     updated: list[Person]
     pairs: list[Pair]
-    people: dict[int, Person]  # everyone as the plan leaves them, for the pair notices
+    notices: list[tuple[str, int, str]]  # (outbox key, person id, text) of the new pairs
 
 
 async def import_roster(
@@ -94,7 +94,8 @@ async def import_roster(
     """`imported_by` is the importing admin's person id (None from the command line)."""
 
     def plan(snapshot: _Snapshot) -> _Plan:
-        return _Planner(snapshot, roster, today, max_mentees_per_mentor, imported_by).run()
+        planner = _Planner(snapshot, roster, today, max_mentees_per_mentor, imported_by)
+        return planner.run(i18n)
 
     for attempt in range(1, _OPTIMISTIC_ATTEMPTS + 2):
         optimistic = attempt <= _OPTIMISTIC_ATTEMPTS
@@ -111,22 +112,19 @@ async def import_roster(
             elif current.fingerprint() != snapshot.fingerprint():
                 log.info("roster import: people or pairs changed while planning; planning again")
                 continue
-            await _write(tx, i18n, planned, now=now, imported_by=imported_by)
+            await _write(tx, planned, now=now, imported_by=imported_by)
             planned.summary.write_seconds = time.perf_counter() - started
         planned.summary.plans = attempt
         return planned.summary
     raise AssertionError("unreachable: the last attempt plans under the lock")
 
 
-async def _write(
-    tx: Repos, i18n: I18n, plan: _Plan, *, now: datetime, imported_by: int | None
-) -> None:
+async def _write(tx: Repos, plan: _Plan, *, now: datetime, imported_by: int | None) -> None:
     await tx.people.add_many(plan.added, now)
     await tx.people.update_roster_fields_many(plan.updated, now)
     await tx.pairs.add_many(plan.pairs, now, imported_by)
-    for pair in plan.pairs:
-        mentor, mentee = plan.people[pair.mentor_id], plan.people[pair.mentee_id]
-        await notify_pair_started(tx, i18n, pair, mentor, mentee, now)
+    for key, person_id, text in plan.notices:
+        await tx.outbox.enqueue(key, person_id, text, now)
 
 
 class _Planner:
@@ -188,7 +186,7 @@ class _Planner:
     def _with_username(self, username: str) -> list[Person]:
         return [self.people[i] for i in sorted(self.by_username.get(username.lower(), []))]
 
-    def run(self) -> _Plan:
+    def run(self, i18n: I18n) -> _Plan:
         person_of_row: dict[int, int] = {}
         for row in self.roster.rows:
             try:
@@ -213,7 +211,13 @@ class _Planner:
             added=[self.people[i] for i in self.added],
             updated=updated,
             pairs=self.new_pairs,
-            people=self.people,
+            notices=[
+                notice
+                for pair in self.new_pairs
+                for notice in pair_started_notices(
+                    i18n, pair, self.people[pair.mentor_id], self.people[pair.mentee_id]
+                )
+            ],
         )
 
     def _error(self, row: RosterRow, failed: _RowFailed) -> None:
