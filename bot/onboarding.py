@@ -145,13 +145,13 @@ async def recognise(
         return StartResult(StartOutcome.KNOWN, known)  # nothing to record: no write at all
     async with db.transaction() as tx:
         person = await tx.people.by_telegram_id(account.id)
+        if person is not None and not person.active:
+            return StartResult(StartOutcome.DEACTIVATED, person)  # whatever link they opened
         if payload:
             result = await _by_invite(tx, i18n, payload, person, account, now)
             if result is not None:
                 return result
         if person is not None:
-            if not person.active:
-                return StartResult(StartOutcome.DEACTIVATED, person)
             await tx.people.mark_seen(person.id, now, username)  # no longer blocked, if they were
             if not person.seen:  # linked by a roster id: a request they had sent is settled
                 await settle_for_account(tx, i18n, account.id, person, now)
@@ -159,7 +159,9 @@ async def recognise(
             return StartResult(StartOutcome.KNOWN, seen)
         if account.username:
             listed = await tx.people.unlinked_by_username(account.username)
-            if listed is not None:
+            # Anyone can register a username a methodist has not taken yet: admin rights never
+            # follow one. Such a row is linked by an id, an invite, or an admin's approval.
+            if listed is not None and not listed.admin_on_record:
                 linked = await _link(tx, i18n, listed, account, now)
                 return StartResult(StartOutcome.LINKED_BY_USERNAME, linked)
         request = await tx.requests.by_telegram_id(account.id)

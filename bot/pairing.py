@@ -81,20 +81,32 @@ async def create_pair(
         now=now,
         created_by=created_by,
     )
+    await notify_pair_started(tx, i18n, pair, mentor, mentee, now)
+    return pair
+
+
+async def notify_pair_started(
+    tx: Repos, i18n: I18n, pair: Pair, mentor: Person, mentee: Person, now: datetime
+) -> None:
+    """Both people are told of a new pair."""
+    for key, person_id, text in pair_started_notices(i18n, pair, mentor, mentee):
+        await tx.outbox.enqueue(key, person_id, text, now)
+
+
+def pair_started_notices(
+    i18n: I18n, pair: Pair, mentor: Person, mentee: Person
+) -> list[tuple[str, int, str]]:
+    """(outbox key, person id, text) of the notices of a new pair, for the form and the roster
+    import alike (the import renders thousands of them off the event loop)."""
+    notices = []
     for person, text_key in (
         (mentor, "notice-pair-started-mentor"),
         (mentee, "notice-pair-started-mentee"),
     ):
-        await _notify(
-            tx,
-            i18n,
-            person,
-            f"pair:{pair.id}:started:{person.id}",
-            text_key,
-            now,
-            **_pair_args(i18n, person, pair),
-        )
-    return pair
+        t = i18n.get(person.language)
+        text = t(text_key, **_pair_args(i18n, person, pair))
+        notices.append((f"pair:{pair.id}:started:{person.id}", person.id, text))
+    return notices
 
 
 async def reassign_mentor(

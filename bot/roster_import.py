@@ -1,29 +1,39 @@
-"""Applying a parsed roster: people first, then the pairs of mentee rows, in one transaction.
+"""Applying a parsed roster: plan against a snapshot in memory, then write in one short transaction.
 
-A bad row becomes a row error and leaves nothing half-written (each row runs in a SAVEPOINT);
-the good rows are applied. Importing the same file again changes nothing.
+Why this shape: the bot has one database connection, so every update waits while an import holds
+it. The plan (matching people, checking pairs by the programme's rules) runs in a worker thread
+on a snapshot read in two queries; the write is a handful of set-based statements that first
+check the snapshot is still what the database holds, and plan again if not. A file is applied as
+a whole or not at all: bad rows are reported, the good ones written, in one commit. Importing the
+same file again changes nothing.
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
-import sqlite3
-from dataclasses import dataclass, field
+import logging
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
 
 from bot.i18n import Html, I18n, Translator
-from bot.pairing import PairError, create_pair
+from bot.pairing import pair_started_notices
 from bot.roster import ParsedRoster, RosterRow, RowError, parse_telegram
-from bot.rules import default_pair_end, may_change_role_or_leave
+from bot.rules import check_new_pair, default_pair_end, may_change_role_or_leave
 from bot.text import clean_name, name_key
 from storage.db import Database
-from storage.models import Person, Role
+from storage.models import Pair, PairKind, PairStatus, Person, Role
 from storage.repos import Repos
+
+log = logging.getLogger(__name__)
 
 # A reply must fit in one Telegram message (4096 characters); the rest is counted, not listed.
 _REPLY_ERROR_LINES = 40
 _REPLY_MAX_CHARS = 3500
+# Plans made outside the write lock before planning under it (someone kept changing people).
+_OPTIMISTIC_ATTEMPTS = 3
 
 
 @dataclass
@@ -33,6 +43,8 @@ class ImportSummary:
     unchanged: int = 0
     pairs_formed: int = 0
     errors: list[RowError] = field(default_factory=list)  # parse and apply errors, by line
+    write_seconds: float = 0.0  # how long the write transaction held the database
+    plans: int = 0  # how many times the file was planned (more than 1: the data moved meanwhile)
 
 
 class _RowFailed(Exception):
@@ -40,6 +52,33 @@ class _RowFailed(Exception):
         super().__init__(key)
         self.key = key
         self.values = args
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    people: list[Person]
+    pairs: list[Pair]
+
+    def fingerprint(self) -> tuple[object, ...]:
+        """What a plan depends on; the command menu a chat last got does not count."""
+        return (
+            [(p.id, p.full_name, p.role, p.is_admin, p.department, p.username, p.telegram_id,
+              p.language, p.active, p.seen) for p in self.people],
+            self.pairs,
+        )  # fmt: skip
+
+
+async def _read_snapshot(tx: Repos) -> _Snapshot:
+    return _Snapshot(await tx.people.all(), await tx.pairs.all())
+
+
+@dataclass
+class _Plan:
+    summary: ImportSummary
+    added: list[Person]
+    updated: list[Person]
+    pairs: list[Pair]
+    notices: list[tuple[str, int, str]]  # (outbox key, person id, text) of the new pairs
 
 
 async def import_roster(
@@ -53,232 +92,345 @@ async def import_roster(
     imported_by: int | None = None,
 ) -> ImportSummary:
     """`imported_by` is the importing admin's person id (None from the command line)."""
-    summary = ImportSummary(errors=list(roster.errors))
-    async with db.transaction() as tx:
-        people = _PeoplePhase(tx, now, summary)
-        person_of_row: dict[int, int] = {}
-        for row in roster.rows:
-            person_id = await people.apply(row)
-            if person_id is not None:
-                person_of_row[row.line] = person_id
-        for row in roster.rows:
-            if row.role is Role.MENTEE and row.mentor and row.line in person_of_row:
-                await _apply_pair(
-                    tx,
-                    i18n,
-                    row,
-                    person_of_row[row.line],
-                    summary,
-                    now=now,
-                    today=today,
-                    max_mentees_per_mentor=max_mentees_per_mentor,
-                    imported_by=imported_by,
-                )
-    summary.errors.sort(key=lambda error: error.line)
-    return summary
+
+    def plan(snapshot: _Snapshot) -> _Plan:
+        planner = _Planner(snapshot, roster, today, max_mentees_per_mentor, imported_by)
+        return planner.run(i18n)
+
+    for attempt in range(1, _OPTIMISTIC_ATTEMPTS + 2):
+        optimistic = attempt <= _OPTIMISTIC_ATTEMPTS
+        planned: _Plan | None = None
+        if optimistic:
+            async with db.read() as tx:
+                snapshot = await _read_snapshot(tx)
+            planned = await asyncio.to_thread(plan, snapshot)
+        async with db.transaction() as tx:
+            started = time.perf_counter()
+            current = await _read_snapshot(tx)
+            if planned is None:  # the last resort: plan while holding the write lock
+                planned = await asyncio.to_thread(plan, current)
+            elif current.fingerprint() != snapshot.fingerprint():
+                log.info("roster import: people or pairs changed while planning; planning again")
+                continue
+            await _write(tx, planned, now=now, imported_by=imported_by)
+            planned.summary.write_seconds = time.perf_counter() - started
+        planned.summary.plans = attempt
+        return planned.summary
+    raise AssertionError("unreachable: the last attempt plans under the lock")
 
 
-class _PeoplePhase:
-    def __init__(self, tx: Repos, now: datetime, summary: ImportSummary) -> None:
-        self.tx = tx
-        self.now = now
-        self.summary = summary
+async def _write(tx: Repos, plan: _Plan, *, now: datetime, imported_by: int | None) -> None:
+    await tx.people.add_many(plan.added, now)
+    await tx.people.update_roster_fields_many(plan.updated, now)
+    await tx.pairs.add_many(plan.pairs, now, imported_by)
+    for key, person_id, text in plan.notices:
+        await tx.outbox.enqueue(key, person_id, text, now)
+
+
+class _Planner:
+    """The whole import in memory: rows in file order, people first, then the pairs."""
+
+    def __init__(
+        self,
+        snapshot: _Snapshot,
+        roster: ParsedRoster,
+        today: date,
+        max_mentees_per_mentor: int,
+        imported_by: int | None,
+    ) -> None:
+        self.roster = roster
+        self.today = today
+        self.max_mentees = max_mentees_per_mentor
+        self.imported_by = imported_by
+        self.summary = ImportSummary(errors=list(roster.errors))
+        self.original = {person.id: person for person in snapshot.people}
+        self.people: dict[int, Person] = {}
+        self.by_telegram: dict[int, int] = {}
+        self.by_username: dict[str, list[int]] = defaultdict(list)
+        self.by_name: dict[str, list[int]] = defaultdict(list)
+        for person in snapshot.people:
+            self._put(person)
+        self.next_person_id = max(self.original, default=0) + 1
+        self.added: list[int] = []
         self.first_line: dict[int, int] = {}  # person id → the line that first named them
+        # Pairs by what the rules ask of them, so that a plan of thousands of rows stays linear.
+        self.by_identity: dict[tuple[int, int, date], Pair] = {}
+        self.by_mentor_kind: dict[tuple[int, int, PairKind], list[Pair]] = defaultdict(list)
+        self.active_of: dict[int, list[Pair]] = defaultdict(list)  # person id → active pairs
+        self.active_of_kind: dict[tuple[int, PairKind], Pair] = {}  # (mentee id, kind)
+        for pair in snapshot.pairs:
+            self._index_pair(pair)
+        self.next_pair_id = max((pair.id for pair in snapshot.pairs), default=0) + 1
+        self.new_pairs: list[Pair] = []
 
-    async def apply(self, row: RosterRow) -> int | None:
-        """The person's id, or None when the row is refused (the error is recorded)."""
-        try:
-            async with self.tx.savepoint():
-                return await self._apply(row)
-        except _RowFailed as failed:
-            self._error(row, failed.key, failed.values)
-        except sqlite3.IntegrityError:
-            self._error(row, "roster-row-conflict", {})
-        return None
+    # --- people ---------------------------------------------------------------------------------
 
-    def _error(self, row: RosterRow, key: str, args: dict[str, object]) -> None:
-        self.summary.errors.append(RowError(line=row.line, key=key, args=args))
+    def _put(self, person: Person) -> None:
+        old = self.people.get(person.id)
+        if old is not None:
+            if old.telegram_id is not None:
+                self.by_telegram.pop(old.telegram_id, None)
+            if old.username:
+                self.by_username[old.username].remove(old.id)
+            self.by_name[name_key(old.full_name)].remove(old.id)
+        self.people[person.id] = person
+        if person.telegram_id is not None:
+            self.by_telegram[person.telegram_id] = person.id
+        if person.username:
+            self.by_username[person.username].append(person.id)
+        self.by_name[name_key(person.full_name)].append(person.id)
 
-    async def _apply(self, row: RosterRow) -> int:
-        person = await self._match(row)
+    def _named(self, full_name: str) -> list[Person]:
+        return [self.people[i] for i in sorted(self.by_name.get(name_key(full_name), []))]
+
+    def _with_username(self, username: str) -> list[Person]:
+        return [self.people[i] for i in sorted(self.by_username.get(username.lower(), []))]
+
+    def run(self, i18n: I18n) -> _Plan:
+        person_of_row: dict[int, int] = {}
+        for row in self.roster.rows:
+            try:
+                person_of_row[row.line] = self._person(row)
+            except _RowFailed as failed:
+                self._error(row, failed)
+        for row in self.roster.rows:
+            if row.role is Role.MENTEE and row.mentor and row.line in person_of_row:
+                try:
+                    self._pair(row, person_of_row[row.line])
+                except _RowFailed as failed:
+                    self._error(row, failed)
+        self.summary.errors.sort(key=lambda error: error.line)
+        added = set(self.added)
+        updated = [
+            person
+            for person_id, person in self.people.items()
+            if person_id not in added and person != self.original[person_id]
+        ]
+        return _Plan(
+            summary=self.summary,
+            added=[self.people[i] for i in self.added],
+            updated=updated,
+            pairs=self.new_pairs,
+            notices=[
+                notice
+                for pair in self.new_pairs
+                for notice in pair_started_notices(
+                    i18n, pair, self.people[pair.mentor_id], self.people[pair.mentee_id]
+                )
+            ],
+        )
+
+    def _error(self, row: RosterRow, failed: _RowFailed) -> None:
+        self.summary.errors.append(RowError(line=row.line, key=failed.key, args=failed.values))
+
+    def _person(self, row: RosterRow) -> int:
+        """The person's id; _RowFailed when the row is refused."""
+        person = self._match(row)
         if person is None:
-            added = await self.tx.people.add(
-                full_name=row.full_name,
+            added = Person(
+                id=self.next_person_id,
+                full_name=clean_name(row.full_name),
                 role=row.role,
-                now=self.now,
+                is_admin=False,
                 department=row.department,
                 username=row.username,
                 telegram_id=row.telegram_id,
+                language=None,
+                active=True,
+                blocked=False,
+                seen=False,
             )
+            self.next_person_id += 1
+            self._put(added)
+            self.added.append(added.id)
             self.summary.added += 1
             self.first_line[added.id] = row.line
             return added.id
-        changes = _changes(person, row)
+        changed = _changed(person, row)
         first = self.first_line.get(person.id)
         if first is not None:
             # The same person again (say, a mentee with a business mentor too): one record,
             # counted once; a second row that says something else is a mistake in the file.
-            if changes:
+            if changed != person:
                 raise _RowFailed("roster-row-repeat-differs", first=str(first))
             return person.id
-        if "role" in changes:
-            active = await self.tx.pairs.active_for_person(person.id)
-            if not may_change_role_or_leave(active):
-                raise _RowFailed("roster-row-role-locked", name=person.full_name)
-        if changes:
-            await self.tx.people.update(person.id, self.now, **changes)
+        if changed.role is not person.role:
+            self._check_role_change(person, changed)
+        if changed != person:
+            self._put(changed)
             self.summary.updated += 1
         else:
             self.summary.unchanged += 1
         self.first_line[person.id] = row.line
         return person.id
 
-    async def _match(self, row: RosterRow) -> Person | None:
-        """By Telegram id, then @username, then full name; refuse what is ambiguous."""
-        named = await self.tx.people.by_name(row.full_name)
+    def _check_role_change(self, person: Person, changed: Person) -> None:
+        loses_rights = person.admin_on_record and not changed.admin_on_record
+        if loses_rights and (person.seen or person.id == self.imported_by):
+            # Rights of someone using the bot change in their card, never by a file.
+            raise _RowFailed("roster-row-admin-kept", name=person.full_name)
+        if not may_change_role_or_leave(self.active_of[person.id]):
+            raise _RowFailed("roster-row-role-locked", name=person.full_name)
+
+    def _match(self, row: RosterRow) -> Person | None:
+        """By Telegram id, then @username, then full name — the name only when no id or
+        username decides: a person with another Telegram id is another person."""
+        named = self._named(row.full_name)
         if row.telegram_id is not None:
-            person = await self.tx.people.by_telegram_id(row.telegram_id)
+            person = self._by_telegram(row.telegram_id)
             if person is not None:
-                _check_name(person, row, named, str(row.telegram_id))
+                if not _same_name(person, row):
+                    if person.seen:  # the id is theirs for sure: the file has the wrong one
+                        raise _in_use(person, row, str(row.telegram_id))
+                    if named:
+                        raise _conflict(person, row, str(row.telegram_id))
                 return person
         if row.username is not None:
-            found = await self.tx.people.by_username(row.username)
+            found = self._with_username(row.username)
             if len(found) > 1:
-                found = [p for p in found if name_key(p.full_name) == name_key(row.full_name)]
+                found = [p for p in found if _same_name(p, row)]
                 if len(found) != 1:
                     raise _RowFailed("roster-row-ambiguous-username", username=row.username)
             if found:
                 person = found[0]
-                _check_telegram(person, row)
-                _check_name(person, row, named, "@" + row.username)
-                if person.seen and name_key(person.full_name) != name_key(row.full_name):
-                    # A username can change hands; it never renames someone using the bot.
-                    raise _RowFailed(
-                        "roster-row-identity-conflict",
-                        telegram="@" + row.username,
-                        owner=person.full_name,
-                        name=row.full_name,
-                    )
+                if not _same_name(person, row):
+                    if person.seen:  # a username can change hands; it never renames anyone
+                        raise _in_use(person, row, "@" + row.username)
+                    if named:
+                        raise _conflict(person, row, "@" + row.username)
                 return person
+        if row.telegram_id is not None:
+            named = [person for person in named if person.telegram_id is None]
         if len(named) > 1:
             raise _RowFailed("roster-row-ambiguous-name", name=row.full_name)
-        if named:
-            _check_telegram(named[0], row)
-            return named[0]
-        return None
+        return named[0] if named else None
 
+    def _by_telegram(self, telegram_id: int) -> Person | None:
+        person_id = self.by_telegram.get(telegram_id)
+        return self.people[person_id] if person_id is not None else None
 
-def _check_name(person: Person, row: RosterRow, named: list[Person], telegram: str) -> None:
-    """The Telegram account is one person's and the full name another's: which is meant?"""
-    if name_key(person.full_name) != name_key(row.full_name) and named:
-        raise _RowFailed(
-            "roster-row-identity-conflict",
-            telegram=telegram,
-            owner=person.full_name,
-            name=row.full_name,
+    # --- pairs ----------------------------------------------------------------------------------
+
+    def _pair(self, row: RosterRow, mentee_id: int) -> None:
+        mentor = self._mentor(row.mentor or "")
+        mentee = self.people[mentee_id]
+        start = row.start or self.today
+        if row.start is not None:
+            existing = self._find(mentee.id, mentor.id, start)
+        else:  # no start in the file: the pair is the latest of this mentor and kind
+            existing = self._latest(mentee.id, mentor.id, row.kind)
+        if existing is not None:  # in any status: an ended pair is never revived
+            return
+        end = row.end or default_pair_end(start)
+        refusal = check_new_pair(
+            mentor=mentor,
+            mentee=mentee,
+            kind=row.kind,
+            start=start,
+            end=end,
+            mentor_active_pairs=sum(
+                1 for pair in self.active_of[mentor.id] if pair.mentor_id == mentor.id
+            ),
+            mentee_pair_of_kind=self.active_of_kind.get((mentee.id, row.kind)),
+            same_pair_before=self._find(mentee.id, mentor.id, start),
+            max_mentees_per_mentor=self.max_mentees,
         )
+        if refusal is not None:
+            raise _RowFailed(
+                refusal.value,
+                mentor=mentor.full_name,
+                mentee=row.full_name,
+                kind=row.kind.value,
+                max=self.max_mentees,
+            )
+        pair = Pair(
+            id=self.next_pair_id,
+            mentor_id=mentor.id,
+            mentee_id=mentee.id,
+            kind=row.kind,
+            start=start,
+            end=end,
+            order_ref=row.order_ref,
+            status=PairStatus.ACTIVE,
+            close_reason=None,
+            previous_pair_id=None,
+            mentor_name=mentor.full_name,
+            mentee_name=mentee.full_name,
+        )
+        self.next_pair_id += 1
+        self._index_pair(pair)
+        self.new_pairs.append(pair)
+        self.summary.pairs_formed += 1
+
+    def _index_pair(self, pair: Pair) -> None:
+        self.by_identity.setdefault((pair.mentee_id, pair.mentor_id, pair.start), pair)
+        self.by_mentor_kind[(pair.mentee_id, pair.mentor_id, pair.kind)].append(pair)
+        if pair.status is PairStatus.ACTIVE:
+            self.active_of[pair.mentor_id].append(pair)
+            self.active_of[pair.mentee_id].append(pair)
+            self.active_of_kind.setdefault((pair.mentee_id, pair.kind), pair)
+
+    def _find(self, mentee_id: int, mentor_id: int, start: date) -> Pair | None:
+        return self.by_identity.get((mentee_id, mentor_id, start))
+
+    def _latest(self, mentee_id: int, mentor_id: int, kind: PairKind) -> Pair | None:
+        found = self.by_mentor_kind.get((mentee_id, mentor_id, kind), [])
+        return max(found, key=lambda pair: (pair.start, pair.id), default=None)
+
+    def _mentor(self, reference: str) -> Person:
+        """A numeric Telegram id, @username or t.me link, or a full name (then a bare username)."""
+        telegram = parse_telegram(reference)
+        found: list[Person] = []
+        if telegram is not None and telegram[0] is not None:
+            person = self._by_telegram(telegram[0])
+            found = [person] if person is not None else []
+        elif telegram is not None and telegram[1] is not None and _is_explicit_username(reference):
+            found = self._with_username(telegram[1])
+        else:
+            found = self._named(reference)
+            if not found and telegram is not None and telegram[1] is not None:
+                found = self._with_username(telegram[1])
+        if not found:
+            raise _RowFailed("roster-row-mentor-not-found", mentor=reference)
+        mentors = [person for person in found if person.role is Role.MENTOR]
+        if len(mentors) > 1:
+            raise _RowFailed("roster-row-mentor-ambiguous", mentor=reference)
+        if not mentors:
+            raise _RowFailed("roster-row-mentor-not-mentor", mentor=found[0].full_name)
+        return mentors[0]
 
 
-def _check_telegram(person: Person, row: RosterRow) -> None:
-    """A person who has opened the bot is never moved to another account by a file; until
-    then a wrong id in an earlier file can be corrected."""
-    if (
-        row.telegram_id is not None
-        and person.telegram_id is not None
-        and person.telegram_id != row.telegram_id
-        and person.seen
-    ):
-        raise _RowFailed("roster-row-linked-elsewhere", name=person.full_name)
+def _same_name(person: Person, row: RosterRow) -> bool:
+    return name_key(person.full_name) == name_key(row.full_name)
 
 
-def _changes(person: Person, row: RosterRow) -> dict[str, Any]:
-    """What the row says differently; an empty cell never erases what is known."""
-    changes: dict[str, Any] = {}
-    if clean_name(row.full_name) != person.full_name:
-        changes["full_name"] = row.full_name
-    if row.role is not person.role:
-        changes["role"] = row.role
-    if row.department is not None and row.department != person.department:
-        changes["department"] = row.department
-    if row.username is not None and row.username != person.username:
-        changes["username"] = row.username
-    if row.telegram_id is not None and row.telegram_id != person.telegram_id:
-        changes["telegram_id"] = row.telegram_id  # _check_telegram allowed it
-    return changes
+def _in_use(person: Person, row: RosterRow, telegram: str) -> _RowFailed:
+    """The account belongs to someone who uses the bot under another name."""
+    return _RowFailed(
+        "roster-row-account-in-use", telegram=telegram, owner=person.full_name, name=row.full_name
+    )
 
 
-async def _apply_pair(
-    tx: Repos,
-    i18n: I18n,
-    row: RosterRow,
-    mentee_id: int,
-    summary: ImportSummary,
-    *,
-    now: datetime,
-    today: date,
-    max_mentees_per_mentor: int,
-    imported_by: int | None,
-) -> None:
-    try:
-        async with tx.savepoint():
-            mentor = await _resolve_mentor(tx, row.mentor or "")
-            start = row.start or today
-            if row.start is not None:
-                existing = await tx.pairs.find(mentee_id, mentor.id, start)
-            else:  # no start in the file: the pair is the latest of this mentor and kind
-                existing = await tx.pairs.latest(mentee_id, mentor.id, row.kind)
-            if existing is not None:  # in any status: an ended pair is never revived
-                return
-            try:
-                await create_pair(
-                    tx,
-                    i18n,
-                    mentor_id=mentor.id,
-                    mentee_id=mentee_id,
-                    kind=row.kind,
-                    start=start,
-                    end=row.end or default_pair_end(start),
-                    order_ref=row.order_ref,
-                    now=now,
-                    max_mentees_per_mentor=max_mentees_per_mentor,
-                    created_by=imported_by,
-                )
-            except PairError as refused:
-                raise _RowFailed(
-                    refused.refusal.value,
-                    mentor=mentor.full_name,
-                    mentee=row.full_name,
-                    kind=row.kind.value,
-                    max=max_mentees_per_mentor,
-                ) from refused
-            summary.pairs_formed += 1
-    except _RowFailed as failed:
-        summary.errors.append(RowError(line=row.line, key=failed.key, args=failed.values))
-    except sqlite3.IntegrityError:
-        summary.errors.append(RowError(line=row.line, key="roster-row-conflict", args={}))
+def _conflict(person: Person, row: RosterRow, telegram: str) -> _RowFailed:
+    """The Telegram account is one person's and the full name another's: which is meant?"""
+    return _RowFailed(
+        "roster-row-identity-conflict",
+        telegram=telegram,
+        owner=person.full_name,
+        name=row.full_name,
+    )
 
 
-async def _resolve_mentor(tx: Repos, reference: str) -> Person:
-    """A numeric Telegram id, @username or t.me link, or a full name (then a bare username)."""
-    telegram = parse_telegram(reference)
-    found: list[Person] = []
-    if telegram is not None and telegram[0] is not None:
-        person = await tx.people.by_telegram_id(telegram[0])
-        found = [person] if person is not None else []
-    elif telegram is not None and telegram[1] is not None and _is_explicit_username(reference):
-        found = await tx.people.by_username(telegram[1])
-    else:
-        found = await tx.people.by_name(reference)
-        if not found and telegram is not None and telegram[1] is not None:
-            found = await tx.people.by_username(telegram[1])
-    if not found:
-        raise _RowFailed("roster-row-mentor-not-found", mentor=reference)
-    mentors = [person for person in found if person.role is Role.MENTOR]
-    if len(mentors) > 1:
-        raise _RowFailed("roster-row-mentor-ambiguous", mentor=reference)
-    if not mentors:
-        raise _RowFailed("roster-row-mentor-not-mentor", mentor=found[0].full_name)
-    return mentors[0]
+def _changed(person: Person, row: RosterRow) -> Person:
+    """The person as the row describes them; an empty cell never erases what is known."""
+    return replace(
+        person,
+        full_name=clean_name(row.full_name),
+        role=row.role,
+        department=row.department if row.department is not None else person.department,
+        username=row.username if row.username is not None else person.username,
+        telegram_id=row.telegram_id if row.telegram_id is not None else person.telegram_id,
+    )
 
 
 def _is_explicit_username(reference: str) -> bool:

@@ -82,6 +82,32 @@ class PairsRepo:
         assert pair is not None
         return pair
 
+    async def all(self) -> list[Pair]:
+        """Every pair, in any status, for planning a roster import in memory."""
+        return await self._many("1 = 1 ORDER BY p.id")
+
+    async def add_many(self, pairs: list[Pair], now: datetime, created_by: int | None) -> None:
+        """Insert new pairs with the ids given (a roster import decides them in its plan)."""
+        await self.conn.executemany(
+            "INSERT INTO pairs (id, mentor_id, mentee_id, kind, start_date, end_date, order_ref,"
+            " previous_pair_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    pair.id,
+                    pair.mentor_id,
+                    pair.mentee_id,
+                    pair.kind.value,
+                    pair.start.isoformat(),
+                    pair.end.isoformat(),
+                    pair.order_ref,
+                    pair.previous_pair_id,
+                    created_by,
+                    to_db_time(now),
+                )
+                for pair in pairs
+            ],
+        )
+
     async def close(
         self, pair_id: int, status: PairStatus, reason: str | None, now: datetime
     ) -> bool:

@@ -69,6 +69,56 @@ class PeopleRepo:
             f"SELECT {_COLUMNS} FROM people WHERE name_key = ? ORDER BY id", name_key(full_name)
         )
 
+    async def all(self) -> list[Person]:
+        """Everyone, for planning a roster import in memory."""
+        return await self._many(f"SELECT {_COLUMNS} FROM people ORDER BY id")
+
+    async def add_many(self, people: list[Person], now: datetime) -> None:
+        """Insert people with the ids given (a roster import decides them in its plan)."""
+        stamp = to_db_time(now)
+        await self.conn.executemany(
+            "INSERT INTO people (id, full_name, name_key, role, is_admin, department, username,"
+            " telegram_id, language, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    p.id,
+                    clean_name(p.full_name),
+                    name_key(p.full_name),
+                    p.role.value,
+                    int(p.is_admin),
+                    p.department,
+                    p.username.lower() if p.username else None,
+                    p.telegram_id,
+                    p.language,
+                    stamp,
+                    stamp,
+                )
+                for p in people
+            ],
+        )
+
+    async def update_roster_fields_many(self, people: list[Person], now: datetime) -> None:
+        """Write the fields a roster row may change (name, role, department, username, id)."""
+        stamp = to_db_time(now)
+        await self.conn.executemany(
+            "UPDATE people SET full_name = ?, name_key = ?, role = ?, department = ?,"
+            " username = ?, telegram_id = ?, updated_at = ? WHERE id = ?",
+            [
+                (
+                    clean_name(p.full_name),
+                    name_key(p.full_name),
+                    p.role.value,
+                    p.department,
+                    p.username.lower() if p.username else None,
+                    p.telegram_id,
+                    stamp,
+                    p.id,
+                )
+                for p in people
+            ],
+        )
+
     async def add(
         self,
         *,

@@ -167,3 +167,46 @@ async def test_an_admin_cannot_change_their_own_role(db: Database) -> None:
 
     admin = await ensure_bootstrap_admin(db, I18N, TelegramAccount(1, None, "Админ"), NOW)
     assert await change_role(db, admin.id, Role.MENTEE, admin, NOW) is StaffRefusal.NOT_YOURSELF
+
+
+async def test_deactivated_person_is_told_so_whatever_invite_they_open(db: Database) -> None:
+    person_id = await add_person(db, "Ким Анна", telegram_id=501)
+    other_id = await add_person(db, "Петрова Елена")
+    async with db.transaction() as tx:
+        await tx.people.update(person_id, NOW, active=False)
+    created = await create_invite(db, other_id, None, NOW, ttl_days=14)
+    assert created is not None
+    for payload in (created[0], "no-such-token"):
+        result = await recognise(db, I18N, ANNA, payload=payload, now=NOW)
+        assert result.outcome is StartOutcome.DEACTIVATED
+    async with db.read() as tx:
+        other = await tx.people.get(other_id)
+    assert other is not None and not other.seen
+
+
+@pytest.mark.parametrize("fields", [{"role": Role.ADMIN}, {"is_admin": True}])
+async def test_admin_row_is_not_linked_by_username_but_becomes_a_request(
+    db: Database, fields: dict[str, object]
+) -> None:
+    role = fields.get("role", Role.MENTOR)
+    person_id = await add_person(
+        db, "Ким Анна", role, username="anna_k", is_admin=bool(fields.get("is_admin"))
+    )
+    result = await recognise(db, I18N, ANNA, payload=None, now=NOW)
+    assert result.outcome is StartOutcome.REQUEST_NEW
+    async with db.read() as tx:
+        listed = await tx.people.get(person_id)
+    assert listed is not None and listed.telegram_id is None and not listed.seen
+
+
+async def test_an_admin_approves_linking_an_admin_row_and_the_rights_come_with_it(
+    db: Database,
+) -> None:
+    admin = await ensure_bootstrap_admin(db, I18N, TelegramAccount(1, None, "Админ"), NOW)
+    person_id = await add_person(db, "Ким Анна", Role.ADMIN, username="anna_k")
+    request = (await recognise(db, I18N, ANNA, payload=None, now=NOW)).request
+    assert request is not None
+    decision = await approve(db, I18N, request.id, admin, NOW, link_to=person_id)
+    assert decision is not None and decision.person is not None
+    assert decision.person.id == person_id and decision.person.has_admin_rights
+    assert decision.person.telegram_id == ANNA.id

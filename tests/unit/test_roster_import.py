@@ -186,17 +186,22 @@ async def test_person_using_the_bot_is_not_moved_to_another_account(
     async with db.transaction() as tx:
         await tx.people.mark_seen(petrov.id, NOW)
     summary = await run(db, i18n, "Петров Пётр Сергеевич;наставник;999000999;;;;;;")
-    assert errors(summary) == [(2, "roster-row-linked-elsewhere")]
-    assert (await person(db, "Петров Пётр Сергеевич")).telegram_id == 222000222
+    # Another id is another person, namesake or not; the one using the bot keeps their account.
+    assert counts(summary) == (1, 0, 0, 0)
+    async with db.read() as tx:
+        kept = await tx.people.get(petrov.id)
+    assert kept is not None and kept.telegram_id == 222000222
 
 
-async def test_a_wrong_id_is_corrected_while_the_person_has_not_opened_the_bot(
+async def test_a_different_id_for_an_unlinked_namesake_is_another_person(
     db: Database, i18n: I18n
 ) -> None:
     await add_person(db, "Петров Пётр Сергеевич", Role.MENTOR, telegram_id=222000222)
     summary = await run(db, i18n, "Петров Пётр Сергеевич;наставник;999000999;;;;;;")
-    assert summary.errors == [] and summary.updated == 1
-    assert (await person(db, "Петров Пётр Сергеевич")).telegram_id == 999000999
+    assert summary.errors == [] and counts(summary) == (1, 0, 0, 0)
+    async with db.read() as tx:
+        ids = sorted(p.telegram_id or 0 for p in await tx.people.by_name("Петров Пётр Сергеевич"))
+    assert ids == [222000222, 999000999]
 
 
 async def test_a_reused_username_does_not_rename_someone_using_the_bot(
@@ -208,7 +213,7 @@ async def test_a_reused_username_does_not_rename_someone_using_the_bot(
     async with db.transaction() as tx:
         await tx.people.mark_seen(ivanova.id, NOW)
     summary = await run(db, i18n, "Петров Пётр;наставник;@teacher_x;ПЦК ИТ;;;;;")
-    assert errors(summary) == [(2, "roster-row-identity-conflict")]
+    assert errors(summary) == [(2, "roster-row-account-in-use")]
     assert (await person(db, "Иванова Анна Петровна")).department is None
 
 
@@ -386,7 +391,7 @@ async def test_mentor_who_is_not_a_mentor_is_a_row_error(db: Database, i18n: I18
     assert errors(summary) == [(3, "roster-row-mentor-not-mentor")]
 
 
-async def test_failed_pair_row_leaves_nothing_half_written(
+async def test_a_failed_write_leaves_nothing_of_the_file(
     db: Database, i18n: I18n, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from storage.outbox import OutboxRepo
@@ -395,10 +400,11 @@ async def test_failed_pair_row_leaves_nothing_half_written(
         raise sqlite3.IntegrityError("outbox is broken")
 
     monkeypatch.setattr(OutboxRepo, "enqueue", broken)
-    summary = await run(db, i18n, IVANOVA, SIDOROVA)
-    assert errors(summary) == [(3, "roster-row-conflict")]
-    assert counts(summary) == (2, 0, 0, 0)
-    assert await pairs_of(db, "Сидорова Мария Ивановна") == []
+    with pytest.raises(sqlite3.IntegrityError):
+        await run(db, i18n, IVANOVA, SIDOROVA)
+    assert await people_count(db) == 0
+    async with db.read() as tx:
+        assert await tx.pairs.all() == []
 
 
 async def test_bad_rows_do_not_stop_good_ones_and_errors_come_by_line(
