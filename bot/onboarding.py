@@ -112,7 +112,9 @@ async def ensure_bootstrap_admin(
             listed = await tx.people.unlinked_by_username(account.username)
             person = await _link(tx, i18n, listed, account, now) if listed else None
         if person is None:
-            return await _add_admin(tx, account, now)
+            admin = await _add_admin(tx, account, now)
+            await settle_for_account(tx, i18n, account.id, admin, now)  # added to ADMIN_IDS
+            return admin
         if not person.admin_on_record:
             # Granted in the database too, so that everything that asks "who are the admins"
             # (access requests, the admins filter of /people) finds them.

@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
+from bot.access import settle_for_account
 from bot.i18n import Html, I18n, Translator
 from bot.pairing import pair_started_notices
 from bot.roster import ParsedRoster, RosterRow, RowError, parse_telegram
@@ -112,19 +113,26 @@ async def import_roster(
             elif current.fingerprint() != snapshot.fingerprint():
                 log.info("roster import: people or pairs changed while planning; planning again")
                 continue
-            await _write(tx, planned, now=now, imported_by=imported_by)
+            await _write(tx, i18n, planned, now=now, imported_by=imported_by)
             planned.summary.write_seconds = time.perf_counter() - started
         planned.summary.plans = attempt
         return planned.summary
     raise AssertionError("unreachable: the last attempt plans under the lock")
 
 
-async def _write(tx: Repos, plan: _Plan, *, now: datetime, imported_by: int | None) -> None:
+async def _write(
+    tx: Repos, i18n: I18n, plan: _Plan, *, now: datetime, imported_by: int | None
+) -> None:
     await tx.people.add_many(plan.added, now)
     await tx.people.update_roster_fields_many(plan.updated, now)
     await tx.pairs.add_many(plan.pairs, now, imported_by)
     for key, person_id, text in plan.notices:
         await tx.outbox.enqueue(key, person_id, text, now)
+    # Someone waiting for an admin's decision is in the roster by their id now: settled.
+    for telegram_id in await tx.requests.pending_of_people():
+        person = await tx.people.by_telegram_id(telegram_id)
+        if person is not None:
+            await settle_for_account(tx, i18n, telegram_id, person, now)
 
 
 class _Planner:

@@ -85,8 +85,7 @@ async def receive_file(
         max_mentees_per_mentor=settings.max_mentees_per_mentor,
         imported_by=person.id,
     )
-    if summary.pairs_formed:
-        sender.wake()
+    sender.wake()  # pair notices, and the closing of requests the roster settled
     log.info(
         "roster imported by %s: %s added, %s updated, %s pairs, %s errors;"
         " write transaction %.3f s, planned %s time(s)",

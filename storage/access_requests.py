@@ -84,6 +84,16 @@ class AccessRequestsRepo:
         )
         return [_request(row) for row in rows]
 
+    async def pending_of_people(self) -> list[int]:
+        """Accounts with a pending request that belong to a person by now (a roster linked
+        them by id): their requests are to be settled."""
+        rows = await fetch_all(
+            self.conn,
+            "SELECT r.telegram_id FROM access_requests r JOIN people p"
+            " ON p.telegram_id = r.telegram_id WHERE r.status = 'pending' ORDER BY r.id",
+        )
+        return [row[0] for row in rows]
+
     async def settle_for_account(self, telegram_id: int, person_id: int, now: datetime) -> None:
         """The account joined without an admin's decision: its pending request is done."""
         await self.conn.execute(
