@@ -195,7 +195,8 @@ NOT_A_ROSTER = [
     ),
     pytest.param(
         "ФИО;Email\nИванова Анна Петровна;ivanova@college.kg\n".encode(), "roster.csv",
-        "text/csv", "В заголовке нет обязательного столбца «Роль».", id="csv-without-role",
+        "text/csv", "В заголовке (строка 1) нет обязательного столбца «Роль».",
+        id="csv-without-role",
     ),
     pytest.param(
         csv_bytes(GOOD_ROWS) + b"x" * (2 * 1024 * 1024), "big.csv", "text/csv",
