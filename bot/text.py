@@ -12,7 +12,8 @@ def clean_text(text: str) -> str:
     """Text as people wrote it, without what they cannot see: format characters (zero-width,
     bidirectional controls, soft hyphens) removed, control characters and every kind of space
     folded into one space, trimmed."""
-    text = "".join(_visible(char) for char in text)
+    if not text.isprintable():  # printable text has neither format nor control characters
+        text = "".join(_visible(char) for char in text)
     return _SPACES.sub(" ", text).strip()
 
 
