@@ -11,20 +11,21 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.dates import parse_date
+from bot.dates import MAX_DATE, MIN_DATE, DateOutOfRange, NotADate, read_date
 from bot.rules import (
     MAX_DEPARTMENT_LENGTH,
     MAX_NAME_LENGTH,
     MAX_ORDER_LENGTH,
     ROSTER_MAX_BYTES,
     ROSTER_MAX_ROWS,
+    default_pair_end,
 )
-from bot.text import clean_name
+from bot.text import clean_name, clean_text
 from storage.models import PairKind, Role
 
 
@@ -72,10 +73,33 @@ class ParsedRoster:
 
 # Column names as people write them: case, spaces, punctuation and "(…)" notes do not matter.
 _COLUMN_NAMES: dict[str, tuple[str, ...]] = {
-    "full_name": ("fullname", "name", "фио", "фамилияимяотчество"),
-    "role": ("role", "роль"),
+    "full_name": (
+        "fullname",
+        "name",
+        "employee",
+        "фио",
+        "фамилияимяотчество",
+        "фиосотрудника",
+        "фиоработника",
+        "сотрудник",
+        "работник",
+        "физическоелицо",
+    ),
+    # HR exports (1C and the like) spell the name as three columns; they are joined.
+    "last_name": ("lastname", "surname", "familyname", "фамилия"),
+    "first_name": ("firstname", "givenname", "имя"),
+    "middle_name": ("middlename", "patronymic", "отчество"),
+    "role": ("role", "роль", "рольвпрограмме"),
     "telegram": ("telegram", "телеграм", "телеграмм", "tg", "тг"),
-    "department": ("department", "пцк", "отделение", "кафедра", "подразделение"),
+    "department": (
+        "department",
+        "пцк",
+        "отделение",
+        "кафедра",
+        "подразделение",
+        "структурноеподразделение",
+        "отдел",
+    ),
     "mentor": ("mentor", "наставник", "фионаставника"),
     "kind": ("kind", "вид", "виднаставничества"),
     "start": ("start", "startdate", "начало", "датаначала"),
@@ -83,7 +107,9 @@ _COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "order": ("order", "приказ", "номерприказа"),
 }
 _COLUMN_BY_NAME = {name: column for column, names in _COLUMN_NAMES.items() for name in names}
-_REQUIRED = ("full_name", "role")
+_NAME_PARTS = ("last_name", "first_name", "middle_name")
+# An export puts a title line or two above the header; it is looked for among the first rows.
+HEADER_SEARCH_ROWS = 10
 
 _ROLES = {
     "mentor": Role.MENTOR,
@@ -129,6 +155,8 @@ _XLSX_MAX_UNPACKED = 64 * 1024 * 1024
 _MAX_COLUMNS = 64
 # Rows counted toward the cap are the filled ones; this bounds the empty ones in between.
 _MAX_LINES = ROSTER_MAX_ROWS * 10
+# A quoted CSV cell longer than this many lines is a stray quote swallowing rows.
+_MAX_LINES_IN_CELL = 20
 _SHOWN_VALUE_LENGTH = 60
 
 _USERNAME = re.compile(r"@?([A-Za-z0-9_]{5,32})")
@@ -178,7 +206,8 @@ def _bounded(rows: Iterable[Sequence[object]]) -> Table:
                 raise RosterRefused("roster-refused-too-many-rows", max=ROSTER_MAX_ROWS)
             continue
         filled += 1
-        if filled > ROSTER_MAX_ROWS + 1 or line > _MAX_LINES:  # + 1: the header
+        # The header and the title lines above it; _parse_table counts the people exactly.
+        if filled > ROSTER_MAX_ROWS + HEADER_SEARCH_ROWS or line > _MAX_LINES:
             raise RosterRefused("roster-refused-too-many-rows", max=ROSTER_MAX_ROWS)
         table.append((line, cells))
     return table
@@ -240,22 +269,25 @@ def _decode(data: bytes) -> str:
 
 
 def _csv_table(text: str) -> Table:
-    header_line = next((line for line in text.split("\n") if line.strip()), None)
-    if header_line is None:
+    first_lines = [line for line in text.split("\n") if line.strip()][:HEADER_SEARCH_ROWS]
+    if not first_lines:
         raise RosterRefused("roster-refused-empty")
-    delimiter = _sniff_delimiter(header_line)
+    delimiter = _sniff_delimiter(first_lines)
     try:
-        return _bounded(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        return _bounded(_csv_records(text, delimiter))
     except csv.Error as exc:
         raise RosterRefused("roster-refused-unreadable") from exc
 
 
-def _sniff_delimiter(header_line: str) -> str:
-    """The delimiter under which the header names the most known columns (then the most cells)."""
+def _sniff_delimiter(first_lines: list[str]) -> str:
+    """The delimiter under which a line names the most known columns (then has the most cells)."""
 
     def score(delimiter: str) -> tuple[int, int]:
+        return max(score_line(line, delimiter) for line in first_lines)
+
+    def score_line(line: str, delimiter: str) -> tuple[int, int]:
         try:
-            cells = next(csv.reader([header_line], delimiter=delimiter), [])
+            cells = next(csv.reader([line], delimiter=delimiter), [])
         except csv.Error:
             return (0, 0)
         known = {_column_of(cell) for cell in cells} - {None}
@@ -264,31 +296,160 @@ def _sniff_delimiter(header_line: str) -> str:
     return max((";", ",", "\t"), key=score)
 
 
+class _BrokenQuote(tuple[str, ...]):
+    """A CSV line whose opening quote does not close where a cell can end: read as it stands,
+    the quote would swallow the rows after it. Holds the line as written."""
+
+
+def _csv_records(text: str, delimiter: str) -> Iterator[Sequence[object]]:
+    """The CSV's rows, one per spreadsheet row; a line with a stray quote becomes a _BrokenQuote
+    and the lines after it are read again as rows of their own."""
+    # Lines end at \n, \r\n or \r, as the csv module reads them.
+    lines = io.StringIO(text, newline="").readlines()
+    feed = _CsvLines(lines, delimiter)
+    while True:
+        for cells in csv.reader(feed, delimiter=delimiter):
+            if feed.broken or any(_swallows_rows(cell, delimiter) for cell in cells):
+                feed.broken = True
+                break
+            feed.row_done()
+            yield cells
+        if not feed.broken:
+            return
+        yield _BrokenQuote((lines[feed.row_start].strip(),))
+        feed.skip_broken_row()
+
+
+class _CsvLines:
+    """Feeds a csv.reader line by line and stops it when a quoted cell runs on into what looks
+    like the next rows: a line cannot continue a cell, the cell grows past _MAX_LINES_IN_CELL
+    lines, or the file ends inside the quotes."""
+
+    def __init__(self, lines: list[str], delimiter: str) -> None:
+        self._lines = lines
+        self._delimiter = delimiter
+        self._next = 0
+        self.row_start = 0
+        self._in_row = False
+        self.broken = False
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        if self.broken:
+            raise StopIteration
+        if self._next >= len(self._lines):
+            self.broken = self._in_row  # the file ended inside a quoted cell
+            raise StopIteration
+        line = self._lines[self._next]
+        if not self._in_row:
+            # The reader asks for a line in the middle of a row only inside a quoted cell.
+            self._in_row = True
+            self.row_start = self._next
+        elif (
+            not _continues_cell(line, self._delimiter)
+            or self._next - self.row_start >= _MAX_LINES_IN_CELL
+        ):
+            self.broken = True
+            raise StopIteration
+        self._next += 1
+        return line
+
+    def row_done(self) -> None:
+        self._in_row = False
+
+    def skip_broken_row(self) -> None:
+        self._next = self.row_start + 1
+        self._in_row = False
+        self.broken = False
+
+
+def _continues_cell(line: str, delimiter: str) -> bool:
+    """Whether a line can be the next line of a quoted cell: no delimiter before the closing
+    quote ("" is a quote), and the quote, if any, ends the cell as a spreadsheet writes it."""
+    start = 0
+    while (quote := line.find('"', start)) >= 0:
+        if line.startswith('"', quote + 1):
+            start = quote + 2
+            continue
+        return delimiter not in line[:quote] and line[quote + 1 : quote + 2] in (
+            delimiter,
+            "\r",
+            "\n",
+            "",
+        )
+    return delimiter not in line
+
+
+def _swallows_rows(cell: str, delimiter: str) -> bool:
+    """A cell over several lines that holds the delimiter took in text meant as cells."""
+    return delimiter in cell and ("\n" in cell or "\r" in cell)
+
+
 # Reading the rows --------------------------------------------------------------------------------
 
 
 def _parse_table(table: Table) -> ParsedRoster:
     if not table:
         raise RosterRefused("roster-refused-empty")
-    _, header = table[0]
-    columns: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        column = _column_of(cell)
-        if column is not None:
-            columns.setdefault(column, index)
-    missing = [column for column in _REQUIRED if column not in columns]
-    if missing:
-        raise RosterRefused(
-            "roster-refused-missing-columns",
-            missing=missing[0] if len(missing) == 1 else "all",
-        )
+    header_index, columns = _find_header(table)
+    people = table[header_index + 1 :]
+    if len(people) > ROSTER_MAX_ROWS:
+        raise RosterRefused("roster-refused-too-many-rows", max=ROSTER_MAX_ROWS)
     roster = ParsedRoster(rows=[], errors=[])
-    for line, cells in table[1:]:
+    for line, cells in people:
         try:
+            if isinstance(cells, _BrokenQuote):
+                raise _RowProblem("roster-row-unbalanced-quote", value=_shown(cells[0]))
             roster.rows.append(_parse_row(line, _Cells(cells, columns)))
         except _RowProblem as problem:
             roster.errors.append(RowError(line=line, key=problem.key, args=problem.values))
     return roster
+
+
+def _find_header(table: Table) -> tuple[int, dict[str, int]]:
+    """The first of the first rows that names the required columns, and its columns by index;
+    the title lines above it are not people."""
+    best: tuple[int, dict[str, int]] | None = None
+    searched = table[:HEADER_SEARCH_ROWS]
+    for index, (_, cells) in enumerate(searched):
+        if isinstance(cells, _BrokenQuote):
+            continue
+        columns = _columns_of(cells)
+        if not _missing(columns):
+            return index, columns
+        if columns and (best is None or len(columns) > len(best[1])):
+            best = (index, columns)
+    if best is None:
+        raise RosterRefused("roster-refused-no-header", last=searched[-1][0])
+    index, columns = best
+    missing = _missing(columns)
+    raise RosterRefused(
+        "roster-refused-missing-columns",
+        missing=missing[0] if len(missing) == 1 else "all",
+        line=table[index][0],
+    )
+
+
+def _columns_of(cells: Sequence[object]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        column = _column_of(cell)
+        if column is not None:
+            columns.setdefault(column, index)
+    return columns
+
+
+def _missing(columns: dict[str, int]) -> list[str]:
+    """The required columns a header lacks: the name (whole, or surname and first name) and
+    the role."""
+    has_name = "full_name" in columns or {"last_name", "first_name"} <= columns.keys()
+    return [
+        column
+        for column, present in (("full_name", has_name), ("role", "role" in columns))
+        if not present
+    ]
 
 
 class _Cells:
@@ -302,8 +463,11 @@ class _Cells:
             return None
         return self._cells[index]
 
-    def text(self, column: str, max_length: int) -> str | None:
-        value = clean_name(_text(self.raw(column)))
+    def text(
+        self, column: str, max_length: int, clean: Callable[[str], str] = clean_text
+    ) -> str | None:
+        """The cell's text: clean_name for names, clean_text for the rest; None when empty."""
+        value = clean(_text(self.raw(column)))
         if not value:
             return None
         if len(value) > max_length:
@@ -312,9 +476,7 @@ class _Cells:
 
 
 def _parse_row(line: int, cells: _Cells) -> RosterRow:
-    full_name = cells.text("full_name", MAX_NAME_LENGTH)
-    if full_name is None:
-        raise _RowProblem("roster-row-no-name")
+    full_name = _full_name(cells)
     role_text = cells.text("role", MAX_NAME_LENGTH)
     if role_text is None:
         raise _RowProblem("roster-row-no-role")
@@ -330,7 +492,7 @@ def _parse_row(line: int, cells: _Cells) -> RosterRow:
     end: date | None = None
     order_ref: str | None = None
     if role is Role.MENTEE:  # the pair columns mean something on a mentee's row only
-        mentor = cells.text("mentor", MAX_NAME_LENGTH)
+        mentor = cells.text("mentor", MAX_NAME_LENGTH, clean_name)
     if mentor is not None:
         kind_text = cells.text("kind", MAX_NAME_LENGTH)
         if kind_text is not None:
@@ -342,6 +504,9 @@ def _parse_row(line: int, cells: _Cells) -> RosterRow:
         end = _date(cells.raw("end"), "end")
         if start is not None and end is not None and end < start:
             raise _RowProblem("roster-row-end-before-start")
+        if start is not None and end is None and default_pair_end(start) < _year_after(start):
+            # The default year would be cut at the last date the bot accepts.
+            raise _RowProblem("roster-row-no-default-end", start=_day(start), max=_day(MAX_DATE))
         order_ref = cells.text("order", MAX_ORDER_LENGTH)
     return RosterRow(
         line=line,
@@ -356,6 +521,23 @@ def _parse_row(line: int, cells: _Cells) -> RosterRow:
         end=end,
         order_ref=order_ref,
     )
+
+
+def _full_name(cells: _Cells) -> str:
+    """The ФИО column, or else Фамилия, Имя and Отчество (optional) joined."""
+    full_name = cells.text("full_name", MAX_NAME_LENGTH, clean_name)
+    if full_name is not None:
+        return full_name
+    parts = {column: cells.text(column, MAX_NAME_LENGTH, clean_name) for column in _NAME_PARTS}
+    if not any(parts.values()):
+        raise _RowProblem("roster-row-no-name")
+    for column in ("last_name", "first_name"):
+        if parts[column] is None:
+            raise _RowProblem("roster-row-no-name-part", column=column)
+    full_name = " ".join(part for part in parts.values() if part)
+    if len(full_name) > MAX_NAME_LENGTH:
+        raise _RowProblem("roster-row-too-long", column="full_name", max=MAX_NAME_LENGTH)
+    return full_name
 
 
 def parse_telegram(value: str) -> tuple[int | None, str | None] | None:
@@ -397,19 +579,27 @@ def _telegram(raw: object) -> tuple[int | None, str | None]:
 
 
 def _date(raw: object, column: str) -> date | None:
-    if raw is None:
-        return None
-    if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    text = _text(raw).strip()
-    if not text:
-        return None
-    parsed = parse_date(text)
-    if parsed is None:  # 31.02.2026, 2026/09/01 and the like
-        raise _RowProblem("roster-row-bad-date", column=column, value=_shown(text))
-    return parsed
+    """A typed date cell, an Excel serial number or written text, through the one range check."""
+    try:
+        return read_date(_text(raw) if isinstance(raw, str) else raw)
+    except NotADate as exc:  # 31.02.2026, 2026/09/01 and the like
+        raise _RowProblem("roster-row-bad-date", column=column, value=_shown(_text(raw))) from exc
+    except DateOutOfRange as exc:  # 31.12.9999, 01.09.1900: a typo, not a date of the programme
+        raise _RowProblem(
+            "roster-row-date-out-of-range",
+            column=column,
+            value=_day(exc.day),
+            min=_day(MIN_DATE),
+            max=_day(MAX_DATE),
+        ) from exc
+
+
+def _year_after(day: date) -> date:
+    return day + timedelta(days=365)
+
+
+def _day(day: date) -> str:
+    return f"{day.day:02}.{day.month:02}.{day.year:04}"  # strftime drops the zeros of year 1
 
 
 # Small helpers -----------------------------------------------------------------------------------

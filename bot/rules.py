@@ -6,6 +6,7 @@ import calendar
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
+from bot.dates import MAX_DATE
 from storage.models import Pair, PairKind, Person, Role
 
 MAX_NAME_LENGTH = 200
@@ -59,10 +60,13 @@ def quiet_hours_end(now: datetime, window: tuple[time, time] | None, tz: tzinfo)
 
 
 def default_pair_end(start: date) -> date:
-    """A pair lasts one year by default (29 February falls back to 28)."""
+    """A pair lasts one year by default (29 February falls back to 28), cut at MAX_DATE so the
+    end stays a date the bot accepts; a start near date.max cannot overflow."""
+    if start.year >= MAX_DATE.year:
+        return max(start, MAX_DATE)
     year = start.year + 1
     day = min(start.day, calendar.monthrange(year, start.month)[1])
-    return start.replace(year=year, day=day)
+    return min(start.replace(year=year, day=day), MAX_DATE)
 
 
 def check_new_pair(

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import importlib
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 import aiosqlite
 
@@ -19,7 +21,7 @@ from storage.sql import fetch_one
 
 log = logging.getLogger(__name__)
 
-_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.(?:sql|py)$")
 # A CLI import of a large roster holds the write lock for seconds; the bot waits that long.
 BUSY_TIMEOUT_MS = 30_000
 
@@ -36,14 +38,30 @@ def commits_counted() -> int:
     return _commits.get()
 
 
-def available_migrations() -> list[tuple[int, str, str]]:
-    """(version, file name, SQL) of every migration shipped with the package, in order."""
+class Migration(NamedTuple):
+    """A numbered file in storage/migrations: SQL, or a Python module with
+    `async def upgrade(conn)` for what SQL cannot do (Unicode normalisation)."""
+
+    version: int
+    name: str
+    source: str
+
+
+def available_migrations() -> list[Migration]:
+    """Every migration shipped with the package, in order."""
     found = []
     for entry in resources.files("storage.migrations").iterdir():
         match = _MIGRATION_NAME.match(entry.name)
         if match:
-            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+            source = entry.read_text(encoding="utf-8")
+            found.append(Migration(int(match.group(1)), entry.name, source))
     return sorted(found)
+
+
+def _python_upgrade(name: str) -> Callable[[aiosqlite.Connection], Awaitable[None]]:
+    module = importlib.import_module(f"storage.migrations.{name.removesuffix('.py')}")
+    upgrade: Callable[[aiosqlite.Connection], Awaitable[None]] = module.upgrade
+    return upgrade
 
 
 class DatabaseUnavailable(Exception):
@@ -126,18 +144,25 @@ class Database:
         """Apply the migrations not yet recorded, each in its own transaction."""
         applied = []
         current = await self.schema_version()
-        for version, name, sql in available_migrations():
+        for version, name, source in available_migrations():
             if version <= current or (up_to is not None and version > up_to):
                 continue
+            record = (
+                "INSERT INTO schema_version (version, name, applied_at)"
+                f" VALUES ({version}, '{name}', datetime('now'))"
+            )
             async with self._lock:
-                # executescript runs the whole file; the explicit BEGIN keeps it atomic.
                 try:
-                    await self.conn.executescript(
-                        "BEGIN IMMEDIATE;\n"
-                        + sql
-                        + "\nINSERT INTO schema_version (version, name, applied_at)"
-                        + f" VALUES ({version}, '{name}', datetime('now'));\nCOMMIT;"
-                    )
+                    if name.endswith(".py"):
+                        await self.conn.execute("BEGIN IMMEDIATE")
+                        await _python_upgrade(name)(self.conn)
+                        await self.conn.execute(record)
+                        await self.conn.execute("COMMIT")
+                    else:
+                        # executescript runs the whole file; the explicit BEGIN keeps it atomic.
+                        await self.conn.executescript(
+                            f"BEGIN IMMEDIATE;\n{source}\n{record};\nCOMMIT;"
+                        )
                 except BaseException:
                     if self.conn.in_transaction:
                         await self.conn.execute("ROLLBACK")

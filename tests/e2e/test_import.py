@@ -195,7 +195,8 @@ NOT_A_ROSTER = [
     ),
     pytest.param(
         "ФИО;Email\nИванова Анна Петровна;ivanova@college.kg\n".encode(), "roster.csv",
-        "text/csv", "В заголовке нет обязательного столбца «Роль».", id="csv-without-role",
+        "text/csv", "В заголовке (строка 1) нет обязательного столбца «Роль».",
+        id="csv-without-role",
     ),
     pytest.param(
         csv_bytes(GOOD_ROWS) + b"x" * (2 * 1024 * 1024), "big.csv", "text/csv",
@@ -270,6 +271,145 @@ async def test_upload_of_the_example_xlsx(admin: TelegramUser) -> None:
     assert "Добавлено 8 человек" in summary["text"]
     assert "Сформированы 4 пары" in summary["text"]
     assert "Ошибок нет." in summary["text"]
+
+
+# --- untrusted spreadsheets: dates, names, quotes, HR exports (issue 5) --------------------------
+
+OUT_OF_RANGE = "в столбце «Начало» вне допустимых: с 01.01.2000 по 31.12.2100"
+# A title line, a blank line, then a header with the name in three columns, as 1C exports it.
+HR_EXPORT = [
+    ["Список сотрудников на 01.09.2026"],
+    [],
+    ["№ п/п", "Фамилия", "Имя", "Отчество", "Должность", "Подразделение", "Роль", "Telegram"],
+    [1, "Иванова", "Анна", "Петровна", "преподаватель", "ПЦК ИТ", "наставник", 5101],
+    [2, "Сидорова", "Мария", "Ивановна", "преподаватель", "ПЦК ИТ", "наставляемая", 5201],
+    [3, "Смит", "Джон", None, "преподаватель", "ПЦК языков", "наставник", None],
+    [4, "Петров", "Пётр", "Петрович", "директор", "Администрация", "директор", None],
+]
+
+
+def sheet_bytes(rows: list[list[Any]]) -> bytes:
+    """An XLSX with exactly these rows (no header added), dates as date cells."""
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, date):
+                cell.number_format = "DD.MM.YYYY"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def typed_start_rows(start: date) -> list[list[Any]]:
+    return [
+        ["Иванова Анна Петровна", "наставник", 5101, "ПЦК информационных технологий"],
+        ["Сидорова Мария Ивановна", "наставляемая", 5201, "ПЦК информационных технологий",
+         "Иванова Анна Петровна", "педагогический", start, None, ORDER],
+        ["Орлов Илья Сергеевич", "наставляемый", 5202, "ПЦК информационных технологий",
+         "Иванова Анна Петровна", "педагогический", date(2026, 9, 1), None, ORDER],
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("start", "shown"),
+    [(date(9999, 12, 31), "31.12.9999"), (date(1900, 1, 1), "01.01.1900")],
+    ids=["year-9999", "year-1900"],
+)
+@pytest.mark.usefixtures("bot_runner")
+async def test_upload_of_an_xlsx_with_a_typed_date_out_of_range_reports_its_line(
+    admin: TelegramUser, start: date, shown: str
+) -> None:
+    summary = await upload(admin, xlsx_bytes(typed_start_rows(start)), "roster.xlsx")
+
+    text = summary["text"]
+    assert f"строка 3: дата {shown} {OUT_OF_RANGE}" in text
+    assert "Добавлено 2 человека" in text
+    assert "Сформирована 1 пара" in text
+
+
+def test_cli_import_of_an_xlsx_with_a_start_in_year_9999_exits_0_naming_the_line(
+    tmp_path: Path,
+) -> None:
+    roster = tmp_path / "roster.xlsx"
+    roster.write_bytes(xlsx_bytes(typed_start_rows(date(9999, 12, 31))))
+
+    result = run_cli_import(tmp_path, roster)
+
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout.splitlines() == [
+        "added: 2, updated: 0, unchanged: 0, pairs formed: 1, errors: 1",
+        f"line 3: дата 31.12.9999 {OUT_OF_RANGE}",
+    ]
+
+
+async def test_reimport_with_invisible_characters_in_names_finds_the_same_people(
+    admin: TelegramUser, bot_runner: BotRunner
+) -> None:
+    await upload(admin, csv_bytes(GOOD_ROWS[:1]), "mentors.csv")
+    people_before = await people_count(bot_runner)
+    rows = [
+        ["Иванова\u00a0Анна \u200bПетровна", "наставник", "", "ПЦК информационных технологий"],
+        ["Сидорова Мария Ивановна", "наставляемая", "5201", "ПЦК информационных технологий",
+         "\u2066Иванова  Анна\u2009Петровна\u2069", "педагогический", "01.09.2026"],
+    ]  # fmt: skip
+
+    summary = await upload(admin, csv_bytes(rows), "again.csv")
+
+    text = summary["text"]
+    assert "Добавлен 1 человек" in text
+    assert "Без изменений: 1 человек" in text
+    assert "Сформирована 1 пара" in text
+    assert "Ошибок нет." in text
+    assert await people_count(bot_runner) == people_before + 1
+
+
+@pytest.mark.usefixtures("bot_runner")
+async def test_upload_with_a_stray_quote_reports_its_line_and_reads_the_rows_after_it(
+    admin: TelegramUser,
+) -> None:
+    rows = [list(row) for row in GOOD_ROWS]
+    rows[1][0] = '"' + rows[1][0]  # line 3: the quote never closes
+
+    summary = await upload(admin, csv_bytes(rows), "roster.csv")
+
+    text = summary["text"]
+    assert "строка 3: кавычка не закрыта: «\"Белов Дмитрий Игоревич;наставник" in text
+    assert "строка 5: наставник «@belov_di» не найден" in text
+    assert "Добавлено 3 человека" in text  # line 5's mentee is added, without the pair
+    assert "Сформирована 1 пара" in text
+
+
+@pytest.mark.usefixtures("bot_runner")
+async def test_upload_of_an_hr_export_with_a_title_and_three_name_columns(
+    admin: TelegramUser, fake_api: FakeBotAPI
+) -> None:
+    summary = await upload(admin, sheet_bytes(HR_EXPORT), "Сотрудники.xlsx")
+    mentee = TelegramUser(fake_api, 5201, "Мария")
+    mentee.send("/start")
+    greeting = await mentee.wait_message("Здравствуйте")
+
+    text = summary["text"]
+    assert "Добавлено 3 человека" in text
+    assert "строка 7: непонятная роль «директор»" in text
+    assert "Сидорова Мария Ивановна" in greeting["text"]
+
+
+def test_cli_import_of_an_hr_export_keeps_the_spreadsheet_line_numbers(tmp_path: Path) -> None:
+    roster = tmp_path / "Сотрудники.xlsx"
+    roster.write_bytes(sheet_bytes(HR_EXPORT))
+
+    result = run_cli_import(tmp_path, roster)
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "added: 3, updated: 0, unchanged: 0, pairs formed: 0, errors: 1"
+    assert lines[1].startswith("line 7: непонятная роль «директор»")
+    with sqlite3.connect(tmp_path / "cli.db") as conn:
+        names = [row[0] for row in conn.execute("SELECT full_name FROM people ORDER BY id")]
+    assert names == ["Иванова Анна Петровна", "Сидорова Мария Ивановна", "Смит Джон"]
 
 
 async def test_cancel_leaves_the_import_form(admin: TelegramUser, bot_runner: BotRunner) -> None:

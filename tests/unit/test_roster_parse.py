@@ -9,7 +9,14 @@ from datetime import date, datetime
 import pytest
 from openpyxl import Workbook
 
-from bot.roster import ParsedRoster, RosterRefused, RosterRow, RowError, parse_roster
+from bot.roster import (
+    HEADER_SEARCH_ROWS,
+    ParsedRoster,
+    RosterRefused,
+    RosterRow,
+    RowError,
+    parse_roster,
+)
 from bot.rules import ROSTER_MAX_BYTES, ROSTER_MAX_ROWS
 from storage.models import PairKind, Role
 
@@ -407,12 +414,20 @@ def test_empty_workbook_is_refused() -> None:
 )
 def test_header_missing_a_required_column_is_refused(header: str, missing: str) -> None:
     error = refused(csv(header, "Иванова Анна;наставник"))
-    assert (error.key, error.args) == ("roster-refused-missing-columns", {"missing": missing})
+    assert (error.key, error.args) == (
+        "roster-refused-missing-columns",
+        {"missing": missing, "line": 1},
+    )
 
 
 def test_rows_without_a_header_are_refused() -> None:
     error = refused(csv("Иванова Анна;наставник", "Петров Пётр;наставник"))
     assert error.key == "roster-refused-missing-columns"
+
+
+def test_rows_naming_no_column_are_refused_saying_where_the_header_was_looked_for() -> None:
+    error = refused(csv("Иванова Анна;методист", "Петров Пётр;методист"))
+    assert (error.key, error.args) == ("roster-refused-no-header", {"last": 2})
 
 
 def test_csv_with_too_many_rows_is_refused() -> None:
@@ -428,3 +443,278 @@ def test_csv_with_the_maximum_of_rows_is_read() -> None:
 def test_xlsx_with_too_many_rows_is_refused() -> None:
     rows: list[list[object]] = [[f"Человек {n}", "наставник"] for n in range(ROSTER_MAX_ROWS + 1)]
     assert refused(xlsx(["ФИО", "Роль"], *rows)).key == "roster-refused-too-many-rows"
+
+
+# Dates: one range check for typed and written dates ---------------------------------------------
+
+
+def mentee_xlsx(start: object, end: object = None) -> bytes:
+    return xlsx(
+        ["ФИО", "Роль", "Наставник", "Начало", "Окончание"],
+        ["Иванова Анна", "наставник", None, None, None],
+        ["Сидорова Мария", "наставляемая", "Иванова Анна", start, end],
+        ["Петров Пётр", "наставник", None, None, None],
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        (date(9999, 12, 31), "31.12.9999"),
+        (datetime(9999, 12, 31, 23, 59), "31.12.9999"),
+        (date(1900, 1, 1), "01.01.1900"),
+        (2958465, "31.12.9999"),  # the same date cell formatted as a number
+    ],
+    ids=["date-9999", "datetime-9999", "date-1900", "serial-9999"],
+)
+def test_typed_date_out_of_range_is_a_row_error_and_the_other_rows_are_read(
+    typed: object, shown: str
+) -> None:
+    roster = parse_roster(mentee_xlsx(typed))
+    assert [row.line for row in roster.rows] == [2, 4]
+    assert roster.errors == [
+        RowError(
+            line=3,
+            key="roster-row-date-out-of-range",
+            args={"column": "start", "value": shown, "min": "01.01.2000", "max": "31.12.2100"},
+        )
+    ]
+
+
+@pytest.mark.parametrize("written", ["31.12.9999", "1900-01-01", "31.12.2101", "31.12.1999"])
+def test_written_date_out_of_range_is_the_same_row_error(written: str) -> None:
+    error = only_error(parse_roster(mentee_row(Окончание=written)))
+    assert (error.key, error.args["column"]) == ("roster-row-date-out-of-range", "end")
+
+
+@pytest.mark.parametrize("written", ["01.01.2000", "31.12.2100"])
+def test_dates_at_the_ends_of_the_range_are_accepted(written: str) -> None:
+    row = only_row(parse_roster(mentee_row(Начало=written, Окончание="31.12.2100")))
+    assert row.start is not None
+
+
+def test_excel_serial_number_in_a_date_column_is_read_as_the_date() -> None:
+    row = parse_roster(mentee_xlsx(46266, 46568.5)).rows[1]
+    assert (row.start, row.end) == (date(2026, 9, 1), date(2027, 6, 30))
+
+
+@pytest.mark.parametrize("typed", [10**9, -5, True, 0.5])
+def test_a_number_that_is_no_date_is_a_bad_date(typed: object) -> None:
+    roster = parse_roster(mentee_xlsx(typed))
+    assert [(e.line, e.key) for e in roster.errors] in (
+        [(3, "roster-row-bad-date")],
+        [(3, "roster-row-date-out-of-range")],  # 0.5 is a time on 30.12.1899
+    )
+
+
+def test_start_in_the_last_year_without_an_end_is_reported_not_cut() -> None:
+    error = only_error(parse_roster(mentee_row(Начало="31.12.2100")))
+    assert (error.key, error.args) == (
+        "roster-row-no-default-end",
+        {"start": "31.12.2100", "max": "31.12.2100"},
+    )
+
+
+def test_start_in_the_last_year_with_an_end_is_read() -> None:
+    row = only_row(parse_roster(mentee_row(Начало="01.01.2100", Окончание="31.12.2100")))
+    assert (row.start, row.end) == (date(2100, 1, 1), date(2100, 12, 31))
+
+
+# Names: normalised before they are matched or stored --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Иванова Анна\u00a0Петровна",
+        "Иванова\u200b Анна Петровна",
+        "\u202bИванова Анна Петровна\u202c",
+        "Иванова\u2003Анна\u2060 Петровна\ufeff",
+        "Иванова Анна\tПетровна",
+    ],
+    ids=["nbsp", "zero-width-space", "bidi-embedding", "em-space-word-joiner-bom", "tab"],
+)
+def test_invisible_and_unusual_characters_in_names_are_normalised(written: str) -> None:
+    data = csv("ФИО;Роль;Наставник", f"{written};наставляемая;{written}")
+    row = only_row(parse_roster(data))
+    assert (row.full_name, row.mentor) == ("Иванова Анна Петровна", "Иванова Анна Петровна")
+
+
+def test_names_are_nfkc_normalised() -> None:
+    data = csv("ФИО;Роль", "Семе\u0308нова Ａнна;наставник")  # decomposed ё, full-width A
+    assert only_row(parse_roster(data)).full_name == "Семёнова Aнна"
+
+
+def test_department_and_order_lose_invisible_characters_but_keep_their_signs() -> None:
+    data = csv(
+        "ФИО;Роль;ПЦК;Наставник;Приказ",
+        "Сидорова Мария;наставляемая;Отделение\u00a0№\u200b2;Иванова Анна;"
+        "№ 112-к\u00a0от 28.08.2026",
+    )
+    row = only_row(parse_roster(data))
+    assert (row.department, row.order_ref) == ("Отделение №2", "№ 112-к от 28.08.2026")
+
+
+# A stray quote in a CSV ---------------------------------------------------------------------------
+
+
+def lines_and_errors(roster: ParsedRoster) -> tuple[list[int], list[tuple[int, str]]]:
+    return [row.line for row in roster.rows], [(e.line, e.key) for e in roster.errors]
+
+
+def test_stray_quote_is_reported_on_its_line_and_the_rows_after_it_are_read() -> None:
+    data = csv(
+        "ФИО;Роль",
+        "Иванова Анна;наставник",
+        '"Петров Пётр;наставник',
+        "Сидорова Мария;наставляемая",
+        "Орлов Илья;наставляемый",
+    )
+    roster = parse_roster(data)
+    assert lines_and_errors(roster) == ([2, 4, 5], [(3, "roster-row-unbalanced-quote")])
+    assert roster.errors[0].args == {"value": '"Петров Пётр;наставник'}
+
+
+def test_stray_quote_in_a_later_cell_and_on_the_last_line() -> None:
+    data = csv(
+        "ФИО;Роль;ПЦК",
+        'Иванова Анна;наставник;"ПЦК физики',
+        "",
+        "Петров Пётр;наставник;ПЦК химии",
+        'Орлов Илья;"наставник;',
+    )
+    assert lines_and_errors(parse_roster(data)) == (
+        [4],
+        [(2, "roster-row-unbalanced-quote"), (5, "roster-row-unbalanced-quote")],
+    )
+
+
+def test_two_stray_quotes_do_not_swallow_the_rows_between_them() -> None:
+    data = csv(
+        "ФИО;Роль",
+        '"Иванова Анна;наставник',
+        "Петров Пётр;наставник",
+        'Сидорова Мария;"наставляемая',
+        "Орлов Илья;наставляемый",
+    )
+    assert lines_and_errors(parse_roster(data)) == (
+        [3, 5],
+        [(2, "roster-row-unbalanced-quote"), (4, "roster-row-unbalanced-quote")],
+    )
+
+
+def test_quotes_that_close_are_not_stray() -> None:
+    data = csv(
+        "ФИО;Роль;ПЦК",
+        'Иванова Анна;наставник;"ООО ""Энергосервис""\nцех 2"',
+        'Петров Пётр;наставник;ООО "Ромашка"',
+        '"Сидорова; Мария";наставник;',
+    )
+    roster = parse_roster(data)
+    assert lines_and_errors(roster) == ([2, 3, 4], [])
+    assert [row.department for row in roster.rows] == [
+        'ООО "Энергосервис" цех 2',
+        'ООО "Ромашка"',
+        None,
+    ]
+
+
+def test_a_quoted_cell_of_many_lines_is_a_stray_quote() -> None:
+    data = csv("ФИО;Роль", '"Иванова Анна', *["продолжение"] * 30, "Петров Пётр;наставник")
+    roster = parse_roster(data)
+    # Every line after the quote is read again on its own: none vanishes into one cell.
+    assert roster.errors[0].line == 2
+    assert [row.line for row in roster.rows] == [33]
+    assert len(roster.errors) == 31
+
+
+def test_a_file_of_stray_quotes_is_read_row_by_row() -> None:
+    rows = [f'"Человек {n};наставник' for n in range(ROSTER_MAX_ROWS)]
+    roster = parse_roster(csv("ФИО;Роль", *rows))
+    assert roster.rows == []
+    assert len(roster.errors) == ROSTER_MAX_ROWS
+    assert {e.key for e in roster.errors} == {"roster-row-unbalanced-quote"}
+
+
+# Exports from HR systems: title lines, three name columns, other names ---------------------------
+
+
+def test_header_below_title_lines_keeps_spreadsheet_line_numbers() -> None:
+    data = xlsx(
+        ["Список сотрудников на 01.09.2026"],
+        [None],
+        ["ГБПОУ «Колледж связи»", None, None],
+        ["№ п/п", "ФИО", "Должность", "Роль"],
+        [1, "Иванова Анна Петровна", "преподаватель", "наставник"],
+        [2, "Петров Пётр", "мастер п/о", "директор"],
+    )
+    roster = parse_roster(data)
+    assert [(row.line, row.full_name) for row in roster.rows] == [(5, "Иванова Анна Петровна")]
+    assert [(e.line, e.key) for e in roster.errors] == [(6, "roster-row-bad-role")]
+
+
+def test_csv_header_below_a_title_line_and_its_delimiter_are_found() -> None:
+    data = csv("Список сотрудников на 01.09.2026;;;", "ФИО,Роль,ПЦК", "Иванова Анна,наставник,ИТ")
+    row = only_row(parse_roster(data))
+    assert (row.line, row.full_name, row.department) == (3, "Иванова Анна", "ИТ")
+
+
+def test_three_name_columns_are_joined_and_the_patronymic_is_optional() -> None:
+    data = csv(
+        "Табельный номер;Фамилия;Имя;Отчество;Подразделение;Роль",
+        "0001;Иванова ;Анна;Петровна;ПЦК ИТ;наставник",
+        "0002;Смит;Джон;;ПЦК языков;наставник",
+        "0003;Петров;;Петрович;;наставник",
+        "0004;;;;;наставник",
+    )
+    roster = parse_roster(data)
+    assert [(row.full_name, row.department) for row in roster.rows] == [
+        ("Иванова Анна Петровна", "ПЦК ИТ"),
+        ("Смит Джон", "ПЦК языков"),
+    ]
+    assert [(e.line, e.key, e.args) for e in roster.errors] == [
+        (4, "roster-row-no-name-part", {"column": "first_name"}),
+        (5, "roster-row-no-name", {}),
+    ]
+
+
+def test_a_full_name_column_wins_over_the_name_parts() -> None:
+    data = csv("ФИО;Фамилия;Имя;Роль", "Иванова Анна Петровна;Иванова;Анна;наставник")
+    assert only_row(parse_roster(data)).full_name == "Иванова Анна Петровна"
+
+
+@pytest.mark.parametrize(
+    "name_column",
+    ["Сотрудник", "Работник", "Ф.И.О.", "ФИО сотрудника", "Физическое лицо", "Employee"],
+)
+def test_hr_names_of_the_name_column(name_column: str) -> None:
+    data = csv(f"{name_column};Должность;Роль", "Иванова Анна;преподаватель;наставник")
+    assert only_row(parse_roster(data)).full_name == "Иванова Анна"
+
+
+def test_header_missing_the_role_is_refused_naming_its_line() -> None:
+    data = csv("Список сотрудников", "", "Фамилия;Имя;Отчество;Должность", "Иванова;Анна;;")
+    error = refused(data)
+    assert (error.key, error.args) == (
+        "roster-refused-missing-columns",
+        {"missing": "role", "line": 3},
+    )
+
+
+def test_surname_without_a_first_name_column_is_no_name() -> None:
+    error = refused(csv("Фамилия;Роль", "Иванова;наставник"))
+    assert error.args == {"missing": "full_name", "line": 1}
+
+
+def test_header_is_looked_for_in_the_first_ten_filled_rows_only() -> None:
+    titles = [f"Заголовок {n}" for n in range(HEADER_SEARCH_ROWS)]
+    error = refused(csv(*titles, "", "ФИО;Роль", "Иванова Анна;наставник"))
+    assert (error.key, error.args) == ("roster-refused-no-header", {"last": HEADER_SEARCH_ROWS})
+
+
+def test_title_lines_do_not_count_toward_the_row_cap() -> None:
+    rows = [f"Человек {n};наставник" for n in range(ROSTER_MAX_ROWS)]
+    roster = parse_roster(csv("Список сотрудников", "на 01.09.2026", "ФИО;Роль", *rows))
+    assert len(roster.rows) == ROSTER_MAX_ROWS
+    too_many = csv("Список сотрудников", "ФИО;Роль", *rows, "Ещё Один;наставник")
+    assert refused(too_many).key == "roster-refused-too-many-rows"

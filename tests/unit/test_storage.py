@@ -1,6 +1,8 @@
+import importlib
 from datetime import UTC, datetime
 from pathlib import Path
 
+import aiosqlite
 import pytest
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import StorageKey
@@ -24,6 +26,70 @@ async def test_stairway_applies_migrations_one_by_one(tmp_path: Path) -> None:
             assert await db.migrate(up_to=version) == [version]
             assert await db.schema_version() == version
         assert await db.migrate() == []
+    finally:
+        await db.close()
+
+
+async def test_migration_003_recomputes_names_stored_the_old_way(tmp_path: Path) -> None:
+    db = Database(tmp_path / "names.db")
+    await db.connect()
+    try:
+        await db.migrate(up_to=2)
+        old = [  # as the import before 003 stored them: spaces folded, nothing else
+            ("Ива\u200bнова Анна", "ива\u200bнова анна"),
+            ("Семе\u0308нова Алла", "семе\u0308нова алла"),
+            ("\u202bПетров Пётр\u202c", "\u202bпетров петр\u202c"),
+            ("Орлов Илья", "орлов илья"),
+        ]
+        for full_name, key in old:
+            await db.conn.execute(
+                "INSERT INTO people (full_name, name_key, role, created_at, updated_at)"
+                " VALUES (?, ?, 'mentee', ?, ?)",
+                (full_name, key, NOW.isoformat(), NOW.isoformat()),
+            )
+
+        assert await db.migrate(up_to=3) == [3]
+
+        async with db.conn.execute("SELECT full_name, name_key FROM people ORDER BY id") as cur:
+            assert [tuple(row) for row in await cur.fetchall()] == [
+                ("Иванова Анна", "иванова анна"),
+                ("Семёнова Алла", "семенова алла"),
+                ("Петров Пётр", "петров петр"),
+                ("Орлов Илья", "орлов илья"),
+            ]
+        async with db.transaction() as tx:
+            assert [p.full_name for p in await tx.people.by_name("Иванова\u00a0Анна")] == [
+                "Иванова Анна"
+            ]
+    finally:
+        await db.close()
+
+
+async def test_a_failing_python_migration_leaves_nothing_and_is_not_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = Database(tmp_path / "failing.db")
+    await db.connect()
+    try:
+        await db.migrate(up_to=2)
+        await db.conn.execute(
+            "INSERT INTO people (full_name, name_key, role, created_at, updated_at)"
+            " VALUES ('Ива\u200bнова', 'ива\u200bнова', 'mentee', '', '')"
+        )
+        migration = importlib.import_module("storage.migrations.003_normalise_names")
+        original = migration.upgrade
+
+        async def upgrade_then_fail(conn: aiosqlite.Connection) -> None:
+            await original(conn)
+            raise RuntimeError("disk full")
+
+        monkeypatch.setattr(migration, "upgrade", upgrade_then_fail)
+        with pytest.raises(RuntimeError):
+            await db.migrate(up_to=3)
+
+        assert await db.schema_version() < 3
+        async with db.conn.execute("SELECT full_name FROM people") as cur:
+            assert [row[0] for row in await cur.fetchall()] == ["Ива\u200bнова"]
     finally:
         await db.close()
 
@@ -160,7 +226,7 @@ async def test_migration_2_moves_request_copies_into_the_outbox(tmp_path: Path) 
             "INSERT INTO outbox (key, person_id, text, not_before, created_at)"
             " VALUES ('pair:1', 1, 'Пара', 'x', 'x');"
         )
-        assert await db.migrate() == [2]
+        assert await db.migrate(up_to=2) == [2]
         async with db.read() as tx:
             copies = await tx.outbox.copies("access-request:7")
             pending = await tx.outbox.pending_count()

@@ -1,6 +1,6 @@
 ## The roster import: a file refused as a whole, reasons a row was skipped, and the summary.
 
--roster-columns-hint = Первая строка — заголовок: ФИО; Роль; Telegram; ПЦК; Наставник; Вид; Начало; Окончание; Приказ.
+-roster-columns-hint = Нужна строка заголовка (над ней может быть название списка): ФИО (или Фамилия; Имя; Отчество); Роль; Telegram; ПЦК; Наставник; Вид; Начало; Окончание; Приказ.
 
 roster-refused-too-big = Файл слишком большой: список должен быть не больше { $max_mb } МБ.
 roster-refused-xls = Это файл старого формата Excel (.xls). Сохраните его как «Книга Excel (.xlsx)» или «CSV (разделители — точка с запятой)» и пришлите снова.
@@ -13,15 +13,22 @@ roster-refused-too-many-rows = В файле слишком много стро�
    *[other] { $max } строк
 } за один раз. Разделите список на части.
 roster-refused-missing-columns = { $missing ->
-    [full_name] В заголовке нет обязательного столбца «ФИО».
-    [role] В заголовке нет обязательного столбца «Роль».
-   *[all] В заголовке нет обязательных столбцов «ФИО» и «Роль».
+    [full_name] В заголовке (строка { $line }) нет обязательного столбца «ФИО» или столбцов «Фамилия» и «Имя».
+    [role] В заголовке (строка { $line }) нет обязательного столбца «Роль».
+   *[all] В заголовке (строка { $line }) нет обязательных столбцов «ФИО» и «Роль».
+} { -roster-columns-hint }
+roster-refused-no-header = { $last ->
+    [1] В строке 1 нет заголовка со столбцами «ФИО» и «Роль».
+   *[other] Заголовок со столбцами «ФИО» и «Роль» не найден: его искали в строках 1–{ $last }.
 } { -roster-columns-hint }
 
 ## A row is skipped: "строка K: <reason>".
 
 roster-column = { $column ->
     [full_name] ФИО
+    [last_name] Фамилия
+    [first_name] Имя
+    [middle_name] Отчество
     [role] Роль
     [telegram] Telegram
     [department] ПЦК
@@ -33,12 +40,16 @@ roster-column = { $column ->
 }
 
 roster-row-no-name = не указано ФИО
+roster-row-no-name-part = не заполнен столбец «{ roster-column }»
+roster-row-unbalanced-quote = кавычка не закрыта: «{ $value }» — строка пропущена, а следующие прочитаны отдельно; закройте или уберите кавычку
 roster-row-no-role = не указана роль
 roster-row-bad-role = непонятная роль «{ $value }» — укажите: наставник, наставляемый или методист
 roster-row-bad-telegram = непонятный Telegram «{ $value }»: укажите числовой id или @username (от 5 до 32 символов: латинские буквы, цифры или _)
 roster-row-bad-kind = непонятный вид наставничества «{ $value }» — укажите: педагогический или бизнес
 roster-row-bad-date = непонятная дата в столбце «{ roster-column }»: «{ $value }»; пишите ДД.ММ.ГГГГ
+roster-row-date-out-of-range = дата { $value } в столбце «{ roster-column }» вне допустимых: с { $min } по { $max }
 roster-row-end-before-start = дата окончания раньше даты начала
+roster-row-no-default-end = через год после начала { $start } будет позже { $max }: укажите «Окончание»
 roster-row-too-long = слишком длинное значение в столбце «{ roster-column }»: не больше { $max } символов
 roster-row-ambiguous-name = в базе уже несколько человек с ФИО «{ $name }»: укажите в строке Telegram нужного
 roster-row-ambiguous-username = @{ $username } записан у нескольких человек: укажите числовой id Telegram
