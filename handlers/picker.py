@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.i18n import Translator
-from handlers.keyboards import PAGE_SIZE, cancel_button, person_picker
+from handlers.keyboards import cancel_button, fetch_page, person_picker
 from storage.db import Database
 from storage.models import Role
 
@@ -26,12 +26,11 @@ async def people_page(
     """People to pick from (with each mentor's load when `max_mentees` is given); `empty_key`
     explains an empty list that was not searched."""
     async with db.read() as tx:
-        people, total = await tx.people.page(
-            role=role,
-            unseen=unseen,
-            name_part=query,
-            offset=page * PAGE_SIZE,
-            limit=PAGE_SIZE,
+        people, total, page = await fetch_page(
+            lambda offset, limit: tx.people.page(
+                role=role, unseen=unseen, name_part=query, offset=offset, limit=limit
+            ),
+            page,
         )
         labels = {}
         if max_mentees is not None:
