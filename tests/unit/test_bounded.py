@@ -46,3 +46,5 @@ def test_the_count_uses_russian_plural_forms() -> None:
     assert t("list-more-pairs", count=1) == "… и ещё 1 пара"
     assert t("list-more-pairs", count=3) == "… и ещё 3 пары"
     assert t("list-more-pairs", count=11) == "… и ещё 11 пар"
+    assert t("pair-history-more", count=21) == "… и ещё 21 более ранняя запись"
+    assert t("pair-history-more", count=5) == "… и ещё 5 более ранних записей"
