@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.i18n import Translator
 from bot.onboarding import create_invite
 from handlers.filters import AdminOnly, FreeText, MenuButton
-from handlers.forms import form_id, start_form
+from handlers.forms import OfCurrentForm, form_id, start_form
 from handlers.keyboards import PersonPick
 from handlers.picker import people_page, search_query
 from scheduler.clock import Clock
@@ -91,7 +91,7 @@ async def search_person(message: Message, state: FSMContext, db: Database, t: Tr
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(InviteForm.person, PersonPick.filter(F.purpose == PURPOSE))
+@router.callback_query(InviteForm.person, PersonPick.filter(F.purpose == PURPOSE), OfCurrentForm())
 async def pick_person(
     callback: CallbackQuery,
     callback_data: PersonPick,
