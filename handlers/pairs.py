@@ -32,7 +32,7 @@ from handlers.keyboards import (
     pager,
 )
 from handlers.menu import pair_line
-from handlers.picker import people_page, search_query
+from handlers.picker import QUERY_KEY, last_search, people_page, remember_search
 from scheduler.clock import Clock
 from scheduler.sender import OutboxSender
 from storage.db import Database
@@ -148,7 +148,7 @@ async def search_pair_person(
 ) -> None:
     mentor_step = await state.get_state() == PairForm.mentor.state
     purpose, role = ("mentor", Role.MENTOR) if mentor_step else ("mentee", Role.MENTEE)
-    query = search_query(message.text)
+    query = await remember_search(state, message.text)
     form = await form_id(state)
     text, markup = await _people_page(db, t, settings, purpose, role, 0, query, form)
     await message.answer(text, reply_markup=markup)
@@ -170,7 +170,14 @@ async def pick_pair_person(
     form = callback_data.form
     if callback_data.person_id == 0:  # another page of the list
         text, markup = await _people_page(
-            db, t, settings, callback_data.purpose, role, callback_data.page, None, form
+            db,
+            t,
+            settings,
+            callback_data.purpose,
+            role,
+            callback_data.page,
+            await last_search(state),
+            form,
         )
         await callback.message.edit_text(text, reply_markup=markup)
         await callback.answer()
@@ -188,7 +195,7 @@ async def pick_pair_person(
                 show_alert=True,
             )
             return
-        await state.update_data(mentor_id=chosen.id)
+        await state.update_data({"mentor_id": chosen.id, QUERY_KEY: None})
         await state.set_state(PairForm.mentee)
         text, markup = await _people_page(db, t, settings, "mentee", Role.MENTEE, 0, None, form)
         await callback.message.edit_text(
@@ -546,7 +553,7 @@ async def start_reassign(
 async def search_new_mentor(
     message: Message, state: FSMContext, db: Database, settings: Settings, t: Translator
 ) -> None:
-    query = search_query(message.text)
+    query = await remember_search(state, message.text)
     form = await form_id(state)
     text, markup = await _people_page(db, t, settings, "newmentor", Role.MENTOR, 0, query, form)
     await message.answer(text, reply_markup=markup)
@@ -567,7 +574,14 @@ async def pick_new_mentor(
         return
     if callback_data.person_id == 0:
         text, markup = await _people_page(
-            db, t, settings, "newmentor", Role.MENTOR, callback_data.page, None, callback_data.form
+            db,
+            t,
+            settings,
+            "newmentor",
+            Role.MENTOR,
+            callback_data.page,
+            await last_search(state),
+            callback_data.form,
         )
         await callback.message.edit_text(text, reply_markup=markup)
         await callback.answer()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.i18n import Translator
@@ -45,6 +46,21 @@ async def people_page(
     return t("search-hint"), person_picker(t, purpose, people, page, total, labels, form)
 
 
+QUERY_KEY = "query"
+
+
 def search_query(text: str | None) -> str:
     """What a person typed to search by, bounded."""
     return " ".join((text or "").split())[:100]
+
+
+async def remember_search(state: FSMContext, text: str | None) -> str:
+    """The search typed, kept in the form so that the other pages of its results stay searched."""
+    query = search_query(text)
+    await state.update_data({QUERY_KEY: query})
+    return query
+
+
+async def last_search(state: FSMContext) -> str | None:
+    """The search the list on screen shows, if any (None once the step has changed)."""
+    return (await state.get_data()).get(QUERY_KEY) or None

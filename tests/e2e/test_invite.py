@@ -5,6 +5,7 @@ from __future__ import annotations
 from conftest import BotRunner
 from people import TelegramUser
 from roster_seed import seed
+from test_people import seed_companies
 
 from handlers.keyboards import PersonPick
 
@@ -53,3 +54,21 @@ async def test_a_forged_invite_button_makes_no_link(
 
     assert "устарела" in answer["text"]
     assert invite_links(admin) == []
+
+
+async def test_the_next_page_of_a_search_stays_searched(
+    bot_runner: BotRunner, admin: TelegramUser
+) -> None:
+    await seed_companies(bot_runner)  # 130 business mentors, none has opened the bot
+    admin.send("/invite")
+    await admin.wait_message("Для кого ссылка-приглашение")
+    admin.send("наставник 1")  # 100 … 130
+    results = await admin.wait_message("Выберите из списка")
+    assert "1 / 4" in admin.inline_buttons(results)
+
+    admin.press("▶️", results)
+    second = await admin.wait_message("Выберите из списка")
+
+    buttons = admin.inline_buttons(second)
+    assert "2 / 4" in buttons
+    assert buttons[0] == "Бизнес-наставник 108"
