@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from conftest import BotRunner
 from fake_bot_api import FakeBotAPI
 from people import TelegramUser
 from roster_seed import MENTEE_SIDOROVA, MENTOR_IVANOVA, seed
-from test_pairs import form_pair
+from test_pairs import form_pair, long_name
 
 from bot.text import clean_name
 from handlers.keyboards import PeopleList
@@ -220,3 +221,25 @@ async def test_a_department_button_of_a_closed_choice_changes_nothing(
     async with bot_runner.app.db.read() as tx:  # type: ignore[union-attr]
         (person,), _ = await tx.people.page(name_part="Бизнес-наставник 001")
     assert person.department == COMPANIES[0]
+
+
+@pytest.mark.bot_settings(max_mentees_per_mentor=40)
+async def test_a_card_with_many_long_pairs_fits_and_counts_the_rest(
+    bot_runner: BotRunner, admin: TelegramUser
+) -> None:
+    mentor = long_name("Абрамова")
+    rows = [f"{mentor};наставник;;"]
+    rows += [f"{long_name(f'Ученица{i:02d}')};наставляемая;{mentor};01.09.2026" for i in range(30)]
+    assert bot_runner.app is not None
+    summary = await seed(bot_runner.app, "ФИО;Роль;Наставник;Начало\n" + "\n".join(rows) + "\n")
+    assert summary.pairs_formed == 30
+
+    card = await open_card(admin, "Абрамова")
+
+    visible = card["text"]
+    assert len(visible.encode("utf-16-le")) // 2 <= 4096
+    shown = visible.count("• ")
+    assert 3 <= shown < 30
+    assert visible.endswith(
+        "\n" + bot_runner.app.i18n.get("ru")("list-more-pairs", count=30 - shown)
+    )
