@@ -13,9 +13,9 @@ from bot.config import Settings
 from bot.i18n import Translator
 from bot.onboarding import create_invite
 from handlers.filters import AdminOnly, FreeText, MenuButton
-from handlers.forms import form_id, start_form
+from handlers.forms import OfCurrentForm, form_id, start_form
 from handlers.keyboards import PersonPick
-from handlers.picker import people_page, search_query
+from handlers.picker import last_search, people_page, remember_search
 from scheduler.clock import Clock
 from storage.db import Database
 from storage.models import Person
@@ -86,12 +86,12 @@ async def invite_command(message: Message, state: FSMContext, db: Database, t: T
 
 @router.message(InviteForm.person, FreeText())
 async def search_person(message: Message, state: FSMContext, db: Database, t: Translator) -> None:
-    query = search_query(message.text)
+    query = await remember_search(state, message.text)
     text, markup = await _unseen(db, t, 0, query, await form_id(state))
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(InviteForm.person, PersonPick.filter(F.purpose == PURPOSE))
+@router.callback_query(InviteForm.person, PersonPick.filter(F.purpose == PURPOSE), OfCurrentForm())
 async def pick_person(
     callback: CallbackQuery,
     callback_data: PersonPick,
@@ -106,7 +106,8 @@ async def pick_person(
     if not isinstance(callback.message, Message):
         return
     if callback_data.person_id == 0:
-        text, markup = await _unseen(db, t, callback_data.page, None, callback_data.form)
+        query = await last_search(state)
+        text, markup = await _unseen(db, t, callback_data.page, query, callback_data.form)
         await callback.message.edit_text(text, reply_markup=markup)
     else:
         if await send_invite(

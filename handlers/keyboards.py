@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from functools import lru_cache
+from typing import TypeVar
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import (
@@ -18,7 +19,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.i18n import Translator
 from storage.models import Person, Role
 
-PAGE_SIZE = 8
+PAGE_SIZE = 8  # buttons of data per page: with filters, pager and Cancel, far below 100
+MAX_PAGE = 100_000  # a forged page number never reaches the database as a huge offset
+T = TypeVar("T")
 MENU_KEYS = (
     "menu-my-pairs",
     "menu-help",
@@ -67,6 +70,12 @@ class PersonCard(CallbackData, prefix="pc"):
     value: str = ""
 
 
+class DepartmentPick(CallbackData, prefix="dp"):
+    code: str = ""  # department_code of the department; "" = show `page` of the list
+    page: int = 0
+    form: int = 0  # the form run the choice belongs to (handlers.forms)
+
+
 class PairsList(CallbackData, prefix="pp"):
     page: int = 0
 
@@ -91,6 +100,30 @@ def cancel_button(t: Translator, form: int = 0) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=t("button-cancel"), callback_data=data)
 
 
+def last_page(total: int) -> int:
+    return max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1) - 1
+
+
+async def fetch_page(
+    fetch: Callable[[int, int], Awaitable[tuple[list[T], int]]], page: int
+) -> tuple[list[T], int, int]:
+    """One page of a list read as `fetch(offset, limit) -> (items, total)`: the items, the
+    total and the page shown, which is the last one when `page` is past the end (the list
+    shrank, or the button was forged)."""
+    page = min(max(page, 0), MAX_PAGE)
+    items, total = await fetch(page * PAGE_SIZE, PAGE_SIZE)
+    if page > last_page(total):
+        page = last_page(total)
+        items, total = await fetch(page * PAGE_SIZE, PAGE_SIZE)
+    return items, total, page
+
+
+def page_slice(items: Sequence[T], page: int) -> tuple[list[T], int]:
+    """One page of a list held in memory and the page shown (clamped like `fetch_page`)."""
+    page = min(max(page, 0), last_page(len(items)))
+    return list(items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]), page
+
+
 def pager(
     builder: InlineKeyboardBuilder,
     t: Translator,
@@ -99,7 +132,7 @@ def pager(
     make: Callable[[int], str],
 ) -> None:
     """Add ◀️ / ▶️ buttons when the list has more than one page."""
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    pages = last_page(total) + 1
     if pages == 1:
         return
     row = []
@@ -115,6 +148,29 @@ def pager(
     builder.row(*row)
 
 
+def paged_choices(
+    t: Translator,
+    choices: Sequence[tuple[str, str]],
+    page: int,
+    total: int,
+    make_page: Callable[[int], str],
+    *,
+    head: Sequence[InlineKeyboardButton] = (),
+    tail: Sequence[InlineKeyboardButton] = (),
+) -> InlineKeyboardMarkup:
+    """One page of a list of choices, `(label, callback data)` a row each, with the pager;
+    `head` and `tail` are rows of one button above and below (All, Back, Cancel)."""
+    builder = InlineKeyboardBuilder()
+    for button in head:
+        builder.row(button)
+    for label, data in choices:
+        builder.row(InlineKeyboardButton(text=label, callback_data=data))
+    pager(builder, t, page, total, make_page)
+    for button in tail:
+        builder.row(button)
+    return builder.as_markup()
+
+
 def person_picker(
     t: Translator,
     purpose: str,
@@ -124,20 +180,38 @@ def person_picker(
     labels: dict[int, str] | None = None,
     form: int = 0,
 ) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for person in people:
-        label = (labels or {}).get(person.id, person.full_name)
-        builder.row(
-            InlineKeyboardButton(
-                text=label,
-                callback_data=PersonPick(
-                    purpose=purpose, person_id=person.id, page=page, form=form
-                ).pack(),
-            )
+    choices = [
+        (
+            (labels or {}).get(person.id, person.full_name),
+            PersonPick(purpose=purpose, person_id=person.id, page=page, form=form).pack(),
         )
-    pager(builder, t, page, total, lambda n: PersonPick(purpose=purpose, page=n, form=form).pack())
-    builder.row(cancel_button(t, form))
-    return builder.as_markup()
+        for person in people
+    ]
+    return paged_choices(
+        t,
+        choices,
+        page,
+        total,
+        lambda n: PersonPick(purpose=purpose, page=n, form=form).pack(),
+        tail=[cancel_button(t, form)],
+    )
+
+
+def department_picker(
+    t: Translator,
+    departments: Sequence[str],
+    page: int,
+    choose: Callable[[str], str],
+    make_page: Callable[[int], str],
+    *,
+    head: Sequence[InlineKeyboardButton] = (),
+    tail: Sequence[InlineKeyboardButton] = (),
+) -> InlineKeyboardMarkup:
+    """A page of departments; `choose(code)` is a department's button data (its code, since
+    64 bytes would not hold a long name)."""
+    shown, page = page_slice(departments, page)
+    choices = [(name, choose(department_code(name))) for name in shown]
+    return paged_choices(t, choices, page, len(departments), make_page, head=head, tail=tail)
 
 
 def main_menu(t: Translator, person: Person | None, is_admin: bool) -> ReplyKeyboardMarkup | None:

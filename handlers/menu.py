@@ -8,6 +8,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 
+from bot.bounded import MESSAGE_LIMIT, bounded_lines
 from bot.i18n import Html, I18n, Translator
 from bot.staff import role_title as role_title  # re-exported for the handlers
 from storage.db import Database
@@ -86,4 +87,20 @@ def pair_line(t: Translator, pair: Pair, viewer: Person | None = None) -> Html:
             start=t.date(pair.start),
             end=t.date(pair.end),
         )
+    )
+
+
+def with_pair_lines(
+    t: Translator,
+    head: str,
+    pairs: list[Pair],
+    viewer: Person | None = None,
+    budget: int = MESSAGE_LIMIT,
+) -> str:
+    """`head`, then a line per pair, within `budget`: the pairs that do not fit are counted."""
+    return bounded_lines(
+        ["• " + pair_line(t, pair, viewer) for pair in pairs],
+        lambda n: t("list-more-pairs", count=n),
+        head=head,
+        budget=budget,
     )

@@ -13,8 +13,9 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.bounded import bounded_lines
 from bot.config import Settings
-from bot.dates import parse_date
+from bot.dates import MAX_DATE, parse_date
 from bot.i18n import Html, I18n, Translator
 from bot.pairing import PairError, close_pair, create_pair, reassign_mentor
 from bot.rules import MAX_ORDER_LENGTH, MAX_REASON_LENGTH, default_pair_end, local_today
@@ -22,16 +23,16 @@ from bot.text import as_sentence
 from handlers.filters import AdminOnly, FreeText, MenuButton
 from handlers.forms import FORM_KEY, OfCurrentForm, form_id, start_form
 from handlers.keyboards import (
-    PAGE_SIZE,
     Choice,
     PairCard,
     PairsList,
     PersonPick,
     cancel_button,
+    fetch_page,
     pager,
 )
 from handlers.menu import pair_line
-from handlers.picker import people_page, search_query
+from handlers.picker import QUERY_KEY, last_search, people_page, remember_search
 from scheduler.clock import Clock
 from scheduler.sender import OutboxSender
 from storage.db import Database
@@ -42,7 +43,7 @@ router.message.filter(AdminOnly())
 router.callback_query.filter(AdminOnly())
 
 
-HISTORY_LINES = 10  # a card stays well within one message (4096 characters)
+HISTORY_LINES = 10  # the newest entries; the card counts the rest and fits one message
 HISTORY_REASON_CHARS = 150
 
 
@@ -147,7 +148,7 @@ async def search_pair_person(
 ) -> None:
     mentor_step = await state.get_state() == PairForm.mentor.state
     purpose, role = ("mentor", Role.MENTOR) if mentor_step else ("mentee", Role.MENTEE)
-    query = search_query(message.text)
+    query = await remember_search(state, message.text)
     form = await form_id(state)
     text, markup = await _people_page(db, t, settings, purpose, role, 0, query, form)
     await message.answer(text, reply_markup=markup)
@@ -169,7 +170,14 @@ async def pick_pair_person(
     form = callback_data.form
     if callback_data.person_id == 0:  # another page of the list
         text, markup = await _people_page(
-            db, t, settings, callback_data.purpose, role, callback_data.page, None, form
+            db,
+            t,
+            settings,
+            callback_data.purpose,
+            role,
+            callback_data.page,
+            await last_search(state),
+            form,
         )
         await callback.message.edit_text(text, reply_markup=markup)
         await callback.answer()
@@ -187,7 +195,7 @@ async def pick_pair_person(
                 show_alert=True,
             )
             return
-        await state.update_data(mentor_id=chosen.id)
+        await state.update_data({"mentor_id": chosen.id, QUERY_KEY: None})
         await state.set_state(PairForm.mentee)
         text, markup = await _people_page(db, t, settings, "mentee", Role.MENTEE, 0, None, form)
         await callback.message.edit_text(
@@ -250,14 +258,21 @@ async def pick_kind(
     await callback.answer()
 
 
+def _offered_end(start: date) -> tuple[date, str]:
+    """The end the form offers and its label: a year on, or the last date the form accepts
+    when a year on is past it."""
+    end = default_pair_end(start)  # cut at MAX_DATE when a year on is past it
+    return end, "pair-end-latest" if start.year >= MAX_DATE.year else "pair-end-year"
+
+
 async def _ask_end(message: Message, state: FSMContext, t: Translator, start: date) -> None:
     await state.update_data(start=start.isoformat())
     await state.set_state(PairForm.end)
-    end = default_pair_end(start)
+    end, label = _offered_end(start)
     await message.answer(
         t("pair-step-end", start=t.date(start)),
         reply_markup=_choice_markup(
-            t, await form_id(state), ("end", end.isoformat(), t("pair-end-year", date=t.date(end)))
+            t, await form_id(state), ("end", end.isoformat(), t(label, date=t.date(end)))
         ),
     )
 
@@ -389,7 +404,9 @@ async def confirm_pair(
 
 async def _pairs_page(db: Database, t: Translator, page: int) -> tuple[str, InlineKeyboardMarkup]:
     async with db.read() as tx:
-        pairs, total = await tx.pairs.list_active(offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+        pairs, total, page = await fetch_page(
+            lambda offset, limit: tx.pairs.list_active(offset=offset, limit=limit), page
+        )
     builder = InlineKeyboardBuilder()
     for pair in pairs:
         builder.row(
@@ -415,40 +432,44 @@ async def pairs_page(
     callback: CallbackQuery, callback_data: PairsList, db: Database, t: Translator
 ) -> None:
     if isinstance(callback.message, Message):
-        text, markup = await _pairs_page(db, t, max(callback_data.page, 0))
+        text, markup = await _pairs_page(db, t, callback_data.page)
         await callback.message.edit_text(text, reply_markup=markup)
     await callback.answer()
 
 
 def _card_text(t: Translator, pair: Pair, history: list[Pair]) -> str:
+    head = t(
+        "pair-card",
+        mentor=pair.mentor_name,
+        mentee=pair.mentee_name,
+        kind=t(f"pair-kind-{pair.kind.value}"),
+        start=t.date(pair.start),
+        end=t.date(pair.end),
+        order=pair.order_ref or t("pair-no-order"),
+        status=t(f"pair-status-{pair.status.value}"),
+    )
+    earlier = [p for p in history if p.id != pair.id]
+    if not earlier:
+        return head
     lines = [
-        t(
-            "pair-card",
-            mentor=pair.mentor_name,
-            mentee=pair.mentee_name,
-            kind=t(f"pair-kind-{pair.kind.value}"),
-            start=t.date(pair.start),
-            end=t.date(pair.end),
-            order=pair.order_ref or t("pair-no-order"),
-            status=t(f"pair-status-{pair.status.value}"),
+        "• "
+        + t(
+            "pair-history-line",
+            mentor=old.mentor_name,
+            kind=t(f"pair-kind-{old.kind.value}"),
+            start=t.date(old.start),
+            status=t(f"pair-status-{old.status.value}"),
+            reason=_clip(old.close_reason or "—", HISTORY_REASON_CHARS),
         )
+        for old in earlier
     ]
-    earlier = [p for p in history if p.id != pair.id][-HISTORY_LINES:]
-    if earlier:
-        lines.append(t("pair-history"))
-        for old in earlier:
-            lines.append(
-                "• "
-                + t(
-                    "pair-history-line",
-                    mentor=old.mentor_name,
-                    kind=t(f"pair-kind-{old.kind.value}"),
-                    start=t.date(old.start),
-                    status=t(f"pair-status-{old.status.value}"),
-                    reason=_clip(old.close_reason or "—", HISTORY_REASON_CHARS),
-                )
-            )
-    return "\n".join(lines)
+    return bounded_lines(
+        lines,
+        lambda n: t("pair-history-more", count=n),
+        head=head + "\n" + t("pair-history"),
+        max_lines=HISTORY_LINES,
+        keep="last",
+    )
 
 
 def _card_buttons(t: Translator, pair: Pair) -> InlineKeyboardMarkup:
@@ -530,7 +551,7 @@ async def start_reassign(
 async def search_new_mentor(
     message: Message, state: FSMContext, db: Database, settings: Settings, t: Translator
 ) -> None:
-    query = search_query(message.text)
+    query = await remember_search(state, message.text)
     form = await form_id(state)
     text, markup = await _people_page(db, t, settings, "newmentor", Role.MENTOR, 0, query, form)
     await message.answer(text, reply_markup=markup)
@@ -551,7 +572,14 @@ async def pick_new_mentor(
         return
     if callback_data.person_id == 0:
         text, markup = await _people_page(
-            db, t, settings, "newmentor", Role.MENTOR, callback_data.page, None, callback_data.form
+            db,
+            t,
+            settings,
+            "newmentor",
+            Role.MENTOR,
+            callback_data.page,
+            await last_search(state),
+            callback_data.form,
         )
         await callback.message.edit_text(text, reply_markup=markup)
         await callback.answer()

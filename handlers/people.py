@@ -16,18 +16,19 @@ from bot.i18n import I18n, Translator
 from bot.rules import MAX_DEPARTMENT_LENGTH, is_admin
 from bot.staff import change_role, set_active, set_admin_rights, set_department
 from handlers.filters import AdminOnly, FreeText, MenuButton
-from handlers.forms import start_form
+from handlers.forms import OfCurrentForm, start_form
 from handlers.invite import send_invite
 from handlers.keyboards import (
-    PAGE_SIZE,
+    DepartmentPick,
     PeopleList,
     PersonCard,
     cancel_button,
-    department_code,
+    department_picker,
+    fetch_page,
     find_department,
     pager,
 )
-from handlers.menu import pair_line, refresh_commands, role_title
+from handlers.menu import refresh_commands, role_title, with_pair_lines
 from scheduler.clock import Clock
 from storage.db import Database
 from storage.models import Person, Role
@@ -54,12 +55,11 @@ async def _list_view(
         departments = await tx.people.departments()
         department = find_department(departments, query.dept) if query.dept else None
         role = Role(query.role) if query.role in ROLE_FILTERS[1:] else None
-        people, total = await tx.people.page(
-            role=role,
-            department=department,
-            active=None,
-            offset=query.page * PAGE_SIZE,
-            limit=PAGE_SIZE,
+        people, total, page = await fetch_page(
+            lambda offset, limit: tx.people.page(
+                role=role, department=department, active=None, offset=offset, limit=limit
+            ),
+            query.page,
         )
     dept = query.dept if department is not None else ""
     builder = InlineKeyboardBuilder()
@@ -93,7 +93,7 @@ async def _list_view(
     pager(
         builder,
         t,
-        query.page,
+        page,
         total,
         lambda n: PeopleList(role=query.role, dept=dept, page=n).pack(),
     )
@@ -125,15 +125,17 @@ async def choose_department_filter(
 ) -> None:
     async with db.read() as tx:
         departments = await tx.people.departments()
-    builder = InlineKeyboardBuilder()
-    builder.row(_button(t("people-all-departments"), PeopleList(role=callback_data.role).pack()))
-    for name in departments:
-        code = department_code(name)
-        builder.row(_button(name, PeopleList(role=callback_data.role, dept=code).pack()))
+    role, current = callback_data.role, callback_data.dept
+    markup = department_picker(
+        t,
+        departments,
+        callback_data.page,
+        lambda code: PeopleList(role=role, dept=code).pack(),
+        lambda n: PeopleList(role=role, dept=current, page=n, action="depts").pack(),
+        head=[_button(t("people-all-departments"), PeopleList(role=role).pack())],
+    )
     if isinstance(callback.message, Message):
-        await callback.message.edit_text(
-            t("people-choose-department"), reply_markup=builder.as_markup()
-        )
+        await callback.message.edit_text(t("people-choose-department"), reply_markup=markup)
     await callback.answer()
 
 
@@ -156,7 +158,7 @@ async def _card(
         telegram = t("person-telegram-unknown")
     if not person.seen:
         telegram = t("person-not-seen", telegram=telegram)
-    lines = [
+    head = [
         t(
             "person-card",
             name=person.full_name,
@@ -167,8 +169,8 @@ async def _card(
         )
     ]
     if pairs:
-        lines.append(t("person-pairs"))
-        lines.extend("• " + pair_line(t, pair) for pair in pairs)
+        head.append(t("person-pairs"))
+    text = with_pair_lines(t, "\n".join(head), pairs)
 
     def action(key: str, name: str, value: str = "") -> list[InlineKeyboardButton]:
         return [_button(t(key), PersonCard(person_id=person.id, action=name, value=value).pack())]
@@ -187,7 +189,7 @@ async def _card(
     else:
         rows.append(action("person-reactivate", "active", "1"))
     rows.append([_button(t("button-back"), PeopleList().pack())])
-    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
+    return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 async def _show_card(
@@ -294,6 +296,19 @@ async def invite_from_card(
     await callback.answer()
 
 
+def _department_choice(
+    t: Translator, departments: list[str], page: int, form: int
+) -> InlineKeyboardMarkup:
+    return department_picker(
+        t,
+        departments,
+        page,
+        lambda code: DepartmentPick(code=code, form=form).pack(),
+        lambda n: DepartmentPick(page=n, form=form).pack(),
+        tail=[cancel_button(t, form)],
+    )
+
+
 @router.callback_query(PersonCard.filter(F.action == "dept"))
 async def ask_department(
     callback: CallbackQuery,
@@ -305,31 +320,17 @@ async def ask_department(
     async with db.read() as tx:
         departments = await tx.people.departments()
     form = await start_form(state, DepartmentForm.name, person_id=callback_data.person_id)
-    rows = [
-        [
-            _button(
-                name,
-                PersonCard(
-                    person_id=callback_data.person_id,
-                    action="setdept",
-                    value=department_code(name),
-                ).pack(),
-            )
-        ]
-        for name in departments
-    ]
-    rows.append([cancel_button(t, form)])
     if isinstance(callback.message, Message):
         await callback.message.edit_text(
-            t("person-ask-department"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
+            t("person-ask-department"), reply_markup=_department_choice(t, departments, 0, form)
         )
     await callback.answer()
 
 
-@router.callback_query(DepartmentForm.name, PersonCard.filter(F.action == "setdept"))
+@router.callback_query(DepartmentForm.name, DepartmentPick.filter(), OfCurrentForm())
 async def pick_department(
     callback: CallbackQuery,
-    callback_data: PersonCard,
+    callback_data: DepartmentPick,
     state: FSMContext,
     db: Database,
     clock: Clock,
@@ -338,13 +339,23 @@ async def pick_department(
 ) -> None:
     async with db.read() as tx:
         departments = await tx.people.departments()
-    department = find_department(departments, callback_data.value)
+    if not callback_data.code:  # another page of the list
+        if isinstance(callback.message, Message):
+            markup = _department_choice(t, departments, callback_data.page, callback_data.form)
+            await callback.message.edit_reply_markup(reply_markup=markup)
+        await callback.answer()
+        return
+    department = find_department(departments, callback_data.code)
     if department is None:
         await callback.answer(t("stale-button"), show_alert=True)
         return
+    person_id = int((await state.get_data()).get("person_id", 0))
     await state.clear()
-    await set_department(db, callback_data.person_id, department, clock.now())
-    await _show_card(callback, db, t, callback_data.person_id, person, t("done"))
+    refusal = await set_department(db, person_id, department, clock.now())
+    if refusal is not None:
+        await callback.answer(t(refusal.value), show_alert=True)
+        return
+    await _show_card(callback, db, t, person_id, person, t("done"))
 
 
 @router.message(DepartmentForm.name, FreeText())

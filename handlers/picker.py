@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.i18n import Translator
-from handlers.keyboards import PAGE_SIZE, cancel_button, person_picker
+from handlers.keyboards import cancel_button, fetch_page, person_picker
 from storage.db import Database
 from storage.models import Role
 
@@ -26,12 +27,11 @@ async def people_page(
     """People to pick from (with each mentor's load when `max_mentees` is given); `empty_key`
     explains an empty list that was not searched."""
     async with db.read() as tx:
-        people, total = await tx.people.page(
-            role=role,
-            unseen=unseen,
-            name_part=query,
-            offset=page * PAGE_SIZE,
-            limit=PAGE_SIZE,
+        people, total, page = await fetch_page(
+            lambda offset, limit: tx.people.page(
+                role=role, unseen=unseen, name_part=query, offset=offset, limit=limit
+            ),
+            page,
         )
         labels = {}
         if max_mentees is not None:
@@ -46,6 +46,21 @@ async def people_page(
     return t("search-hint"), person_picker(t, purpose, people, page, total, labels, form)
 
 
+QUERY_KEY = "query"
+
+
 def search_query(text: str | None) -> str:
     """What a person typed to search by, bounded."""
     return " ".join((text or "").split())[:100]
+
+
+async def remember_search(state: FSMContext, text: str | None) -> str:
+    """The search typed, kept in the form so that the other pages of its results stay searched."""
+    query = search_query(text)
+    await state.update_data({QUERY_KEY: query})
+    return query
+
+
+async def last_search(state: FSMContext) -> str | None:
+    """The search the list on screen shows, if any (None once the step has changed)."""
+    return (await state.get_data()).get(QUERY_KEY) or None

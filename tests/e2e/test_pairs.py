@@ -3,7 +3,7 @@ a form that survives a restart; forged and stale buttons that change nothing."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from conftest import BotRunner
@@ -17,8 +17,9 @@ from roster_seed import (
     seed,
 )
 
-from bot.rules import default_pair_end
-from storage.models import PairStatus
+from bot.pairing import reassign_mentor
+from bot.rules import MAX_NAME_LENGTH, default_pair_end
+from storage.models import PairStatus, Role
 
 
 def person(api: FakeBotAPI, user_id: int, name: str) -> TelegramUser:
@@ -354,3 +355,99 @@ async def test_a_cancel_left_on_an_earlier_form_does_not_close_the_open_one(
     assert "уже закрыта" in answer["text"]
     admin.press("Иванова Анна", contains=True)
     await admin.wait_message("Выберите наставляемого")
+
+
+# --- texts that grow with data stay within one message ----------------------------------------
+
+
+def long_name(first_word: str) -> str:
+    """A full name of the greatest length a roster row may hold."""
+    name = (first_word + " Константинопольская-Александровская" * 10)[:MAX_NAME_LENGTH]
+    assert len(name) == MAX_NAME_LENGTH and not name.endswith((" ", "-"))
+    return name
+
+
+async def test_a_pair_card_with_long_names_and_a_long_history_fits_with_its_newest_entries(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
+) -> None:
+    app = bot_runner.app
+    assert app is not None
+    mentee, first, second = long_name("Ученица"), long_name("Первая"), long_name("Вторая")
+    rows = [f"{first};наставник", f"{second};наставник", f"{mentee};наставляемая"]
+    await seed(app, "ФИО;Роль\n" + "\n".join(rows) + "\n")
+    await form_pair(admin, "Первая", mentee, order="№ " + "<&> 112-к " * 19)
+    async with app.db.read() as tx:
+        mentors, _ = await tx.people.page(role=Role.MENTOR)
+    first_id, second_id = (m.id for m in sorted(mentors, key=lambda m: m.full_name != first))
+    for k in range(1, 12):  # eleven reassignments: eleven entries of history
+        async with app.db.transaction() as tx:
+            (pair,), _ = await tx.pairs.list_active()
+            await reassign_mentor(
+                tx,
+                app.i18n,
+                pair_id=pair.id,
+                new_mentor_id=second_id if pair.mentor_id == first_id else first_id,
+                reason=f"Причина {k:02d} <&> " + "очень длинное объяснение " * 19,
+                today=date.today(),
+                now=datetime.now(UTC),
+                max_mentees_per_mentor=2,
+            )
+    card = await open_pair_card(admin, f"{mentee} ← {second}")  # after an odd number of changes
+    visible = card["text"]
+
+    assert len(visible.encode("utf-16-le")) // 2 <= 4096
+    assert "Причина 11 <&>" in visible  # the newest entry, shown as typed
+    assert "Причина 01" not in visible
+    shown = visible.count("Причина ")
+    assert f"… и ещё {11 - shown} более ранн" in visible
+    assert 3 <= shown < 10
+
+
+# --- dates near the end of the range the form accepts ------------------------------------------
+
+
+async def reach_start_step(admin: TelegramUser) -> None:
+    admin.send("/pair")
+    await admin.wait_message("Выберите наставника")
+    admin.press("Иванова Анна", contains=True)
+    await admin.wait_message("Выберите наставляемого")
+    admin.press("Орлов Илья Сергеевич")
+    await admin.wait_message("Вид наставничества")
+    admin.press("педагогический")
+    await admin.wait_message("Дата начала")
+
+
+async def test_the_offered_end_date_passes_the_forms_own_check_when_the_start_is_near_2100(
+    bot_runner: BotRunner, admin: TelegramUser
+) -> None:
+    await seed(bot_runner.app)
+    await reach_start_step(admin)
+    admin.send("15.06.2100")
+    step = await admin.wait_message("Дата окончания")
+    assert "Через год" not in " ".join(admin.inline_buttons(step))
+
+    admin.press("Последняя возможная, 31.12.2100", step)
+    await admin.wait_message("Приказ о закреплении")
+    admin.press("без приказа")
+    summary = await admin.wait_message("Проверьте пару")
+    assert "15.06.2100 – 31.12.2100" in summary["text"]
+    admin.press("✅ Сформировать пару")
+    await admin.wait_message("Пара сформирована")
+    async with bot_runner.app.db.read() as tx:  # type: ignore[union-attr]
+        (pair,), _ = await tx.pairs.list_active()
+    assert (pair.start, pair.end) == (date(2100, 6, 15), date(2100, 12, 31))
+
+
+async def test_an_end_past_the_range_is_refused_and_the_last_day_is_offered(
+    bot_runner: BotRunner, admin: TelegramUser
+) -> None:
+    await seed(bot_runner.app)
+    await reach_start_step(admin)
+    admin.send("31.12.2100")
+    step = await admin.wait_message("Дата окончания")
+    assert "Последняя возможная, 31.12.2100" in admin.inline_buttons(step)
+
+    admin.send("01.01.2101")
+    await admin.wait_message("Не понял дату")
+    admin.press("Последняя возможная, 31.12.2100", step)
+    await admin.wait_message("Приказ о закреплении")

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from conftest import BotRunner
 from fake_bot_api import FakeBotAPI
 from people import TelegramUser
 from roster_seed import MENTEE_SIDOROVA, MENTOR_IVANOVA, seed
-from test_pairs import form_pair
+from test_pairs import form_pair, long_name
 
+from bot.text import clean_name
+from handlers.keyboards import PeopleList
 from storage.models import Role
 
 
@@ -118,3 +123,123 @@ async def test_a_new_role_changes_the_persons_command_menu_at_once(
 
     menu = await fake_api.wait_for(belov_menu, what="Belov's new command menu")
     assert "people" in menu and "pair" in menu
+
+
+# --- long lists: 130 departments (business mentors bring their companies) ---------------------
+
+COMPANIES = [
+    clean_name(f"Компания {i:03d} " + "«Энергетические системы и технологии» " * 5)[:200].strip()
+    for i in range(1, 131)
+]
+MENTORS = [f"Бизнес-наставник {i:03d}" for i in range(1, 131)]
+LAST_COMPANY = max(COMPANIES)
+
+
+async def seed_companies(runner: BotRunner) -> None:
+    rows = [
+        f"{name};наставник;;{company}" for name, company in zip(MENTORS, COMPANIES, strict=True)
+    ]
+    assert runner.app is not None
+    await seed(runner.app, "ФИО;Роль;Telegram;ПЦК\n" + "\n".join(rows) + "\n")
+
+
+async def page_to_the_end(
+    admin: TelegramUser, message: dict[str, Any], text: str
+) -> dict[str, Any]:
+    """Press ▶️ until the list shows its last page; returns the message as it stands then."""
+    while "▶️" in admin.inline_buttons(message):
+        admin.press("▶️", message)
+        message = await admin.wait_message(text)
+    return message
+
+
+async def test_the_department_filter_pages_and_reaches_the_last_department(
+    bot_runner: BotRunner, admin: TelegramUser
+) -> None:
+    await seed_companies(bot_runner)
+    admin.send("/people")
+    await admin.wait_message("В списке 131 человек")
+    admin.press("ПЦК: все ▾")
+    first = await admin.wait_message("Выберите ПЦК")
+    assert "1 / 17" in admin.inline_buttons(first)
+
+    last = await page_to_the_end(admin, first, "Выберите ПЦК")
+
+    assert "17 / 17" in admin.inline_buttons(last)
+    admin.press(LAST_COMPANY, last)
+    listing = await admin.wait_message("В списке 1 человек")
+    assert "Бизнес-наставник 130 · наставник ⏳" in admin.inline_buttons(listing)
+
+
+async def test_a_forged_page_past_the_end_shows_the_last_page(
+    bot_runner: BotRunner, admin: TelegramUser
+) -> None:
+    await seed_companies(bot_runner)
+    admin.send("/people")
+    listing = await admin.wait_message("В списке 131 человек")
+
+    admin.press_data(PeopleList(page=10**15).pack(), listing["message_id"])
+    shown = await admin.wait_message("В списке 131 человек")
+
+    assert "17 / 17" in admin.inline_buttons(shown)
+    assert "Бизнес-наставник 130 · наставник ⏳" in admin.inline_buttons(shown)
+
+
+async def test_the_department_choice_on_a_card_pages_and_sets_the_last_department(
+    bot_runner: BotRunner, admin: TelegramUser
+) -> None:
+    await seed_companies(bot_runner)
+    await open_card(admin, "Бизнес-наставник 001")
+    admin.press("🏢 Изменить ПЦК")
+    first = await admin.wait_message("Выберите ПЦК из списка")
+    assert "1 / 17" in admin.inline_buttons(first)
+
+    last = await page_to_the_end(admin, first, "Выберите ПЦК из списка")
+    admin.press(LAST_COMPANY, last)
+
+    card = await admin.wait_message("Роль:")
+    assert f"ПЦК: {LAST_COMPANY}" in card["text"]
+    async with bot_runner.app.db.read() as tx:  # type: ignore[union-attr]
+        (person,), _ = await tx.people.page(name_part="Бизнес-наставник 001")
+    assert person.department == LAST_COMPANY
+
+
+async def test_a_department_button_of_a_closed_choice_changes_nothing(
+    bot_runner: BotRunner, admin: TelegramUser
+) -> None:
+    await seed_companies(bot_runner)
+    await open_card(admin, "Бизнес-наставник 001")
+    admin.press("🏢 Изменить ПЦК")
+    old_choice = await admin.wait_message("Выберите ПЦК из списка")
+    admin.send("/people")
+    await admin.wait_message("В списке")
+
+    admin.press(COMPANIES[3], old_choice)
+    answer = await admin.wait_answer_callback()
+
+    assert "устарела" in answer["text"]
+    async with bot_runner.app.db.read() as tx:  # type: ignore[union-attr]
+        (person,), _ = await tx.people.page(name_part="Бизнес-наставник 001")
+    assert person.department == COMPANIES[0]
+
+
+@pytest.mark.bot_settings(max_mentees_per_mentor=40)
+async def test_a_card_with_many_long_pairs_fits_and_counts_the_rest(
+    bot_runner: BotRunner, admin: TelegramUser
+) -> None:
+    mentor = long_name("Абрамова")
+    rows = [f"{mentor};наставник;;"]
+    rows += [f"{long_name(f'Ученица{i:02d}')};наставляемая;{mentor};01.09.2026" for i in range(30)]
+    assert bot_runner.app is not None
+    summary = await seed(bot_runner.app, "ФИО;Роль;Наставник;Начало\n" + "\n".join(rows) + "\n")
+    assert summary.pairs_formed == 30
+
+    card = await open_card(admin, "Абрамова")
+
+    visible = card["text"]
+    assert len(visible.encode("utf-16-le")) // 2 <= 4096
+    shown = visible.count("• ")
+    assert 3 <= shown < 30
+    assert visible.endswith(
+        "\n" + bot_runner.app.i18n.get("ru")("list-more-pairs", count=30 - shown)
+    )

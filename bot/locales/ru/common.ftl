@@ -36,6 +36,13 @@ button-decline = ❌ Отклонить
 button-link-to-roster = 🔗 Это человек из списка
 page-of = { $page } / { $pages }
 
+## The line that counts what a long list leaves out
+list-more-pairs = { $count ->
+    [one] … и ещё { $count } пара
+    [few] … и ещё { $count } пары
+   *[many] … и ещё { $count } пар
+}
+
 ## General answers
 done = Готово
 cancelled = Действие отменено.

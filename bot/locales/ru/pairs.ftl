@@ -23,6 +23,7 @@ pair-no-mentors = В списке нет ни одного наставника.
 pair-no-mentees = В списке нет ни одного наставляемого. Добавьте людей через /import.
 pair-start-today = Сегодня, { $date }
 pair-end-year = Через год, { $date }
+pair-end-latest = Последняя возможная, { $date }
 pair-no-order = без приказа
 date-invalid = Не понял дату. Пришлите её в виде ДД.ММ.ГГГГ, например 01.09.2026.
 pair-summary = <b>Проверьте пару</b>
@@ -53,6 +54,11 @@ pair-card = <b>Пара</b>
     Состояние: { $status }
 pair-history = <b>История:</b>
 pair-history-line = { $mentor }, { $kind }, с { $start } — { $status } ({ $reason })
+pair-history-more = { $count ->
+    [one] … и ещё { $count } более ранняя запись
+    [few] … и ещё { $count } более ранние записи
+   *[many] … и ещё { $count } более ранних записей
+}
 pair-status-active = активна
 pair-status-completed = завершена
 pair-status-ended = прекращена досрочно
