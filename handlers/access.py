@@ -16,7 +16,7 @@ from handlers.filters import AdminOnly, FreeText
 from handlers.forms import OfCurrentForm, form_id, start_form
 from handlers.keyboards import AccessDecision, PersonPick
 from handlers.menu import refresh_commands
-from handlers.picker import people_page, search_query
+from handlers.picker import last_search, people_page, remember_search
 from handlers.start import request_buttons, request_text
 from scheduler.clock import Clock
 from scheduler.sender import OutboxSender
@@ -87,9 +87,9 @@ async def ask_role(
     if request is None or not isinstance(callback.message, Message):
         return
     if callback_data.action == "back":
-        await callback.message.edit_text(
-            request_text(t, request), reply_markup=request_buttons(t, request.id)
-        )
+        async with db.read() as tx:
+            text = await request_text(tx, t, request)
+        await callback.message.edit_text(text, reply_markup=request_buttons(t, request.id))
     else:
         await callback.message.edit_text(
             t("access-choose-role", name=request.display_name),
@@ -187,7 +187,7 @@ async def _unseen_page(
 async def search_roster_person(
     message: Message, state: FSMContext, db: Database, t: Translator
 ) -> None:
-    query = search_query(message.text)
+    query = await remember_search(state, message.text)
     text, markup = await _unseen_page(db, t, 0, query, await form_id(state))
     await message.answer(text, reply_markup=markup)
 
@@ -210,7 +210,8 @@ async def link_to_roster_person(
     if not isinstance(callback.message, Message):
         return
     if callback_data.person_id == 0:
-        text, markup = await _unseen_page(db, t, callback_data.page, None, callback_data.form)
+        query = await last_search(state)
+        text, markup = await _unseen_page(db, t, callback_data.page, query, callback_data.form)
         await callback.message.edit_text(text, reply_markup=markup)
         await callback.answer()
         return

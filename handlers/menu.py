@@ -8,7 +8,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 
-from bot.bounded import MESSAGE_LIMIT, bounded_lines
+from bot.bounded import MESSAGE_LIMIT, bounded_lines, text_length
 from bot.i18n import Html, I18n, Translator
 from bot.staff import role_title as role_title  # re-exported for the handlers
 from storage.db import Database
@@ -96,11 +96,15 @@ def with_pair_lines(
     pairs: list[Pair],
     viewer: Person | None = None,
     budget: int = MESSAGE_LIMIT,
+    tail: str = "",
 ) -> str:
-    """`head`, then a line per pair, within `budget`: the pairs that do not fit are counted."""
-    return bounded_lines(
+    """`head`, then a line per pair, then `tail`, within `budget`: the pairs that do not fit
+    are counted."""
+    reserved = text_length(tail) + 1 if tail else 0
+    text = bounded_lines(
         ["• " + pair_line(t, pair, viewer) for pair in pairs],
         lambda n: t("list-more-pairs", count=n),
         head=head,
-        budget=budget,
+        budget=budget - reserved,
     )
+    return f"{text}\n{tail}" if tail else text

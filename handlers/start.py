@@ -15,7 +15,7 @@ from bot.i18n import Html, I18n, Translator
 from bot.onboarding import StartOutcome, TelegramAccount, display_name, recognise
 from handlers.filters import Member, MenuButton
 from handlers.keyboards import AccessDecision, main_menu
-from handlers.menu import commands_for, pair_line, refresh_commands, role_title
+from handlers.menu import commands_for, refresh_commands, role_title, with_pair_lines
 from scheduler.clock import Clock
 from scheduler.sender import OutboxSender
 from storage.db import Database
@@ -78,17 +78,17 @@ async def greet(
     t = i18n.get(person.language)
     async with db.read() as tx:
         pairs = await tx.pairs.active_for_person(person.id)
-    lines = [t("start-greeting", name=person.full_name, role=role_title(t, person, is_admin))]
+    head = [t("start-greeting", name=person.full_name, role=role_title(t, person, is_admin))]
+    tail = [t("start-admin-hint")] if is_admin else []
+    tail.append(t("start-help-hint"))
+    text = "\n".join(head + tail)
     if person.role in (Role.MENTOR, Role.MENTEE):
         if pairs:
-            lines.append(t(f"start-your-pairs-{person.role.value}"))
-            lines.extend("• " + pair_line(t, pair, person) for pair in pairs)
+            head.append(t(f"start-your-pairs-{person.role.value}"))
+            text = with_pair_lines(t, "\n".join(head), pairs, person, tail="\n".join(tail))
         else:
-            lines.append(t(f"start-no-pairs-{person.role.value}"))
-    if is_admin:
-        lines.append(t("start-admin-hint"))
-    lines.append(t("start-help-hint"))
-    await message.answer("\n".join(lines), reply_markup=main_menu(t, person, is_admin))
+            text = "\n".join([*head, t(f"start-no-pairs-{person.role.value}"), *tail])
+    await message.answer(text, reply_markup=main_menu(t, person, is_admin))
     await refresh_commands(bot, db, i18n, person, is_admin)
     if is_admin:
         # Requests that came while they had not opened the bot, or that could not reach them.
@@ -121,17 +121,24 @@ async def _queue_copy(
     tx: Repos, t: Translator, request: AccessRequest, admin: Person, now: datetime
 ) -> bool:
     markup = request_buttons(t, request.id).model_dump_json(exclude_none=True)
-    return await queue_copy(tx, request, admin, request_text(t, request), markup, now)
+    text = await request_text(tx, t, request)
+    return await queue_copy(tx, request, admin, text, markup, now)
 
 
-def request_text(t: Translator, request: AccessRequest) -> str:
+async def request_text(tx: Repos, t: Translator, request: AccessRequest) -> str:
+    """The request as admins see it; when its @username is an admin row of the roster that
+    was not linked by it (admin rights never follow a bare username), it says which."""
     username = f"@{request.username}" if request.username else t("no-username")
-    return t(
+    text = t(
         "access-request",
         name=request.display_name,
         username=username,
         telegram_id=str(request.telegram_id),
     )
+    listed = await tx.people.unlinked_by_username(request.username) if request.username else None
+    if listed is not None and listed.admin_on_record:
+        text += "\n" + t("access-request-admin-row", username=username, name=listed.full_name)
+    return text
 
 
 def request_buttons(t: Translator, request_id: int) -> InlineKeyboardMarkup:
@@ -167,6 +174,6 @@ async def my_pairs(message: Message, db: Database, person: Person, t: Translator
     if not pairs:
         await message.answer(t(f"start-no-pairs-{person.role.value}"))
         return
-    lines = [t(f"start-your-pairs-{person.role.value}")]
-    lines.extend("• " + pair_line(t, pair, person) for pair in pairs)
-    await message.answer("\n".join(lines))
+    await message.answer(
+        with_pair_lines(t, t(f"start-your-pairs-{person.role.value}"), pairs, person)
+    )

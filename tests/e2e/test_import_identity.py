@@ -90,7 +90,10 @@ async def test_an_admin_row_is_not_linked_by_username_but_waits_for_an_admins_ap
     claimant = TelegramUser(fake_api, 7102, "Методист", "Новый", username="new_metodist")
     claimant.send("/start")
     told = await claimant.wait_message("")
-    await admin.wait_message("Запрос доступа")
+    request = await admin.wait_message("Запрос доступа")
+    assert (
+        "@new_metodist — это Telegram администратора из списка: Новый Методист" in (request["text"])
+    )
 
     assert "Здравствуйте, Белов Дмитрий! Вы — наставник." in linked["text"]
     assert "Я пока не знаю вас" in told["text"]

@@ -243,3 +243,31 @@ async def test_a_card_with_many_long_pairs_fits_and_counts_the_rest(
     assert visible.endswith(
         "\n" + bot_runner.app.i18n.get("ru")("list-more-pairs", count=30 - shown)
     )
+
+
+@pytest.mark.bot_settings(max_mentees_per_mentor=40)
+async def test_a_mentor_with_many_long_pairs_is_greeted_within_one_message(
+    bot_runner: BotRunner, fake_api: FakeBotAPI
+) -> None:
+    mentor_name = long_name("Абрамова")
+    rows = [f"{mentor_name};наставник;5555;"]
+    rows += [
+        f"{long_name(f'Ученица{i:02d}')};наставляемая;;{mentor_name};01.09.2026" for i in range(30)
+    ]
+    assert bot_runner.app is not None
+    text = "ФИО;Роль;Telegram;Наставник;Начало\n" + "\n".join(rows) + "\n"
+    assert (await seed(bot_runner.app, text)).pairs_formed == 30
+    mentor = TelegramUser(fake_api, 5555, "Мария", "Абрамова")
+    t = bot_runner.app.i18n.get("ru")
+
+    mentor.send("/start")
+    greeting = (await mentor.wait_message("Здравствуйте"))["text"]
+    mentor.send("🤝 Мои пары")
+    pairs = (await mentor.wait_message("Ваши наставляемые"))["text"]
+
+    for visible in (greeting, pairs):
+        assert len(visible.encode("utf-16-le")) // 2 <= 4096
+        shown = visible.count("• ")
+        assert 3 <= shown < 30
+        assert t.plain("list-more-pairs", count=30 - shown) in visible
+    assert greeting.endswith(t.plain("start-help-hint"))
