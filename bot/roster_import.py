@@ -126,8 +126,7 @@ async def _write(
     await tx.people.add_many(plan.added, now)
     await tx.people.update_roster_fields_many(plan.updated, now)
     await tx.pairs.add_many(plan.pairs, now, imported_by)
-    for key, person_id, text in plan.notices:
-        await tx.outbox.enqueue(key, person_id, text, now)
+    await tx.outbox.enqueue_many(plan.notices, now)
     # Someone waiting for an admin's decision is in the roster by their id now: settled.
     for telegram_id in await tx.requests.pending_of_people():
         person = await tx.people.by_telegram_id(telegram_id)

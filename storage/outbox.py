@@ -59,6 +59,15 @@ class OutboxRepo:
         )
         return cur.rowcount == 1
 
+    async def enqueue_many(self, notices: list[tuple[str, int, str]], now: datetime) -> None:
+        """Notices (key, person id, text) due now, in one statement; existing keys are kept."""
+        moment = to_db_time(now)
+        await self.conn.executemany(
+            "INSERT OR IGNORE INTO outbox (key, person_id, text, not_before, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(key, person_id, text, moment, moment) for key, person_id, text in notices],
+        )
+
     async def enqueue_edit(
         self, key: str, edit_of: int, text: str, now: datetime, *, markup: str | None = None
     ) -> bool:
