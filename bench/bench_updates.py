@@ -170,7 +170,7 @@ async def mark_notices_sent(database: Path) -> int:
         async with db.transaction() as tx:
             notices = await tx.outbox.due(now, limit=1_000_000)
             for notice in notices:
-                await tx.outbox.mark_sent(notice.id, now)
+                await tx.outbox.mark_sent(notice.id, now, notice.chat_id, None)
     finally:
         await db.close()
     return len(notices)
