@@ -50,8 +50,8 @@ async def queue_settled(
     person: Person | None,
     decider: Person | None,
 ) -> None:
-    """Tell the requester (after an admin's decision) and close every admin's copy: what is
-    not sent yet is cancelled, what was sent is edited to say how it ended."""
+    """Tell the requester (unless they are being greeted right now) and close every admin's
+    copy: what is not sent yet is cancelled, what was sent is edited to say how it ended."""
     subject = request_subject(request.id)
     await tx.outbox.cancel_pending(subject, "settled")
     copies = await tx.outbox.copies(subject)
@@ -64,8 +64,8 @@ async def queue_settled(
         await tx.outbox.enqueue_edit(
             f"{subject}:closed:{copy.id}", copy.id, _closed_text(t, request, person, decider), now
         )
-    if decider is None:
-        return  # linked by an invite, the roster or a username: they were greeted already
+    if decider is None and (person is None or person.seen):
+        return  # they got in by an invite, a username or ADMIN_IDS: greeted at that moment
     if person is not None:
         t = i18n.get(person.language)
         text = t(

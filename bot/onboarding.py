@@ -4,6 +4,7 @@ ADMIN_IDS, and access requests decided by admins."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -14,6 +15,9 @@ from bot.text import clean_name
 from storage.db import Database
 from storage.models import AccessRequest, Person, RequestStatus, Role
 from storage.repos import Repos
+
+# Queues a request for the admins within the transaction that records it; returns how many.
+ShareRequest = Callable[[Repos, AccessRequest], Awaitable[int]]
 
 
 class StartOutcome(StrEnum):
@@ -132,9 +136,11 @@ async def recognise(
     payload: str | None,
     now: datetime,
     known: Person | None = None,
+    share_request: ShareRequest | None = None,
 ) -> StartResult:
     """Decide who is behind a /start, linking them where the rules allow. (ADMIN_IDS accounts
-    are already people by now: see ensure_bootstrap_admin.)"""
+    are already people by now: see ensure_bootstrap_admin.) A new or still pending request is
+    passed to `share_request` in the same transaction, which queues it for the admins."""
     username = account.username.lower() if account.username else None
     if (
         known is not None
@@ -155,9 +161,9 @@ async def recognise(
                 return result
         if person is not None:
             await tx.people.mark_seen(person.id, now, username)  # no longer blocked, if they were
-            if not person.seen:  # linked by a roster id: a request they had sent is settled
-                await settle_for_account(tx, i18n, account.id, person, now)
             seen = replace(person, seen=True, blocked=False, username=username or person.username)
+            if not person.seen:  # linked by a roster id: a request they had sent is settled
+                await settle_for_account(tx, i18n, account.id, seen, now)
             return StartResult(StartOutcome.KNOWN, seen)
         if account.username:
             listed = await tx.people.unlinked_by_username(account.username)
@@ -169,8 +175,12 @@ async def recognise(
         request = await tx.requests.by_telegram_id(account.id)
         if request is None:
             created = await tx.requests.add(account.id, account.username, account.display_name, now)
+            if created is not None and share_request is not None:
+                await share_request(tx, created)
             return StartResult(StartOutcome.REQUEST_NEW, request=created)
         if request.status is RequestStatus.PENDING:
+            if share_request is not None:  # a copy that could not be queued before is now
+                await share_request(tx, request)
             return StartResult(StartOutcome.REQUEST_PENDING, request=request)
         # Declined, or approved for a person who was later unlinked: no new request either way.
         return StartResult(StartOutcome.REQUEST_DECLINED, request=request)

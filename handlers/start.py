@@ -10,7 +10,7 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.access import queue_copy
+from bot.access import queue_copy, request_subject
 from bot.i18n import Html, I18n, Translator
 from bot.onboarding import StartOutcome, TelegramAccount, display_name, recognise
 from handlers.filters import Member, MenuButton
@@ -47,7 +47,13 @@ async def start(
     assert user is not None
     account = TelegramAccount(user.id, user.username, display_name(user.first_name, user.last_name))
     now = clock.now()
-    result = await recognise(db, i18n, account, payload=command.args, now=now, known=person)
+
+    async def share_request(tx: Repos, request: AccessRequest) -> int:
+        return await queue_request_for_admins(tx, i18n, request, now)
+
+    result = await recognise(
+        db, i18n, account, payload=command.args, now=now, known=person, share_request=share_request
+    )
     outcome = result.outcome
     if result.person is not None and outcome is not StartOutcome.DEACTIVATED:
         known = result.person
@@ -58,10 +64,8 @@ async def start(
         if outcome is not StartOutcome.KNOWN:
             sender.wake()  # a request they had sent is settled: the admins' copies say so
         return
-    if outcome is StartOutcome.REQUEST_NEW and result.request is not None:
-        await message.answer(t("start-request-new"))
-        await send_request_to_admins(db, i18n, sender, result.request, now)
-        return
+    if outcome in (StartOutcome.REQUEST_NEW, StartOutcome.REQUEST_PENDING):
+        sender.wake()  # the request's copies for the admins were queued with it
     await message.answer(t(f"start-{outcome.value}"))
 
 
@@ -99,22 +103,20 @@ async def greet(
             sender.wake()
 
 
-async def send_request_to_admins(
-    db: Database, i18n: I18n, sender: OutboxSender, request: AccessRequest, now: datetime
-) -> None:
-    """Every admin gets the request with ✅/❌ through the outbox, which keeps the message ids
-    so that every copy can be closed once the first admin decides."""
-    async with db.transaction() as tx:
-        admins = await tx.people.admins()
-        shown = 0
-        for admin in admins:
-            if admin.telegram_id is not None and admin.seen and not admin.blocked:
-                shown += await _queue_copy(tx, i18n.get(admin.language), request, admin, now)
-    if shown:
-        sender.wake()
-    else:
+async def queue_request_for_admins(
+    tx: Repos, i18n: I18n, request: AccessRequest, now: datetime
+) -> int:
+    """Every admin who uses the bot gets the request with ✅/❌ through the outbox, which keeps
+    the message ids so that every copy can be closed once the first admin decides. Idempotent:
+    a copy sent or on its way is not queued again."""
+    shown = 0
+    for admin in await tx.people.admins():
+        if admin.telegram_id is not None and admin.seen and not admin.blocked:
+            shown += await _queue_copy(tx, i18n.get(admin.language), request, admin, now)
+    if not shown and not await tx.outbox.copies(request_subject(request.id)):
         # It stays pending: each admin gets it when they next /start.
         log.warning("access request %s reached no admin yet", request.id)
+    return shown
 
 
 async def _queue_copy(

@@ -131,8 +131,8 @@ async def test_a_roster_that_names_the_requesters_id_settles_the_request(
     assert "Бекович Тимур Ильич" in closed["text"] and "reply_markup" not in closed
     admin.press_data(callback_data(copy, "✅ Одобрить"), copy["message_id"])  # a stale copy
     assert "уже рассмотрен" in (await admin.wait_answer_callback()).get("text", "")
-    # Neither granted nor denied by anyone: they are greeted as themselves at their next /start.
-    assert len(stranger.messages()) == 1
+    granted = await stranger.wait_message("Доступ открыт")
+    assert "Бекович Тимур Ильич" in granted["text"] and "наставник" in granted["text"]
     stranger.send("/start")
     assert "Бекович Тимур Ильич" in (await stranger.wait_message("Здравствуйте"))["text"]
 
@@ -177,3 +177,20 @@ async def test_a_proxys_html_error_page_counts_as_an_attempt_and_is_retried(
     assert copy["attempts"] == 2
     refused = [r for r in fake_api.calls("sendMessage") if not r.ok]
     assert len(refused) == 1
+
+
+@pytest.mark.usefixtures("bot_runner")
+async def test_a_request_whose_reply_to_the_stranger_fails_still_reaches_the_admins(
+    fake_api: FakeBotAPI, admin: TelegramUser, bot_runner: BotRunner
+) -> None:
+    await start_everyone(admin)
+    fake_api.fail_next("sendMessage", 7001, 500, "Internal Server Error")
+    stranger = TelegramUser(fake_api, 7001, "Тимур", "Бекович")
+
+    stranger.send("/start")
+
+    await admin.wait_message("Запрос доступа")
+    stranger.send("/start")
+    await stranger.wait_message("уже у администраторов")
+    await bot_runner.settle()
+    assert len(request_copies(admin)) == 1
