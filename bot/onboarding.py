@@ -49,10 +49,20 @@ class TelegramAccount:
 
 
 async def _link(
-    tx: Repos, i18n: I18n, person: Person, account: TelegramAccount, now: datetime
+    tx: Repos,
+    i18n: I18n,
+    person: Person,
+    account: TelegramAccount,
+    now: datetime,
+    *,
+    by_username: bool = False,
 ) -> Person:
     await tx.people.update(
-        person.id, now, telegram_id=account.id, username=account.username or person.username
+        person.id,
+        now,
+        telegram_id=account.id,
+        username=account.username or person.username,
+        linked_by_username=by_username,
     )
     await tx.people.mark_seen(person.id, now)
     await tx.invites.revoke_for_person(person.id, now)
@@ -170,7 +180,7 @@ async def recognise(
             # Anyone can register a username a methodist has not taken yet: admin rights never
             # follow one. Such a row is linked by an id, an invite, or an admin's approval.
             if listed is not None and not listed.admin_on_record:
-                linked = await _link(tx, i18n, listed, account, now)
+                linked = await _link(tx, i18n, listed, account, now, by_username=True)
                 return StartResult(StartOutcome.LINKED_BY_USERNAME, linked)
         request = await tx.requests.by_telegram_id(account.id)
         if request is None:

@@ -262,7 +262,7 @@ class _Planner:
                 raise _RowFailed("roster-row-repeat-differs", first=str(first))
             return person.id
         if changed.role is not person.role:
-            self._check_role_change(person, changed)
+            self._check_role_change(person, changed, row)
         if changed != person:
             self._put(changed)
             self.summary.updated += 1
@@ -271,11 +271,15 @@ class _Planner:
         self.first_line[person.id] = row.line
         return person.id
 
-    def _check_role_change(self, person: Person, changed: Person) -> None:
+    def _check_role_change(self, person: Person, changed: Person, row: RosterRow) -> None:
         loses_rights = person.admin_on_record and not changed.admin_on_record
         if loses_rights and (person.seen or person.id == self.imported_by):
             # Rights of someone using the bot change in their card, never by a file.
             raise _RowFailed("roster-row-admin-kept", name=person.full_name)
+        gains_rights = changed.admin_on_record and not person.admin_on_record
+        if gains_rights and person.linked_by_username and row.telegram_id != person.telegram_id:
+            # A username proves nothing; the numeric id in the file, or an admin's tap, does.
+            raise _RowFailed("roster-row-admin-by-username", name=person.full_name)
         if not may_change_role_or_leave(self.active_of[person.id]):
             raise _RowFailed("roster-row-role-locked", name=person.full_name)
 

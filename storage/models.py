@@ -53,6 +53,7 @@ class Person:
     blocked: bool
     seen: bool  # has opened the bot at least once
     commands_menu: str | None = None  # what set_my_commands last got for their chat
+    linked_by_username: bool = False  # their account was linked by a bare @username only
 
     @property
     def admin_on_record(self) -> bool:

@@ -13,7 +13,7 @@ from storage.sql import fetch_all, fetch_one
 
 _COLUMNS = (
     "id, full_name, role, is_admin, department, username, telegram_id, language, active,"
-    " blocked_at, first_seen_at, commands_menu"
+    " blocked_at, first_seen_at, commands_menu, linked_by_username"
 )
 
 
@@ -31,6 +31,7 @@ def _person(row: aiosqlite.Row) -> Person:
         blocked=row["blocked_at"] is not None,
         seen=row["first_seen_at"] is not None,
         commands_menu=row["commands_menu"],
+        linked_by_username=bool(row["linked_by_username"]),
     )
 
 
@@ -164,6 +165,7 @@ class PeopleRepo:
             "telegram_id",
             "language",
             "active",
+            "linked_by_username",
         }
         unknown = set(fields) - allowed
         if unknown:

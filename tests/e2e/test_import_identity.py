@@ -133,3 +133,25 @@ async def test_a_person_who_left_is_told_so_even_with_someone_elses_invite(
 
     assert "учётная запись в программе наставничества закрыта" in reply["text"]
     assert "Здравствуйте" not in reply["text"]
+
+
+@pytest.mark.usefixtures("bot_runner")
+async def test_a_file_never_makes_someone_linked_by_username_an_admin_without_their_id(
+    admin: TelegramUser, fake_api: FakeBotAPI
+) -> None:
+    await upload(admin, roster("Орлов Илья;наставник;@orlov_is;;;;;;"), "r.csv")
+    claimant = TelegramUser(fake_api, 9009, "Илья", "Орлов", username="orlov_is")
+    claimant.send("/start")
+    await claimant.wait_message("Здравствуйте, Орлов Илья! Вы — наставник.")
+
+    refused = await upload(admin, roster("Орлов Илья;методист;@orlov_is;;;;;;"), "r.csv")
+    claimant.send("/people")
+    answer = await claimant.wait_message("")
+    by_id = await upload(admin, roster("Орлов Илья;методист;9009;;;;;;"), "r.csv")
+    claimant.send("/start")
+    greeting = await claimant.wait_message("Здравствуйте")
+
+    assert "строка 2: «Орлов Илья» вошёл(ла) в бот только по имени пользователя" in refused["text"]
+    assert "В списке" not in answer["text"]
+    assert "Обновлён 1 человек" in by_id["text"]
+    assert "Вы — администратор программы." in greeting["text"]

@@ -56,6 +56,7 @@ roster-row-ambiguous-username = @{ $username } записан у несколь�
 roster-row-identity-conflict = Telegram { $telegram } уже записан у «{ $owner }», а ФИО «{ $name }» — у другого человека
 roster-row-account-in-use = Telegram { $telegram } — это «{ $owner }»: он(а) уже пользуется ботом под этим именем, а в строке — «{ $name }»; проверьте Telegram в строке
 roster-row-admin-kept = «{ $name }» пользуется ботом как администратор: файл не снимает права администратора — роль такого человека меняется в его карточке (/people)
+roster-row-admin-by-username = «{ $name }» вошёл(ла) в бот только по имени пользователя Telegram: права администратора файлом так не выдаются — укажите в строке его (её) числовой Telegram id или выдайте права в карточке (/people)
 roster-row-role-locked = нельзя сменить роль: у «{ $name }» есть действующие пары; сначала завершите их или передайте другому наставнику
 roster-row-repeat-differs = этот человек уже есть в строке { $first }, но с другими данными
 roster-row-mentor-not-found = наставник «{ $mentor }» не найден: добавьте в файл его строку с ролью «наставник»
