@@ -8,13 +8,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from aiogram.exceptions import (
-    ClientDecodeError,
-    TelegramEntityTooLarge,
-    TelegramNetworkError,
-    TelegramRetryAfter,
-    TelegramServerError,
-)
+from aiogram.exceptions import ClientDecodeError, TelegramRetryAfter
+
+from bot.telegram_errors import is_transient as is_transient  # re-exported: start-up's rule
 
 log = logging.getLogger(__name__)
 
@@ -27,15 +23,6 @@ MAX_DELAY = 60.0  # an outage of any length costs one request a minute
 
 class StopRequested(Exception):
     """Asked to stop (SIGTERM, Ctrl-C, App.stop) while start-up waited on the Bot API."""
-
-
-def is_transient(exc: BaseException) -> bool:
-    """An outage that passes: a 5xx, a flood wait, the network, a proxy's page instead of JSON."""
-    if isinstance(exc, TelegramEntityTooLarge):  # a network error by class, a refusal in fact
-        return False
-    return isinstance(
-        exc, TelegramServerError | TelegramRetryAfter | TelegramNetworkError | ClientDecodeError
-    )
 
 
 def retry_delay(exc: BaseException, failures: int) -> float:

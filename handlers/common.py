@@ -5,18 +5,12 @@ from __future__ import annotations
 import logging
 
 from aiogram import F, Router
-from aiogram.exceptions import (
-    ClientDecodeError,
-    TelegramBadRequest,
-    TelegramNetworkError,
-    TelegramRetryAfter,
-    TelegramServerError,
-)
 from aiogram.filters import Command, ExceptionTypeFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ErrorEvent, Message
 
 from bot.i18n import I18n, Translator
+from bot.telegram_errors import is_not_modified, is_transient
 from handlers.forms import form_id
 from handlers.keyboards import Nav, main_menu
 from storage.db import commits_counted
@@ -67,18 +61,23 @@ async def on_error(event: ErrorEvent, i18n: I18n) -> None:
     since the failed transaction was rolled back."""
     update = event.update
     error = event.exception
-    if _not_modified(error):
+    if is_not_modified(error):
         # A tap that would show what is already shown (the same page, the same filter).
         if update.callback_query is not None:
             await update.callback_query.answer()
         return
-    if isinstance(error, _TELEGRAM_UNAVAILABLE):
+    if is_transient(error):
         # Telegram or the network failed us, not our code: worth a warning, not an alarm.
         log.warning("update %s: the Bot API failed: %r", update.update_id, error)
     else:
         log.error("update %s failed", update.update_id, exc_info=error)
     t = i18n.get(None)
-    text = t("error-after-save") if commits_counted() else t("error-generic")
+    if not commits_counted():
+        text = t("error-generic")
+    elif is_transient(error):
+        text = t("error-after-save")  # Telegram failed to show the result
+    else:
+        text = t("error-after-save-bug")
     try:
         if update.message is not None:
             await update.message.answer(text)
@@ -86,15 +85,3 @@ async def on_error(event: ErrorEvent, i18n: I18n) -> None:
             await update.callback_query.answer(text, show_alert=True)
     except Exception:
         log.warning("could not report the failure of update %s", update.update_id)
-
-
-_TELEGRAM_UNAVAILABLE = (
-    TelegramServerError,
-    TelegramNetworkError,
-    TelegramRetryAfter,
-    ClientDecodeError,
-)
-
-
-def _not_modified(error: Exception) -> bool:
-    return isinstance(error, TelegramBadRequest) and "message is not modified" in error.message

@@ -10,16 +10,10 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from aiogram import Bot
-from aiogram.exceptions import (
-    ClientDecodeError,
-    TelegramBadRequest,
-    TelegramForbiddenError,
-    TelegramNetworkError,
-    TelegramRetryAfter,
-    TelegramServerError,
-)
+from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError, TelegramRetryAfter
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.telegram_errors import is_not_modified, is_transient
 from scheduler.clock import Clock
 from storage.db import Database
 from storage.models import OutboxMessage, OutboxMethod
@@ -140,6 +134,9 @@ class OutboxSender:
         return sent
 
     async def _deliver(self, message: OutboxMessage, *, silent: bool) -> Outcome:
+        async with self.db.read() as tx:
+            if not await tx.outbox.is_pending(message.id):
+                return Outcome.DONE  # cancelled since the batch was read (a request decided)
         if message.edit_target_lost:
             return await self._skip(message, "the message to edit was never sent")
         if message.chat_id is None or not message.reachable:
@@ -166,20 +163,28 @@ class OutboxSender:
                 await tx.outbox.mark_failed(message.id, f"forbidden: {exc.message}")
             log.info("chat %s blocked the bot", message.chat_id)
             return Outcome.DONE
-        except TelegramBadRequest as exc:
-            if _not_modified(exc):
+        except Exception as exc:
+            if is_not_modified(exc):
                 pass  # the edit shows what is there already: done
-            else:
+            elif is_transient(exc):
+                # Telegram, the network or a proxy in between (a 502 page, not JSON) is down
+                # for a while: back off, the row waits in the outbox.
+                backoff = min(self.retry_base * 2**message.attempts, RETRY_MAX_SECONDS)
+                await self._later(message, f"unavailable: {exc}", backoff)
+                return Outcome.BACK_OFF
+            elif isinstance(exc, TelegramAPIError):
+                # Refused (a bad request, a chat not found …): retrying cannot change that.
                 async with self.db.transaction() as tx:
-                    await tx.outbox.mark_failed(message.id, f"bad request: {exc.message}")
+                    await tx.outbox.mark_failed(message.id, f"refused: {exc.message}")
                 log.warning("message %s refused: %s", message.key, exc.message)
                 return Outcome.DONE
-        except (TelegramNetworkError, TelegramServerError, ClientDecodeError) as exc:
-            # Telegram, the network or a proxy in between (a 502 page, not JSON) is down for a
-            # while: back off, the row waits in the outbox.
-            backoff = min(self.retry_base * 2**message.attempts, RETRY_MAX_SECONDS)
-            await self._later(message, f"unavailable: {exc}", backoff)
-            return Outcome.BACK_OFF
+            else:
+                # Our own fault (say, a keyboard that no longer parses): counted, so the row
+                # gives up after its attempts instead of blocking every row behind it.
+                log.exception("message %s could not be sent", message.key)
+                backoff = min(self.retry_base * 2**message.attempts, RETRY_MAX_SECONDS)
+                await self._later(message, f"error: {exc!r}", backoff)
+                return Outcome.DONE
         async with self.db.transaction() as tx:
             await tx.outbox.mark_sent(message.id, self.clock.now(), message.chat_id, sent_id)
         return Outcome.SENT
@@ -220,7 +225,3 @@ class OutboxSender:
                 await tx.outbox.retry_later(message.id, error, not_before, counts=counts)
                 # Come back then, rather than at the next tick, which may be a minute later.
                 asyncio.get_running_loop().call_later(seconds, self.wake)
-
-
-def _not_modified(error: TelegramBadRequest) -> bool:
-    return "message is not modified" in error.message

@@ -25,8 +25,8 @@ _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.(?:sql|py)$")
 # A CLI import of a large roster holds the write lock for seconds; the bot waits that long.
 BUSY_TIMEOUT_MS = 30_000
 
-# Commits made while handling the current update (each update runs in its own task and
-# context): the error answer says "saved" only when something was.
+# Commits that changed rows while handling the current update (each update runs in its own
+# task and context): the error answer says "saved" only when something was.
 _commits: contextvars.ContextVar[int] = contextvars.ContextVar("commits", default=0)
 
 
@@ -110,6 +110,7 @@ class Database:
         `bookkeeping`: the bot's own records (form state, menus), not what a person did."""
         async with self._lock:
             await self.conn.execute("BEGIN IMMEDIATE")
+            changes = self.conn.total_changes
             try:
                 yield Repos(self.conn)
             except BaseException:
@@ -117,8 +118,8 @@ class Database:
                 raise
             else:
                 await self.conn.execute("COMMIT")
-                if not bookkeeping:
-                    _commits.set(_commits.get() + 1)
+                if not bookkeeping and self.conn.total_changes != changes:
+                    _commits.set(_commits.get() + 1)  # a commit that changed something
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Repos]:

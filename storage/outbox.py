@@ -15,11 +15,10 @@ from storage.sql import fetch_all, fetch_one
 
 @dataclass(frozen=True, slots=True)
 class SentCopy:
-    """A message the outbox holds for a subject: its row, and where it went once sent."""
+    """A message the outbox holds for a subject (a copy of a request, say)."""
 
     id: int
     person_id: int | None
-    chat_id: int | None  # the chat it went to (sent), or will go to when known
     status: str
 
 
@@ -85,12 +84,11 @@ class OutboxRepo:
         """The messages sent (or still to send) about a subject, edits left out."""
         rows = await fetch_all(
             self.conn,
-            "SELECT o.id, o.person_id, COALESCE(o.sent_chat_id, o.chat_id, p.telegram_id),"
-            " o.status FROM outbox o LEFT JOIN people p ON p.id = o.person_id"
-            " WHERE o.subject = ? AND o.method = 'send' ORDER BY o.id",
+            "SELECT id, person_id, status FROM outbox"
+            " WHERE subject = ? AND method = 'send' ORDER BY id",
             (subject,),
         )
-        return [SentCopy(row[0], row[1], row[2], row[3]) for row in rows]
+        return [SentCopy(row[0], row[1], row[2]) for row in rows]
 
     async def cancel_pending(self, subject: str, reason: str) -> int:
         """What is not sent yet about a subject is no longer wanted."""
@@ -142,6 +140,10 @@ class OutboxRepo:
                 )
             )
         return due
+
+    async def is_pending(self, message_id: int) -> bool:
+        row = await fetch_one(self.conn, "SELECT status FROM outbox WHERE id = ?", (message_id,))
+        return row is not None and row[0] == "pending"
 
     async def mark_sent(
         self, message_id: int, now: datetime, chat_id: int | None, sent_message_id: int | None

@@ -3,12 +3,29 @@ a person who blocked the bot is marked so, and unmarked when they come back."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
 from conftest import BotRunner
 from fake_bot_api import FakeBotAPI
 from people import TelegramUser, start_everyone
 from roster_seed import MENTEE_SIDOROVA, MENTOR_IVANOVA, seed
 from test_pairs import form_pair
 from waiting import eventually
+
+from scheduler.clock import ManualClock
+from scheduler.sender import OutboxSender, Outcome
+from storage.db import Database, open_database
+
+NOW = datetime(2026, 11, 27, 6, 0, tzinfo=UTC)
 
 
 async def outbox(runner: BotRunner) -> dict[str, str]:
@@ -71,3 +88,70 @@ async def test_a_person_who_blocked_the_bot_is_marked_and_comes_back(
     mentee.send("/start")
     await mentee.wait_message("Здравствуйте")
     assert not await mentee_blocked()
+
+
+async def test_a_refused_message_is_given_up_and_the_rows_behind_it_still_go(
+    fake_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    async with sender_on(fake_api, tmp_path) as (db, sender):
+        async with db.transaction() as tx:
+            await tx.outbox.enqueue("a", None, "первое", NOW, chat_id=501)
+            await tx.outbox.enqueue("b", None, "второе", NOW, chat_id=502)
+        fake_api.fail_next("sendMessage", 501, 404, "Not Found: chat not found")
+
+        assert await sender.drain() == 1
+
+        async with db.read() as tx:
+            rows = await tx.conn.execute_fetchall("SELECT key, status, attempts FROM outbox")
+    assert sorted(tuple(row) for row in rows) == [("a", "failed", 1), ("b", "sent", 1)]
+    assert [m["text"] for m in fake_api.messages_to(502)] == ["второе"]
+
+
+async def test_a_row_cancelled_after_its_batch_was_read_is_not_sent(
+    fake_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    async with sender_on(fake_api, tmp_path) as (db, sender):
+        async with db.transaction() as tx:
+            await tx.outbox.enqueue("copy", None, "запрос", NOW, chat_id=501, subject="s")
+        async with db.read() as tx:
+            (stale,) = await tx.outbox.due(NOW)
+        async with db.transaction() as tx:
+            await tx.outbox.cancel_pending("s", "settled")
+
+        assert await sender._deliver(stale, silent=False) is Outcome.DONE
+
+    assert fake_api.calls("sendMessage") == []
+
+
+@asynccontextmanager
+async def sender_on(
+    api: FakeBotAPI, tmp_path: Path
+) -> AsyncIterator[tuple[Database, OutboxSender]]:
+    """The project's sender and database against the fake server, drained by the test."""
+    db = await open_database(tmp_path / "outbox.db")
+    bot = Bot(
+        api.token,
+        session=AiohttpSession(api=TelegramAPIServer.from_base(api.base_url)),
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+    try:
+        yield db, OutboxSender(db, bot, ManualClock(NOW))
+    finally:
+        await bot.session.close()
+        await db.close()
+
+
+@pytest.mark.allow_errors
+async def test_a_row_the_sender_cannot_even_build_counts_an_attempt_and_blocks_nothing(
+    fake_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    async with sender_on(fake_api, tmp_path) as (db, sender):
+        async with db.transaction() as tx:
+            await tx.outbox.enqueue("a", None, "кнопки", NOW, chat_id=501, markup="{broken")
+            await tx.outbox.enqueue("b", None, "второе", NOW, chat_id=502)
+
+        assert await sender.drain() == 1
+
+        async with db.read() as tx:
+            rows = await tx.conn.execute_fetchall("SELECT key, status, attempts FROM outbox")
+    assert sorted(tuple(row) for row in rows) == [("a", "pending", 1), ("b", "sent", 1)]

@@ -3,10 +3,12 @@ when nothing was saved, they are told that instead."""
 
 from __future__ import annotations
 
+import pytest
 from conftest import BotRunner
 from fake_bot_api import FakeBotAPI
-from people import TelegramUser, start_everyone
+from people import ADMIN_ID, TelegramUser, start_everyone
 from roster_seed import MENTOR_IVANOVA, seed
+from test_onboarding import SECOND_ADMIN_ID, callback_data, request_copies
 from test_pairs import fill_pair_form
 
 
@@ -43,4 +45,24 @@ async def test_a_failure_before_anything_was_saved_says_nothing_changed(
     admin.send("/people")
 
     answer = await admin.wait_message("Что-то пошло не так")
+    assert "не изменились" in answer["text"]
+
+
+@pytest.mark.bot_settings(admin_ids=[ADMIN_ID, SECOND_ADMIN_ID])
+async def test_a_refused_tap_whose_answer_fails_says_nothing_changed(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
+) -> None:
+    second = TelegramUser(fake_api, SECOND_ADMIN_ID, "Бакыт", "Осмонов")
+    await start_everyone(admin, second)
+    stranger = TelegramUser(fake_api, 7001, "Тимур", "Бекович")
+    stranger.send("/start")
+    await second.wait_message("Запрос доступа")
+    stale = request_copies(second)[0]
+    admin.press("❌ Отклонить")
+    await second.wait_message("Запрос отклонён")
+    fake_api.fail_next("answerCallbackQuery", None, 500, "Internal Server Error")
+
+    second.press_data(callback_data(stale, "✅ Одобрить"), stale["message_id"])
+
+    answer = await second.wait_answer_callback()
     assert "не изменились" in answer["text"]
