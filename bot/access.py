@@ -81,6 +81,13 @@ async def queue_settled(
         )
 
 
+async def closing_text(tx: Repos, t: Translator, request: AccessRequest) -> str:
+    """What every copy of a settled request says: who decided, and how."""
+    person = await tx.people.get(request.person_id) if request.person_id else None
+    decider = await tx.people.get(request.decided_by) if request.decided_by else None
+    return _closed_text(t, request, person, decider)
+
+
 def _closed_text(
     t: Translator, request: AccessRequest, person: Person | None, decider: Person | None
 ) -> str:

@@ -72,7 +72,7 @@ def create_dispatcher(
     )
     dp.update.outer_middleware(in_flight)
     private_only = PrivateChatsOnly(i18n)
-    current_person = CurrentPerson(db, i18n, settings, clock)
+    current_person = CurrentPerson(db, i18n, settings, clock, sender)
     dp.callback_query.outer_middleware(InaccessibleButtons(i18n))
     for observer in (dp.message, dp.callback_query):
         observer.outer_middleware(private_only)

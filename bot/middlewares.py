@@ -15,6 +15,7 @@ from bot.i18n import I18n
 from bot.onboarding import TelegramAccount, display_name, ensure_bootstrap_admin
 from bot.rules import is_admin
 from scheduler.clock import Clock
+from scheduler.sender import OutboxSender
 from storage.db import Database, start_counting_commits
 
 log = logging.getLogger(__name__)
@@ -74,11 +75,14 @@ class InaccessibleButtons(BaseMiddleware):
 class CurrentPerson(BaseMiddleware):
     """Load the person behind the update once, with their language and rights."""
 
-    def __init__(self, db: Database, i18n: I18n, settings: Settings, clock: Clock) -> None:
+    def __init__(
+        self, db: Database, i18n: I18n, settings: Settings, clock: Clock, sender: OutboxSender
+    ) -> None:
         self.db = db
         self.i18n = i18n
         self.settings = settings
         self.clock = clock
+        self.sender = sender
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
@@ -93,6 +97,7 @@ class CurrentPerson(BaseMiddleware):
                     user.id, user.username, display_name(user.first_name, user.last_name)
                 )
                 person = await ensure_bootstrap_admin(self.db, self.i18n, account, self.clock.now())
+                self.sender.wake()  # a request they had sent may be settled: copies to close
         data["person"] = person
         data["is_admin"] = is_admin(person, user.id if user else None, self.settings.admin_ids)
         data["t"] = self.i18n.get(person.language if person else self.settings.default_language)

@@ -13,7 +13,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from bot.dates import MAX_DATE, MIN_DATE, DateOutOfRange, NotADate, read_date
@@ -23,7 +23,7 @@ from bot.rules import (
     MAX_ORDER_LENGTH,
     ROSTER_MAX_BYTES,
     ROSTER_MAX_ROWS,
-    default_pair_end,
+    default_end_is_cut,
 )
 from bot.text import clean_name, clean_text
 from storage.models import PairKind, Role
@@ -504,8 +504,7 @@ def _parse_row(line: int, cells: _Cells) -> RosterRow:
         end = _date(cells.raw("end"), "end")
         if start is not None and end is not None and end < start:
             raise _RowProblem("roster-row-end-before-start")
-        if start is not None and end is None and default_pair_end(start) < _year_after(start):
-            # The default year would be cut at the last date the bot accepts.
+        if start is not None and end is None and default_end_is_cut(start):
             raise _RowProblem("roster-row-no-default-end", start=_day(start), max=_day(MAX_DATE))
         order_ref = cells.text("order", MAX_ORDER_LENGTH)
     return RosterRow(
@@ -592,10 +591,6 @@ def _date(raw: object, column: str) -> date | None:
             min=_day(MIN_DATE),
             max=_day(MAX_DATE),
         ) from exc
-
-
-def _year_after(day: date) -> date:
-    return day + timedelta(days=365)
 
 
 def _day(day: date) -> str:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from bot.access import settle_for_account
+from bot.bounded import bounded_lines
 from bot.i18n import Html, I18n, Translator
 from bot.pairing import pair_started_notices
 from bot.roster import ParsedRoster, RosterRow, RowError, parse_telegram
@@ -32,7 +33,6 @@ log = logging.getLogger(__name__)
 
 # A reply must fit in one Telegram message (4096 characters); the rest is counted, not listed.
 _REPLY_ERROR_LINES = 40
-_REPLY_MAX_CHARS = 3500
 # Plans made outside the write lock before planning under it (someone kept changing people).
 _OPTIMISTIC_ATTEMPTS = 3
 
@@ -463,18 +463,18 @@ def render_summary(t: Translator, summary: ImportSummary) -> str:
         return "\n".join(lines)
     lines.append("")
     lines.append(t("roster-summary-errors", count=len(summary.errors)))
-    length = sum(len(line) + 1 for line in lines)
-    shown = 0
-    for error in summary.errors:
-        line = t("roster-summary-error", line=str(error.line), reason=Html(_reason(t, error)))
-        if shown >= _REPLY_ERROR_LINES or length + len(line) > _REPLY_MAX_CHARS:
-            break
-        lines.append(line)
-        length += len(line) + 1
-        shown += 1
-    if shown < len(summary.errors):
-        lines.append(t("roster-summary-more-errors", count=len(summary.errors) - shown))
-    return "\n".join(lines)
+    # One line more than shown is rendered, so that a cut always counts what it left out.
+    rendered = summary.errors[: _REPLY_ERROR_LINES + 1]
+    unrendered = len(summary.errors) - len(rendered)
+    return bounded_lines(
+        [
+            t("roster-summary-error", line=str(error.line), reason=Html(_reason(t, error)))
+            for error in rendered
+        ],
+        lambda n: t("roster-summary-more-errors", count=n + unrendered),
+        head="\n".join(lines),
+        max_lines=_REPLY_ERROR_LINES,
+    )
 
 
 def render_cli(t: Translator, summary: ImportSummary) -> list[str]:

@@ -69,6 +69,12 @@ def default_pair_end(start: date) -> date:
     return min(start.replace(year=year, day=day), MAX_DATE)
 
 
+def default_end_is_cut(start: date) -> bool:
+    """A year on from `start` is past the last date the bot accepts: default_pair_end gives a
+    shorter pair, which a form offers as such and a file must state itself."""
+    return start.year >= MAX_DATE.year
+
+
 def check_new_pair(
     *,
     mentor: Person,

@@ -10,6 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bot.access import closing_text
 from bot.i18n import I18n, Translator
 from bot.onboarding import Decision, approve, decline
 from handlers.filters import AdminOnly, FreeText
@@ -95,6 +96,7 @@ async def ask_role(
             t("access-choose-role", name=request.display_name),
             reply_markup=_role_buttons(t, request.id),
         )
+    await _close_if_decided_meanwhile(callback.message, db, t, request.id)
     await callback.answer()
 
 
@@ -109,7 +111,21 @@ async def confirm_admin(
         t("access-confirm-admin-question", name=request.display_name),
         reply_markup=_confirm_admin_buttons(t, request.id),
     )
+    await _close_if_decided_meanwhile(callback.message, db, t, request.id)
     await callback.answer()
+
+
+async def _close_if_decided_meanwhile(
+    message: Message, db: Database, t: Translator, request_id: int
+) -> None:
+    """Another admin may have decided while this copy was being redrawn, and the closing edit
+    may have landed first: then this redraw must not leave live buttons behind."""
+    async with db.read() as tx:
+        request = await tx.requests.get(request_id)
+        if request is None or request.status is RequestStatus.PENDING:
+            return
+        text = await closing_text(tx, t, request)
+    await message.edit_text(text)
 
 
 @router.callback_query(AccessDecision.filter(F.action == "role"))

@@ -15,10 +15,16 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.bounded import bounded_lines
 from bot.config import Settings
-from bot.dates import MAX_DATE, parse_date
+from bot.dates import parse_date
 from bot.i18n import Html, I18n, Translator
 from bot.pairing import PairError, close_pair, create_pair, reassign_mentor
-from bot.rules import MAX_ORDER_LENGTH, MAX_REASON_LENGTH, default_pair_end, local_today
+from bot.rules import (
+    MAX_ORDER_LENGTH,
+    MAX_REASON_LENGTH,
+    default_end_is_cut,
+    default_pair_end,
+    local_today,
+)
 from bot.text import as_sentence
 from handlers.filters import AdminOnly, FreeText, MenuButton
 from handlers.forms import FORM_KEY, OfCurrentForm, form_id, start_form
@@ -261,8 +267,9 @@ async def pick_kind(
 def _offered_end(start: date) -> tuple[date, str]:
     """The end the form offers and its label: a year on, or the last date the form accepts
     when a year on is past it."""
-    end = default_pair_end(start)  # cut at MAX_DATE when a year on is past it
-    return end, "pair-end-latest" if start.year >= MAX_DATE.year else "pair-end-year"
+    return default_pair_end(start), "pair-end-latest" if default_end_is_cut(
+        start
+    ) else "pair-end-year"
 
 
 async def _ask_end(message: Message, state: FSMContext, t: Translator, start: date) -> None:

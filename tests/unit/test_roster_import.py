@@ -466,3 +466,19 @@ def test_summary_of_many_bad_rows_fits_one_message(i18n: I18n) -> None:
     assert len(text) < 4096
     assert "строка 1001:" not in text
     assert "…и ещё" in text
+
+
+@pytest.mark.parametrize("rows", [40, 41, 100])
+def test_summary_of_bad_rows_in_emoji_fits_one_message_as_telegram_counts(
+    i18n: I18n, rows: int
+) -> None:
+    from bot.bounded import text_length
+
+    lines = "\n".join(f"Человек {n};{'🙂' * 59}" for n in range(rows))
+    roster = parse_roster(f"ФИО;Роль\n{lines}\n".encode())
+    summary = ImportSummary(added=0, updated=0, unchanged=0, pairs_formed=0, errors=roster.errors)
+    text = render_summary(i18n.get("ru"), summary)
+    shown = sum(line.startswith("строка ") for line in text.split("\n"))
+    assert text_length(text) <= 4096
+    assert shown < rows
+    assert f"…и ещё {rows - shown}" in text

@@ -43,12 +43,15 @@ async def test_migration_003_recomputes_names_stored_the_old_way(tmp_path: Path)
         ]
         for full_name, key in old:
             await db.conn.execute(
-                "INSERT INTO people (full_name, name_key, role, created_at, updated_at)"
-                " VALUES (?, ?, 'mentee', ?, ?)",
+                "INSERT INTO people (full_name, name_key, role, department, created_at,"
+                " updated_at) VALUES (?, ?, 'mentee', 'ПЦК​ ИТ‎', ?, ?)",
                 (full_name, key, NOW.isoformat(), NOW.isoformat()),
             )
 
         assert 3 in await db.migrate()  # and whatever comes after it
+
+        async with db.conn.execute("SELECT DISTINCT department FROM people") as cur:
+            assert [tuple(row) for row in await cur.fetchall()] == [("ПЦК ИТ",)]
 
         async with db.conn.execute("SELECT full_name, name_key FROM people ORDER BY id") as cur:
             assert [tuple(row) for row in await cur.fetchall()] == [
