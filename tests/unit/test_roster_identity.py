@@ -4,58 +4,16 @@ to someone who already uses the bot (rename them, take their admin rights)."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
+from test_roster_import import NOW, counts, errors, run
 
 import bot.roster_import
 from bot.i18n import I18n
-from bot.roster import parse_roster
-from bot.roster_import import ImportSummary, import_roster, render_cli
-from storage.db import Database, open_database
+from bot.roster_import import render_cli
+from storage.db import Database
 from storage.models import Person, Role
-
-NOW = datetime(2026, 8, 30, 6, 0, tzinfo=UTC)
-TODAY = date(2026, 8, 30)
-HEADER = "ФИО;Роль;Telegram;ПЦК;Наставник;Вид;Начало;Окончание;Приказ"
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await open_database(tmp_path / "t.db")
-    yield database
-    await database.close()
-
-
-@pytest.fixture(scope="module")
-def i18n() -> I18n:
-    return I18n("ru")
-
-
-async def run(
-    db: Database, i18n: I18n, *lines: str, imported_by: int | None = None
-) -> ImportSummary:
-    data = "\n".join((HEADER, *lines)).encode("utf-8")
-    return await import_roster(
-        db,
-        parse_roster(data),
-        i18n,
-        now=NOW,
-        today=TODAY,
-        max_mentees_per_mentor=2,
-        imported_by=imported_by,
-    )
-
-
-def errors(summary: ImportSummary) -> list[tuple[int, str]]:
-    return [(error.line, error.key) for error in summary.errors]
-
-
-def counts(summary: ImportSummary) -> tuple[int, int, int, int]:
-    return summary.added, summary.updated, summary.unchanged, summary.pairs_formed
 
 
 async def add_seen(db: Database, full_name: str, role: Role, **fields: Any) -> Person:

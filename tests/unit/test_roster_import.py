@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +12,7 @@ from bot.i18n import I18n
 from bot.roster import parse_roster
 from bot.roster_import import ImportSummary, import_roster, render_cli, render_summary
 from bot.rules import PairRefusal
-from storage.db import Database, open_database
+from storage.db import Database
 from storage.models import Pair, PairKind, PairStatus, Person, Role
 
 NOW = datetime(2026, 8, 30, 6, 0, tzinfo=UTC)
@@ -28,24 +26,24 @@ SIDOROVA = (
 )
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await open_database(tmp_path / "t.db")
-    yield database
-    await database.close()
-
-
-@pytest.fixture(scope="module")
-def i18n() -> I18n:
-    return I18n("ru")
-
-
 async def run(
-    db: Database, i18n: I18n, *lines: str, max_mentees: int = 2, header: str = HEADER
+    db: Database,
+    i18n: I18n,
+    *lines: str,
+    max_mentees: int = 2,
+    header: str = HEADER,
+    imported_by: int | None = None,
 ) -> ImportSummary:
+    """Import the rows under `header` as of NOW, the way the bot and the CLI do."""
     data = "\n".join((header, *lines)).encode("utf-8")
     return await import_roster(
-        db, parse_roster(data), i18n, now=NOW, today=TODAY, max_mentees_per_mentor=max_mentees
+        db,
+        parse_roster(data),
+        i18n,
+        now=NOW,
+        today=TODAY,
+        max_mentees_per_mentor=max_mentees,
+        imported_by=imported_by,
     )
 
 
