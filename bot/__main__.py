@@ -54,10 +54,10 @@ async def _run(settings: Settings) -> None:
 
 
 async def _import(settings: Settings, path: Path, data: bytes) -> int:
+    from bot.domain.roster import RosterRefused, parse_roster
+    from bot.domain.roster_import import import_roster, render_cli
+    from bot.domain.rules import local_today
     from bot.i18n import I18n
-    from bot.roster import RosterRefused, parse_roster
-    from bot.roster_import import import_roster, render_cli
-    from bot.rules import local_today
     from storage.db import open_database
 
     t = I18n(settings.default_language).get(None)

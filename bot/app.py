@@ -18,6 +18,7 @@ from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 
 from bot.config import Settings
+from bot.domain.rules import quiet_hours_end
 from bot.i18n import I18n
 from bot.middlewares import (
     CurrentPerson,
@@ -25,7 +26,6 @@ from bot.middlewares import (
     InFlightUpdates,
     PrivateChatsOnly,
 )
-from bot.rules import quiet_hours_end
 from bot.startup import Retrying, Sleep, StopRequested
 from handlers import get_routers
 from handlers.menu import set_default_commands

@@ -108,3 +108,8 @@ class I18n:
         if language and language in self._translators:
             return self._translators[language]
         return self._translators[self.default_language]
+
+
+def as_sentence(text: str) -> str:
+    """A reason written to follow a colon («…: у наставника уже…»), shown on its own."""
+    return text[:1].upper() + text[1:]

@@ -11,9 +11,9 @@ from aiogram import BaseMiddleware, Bot
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
 
 from bot.config import Settings
+from bot.domain.onboarding import TelegramAccount, display_name, ensure_bootstrap_admin
+from bot.domain.rules import is_admin
 from bot.i18n import I18n
-from bot.onboarding import TelegramAccount, display_name, ensure_bootstrap_admin
-from bot.rules import is_admin
 from scheduler.clock import Clock
 from scheduler.sender import OutboxSender
 from storage.db import Database, start_counting_commits

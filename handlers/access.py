@@ -10,9 +10,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.access import closing_text
+from bot.domain.access import closing_text
+from bot.domain.onboarding import Decision, approve, decline
 from bot.i18n import I18n, Translator
-from bot.onboarding import Decision, approve, decline
 from handlers.filters import AdminOnly, FreeText
 from handlers.forms import OfCurrentForm, form_id, start_form
 from handlers.keyboards import AccessDecision, PersonPick

@@ -10,8 +10,8 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.deep_linking import create_start_link
 
 from bot.config import Settings
+from bot.domain.onboarding import create_invite
 from bot.i18n import Translator
-from bot.onboarding import create_invite
 from handlers.filters import AdminOnly, FreeText, MenuButton
 from handlers.forms import OfCurrentForm, form_id, start_form
 from handlers.keyboards import PersonPick

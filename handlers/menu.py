@@ -8,9 +8,9 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 
-from bot.bounded import MESSAGE_LIMIT, bounded_lines, text_length
+from bot.domain.bounded import MESSAGE_LIMIT, bounded_lines, text_length
+from bot.domain.staff import role_title as role_title  # re-exported for the handlers
 from bot.i18n import Html, I18n, Translator
-from bot.staff import role_title as role_title  # re-exported for the handlers
 from storage.db import Database
 from storage.models import Pair, Person
 

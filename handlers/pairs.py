@@ -13,19 +13,18 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.bounded import bounded_lines
 from bot.config import Settings
-from bot.dates import parse_date
-from bot.i18n import Html, I18n, Translator
-from bot.pairing import PairError, close_pair, create_pair, reassign_mentor
-from bot.rules import (
+from bot.domain.bounded import bounded_lines
+from bot.domain.dates import parse_date
+from bot.domain.pairing import PairError, close_pair, create_pair, reassign_mentor
+from bot.domain.rules import (
     MAX_ORDER_LENGTH,
     MAX_REASON_LENGTH,
     default_end_is_cut,
     default_pair_end,
     local_today,
 )
-from bot.text import as_sentence
+from bot.i18n import Html, I18n, Translator, as_sentence
 from handlers.filters import AdminOnly, FreeText, MenuButton
 from handlers.forms import FORM_KEY, OfCurrentForm, form_id, start_form
 from handlers.keyboards import (

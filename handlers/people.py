@@ -12,9 +12,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Settings
+from bot.domain.rules import MAX_DEPARTMENT_LENGTH, is_admin
+from bot.domain.staff import change_role, set_active, set_admin_rights, set_department
 from bot.i18n import I18n, Translator
-from bot.rules import MAX_DEPARTMENT_LENGTH, is_admin
-from bot.staff import change_role, set_active, set_admin_rights, set_department
 from handlers.filters import AdminOnly, FreeText, MenuButton
 from handlers.forms import OfCurrentForm, start_form
 from handlers.invite import send_invite

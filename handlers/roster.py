@@ -14,10 +14,10 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup, Message
 
 from bot.config import Settings
+from bot.domain.roster import RosterRefused, parse_roster
+from bot.domain.roster_import import import_roster, render_summary
+from bot.domain.rules import ROSTER_MAX_BYTES, local_today
 from bot.i18n import Html, I18n, Translator
-from bot.roster import RosterRefused, parse_roster
-from bot.roster_import import import_roster, render_summary
-from bot.rules import ROSTER_MAX_BYTES, local_today
 from handlers.filters import AdminOnly, MenuButton
 from handlers.forms import start_form
 from handlers.keyboards import cancel_button

@@ -10,9 +10,9 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.access import queue_copy, request_subject
+from bot.domain.access import queue_copy, request_subject
+from bot.domain.onboarding import StartOutcome, TelegramAccount, display_name, recognise
 from bot.i18n import Html, I18n, Translator
-from bot.onboarding import StartOutcome, TelegramAccount, display_name, recognise
 from handlers.filters import Member, MenuButton
 from handlers.keyboards import AccessDecision, main_menu
 from handlers.menu import commands_for, refresh_commands, role_title, with_pair_lines

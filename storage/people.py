@@ -7,8 +7,8 @@ from typing import Any
 
 import aiosqlite
 
-from bot.text import clean_name, name_key
 from storage.models import Person, Role, to_db_time
+from storage.names import clean_name, name_key
 from storage.sql import fetch_all, fetch_one
 
 _COLUMNS = (

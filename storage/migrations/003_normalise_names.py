@@ -1,4 +1,4 @@
-"""003: names normalised as bot.text now does (NFKC, every kind of space one space, zero-width
+"""003: names normalised as storage.names now does (NFKC, every kind of space one space, zero-width
 and bidirectional controls removed): recompute people.full_name and name_key; departments and
 orders lose the invisible characters too (clean_text), so a re-import of the same file finds
 them unchanged.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import aiosqlite
 
-from bot.text import clean_name, clean_text, name_key
+from storage.names import clean_name, clean_text, name_key
 
 
 async def upgrade(conn: aiosqlite.Connection) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from bot.app import App
-from bot.roster import parse_roster
-from bot.roster_import import ImportSummary, import_roster
+from bot.domain.roster import parse_roster
+from bot.domain.roster_import import ImportSummary, import_roster
 
 ROSTER = """ФИО;Роль;Telegram;ПЦК;Наставник;Вид;Начало;Окончание;Приказ
 Иванова Анна Петровна;наставник;2001;ПЦК ИТ;;;;;

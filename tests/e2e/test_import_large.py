@@ -7,7 +7,7 @@ from conftest import BotRunner
 from fake_bot_api import FakeBotAPI
 from people import TelegramUser
 
-from bot.rules import ROSTER_MAX_ROWS
+from bot.domain.rules import ROSTER_MAX_ROWS
 
 HEADER = "ФИО;Роль;Telegram;ПЦК;Наставник;Вид;Начало;Окончание;Приказ"
 FIRST_ID = 910_000_000

@@ -17,8 +17,8 @@ from roster_seed import (
     seed,
 )
 
-from bot.pairing import reassign_mentor
-from bot.rules import MAX_NAME_LENGTH, default_pair_end
+from bot.domain.pairing import reassign_mentor
+from bot.domain.rules import MAX_NAME_LENGTH, default_pair_end
 from storage.models import PairStatus, Role
 
 

@@ -11,9 +11,9 @@ from people import TelegramUser
 from roster_seed import MENTEE_SIDOROVA, MENTOR_IVANOVA, seed
 from test_pairs import form_pair, long_name
 
-from bot.text import clean_name
 from handlers.keyboards import PeopleList
 from storage.models import Role
+from storage.names import clean_name
 
 
 async def open_card(admin: TelegramUser, name: str) -> dict[str, object]:

@@ -1,4 +1,4 @@
-from bot.bounded import MESSAGE_LIMIT, bounded_lines, text_length
+from bot.domain.bounded import MESSAGE_LIMIT, bounded_lines, text_length
 from bot.i18n import I18n
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from bot.dates import (
+from bot.domain.dates import (
     MAX_DATE,
     MIN_DATE,
     DateOutOfRange,
@@ -16,7 +16,7 @@ from bot.dates import (
     parse_date,
     read_date,
 )
-from bot.rules import default_pair_end
+from bot.domain.rules import default_pair_end
 
 
 def test_the_range_is_2000_to_2100() -> None:

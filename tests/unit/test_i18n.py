@@ -46,9 +46,9 @@ def test_every_text_key_used_in_the_code_exists(i18n: I18n) -> None:
 
 
 def test_keys_built_from_enums_exist(i18n: I18n) -> None:
-    from bot.onboarding import DecisionError, StartOutcome
-    from bot.rules import PairRefusal
-    from bot.staff import StaffRefusal
+    from bot.domain.onboarding import DecisionError, StartOutcome
+    from bot.domain.rules import PairRefusal
+    from bot.domain.staff import StaffRefusal
     from storage.models import PairKind, PairStatus, Role
 
     keys = [f"start-{o.value}" for o in StartOutcome if not o.value.startswith(("known", "linked"))]

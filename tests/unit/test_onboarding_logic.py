@@ -4,8 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import I18n
-from bot.onboarding import (
+from bot.domain.onboarding import (
     DecisionError,
     StartOutcome,
     TelegramAccount,
@@ -15,6 +14,7 @@ from bot.onboarding import (
     ensure_bootstrap_admin,
     recognise,
 )
+from bot.i18n import I18n
 from storage.db import Database, open_database
 from storage.models import Role
 
@@ -163,7 +163,7 @@ async def test_a_pending_request_is_settled_when_an_invite_links_the_account(
 
 
 async def test_an_admin_cannot_change_their_own_role(db: Database) -> None:
-    from bot.staff import StaffRefusal, change_role
+    from bot.domain.staff import StaffRefusal, change_role
 
     admin = await ensure_bootstrap_admin(db, I18N, TelegramAccount(1, None, "Админ"), NOW)
     assert await change_role(db, admin.id, Role.MENTEE, admin, NOW) is StaffRefusal.NOT_YOURSELF

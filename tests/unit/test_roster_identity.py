@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from test_roster_import import NOW, counts, errors, run
 
-import bot.roster_import
+import bot.domain.roster_import
+from bot.domain.roster_import import render_cli
 from bot.i18n import I18n
-from bot.roster_import import render_cli
 from storage.db import Database
 from storage.models import Person, Role
 
@@ -167,7 +167,7 @@ async def test_a_row_without_an_id_for_a_shared_name_is_ambiguous(db: Database, 
 async def test_a_change_made_while_planning_is_seen_by_a_second_plan(
     db: Database, i18n: I18n, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = bot.roster_import._read_snapshot
+    original = bot.domain.roster_import._read_snapshot
     calls = 0
 
     async def snapshot_then_someone_adds_petrov(tx: Any) -> Any:
@@ -182,7 +182,9 @@ async def test_a_change_made_while_planning_is_seen_by_a_second_plan(
                 )
         return snapshot
 
-    monkeypatch.setattr(bot.roster_import, "_read_snapshot", snapshot_then_someone_adds_petrov)
+    monkeypatch.setattr(
+        bot.domain.roster_import, "_read_snapshot", snapshot_then_someone_adds_petrov
+    )
 
     summary = await run(db, i18n, "Петров Пётр;наставник;222;ПЦК ИТ;;;;;")
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from bot.domain.roster import parse_roster
+from bot.domain.roster_import import ImportSummary, import_roster, render_cli, render_summary
+from bot.domain.rules import PairRefusal
 from bot.i18n import I18n
-from bot.roster import parse_roster
-from bot.roster_import import ImportSummary, import_roster, render_cli, render_summary
-from bot.rules import PairRefusal
 from storage.db import Database
 from storage.models import Pair, PairKind, PairStatus, Person, Role
 
@@ -470,7 +470,7 @@ def test_summary_of_many_bad_rows_fits_one_message(i18n: I18n) -> None:
 def test_summary_of_bad_rows_in_emoji_fits_one_message_as_telegram_counts(
     i18n: I18n, rows: int
 ) -> None:
-    from bot.bounded import text_length
+    from bot.domain.bounded import text_length
 
     lines = "\n".join(f"Человек {n};{'🙂' * 59}" for n in range(rows))
     roster = parse_roster(f"ФИО;Роль\n{lines}\n".encode())

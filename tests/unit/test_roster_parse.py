@@ -9,7 +9,7 @@ from datetime import date, datetime
 import pytest
 from openpyxl import Workbook
 
-from bot.roster import (
+from bot.domain.roster import (
     HEADER_SEARCH_ROWS,
     ParsedRoster,
     RosterRefused,
@@ -17,7 +17,7 @@ from bot.roster import (
     RowError,
     parse_roster,
 )
-from bot.rules import ROSTER_MAX_BYTES, ROSTER_MAX_ROWS
+from bot.domain.rules import ROSTER_MAX_BYTES, ROSTER_MAX_ROWS
 from storage.models import PairKind, Role
 
 HEADER_RU = "ФИО;Роль;Telegram;ПЦК;Наставник;Вид;Начало;Окончание;Приказ"

@@ -1,7 +1,7 @@
 from datetime import date
 
-from bot.dates import parse_date
-from bot.rules import PairRefusal, check_new_pair, default_pair_end
+from bot.domain.dates import parse_date
+from bot.domain.rules import PairRefusal, check_new_pair, default_pair_end
 from scheduler.sender import RateLimiter
 from storage.models import PairKind, Person, Role
 
@@ -88,7 +88,7 @@ def test_quiet_hours_over_midnight() -> None:
     from datetime import UTC, datetime, time
     from zoneinfo import ZoneInfo
 
-    from bot.rules import quiet_hours_end
+    from bot.domain.rules import quiet_hours_end
 
     bishkek = ZoneInfo("Asia/Bishkek")
     window = (time(21, 0), time(8, 0))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.text import clean_name, clean_text, name_key
+from storage.names import clean_name, clean_text, name_key
 
 SAME_PERSON = [
     "Иванова Анна Петровна",

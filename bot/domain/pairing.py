@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from bot.domain.rules import PairRefusal, check_new_mentor, check_new_pair
 from bot.i18n import I18n
-from bot.rules import PairRefusal, check_new_mentor, check_new_pair
 from storage.models import Pair, PairKind, PairStatus, Person
 from storage.repos import Repos
 

@@ -18,15 +18,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from bot.access import settle_for_account
-from bot.bounded import bounded_lines
+from bot.domain.access import settle_for_account
+from bot.domain.bounded import bounded_lines
+from bot.domain.pairing import pair_started_notices
+from bot.domain.roster import ParsedRoster, RosterRow, RowError, parse_telegram
+from bot.domain.rules import check_new_pair, default_pair_end, may_change_role_or_leave
 from bot.i18n import Html, I18n, Translator
-from bot.pairing import pair_started_notices
-from bot.roster import ParsedRoster, RosterRow, RowError, parse_telegram
-from bot.rules import check_new_pair, default_pair_end, may_change_role_or_leave
-from bot.text import clean_name, name_key
 from storage.db import Database
 from storage.models import Pair, PairKind, PairStatus, Person, Role
+from storage.names import clean_name, name_key
 from storage.repos import Repos
 
 log = logging.getLogger(__name__)

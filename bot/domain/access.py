@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.domain.staff import role_title
 from bot.i18n import I18n, Translator
-from bot.staff import role_title
 from storage.models import AccessRequest, Person, RequestStatus
 from storage.repos import Repos
 

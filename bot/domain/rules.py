@@ -6,7 +6,7 @@ import calendar
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
-from bot.dates import MAX_DATE
+from bot.domain.dates import MAX_DATE
 from storage.models import Pair, PairKind, Person, Role
 
 MAX_NAME_LENGTH = 200

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.dates import MAX_DATE, MIN_DATE, DateOutOfRange, NotADate, read_date
-from bot.rules import (
+from bot.domain.dates import MAX_DATE, MIN_DATE, DateOutOfRange, NotADate, read_date
+from bot.domain.rules import (
     MAX_DEPARTMENT_LENGTH,
     MAX_NAME_LENGTH,
     MAX_ORDER_LENGTH,
@@ -25,8 +25,8 @@ from bot.rules import (
     ROSTER_MAX_ROWS,
     default_end_is_cut,
 )
-from bot.text import clean_name, clean_text
 from storage.models import PairKind, Role
+from storage.names import clean_name, clean_text
 
 
 class RosterRefused(Exception):

@@ -9,11 +9,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.access import queue_settled, settle_for_account
+from bot.domain.access import queue_settled, settle_for_account
 from bot.i18n import I18n
-from bot.text import clean_name
 from storage.db import Database
 from storage.models import AccessRequest, Person, RequestStatus, Role
+from storage.names import clean_name
 from storage.repos import Repos
 
 # Queues a request for the admins within the transaction that records it; returns how many.

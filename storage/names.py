@@ -1,4 +1,5 @@
-"""Small text helpers shared by handlers, the import and storage."""
+"""How names and other people-typed text are stored and matched: normalised, so that the same
+name typed two ways is one name."""
 
 from __future__ import annotations
 
@@ -28,11 +29,6 @@ def clean_name(full_name: str) -> str:
 def name_key(full_name: str) -> str:
     """The key a full name is matched by: clean_name, case ignored, ё read as е."""
     return clean_name(full_name).casefold().replace("ё", "е")
-
-
-def as_sentence(text: str) -> str:
-    """A reason written to follow a colon («…: у наставника уже…»), shown on its own."""
-    return text[:1].upper() + text[1:]
 
 
 def _visible(char: str) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from bot.domain.rules import may_change_role_or_leave
 from bot.i18n import Translator
-from bot.rules import may_change_role_or_leave
 from storage.db import Database
 from storage.models import Person, Role
 
