@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 from bot.domain.dates import MAX_DATE
-from storage.models import Pair, PairKind, Person, Role
+from storage.models import Pair, PairKind, PairStatus, Person, Role
 
 MAX_NAME_LENGTH = 200
 MAX_DEPARTMENT_LENGTH = 200
@@ -67,6 +67,27 @@ def default_pair_end(start: date) -> date:
     year = start.year + 1
     day = min(start.day, calendar.monthrange(year, start.month)[1])
     return min(start.replace(year=year, day=day), MAX_DATE)
+
+
+class PairSide(StrEnum):
+    MENTOR = "mentor"
+    MENTEE = "mentee"
+
+
+def side_in_pair(pair: Pair, person_id: int) -> PairSide | None:
+    """Which side of the pair a person is on; None for anyone else (an admin included)."""
+    if pair.mentor_id == person_id:
+        return PairSide.MENTOR
+    if pair.mentee_id == person_id:
+        return PairSide.MENTEE
+    return None
+
+
+def may_work_in_pair(pair: Pair, person_id: int, side: PairSide | None = None) -> bool:
+    """A plan, a meeting or a question of a pair belongs to its two people, while it is active;
+    `side` narrows it to one of them (only the mentor edits the plan, say)."""
+    found = side_in_pair(pair, person_id)
+    return pair.status is PairStatus.ACTIVE and found is not None and side in (None, found)
 
 
 def default_end_is_cut(start: date) -> bool:

@@ -84,3 +84,10 @@ notice-pair-reassigned-new-mentor = 🤝 Вы назначены наставн�
 notice-pair-reassigned-mentee = 🔁 Ваш наставник сменился: теперь это <b>{ $mentor }</b>. Прежний наставник: { $old_mentor }. Причина: { $reason }
 notice-pair-ended = ⏹ Пара «{ $mentee } ← { $mentor }» прекращена досрочно. Причина: { $reason }
 notice-pair-completed = 🏁 Пара «{ $mentee } ← { $mentor }» завершена: программа наставничества выполнена. Спасибо!
+
+# Choosing the pair a journey works in (a mentee with two mentors, a mentor with several mentees).
+pair-choice-label = { $name } · { $kind ->
+        [business] бизнес
+       *[other] педагогическое
+    }
+pair-choice-no-pair = У вас нет действующей пары наставничества. Пары формирует методический кабинет; когда вас закрепят, я напишу.
