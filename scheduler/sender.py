@@ -8,15 +8,17 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import Enum
+from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError, TelegramRetryAfter
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup, ReplyParameters
 
+from bot.domain.bounded import CAPTION_LIMIT, plain_clipped, text_length
 from bot.telegram_errors import is_not_modified, is_transient
 from scheduler.clock import Clock
 from storage.db import Database
-from storage.models import OutboxMessage, OutboxMethod
+from storage.models import FileKind, OutboxMessage, OutboxMethod
 
 log = logging.getLogger(__name__)
 
@@ -202,9 +204,35 @@ class OutboxSender:
                 reply_markup=markup,
             )
             return message.message_id
-        sent = await self.bot.send_message(
-            chat_id, message.text, reply_markup=markup, disable_notification=silent or None
+        # A deleted original must not stop the message: it then goes without the quote.
+        reply = (
+            ReplyParameters(
+                message_id=message.reply_to_message_id, allow_sending_without_reply=True
+            )
+            if message.reply_to_message_id is not None
+            else None
         )
+        if message.file_id is None or message.file_kind is None:
+            sent = await self.bot.send_message(
+                chat_id,
+                message.text,
+                reply_markup=markup,
+                disable_notification=silent or None,
+                reply_parameters=reply,
+            )
+            return sent.message_id
+        extra: dict[str, Any] = {
+            "caption": _caption(message.text) or None,
+            "reply_markup": markup,
+            "disable_notification": silent or None,
+            "reply_parameters": reply,
+        }
+        if extra["caption"] and text_length(message.text) > CAPTION_LIMIT:
+            extra["parse_mode"] = None  # cut to plain text: no HTML left to parse
+        if message.file_kind is FileKind.PHOTO:
+            sent = await self.bot.send_photo(chat_id, message.file_id, **extra)
+        else:
+            sent = await self.bot.send_document(chat_id, message.file_id, **extra)
         return sent.message_id
 
     async def _skip(self, message: OutboxMessage, reason: str) -> Outcome:
@@ -225,3 +253,12 @@ class OutboxSender:
                 await tx.outbox.retry_later(message.id, error, not_before, counts=counts)
                 # Come back then, rather than at the next tick, which may be a minute later.
                 asyncio.get_running_loop().call_later(seconds, self.wake)
+
+
+def _caption(text: str) -> str:
+    """Callers bound captions; one that does not fit anyway goes as plain text, cut, rather
+    than be refused by Telegram on every attempt."""
+    if text_length(text) <= CAPTION_LIMIT:
+        return text
+    log.warning("a caption of %s characters was cut", text_length(text))
+    return plain_clipped(text, CAPTION_LIMIT)

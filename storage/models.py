@@ -105,6 +105,13 @@ class OutboxMethod(StrEnum):
     EDIT = "edit"
 
 
+class FileKind(StrEnum):
+    """A file kept by Telegram and sent on by its file_id."""
+
+    PHOTO = "photo"
+    DOCUMENT = "document"
+
+
 @dataclass(frozen=True, slots=True)
 class OutboxMessage:
     """A due row of the outbox, with where it goes resolved."""
@@ -121,3 +128,30 @@ class OutboxMessage:
     personal: bool = False  # between people: at once, silently in quiet hours
     reachable: bool = True  # false: blocked the bot or left the programme
     edit_target_lost: bool = False  # an edit of a message that was never sent
+    file_id: str | None = None  # a photo or document sent with `text` as its caption
+    file_kind: FileKind | None = None
+    reply_to_message_id: int | None = None  # a message in the recipient's chat
+
+
+class QuestionStatus(StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"  # the mentor replied
+    RESOLVED = "resolved"  # the mentee closed it
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: int
+    pair_id: int
+    mentor_id: int
+    mentee_id: int
+    text: str
+    file_id: str | None
+    file_kind: FileKind | None
+    ask_message_id: int | None
+    status: QuestionStatus
+    asked_at: datetime
+    answered_at: datetime | None
+    resolved_at: datetime | None
+    mentor_name: str = ""
+    mentee_name: str = ""

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from storage.models import OutboxMessage, OutboxMethod, to_db_time
+from storage.models import FileKind, OutboxMessage, OutboxMethod, to_db_time
 from storage.sql import fetch_all, fetch_one
 
 
@@ -38,12 +38,20 @@ class OutboxRepo:
         personal: bool = False,
         markup: str | None = None,
         subject: str | None = None,
+        file_id: str | None = None,
+        file_kind: FileKind | None = None,
+        reply_to_message_id: int | None = None,
     ) -> bool:
         """Record a message to a person (or, with no person, to `chat_id`); False when one with
-        this key exists (already due or sent). `personal` marks a message between people."""
+        this key exists (already due or sent). `personal` marks a message between people.
+        With `file_id` it is a photo or document and `text` its caption (≤ 1024 rendered
+        characters: the caller bounds it); `reply_to_message_id` is in the recipient's chat."""
+        if (file_id is None) != (file_kind is None):
+            raise ValueError("a file needs both its file_id and its kind")
         cur = await self.conn.execute(
             "INSERT OR IGNORE INTO outbox (key, person_id, chat_id, subject, personal, text,"
-            " markup, not_before, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " markup, not_before, created_at, file_id, file_kind, reply_to_message_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 key,
                 person_id,
@@ -54,6 +62,9 @@ class OutboxRepo:
                 markup,
                 to_db_time(not_before or now),
                 to_db_time(now),
+                file_id,
+                file_kind.value if file_kind else None,
+                reply_to_message_id,
             ),
         )
         return cur.rowcount == 1
@@ -107,7 +118,8 @@ class OutboxRepo:
         rows = await fetch_all(
             self.conn,
             "SELECT o.id, o.key, o.person_id, o.method, o.text, o.markup, o.personal,"
-            " o.attempts, COALESCE(o.chat_id, p.telegram_id) AS chat_id,"
+            " o.attempts, o.file_id, o.file_kind, o.reply_to_message_id,"
+            " COALESCE(o.chat_id, p.telegram_id) AS chat_id,"
             " (p.id IS NULL OR (p.blocked_at IS NULL AND p.active = 1)) AS reachable,"
             " c.status AS copy_status, c.sent_chat_id AS copy_chat,"
             " c.sent_message_id AS copy_message"
@@ -137,6 +149,9 @@ class OutboxRepo:
                     # An edit changes a message already there: it is made even after a block.
                     reachable=edit or bool(row["reachable"]),
                     edit_target_lost=edit and row["copy_status"] != "sent",
+                    file_id=row["file_id"],
+                    file_kind=FileKind(row["file_kind"]) if row["file_kind"] else None,
+                    reply_to_message_id=row["reply_to_message_id"],
                 )
             )
         return due

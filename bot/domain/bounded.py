@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Literal
 
 MESSAGE_LIMIT = 4096  # characters of a message's text after its HTML is rendered
+CAPTION_LIMIT = 1024  # characters of a photo's or document's caption, rendered
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -67,3 +68,13 @@ def bounded_lines(
     if not left:
         return sep.join(shown)
     return sep.join([more(left), *shown] if keep == "last" else [*shown, more(left)])
+
+
+def plain_clipped(text: str, limit: int) -> str:
+    """An HTML text as the plain text it renders to, cut to `limit` UTF-16 code units with an
+    ellipsis: the last resort for a text that does not fit, since cutting HTML breaks tags."""
+    plain = html.unescape(_TAG.sub("", text))
+    if text_length(plain) <= limit:
+        return plain
+    units = plain.encode("utf-16-le")[: 2 * (limit - 1)]
+    return units.decode("utf-16-le", errors="ignore") + "…"

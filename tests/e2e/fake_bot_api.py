@@ -114,9 +114,10 @@ class UploadedFile:
 
 @dataclass
 class _StoredFile:
-    document: dict[str, Any]
+    document: dict[str, Any]  # a Document, or the PhotoSize this file_id names
     data: bytes
     file_path: str
+    kind: str = "document"  # Telegram refuses a photo's file_id sent as a document and back
 
 
 @dataclass
@@ -218,6 +219,7 @@ class FakeBotAPI:
             "deletemessage": self._delete_message,
             "answercallbackquery": self._answer_callback_query,
             "senddocument": self._send_document,
+            "sendphoto": self._send_photo,
             "getfile": self._get_file,
             "sendchataction": lambda _: True,
         }
@@ -304,6 +306,26 @@ class FakeBotAPI:
         self._files[document["file_id"]] = stored
         self._files_by_path[stored.file_path] = stored
         return dict(document)
+
+    def add_photo(self, data: bytes, width: int = 1280, height: int = 960) -> list[dict[str, Any]]:
+        """Make a photo the bot may send on by file_id; returns its sizes (PhotoSize list),
+        smallest first, as a message carries them."""
+        sizes = []
+        for scale in (4, 1):
+            number = self._next_file
+            self._next_file += 1
+            size: dict[str, Any] = {
+                "file_id": f"AgACAgIAAx{number:06d}",
+                "file_unique_id": f"AQAD{number:06d}",
+                "width": width // scale,
+                "height": height // scale,
+                "file_size": len(data) // scale,
+            }
+            stored = _StoredFile(size, data, f"photos/file_{number}.jpg", kind="photo")
+            self._files[size["file_id"]] = stored
+            self._files_by_path[stored.file_path] = stored
+            sizes.append(size)
+        return [dict(size) for size in sizes]
 
     @property
     def seq(self) -> int:
@@ -547,29 +569,80 @@ class FakeBotAPI:
             raise bad_request(missing)
         return stored
 
+    def _reply_to(self, chat_id: int, params: dict[str, Any]) -> dict[str, Any]:
+        """The reply_to_message of a message sent as a reply; refused, as Telegram does, when the
+        message is gone and the call did not allow sending without it."""
+        reply = params.get("reply_parameters")
+        if reply is None and "reply_to_message_id" in params:
+            reply = {
+                "message_id": params["reply_to_message_id"],
+                "allow_sending_without_reply": params.get("allow_sending_without_reply", False),
+            }
+        if reply is None:
+            return {}
+        if not isinstance(reply, dict) or not isinstance(reply.get("message_id"), int):
+            raise bad_request("can't parse reply parameters JSON object")
+        if "chat_id" in reply and reply["chat_id"] != chat_id:
+            raise bad_request("replies to other chats are not supported by the fake server")
+        message_id = reply["message_id"]
+        stored = self._chats.get(chat_id, {}).get(message_id)
+        exists = (chat_id, message_id) in self._people_messages or (
+            stored is not None and not stored.deleted
+        )
+        if not exists:
+            if reply.get("allow_sending_without_reply"):
+                return {}
+            raise bad_request("message to be replied not found")
+        # The fake keeps no content of people's messages: the quoted one is its bare minimum.
+        quoted = {"message_id": message_id, "date": self.now(), "chat": self._chat(chat_id)}
+        return {"reply_to_message": quoted}
+
+    def _caption(self, params: dict[str, Any]) -> dict[str, Any]:
+        if not params.get("caption"):
+            return {}
+        caption = _rendered(
+            params["caption"], params.get("parse_mode"), MAX_CAPTION_LENGTH, "caption"
+        )
+        return {"caption": caption}
+
     def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = _chat_id(params)
         text = _rendered(params.get("text"), params.get("parse_mode"), MAX_TEXT_LENGTH, "text")
         markup = _checked_markup(params.get("reply_markup"))
-        content: dict[str, Any] = {"text": text}
+        content: dict[str, Any] = {"text": text, **self._reply_to(chat_id, params)}
         if markup is not None:
             content["reply_markup"] = markup
         return self._store(chat_id, content)
+
+    def _known_file(self, file_id: Any, kind: str) -> dict[str, Any]:
+        stored = self._files.get(file_id) if isinstance(file_id, str) else None
+        if stored is None:
+            raise bad_request("wrong file identifier/HTTP URL specified")
+        if stored.kind != kind:
+            raise bad_request(f"can't use file of type {stored.kind.title()} as {kind.title()}")
+        return dict(stored.document)
 
     def _send_document(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = _chat_id(params)
         upload = params.get("document")
         if isinstance(upload, UploadedFile):
             document = self.add_file(upload.data, upload.file_name, upload.content_type)
-        elif isinstance(upload, str) and upload in self._files:
-            document = dict(self._files[upload].document)
         else:
-            raise bad_request("wrong file identifier/HTTP URL specified")
-        content: dict[str, Any] = {"document": document}
-        if params.get("caption"):
-            content["caption"] = _rendered(
-                params["caption"], params.get("parse_mode"), MAX_CAPTION_LENGTH, "caption"
-            )
+            document = self._known_file(upload, "document")
+        content: dict[str, Any] = {"document": document, **self._caption(params)}
+        content.update(self._reply_to(chat_id, params))
+        markup = _checked_markup(params.get("reply_markup"))
+        if markup is not None:
+            content["reply_markup"] = markup
+        return self._store(chat_id, content)
+
+    def _send_photo(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = _chat_id(params)
+        if isinstance(params.get("photo"), UploadedFile):
+            raise bad_request("photo uploads are not supported by the fake server")
+        photo = self._known_file(params.get("photo"), "photo")
+        content: dict[str, Any] = {"photo": [photo], **self._caption(params)}
+        content.update(self._reply_to(chat_id, params))
         markup = _checked_markup(params.get("reply_markup"))
         if markup is not None:
             content["reply_markup"] = markup

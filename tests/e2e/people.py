@@ -66,6 +66,15 @@ class TelegramUser:
             content["caption"] = caption
         return self._push_message(self.chat, content)
 
+    def send_photo(
+        self, data: bytes = b"\xff\xd8photo", caption: str | None = None
+    ) -> dict[str, Any]:
+        """Send a photo (its sizes, smallest first, as Telegram sends them); returns the message."""
+        content: dict[str, Any] = {"photo": self.api.add_photo(data)}
+        if caption is not None:
+            content["caption"] = caption
+        return self._push_message(self.chat, content)
+
     def send_in_group(self, text: str, group_id: int) -> dict[str, Any]:
         """Write in a group chat the bot is in (a negative id); returns the message."""
         assert group_id < 0, "group chat ids are negative"
