@@ -6,7 +6,17 @@ from aiogram import Router
 
 
 def get_routers() -> list[Router]:
-    from handlers import access, common, fallback, invite, pairs, people, roster, start
+    from handlers import (
+        access,
+        common,
+        fallback,
+        invite,
+        pairs,
+        people,
+        questions,
+        roster,
+        start,
+    )
 
     routers = [
         common.router,
@@ -16,6 +26,7 @@ def get_routers() -> list[Router]:
         invite.router,
         pairs.router,
         roster.router,
+        questions.router,
         fallback.router,
     ]
     for router in routers:

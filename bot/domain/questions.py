@@ -1,0 +1,212 @@
+"""Questions: a mentee asks their mentor, the mentor answers, the mentee closes the question.
+
+A question is `open → answered → resolved`; the mentee may also close an open one. Only an
+open question can be answered (once: a follow-up is a new question), only by the mentor of its
+pair while the pair is active; only the pair's mentee resolves it. Both messages are between
+people: queued in the outbox in the transaction that records them, sent at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from bot.domain.rules import PairSide, side_in_pair
+from bot.i18n import I18n, Translator
+from storage.models import FileKind, Pair, PairStatus, Question, QuestionStatus
+from storage.repos import Repos
+
+# A question or an answer as text: with the header it stays within one message (4096).
+MAX_TEXT_LENGTH = 3500
+# With a file the text is its caption: with the header (names ≤ 200) within 1024.
+MAX_CAPTION_TEXT_LENGTH = 700
+# Kept by Telegram and sent on by file_id; 20 MB is what a bot may download, for an export.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+EXCERPT_LENGTH = 80
+
+
+class QuestionRefusal(StrEnum):
+    """Why a question cannot be asked, answered or closed; each is also its text key."""
+
+    EMPTY = "question-refused-empty"
+    TOO_LONG = "question-refused-too-long"
+    FILE_TOO_BIG = "question-refused-file-too-big"
+    NOT_YOURS = "question-refused-not-yours"
+    PAIR_NOT_ACTIVE = "question-refused-pair-not-active"
+    ANSWERED = "question-refused-answered"
+    RESOLVED = "question-refused-resolved"
+
+
+class QuestionError(Exception):
+    def __init__(self, refusal: QuestionRefusal) -> None:
+        super().__init__(refusal.value)
+        self.refusal = refusal
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A photo or a document as Telegram keeps it."""
+
+    file_id: str
+    kind: FileKind
+    size: int | None = None  # Telegram does not always say
+
+
+def text_limit(attachment: Attachment | None) -> int:
+    return MAX_CAPTION_TEXT_LENGTH if attachment else MAX_TEXT_LENGTH
+
+
+def check_content(text: str, attachment: Attachment | None) -> QuestionRefusal | None:
+    """A question or an answer: some text (a file alone says nothing), bounded, a file of a
+    sensible size."""
+    if not text.strip():
+        return QuestionRefusal.EMPTY
+    if len(text) > text_limit(attachment):
+        return QuestionRefusal.TOO_LONG
+    if attachment and attachment.size is not None and attachment.size > MAX_FILE_BYTES:
+        return QuestionRefusal.FILE_TOO_BIG
+    return None
+
+
+def check_answer(question: Question, pair: Pair | None, person_id: int) -> QuestionRefusal | None:
+    """Only the mentor of the question's pair, while it is active, answers an open question."""
+    if pair is None or side_in_pair(pair, person_id) is not PairSide.MENTOR:
+        return QuestionRefusal.NOT_YOURS
+    if question.status is QuestionStatus.RESOLVED:
+        return QuestionRefusal.RESOLVED
+    if question.status is QuestionStatus.ANSWERED:
+        return QuestionRefusal.ANSWERED
+    if pair.status is not PairStatus.ACTIVE:
+        return QuestionRefusal.PAIR_NOT_ACTIVE
+    return None
+
+
+def check_resolve(question: Question, person_id: int) -> QuestionRefusal | None:
+    """The mentee who asked closes their question, open or answered, even after the pair."""
+    if question.mentee_id != person_id:
+        return QuestionRefusal.NOT_YOURS
+    if question.status is QuestionStatus.RESOLVED:
+        return QuestionRefusal.RESOLVED
+    return None
+
+
+def question_subject(question_id: int) -> str:
+    return f"question:{question_id}"
+
+
+def excerpt(text: str, limit: int = EXCERPT_LENGTH) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+Buttons = Callable[[Translator, int], str]  # (recipient's texts, question id) → markup JSON
+
+
+async def ask_question(
+    tx: Repos,
+    i18n: I18n,
+    *,
+    pair: Pair,
+    mentee_id: int,
+    text: str,
+    attachment: Attachment | None,
+    ask_message_id: int | None,
+    now: datetime,
+    buttons: Buttons,
+) -> Question:
+    """Record the question and queue it to the mentor with the buttons to answer it."""
+    if side_in_pair(pair, mentee_id) is not PairSide.MENTEE:
+        raise QuestionError(QuestionRefusal.NOT_YOURS)
+    if pair.status is not PairStatus.ACTIVE:
+        raise QuestionError(QuestionRefusal.PAIR_NOT_ACTIVE)
+    refusal = check_content(text, attachment)
+    if refusal is not None:
+        raise QuestionError(refusal)
+    question = await tx.questions.add(
+        pair_id=pair.id,
+        text=text,
+        file_id=attachment.file_id if attachment else None,
+        file_kind=attachment.kind if attachment else None,
+        ask_message_id=ask_message_id,
+        now=now,
+    )
+    mentor = await tx.people.get(pair.mentor_id)
+    if mentor is None:
+        raise LookupError("the mentor of the pair is gone")
+    t = i18n.get(mentor.language)
+    await tx.outbox.enqueue(
+        f"{question_subject(question.id)}:to-mentor",
+        mentor.id,
+        t("question-to-mentor", mentee=pair.mentee_name, text=text),
+        now,
+        personal=True,
+        markup=buttons(t, question.id),
+        subject=question_subject(question.id),
+        file_id=attachment.file_id if attachment else None,
+        file_kind=attachment.kind if attachment else None,
+    )
+    return question
+
+
+async def answer_question(
+    tx: Repos,
+    i18n: I18n,
+    *,
+    question_id: int,
+    mentor_id: int,
+    text: str,
+    attachment: Attachment | None,
+    now: datetime,
+    buttons: Buttons,
+) -> Question:
+    """Record the answer and queue it to the mentee as a reply to their question."""
+    question = await tx.questions.get(question_id)
+    if question is None:
+        raise QuestionError(QuestionRefusal.NOT_YOURS)
+    refusal = check_answer(question, await tx.pairs.get(question.pair_id), mentor_id)
+    refusal = refusal or check_content(text, attachment)
+    if refusal is not None:
+        raise QuestionError(refusal)
+    if not await tx.questions.mark_answered(
+        question.id,
+        by=mentor_id,
+        text=text,
+        file_id=attachment.file_id if attachment else None,
+        file_kind=attachment.kind if attachment else None,
+        now=now,
+    ):
+        raise QuestionError(QuestionRefusal.ANSWERED)
+    mentee = await tx.people.get(question.mentee_id)
+    if mentee is None:
+        raise LookupError("the mentee of the pair is gone")
+    t = i18n.get(mentee.language)
+    await tx.outbox.enqueue(
+        f"{question_subject(question.id)}:answer",
+        mentee.id,
+        t("question-answer-to-mentee", mentor=question.mentor_name, text=text),
+        now,
+        personal=True,
+        markup=buttons(t, question.id),
+        subject=f"answer:{question.id}",
+        file_id=attachment.file_id if attachment else None,
+        file_kind=attachment.kind if attachment else None,
+        reply_to_message_id=question.ask_message_id,
+    )
+    return question
+
+
+async def resolve_question(
+    tx: Repos, *, question_id: int, mentee_id: int, now: datetime
+) -> Question:
+    """Close the question; a copy to the mentor not sent yet is no longer wanted."""
+    question = await tx.questions.get(question_id)
+    if question is None:
+        raise QuestionError(QuestionRefusal.NOT_YOURS)
+    refusal = check_resolve(question, mentee_id)
+    if refusal is not None:
+        raise QuestionError(refusal)
+    if not await tx.questions.mark_resolved(question.id, now):
+        raise QuestionError(QuestionRefusal.RESOLVED)
+    await tx.outbox.cancel_pending(question_subject(question.id), "resolved by the mentee")
+    return question

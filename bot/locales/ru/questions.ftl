@@ -1,0 +1,47 @@
+## Questions: /ask (the mentee), /questions and 💬 (the mentor)
+ask-mentees-only = Задавать вопросы наставнику могут наставляемые. Открытые вопросы ваших наставляемых — /questions.
+questions-mentors-only = Список вопросов — для наставников. Задать вопрос наставнику — /ask.
+ask-choose-pair = Кому задать вопрос? Выберите наставника.
+ask-prompt = Напишите вопрос наставнику ({ $mentor }) одним сообщением: текстом, или пришлите фото либо документ с подписью.
+ask-unsupported = Пришлите вопрос текстом, или фото либо документ с подписью.
+question-sent = ✉️ Вопрос отправлен наставнику: { $mentor }. Ответ придёт сюда, ответом на ваше сообщение. Если вопрос снялся сам, нажмите «Вопрос решён».
+question-to-mentor = ❓ <b>Вопрос от { $mentee }</b>
+
+    { $text }
+question-answer-to-mentee = 💬 <b>Ответ наставника { $mentor }</b>
+
+    { $text }
+button-answer = 💬 Ответить
+button-resolve = ✅ Вопрос решён
+answer-prompt = Вопрос от { $mentee }{ $file }:
+    <blockquote>{ $text }</blockquote>
+    Напишите ответ одним сообщением: текстом, или пришлите фото либо документ с подписью.
+question-with-file = {" "}(с вложением 📎)
+answer-sent = ✅ Ответ отправлен: { $mentee }.
+question-resolved = Вопрос закрыт.
+question-not-sent = Вопрос не отправлен: { $reason }
+answer-not-sent = Ответ не отправлен: { $reason }
+
+## Why a question cannot be asked, answered or closed (bot.domain.questions.QuestionRefusal)
+question-refused-empty = нужен текст вопроса или ответа (у фото или документа — подпись).
+question-refused-too-long = слишком длинный текст: не больше { NUMBER($limit, useGrouping: 0) } символов (с файлом — в подписи). Сократите и пришлите снова.
+question-refused-file-too-big = файл больше { $mb } МБ; пришлите файл поменьше или ссылку.
+question-refused-not-yours = это не ваш вопрос.
+question-refused-pair-not-active = пара уже не активна.
+question-refused-answered = на этот вопрос уже ответили; уточнение наставляемый может задать новым вопросом.
+question-refused-resolved = наставляемый уже закрыл этот вопрос.
+
+## /questions
+questions-title = { $count ->
+    [one] Открыт { $count } вопрос, сначала давние:
+    [few] Открыто { $count } вопроса, сначала давние:
+   *[many] Открыто { $count } вопросов, сначала давние:
+}
+questions-none = Открытых вопросов нет.
+questions-line = { $number }. { $asked } · <b>{ $mentee }</b>: { $text }
+questions-more = { $count ->
+    [one] … и ещё { $count } вопрос
+    [few] … и ещё { $count } вопроса
+   *[many] … и ещё { $count } вопросов
+}
+questions-button = 💬 { $number }. { $mentee }
