@@ -6,7 +6,7 @@ from aiogram import Router
 
 
 def get_routers() -> list[Router]:
-    from handlers import access, common, fallback, invite, pairs, people, roster, start
+    from handlers import access, common, fallback, invite, pairs, people, plan, roster, start
 
     routers = [
         common.router,
@@ -16,6 +16,7 @@ def get_routers() -> list[Router]:
         invite.router,
         pairs.router,
         roster.router,
+        plan.router,
         fallback.router,
     ]
     for router in routers:

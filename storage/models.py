@@ -121,3 +121,46 @@ class OutboxMessage:
     personal: bool = False  # between people: at once, silently in quiet hours
     reachable: bool = True  # false: blocked the bot or left the programme
     edit_target_lost: bool = False  # an edit of a message that was never sent
+
+
+class PlanStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+
+class MilestoneStatus(StrEnum):
+    PLANNED = "planned"
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A pair's individual development plan; `submission` counts the times it was sent to the
+    admins, so a decision names the submission it was made on."""
+
+    id: int
+    pair_id: int
+    status: PlanStatus
+    submission: int
+    comment: str | None  # the admin's comment when returned
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    """A step of a plan; `submission` counts the mentee's reports, so the mentor's decision
+    names the report it was made on."""
+
+    id: int
+    plan_id: int
+    title: str
+    due: date
+    status: MilestoneStatus
+    submission: int
+    comment: str | None  # the mentee's report
+    file_id: str | None  # Telegram's file_id of the attached file
+    file_kind: str | None  # photo | document
+    mentor_comment: str | None  # why it was returned

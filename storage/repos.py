@@ -12,6 +12,7 @@ from storage.invites import InvitesRepo
 from storage.outbox import OutboxRepo
 from storage.pairs import PairsRepo
 from storage.people import PeopleRepo
+from storage.plans import PlansRepo
 
 
 class Repos:
@@ -22,6 +23,7 @@ class Repos:
         self.invites = InvitesRepo(conn)
         self.requests = AccessRequestsRepo(conn)
         self.outbox = OutboxRepo(conn)
+        self.plans = PlansRepo(conn)
 
     @asynccontextmanager
     async def savepoint(self, name: str = "step") -> AsyncIterator[None]:
