@@ -5,7 +5,7 @@ person's side; a doubled or stale decision is refused by the guarded update in s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from aiogram import Bot, F, Router
@@ -48,7 +48,16 @@ from handlers.pair_choice import WhichPair, chosen_pair, pair_choice, pairs_to_c
 from scheduler.clock import Clock
 from scheduler.sender import OutboxSender
 from storage.db import Database
-from storage.models import Milestone, MilestoneStatus, Pair, Person, Plan, Role
+from storage.models import (
+    Milestone,
+    MilestoneStatus,
+    Pair,
+    PairStatus,
+    Person,
+    Plan,
+    PlanStatus,
+    Role,
+)
 from storage.repos import Repos
 
 router = Router(name=__name__)
@@ -117,7 +126,7 @@ async def _load(
     if pair is None or plan is None:
         return None
     side = side_in_pair(pair, person.id)
-    if side is None or pair.status.value != "active":
+    if side is None or pair.status is not PairStatus.ACTIVE:
         return None
     return _Found(pair, plan, side, milestone)
 
@@ -158,7 +167,7 @@ def _plan_head(t: Translator, pair: Pair, plan: Plan, milestones: list[Milestone
         accepted=accepted,
         total=total,
     )
-    if plan.status.value == "returned" and plan.comment:
+    if plan.status is PlanStatus.RETURNED and plan.comment:
         head += "\n" + t("plan-returned-comment", comment=_clip(plan.comment, 500))
     return head
 
@@ -500,7 +509,7 @@ async def milestone_due(
             else:
                 assert found.milestone is not None
                 await edit_milestone(tx, found.plan, found.pair, found.milestone, due=due)
-                milestone = await tx.plans.milestone(found.milestone.id)  # type: ignore[assignment]
+                milestone = replace(found.milestone, due=due)
     except PlanError as exc:
         await message.answer(t("plan-refused", reason=Html(t(str(exc.refusal)))))
         return
@@ -725,7 +734,7 @@ async def plan_decision(
     if plan is None:
         await _stale(callback, t)
         return
-    if plan.status.value != "submitted" or plan.submission != callback_data.sub:
+    if plan.status is not PlanStatus.SUBMITTED or plan.submission != callback_data.sub:
         await callback.answer(as_sentence(t.plain("plan-refused-decided")), show_alert=True)
         return
     if callback_data.action == "ret":
