@@ -5,8 +5,9 @@ person's side; a doubled or stale decision is refused by the guarded update in s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
@@ -20,11 +21,14 @@ from bot.config import Settings
 from bot.domain.bounded import bounded_lines
 from bot.domain.dates import parse_date
 from bot.domain.plans import (
+    DEADLINE_OUTSIDE_PAIR,
     MAX_COMMENT_LENGTH,
     MAX_DOCUMENT_BYTES,
     MAX_MILESTONE_TITLE,
+    MAX_REASON_LENGTH,
     PlanError,
     add_milestone,
+    change_needs_reason,
     decide_milestone,
     decide_plan,
     document_allowed,
@@ -42,7 +46,7 @@ from bot.domain.plans import (
 from bot.domain.rules import PairSide, local_today, side_in_pair
 from bot.i18n import Html, I18n, Translator, as_sentence
 from handlers.filters import FreeText, Member
-from handlers.forms import OfCurrentForm, start_form
+from handlers.forms import OfCurrentForm, form_id, start_form
 from handlers.keyboards import cancel_button, page_slice, pager
 from handlers.pair_choice import WhichPair, chosen_pair, pair_choice, pairs_to_choose
 from scheduler.clock import Clock
@@ -55,6 +59,8 @@ from storage.models import (
     PairStatus,
     Person,
     Plan,
+    PlanChange,
+    PlanHistoryEntry,
     PlanStatus,
     Role,
 )
@@ -64,6 +70,8 @@ router = Router(name=__name__)
 
 TITLE_CHARS_ON_BUTTON = 40
 COMMENT_CHARS_IN_CARD = 600
+HISTORY_LINES = 3  # the newest changes after approval on the plan's page
+HISTORY_REASON_CHARS = 150
 
 
 class PlanCb(CallbackData, prefix="pn"):
@@ -90,6 +98,7 @@ class PlanForm(StatesGroup):
     report_file = State()
     return_comment = State()
     plan_return_comment = State()
+    change_reason = State()
 
 
 def _clip(text: str, limit: int) -> str:
@@ -172,6 +181,31 @@ def _plan_head(t: Translator, pair: Pair, plan: Plan, milestones: list[Milestone
     return head
 
 
+def _history(t: Translator, history: list[PlanHistoryEntry], total: int) -> str:
+    """The newest changes after approval, each with its reason; earlier ones are counted."""
+    lines = [
+        t(
+            f"plan-history-{entry.change.value}",
+            title=_clip(entry.title, TITLE_CHARS_ON_BUTTON),
+            old=_shown_value(t, entry.change, entry.old),
+            new=_shown_value(t, entry.change, entry.new),
+            reason=_clip(entry.reason, HISTORY_REASON_CHARS),
+            author=entry.author_name,
+            date=t.date(entry.at.date()),
+        )
+        for entry in history
+    ]
+    if total > len(history):
+        lines.insert(0, t("plan-history-earlier", count=total - len(history)))
+    return t("plan-history-head") + "\n" + "\n".join(lines)
+
+
+def _shown_value(t: Translator, change: PlanChange, value: str | None) -> str:
+    if value and change in (PlanChange.DUE, PlanChange.ADD, PlanChange.REMOVE):
+        return t.date(date.fromisoformat(value))
+    return _clip(value or "", TITLE_CHARS_ON_BUTTON)
+
+
 def _plan_line(t: Translator, number: int, milestone: Milestone, today: date) -> str:
     shown = shown_status(milestone, today)
     return t(
@@ -190,10 +224,13 @@ async def plan_view(
     """A page of the plan: its head, the milestones of the page and a button to each."""
     async with db.read() as tx:
         milestones = await tx.plans.milestones(found.plan.id)
+        history, changes = await tx.plans.history(found.plan.id, HISTORY_LINES)
     shown, page = page_slice(milestones, page)
     first = page * 8 + 1
     lines = [_plan_line(t, first + n, m, today) for n, m in enumerate(shown)]
     head = _plan_head(t, found.pair, found.plan, milestones)
+    if history:
+        head += "\n" + _history(t, history, changes)
     text = (
         bounded_lines(lines, lambda n: t("plan-more", count=n), head=head)
         if lines
@@ -423,6 +460,12 @@ async def open_milestone(
 
 
 # --- the mentor edits the plan -----------------------------------------------------------------
+# Every edit ends in a change (add / title / due / remove) applied by `_apply`; an approved plan
+# asks for the reason first, and the change goes into the plan's history with it.
+
+
+def _cancel_only(t: Translator, form: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, form)]])
 
 
 @router.callback_query(PlanCb.filter(F.action == "add"))
@@ -447,8 +490,7 @@ async def add_start(
         return
     form = await start_form(state, PlanForm.add_title, pair_id=found.pair.id)
     await callback.message.answer(
-        t("plan-ask-title", max=MAX_MILESTONE_TITLE),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, form)]]),
+        t("plan-ask-title", max=MAX_MILESTONE_TITLE), reply_markup=_cancel_only(t, form)
     )
     await callback.answer()
 
@@ -476,46 +518,30 @@ async def add_title(
     await state.set_state(PlanForm.add_due)
     await message.answer(
         t("plan-ask-due", start=t.date(found.pair.start), end=t.date(found.pair.end)),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, int(data["form"]))]]),
+        reply_markup=_cancel_only(t, int(data["form"])),
     )
 
 
 @router.message(PlanForm.add_due, FreeText())
 @router.message(PlanForm.edit_due, FreeText())
 async def milestone_due(
-    message: Message, state: FSMContext, db: Database, person: Person, t: Translator
+    message: Message,
+    state: FSMContext,
+    db: Database,
+    person: Person,
+    clock: Clock,
+    t: Translator,
 ) -> None:
     due = parse_date(message.text or "")
     if due is None:
         await message.answer(t("date-invalid"))
         return
     data = await state.get_data()
-    adding = await state.get_state() == PlanForm.add_due.state
-    found = await _found(
-        db,
-        person,
-        pair_id=int(data.get("pair_id", 0)),
-        milestone_id=0 if adding else int(data.get("milestone_id", 0)),
-        side=PairSide.MENTOR,
-    )
-    if found is None:
-        await state.clear()
-        await message.answer(t("stale-button"))
-        return
-    try:
-        async with db.transaction() as tx:
-            if adding:
-                milestone = await add_milestone(tx, found.plan, found.pair, str(data["title"]), due)
-            else:
-                assert found.milestone is not None
-                await edit_milestone(tx, found.plan, found.pair, found.milestone, due=due)
-                milestone = replace(found.milestone, due=due)
-    except PlanError as exc:
-        await message.answer(t("plan-refused", reason=Html(t(str(exc.refusal)))))
-        return
-    await state.clear()
-    key = "plan-milestone-added" if adding else "plan-milestone-changed"
-    await message.answer(t(key, title=milestone.title, due=t.date(milestone.due)))
+    if await state.get_state() == PlanForm.add_due.state:
+        change = {"kind": "add", "pair_id": data.get("pair_id", 0), "title": data.get("title")}
+    else:
+        change = {"kind": "due", "milestone_id": data.get("milestone_id", 0)}
+    await _propose(message, state, db, person, clock, t, {**change, "due": due.isoformat()})
 
 
 @router.callback_query(MilestoneCb.filter(F.action.in_({"title", "due"})))
@@ -549,45 +575,35 @@ async def edit_start(
         if title
         else t("plan-ask-due", start=t.date(found.pair.start), end=t.date(found.pair.end))
     )
-    await callback.message.answer(
-        prompt, reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, form)]])
-    )
+    await callback.message.answer(prompt, reply_markup=_cancel_only(t, form))
     await callback.answer()
 
 
 @router.message(PlanForm.edit_title, FreeText())
 async def edit_title(
-    message: Message, state: FSMContext, db: Database, person: Person, t: Translator
+    message: Message,
+    state: FSMContext,
+    db: Database,
+    person: Person,
+    clock: Clock,
+    t: Translator,
 ) -> None:
     title = _title(message.text)
     if title is None:
         await message.answer(t("plan-title-too-long", max=MAX_MILESTONE_TITLE))
         return
     data = await state.get_data()
-    found = await _found(
-        db, person, milestone_id=int(data.get("milestone_id", 0)), side=PairSide.MENTOR
-    )
-    if found is None or found.milestone is None:
-        await state.clear()
-        await message.answer(t("stale-button"))
-        return
-    try:
-        async with db.transaction() as tx:
-            await edit_milestone(tx, found.plan, found.pair, found.milestone, title=title)
-    except PlanError as exc:
-        await message.answer(t("plan-refused", reason=Html(t(str(exc.refusal)))))
-        return
-    await state.clear()
-    await message.answer(t("plan-milestone-changed", title=title, due=t.date(found.milestone.due)))
+    change = {"kind": "title", "milestone_id": data.get("milestone_id", 0), "title": title}
+    await _propose(message, state, db, person, clock, t, change)
 
 
 @router.callback_query(MilestoneCb.filter(F.action == "rm"))
 async def remove(
     callback: CallbackQuery,
     callback_data: MilestoneCb,
+    state: FSMContext,
     db: Database,
     person: Person | None,
-    settings: Settings,
     clock: Clock,
     t: Translator,
 ) -> None:
@@ -599,15 +615,130 @@ async def remove(
     if found is None or found.milestone is None or not isinstance(callback.message, Message):
         await _stale(callback, t)
         return
-    try:
-        async with db.transaction() as tx:
-            await remove_milestone(tx, found.plan, found.milestone)
-    except PlanError as exc:
-        await _refused(callback, t, exc)
+    if not milestone_removable(found.milestone) or not plan_editable(found.plan):
+        refusal = "milestone-refused-not-removable"
+        if not plan_editable(found.plan):
+            refusal = "plan-refused-not-editable"
+        await callback.answer(as_sentence(t.plain(refusal)), show_alert=True)
         return
-    text, markup = await plan_view(db, t, found, 0, _today(clock, settings))
-    await callback.message.edit_text(text, reply_markup=markup)
-    await callback.answer(t("milestone-removed"))
+    assert person is not None
+    await start_form(state, PlanForm.change_reason)
+    change = {"kind": "remove", "milestone_id": found.milestone.id}
+    await _propose(callback.message, state, db, person, clock, t, change)
+    await callback.answer()
+
+
+async def _propose(
+    message: Message,
+    state: FSMContext,
+    db: Database,
+    person: Person,
+    clock: Clock,
+    t: Translator,
+    change: dict[str, Any],
+) -> None:
+    """Apply a change now, or, on an approved plan, ask for its reason first."""
+    found = await _found(
+        db,
+        person,
+        pair_id=int(change.get("pair_id", 0)),
+        milestone_id=int(change.get("milestone_id", 0)),
+        side=PairSide.MENTOR,
+    )
+    if found is None:
+        await state.clear()
+        await message.answer(t("stale-button"))
+        return
+    if change_needs_reason(found.plan):
+        await state.set_state(PlanForm.change_reason)
+        await state.update_data(change=change)
+        form = await form_id(state)
+        await message.answer(
+            t("plan-ask-reason", max=MAX_REASON_LENGTH), reply_markup=_cancel_only(t, form)
+        )
+        return
+    await _apply_and_answer(message, state, db, person, clock, t, change, None)
+
+
+@router.message(PlanForm.change_reason, FreeText())
+async def change_reason(
+    message: Message,
+    state: FSMContext,
+    db: Database,
+    person: Person,
+    clock: Clock,
+    t: Translator,
+) -> None:
+    reason = " ".join((message.text or "").split())
+    if len(reason) > MAX_REASON_LENGTH:
+        await message.answer(t("milestone-comment-too-long", max=MAX_REASON_LENGTH))
+        return
+    change = dict((await state.get_data()).get("change") or {})
+    await _apply_and_answer(message, state, db, person, clock, t, change, reason)
+
+
+async def _apply_and_answer(
+    message: Message,
+    state: FSMContext,
+    db: Database,
+    person: Person,
+    clock: Clock,
+    t: Translator,
+    change: dict[str, Any],
+    reason: str | None,
+) -> None:
+    try:
+        answer = await _apply(db, t, person, change, reason, clock.now())
+    except LookupError:
+        await state.clear()
+        await message.answer(t("stale-button"))
+        return
+    except PlanError as exc:
+        if exc.refusal is not DEADLINE_OUTSIDE_PAIR:
+            await state.clear()  # a deadline can be typed again; other refusals end the form
+        await message.answer(t("plan-refused", reason=Html(t(str(exc.refusal)))))
+        return
+    await state.clear()
+    await message.answer(answer)
+
+
+async def _apply(
+    db: Database,
+    t: Translator,
+    person: Person,
+    change: dict[str, Any],
+    reason: str | None,
+    now: datetime,
+) -> str:
+    """Apply a change against fresh state; returns the answer. LookupError: stale."""
+    kind = str(change.get("kind"))
+    due = date.fromisoformat(change["due"]) if change.get("due") else None
+    async with db.transaction() as tx:
+        found = await _load(
+            tx,
+            person,
+            pair_id=int(change.get("pair_id", 0)),
+            milestone_id=int(change.get("milestone_id", 0)),
+        )
+        if found is None or found.side is not PairSide.MENTOR:
+            raise LookupError("no such plan")
+        common: dict[str, Any] = {"author_id": person.id, "now": now, "reason": reason}
+        if kind == "add" and due is not None:
+            title = str(change["title"])
+            await add_milestone(tx, found.plan, found.pair, title, due, **common)
+            return t("plan-milestone-added", title=title, due=t.date(due))
+        milestone = found.milestone
+        if milestone is None:
+            raise LookupError("no such milestone")
+        if kind == "remove":
+            await remove_milestone(tx, found.plan, milestone, **common)
+            return t("milestone-removed")
+        new_title = change.get("title")
+        await edit_milestone(
+            tx, found.plan, found.pair, milestone, title=new_title, due=due, **common
+        )
+        return t("plan-milestone-changed", title=new_title or milestone.title,
+                 due=t.date(due or milestone.due))  # fmt: skip
 
 
 # --- the plan goes to the admins ---------------------------------------------------------------

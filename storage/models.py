@@ -130,6 +130,15 @@ class PlanStatus(StrEnum):
     RETURNED = "returned"
 
 
+class PlanChange(StrEnum):
+    """What a change to an approved plan did (its history)."""
+
+    ADD = "add"
+    TITLE = "title"
+    DUE = "due"
+    REMOVE = "remove"
+
+
 class MilestoneStatus(StrEnum):
     PLANNED = "planned"
     SUBMITTED = "submitted"
@@ -164,3 +173,16 @@ class Milestone:
     file_id: str | None  # Telegram's file_id of the attached file
     file_kind: str | None  # photo | document
     mentor_comment: str | None  # why it was returned
+
+
+@dataclass(frozen=True, slots=True)
+class PlanHistoryEntry:
+    """A change made to a plan after its approval, with the reason given."""
+
+    change: PlanChange
+    title: str  # the milestone's title when it was changed
+    old: str | None  # the title or the ISO deadline before
+    new: str | None  # … and after
+    reason: str
+    author_name: str
+    at: datetime

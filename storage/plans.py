@@ -7,7 +7,16 @@ from datetime import date, datetime
 
 import aiosqlite
 
-from storage.models import Milestone, MilestoneStatus, Plan, PlanStatus, to_db_time
+from storage.models import (
+    Milestone,
+    MilestoneStatus,
+    Plan,
+    PlanChange,
+    PlanHistoryEntry,
+    PlanStatus,
+    from_db_time,
+    to_db_time,
+)
 from storage.sql import fetch_all, fetch_one
 
 _PLAN = "SELECT id, pair_id, status, submission, comment FROM plans"
@@ -182,3 +191,46 @@ class PlansRepo:
             (status.value, comment, to_db_time(now), milestone_id, submission),
         )
         return cur.rowcount == 1
+
+    async def log_change(
+        self,
+        plan_id: int,
+        person_id: int,
+        change: PlanChange,
+        title: str,
+        old: str | None,
+        new: str | None,
+        reason: str | None,
+        now: datetime,
+    ) -> None:
+        await self.conn.execute(
+            "INSERT INTO plan_history (plan_id, person_id, change, title, old_value, new_value,"
+            " reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (plan_id, person_id, change.value, title, old, new, reason or "", to_db_time(now)),
+        )
+
+    async def history(self, plan_id: int, limit: int) -> tuple[list[PlanHistoryEntry], int]:
+        """The newest `limit` changes after approval, oldest first, and how many there are."""
+        row = await fetch_one(
+            self.conn, "SELECT COUNT(*) FROM plan_history WHERE plan_id = ?", (plan_id,)
+        )
+        rows = await fetch_all(
+            self.conn,
+            "SELECT h.change, h.title, h.old_value, h.new_value, h.reason, h.created_at,"
+            " p.full_name FROM plan_history h JOIN people p ON p.id = h.person_id"
+            " WHERE h.plan_id = ? ORDER BY h.id DESC LIMIT ?",
+            (plan_id, limit),
+        )
+        entries = [
+            PlanHistoryEntry(
+                change=PlanChange(r["change"]),
+                title=r["title"],
+                old=r["old_value"],
+                new=r["new_value"],
+                reason=r["reason"],
+                author_name=r["full_name"],
+                at=from_db_time(r["created_at"]),
+            )
+            for r in reversed(rows)
+        ]
+        return entries, int(row[0]) if row else 0

@@ -22,6 +22,7 @@ from storage.models import (
     MilestoneStatus,
     Pair,
     Plan,
+    PlanChange,
     PlanStatus,
 )
 from storage.repos import Repos
@@ -30,6 +31,7 @@ MAX_MILESTONE_TITLE = 300
 MAX_MILESTONES = 60  # a plan of a year has about ten; a forged flood stops here
 MAX_TEMPLATE_BYTES = 64 * 1024
 MAX_COMMENT_LENGTH = 1000
+MAX_REASON_LENGTH = 500
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # what a bot can fetch back from Telegram
 DOCUMENT_EXTENSIONS = frozenset(
     {"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "jpg", "jpeg", "png"}
@@ -176,6 +178,7 @@ MILESTONE_NOT_REMOVABLE = PlanRefusal("milestone-refused-not-removable")
 MILESTONE_NOT_SUBMITTABLE = PlanRefusal("milestone-refused-not-submittable")
 MILESTONE_ALREADY_DECIDED = PlanRefusal("milestone-refused-decided")
 DEADLINE_OUTSIDE_PAIR = PlanRefusal("milestone-refused-deadline")
+REASON_NEEDED = PlanRefusal("plan-refused-reason-needed")
 
 
 class PlanError(Exception):
@@ -185,9 +188,13 @@ class PlanError(Exception):
 
 
 def plan_editable(plan: Plan) -> bool:
-    """The mentor edits a draft or a returned plan; a submitted one waits for the admin's
-    decision, an approved one stays as approved."""
-    return plan.status in (PlanStatus.DRAFT, PlanStatus.RETURNED)
+    """The mentor edits a draft, a returned or an approved plan (the last with a reason, kept
+    in its history); a submitted one waits for the admin's decision."""
+    return plan.status is not PlanStatus.SUBMITTED
+
+
+def change_needs_reason(plan: Plan) -> bool:
+    return plan.status is PlanStatus.APPROVED
 
 
 def plan_submittable(plan: Plan) -> bool:
@@ -235,14 +242,48 @@ async def create_plan(tx: Repos, pair: Pair, template: PlanTemplate, now: dateti
     return plan
 
 
-async def add_milestone(tx: Repos, plan: Plan, pair: Pair, title: str, due: date) -> Milestone:
+def _check_change(plan: Plan, reason: str | None) -> None:
     if not plan_editable(plan):
         raise PlanError(PLAN_NOT_EDITABLE)
+    if change_needs_reason(plan) and not (reason or "").strip():
+        raise PlanError(REASON_NEEDED)
+
+
+async def _log(
+    tx: Repos,
+    plan: Plan,
+    change: PlanChange,
+    title: str,
+    old: str | None,
+    new: str | None,
+    author_id: int,
+    reason: str | None,
+    now: datetime,
+) -> None:
+    """A change to an approved plan is kept with its reason; a draft's edits are not history."""
+    if change_needs_reason(plan):
+        await tx.plans.log_change(plan.id, author_id, change, title, old, new, reason, now)
+
+
+async def add_milestone(
+    tx: Repos,
+    plan: Plan,
+    pair: Pair,
+    title: str,
+    due: date,
+    *,
+    author_id: int,
+    now: datetime,
+    reason: str | None = None,
+) -> Milestone:
+    _check_change(plan, reason)
     if (refusal := check_deadline(pair, due)) is not None:
         raise PlanError(refusal)
     if len(await tx.plans.milestones(plan.id)) >= MAX_MILESTONES:
         raise PlanError(PLAN_TOO_LONG)
-    return await tx.plans.add_milestone(plan.id, title, due)
+    added = await tx.plans.add_milestone(plan.id, title, due)
+    await _log(tx, plan, PlanChange.ADD, title, None, due.isoformat(), author_id, reason, now)
+    return added
 
 
 async def edit_milestone(
@@ -251,22 +292,39 @@ async def edit_milestone(
     pair: Pair,
     milestone: Milestone,
     *,
+    author_id: int,
+    now: datetime,
     title: str | None = None,
     due: date | None = None,
+    reason: str | None = None,
 ) -> None:
-    if not plan_editable(plan):
-        raise PlanError(PLAN_NOT_EDITABLE)
+    _check_change(plan, reason)
     if due is not None and (refusal := check_deadline(pair, due)) is not None:
         raise PlanError(refusal)
     await tx.plans.edit_milestone(milestone.id, title=title, due=due)
+    if title is not None:
+        await _log(tx, plan, PlanChange.TITLE, milestone.title, milestone.title, title,
+                   author_id, reason, now)  # fmt: skip
+    if due is not None:
+        await _log(tx, plan, PlanChange.DUE, milestone.title, milestone.due.isoformat(),
+                   due.isoformat(), author_id, reason, now)  # fmt: skip
 
 
-async def remove_milestone(tx: Repos, plan: Plan, milestone: Milestone) -> None:
-    if not plan_editable(plan):
-        raise PlanError(PLAN_NOT_EDITABLE)
+async def remove_milestone(
+    tx: Repos,
+    plan: Plan,
+    milestone: Milestone,
+    *,
+    author_id: int,
+    now: datetime,
+    reason: str | None = None,
+) -> None:
+    _check_change(plan, reason)
     if not milestone_removable(milestone):
         raise PlanError(MILESTONE_NOT_REMOVABLE)
     await tx.plans.remove_milestone(milestone.id)
+    await _log(tx, plan, PlanChange.REMOVE, milestone.title, milestone.due.isoformat(), None,
+               author_id, reason, now)  # fmt: skip
 
 
 async def submit_plan(tx: Repos, plan: Plan, now: datetime) -> Plan:

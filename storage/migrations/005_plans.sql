@@ -35,3 +35,17 @@ CREATE INDEX milestones_plan ON milestones (plan_id, due_date, position);
 -- Deadlines due or overdue, and milestones accepted per week, found set-based by the scheduler.
 CREATE INDEX milestones_due ON milestones (status, due_date);
 CREATE INDEX milestones_decided ON milestones (status, decided_at);
+
+-- Changes made to a plan after its approval: what, by whom and why. Never overwritten.
+CREATE TABLE plan_history (
+    id          INTEGER PRIMARY KEY,
+    plan_id     INTEGER NOT NULL REFERENCES plans (id),
+    person_id   INTEGER NOT NULL REFERENCES people (id),
+    change      TEXT    NOT NULL CHECK (change IN ('add', 'title', 'due', 'remove')),
+    title       TEXT    NOT NULL,
+    old_value   TEXT,
+    new_value   TEXT,
+    reason      TEXT    NOT NULL,
+    created_at  TEXT    NOT NULL
+);
+CREATE INDEX plan_history_plan ON plan_history (plan_id, id);

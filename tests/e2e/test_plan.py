@@ -18,6 +18,7 @@ from handlers.plan import MilestoneCb, PlanCb
 from scheduler.clock import Clock, ManualClock
 from storage.models import MilestoneStatus, PlanStatus
 
+NOW = datetime(2026, 10, 5, 4, 0, tzinfo=UTC)
 _PERIOD = "педагогическое;01.09.2026;30.06.2027;№ 1"
 PAIRED = f"""ФИО;Роль;Telegram;ПЦК;Наставник;Вид;Начало;Окончание;Приказ
 Иванова Анна Петровна;наставник;2001;ПЦК ИТ;;;;;
@@ -31,7 +32,7 @@ TEMPLATE_SIZE = len(shipped_template().milestones)
 @pytest.fixture
 def bot_clock() -> Clock:
     # 5 October 2026, 10:00 in Bishkek: the September milestones are overdue.
-    return ManualClock(datetime(2026, 10, 5, 4, 0, tzinfo=UTC))
+    return ManualClock(NOW)
 
 
 async def _plan_of(runner: BotRunner, mentee_id: int) -> tuple[int, int]:
@@ -253,3 +254,35 @@ async def test_longest_callback_data_fits() -> None:
     big = 2**31 - 1
     assert len(PlanCb(action="submit", pair_id=big, page=big, sub=big, form=big).pack()) <= 64
     assert len(MilestoneCb(action="nofile", milestone_id=big, sub=big, form=big).pack()) <= 64
+
+
+async def test_after_approval_a_change_asks_for_a_reason_and_shows_in_the_history(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
+) -> None:
+    await start_everyone(admin)
+    mentor, _, _ = await _people(bot_runner, fake_api)
+    _, plan_id = await _plan_of(bot_runner, MENTEE_ORLOV)
+    async with bot_runner.app.db.transaction() as tx:
+        await tx.plans.set_status(plan_id, PlanStatus.DRAFT, PlanStatus.SUBMITTED, NOW)
+        await tx.plans.decide(plan_id, 1, PlanStatus.APPROVED, 1, None, NOW)
+
+    mentor.send("/plan")
+    await mentor.wait_message("Чей план открыть?")
+    mentor.press("Орлов Илья Сергеевич", contains=True)
+    await mentor.wait_message("План: утверждён")
+    mentor.press("1. ", contains=True)
+    await mentor.wait_message("Срок:")
+    mentor.press("📅 Изменить срок")
+    await mentor.wait_message("Срок этапа")
+    mentor.send("02.11.2026")
+    await mentor.wait_message("напишите причину изменения")
+    mentor.send("Перенос по болезни наставляемого")
+    await mentor.wait_message("Этап изменён")
+
+    mentor.send("/plan")
+    await mentor.wait_message("Чей план открыть?")
+    mentor.press("Орлов Илья Сергеевич", contains=True)
+    shown = await mentor.wait_message("Изменения после утверждения")
+    assert "перенесён с 01.10.2026 на 02.11.2026" in shown["text"]
+    assert "Перенос по болезни наставляемого" in shown["text"]
+    assert "План: утверждён" in shown["text"]

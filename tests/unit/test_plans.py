@@ -13,10 +13,13 @@ from bot.domain.dates import MAX_DATE
 from bot.domain.plans import (
     PlanError,
     TemplateError,
+    add_milestone,
     add_months,
+    change_needs_reason,
     decide_milestone,
     decide_plan,
     document_allowed,
+    edit_milestone,
     is_overdue,
     load_template,
     milestone_deadline,
@@ -134,7 +137,9 @@ def test_who_may_move_what() -> None:
     plan = Plan(1, 1, PlanStatus.DRAFT, 0, None)
     assert plan_editable(plan) and plan_editable(replace(plan, status=PlanStatus.RETURNED))
     assert not plan_editable(replace(plan, status=PlanStatus.SUBMITTED))
-    assert not plan_editable(replace(plan, status=PlanStatus.APPROVED))
+    assert plan_editable(replace(plan, status=PlanStatus.APPROVED))  # with a reason
+    assert change_needs_reason(replace(plan, status=PlanStatus.APPROVED))
+    assert not change_needs_reason(plan)
     assert milestone_submittable(MILESTONE)
     assert milestone_submittable(replace(MILESTONE, status=MilestoneStatus.RETURNED))
     assert not milestone_submittable(replace(MILESTONE, status=MilestoneStatus.SUBMITTED))
@@ -201,3 +206,35 @@ async def test_a_milestone_report_is_decided_once(db: Database) -> None:
         again = await submit_milestone(tx, returned, "Доработала", None, None, NOW)
         accepted = await decide_milestone(tx, first.id, again.submission, True, None, NOW)
     assert accepted.status is MilestoneStatus.ACCEPTED and accepted.mentor_comment is None
+
+
+async def test_a_change_to_an_approved_plan_needs_a_reason_and_is_kept(db: Database) -> None:
+    plan = await _plan_in_db(db)
+    async with db.transaction() as tx:
+        pair = await tx.pairs.get(plan.pair_id)
+        assert pair is not None
+        first = (await tx.plans.milestones(plan.id))[0]
+        # A draft's edits are no history.
+        await edit_milestone(tx, plan, pair, first, author_id=1, now=NOW, due=date(2026, 10, 5))
+        sent = await submit_plan(tx, plan, NOW)
+        approved = await decide_plan(tx, plan.id, sent.submission, True, 1, None, NOW)
+        fresh = await tx.plans.milestone(first.id)
+        assert fresh is not None
+        first = fresh
+        with pytest.raises(PlanError):
+            await edit_milestone(tx, approved, pair, first, author_id=1, now=NOW, title="Новое")
+        await edit_milestone(
+            tx, approved, pair, first, author_id=1, now=NOW, due=date(2026, 11, 2),
+            reason="Перенос по болезни",
+        )  # fmt: skip
+        await add_milestone(
+            tx, approved, pair, "Неделя ПЦК", date(2027, 3, 15), author_id=2, now=NOW,
+            reason="Решение ПЦК",
+        )  # fmt: skip
+        history, total = await tx.plans.history(plan.id, 10)
+    assert total == 2
+    assert [(h.change.value, h.old, h.new, h.reason) for h in history] == [
+        ("due", "2026-10-05", "2026-11-02", "Перенос по болезни"),
+        ("add", None, "2027-03-15", "Решение ПЦК"),
+    ]
+    assert history[1].author_name == "Сидорова Мария"

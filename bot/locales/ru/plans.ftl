@@ -66,9 +66,23 @@ milestone-sent = ✅ Отчёт отправлен наставнику.
 milestone-ask-return-comment = Напишите, что доработать (до { $max } символов).
 plan-ask-return-comment = Напишите замечание к плану (до { $max } символов).
 plan-submitted = 📤 План отправлен на утверждение.
+plan-ask-reason = План уже утверждён: напишите причину изменения (до { $max } символов) — она останется в истории плана.
+
+## Changes after approval (the plan's history)
+plan-history-head = <b>Изменения после утверждения:</b>
+plan-history-earlier = … и ещё { $count ->
+    [one] { $count } изменение
+    [few] { $count } изменения
+   *[many] { $count } изменений
+} раньше
+plan-history-add = { $date }, { $author }: добавлен этап «{ $title }» (до { $new }). Причина: { $reason }
+plan-history-title = { $date }, { $author }: этап «{ $old }» переименован в «{ $new }». Причина: { $reason }
+plan-history-due = { $date }, { $author }: срок этапа «{ $title }» перенесён с { $old } на { $new }. Причина: { $reason }
+plan-history-remove = { $date }, { $author }: удалён этап «{ $title }» (был до { $old }). Причина: { $reason }
 
 ## Refusals (bot.domain.plans)
-plan-refused-not-editable = план сейчас нельзя менять: он на утверждении или уже утверждён.
+plan-refused-not-editable = план сейчас на утверждении — менять его можно после решения методиста.
+plan-refused-reason-needed = изменение утверждённого плана требует причины.
 plan-refused-not-submittable = план уже отправлен или утверждён.
 plan-refused-empty = в плане нет ни одного этапа.
 plan-refused-decided = решение по этому плану уже принято.
