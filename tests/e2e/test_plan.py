@@ -164,6 +164,10 @@ async def _report_first_milestone(mentee: TelegramUser, comment: str, *, file: b
     mentee.send(comment)
     await mentee.wait_message("Приложите файл")
     if file:
+        mentee.send_document(b"MZ", "setup.exe", "application/octet-stream")
+        await mentee.wait_message("Такой файл не подходит")
+        mentee.send_document(b"%PDF", "big.pdf", "application/pdf", file_size=21 * 1024 * 1024)
+        await mentee.wait_message("Такой файл не подходит")
         mentee.send_document(b"%PDF-1.4 notes", "конспект.pdf", "application/pdf")
     else:
         mentee.press("Без файла")
