@@ -76,6 +76,7 @@ async def _import(settings: Settings, path: Path, data: bytes) -> int:
             now=now,
             today=local_today(now, settings.tz),
             max_mentees_per_mentor=settings.max_mentees_per_mentor,
+            template=settings.template,
         )
     finally:
         await db.close()

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.domain.plans import PlanTemplate, shipped_template_path, template_at
+
 _QUIET_HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
@@ -40,6 +42,8 @@ class Settings(BaseSettings):
     invite_ttl_days: float = Field(14.0, gt=0)
     quiet_hours: str = "21:00-08:00"
     log_level: str = "INFO"
+    # The plan every new pair starts from (bot/domain/plan_template.toml when not set).
+    plan_template: Path = Field(default_factory=shipped_template_path)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -117,6 +121,16 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError(f"unknown logging level {value!r}")
         return level
+
+    @field_validator("plan_template")
+    @classmethod
+    def _plan_template(cls, value: Path) -> Path:
+        template_at(value)  # TemplateError is a ValueError: one line naming the file
+        return value
+
+    @property
+    def template(self) -> PlanTemplate:
+        return template_at(self.plan_template)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -13,6 +13,7 @@ def get_routers() -> list[Router]:
         invite,
         pairs,
         people,
+        plan,
         questions,
         roster,
         start,
@@ -27,6 +28,7 @@ def get_routers() -> list[Router]:
         pairs.router,
         roster.router,
         questions.router,
+        plan.router,
         fallback.router,
     ]
     for router in routers:

@@ -388,6 +388,7 @@ async def confirm_pair(
                 now=clock.now(),
                 max_mentees_per_mentor=settings.max_mentees_per_mentor,
                 created_by=person.id,
+                template=settings.template,
             )
     except PairError as exc:
         await state.clear()

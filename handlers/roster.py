@@ -83,6 +83,7 @@ async def receive_file(
         now=now,
         today=local_today(now, settings.tz),
         max_mentees_per_mentor=settings.max_mentees_per_mentor,
+        template=settings.template,
         imported_by=person.id,
     )
     sender.wake()  # pair notices, and the closing of requests the roster settled

@@ -155,3 +155,68 @@ class Question:
     resolved_at: datetime | None
     mentor_name: str = ""
     mentee_name: str = ""
+
+
+class PlanStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+
+class PlanChange(StrEnum):
+    """What a change to an approved plan did (its history)."""
+
+    ADD = "add"
+    TITLE = "title"
+    DUE = "due"
+    REMOVE = "remove"
+
+
+class MilestoneStatus(StrEnum):
+    PLANNED = "planned"
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A pair's individual development plan; `submission` counts the times it was sent to the
+    admins, so a decision names the submission it was made on."""
+
+    id: int
+    pair_id: int
+    status: PlanStatus
+    submission: int
+    comment: str | None  # the admin's comment when returned
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    """A step of a plan; `submission` counts the mentee's reports, so the mentor's decision
+    names the report it was made on."""
+
+    id: int
+    plan_id: int
+    title: str
+    due: date
+    status: MilestoneStatus
+    submission: int
+    comment: str | None  # the mentee's report
+    file_id: str | None  # Telegram's file_id of the attached file
+    file_kind: str | None  # photo | document
+    mentor_comment: str | None  # why it was returned
+
+
+@dataclass(frozen=True, slots=True)
+class PlanHistoryEntry:
+    """A change made to a plan after its approval, with the reason given."""
+
+    change: PlanChange
+    title: str  # the milestone's title when it was changed
+    old: str | None  # the title or the ISO deadline before
+    new: str | None  # … and after
+    reason: str
+    author_name: str
+    at: datetime

@@ -12,6 +12,7 @@ from storage.invites import InvitesRepo
 from storage.outbox import OutboxRepo
 from storage.pairs import PairsRepo
 from storage.people import PeopleRepo
+from storage.plans import PlansRepo
 from storage.questions import QuestionsRepo
 
 
@@ -24,6 +25,7 @@ class Repos:
         self.requests = AccessRequestsRepo(conn)
         self.outbox = OutboxRepo(conn)
         self.questions = QuestionsRepo(conn)
+        self.plans = PlansRepo(conn)
 
     @asynccontextmanager
     async def savepoint(self, name: str = "step") -> AsyncIterator[None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from bot.domain.plans import PlanTemplate, create_plan, shipped_template
 from bot.domain.rules import PairRefusal, check_new_mentor, check_new_pair
 from bot.i18n import I18n
 from storage.models import Pair, PairKind, PairStatus, Person
@@ -56,7 +57,9 @@ async def create_pair(
     now: datetime,
     max_mentees_per_mentor: int,
     created_by: int | None = None,
+    template: PlanTemplate | None = None,
 ) -> Pair:
+    """A new pair, with its plan from `template` (default: the shipped one); both are told."""
     mentor, mentee = await _load_pair_people(tx, mentor_id, mentee_id)
     refusal = check_new_pair(
         mentor=mentor,
@@ -81,6 +84,7 @@ async def create_pair(
         now=now,
         created_by=created_by,
     )
+    await create_plan(tx, pair, template or shipped_template(), now)
     await notify_pair_started(tx, i18n, pair, mentor, mentee, now)
     return pair
 
@@ -147,6 +151,7 @@ async def reassign_mentor(
         created_by=changed_by,
         previous_pair_id=old.id,
     )
+    await tx.plans.move(old.id, new.id)  # the plan goes on with the mentee under the new mentor
     old_mentor, mentee = await _load_pair_people(tx, old.mentor_id, old.mentee_id)
     recipients = (
         (old_mentor, "notice-pair-reassigned-old-mentor"),

@@ -21,6 +21,7 @@ from datetime import date, datetime
 from bot.domain.access import settle_for_account
 from bot.domain.bounded import bounded_lines
 from bot.domain.pairing import pair_started_notices
+from bot.domain.plans import PlanTemplate, plan_rows, shipped_template
 from bot.domain.roster import ParsedRoster, RosterRow, RowError, parse_telegram
 from bot.domain.rules import check_new_pair, default_pair_end, may_change_role_or_leave
 from bot.i18n import Html, I18n, Translator
@@ -91,8 +92,11 @@ async def import_roster(
     today: date,
     max_mentees_per_mentor: int,
     imported_by: int | None = None,
+    template: PlanTemplate | None = None,
 ) -> ImportSummary:
-    """`imported_by` is the importing admin's person id (None from the command line)."""
+    """`imported_by` is the importing admin's person id (None from the command line); every
+    new pair gets its plan from `template` (default: the shipped one)."""
+    template = template or shipped_template()
 
     def plan(snapshot: _Snapshot) -> _Plan:
         planner = _Planner(snapshot, roster, today, max_mentees_per_mentor, imported_by)
@@ -113,7 +117,7 @@ async def import_roster(
             elif current.fingerprint() != snapshot.fingerprint():
                 log.info("roster import: people or pairs changed while planning; planning again")
                 continue
-            await _write(tx, i18n, planned, now=now, imported_by=imported_by)
+            await _write(tx, i18n, planned, template, now=now, imported_by=imported_by)
             planned.summary.write_seconds = time.perf_counter() - started
         planned.summary.plans = attempt
         return planned.summary
@@ -121,11 +125,18 @@ async def import_roster(
 
 
 async def _write(
-    tx: Repos, i18n: I18n, plan: _Plan, *, now: datetime, imported_by: int | None
+    tx: Repos,
+    i18n: I18n,
+    plan: _Plan,
+    template: PlanTemplate,
+    *,
+    now: datetime,
+    imported_by: int | None,
 ) -> None:
     await tx.people.add_many(plan.added, now)
     await tx.people.update_roster_fields_many(plan.updated, now)
     await tx.pairs.add_many(plan.pairs, now, imported_by)
+    await tx.plans.add_many(plan_rows(plan.pairs, template), now)
     await tx.outbox.enqueue_many(plan.notices, now)
     # Someone waiting for an admin's decision is in the roster by their id now: settled.
     for telegram_id in await tx.requests.pending_of_people():

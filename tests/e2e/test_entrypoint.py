@@ -214,3 +214,25 @@ async def test_an_unreachable_bot_api_is_waited_for_and_sigterm_stops_the_wait(
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr, stderr
     assert "secret" not in stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (None, "cannot read"),
+        ("[[milestone]\ntitle = 'x'", "not valid TOML"),
+        ("[[milestone]]\ntitle = 'Открытый урок'\n", "exactly one of due_months, due_fraction"),
+        ("[[milestone]]\ntitle = 'Портфолио'\ndue_fraction = 1.5\n", "due_fraction"),
+    ],
+)
+def test_a_bad_plan_template_stops_start_up_with_one_line(
+    tmp_path: Path, content: str | None, problem: str
+) -> None:
+    template = tmp_path / "plan.toml"
+    if content is not None:
+        template.write_text(content, encoding="utf-8")
+
+    result = run_bot(tmp_path, BOT_TOKEN="123456:TEST-token", PLAN_TEMPLATE=str(template))
+
+    assert_one_line_naming(result, "PLAN_TEMPLATE")
+    assert str(template) in result.stderr and problem in result.stderr
