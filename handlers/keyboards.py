@@ -24,6 +24,9 @@ MAX_PAGE = 100_000  # a forged page number never reaches the database as a huge 
 T = TypeVar("T")
 MENU_KEYS = (
     "menu-my-pairs",
+    "menu-plan",
+    "menu-ask",
+    "menu-questions",
     "menu-help",
     "menu-people",
     "menu-pairs",
@@ -217,8 +220,10 @@ def department_picker(
 def main_menu(t: Translator, person: Person | None, is_admin: bool) -> ReplyKeyboardMarkup | None:
     """The persistent reply keyboard of a person's role; every button is also a command."""
     keys: list[tuple[str, ...]] = []
-    if person is not None and person.active and person.role in (Role.MENTOR, Role.MENTEE):
-        keys.append(("menu-my-pairs", "menu-help"))
+    if person is not None and person.active and person.role is Role.MENTEE:
+        keys.extend([("menu-plan", "menu-ask"), ("menu-my-pairs", "menu-help")])
+    elif person is not None and person.active and person.role is Role.MENTOR:
+        keys.extend([("menu-plan", "menu-questions"), ("menu-my-pairs", "menu-help")])
     if is_admin:
         keys.extend([("menu-people", "menu-pairs"), ("menu-new-pair", "menu-invite")])
         keys.append(

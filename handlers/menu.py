@@ -12,19 +12,28 @@ from bot.domain.bounded import MESSAGE_LIMIT, bounded_lines, text_length
 from bot.domain.staff import role_title as role_title  # re-exported for the handlers
 from bot.i18n import Html, I18n, Translator
 from storage.db import Database
-from storage.models import Pair, Person
+from storage.models import Pair, Person, Role
 
 log = logging.getLogger(__name__)
 
 EVERYONE = ("start", "help", "cancel")
 MENU_UNKNOWN = "?"  # the last attempt to set a chat's menu failed
+# What each role does every week, in the order a person reaches for it.
+BY_ROLE = {
+    Role.MENTEE: ("plan", "ask"),
+    Role.MENTOR: ("plan", "questions"),
+}
 ADMIN = ("people", "invite", "pair", "pairs", "import")
 
 
-def commands_for(is_admin: bool) -> list[str]:
-    names = list(EVERYONE)
+def commands_for(person: Person | None, is_admin: bool) -> list[str]:
+    """The commands a person's menu and /help list: their role's work, then admin tasks."""
+    names = list(EVERYONE[:2])
+    if person is not None and person.active:
+        names.extend(BY_ROLE.get(person.role, ()))
     if is_admin:
         names.extend(ADMIN)
+    names.append(EVERYONE[2])
     return names
 
 
@@ -49,7 +58,7 @@ async def refresh_commands(
     if person.telegram_id is None:
         return
     t = i18n.get(person.language)
-    names = commands_for(is_admin)
+    names = commands_for(person, is_admin)
     signature = _signature(t, names)
     current = person.commands_menu or _signature(i18n.get(None), list(EVERYONE))
     if current == signature:

@@ -45,7 +45,7 @@ from bot.domain.plans import (
 )
 from bot.domain.rules import PairSide, local_today, side_in_pair
 from bot.i18n import Html, I18n, Translator, as_sentence
-from handlers.filters import FreeText, Member
+from handlers.filters import FreeText, Member, MenuButton
 from handlers.forms import OfCurrentForm, form_id, start_form
 from handlers.keyboards import cancel_button, page_slice, pager
 from handlers.pair_choice import WhichPair, chosen_pair, pair_choice, pairs_to_choose
@@ -363,6 +363,7 @@ def _today(clock: Clock, settings: Settings) -> date:
 
 
 @router.message(Command("plan"), Member(Role.MENTOR, Role.MENTEE))
+@router.message(MenuButton("menu-plan"), Member(Role.MENTOR, Role.MENTEE))
 async def plan_command(
     message: Message,
     state: FSMContext,

@@ -32,7 +32,7 @@ from bot.domain.questions import (
 )
 from bot.domain.rules import PairSide
 from bot.i18n import Html, I18n, Translator, as_sentence
-from handlers.filters import FreeText, Member
+from handlers.filters import FreeText, Member, MenuButton
 from handlers.forms import OfCurrentForm, start_form
 from handlers.keyboards import PAGE_SIZE, cancel_button, fetch_page, pager
 from handlers.pair_choice import WhichPair, chosen_pair, pair_choice, pairs_to_choose
@@ -98,9 +98,9 @@ def _refusal(t: Translator, refusal: QuestionRefusal, attachment: Attachment | N
 
 
 @router.message(Command("ask"), Member(Role.MENTEE))
+@router.message(MenuButton("menu-ask"), Member(Role.MENTEE))
 async def ask(
     message: Message,
-    command: CommandObject,
     state: FSMContext,
     db: Database,
     i18n: I18n,
@@ -108,8 +108,9 @@ async def ask(
     sender: OutboxSender,
     person: Person,
     t: Translator,
+    command: CommandObject | None = None,  # None from the menu button
 ) -> None:
-    text = (command.args or "").strip()
+    text = (command.args or "").strip() if command is not None else ""
     attachment = _attachment(message)
     pairs = await pairs_to_choose(db, person, PairSide.MENTEE)
     if not pairs:
@@ -451,6 +452,7 @@ async def _questions_page(
 
 
 @router.message(Command("questions"), Member(Role.MENTOR))
+@router.message(MenuButton("menu-questions"), Member(Role.MENTOR))
 async def list_questions(
     message: Message,
     state: FSMContext,

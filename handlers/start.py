@@ -161,7 +161,7 @@ async def help_command(
     if person is None and not is_admin:
         await message.answer(t("help-stranger"))
         return
-    names = commands_for(is_admin)
+    names = commands_for(person, is_admin)
     lines = [t("help-title")]
     lines.extend(Html(f"/{name} — ") + t(f"command-{name}") for name in names)
     if person is not None and person.role in (Role.MENTOR, Role.MENTEE):

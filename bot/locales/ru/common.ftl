@@ -16,9 +16,15 @@ command-invite = ссылка-приглашение для человека и�
 command-pair = сформировать пару
 command-pairs = активные пары: смена наставника, завершение
 command-import = импорт списка сотрудников (CSV или XLSX)
+command-plan = индивидуальный план: этапы, сроки, отметки
+command-ask = задать вопрос наставнику
+command-questions = вопросы наставляемых без ответа
 
 ## Reply keyboard
 menu-my-pairs = 🤝 Мои пары
+menu-plan = 📝 План
+menu-ask = ❓ Вопрос наставнику
+menu-questions = 💬 Вопросы
 menu-help = ❓ Помощь
 menu-people = 👥 Люди
 menu-pairs = 📋 Пары
@@ -82,7 +88,7 @@ start-invite-for-someone-else = Эта ссылка-приглашение вы�
 ## /help
 help-title = <b>Что я умею</b>
 help-stranger = Я — бот программы наставничества колледжа. Чтобы получить доступ, отправьте /start или попросите в методическом кабинете личную ссылку-приглашение.
-help-coming-soon = Журнал встреч, индивидуальный план и вопросы наставнику появятся здесь в следующих версиях.
+help-coming-soon = Встречи и журнал наставничества появятся здесь в следующих версиях.
 
 ## Pairs in lists
 pair-line = { $mentee } ← { $mentor } ({ $kind }, { $start } – { $end })
