@@ -6,7 +6,18 @@ from aiogram import Router
 
 
 def get_routers() -> list[Router]:
-    from handlers import access, common, fallback, invite, pairs, people, roster, start
+    from handlers import (
+        access,
+        calendar,
+        common,
+        fallback,
+        invite,
+        meetings,
+        pairs,
+        people,
+        roster,
+        start,
+    )
 
     routers = [
         common.router,
@@ -16,6 +27,8 @@ def get_routers() -> list[Router]:
         invite.router,
         pairs.router,
         roster.router,
+        calendar.router,
+        meetings.router,
         fallback.router,
     ]
     for router in routers:
