@@ -54,7 +54,7 @@ from handlers.pair_choice import WhichPair, chosen_pair, pair_choice, pairs_to_c
 from scheduler.clock import Clock
 from scheduler.sender import OutboxSender
 from storage.db import Database
-from storage.models import MeetingFormat, Pair, Person, Role
+from storage.models import MeetingFormat, MeetingStatus, Pair, Person, Role
 
 router = Router(name=__name__)
 router.message.filter(Member(Role.MENTOR, Role.MENTEE))
@@ -62,7 +62,6 @@ router.callback_query.filter(Member(Role.MENTOR, Role.MENTEE))
 
 TIME_BUTTONS = ("09:00", "11:00", "13:00", "15:00")
 DURATION_BUTTONS = (45, 60, 90)
-JOURNAL_PAGE = 8
 JOURNAL_FIELD_CHARS = 300
 
 
@@ -601,6 +600,7 @@ async def meeting_pressed(
                     held=False,
                     now=now,
                     tz=tz,
+                    moved=True,
                 )
             sender.wake()
             await start_form(
@@ -644,18 +644,13 @@ async def meeting_pressed(
                 )
     except (MeetingError, ValueError) as error:
         refusal = error.refusal if isinstance(error, MeetingError) else MeetingRefusal.NOT_NOW
-        await callback.answer(
-            as_sentence(_refusal_text(t, refusal).removeprefix("Не получилось: "))
-            if refusal is not MeetingRefusal.NOT_NOW
-            else t("stale-button"),
-            show_alert=True,
-        )
+        await callback.answer(as_sentence(t.plain(refusal.value)), show_alert=True)
         return
     sender.wake()
     await callback.answer()
     done = t(f"meet-done-{meeting.status.value}", meeting=Html(describe(t, meeting, tz)))
     markup = None
-    if meeting.status.value == "confirmed":
+    if meeting.status is MeetingStatus.CONFIRMED:
         markup = InlineKeyboardMarkup.model_validate_json(markup_json(t, meeting, (Answer.CANCEL,)))
     await callback.message.edit_text(done, reply_markup=markup)
 

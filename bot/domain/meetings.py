@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 from bot.i18n import Html, I18n, Translator
-from storage.models import Meeting, MeetingFormat, MeetingStatus, Pair, Person
+from storage.models import Meeting, MeetingFormat, MeetingStatus, Pair, PairStatus, Person
 from storage.repos import Repos
 
 DEFAULT_DURATION = 60  # minutes, for a clash check before the duration is known
@@ -275,6 +275,7 @@ async def _send(
         text_key,
         other=_other_name(pair, person_id),
         meeting=_html(describe(t, meeting, tz)),
+        minutes=hours_text(t, meeting.duration_min),
         **args,
     )
     markup = markup_json(t, meeting, answers) if answers else None
@@ -358,7 +359,6 @@ async def add_meeting(
             tz,
             pair,
             (Answer.CONFIRM, Answer.DECLINE),
-            minutes=hours_text(i18n.get(None), minutes),
             content=content or "—",
             task=task or "—",
         )
@@ -385,7 +385,7 @@ async def _fresh(tx: Repos, meeting_id: int, revision: int) -> tuple[Meeting, Pa
     if meeting is None or meeting.revision != revision:
         raise MeetingError(MeetingRefusal.NOT_NOW)
     pair = await tx.pairs.get(meeting.pair_id)
-    if pair is None or pair.status.value != "active":
+    if pair is None or pair.status is not PairStatus.ACTIVE:
         raise MeetingError(MeetingRefusal.NOT_NOW)
     return meeting, pair
 
@@ -505,6 +505,7 @@ async def record_outcome(
     duration_min: int | None = None,
     content: str | None = None,
     task: str | None = None,
+    moved: bool = False,
 ) -> Meeting:
     """The answer to "did it happen?": held (with duration and notes) or not held; the first
     answer of the two sides counts and the other side is told."""
@@ -532,7 +533,7 @@ async def record_outcome(
         "outcome",
         now,
         changed,
-        f"meet-told-{changed.status.value}",
+        "meet-told-moved" if moved else f"meet-told-{changed.status.value}",
         tz,
         pair,
     )

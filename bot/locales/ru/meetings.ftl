@@ -116,3 +116,4 @@ journal-entry = <b>{ $date }</b> · { $format }
     Результат: { $result }
     Задание: { $task }
 journal-more = … и ещё { $count }
+meet-told-moved = 🔁 { $other } отметил(а), что встречу перенесли; новое приглашение придёт отдельно: { $meeting }.
