@@ -36,7 +36,7 @@ from bot.domain.meetings import (
     local_day,
     local_moment,
     markup_json,
-    may_answer,
+    may_propose_time,
     may_report_outcome,
     minutes_per_month,
     parse_duration,
@@ -557,17 +557,16 @@ async def meeting_pressed(
     mid, rev = callback_data.meeting_id, callback_data.rev
     try:
         action = Answer(callback_data.action)
-        if action in (Answer.OTHER_TIME, Answer.HELD, Answer.MOVED):
+        if action in (Answer.OTHER_TIME, Answer.MOVE, Answer.HELD, Answer.MOVED):
             async with db.read() as tx:
                 meeting, pair = await load_for_press(tx, mid, rev)
-            allowed = (
-                may_answer(meeting, pair, person.id) and not meeting.logged
-                if action is Answer.OTHER_TIME
-                else may_report_outcome(meeting, pair, person.id, now)
-            )
+            if action in (Answer.OTHER_TIME, Answer.MOVE):
+                allowed = may_propose_time(meeting, pair, person.id, now)
+            else:
+                allowed = may_report_outcome(meeting, pair, person.id, now)
             if not allowed:
                 raise MeetingError(MeetingRefusal.NOT_NOW)
-            if action is Answer.OTHER_TIME:
+            if action in (Answer.OTHER_TIME, Answer.MOVE):
                 await start_form(state, OtherTimeForm.moment, meeting_id=mid, revision=rev)
                 await callback.answer()
                 await callback.message.answer(t("meet-other-time-ask"))
@@ -651,7 +650,9 @@ async def meeting_pressed(
     done = t(f"meet-done-{meeting.status.value}", meeting=Html(describe(t, meeting, tz)))
     markup = None
     if meeting.status is MeetingStatus.CONFIRMED:
-        markup = InlineKeyboardMarkup.model_validate_json(markup_json(t, meeting, (Answer.CANCEL,)))
+        markup = InlineKeyboardMarkup.model_validate_json(
+            markup_json(t, meeting, (Answer.MOVE, Answer.CANCEL))
+        )
     await callback.message.edit_text(done, reply_markup=markup)
 
 

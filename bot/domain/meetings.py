@@ -43,6 +43,7 @@ class Answer(StrEnum):
     DECLINE = "no"
     OTHER_TIME = "other"
     CANCEL = "cancel"
+    MOVE = "move"  # a confirmed meeting ahead gets a new moment, to be confirmed again
     HELD = "held"
     NOT_HELD = "notheld"
     MOVED = "moved"
@@ -133,6 +134,16 @@ def may_answer(meeting: Meeting, pair: Pair, person_id: int) -> bool:
         and person_id in (pair.mentor_id, pair.mentee_id)
         and person_id != meeting.proposed_by
     )
+
+
+def may_propose_time(meeting: Meeting, pair: Pair, person_id: int, now: datetime) -> bool:
+    """Another moment: the invited side answers a proposal with one, or either side moves a
+    confirmed meeting that is still ahead."""
+    if meeting.logged:
+        return False
+    if meeting.status is MeetingStatus.CONFIRMED:
+        return meeting.starts_at > now and person_id in (pair.mentor_id, pair.mentee_id)
+    return may_answer(meeting, pair, person_id)
 
 
 def status_on_confirm(meeting: Meeting) -> MeetingStatus:
@@ -416,7 +427,7 @@ async def answer_meeting(
     if changed is None:
         raise MeetingError(MeetingRefusal.NOT_NOW)
     text_key = f"meet-told-{status.value}"
-    answers = (Answer.CANCEL,) if status is MeetingStatus.CONFIRMED else ()
+    answers = (Answer.MOVE, Answer.CANCEL) if status is MeetingStatus.CONFIRMED else ()
     await _send(tx, i18n, meeting.proposed_by, "answer", now, changed, text_key, tz, pair, answers)
     return changed
 
@@ -432,27 +443,35 @@ async def propose_other_time(
     now: datetime,
     tz: tzinfo,
 ) -> Meeting:
-    """The invited side asks for another moment: the proposal goes back the other way."""
+    """The invited side asks for another moment, or either side moves a confirmed meeting: the
+    proposal goes to the other side, to be confirmed again."""
     meeting, pair = await _fresh(tx, meeting_id, revision)
-    if not may_answer(meeting, pair, person_id) or meeting.logged:
+    if not may_propose_time(meeting, pair, person_id, now):
         raise MeetingError(MeetingRefusal.NOT_NOW)
+    moving = meeting.status is MeetingStatus.CONFIRMED
     refusal = await check_new_moment(
         tx, pair, starts_at, meeting.duration_min, now=now, tz=tz, future=True, ignore=meeting.id
     )
     if refusal is not None:
         raise MeetingError(refusal)
-    changed = await tx.meetings.change(meeting, now, starts_at=starts_at, proposed_by=person_id)
+    changed = await tx.meetings.change(
+        meeting,
+        now,
+        starts_at=starts_at,
+        proposed_by=person_id,
+        status=MeetingStatus.PROPOSED.value,
+    )
     if changed is None:
         raise MeetingError(MeetingRefusal.NOT_NOW)
     await tx.outbox.cancel_pending(subject(meeting), "another time proposed")
     await _send(
         tx,
         i18n,
-        meeting.proposed_by,
+        _other_id(pair, person_id),
         "invite",
         now,
         changed,
-        "meet-invite-other-time",
+        "meet-invite-moved" if moving else "meet-invite-other-time",
         tz,
         pair,
         (Answer.CONFIRM, Answer.DECLINE, Answer.OTHER_TIME),

@@ -286,3 +286,37 @@ async def test_a_mentee_with_two_mentors_chooses_the_pair_first(
     mentee.press("консультация")
     await mentee.wait_message("Приглашение отправлено")
     await mentor.wait_message("приглашает на встречу")
+
+
+async def test_either_side_moves_a_confirmed_meeting_and_the_other_confirms_again(
+    bot_runner: BotRunner, people: tuple[TelegramUser, TelegramUser]
+) -> None:
+    mentor, mentee = people
+    await _propose(mentee, "25.01.2027 15:00 Разбор КТП")
+    await mentor.wait_message("приглашает на встречу")
+    mentor.press("✅ Подтвердить")
+    await mentor.wait_message("Встреча подтверждена")
+    await mentee.wait_message("подтвердил(а) встречу")
+    mentee.press("🔁 Перенести встречу")
+    await mentee.wait_message("Пришлите новое время")
+    mentee.send("28.01.2027 10:00")
+    await mentee.wait_message("Предложил(а) другое время")
+    offer = await mentor.wait_message("предлагает перенести встречу")
+    assert "28.01.2027 в 10:00" in offer["text"]
+    assert await _statuses(bot_runner) == [MeetingStatus.PROPOSED]
+    mentor.press("✅ Подтвердить")
+    await mentee.wait_message("подтвердил(а) встречу")
+    assert await _statuses(bot_runner) == [MeetingStatus.CONFIRMED]
+
+
+async def test_a_mentor_with_two_mentees_chooses_whose_journal(
+    bot_runner: BotRunner, people: tuple[TelegramUser, TelegramUser]
+) -> None:
+    mentor, _ = people
+    await _pair(bot_runner, MENTOR_IVANOVA, MENTEE_ORLOV)
+    mentor.send("/journal")
+    await mentor.wait_message("С кем встреча")
+    mentor.press("Орлов Илья Сергеевич", contains=True)
+    journal = await mentor.wait_message("Журнал наставничества")
+    assert "Орлов Илья Сергеевич" in journal["text"]
+    assert "пока нет проведённых встреч" in journal["text"]

@@ -21,6 +21,7 @@ from bot.domain.meetings import (
     local_moment,
     may_answer,
     may_cancel,
+    may_propose_time,
     may_report_outcome,
     minutes_per_month,
     parse_duration,
@@ -156,6 +157,10 @@ def test_transitions_who_may_do_what() -> None:
     assert not may_cancel(MEETING, PAIR, 1, MEETING.starts_at)
     assert not may_cancel(replace(MEETING, status=MeetingStatus.HELD), PAIR, 1, now)
     confirmed = replace(MEETING, status=MeetingStatus.CONFIRMED)
+    assert may_propose_time(MEETING, PAIR, 1, now) and not may_propose_time(MEETING, PAIR, 2, now)
+    assert may_propose_time(confirmed, PAIR, 2, now)  # either side moves a confirmed one
+    assert not may_propose_time(confirmed, PAIR, 2, MEETING.starts_at)
+    assert not may_propose_time(replace(MEETING, logged=True), PAIR, 1, now)
     assert not may_report_outcome(confirmed, PAIR, 1, now)
     assert may_report_outcome(confirmed, PAIR, 1, MEETING.starts_at)
     assert not may_report_outcome(MEETING, PAIR, 1, MEETING.starts_at)

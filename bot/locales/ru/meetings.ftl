@@ -117,3 +117,5 @@ journal-entry = <b>{ $date }</b> · { $format }
     Задание: { $task }
 journal-more = … и ещё { $count }
 meet-told-moved = 🔁 { $other } отметил(а), что встречу перенесли; новое приглашение придёт отдельно: { $meeting }.
+meet-button-move = 🔁 Перенести встречу
+meet-invite-moved = 🔁 { $other } предлагает перенести встречу: { $meeting }.
