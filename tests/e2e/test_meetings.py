@@ -320,3 +320,32 @@ async def test_a_mentor_with_two_mentees_chooses_whose_journal(
     journal = await mentor.wait_message("Журнал наставничества")
     assert "Орлов Илья Сергеевич" in journal["text"]
     assert "пока нет проведённых встреч" in journal["text"]
+
+
+async def test_a_meeting_that_was_moved_is_not_held_and_a_new_one_is_proposed(
+    bot_runner: BotRunner, people: tuple[TelegramUser, TelegramUser], bot_clock: ManualClock
+) -> None:
+    mentor, mentee = people
+    await _propose(mentor, "25.01.2027 15:00 Разбор КТП")
+    await mentee.wait_message("приглашает на встречу")
+    mentee.press("✅ Подтвердить")
+    await mentor.wait_message("подтвердил(а) встречу")
+    bot_clock.set(datetime(2027, 1, 25, 17, 0, tzinfo=BISHKEK))
+    app = bot_runner.app
+    assert app is not None
+    async with app.db.transaction() as tx:
+        meeting = await tx.meetings.get(1)
+        assert meeting is not None
+        assert await queue_held_question(tx, app.i18n, meeting, bot_clock.now(), app.settings.tz)
+    app.sender.wake()
+    await mentee.wait_message("Состоялась ли встреча")
+    mentee.press("🔁 Перенесли")
+    await mentee.wait_message("Выберите день")
+    await mentor.wait_message("встречу перенесли")
+    mentee.send("29.01.2027")
+    await mentee.wait_message("Время")
+    mentee.send("10:00")
+    await mentee.wait_message("Приглашение отправлено")  # form and topic are kept
+    invite = await mentor.wait_message("приглашает на встречу")
+    assert "29.01.2027 в 10:00, консультация: «Разбор КТП»" in invite["text"]
+    assert await _statuses(bot_runner) == [MeetingStatus.NOT_HELD, MeetingStatus.PROPOSED]
