@@ -757,7 +757,7 @@ async def journal_command(
         return
     if len(pairs) > 1:
         await message.answer(
-            t("meet-choose-pair"), reply_markup=pair_choice(t, pairs, person, "journal")
+            t("journal-choose-pair"), reply_markup=pair_choice(t, pairs, person, "journal")
         )
         return
     text, markup = await journal_page(db, t, settings, pairs[0], 0)

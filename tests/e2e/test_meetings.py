@@ -315,7 +315,7 @@ async def test_a_mentor_with_two_mentees_chooses_whose_journal(
     mentor, _ = people
     await _pair(bot_runner, MENTOR_IVANOVA, MENTEE_ORLOV)
     mentor.send("/journal")
-    await mentor.wait_message("С кем встреча")
+    await mentor.wait_message("Журнал какой пары")
     mentor.press("Орлов Илья Сергеевич", contains=True)
     journal = await mentor.wait_message("Журнал наставничества")
     assert "Орлов Илья Сергеевич" in journal["text"]

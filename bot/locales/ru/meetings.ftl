@@ -119,3 +119,4 @@ journal-more = … и ещё { $count }
 meet-told-moved = 🔁 { $other } отметил(а), что встречу перенесли; новое приглашение придёт отдельно: { $meeting }.
 meet-button-move = 🔁 Перенести встречу
 meet-invite-moved = 🔁 { $other } предлагает перенести встречу: { $meeting }.
+journal-choose-pair = Журнал какой пары показать?
