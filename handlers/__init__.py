@@ -8,9 +8,11 @@ from aiogram import Router
 def get_routers() -> list[Router]:
     from handlers import (
         access,
+        calendar,
         common,
         fallback,
         invite,
+        meetings,
         pairs,
         people,
         plan,
@@ -29,6 +31,8 @@ def get_routers() -> list[Router]:
         roster.router,
         questions.router,
         plan.router,
+        calendar.router,
+        meetings.router,
         fallback.router,
     ]
     for router in routers:

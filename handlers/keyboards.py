@@ -25,6 +25,8 @@ T = TypeVar("T")
 MENU_KEYS = (
     "menu-my-pairs",
     "menu-plan",
+    "menu-meet",
+    "menu-journal",
     "menu-ask",
     "menu-questions",
     "menu-help",
@@ -221,9 +223,21 @@ def main_menu(t: Translator, person: Person | None, is_admin: bool) -> ReplyKeyb
     """The persistent reply keyboard of a person's role; every button is also a command."""
     keys: list[tuple[str, ...]] = []
     if person is not None and person.active and person.role is Role.MENTEE:
-        keys.extend([("menu-plan", "menu-ask"), ("menu-my-pairs", "menu-help")])
+        keys.extend(
+            [
+                ("menu-plan", "menu-meet"),
+                ("menu-ask", "menu-journal"),
+                ("menu-my-pairs", "menu-help"),
+            ]
+        )
     elif person is not None and person.active and person.role is Role.MENTOR:
-        keys.extend([("menu-plan", "menu-questions"), ("menu-my-pairs", "menu-help")])
+        keys.extend(
+            [
+                ("menu-plan", "menu-meet"),
+                ("menu-questions", "menu-journal"),
+                ("menu-my-pairs", "menu-help"),
+            ]
+        )
     if is_admin:
         keys.extend([("menu-people", "menu-pairs"), ("menu-new-pair", "menu-invite")])
         keys.append(

@@ -20,8 +20,8 @@ EVERYONE = ("start", "help", "cancel")
 MENU_UNKNOWN = "?"  # the last attempt to set a chat's menu failed
 # What each role does every week, in the order a person reaches for it.
 BY_ROLE = {
-    Role.MENTEE: ("plan", "ask"),
-    Role.MENTOR: ("plan", "questions"),
+    Role.MENTEE: ("plan", "meet", "journal", "ask"),
+    Role.MENTOR: ("plan", "meet", "journal", "questions"),
 }
 ADMIN = ("people", "invite", "pair", "pairs", "import")
 

@@ -220,3 +220,38 @@ class PlanHistoryEntry:
     reason: str
     author_name: str
     at: datetime
+
+
+class MeetingFormat(StrEnum):
+    CONSULTATION = "consultation"
+    MENTEE_VISIT = "mentee_visit"  # the mentee attends the mentor's lesson
+    MENTOR_VISIT = "mentor_visit"  # the mentor attends the mentee's lesson
+    OPEN_LESSON = "open_lesson"
+    ANALYSIS = "analysis"  # lesson analysis
+    OTHER = "other"
+
+
+class MeetingStatus(StrEnum):
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+    HELD = "held"
+    NOT_HELD = "not_held"
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    id: int
+    pair_id: int
+    proposed_by: int
+    starts_at: datetime  # UTC
+    duration_min: int
+    format: MeetingFormat
+    topic: str
+    status: MeetingStatus
+    logged: bool  # logged after it happened: confirming it makes it held
+    content: str | None
+    result: str | None
+    task: str | None
+    revision: int

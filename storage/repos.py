@@ -9,6 +9,7 @@ import aiosqlite
 
 from storage.access_requests import AccessRequestsRepo
 from storage.invites import InvitesRepo
+from storage.meetings import MeetingsRepo
 from storage.outbox import OutboxRepo
 from storage.pairs import PairsRepo
 from storage.people import PeopleRepo
@@ -26,6 +27,7 @@ class Repos:
         self.outbox = OutboxRepo(conn)
         self.questions = QuestionsRepo(conn)
         self.plans = PlansRepo(conn)
+        self.meetings = MeetingsRepo(conn)
 
     @asynccontextmanager
     async def savepoint(self, name: str = "step") -> AsyncIterator[None]:

@@ -17,12 +17,16 @@ command-pair = сформировать пару
 command-pairs = активные пары: смена наставника, завершение
 command-import = импорт списка сотрудников (CSV или XLSX)
 command-plan = индивидуальный план: этапы, сроки, отметки
+command-meet = назначить встречу или записать прошедшую
+command-journal = журнал наставничества: встречи и часы
 command-ask = задать вопрос наставнику
 command-questions = вопросы наставляемых без ответа
 
 ## Reply keyboard
 menu-my-pairs = 🤝 Мои пары
 menu-plan = 📝 План
+menu-meet = 📅 Встреча
+menu-journal = 📒 Журнал
 menu-ask = ❓ Вопрос наставнику
 menu-questions = 💬 Вопросы
 menu-help = ❓ Помощь
@@ -88,7 +92,7 @@ start-invite-for-someone-else = Эта ссылка-приглашение вы�
 ## /help
 help-title = <b>Что я умею</b>
 help-stranger = Я — бот программы наставничества колледжа. Чтобы получить доступ, отправьте /start или попросите в методическом кабинете личную ссылку-приглашение.
-help-coming-soon = Встречи и журнал наставничества появятся здесь в следующих версиях.
+help-coming-soon = Напоминания о встречах и сроках плана появятся здесь в следующих версиях.
 
 ## Pairs in lists
 pair-line = { $mentee } ← { $mentor } ({ $kind }, { $start } – { $end })

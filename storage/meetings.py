@@ -1,0 +1,138 @@
+"""Meetings of a pair, and the held ones that form the journal."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from storage.models import Meeting, MeetingFormat, MeetingStatus, from_db_time, to_db_time
+from storage.sql import fetch_all, fetch_one
+
+_SELECT = (
+    "SELECT id, pair_id, proposed_by, starts_at, duration_min, format, topic, status, logged,"
+    " content, result, task, revision FROM meetings"
+)
+
+
+def _meeting(row: aiosqlite.Row) -> Meeting:
+    return Meeting(
+        id=row["id"],
+        pair_id=row["pair_id"],
+        proposed_by=row["proposed_by"],
+        starts_at=from_db_time(row["starts_at"]),
+        duration_min=row["duration_min"],
+        format=MeetingFormat(row["format"]),
+        topic=row["topic"],
+        status=MeetingStatus(row["status"]),
+        logged=bool(row["logged"]),
+        content=row["content"],
+        result=row["result"],
+        task=row["task"],
+        revision=row["revision"],
+    )
+
+
+class MeetingsRepo:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def _many(self, where: str, *params: Any) -> list[Meeting]:
+        rows = await fetch_all(self.conn, f"{_SELECT} WHERE {where}", params)
+        return [_meeting(row) for row in rows]
+
+    async def get(self, meeting_id: int) -> Meeting | None:
+        found = await self._many("id = ?", meeting_id)
+        return found[0] if found else None
+
+    async def add(
+        self,
+        *,
+        pair_id: int,
+        proposed_by: int,
+        starts_at: datetime,
+        duration_min: int,
+        format: MeetingFormat,
+        topic: str,
+        logged: bool,
+        content: str | None,
+        result: str | None,
+        task: str | None,
+        now: datetime,
+    ) -> Meeting:
+        cur = await self.conn.execute(
+            "INSERT INTO meetings (pair_id, proposed_by, starts_at, duration_min, format, topic,"
+            " logged, content, result, task, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                pair_id,
+                proposed_by,
+                to_db_time(starts_at),
+                duration_min,
+                format.value,
+                topic,
+                int(logged),
+                content,
+                result,
+                task,
+                to_db_time(now),
+                to_db_time(now),
+            ),
+        )
+        meeting = await self.get(int(cur.lastrowid or 0))
+        assert meeting is not None
+        return meeting
+
+    async def change(
+        self, meeting: Meeting, now: datetime, **values: str | int | datetime | None
+    ) -> Meeting | None:
+        """Change a meeting as it was read (same revision); None when it changed meanwhile
+        (a double or stale press). Bumps the revision, so buttons on older messages go stale."""
+        columns = ", ".join(f"{name} = ?" for name in values)
+        params = [to_db_time(v) if isinstance(v, datetime) else v for v in values.values()]
+        cur = await self.conn.execute(
+            f"UPDATE meetings SET {columns}, revision = revision + 1, updated_at = ?"
+            " WHERE id = ? AND revision = ?",
+            (*params, to_db_time(now), meeting.id, meeting.revision),
+        )
+        if cur.rowcount != 1:
+            return None
+        return await self.get(meeting.id)
+
+    async def of_people_between(
+        self, person_ids: tuple[int, ...], start: datetime, end: datetime
+    ) -> list[Meeting]:
+        """Meetings of any of these people still on (proposed, confirmed) or held that start
+        in [start, end): the candidates for a clash."""
+        marks = ", ".join("?" for _ in person_ids)
+        return await self._many(
+            "status IN ('proposed', 'confirmed', 'held') AND starts_at >= ? AND starts_at < ?"
+            f" AND pair_id IN (SELECT id FROM pairs WHERE mentor_id IN ({marks})"
+            f" OR mentee_id IN ({marks})) ORDER BY starts_at",
+            to_db_time(start),
+            to_db_time(end),
+            *person_ids,
+            *person_ids,
+        )
+
+    async def confirmed_started_before(self, moment: datetime, limit: int = 500) -> list[Meeting]:
+        """Confirmed meetings that started before `moment` (the "did it happen?" question is
+        due after their end); served by the (status, starts_at) index."""
+        return await self._many(
+            "status = 'confirmed' AND starts_at < ? ORDER BY starts_at LIMIT ?",
+            to_db_time(moment),
+            limit,
+        )
+
+    async def held_of_pair(self, pair_id: int) -> list[Meeting]:
+        """The pair's journal, oldest first (a year of weekly meetings is a few dozen rows)."""
+        return await self._many("pair_id = ? AND status = 'held' ORDER BY starts_at, id", pair_id)
+
+    async def count_held(self, pair_id: int) -> int:
+        row = await fetch_one(
+            self.conn,
+            "SELECT COUNT(*) FROM meetings WHERE pair_id = ? AND status = 'held'",
+            (pair_id,),
+        )
+        return int(row[0]) if row else 0
