@@ -1,0 +1,68 @@
+"""Each role's menu: the reply keyboard and the command menu list the week's work, and every
+button opens its journey."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import BotRunner
+from fake_bot_api import FakeBotAPI
+from people import TelegramUser
+from roster_seed import seed
+from test_onboarding import chat_commands
+
+ROSTER = (
+    "ФИО;Роль;Telegram;ПЦК;Наставник;Вид;Начало;Окончание\n"
+    "Иванова Анна Петровна;наставник;2001;ПЦК ИТ;;;;\n"
+    "Сидорова Мария Ивановна;наставляемая;3001;ПЦК ИТ;Иванова Анна Петровна;;01.09.2026;"
+    "30.06.2027\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("telegram_id", "buttons", "commands"),
+    [
+        (
+            3001,
+            {
+                "📝 План": "Индивидуальный план",
+                "📅 Встреча": "Выберите день",
+                "📒 Журнал": "Журнал наставничества",
+                "❓ Вопрос наставнику": "Напишите вопрос наставнику",
+            },
+            ["start", "help", "plan", "meet", "journal", "ask", "cancel"],
+        ),
+        (
+            2001,
+            {
+                "📝 План": "Индивидуальный план",
+                "📅 Встреча": "Выберите день",
+                "📒 Журнал": "Журнал наставничества",
+                "💬 Вопросы": "Открытых вопросов нет",
+            },
+            ["start", "help", "plan", "meet", "journal", "questions", "cancel"],
+        ),
+    ],
+    ids=["mentee", "mentor"],
+)
+async def test_a_members_menu_lists_the_weeks_work_and_every_button_opens_it(
+    bot_runner: BotRunner,
+    fake_api: FakeBotAPI,
+    telegram_id: int,
+    buttons: dict[str, str],
+    commands: list[str],
+) -> None:
+    await seed(bot_runner.app, ROSTER)
+    member = TelegramUser(fake_api, telegram_id, "Имя", "Фамилия")
+    member.send("/start")
+    await member.wait_message("Здравствуйте")
+
+    assert set(buttons) <= set(member.reply_keyboard())
+    assert await fake_api.wait_for(lambda: chat_commands(fake_api, telegram_id)) == commands
+    member.send("/help")
+    help_text = (await member.wait_message("Что я умею"))["text"]
+    assert all(f"/{name} — " in help_text for name in commands)
+    for button, answer in buttons.items():
+        member.send(button)
+        await member.wait_message(answer)
+        member.send("/cancel")
+        await member.wait_message("")
