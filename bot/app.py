@@ -28,7 +28,7 @@ from bot.middlewares import (
 )
 from bot.startup import Retrying, Sleep, StopRequested
 from handlers import get_routers
-from handlers.menu import set_default_commands
+from handlers.menu import ChatMenus, set_default_commands
 from scheduler.clock import Clock, SystemClock
 from scheduler.sender import OutboxSender
 from scheduler.setup import Scheduler
@@ -58,6 +58,7 @@ def create_dispatcher(
     clock: Clock,
     sender: OutboxSender,
     in_flight: InFlightUpdates,
+    menus: ChatMenus,
 ) -> Dispatcher:
     dp = Dispatcher(
         storage=SQLiteStorage(db),
@@ -69,6 +70,7 @@ def create_dispatcher(
         i18n=i18n,
         clock=clock,
         sender=sender,
+        menus=menus,
     )
     dp.update.outer_middleware(in_flight)
     private_only = PrivateChatsOnly(i18n)
@@ -92,6 +94,7 @@ class App:
     sender: OutboxSender
     scheduler: Scheduler
     in_flight: InFlightUpdates
+    menus: ChatMenus
     # How start-up waits between retries; tests make it instant and record the delays.
     startup_sleep: Sleep = asyncio.sleep
     _stop_requested: asyncio.Event = field(default_factory=asyncio.Event)
@@ -115,6 +118,7 @@ class App:
             except StopRequested:
                 return
             self.scheduler.start()
+            self.menus.start()
             # The bot-wide menu is cosmetic: people are answered while it is still being set.
             self._menu_task = asyncio.create_task(self._set_default_menu(retrying))
             # What start-up built (aiogram's ~200 000 type objects) lives as long as the process:
@@ -168,6 +172,7 @@ class App:
         if self._menu_task is not None:
             await asyncio.wait((self._menu_task,))  # it saw the request and returned
         await self.in_flight.wait_idle(SHUTDOWN_GRACE_SECONDS)
+        await self.menus.stop()
         await self.scheduler.stop()
         await self.bot.session.close()
         await self.db.close()
@@ -190,7 +195,8 @@ async def create_app(settings: Settings, clock: Clock | None = None) -> App:
         quiet_until=partial(quiet_hours_end, window=settings.quiet_window, tz=settings.tz),
     )
     in_flight = InFlightUpdates()
-    dp = create_dispatcher(settings, db, i18n, clock, sender, in_flight)
+    menus = ChatMenus(bot, db, i18n, in_flight.until_quiet)
+    dp = create_dispatcher(settings, db, i18n, clock, sender, in_flight, menus)
     return App(
         settings=settings,
         db=db,
@@ -201,4 +207,5 @@ async def create_app(settings: Settings, clock: Clock | None = None) -> App:
         sender=sender,
         scheduler=Scheduler(settings, sender),
         in_flight=in_flight,
+        menus=menus,
     )

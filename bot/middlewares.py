@@ -104,17 +104,22 @@ class CurrentPerson(BaseMiddleware):
         return await handler(event, data)
 
 
+QUIET_SECONDS = 0.3  # background work (command menus) waits for a pause this long
+
+
 class InFlightUpdates(BaseMiddleware):
     """Counts updates being handled, so that a shutdown can let them finish before the
     database closes under them."""
 
     def __init__(self) -> None:
         self._count = 0
+        self._started = 0  # updates ever begun: a quiet spell is one in which this stands still
         self._idle = asyncio.Event()
         self._idle.set()
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         self._count += 1
+        self._started += 1
         self._idle.clear()
         start_counting_commits()
         try:
@@ -123,6 +128,15 @@ class InFlightUpdates(BaseMiddleware):
             self._count -= 1
             if self._count == 0:
                 self._idle.set()
+
+    async def until_quiet(self, quiet: float = QUIET_SECONDS) -> None:
+        """Return once no update has been handled for `quiet` seconds."""
+        while True:
+            await self._idle.wait()
+            started = self._started
+            await asyncio.sleep(quiet)
+            if started == self._started and self._idle.is_set():
+                return
 
     async def wait_idle(self, grace: float) -> bool:
         try:

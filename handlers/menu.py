@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
@@ -117,3 +119,48 @@ def with_pair_lines(
         budget=budget - reserved,
     )
     return f"{text}\n{tail}" if tail else text
+
+
+class ChatMenus:
+    """Per-chat command menus, set in the background in a pause between updates: a person's
+    first /start is answered at once and their role's menu follows a moment later, so a morning
+    when the whole college opens the bot costs no one a slower reply."""
+
+    def __init__(
+        self, bot: Bot, db: Database, i18n: I18n, until_quiet: Callable[[], Awaitable[None]]
+    ) -> None:
+        self.bot = bot
+        self.db = db
+        self.i18n = i18n
+        self._until_quiet = until_quiet
+        self._waiting: dict[int, tuple[Person, bool]] = {}  # person id → their latest request
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+
+    def request(self, person: Person, is_admin: bool) -> None:
+        self._waiting[person.id] = (person, is_admin)
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="chat-menus")
+
+    async def stop(self) -> None:
+        """Finish the menu being set (its record and its call stand together), then stop."""
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            await asyncio.wait((self._task,))
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._waiting and not self._stopping:
+                await self._until_quiet()
+                person_id = next(iter(self._waiting))
+                person, is_admin = self._waiting.pop(person_id)
+                try:
+                    await refresh_commands(self.bot, self.db, self.i18n, person, is_admin)
+                except Exception:
+                    log.exception("command menu of person %s not set", person_id)

@@ -15,7 +15,7 @@ from bot.domain.onboarding import StartOutcome, TelegramAccount, display_name, r
 from bot.i18n import Html, I18n, Translator
 from handlers.filters import Member, MenuButton
 from handlers.keyboards import AccessDecision, main_menu
-from handlers.menu import commands_for, refresh_commands, role_title, with_pair_lines
+from handlers.menu import ChatMenus, commands_for, role_title, with_pair_lines
 from scheduler.clock import Clock
 from scheduler.sender import OutboxSender
 from storage.db import Database
@@ -36,6 +36,7 @@ async def start(
     i18n: I18n,
     clock: Clock,
     sender: OutboxSender,
+    menus: ChatMenus,
     person: Person | None,
     raw_state: str | None,
     is_admin: bool,
@@ -60,7 +61,8 @@ async def start(
         t = i18n.get(known.language)
         if outcome is StartOutcome.INVITE_FOR_SOMEONE_ELSE:
             await message.answer(t("start-invite-for-someone-else"))
-        await greet(message, bot, db, i18n, sender, known, is_admin or known.has_admin_rights, now)
+        rights = is_admin or known.has_admin_rights
+        await greet(message, db, i18n, sender, menus, known, rights, now)
         if outcome is not StartOutcome.KNOWN:
             sender.wake()  # a request they had sent is settled: the admins' copies say so
         return
@@ -71,10 +73,10 @@ async def start(
 
 async def greet(
     message: Message,
-    bot: Bot,
     db: Database,
     i18n: I18n,
     sender: OutboxSender,
+    menus: ChatMenus,
     person: Person,
     is_admin: bool,
     now: datetime,
@@ -93,7 +95,7 @@ async def greet(
         else:
             text = "\n".join([*head, t(f"start-no-pairs-{person.role.value}"), *tail])
     await message.answer(text, reply_markup=main_menu(t, person, is_admin))
-    await refresh_commands(bot, db, i18n, person, is_admin)
+    menus.request(person, is_admin)
     if is_admin:
         # Requests that came while they had not opened the bot, or that could not reach them.
         async with db.transaction() as tx:
