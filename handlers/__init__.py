@@ -13,6 +13,7 @@ def get_routers() -> list[Router]:
         fallback,
         invite,
         meetings,
+        mentees,
         pairs,
         people,
         plan,
@@ -33,6 +34,7 @@ def get_routers() -> list[Router]:
         plan.router,
         calendar.router,
         meetings.router,
+        mentees.router,
         fallback.router,
     ]
     for router in routers:

@@ -23,7 +23,7 @@ MENU_UNKNOWN = "?"  # the last attempt to set a chat's menu failed
 # What each role does every week, in the order a person reaches for it.
 BY_ROLE = {
     Role.MENTEE: ("plan", "meet", "journal", "ask"),
-    Role.MENTOR: ("plan", "meet", "journal", "questions"),
+    Role.MENTOR: ("mentees", "plan", "meet", "journal", "questions"),
 }
 ADMIN = ("people", "invite", "pair", "pairs", "import")
 

@@ -136,3 +136,19 @@ class MeetingsRepo:
             (pair_id,),
         )
         return int(row[0]) if row else 0
+
+    async def next_of_pair(self, pair_id: int, now: datetime) -> Meeting | None:
+        """The next proposed or confirmed meeting of the pair from `now` on."""
+        found = await self._many(
+            "pair_id = ? AND status IN ('proposed', 'confirmed') AND starts_at >= ?"
+            " ORDER BY starts_at, id LIMIT 1",
+            pair_id,
+            to_db_time(now),
+        )
+        return found[0] if found else None
+
+    async def last_held_of_pair(self, pair_id: int) -> Meeting | None:
+        found = await self._many(
+            "pair_id = ? AND status = 'held' ORDER BY starts_at DESC, id DESC LIMIT 1", pair_id
+        )
+        return found[0] if found else None

@@ -128,3 +128,11 @@ class QuestionsRepo:
             (to_db_time(now), question_id),
         )
         return cur.rowcount == 1
+
+    async def open_count(self, pair_id: int) -> int:
+        row = await fetch_one(
+            self.conn,
+            "SELECT COUNT(*) FROM questions WHERE pair_id = ? AND status = 'open'",
+            (pair_id,),
+        )
+        return int(row[0]) if row else 0

@@ -39,7 +39,7 @@ ROSTER = (
                 "📒 Журнал": "Журнал наставничества",
                 "💬 Вопросы": "Открытых вопросов нет",
             },
-            ["start", "help", "plan", "meet", "journal", "questions", "cancel"],
+            ["start", "help", "mentees", "plan", "meet", "journal", "questions", "cancel"],
         ),
     ],
     ids=["mentee", "mentor"],
@@ -66,3 +66,23 @@ async def test_a_members_menu_lists_the_weeks_work_and_every_button_opens_it(
         await member.wait_message(answer)
         member.send("/cancel")
         await member.wait_message("")
+
+
+async def test_a_mentors_overview_shows_each_mentees_plan_meetings_and_questions(
+    bot_runner: BotRunner, fake_api: FakeBotAPI
+) -> None:
+    await seed(bot_runner.app, ROSTER)
+    mentor = TelegramUser(fake_api, 2001, "Анна", "Иванова")
+    mentee = TelegramUser(fake_api, 3001, "Мария", "Сидорова")
+    mentee.send("/ask Как оформить КТП?")
+    await mentor.wait_message("Как оформить КТП?")
+
+    mentor.send("/mentees")
+    overview = (await mentor.wait_message("Мои наставляемые"))["text"]
+
+    assert "Сидорова Мария Ивановна · педагогический" in overview
+    assert "План: принято 0 из 8" in overview
+    assert "Следующая встреча: —" in overview
+    assert "Вопросов без ответа: 1" in overview
+    mentee.send("/mentees")
+    assert "для наставников" in (await mentee.wait_message(""))["text"]

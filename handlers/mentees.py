@@ -1,0 +1,64 @@
+"""/mentees (a mentor): each mentee with the plan's progress, the next
+meeting, the last one held and the questions waiting for an answer."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import Message
+
+from bot.config import Settings
+from bot.domain.bounded import bounded_lines
+from bot.domain.meetings import describe
+from bot.domain.overview import PairOverview, pair_overview
+from bot.domain.rules import PairSide, local_today
+from bot.i18n import Html, Translator
+from handlers.filters import Member
+from handlers.pair_choice import pairs_to_choose
+from scheduler.clock import Clock
+from storage.db import Database
+from storage.models import Meeting, Person, Role
+
+router = Router(name=__name__)
+
+
+@router.message(Command("mentees"), Member(Role.MENTOR))
+async def mentees_command(
+    message: Message, db: Database, settings: Settings, clock: Clock, person: Person, t: Translator
+) -> None:
+    pairs = await pairs_to_choose(db, person, PairSide.MENTOR)
+    if not pairs:
+        await message.answer(t("mentees-none"))
+        return
+    now = clock.now()
+    today = local_today(now, settings.tz)
+    async with db.read() as tx:
+        overviews = [await pair_overview(tx, pair, today, now) for pair in pairs]
+    entries = [_entry(t, overview, settings) for overview in overviews]
+    await message.answer(
+        bounded_lines(
+            entries, lambda n: t("mentees-more", count=n), head=t("mentees-head"), sep="\n\n"
+        )
+    )
+
+
+@router.message(Command("mentees"))
+async def mentees_not_mentor(message: Message, t: Translator) -> None:
+    await message.answer(t("mentees-mentors-only"))
+
+
+def _entry(t: Translator, overview: PairOverview, settings: Settings) -> str:
+    def meeting(found: Meeting | None) -> str:
+        return t("mentees-nothing") if found is None else Html(describe(t, found, settings.tz))
+
+    return t(
+        "mentees-entry",
+        name=overview.pair.mentee_name,
+        kind=t.plain(f"pair-kind-{overview.pair.kind.value}"),
+        accepted=overview.accepted,
+        total=overview.milestones,
+        overdue=overview.overdue,
+        next=meeting(overview.next_meeting),
+        last=meeting(overview.last_held),
+        questions=overview.open_questions,
+    )
