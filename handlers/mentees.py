@@ -3,6 +3,8 @@ meeting, the last one held and the questions waiting for an answer."""
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
@@ -48,17 +50,28 @@ async def mentees_not_mentor(message: Message, t: Translator) -> None:
 
 
 def _entry(t: Translator, overview: PairOverview, settings: Settings) -> str:
-    def meeting(found: Meeting | None) -> str:
-        return t("mentees-nothing") if found is None else Html(describe(t, found, settings.tz))
-
     return t(
         "mentees-entry",
         name=overview.pair.mentee_name,
         kind=t.plain(f"pair-kind-{overview.pair.kind.value}"),
-        accepted=overview.accepted,
-        total=overview.milestones,
-        overdue=overview.overdue,
-        next=meeting(overview.next_meeting),
-        last=meeting(overview.last_held),
-        questions=overview.open_questions,
+        overview=overview_text(t, overview, settings.tz),
+    )
+
+
+def overview_text(t: Translator, overview: PairOverview, tz: tzinfo) -> Html:
+    """How a pair is doing, in four lines: for a mentor's /mentees and an admin's pair card."""
+
+    def meeting(found: Meeting | None) -> str:
+        return t("mentees-nothing") if found is None else Html(describe(t, found, tz))
+
+    return Html(
+        t(
+            "pair-overview",
+            accepted=overview.accepted,
+            total=overview.milestones,
+            overdue=overview.overdue,
+            next=meeting(overview.next_meeting),
+            last=meeting(overview.last_held),
+            questions=overview.open_questions,
+        )
     )

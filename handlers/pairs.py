@@ -16,6 +16,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.config import Settings
 from bot.domain.bounded import bounded_lines
 from bot.domain.dates import parse_date
+from bot.domain.overview import pair_overview
 from bot.domain.pairing import PairError, close_pair, create_pair, reassign_mentor
 from bot.domain.rules import (
     MAX_ORDER_LENGTH,
@@ -36,6 +37,7 @@ from handlers.keyboards import (
     fetch_page,
     pager,
 )
+from handlers.mentees import overview_text
 from handlers.menu import pair_line
 from handlers.picker import QUERY_KEY, last_search, people_page, remember_search
 from scheduler.clock import Clock
@@ -444,7 +446,7 @@ async def pairs_page(
     await callback.answer()
 
 
-def _card_text(t: Translator, pair: Pair, history: list[Pair]) -> str:
+def _card_text(t: Translator, pair: Pair, history: list[Pair], overview: str = "") -> str:
     head = t(
         "pair-card",
         mentor=pair.mentor_name,
@@ -455,6 +457,8 @@ def _card_text(t: Translator, pair: Pair, history: list[Pair]) -> str:
         order=pair.order_ref or t("pair-no-order"),
         status=t(f"pair-status-{pair.status.value}"),
     )
+    if overview:
+        head += "\n" + overview
     earlier = [p for p in history if p.id != pair.id]
     if not earlier:
         return head
@@ -515,18 +519,23 @@ async def show_pair(
     callback_data: PairCard,
     state: FSMContext,
     db: Database,
+    settings: Settings,
+    clock: Clock,
     t: Translator,
 ) -> None:
     await state.clear()
+    now = clock.now()
     async with db.read() as tx:
         pair = await tx.pairs.get(callback_data.pair_id)
         history = await tx.pairs.history(pair.mentee_id) if pair else []
-    if pair is None or not isinstance(callback.message, Message):
+        doing = await pair_overview(tx, pair, local_today(now, settings.tz), now) if pair else None
+    if pair is None or doing is None or not isinstance(callback.message, Message):
         await callback.answer(t("stale-button"), show_alert=True)
         return
     same_kind = [p for p in history if p.kind is pair.kind]
+    overview = overview_text(t, doing, settings.tz)
     await callback.message.edit_text(
-        _card_text(t, pair, same_kind), reply_markup=_card_buttons(t, pair)
+        _card_text(t, pair, same_kind, overview), reply_markup=_card_buttons(t, pair)
     )
     await callback.answer()
 

@@ -9,6 +9,7 @@ from fake_bot_api import FakeBotAPI
 from people import TelegramUser
 from roster_seed import seed
 from test_onboarding import chat_commands
+from test_pairs import open_pair_card
 
 ROSTER = (
     "ФИО;Роль;Telegram;ПЦК;Наставник;Вид;Начало;Окончание\n"
@@ -86,3 +87,17 @@ async def test_a_mentors_overview_shows_each_mentees_plan_meetings_and_questions
     assert "Вопросов без ответа: 1" in overview
     mentee.send("/mentees")
     assert "для наставников" in (await mentee.wait_message(""))["text"]
+
+
+async def test_an_admins_pair_card_shows_how_the_pair_is_doing(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
+) -> None:
+    await seed(bot_runner.app, ROSTER)
+    mentee = TelegramUser(fake_api, 3001, "Мария", "Сидорова")
+    mentee.send("/ask Где взять шаблон КТП?")
+    await mentee.wait_message("Вопрос отправлен")
+
+    card = await open_pair_card(admin, "Сидорова Мария Ивановна ← Иванова Анна Петровна")
+
+    assert "План: принято 0 из 8" in card["text"]
+    assert "Вопросов без ответа: 1" in card["text"]

@@ -3,6 +3,8 @@ mentees-head = <b>Мои наставляемые</b>
 mentees-none = У вас пока нет действующих пар наставничества.
 mentees-entry =
     <b>{ $name }</b> · { $kind }
+    { $overview }
+pair-overview =
     📝 План: принято { $accepted } из { $total }{ $overdue ->
         [0] {""}
        *[other] , просрочено { $overdue }
