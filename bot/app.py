@@ -18,6 +18,7 @@ from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 
 from bot.config import Settings
+from bot.domain.plans import plan_every_active_pair
 from bot.domain.rules import quiet_hours_end
 from bot.i18n import I18n
 from bot.middlewares import (
@@ -184,6 +185,10 @@ async def create_app(settings: Settings, clock: Clock | None = None) -> App:
     i18n = I18n(settings.default_language)
     db = await open_database(settings.database_path)
     try:
+        async with db.transaction() as tx:
+            made = await plan_every_active_pair(tx, settings.template, clock.now())
+        if made:
+            log.info("made plans from the template for %s pairs that had none", made)
         bot = create_bot(settings)
     except BaseException:  # Ctrl-C here must not leave the database thread running
         await db.close()

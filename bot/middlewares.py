@@ -104,7 +104,8 @@ class CurrentPerson(BaseMiddleware):
         return await handler(event, data)
 
 
-QUIET_SECONDS = 0.3  # background work (command menus) waits for a pause this long
+QUIET_SECONDS = 0.3  # background work (command menus) waits for a pause this long …
+QUIET_WAIT_LIMIT = 5.0  # … but no longer than this
 
 
 class InFlightUpdates(BaseMiddleware):
@@ -129,10 +130,19 @@ class InFlightUpdates(BaseMiddleware):
             if self._count == 0:
                 self._idle.set()
 
-    async def until_quiet(self, quiet: float = QUIET_SECONDS) -> None:
-        """Return once no update has been handled for `quiet` seconds."""
-        while True:
-            await self._idle.wait()
+    async def until_quiet(
+        self, quiet: float = QUIET_SECONDS, at_most: float = QUIET_WAIT_LIMIT
+    ) -> None:
+        """Return once no update has been handled for `quiet` seconds, or after `at_most`
+        seconds whatever the traffic (a steady stream must not hold background work forever)."""
+        deadline = asyncio.get_running_loop().time() + at_most
+        while asyncio.get_running_loop().time() < deadline:
+            try:
+                await asyncio.wait_for(
+                    self._idle.wait(), deadline - asyncio.get_running_loop().time()
+                )
+            except TimeoutError:
+                return
             started = self._started
             await asyncio.sleep(quiet)
             if started == self._started and self._idle.is_set():

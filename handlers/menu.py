@@ -121,6 +121,9 @@ def with_pair_lines(
     return f"{text}\n{tail}" if tail else text
 
 
+MENUS_PER_PAUSE = 10
+
+
 class ChatMenus:
     """Per-chat command menus, set in the background in a pause between updates: a person's
     first /start is answered at once and their role's menu follows a moment later, so a morning
@@ -158,9 +161,11 @@ class ChatMenus:
             self._wake.clear()
             while self._waiting and not self._stopping:
                 await self._until_quiet()
-                person_id = next(iter(self._waiting))
-                person, is_admin = self._waiting.pop(person_id)
-                try:
-                    await refresh_commands(self.bot, self.db, self.i18n, person, is_admin)
-                except Exception:
-                    log.exception("command menu of person %s not set", person_id)
+                # A few at a time: in a pause, or at a steady trickle when there is none.
+                for _ in range(min(MENUS_PER_PAUSE, len(self._waiting))):
+                    person_id = next(iter(self._waiting))
+                    person, is_admin = self._waiting.pop(person_id)
+                    try:
+                        await refresh_commands(self.bot, self.db, self.i18n, person, is_admin)
+                    except Exception:
+                        log.exception("command menu of person %s not set", person_id)

@@ -6,7 +6,7 @@ person's side; a doubled or stale decision is refused by the guarded update in s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -181,7 +181,7 @@ def _plan_head(t: Translator, pair: Pair, plan: Plan, milestones: list[Milestone
     return head
 
 
-def _history(t: Translator, history: list[PlanHistoryEntry], total: int) -> str:
+def _history(t: Translator, history: list[PlanHistoryEntry], total: int, tz: tzinfo) -> str:
     """The newest changes after approval, each with its reason; earlier ones are counted."""
     lines = [
         t(
@@ -191,7 +191,7 @@ def _history(t: Translator, history: list[PlanHistoryEntry], total: int) -> str:
             new=_shown_value(t, entry.change, entry.new),
             reason=_clip(entry.reason, HISTORY_REASON_CHARS),
             author=entry.author_name,
-            date=t.date(entry.at.date()),
+            date=t.date(entry.at.astimezone(tz).date()),  # stored in UTC, shown local
         )
         for entry in history
     ]
@@ -219,7 +219,7 @@ def _plan_line(t: Translator, number: int, milestone: Milestone, today: date) ->
 
 
 async def plan_view(
-    db: Database, t: Translator, found: _Found, page: int, today: date
+    db: Database, t: Translator, found: _Found, page: int, today: date, tz: tzinfo
 ) -> tuple[str, InlineKeyboardMarkup]:
     """A page of the plan: its head, the milestones of the page and a button to each."""
     async with db.read() as tx:
@@ -230,7 +230,7 @@ async def plan_view(
     lines = [_plan_line(t, first + n, m, today) for n, m in enumerate(shown)]
     head = _plan_head(t, found.pair, found.plan, milestones)
     if history:
-        head += "\n" + _history(t, history, changes)
+        head += "\n" + _history(t, history, changes, tz)
     text = (
         bounded_lines(lines, lambda n: t("plan-more", count=n), head=head)
         if lines
@@ -387,7 +387,7 @@ async def plan_command(
     if found is None:
         await message.answer(t("plan-no-plan"))
         return
-    text, markup = await plan_view(db, t, found, 0, _today(clock, settings))
+    text, markup = await plan_view(db, t, found, 0, _today(clock, settings), settings.tz)
     await message.answer(text, reply_markup=markup)
 
 
@@ -417,7 +417,7 @@ async def plan_pair_chosen(
     if found is None:
         await _stale(callback, t)
         return
-    text, markup = await plan_view(db, t, found, 0, _today(clock, settings))
+    text, markup = await plan_view(db, t, found, 0, _today(clock, settings), settings.tz)
     await callback.message.edit_text(text, reply_markup=markup)
     await callback.answer()
 
@@ -436,7 +436,9 @@ async def plan_page(
     if found is None or not isinstance(callback.message, Message):
         await _stale(callback, t)
         return
-    text, markup = await plan_view(db, t, found, callback_data.page, _today(clock, settings))
+    text, markup = await plan_view(
+        db, t, found, callback_data.page, _today(clock, settings), settings.tz
+    )
     await callback.message.edit_text(text, reply_markup=markup)
     await callback.answer()
 
@@ -799,7 +801,7 @@ async def submit(
         return
     sender.wake()
     refreshed = _Found(found.pair, plan, found.side)
-    text, markup = await plan_view(db, t, refreshed, 0, _today(clock, settings))
+    text, markup = await plan_view(db, t, refreshed, 0, _today(clock, settings), settings.tz)
     await callback.message.edit_text(text, reply_markup=markup)
     await callback.answer(t("plan-submitted"))
 
@@ -890,9 +892,9 @@ async def plan_decision(
     except PlanError as exc:
         await _refused(callback, t, exc)
         return
-    await callback.message.edit_text(
-        callback.message.html_text + "\n\n" + t("plan-decided-approved", admin=person.full_name)
-    )
+    # The plan above may already fill a message: the decision is a message of its own.
+    await callback.message.edit_reply_markup(reply_markup=None)
+    await callback.message.answer(t("plan-decided-approved", admin=person.full_name))
     await callback.answer(t("done"))
 
 

@@ -160,6 +160,13 @@ class PairsRepo:
         )
         return found[0] if found else None
 
+    async def active_without_plan(self) -> list[Pair]:
+        """Active pairs formed before plans existed (or by a path that made none)."""
+        return await self._many(
+            "p.status = 'active' AND NOT EXISTS (SELECT 1 FROM plans WHERE plans.pair_id = p.id)"
+            " ORDER BY p.id"
+        )
+
     async def list_active(self, offset: int = 0, limit: int = 10) -> tuple[list[Pair], int]:
         row = await fetch_one(self.conn, "SELECT COUNT(*) FROM pairs WHERE status = 'active'")
         total = int(row[0]) if row else 0

@@ -66,7 +66,7 @@ def parse_time(text: str) -> time | None:
 def parse_duration(text: str) -> int | None:
     """Minutes typed as a whole number, 1..MAX_DURATION."""
     text = text.strip()
-    if not text.isdigit() or len(text) > 4:
+    if not re.fullmatch(r"[0-9]{1,4}", text):  # str.isdigit() takes «²», which int() refuses
         return None
     minutes = int(text)
     return minutes if 1 <= minutes <= MAX_DURATION else None

@@ -235,6 +235,14 @@ def plan_rows(
     return [(pair.id, template.deadlines(pair.start, pair.end)) for pair in pairs]
 
 
+async def plan_every_active_pair(tx: Repos, template: PlanTemplate, now: datetime) -> int:
+    """A plan from the template for every active pair that has none (pairs formed before the
+    bot kept plans); how many were made. Run at start-up: it makes nothing twice."""
+    pairs = await tx.pairs.active_without_plan()
+    await tx.plans.add_many(plan_rows(pairs, template), now)
+    return len(pairs)
+
+
 async def create_plan(tx: Repos, pair: Pair, template: PlanTemplate, now: datetime) -> Plan:
     await tx.plans.add_many(plan_rows([pair], template), now)
     plan = await tx.plans.for_pair(pair.id)

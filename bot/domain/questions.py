@@ -7,11 +7,13 @@ people: queued in the outbox in the transaction that records them, sent at once.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from bot.domain.bounded import text_length
 from bot.domain.rules import PairSide, side_in_pair
 from bot.i18n import I18n, Translator
 from storage.models import FileKind, Pair, PairStatus, Question, QuestionStatus
@@ -62,7 +64,7 @@ def check_content(text: str, attachment: Attachment | None) -> QuestionRefusal |
     sensible size."""
     if not text.strip():
         return QuestionRefusal.EMPTY
-    if len(text) > text_limit(attachment):
+    if text_length(html.escape(text)) > text_limit(attachment):  # as Telegram counts it
         return QuestionRefusal.TOO_LONG
     if attachment and attachment.size is not None and attachment.size > MAX_FILE_BYTES:
         return QuestionRefusal.FILE_TOO_BIG

@@ -8,6 +8,8 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.config import Settings
 from bot.domain.bounded import text_length
 from bot.domain.meetings import (
@@ -278,3 +280,10 @@ async def test_the_journal_of_many_long_entries_fits_one_message_and_pages(
     assert "&lt;b&gt;тема" in text
     assert markup is not None
     assert len([b for row in markup.inline_keyboard for b in row]) <= 100
+
+
+@pytest.mark.parametrize("typed", ["²", "①", "٣", "12a", "", "0", "10000"])
+def test_a_duration_that_is_not_plain_minutes_is_refused_not_crashed_on(typed: str) -> None:
+    from bot.domain.meetings import parse_duration
+
+    assert parse_duration(typed) is None

@@ -238,3 +238,22 @@ async def test_a_change_to_an_approved_plan_needs_a_reason_and_is_kept(db: Datab
         ("add", None, "2027-03-15", "Решение ПЦК"),
     ]
     assert history[1].author_name == "Сидорова Мария"
+
+
+async def test_pairs_formed_before_plans_existed_get_one_at_start_up_once(db: Database) -> None:
+    from bot.domain.plans import plan_every_active_pair
+
+    async with db.transaction() as tx:
+        mentor = await tx.people.add(full_name="Иванова Анна", role=Role.MENTOR, now=NOW)
+        mentee = await tx.people.add(full_name="Сидорова Мария", role=Role.MENTEE, now=NOW)
+        pair = await tx.pairs.add(
+            mentor_id=mentor.id, mentee_id=mentee.id, kind=PairKind.PEDAGOGICAL,
+            start=date(2026, 9, 1), end=date(2027, 6, 30), order_ref=None, now=NOW,
+        )  # fmt: skip
+        made = await plan_every_active_pair(tx, shipped_template(), NOW)
+        again = await plan_every_active_pair(tx, shipped_template(), NOW)
+        plan = await tx.plans.for_pair(pair.id)
+        milestones = await tx.plans.milestones(plan.id) if plan else []
+
+    assert (made, again) == (1, 0)
+    assert len(milestones) == len(shipped_template().milestones)

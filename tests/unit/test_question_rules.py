@@ -136,3 +136,10 @@ async def test_storage_moves_open_answered_resolved_once(db: Database) -> None:
         listed, total = await tx.questions.open_for_mentor(mentor.id)
     assert (total, [q.id for q in listed]) == (1, [second.id])
     assert listed[0].file_kind is FileKind.PHOTO
+
+
+def test_a_question_is_measured_as_telegram_counts_it() -> None:
+    # An emoji is one character for Python and two UTF-16 units for Telegram.
+    assert check_content("🙂" * (MAX_TEXT_LENGTH // 2), None) is None
+    assert check_content("🙂" * (MAX_TEXT_LENGTH // 2 + 1), None) is QuestionRefusal.TOO_LONG
+    assert check_content("<" * MAX_TEXT_LENGTH, None) is None  # escaped, still one each
