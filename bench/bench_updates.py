@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "e2e")]
@@ -273,13 +273,70 @@ def check_answers(api: FakeBotAPI, bot: str, people: list[TelegramUser], count: 
             )
 
 
+class Workload(Protocol):
+    """What a run sends: an untimed warm-up, the timed batch, and the check of the answers."""
+
+    async def warm_up(
+        self,
+        api: FakeBotAPI,
+        bot: str,
+        measured: list[TelegramUser],
+        warm_up: list[TelegramUser],
+        process: asyncio.subprocess.Process,
+    ) -> None: ...
+
+    async def timed(
+        self,
+        api: FakeBotAPI,
+        bot: str,
+        measured: list[TelegramUser],
+        process: asyncio.subprocess.Process,
+    ) -> tuple[int, float]:
+        """Send the timed batch; the number of updates and the seconds until all are answered."""
+        ...
+
+    def check(self, api: FakeBotAPI, bot: str, measured: list[TelegramUser]) -> None: ...
+
+
+class StartHelp:
+    """`updates` updates round-robin over the measured people, alternating /start and /help."""
+
+    def __init__(self, updates: int) -> None:
+        self.updates = updates
+        self.replies: Replies | None = None
+
+    async def warm_up(
+        self,
+        api: FakeBotAPI,
+        bot: str,
+        measured: list[TelegramUser],
+        warm_up: list[TelegramUser],
+        process: asyncio.subprocess.Process,
+    ) -> None:
+        self.replies = Replies(api)
+        await send_batch(api, self.replies, warm_up, WARM_UP_UPDATES, process)
+
+    async def timed(
+        self,
+        api: FakeBotAPI,
+        bot: str,
+        measured: list[TelegramUser],
+        process: asyncio.subprocess.Process,
+    ) -> tuple[int, float]:
+        assert self.replies is not None, "warm_up first"
+        return self.updates, await send_batch(api, self.replies, measured, self.updates, process)
+
+    def check(self, api: FakeBotAPI, bot: str, measured: list[TelegramUser]) -> None:
+        check_answers(api, bot, measured, self.updates)
+
+
 async def run_bot(
     bot: str,
     round_number: int,
     roster: list[RosterPerson],
     template_db: Path,
     workdir: Path,
-    updates: int,
+    workload: Workload,
 ) -> Run:
     """Start one bot on a fresh server (and a fresh copy of the roster database), warm it up,
     time one batch, read its memory, stop it."""
@@ -321,20 +378,21 @@ async def run_bot(
             for p in roster
         ]
         measured, warm_up = people[:MEASURED_PEOPLE], people[MEASURED_PEOPLE:]
-        replies = Replies(api)
         rss_ready = proc_status_mib(process.pid, "VmRSS")
-        await send_batch(api, replies, warm_up, WARM_UP_UPDATES, process)
+        await workload.warm_up(api, bot, measured, warm_up, process)
         cpu_before, server_before = proc_cpu_seconds(process.pid), time.process_time()
-        seconds = await send_batch(api, replies, measured, updates, process)
+        updates, seconds = await workload.timed(api, bot, measured, process)
         bot_cpu = proc_cpu_seconds(process.pid) - cpu_before
         server_cpu = time.process_time() - server_before
         peak, rss_after = (
             proc_status_mib(process.pid, "VmHWM"),
             proc_status_mib(process.pid, "VmRSS"),
         )
-        check_answers(api, bot, measured, updates)
+        workload.check(api, bot, measured)
         if api.server_errors:
             raise BenchError("the fake server failed:\n" + "\n".join(api.server_errors))
+        if api.refusals:
+            raise BenchError("the fake server refused calls:\n" + "\n".join(api.refusals))
     except (BenchError, AssertionError) as exc:
         raise BenchError(f"{bot}, round {round_number}: {exc}\n{tail(log_path)}") from None
     finally:
@@ -431,7 +489,7 @@ def render(summary: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-async def bench(updates: int, rounds: int) -> tuple[list[Run], dict[str, Any]]:
+async def bench(workload: Workload, rounds: int) -> tuple[list[Run], dict[str, Any]]:
     roster = roster_people()
     with tempfile.TemporaryDirectory(prefix="bench-updates-") as tmp:
         workdir = Path(tmp)
@@ -443,7 +501,7 @@ async def bench(updates: int, rounds: int) -> tuple[list[Run], dict[str, Any]]:
         runs: list[Run] = []
         for round_number in range(1, rounds + 1):
             for bot in (NASTAVNIK, ECHO):
-                run = await run_bot(bot, round_number, roster, template_db, workdir, updates)
+                run = await run_bot(bot, round_number, roster, template_db, workdir, workload)
                 print(
                     f"round {round_number} {bot:<9} {run.updates_per_s:7.1f} updates/s "
                     f"({run.seconds:.2f} s), bot CPU {run.bot_cpu_ms_per_update:.2f} ms/update, "
@@ -463,26 +521,32 @@ def main(argv: list[str] | None = None) -> int:
     if args.updates < 1 or args.rounds < 1:
         parser.error("--updates and --rounds must be positive")
     try:
-        runs, summary = asyncio.run(bench(args.updates, args.rounds))
+        runs, summary = asyncio.run(bench(StartHelp(args.updates), args.rounds))
     except BenchError as exc:
         print(f"bench failed: {exc}", file=sys.stderr)
         return 1
     print()
     print(render(summary))
     if args.json:
-        result = {
-            "date": date.today().isoformat(),
-            "machine": {
-                "cpus": os.cpu_count(),
-                "python": platform.python_version(),
-                "aiogram": importlib.metadata.version("aiogram"),
-            },
-            "options": {"updates": args.updates, "rounds": args.rounds},
-            "runs": [asdict(r) for r in runs],
-            "summary": summary,
-        }
-        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        write_json(args.json, {"updates": args.updates, "rounds": args.rounds}, runs, summary)
     return 0
+
+
+def write_json(
+    path: Path, options: dict[str, Any], runs: list[Run], summary: dict[str, Any]
+) -> None:
+    result = {
+        "date": date.today().isoformat(),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "aiogram": importlib.metadata.version("aiogram"),
+        },
+        "options": options,
+        "runs": [asdict(r) for r in runs],
+        "summary": summary,
+    }
+    path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
 
 
 if __name__ == "__main__":

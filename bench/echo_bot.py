@@ -1,4 +1,5 @@
-"""The baseline for bench_updates.py: a bare aiogram bot that answers every message with its text.
+"""The baseline for bench_updates.py: a bare aiogram bot that echoes every message's text and
+answers every button press.
 
 Set up and polled the way bot/app.py sets up and polls the real bot, minus everything the real
 bot does per update, so that the ratio between the two is the cost of the bot's own code.
@@ -16,7 +17,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
 
 router = Router(name=__name__)
 
@@ -25,6 +26,12 @@ router = Router(name=__name__)
 async def echo(message: Message) -> None:
     # The default parse mode is HTML, so the text goes back escaped.
     await message.answer(html.escape(message.text or message.caption or "…"))
+
+
+@router.callback_query()
+async def acknowledge(callback: CallbackQuery) -> None:
+    # A button press gets the bare answer Telegram requires, as the real bot gives most presses.
+    await callback.answer()
 
 
 def create_bot(token: str, api_url: str) -> Bot:
