@@ -43,12 +43,12 @@ from bot.domain.plans import (
     submit_milestone,
     submit_plan,
 )
-from bot.domain.rules import PairSide, local_today, side_in_pair
+from bot.domain.rules import PairSide, local_today, may_work_in_pair, side_in_pair
 from bot.i18n import Html, I18n, Translator, as_sentence
 from handlers.filters import FreeText, Member, MenuButton
 from handlers.forms import OfCurrentForm, form_id, start_form
 from handlers.keyboards import cancel_button, page_slice, pager
-from handlers.pair_choice import WhichPair, chosen_pair, pair_choice, pairs_to_choose
+from handlers.pair_choice import WhichPair, pair_choice, pairs_to_choose
 from scheduler.clock import Clock
 from scheduler.sender import OutboxSender
 from storage.db import Database
@@ -56,7 +56,6 @@ from storage.models import (
     Milestone,
     MilestoneStatus,
     Pair,
-    PairStatus,
     Person,
     Plan,
     PlanChange,
@@ -132,11 +131,10 @@ async def _load(
     else:
         pair = await tx.pairs.get(pair_id)
         plan = await tx.plans.for_pair(pair_id) if pair else None
-    if pair is None or plan is None:
+    if pair is None or plan is None or not may_work_in_pair(pair, person.id):
         return None
     side = side_in_pair(pair, person.id)
-    if side is None or pair.status is not PairStatus.ACTIVE:
-        return None
+    assert side is not None  # may_work_in_pair: the person is on a side
     return _Found(pair, plan, side, milestone)
 
 
@@ -410,10 +408,7 @@ async def plan_pair_chosen(
         await callback.message.edit_reply_markup(reply_markup=markup)
         await callback.answer()
         return
-    if await chosen_pair(db, person, callback_data.pair_id) is None:
-        await _stale(callback, t)
-        return
-    found = await _found(db, person, pair_id=callback_data.pair_id)
+    found = await _found(db, person, pair_id=callback_data.pair_id)  # checks it as chosen_pair
     if found is None:
         await _stale(callback, t)
         return
