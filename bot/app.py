@@ -23,6 +23,7 @@ from bot.domain.rules import quiet_hours_end
 from bot.i18n import I18n
 from bot.middlewares import (
     CurrentPerson,
+    FormStateWrites,
     InaccessibleButtons,
     InFlightUpdates,
     PrivateChatsOnly,
@@ -61,8 +62,9 @@ def create_dispatcher(
     in_flight: InFlightUpdates,
     menus: ChatMenus,
 ) -> Dispatcher:
+    storage = SQLiteStorage(db)
     dp = Dispatcher(
-        storage=SQLiteStorage(db),
+        storage=storage,
         # One person's updates are handled one after another (a double tap on ✅ must not form
         # the pair twice); different people's still run concurrently.
         events_isolation=SimpleEventIsolation(),
@@ -74,6 +76,7 @@ def create_dispatcher(
         menus=menus,
     )
     dp.update.outer_middleware(in_flight)
+    dp.update.outer_middleware(FormStateWrites(storage))
     private_only = PrivateChatsOnly(i18n)
     current_person = CurrentPerson(db, i18n, settings, clock, sender)
     dp.callback_query.outer_middleware(InaccessibleButtons(i18n))

@@ -17,6 +17,7 @@ from bot.i18n import I18n
 from scheduler.clock import Clock
 from scheduler.sender import OutboxSender
 from storage.db import Database, start_counting_commits
+from storage.fsm import SQLiteStorage
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,17 @@ class CurrentPerson(BaseMiddleware):
         data["is_admin"] = is_admin(person, user.id if user else None, self.settings.admin_ids)
         data["t"] = self.i18n.get(person.language if person else self.settings.default_language)
         return await handler(event, data)
+
+
+class FormStateWrites(BaseMiddleware):
+    """The form state an update changes is written once, when its handling ends."""
+
+    def __init__(self, storage: SQLiteStorage) -> None:
+        self.storage = storage
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        async with self.storage.batch():
+            return await handler(event, data)
 
 
 QUIET_SECONDS = 0.3  # background work (command menus) waits for a pause this long …

@@ -8,11 +8,11 @@ import importlib
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 import aiosqlite
 
@@ -64,6 +64,38 @@ def _python_upgrade(name: str) -> Callable[[aiosqlite.Connection], Awaitable[Non
     return upgrade
 
 
+# A read on the event loop never waits for a writer in WAL mode; this bounds the rare waits
+# (a WAL being recovered) so that the loop is never held for long.
+LOOP_READ_BUSY_TIMEOUT_MS = 2_000
+
+
+class LoopReader:
+    """A read-only connection used on the event loop's own thread, for the short indexed reads
+    of every update (the person, their pairs, a plan). Such a read takes a few microseconds
+    there, while a trip to aiosqlite's thread costs ~50 µs of hand-over and contends for the
+    GIL with the loop; in WAL mode a reader never waits for a writer. It offers only what the
+    repositories' reads use (`storage/sql.py`), so a write through it fails loudly."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    async def execute_fetchall(
+        self, sql: str, parameters: Iterable[Any] | None = None
+    ) -> list[sqlite3.Row]:
+        return self._conn.execute(sql, tuple(parameters or ())).fetchall()
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def _open_loop_reader(path: Path) -> LoopReader:
+    conn = sqlite3.connect(path, isolation_level=None)  # autocommit: each read sees the latest
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {LOOP_READ_BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA query_only = ON")
+    return LoopReader(conn)
+
+
 class DatabaseUnavailable(Exception):
     """The database file cannot be opened (a bad DATABASE_PATH, no permission, not SQLite)."""
 
@@ -76,6 +108,7 @@ class Database:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self._conn: aiosqlite.Connection | None = None
+        self._reader: LoopReader | None = None  # none for ":memory:", a database of its own
         self._lock = asyncio.Lock()
 
     async def connect(self) -> None:
@@ -88,11 +121,16 @@ class Database:
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA foreign_keys = ON")
+            if str(self.path) != ":memory:":
+                self._reader = _open_loop_reader(self.path)
         except (OSError, sqlite3.Error) as exc:
             raise DatabaseUnavailable(f"{self.path}: {exc}") from exc
         self._conn = conn
 
     async def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         if self._conn is not None:
             await self._conn.close()
             self._conn = None
@@ -123,9 +161,20 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Repos]:
-        """Reads outside a transaction: each statement sees the latest commit. Nothing here
-        needs several reads to agree to the row, and skipping BEGIN/ROLLBACK halves the trips
-        to the database thread on the hot path (every update loads its person and FSM state)."""
+        """Short reads outside a transaction, on the event loop (`LoopReader`): each statement
+        sees the latest commit and none waits for a writer. Nothing here needs several reads to
+        agree to the row. For reads of thousands of rows use `bulk_read`."""
+        if self._reader is None:
+            async with self.bulk_read() as tx:
+                yield tx
+            return
+        # The repositories read through `execute_fetchall` alone, which LoopReader offers.
+        yield Repos(cast(aiosqlite.Connection, self._reader))
+
+    @asynccontextmanager
+    async def bulk_read(self) -> AsyncIterator[Repos]:
+        """Reads outside a transaction on aiosqlite's thread, so that a long one (a roster's
+        snapshot, a report) leaves the event loop free."""
         async with self._lock:
             yield Repos(self.conn)
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiogram.fsm.state import State
@@ -11,6 +14,8 @@ from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 
 from storage.db import Database
 from storage.sql import fetch_one
+
+EMPTY = "{}"
 
 
 def _key(key: StorageKey) -> str:
@@ -28,49 +33,96 @@ def _key(key: StorageKey) -> str:
     )
 
 
+@dataclass
+class _Form:
+    state: str | None = None
+    data: str = EMPTY  # JSON text, as stored: a reader gets its own copy
+
+
+@dataclass
+class _Batch:
+    keys: set[str] = field(default_factory=set)
+    open: bool = True
+
+
+# The writes of the update being handled (each update runs in its own task and context).
+_batch: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar("fsm_batch", default=None)
+
+
 class SQLiteStorage(BaseStorage):
-    """Writes go to the database at once; states read once are kept in memory as well, since
-    aiogram asks for the state of every update and only this process writes them."""
+    """Every key read or written is kept in memory as well, since aiogram asks for the state of
+    every update and only this process writes them. Inside `batch()` (the handling of one
+    update) the writes reach the database once, at its end, in one transaction: a form step
+    that sets its state and updates its data three times costs one write, not four."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._states: dict[str, str | None] = {}
+        self._forms: dict[str, _Form] = {}
+
+    @asynccontextmanager
+    async def batch(self) -> AsyncIterator[None]:
+        batch = _Batch()
+        token = _batch.set(batch)
+        try:
+            yield
+        finally:
+            # Written even when the handler failed: memory already holds these values, and
+            # the database must not disagree with it.
+            batch.open = False
+            _batch.reset(token)
+            await self._write(batch.keys)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
         text_key = _key(key)
-        async with self.db.transaction(bookkeeping=True) as tx:
-            await tx.conn.execute(
-                "INSERT INTO fsm (key, state) VALUES (?, ?)"
-                " ON CONFLICT (key) DO UPDATE SET state = excluded.state",
-                (text_key, value),
-            )
-        self._states[text_key] = value
+        form = await self._form(text_key)
+        if form.state != value:  # /plan clears a form that is mostly not there: no write
+            form.state = value
+            await self._changed(text_key)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        text_key = _key(key)
-        if text_key in self._states:
-            return self._states[text_key]
-        async with self.db.read() as tx:
-            row = await fetch_one(tx.conn, "SELECT state FROM fsm WHERE key = ?", (text_key,))
-        state = row[0] if row else None
-        self._states[text_key] = state
-        return state
+        return (await self._form(_key(key))).state
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         # json.dumps refuses what would not come back the same, instead of losing it later.
         text = json.dumps(dict(data), ensure_ascii=False)
-        async with self.db.transaction(bookkeeping=True) as tx:
-            await tx.conn.execute(
-                "INSERT INTO fsm (key, data) VALUES (?, ?)"
-                " ON CONFLICT (key) DO UPDATE SET data = excluded.data",
-                (_key(key), text),
-            )
+        text_key = _key(key)
+        form = await self._form(text_key)
+        if form.data != text:
+            form.data = text
+            await self._changed(text_key)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self.db.read() as tx:
-            row = await fetch_one(tx.conn, "SELECT data FROM fsm WHERE key = ?", (_key(key),))
-        return dict(json.loads(row[0])) if row else {}
+        return dict(json.loads((await self._form(_key(key))).data))
 
     async def close(self) -> None:
         """The database is closed by its owner."""
+
+    async def _form(self, text_key: str) -> _Form:
+        form = self._forms.get(text_key)
+        if form is None:
+            async with self.db.read() as tx:
+                row = await fetch_one(
+                    tx.conn, "SELECT state, data FROM fsm WHERE key = ?", (text_key,)
+                )
+            # Another task of the same key may have filled it while this one waited.
+            form = self._forms.setdefault(text_key, _Form(row[0], row[1]) if row else _Form())
+        return form
+
+    async def _changed(self, text_key: str) -> None:
+        batch = _batch.get()
+        if batch is not None and batch.open:
+            batch.keys.add(text_key)
+        else:
+            await self._write({text_key})
+
+    async def _write(self, keys: set[str]) -> None:
+        if not keys:
+            return
+        rows = [(k, self._forms[k].state, self._forms[k].data) for k in sorted(keys)]
+        async with self.db.transaction(bookkeeping=True) as tx:
+            await tx.conn.executemany(
+                "INSERT INTO fsm (key, state, data) VALUES (?, ?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET state = excluded.state, data = excluded.data",
+                rows,
+            )

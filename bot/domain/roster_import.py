@@ -106,7 +106,7 @@ async def import_roster(
         optimistic = attempt <= _OPTIMISTIC_ATTEMPTS
         planned: _Plan | None = None
         if optimistic:
-            async with db.read() as tx:
+            async with db.bulk_read() as tx:
                 snapshot = await _read_snapshot(tx)
             planned = await asyncio.to_thread(plan, snapshot)
         async with db.transaction() as tx:

@@ -30,8 +30,8 @@ NOW = datetime(2026, 11, 27, 6, 0, tzinfo=UTC)
 
 async def outbox(runner: BotRunner) -> dict[str, str]:
     async with runner.app.db.read() as tx:
-        async with tx.conn.execute("SELECT key, status FROM outbox") as cur:
-            return {row[0]: row[1] for row in await cur.fetchall()}
+        rows = await tx.conn.execute_fetchall("SELECT key, status FROM outbox")
+    return {row[0]: row[1] for row in rows}
 
 
 def notices_to(user: TelegramUser, text: str) -> int:
@@ -81,8 +81,11 @@ async def test_a_person_who_blocked_the_bot_is_marked_and_comes_back(
             person = await tx.people.by_telegram_id(MENTEE_SIDOROVA)
         return person is not None and person.blocked
 
+    async def both_settled() -> bool:
+        return sorted((await outbox(bot_runner)).values()) == ["failed", "sent"]
+
     await eventually(mentee_blocked, what="the mentee marked as having blocked the bot")
-    assert sorted((await outbox(bot_runner)).values()) == ["failed", "sent"]
+    await eventually(both_settled, what="one notice sent, the blocked one failed")
 
     fake_api.unblock(MENTEE_SIDOROVA)
     mentee.send("/start")

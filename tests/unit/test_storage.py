@@ -1,4 +1,5 @@
 import importlib
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -239,5 +240,59 @@ async def test_migration_2_moves_request_copies_into_the_outbox(tmp_path: Path) 
         assert [(c.person_id, c.status) for c in copies] == [(1, "sent")]
         assert [tuple(row) for row in where] == [(1001, 55)]  # what a closing edit changes
         assert pending == 1  # the pair notice is still to send
+    finally:
+        await db.close()
+
+
+async def test_fsm_writes_inside_a_batch_reach_the_database_once_at_its_end(
+    tmp_path: Path,
+) -> None:
+    key = StorageKey(bot_id=1, chat_id=12, user_id=12)
+    db = await open_database(tmp_path / "fsm4.db")
+    storage = SQLiteStorage(db)
+    try:
+        async with storage.batch():
+            await storage.set_state(key, Form.step)
+            await storage.set_data(key, {"a": 1})
+            await storage.update_data(key, {"b": 2})
+            assert await storage.get_data(key) == {"a": 1, "b": 2}
+            rows = await db.conn.execute_fetchall("SELECT state FROM fsm")
+            assert list(rows) == []  # nothing written yet
+        rows = await db.conn.execute_fetchall("SELECT state, data FROM fsm")
+        assert [tuple(r) for r in rows] == [(Form.step.state, '{"a": 1, "b": 2}')]
+        changes = db.conn.total_changes
+        async with storage.batch():
+            await storage.set_state(key, Form.step)  # no change: no write at all
+        assert db.conn.total_changes == changes
+    finally:
+        await db.close()
+
+
+async def test_fsm_data_read_is_a_copy(tmp_path: Path) -> None:
+    key = StorageKey(bot_id=1, chat_id=13, user_id=13)
+    db = await open_database(tmp_path / "fsm5.db")
+    storage = SQLiteStorage(db)
+    try:
+        await storage.set_data(key, {"items": [1]})
+        (await storage.get_data(key))["items"].append(2)
+        assert await storage.get_data(key) == {"items": [1]}
+    finally:
+        await db.close()
+
+
+async def test_reads_on_the_loop_see_each_commit_and_refuse_writes(tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "reader.db")
+    try:
+        async with db.transaction() as tx:
+            await tx.people.add(full_name="Тест Тестов", role=Role.MENTEE, now=NOW)
+        async with db.read() as tx:
+            assert await tx.people.count() == 1
+        async with db.read() as tx:
+            with pytest.raises(AttributeError):  # no execute: a write cannot slip through
+                await tx.people.add(full_name="Другой", role=Role.MENTEE, now=NOW)
+            with pytest.raises(sqlite3.OperationalError):  # and the connection is read-only
+                await tx.conn.execute_fetchall("DELETE FROM people")
+        async with db.bulk_read() as tx:
+            assert await tx.people.count() == 1
     finally:
         await db.close()
