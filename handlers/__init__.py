@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from aiogram import Router
 
+from handlers.filters import keep_filters_on_the_loop
+
 
 def get_routers() -> list[Router]:
     from handlers import (
@@ -38,6 +40,7 @@ def get_routers() -> list[Router]:
         fallback.router,
     ]
     for router in routers:
+        keep_filters_on_the_loop(router)
         # Routers are module singletons; a dispatcher built again in the same process (a restart
         # in the tests) takes them over from the previous one.
         parent = router.parent_router
