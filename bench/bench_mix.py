@@ -43,6 +43,7 @@ from people import TelegramUser
 from bot.config import Settings
 
 PRESS, NOTICE, OTHER = "press", "notice", "other"
+KINDS = ("/plan", "/ask", "/meet", PRESS, "/mentees")
 # How the real bot's answer to each command begins (bot/locales/ru/*.ftl, the HTML it sends).
 ANSWER_MARKS = (
     ("/plan", "<b>Индивидуальный план</b>"),  # plan-head
@@ -110,7 +111,8 @@ class Answers:
 class Mix:
     """The workload of bench_updates.run_bot: see the module's docstring."""
 
-    def __init__(self) -> None:
+    def __init__(self, only: frozenset[str] = frozenset()) -> None:
+        self.only = only  # the kinds of update to send (all when empty): --only
         roster = roster_people()
         self.roles = {p.telegram_id: p.role for p in roster}
         mentees = [p.telegram_id for p in roster if p.role == "наставляемый"]
@@ -227,6 +229,9 @@ class Mix:
                 turns.append(
                     [Action(person, "/plan", "/plan"), Action(person, "/mentees", "/mentees")]
                 )
+        if self.only:
+            turns = [[a for a in turn if a.kind in self.only] for turn in turns]
+            turns = [turn for turn in turns if turn]
         steps = max(len(turn) for turn in turns)
         return [turn[step] for step in range(steps) for turn in turns if step < len(turn)]
 
@@ -268,11 +273,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--rounds", type=int, default=3, help="runs of each bot, alternating")
     parser.add_argument("--json", type=Path, help="write the runs and the summary here")
+    parser.add_argument(
+        "--only",
+        default="",
+        help=f"send only these kinds, comma-separated: {', '.join(KINDS)} (where the time goes)",
+    )
     args = parser.parse_args(argv)
     if args.rounds < 1:
         parser.error("--rounds must be positive")
+    only = frozenset(k for k in args.only.split(",") if k)
+    if only - set(KINDS):
+        parser.error(f"--only takes {', '.join(KINDS)}")
     try:
-        runs, summary = asyncio.run(bench(Mix(), args.rounds))
+        runs, summary = asyncio.run(bench(Mix(only), args.rounds))
     except BenchError as exc:
         print(f"bench failed: {exc}", file=sys.stderr)
         return 1

@@ -40,6 +40,8 @@ from fake_bot_api import FakeBotAPI  # noqa: E402
 from people import TelegramUser  # noqa: E402
 
 TARGET_RATIO = 0.5
+# BENCH_PROFILE=/tmp/prof runs the real bot under cProfile, writing /tmp/prof.<round>.
+PROFILE_ENV = "BENCH_PROFILE"
 START_TIMEOUT = 60.0  # importing aiogram alone takes seconds on a busy machine
 BATCH_TIMEOUT = 120.0
 STOP_TIMEOUT = 10.0
@@ -356,6 +358,8 @@ async def run_bot(
             "QUIET_HOURS": "",
         }
         command = [sys.executable, "-m", "bot"]
+        if profile := os.environ.get(PROFILE_ENV):  # where the time goes: cProfile per round
+            command[1:1] = ["-m", "cProfile", "-o", f"{profile}.{round_number}"]
     else:
         command = [sys.executable, str(ROOT / "bench" / "echo_bot.py")]
     log_path = rundir / "bot.log"
