@@ -20,6 +20,7 @@ def get_routers() -> list[Router]:
         roster,
         start,
     )
+    from handlers.plan import admin_view as plan_admin_view
     from handlers.plan import approval as plan_approval
     from handlers.plan import edit as plan_edit
     from handlers.plan import reports as plan_reports
@@ -39,6 +40,7 @@ def get_routers() -> list[Router]:
         plan_edit.router,
         plan_approval.router,
         plan_reports.router,
+        plan_admin_view.router,
         calendar.router,
         meetings.router,
         mentees.router,

@@ -21,7 +21,8 @@ from storage.repos import Repos
 
 
 class PlanCb(CallbackData, prefix="pn"):
-    action: str  # show | add | submit | ok | ret (the last two: an admin's decision)
+    # show | add | submit; an admin's: ok | ret (a decision), adm (the read-only view)
+    action: str
     pair_id: int
     page: int = 0
     sub: int = 0  # the plan's submission a decision is about
@@ -29,10 +30,16 @@ class PlanCb(CallbackData, prefix="pn"):
 
 
 class MilestoneCb(CallbackData, prefix="ml"):
-    action: str  # open | done | nofile | title | due | rm | acc | ret | file
+    # open | done | nofile | title | due | rm | acc | ret | file; an admin's: adm | admf
+    action: str
     milestone_id: int
     sub: int = 0  # the report a decision is about
     form: int = 0
+
+
+# An admin's read-only view of a pair's plan, opened from the pair's card.
+ADMIN_VIEW = "adm"
+ADMIN_FILE = "admf"
 
 
 class PlanForm(StatesGroup):
@@ -57,10 +64,26 @@ def as_json(markup: InlineKeyboardMarkup) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Found:
+    """What a press names; `side` None: an admin looking on from the pair's card, read only."""
+
     pair: Pair
     plan: Plan
     side: PairSide | None
     milestone: Milestone | None = None
+
+
+async def _lookup(
+    tx: Repos, pair_id: int, milestone_id: int
+) -> tuple[Pair | None, Plan | None, Milestone | None]:
+    if not milestone_id:
+        pair = await tx.pairs.get(pair_id)
+        return pair, await tx.plans.for_pair(pair_id) if pair else None, None
+    milestone = await tx.plans.milestone(milestone_id)
+    if milestone is None:
+        return None, None, None
+    plan = await tx.plans.get(milestone.plan_id)
+    pair = await tx.pairs.get(plan.pair_id) if plan else None
+    return pair, plan, milestone
 
 
 async def load_plan(
@@ -68,21 +91,24 @@ async def load_plan(
 ) -> Found | None:
     """The pair, plan (and milestone) a press names, if this person is on a side of an active
     pair; None for anything forged, foreign or ended."""
-    milestone = None
-    if milestone_id:
-        milestone = await tx.plans.milestone(milestone_id)
-        if milestone is None:
-            return None
-        plan = await tx.plans.get(milestone.plan_id)
-        pair = await tx.pairs.get(plan.pair_id) if plan else None
-    else:
-        pair = await tx.pairs.get(pair_id)
-        plan = await tx.plans.for_pair(pair_id) if pair else None
+    pair, plan, milestone = await _lookup(tx, pair_id, milestone_id)
     if pair is None or plan is None or not may_work_in_pair(pair, person.id):
         return None
     side = side_in_pair(pair, person.id)
     assert side is not None  # may_work_in_pair: the person is on a side
     return Found(pair, plan, side, milestone)
+
+
+async def find_plan_for_admin(
+    db: Database, *, pair_id: int = 0, milestone_id: int = 0
+) -> tuple[Pair | None, Found | None]:
+    """The pair a press names (any status) and, if it has a plan, the admin's read-only view of
+    it; the caller checks that the person is an admin."""
+    async with db.read() as tx:
+        pair, plan, milestone = await _lookup(tx, pair_id, milestone_id)
+    if pair is None or plan is None:
+        return pair, None
+    return pair, Found(pair, plan, None, milestone)
 
 
 async def find_plan(

@@ -23,9 +23,19 @@ from bot.domain.plans import (
 from bot.domain.rules import PairSide
 from bot.i18n import Translator
 from handlers.filters import Member, MenuButton
-from handlers.keyboards import page_slice, pager
+from handlers.keyboards import PairCard, page_slice, pager
 from handlers.pair_choice import WhichPair, pair_choice, pairs_to_choose
-from handlers.plan.common import Found, MilestoneCb, PlanCb, clip, find_plan, local_day, stale
+from handlers.plan.common import (
+    ADMIN_FILE,
+    ADMIN_VIEW,
+    Found,
+    MilestoneCb,
+    PlanCb,
+    clip,
+    find_plan,
+    local_day,
+    stale,
+)
 from scheduler.clock import Clock
 from storage.db import Database
 from storage.models import (
@@ -105,7 +115,9 @@ def _plan_line(t: Translator, number: int, milestone: Milestone, today: date) ->
 async def plan_view(
     db: Database, t: Translator, found: Found, page: int, today: date, tz: tzinfo
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """A page of the plan: its head, the milestones of the page and a button to each."""
+    """A page of the plan: its head, the milestones of the page and a button to each; an
+    admin's view (no side) has no buttons that change anything and leads back to the card."""
+    show_action, open_action = ("show", "open") if found.side else (ADMIN_VIEW, ADMIN_VIEW)
     async with db.read() as tx:
         milestones = await tx.plans.milestones(found.plan.id)
         history, changes = await tx.plans.history(found.plan.id, HISTORY_LINES)
@@ -127,7 +139,7 @@ async def plan_view(
             number=first + n,
             title=clip(milestone.title, TITLE_CHARS_ON_BUTTON),
         )
-        data = MilestoneCb(action="open", milestone_id=milestone.id).pack()
+        data = MilestoneCb(action=open_action, milestone_id=milestone.id).pack()
         builder.row(InlineKeyboardButton(text=label, callback_data=data))
     pair_id = found.pair.id
     pager(
@@ -135,8 +147,11 @@ async def plan_view(
         t,
         page,
         len(milestones),
-        lambda n: PlanCb(action="show", pair_id=pair_id, page=n).pack(),
+        lambda n: PlanCb(action=show_action, pair_id=pair_id, page=n).pack(),
     )
+    if found.side is None:
+        data = PairCard(pair_id=pair_id).pack()
+        builder.row(InlineKeyboardButton(text=t("plan-back-to-pair"), callback_data=data))
     if found.side is PairSide.MENTOR:
         if plan_editable(found.plan):
             data = PlanCb(action="add", pair_id=pair_id).pack()
@@ -192,9 +207,12 @@ def milestone_card(
             buttons.append((t("milestone-edit-due"), MilestoneCb(action="due", milestone_id=mid)))
             if milestone_removable(milestone):
                 buttons.append((t("milestone-remove"), MilestoneCb(action="rm", milestone_id=mid)))
+    file_action, show_action = ("file", "show") if found.side else (ADMIN_FILE, ADMIN_VIEW)
     if milestone.file_id:
-        buttons.append((t("milestone-open-file"), MilestoneCb(action="file", milestone_id=mid)))
-    buttons.append((t("plan-back"), PlanCb(action="show", pair_id=found.pair.id)))
+        buttons.append(
+            (t("milestone-open-file"), MilestoneCb(action=file_action, milestone_id=mid))
+        )
+    buttons.append((t("plan-back"), PlanCb(action=show_action, pair_id=found.pair.id)))
     markup = InlineKeyboardMarkup(
         inline_keyboard=[
             [InlineKeyboardButton(text=text, callback_data=data.pack())] for text, data in buttons

@@ -34,6 +34,8 @@ plan-submit = 📤 Отправить на утверждение
 plan-back = ⬅️ К плану
 plan-approve = ✅ Утвердить
 plan-return = ↩️ Вернуть на доработку
+plan-open-from-card = 📋 План
+plan-back-to-pair = ⬅️ К карточке пары
 
 ## A milestone's card
 milestone-card = <b>{ $title }</b>
