@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.domain.bounded import bounded_lines
 from bot.domain.plans import MAX_COMMENT_LENGTH, PlanError, decide_plan, submit_plan
 from bot.domain.rules import PairSide
-from bot.i18n import Html, I18n, Translator, as_sentence
+from bot.i18n import I18n, Translator, as_sentence
 from handlers.filters import FreeText
 from handlers.forms import start_form
 from handlers.keyboards import cancel_button
@@ -22,6 +22,7 @@ from handlers.plan.common import (
     PlanCb,
     PlanForm,
     as_json,
+    clip,
     find_plan,
     local_day,
     refused,
@@ -35,6 +36,9 @@ from storage.models import Pair, Person, Plan, PlanStatus
 from storage.repos import Repos
 
 router = Router(name=__name__)
+
+COMMENT_CHARS = 500  # the admin's comment on the closed copies
+NAME_CHARS_IN_ALERT = 80  # an alert holds 200 characters
 
 
 def _plan_decision_buttons(t: Translator, pair_id: int, sub: int) -> InlineKeyboardMarkup:
@@ -57,9 +61,19 @@ def _plan_decision_buttons(t: Translator, pair_id: int, sub: int) -> InlineKeybo
 # --- the plan goes to the admins ---------------------------------------------------------------
 
 
-async def _plan_for_admin(tx: Repos, t: Translator, pair: Pair, plan: Plan) -> str:
+def plan_subject(plan_id: int, submission: int) -> str:
+    """The admins' copies of one submission of a plan, closed together once it is decided."""
+    return f"plan:{plan_id}:{submission}"
+
+
+async def _plan_for_admin(
+    tx: Repos, t: Translator, pair: Pair, plan: Plan, decider: Person | None = None
+) -> str:
+    """A submission as every admin gets it; with `decider`, as it stands once decided."""
     milestones = await tx.plans.milestones(plan.id)
     head = t("plan-for-admin", mentor=pair.mentor_name, mentee=pair.mentee_name)
+    if decider is not None:
+        head += "\n" + _decision_line(t, plan, decider.full_name)
     lines = [
         t(
             "plan-line", icon="▫️", number=n, title=m.title, due=t.date(m.due), status=""
@@ -67,6 +81,44 @@ async def _plan_for_admin(tx: Repos, t: Translator, pair: Pair, plan: Plan) -> s
         for n, m in enumerate(milestones, 1)
     ]
     return bounded_lines(lines, lambda n: t("plan-more", count=n), head=head)
+
+
+def _decision_line(t: Translator, plan: Plan, admin: str) -> str:
+    if plan.status is PlanStatus.APPROVED:
+        return t("plan-copy-approved", admin=admin)
+    return t("plan-copy-returned", admin=admin, comment=clip(plan.comment or "", COMMENT_CHARS))
+
+
+async def _close_copies(
+    tx: Repos, i18n: I18n, pair: Pair, plan: Plan, decider: Person, now: datetime
+) -> None:
+    """Every admin's copy of the decided submission says who decided what and loses its
+    buttons: what is not sent yet is cancelled, what was sent is edited."""
+    subject = plan_subject(plan.id, plan.submission)
+    await tx.outbox.cancel_pending(subject, "decided")
+    for copy in await tx.outbox.copies(subject):
+        if copy.status not in ("sent", "cancelled"):
+            continue  # never delivered: nothing in that chat to close
+        # A copy cancelled while the sender had it in hand may still go out: its edit follows.
+        admin = await tx.people.get(copy.person_id) if copy.person_id else None
+        at = i18n.get(admin.language if admin else None)
+        text = await _plan_for_admin(tx, at, pair, plan, decider)
+        await tx.outbox.enqueue_edit(f"{subject}:closed:{copy.id}", copy.id, text, now)
+
+
+async def _decided_note(db: Database, t: Translator, pair_id: int, sub: int) -> str:
+    """Why a decision on this copy comes too late: who decided it, or that it is an old copy."""
+    async with db.read() as tx:
+        plan = await tx.plans.for_pair(pair_id)
+        decider = await tx.people.get(plan.decided_by) if plan and plan.decided_by else None
+    if plan is None or plan.submission < sub:
+        return t.plain("stale-button")
+    if plan.submission > sub:
+        return t.plain("plan-copy-outdated")
+    if decider is None or plan.status is PlanStatus.SUBMITTED:
+        return as_sentence(t.plain("plan-refused-decided"))
+    key = "plan-already-approved" if plan.status is PlanStatus.APPROVED else "plan-already-returned"
+    return t.plain(key, admin=clip(decider.full_name, NAME_CHARS_IN_ALERT))
 
 
 @router.callback_query(PlanCb.filter(F.action == "submit"))
@@ -104,7 +156,7 @@ async def submit(
                     now,
                     personal=True,
                     markup=as_json(_plan_decision_buttons(at, found.pair.id, plan.submission)),
-                    subject=f"plan:{plan.id}",
+                    subject=plan_subject(plan.id, plan.submission),
                 )
     except PlanError as exc:
         await refused(callback, t, exc)
@@ -134,7 +186,7 @@ async def _decide_plan(
         if plan is None or pair is None:
             raise LookupError("no such plan")
         decided = await decide_plan(tx, plan.id, sub, approve, admin.id, comment, now)
-        await tx.outbox.cancel_pending(f"plan:{plan.id}", "decided")
+        await _close_copies(tx, i18n, pair, decided, admin, now)
         for someone_id in (pair.mentor_id, pair.mentee_id):
             someone = await tx.people.get(someone_id)
             if someone is None:
@@ -179,7 +231,8 @@ async def plan_decision(
         await stale(callback, t)
         return
     if plan.status is not PlanStatus.SUBMITTED or plan.submission != callback_data.sub:
-        await callback.answer(as_sentence(t.plain("plan-refused-decided")), show_alert=True)
+        note = await _decided_note(db, t, callback_data.pair_id, callback_data.sub)
+        await callback.answer(note, show_alert=True)
         return
     if callback_data.action == "ret":
         form = await start_form(
@@ -199,11 +252,12 @@ async def plan_decision(
             db, i18n, sender, pair_id=callback_data.pair_id, sub=callback_data.sub,
             approve=True, admin=person, comment=None, now=clock.now(),
         )  # fmt: skip
-    except PlanError as exc:
-        await refused(callback, t, exc)
+    except PlanError:  # another admin was a moment faster
+        note = await _decided_note(db, t, callback_data.pair_id, callback_data.sub)
+        await callback.answer(note, show_alert=True)
         return
-    # The plan above may already fill a message: the decision is a message of its own.
-    await callback.message.edit_reply_markup(reply_markup=None)
+    # Every copy, this one too, is closed through the outbox; the plan above may already fill
+    # a message: the decision is a message of its own.
     await callback.message.answer(t("plan-decided-approved", admin=person.full_name))
     await callback.answer(t("done"))
 
@@ -234,7 +288,8 @@ async def plan_return_comment(
             db, i18n, sender, pair_id=int(data["pair_id"]), sub=int(data["sub"]),
             approve=False, admin=person, comment=comment, now=clock.now(),
         )  # fmt: skip
-    except PlanError as exc:
-        await message.answer(t("plan-refused", reason=Html(t(str(exc.refusal)))))
+    except PlanError:
+        note = await _decided_note(db, t, int(data["pair_id"]), int(data["sub"]))
+        await message.answer(t("plan-refused", reason=note))
         return
     await message.answer(t("plan-decided-returned", admin=person.full_name))

@@ -1,4 +1,6 @@
-"""Admins and plans: an admin opens any pair's plan from the pair's card, read only."""
+"""Admins and plans: an admin opens any pair's plan from the pair's card, read only; every
+admin's copy of a submitted plan is closed once the first admin decides, and a press on an old
+copy says who decided and changes nothing."""
 
 from __future__ import annotations
 
@@ -166,3 +168,143 @@ async def test_the_admin_views_callback_data_fits() -> None:
     big = 2**31 - 1
     assert len(PlanCb(action="adm", pair_id=big, page=big, sub=big, form=big).pack()) <= 64
     assert len(MilestoneCb(action="admf", milestone_id=big, sub=big, form=big).pack()) <= 64
+
+
+async def _submit(mentor: TelegramUser, mentee: str = "Сидорова Мария Ивановна") -> None:
+    mentor.send("/plan")
+    await mentor.wait_message("Чей план открыть?")
+    mentor.press(mentee, contains=True)
+    await mentor.wait_message("Наставляемый:")
+    mentor.press("📤 Отправить на утверждение")
+    assert "отправлен" in (await mentor.wait_answer_callback())["text"]
+
+
+async def _two_admins(fake_api: FakeBotAPI, admin: TelegramUser) -> TelegramUser:
+    second = TelegramUser(fake_api, SECOND_ADMIN_ID, "Бакыт", "Осмонов")
+    await start_everyone(admin, second)
+    return second
+
+
+@pytest.mark.bot_settings(admin_ids=[ADMIN_ID, SECOND_ADMIN_ID])
+async def test_the_first_decision_closes_every_admins_copy_and_a_late_press_says_who(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
+) -> None:
+    second = await _two_admins(fake_api, admin)
+    mentor, sidorova, _ = await _people(bot_runner, fake_api)
+    pair_id, plan_id = await _plan_of(bot_runner, MENTEE_SIDOROVA)
+    await _submit(mentor)
+    mine = await admin.wait_message("План на утверждение")
+    theirs = await second.wait_message("План на утверждение")
+
+    second.press("✅ Утвердить", theirs)
+    await second.wait_message("План утверждён")
+    closed = await admin.wait_message("Утвердил(а): Осмонов Бакыт")
+    assert closed["message_id"] == mine["message_id"]
+    assert admin.inline_buttons(closed) == []
+    assert "Изучение нормативных документов" in closed["text"]  # the plan is still there
+    own = await second.wait_message("Утвердил(а): Осмонов Бакыт")
+    assert own["message_id"] == theirs["message_id"] and second.inline_buttons(own) == []
+
+    for button in ("✅ Утвердить", "↩️ Вернуть на доработку"):  # as before the edit reached it
+        admin.press_data(_data(mine, button), mine["message_id"])
+        answer = await admin.wait_answer_callback()
+        assert "уже принято" in answer["text"] and "Осмонов Бакыт" in answer["text"]
+    await sidorova.wait_message("утверждён", since=0)
+    async with bot_runner.app.db.read() as tx:
+        plan = await tx.plans.get(plan_id)
+        bakyt = await tx.people.by_telegram_id(SECOND_ADMIN_ID)
+    assert plan is not None and bakyt is not None
+    assert plan.status is PlanStatus.APPROVED and plan.decided_by == bakyt.id
+    told = [m for m in mentor.messages() if "утверждён" in m.get("text", "")]
+    assert len(told) == 1
+    assert pair_id
+
+
+async def _new_copy(api: FakeBotAPI, admin: TelegramUser, old: dict[str, Any]) -> dict[str, Any]:
+    """The copy of a plan sent again: a new message, after the old copy."""
+
+    def found() -> dict[str, Any] | None:
+        return next(
+            (
+                m
+                for m in admin.messages()
+                if m["message_id"] > old["message_id"] and "План на утверждение" in m["text"]
+            ),
+            None,
+        )
+
+    result: dict[str, Any] = await api.wait_for(found, 5.0, f"a new copy to {admin!r}")
+    return result
+
+
+@pytest.mark.bot_settings(admin_ids=[ADMIN_ID, SECOND_ADMIN_ID])
+async def test_a_returned_plan_sent_again_gets_new_copies_and_the_old_ones_stay_closed(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
+) -> None:
+    second = await _two_admins(fake_api, admin)
+    mentor, _, _ = await _people(bot_runner, fake_api)
+    pair_id, plan_id = await _plan_of(bot_runner, MENTEE_SIDOROVA)
+    await _submit(mentor)
+    first_mine = await admin.wait_message("План на утверждение")
+    first_theirs = await second.wait_message("План на утверждение")
+
+    admin.press("↩️ Вернуть на доработку", first_mine)
+    await admin.wait_message("замечание к плану")
+    admin.send("Добавьте открытый урок во втором семестре")
+    await admin.wait_message("План возвращён на доработку")
+    closed = await second.wait_message("Вернул(а) на доработку: Асанова Гульнара")
+    assert "Добавьте открытый урок" in closed["text"] and second.inline_buttons(closed) == []
+    await mentor.wait_message("возвращён на доработку", since=0)
+
+    await _submit(mentor)
+    again_mine = await _new_copy(fake_api, admin, first_mine)
+    again_theirs = await _new_copy(fake_api, second, first_theirs)
+    # The first copy, pressed as it was before it was closed: an older submission.
+    second.press_data(PlanCb(action="ok", pair_id=pair_id, sub=1).pack(),
+                      first_theirs["message_id"])  # fmt: skip
+    assert "отправлен заново" in (await second.wait_answer_callback())["text"]
+
+    second.press("✅ Утвердить", again_theirs)
+    await admin.wait_message("Утвердил(а): Осмонов Бакыт")
+    assert admin.inline_buttons(fake_api.message(ADMIN_ID, again_mine["message_id"])) == []
+    # The first submission's copies still tell how that one ended.
+    old = fake_api.message(SECOND_ADMIN_ID, first_theirs["message_id"])
+    assert old is not None and "Вернул(а) на доработку: Асанова Гульнара" in old["text"]
+    async with bot_runner.app.db.read() as tx:
+        plan = await tx.plans.get(plan_id)
+    assert plan is not None and plan.status is PlanStatus.APPROVED and plan.submission == 2
+
+
+@pytest.mark.bot_settings(admin_ids=[ADMIN_ID, SECOND_ADMIN_ID])
+async def test_a_double_press_and_a_return_typed_too_late_change_nothing(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
+) -> None:
+    second = await _two_admins(fake_api, admin)
+    mentor, _, _ = await _people(bot_runner, fake_api)
+    _, plan_id = await _plan_of(bot_runner, MENTEE_SIDOROVA)
+    await _submit(mentor)
+    mine = await admin.wait_message("План на утверждение")
+    theirs = await second.wait_message("План на утверждение")
+
+    # The second admin starts returning it; meanwhile the first approves with a double tap.
+    second.press("↩️ Вернуть на доработку", theirs)
+    await second.wait_message("замечание к плану")
+    admin.press("✅ Утвердить", mine)
+    first_press = admin.last_callback_id
+    admin.press("✅ Утвердить", mine)
+    late = await admin.wait_answer_callback()
+    admin.last_callback_id = first_press
+    early = await admin.wait_answer_callback()
+    answers = sorted([early["text"], late["text"]])
+    assert answers[0] == "Готово", answers
+    assert "уже принято" in answers[1] and "Асанова Гульнара" in answers[1], answers
+    await second.wait_message("Утвердил(а): Асанова Гульнара")
+
+    second.send("Слишком поздно")
+    refusal = await second.wait_message("Не получилось")
+    assert "утвердил(а) Асанова Гульнара" in refusal["text"]
+    async with bot_runner.app.db.read() as tx:
+        plan = await tx.plans.get(plan_id)
+    assert plan is not None and plan.status is PlanStatus.APPROVED and plan.comment is None
+    told = [m for m in mentor.messages() if "утверждён" in m.get("text", "")]
+    assert len(told) == 1

@@ -99,6 +99,11 @@ plan-refused = Не получилось: { $reason }
 plan-for-admin = <b>План на утверждение</b>
     Наставник: { $mentor }
     Наставляемый: { $mentee }
+plan-copy-approved = ✅ Утвердил(а): { $admin }
+plan-copy-returned = ↩️ Вернул(а) на доработку: { $admin }. Замечание: { $comment }
+plan-already-approved = Решение уже принято: план утвердил(а) { $admin }.
+plan-already-returned = Решение уже принято: план вернул(а) на доработку { $admin }.
+plan-copy-outdated = Решение по этой отправке плана уже принято, план отправлен заново — решайте по новой копии.
 plan-decided-approved = ✅ План утверждён ({ $admin }).
 plan-decided-returned = ↩️ План возвращён на доработку ({ $admin }).
 notice-plan-approved = ✅ Индивидуальный план пары «{ $mentor } — { $mentee }» утверждён.
