@@ -53,7 +53,7 @@ ANSWER_MARKS = (
 )
 NOTICE_MARK = "<b>Вопрос от"  # question-to-mentor: the outbox's message to the other side
 MILESTONE_CARD = "Срок:"  # the milestone card the press turns the plan message into
-OPEN_MILESTONE = "ml:open:"  # handlers/plan.py MilestoneCb(action="open")
+OPEN_MILESTONE = "ml:open:"  # handlers/plan MilestoneCb(action="open")
 MEET_IN_DAYS = 20  # a future day inside every pair's period (01.09.2026–30.06.2027)
 
 

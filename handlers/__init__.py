@@ -18,11 +18,15 @@ def get_routers() -> list[Router]:
         mentees,
         pairs,
         people,
-        plan,
         questions,
         roster,
         start,
     )
+    from handlers.plan import admin_view as plan_admin_view
+    from handlers.plan import approval as plan_approval
+    from handlers.plan import edit as plan_edit
+    from handlers.plan import reports as plan_reports
+    from handlers.plan import view as plan_view
 
     routers = [
         common.router,
@@ -33,7 +37,12 @@ def get_routers() -> list[Router]:
         pairs.router,
         roster.router,
         questions.router,
-        plan.router,
+        # /plan's journeys: their callbacks differ by action and their forms by state.
+        plan_view.router,
+        plan_edit.router,
+        plan_approval.router,
+        plan_reports.router,
+        plan_admin_view.router,
         calendar.router,
         meetings.router,
         mentees.router,

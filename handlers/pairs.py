@@ -40,6 +40,7 @@ from handlers.keyboards import (
 from handlers.mentees import overview_text
 from handlers.menu import pair_line
 from handlers.picker import QUERY_KEY, last_search, people_page, remember_search
+from handlers.plan.common import ADMIN_VIEW, PlanCb
 from scheduler.clock import Clock
 from scheduler.sender import OutboxSender
 from storage.db import Database
@@ -498,6 +499,9 @@ def _card_buttons(t: Translator, pair: Pair) -> InlineKeyboardMarkup:
             button("pair-end-early", "end"),
             button("pair-complete", "complete"),
         ]
+    # The plan, read only, for a pair of any status: its own row.
+    plan = PlanCb(action=ADMIN_VIEW, pair_id=pair.id).pack()
+    rows.append([InlineKeyboardButton(text=t("plan-open-from-card"), callback_data=plan)])
     rows.append([InlineKeyboardButton(text=t("button-back"), callback_data=PairsList().pack())])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 

@@ -190,6 +190,7 @@ class Plan:
     status: PlanStatus
     submission: int
     comment: str | None  # the admin's comment when returned
+    decided_by: int | None = None  # the admin whose decision the status is
 
 
 @dataclass(frozen=True, slots=True)

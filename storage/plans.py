@@ -19,7 +19,7 @@ from storage.models import (
 )
 from storage.sql import fetch_all, fetch_one
 
-_PLAN = "SELECT id, pair_id, status, submission, comment FROM plans"
+_PLAN = "SELECT id, pair_id, status, submission, comment, decided_by FROM plans"
 _MILESTONE = (
     "SELECT id, plan_id, title, due_date, status, submission, comment, file_id, file_kind,"
     " mentor_comment FROM milestones"
@@ -33,6 +33,7 @@ def _plan(row: aiosqlite.Row) -> Plan:
         status=PlanStatus(row["status"]),
         submission=row["submission"],
         comment=row["comment"],
+        decided_by=row["decided_by"],
     )
 
 

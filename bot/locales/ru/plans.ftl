@@ -34,6 +34,8 @@ plan-submit = 📤 Отправить на утверждение
 plan-back = ⬅️ К плану
 plan-approve = ✅ Утвердить
 plan-return = ↩️ Вернуть на доработку
+plan-open-from-card = 📋 План
+plan-back-to-pair = ⬅️ К карточке пары
 
 ## A milestone's card
 milestone-card = <b>{ $title }</b>
@@ -97,6 +99,11 @@ plan-refused = Не получилось: { $reason }
 plan-for-admin = <b>План на утверждение</b>
     Наставник: { $mentor }
     Наставляемый: { $mentee }
+plan-copy-approved = ✅ Утвердил(а): { $admin }
+plan-copy-returned = ↩️ Вернул(а) на доработку: { $admin }. Замечание: { $comment }
+plan-already-approved = Решение уже принято: план утвердил(а) { $admin }.
+plan-already-returned = Решение уже принято: план вернул(а) на доработку { $admin }.
+plan-copy-outdated = Решение по этой отправке плана уже принято, план отправлен заново — решайте по новой копии.
 plan-decided-approved = ✅ План утверждён ({ $admin }).
 plan-decided-returned = ↩️ План возвращён на доработку ({ $admin }).
 notice-plan-approved = ✅ Индивидуальный план пары «{ $mentor } — { $mentee }» утверждён.

@@ -1,0 +1,295 @@
+"""The plan goes to the admins: the mentor submits it, every admin gets a copy with approve /
+return buttons, and the first admin's decision wins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.config import Settings
+from bot.domain.bounded import bounded_lines
+from bot.domain.plans import MAX_COMMENT_LENGTH, PlanError, decide_plan, submit_plan
+from bot.domain.rules import PairSide
+from bot.i18n import I18n, Translator, as_sentence
+from handlers.filters import FreeText
+from handlers.forms import start_form
+from handlers.keyboards import cancel_button
+from handlers.plan.common import (
+    Found,
+    PlanCb,
+    PlanForm,
+    as_json,
+    clip,
+    find_plan,
+    local_day,
+    refused,
+    stale,
+)
+from handlers.plan.view import plan_view
+from scheduler.clock import Clock
+from scheduler.sender import OutboxSender
+from storage.db import Database
+from storage.models import Pair, Person, Plan, PlanStatus
+from storage.repos import Repos
+
+router = Router(name=__name__)
+
+COMMENT_CHARS = 500  # the admin's comment on the closed copies
+NAME_CHARS_IN_ALERT = 80  # an alert holds 200 characters
+
+
+def _plan_decision_buttons(t: Translator, pair_id: int, sub: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t("plan-approve"),
+                    callback_data=PlanCb(action="ok", pair_id=pair_id, sub=sub).pack(),
+                ),
+                InlineKeyboardButton(
+                    text=t("plan-return"),
+                    callback_data=PlanCb(action="ret", pair_id=pair_id, sub=sub).pack(),
+                ),
+            ]
+        ]
+    )
+
+
+# --- the plan goes to the admins ---------------------------------------------------------------
+
+
+def plan_subject(plan_id: int, submission: int) -> str:
+    """The admins' copies of one submission of a plan, closed together once it is decided."""
+    return f"plan:{plan_id}:{submission}"
+
+
+async def _plan_for_admin(
+    tx: Repos, t: Translator, pair: Pair, plan: Plan, decider: Person | None = None
+) -> str:
+    """A submission as every admin gets it; with `decider`, as it stands once decided."""
+    milestones = await tx.plans.milestones(plan.id)
+    head = t("plan-for-admin", mentor=pair.mentor_name, mentee=pair.mentee_name)
+    if decider is not None:
+        head += "\n" + _decision_line(t, plan, decider.full_name)
+    lines = [
+        t(
+            "plan-line", icon="▫️", number=n, title=m.title, due=t.date(m.due), status=""
+        ).removesuffix(" · ")
+        for n, m in enumerate(milestones, 1)
+    ]
+    return bounded_lines(lines, lambda n: t("plan-more", count=n), head=head)
+
+
+def _decision_line(t: Translator, plan: Plan, admin: str) -> str:
+    if plan.status is PlanStatus.APPROVED:
+        return t("plan-copy-approved", admin=admin)
+    return t("plan-copy-returned", admin=admin, comment=clip(plan.comment or "", COMMENT_CHARS))
+
+
+async def _close_copies(
+    tx: Repos, i18n: I18n, pair: Pair, plan: Plan, decider: Person, now: datetime
+) -> None:
+    """Every admin's copy of the decided submission says who decided what and loses its
+    buttons: what is not sent yet is cancelled, what was sent is edited."""
+    subject = plan_subject(plan.id, plan.submission)
+    await tx.outbox.cancel_pending(subject, "decided")
+    for copy in await tx.outbox.copies(subject):
+        if copy.status not in ("sent", "cancelled"):
+            continue  # never delivered: nothing in that chat to close
+        # A copy cancelled while the sender had it in hand may still go out: its edit follows.
+        admin = await tx.people.get(copy.person_id) if copy.person_id else None
+        at = i18n.get(admin.language if admin else None)
+        text = await _plan_for_admin(tx, at, pair, plan, decider)
+        await tx.outbox.enqueue_edit(f"{subject}:closed:{copy.id}", copy.id, text, now)
+
+
+async def _decided_note(db: Database, t: Translator, pair_id: int, sub: int) -> str:
+    """Why a decision on this copy comes too late: who decided it, or that it is an old copy."""
+    async with db.read() as tx:
+        plan = await tx.plans.for_pair(pair_id)
+        decider = await tx.people.get(plan.decided_by) if plan and plan.decided_by else None
+    if plan is None or plan.submission < sub:
+        return t.plain("stale-button")
+    if plan.submission > sub:
+        return t.plain("plan-copy-outdated")
+    if decider is None or plan.status is PlanStatus.SUBMITTED:
+        return as_sentence(t.plain("plan-refused-decided"))
+    key = "plan-already-approved" if plan.status is PlanStatus.APPROVED else "plan-already-returned"
+    return t.plain(key, admin=clip(decider.full_name, NAME_CHARS_IN_ALERT))
+
+
+@router.callback_query(PlanCb.filter(F.action == "submit"))
+async def submit(
+    callback: CallbackQuery,
+    callback_data: PlanCb,
+    db: Database,
+    i18n: I18n,
+    person: Person | None,
+    settings: Settings,
+    clock: Clock,
+    sender: OutboxSender,
+    t: Translator,
+) -> None:
+    found = (
+        await find_plan(db, person, pair_id=callback_data.pair_id, side=PairSide.MENTOR)
+        if person
+        else None
+    )
+    if found is None or not isinstance(callback.message, Message):
+        await stale(callback, t)
+        return
+    now = clock.now()
+    try:
+        async with db.transaction() as tx:
+            plan = await submit_plan(tx, found.plan, now)
+            for admin in await tx.people.admins():
+                if admin.telegram_id is None or not admin.seen or admin.blocked:
+                    continue
+                at = i18n.get(admin.language)
+                await tx.outbox.enqueue(
+                    f"plan:{plan.id}:submitted:{plan.submission}:{admin.id}",
+                    admin.id,
+                    await _plan_for_admin(tx, at, found.pair, plan),
+                    now,
+                    personal=True,
+                    markup=as_json(_plan_decision_buttons(at, found.pair.id, plan.submission)),
+                    subject=plan_subject(plan.id, plan.submission),
+                )
+    except PlanError as exc:
+        await refused(callback, t, exc)
+        return
+    sender.wake()
+    refreshed = Found(found.pair, plan, found.side)
+    text, markup = await plan_view(db, t, refreshed, 0, local_day(clock, settings), settings.tz)
+    await callback.message.edit_text(text, reply_markup=markup)
+    await callback.answer(t("plan-submitted"))
+
+
+async def _decide_plan(
+    db: Database,
+    i18n: I18n,
+    sender: OutboxSender,
+    *,
+    pair_id: int,
+    sub: int,
+    approve: bool,
+    admin: Person,
+    comment: str | None,
+    now: datetime,
+) -> Plan:
+    async with db.transaction() as tx:
+        plan = await tx.plans.for_pair(pair_id)
+        pair = await tx.pairs.get(pair_id)
+        if plan is None or pair is None:
+            raise LookupError("no such plan")
+        decided = await decide_plan(tx, plan.id, sub, approve, admin.id, comment, now)
+        await _close_copies(tx, i18n, pair, decided, admin, now)
+        for someone_id in (pair.mentor_id, pair.mentee_id):
+            someone = await tx.people.get(someone_id)
+            if someone is None:
+                continue
+            st = i18n.get(someone.language)
+            text_key = "notice-plan-approved" if approve else "notice-plan-returned"
+            await tx.outbox.enqueue(
+                f"plan:{plan.id}:{decided.status.value}:{sub}:{someone_id}",
+                someone_id,
+                st(
+                    text_key,
+                    mentor=pair.mentor_name,
+                    mentee=pair.mentee_name,
+                    comment=comment or "",
+                ),
+                now,
+                personal=True,
+            )
+    sender.wake()
+    return decided
+
+
+@router.callback_query(PlanCb.filter(F.action.in_({"ok", "ret"})))
+async def plan_decision(
+    callback: CallbackQuery,
+    callback_data: PlanCb,
+    state: FSMContext,
+    db: Database,
+    i18n: I18n,
+    person: Person | None,
+    is_admin: bool,
+    clock: Clock,
+    sender: OutboxSender,
+    t: Translator,
+) -> None:
+    if not is_admin or person is None or not isinstance(callback.message, Message):
+        await stale(callback, t)
+        return
+    async with db.read() as tx:
+        plan = await tx.plans.for_pair(callback_data.pair_id)
+    if plan is None:
+        await stale(callback, t)
+        return
+    if plan.status is not PlanStatus.SUBMITTED or plan.submission != callback_data.sub:
+        note = await _decided_note(db, t, callback_data.pair_id, callback_data.sub)
+        await callback.answer(note, show_alert=True)
+        return
+    if callback_data.action == "ret":
+        form = await start_form(
+            state,
+            PlanForm.plan_return_comment,
+            pair_id=callback_data.pair_id,
+            sub=callback_data.sub,
+        )
+        await callback.message.answer(
+            t("plan-ask-return-comment", max=MAX_COMMENT_LENGTH),
+            reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, form)]]),
+        )
+        await callback.answer()
+        return
+    try:
+        await _decide_plan(
+            db, i18n, sender, pair_id=callback_data.pair_id, sub=callback_data.sub,
+            approve=True, admin=person, comment=None, now=clock.now(),
+        )  # fmt: skip
+    except PlanError:  # another admin was a moment faster
+        note = await _decided_note(db, t, callback_data.pair_id, callback_data.sub)
+        await callback.answer(note, show_alert=True)
+        return
+    # Every copy, this one too, is closed through the outbox; the plan above may already fill
+    # a message: the decision is a message of its own.
+    await callback.message.answer(t("plan-decided-approved", admin=person.full_name))
+    await callback.answer(t("done"))
+
+
+@router.message(PlanForm.plan_return_comment, FreeText())
+async def plan_return_comment(
+    message: Message,
+    state: FSMContext,
+    db: Database,
+    i18n: I18n,
+    person: Person | None,
+    is_admin: bool,
+    clock: Clock,
+    sender: OutboxSender,
+    t: Translator,
+) -> None:
+    comment = (message.text or "").strip()
+    if len(comment) > MAX_COMMENT_LENGTH:
+        await message.answer(t("milestone-comment-too-long", max=MAX_COMMENT_LENGTH))
+        return
+    data = await state.get_data()
+    await state.clear()
+    if not is_admin or person is None:
+        await message.answer(t("stale-button"))
+        return
+    try:
+        await _decide_plan(
+            db, i18n, sender, pair_id=int(data["pair_id"]), sub=int(data["sub"]),
+            approve=False, admin=person, comment=comment, now=clock.now(),
+        )  # fmt: skip
+    except PlanError:
+        note = await _decided_note(db, t, int(data["pair_id"]), int(data["sub"]))
+        await message.answer(t("plan-refused", reason=note))
+        return
+    await message.answer(t("plan-decided-returned", admin=person.full_name))

@@ -1,0 +1,389 @@
+"""A milestone's report: the mentee marks it done (a comment, optionally a file); the mentor
+accepts or returns it (with a comment) and may open the file."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram import Bot, F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.domain.plans import (
+    MAX_COMMENT_LENGTH,
+    MAX_DOCUMENT_BYTES,
+    PlanError,
+    decide_milestone,
+    document_allowed,
+    milestone_submittable,
+    submit_milestone,
+)
+from bot.domain.rules import PairSide
+from bot.i18n import Html, I18n, Translator, as_sentence
+from handlers.filters import FreeText
+from handlers.forms import OfCurrentForm, start_form
+from handlers.keyboards import cancel_button
+from handlers.plan.common import (
+    MilestoneCb,
+    PlanForm,
+    as_json,
+    find_plan,
+    load_plan,
+    refused,
+    stale,
+)
+from scheduler.clock import Clock
+from scheduler.sender import OutboxSender
+from storage.db import Database
+from storage.models import Milestone, MilestoneStatus, Person
+
+router = Router(name=__name__)
+
+
+def _decision_buttons(t: Translator, milestone: Milestone) -> InlineKeyboardMarkup:
+    mid, sub = milestone.id, milestone.submission
+    row = [
+        InlineKeyboardButton(
+            text=t("milestone-accept"),
+            callback_data=MilestoneCb(action="acc", milestone_id=mid, sub=sub).pack(),
+        ),
+        InlineKeyboardButton(
+            text=t("milestone-return"),
+            callback_data=MilestoneCb(action="ret", milestone_id=mid, sub=sub).pack(),
+        ),
+    ]
+    rows = [row]
+    if milestone.file_id:
+        data = MilestoneCb(action="file", milestone_id=mid).pack()
+        rows.append([InlineKeyboardButton(text=t("milestone-open-file"), callback_data=data)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+# --- the mentee reports a milestone done -------------------------------------------------------
+
+
+@router.callback_query(MilestoneCb.filter(F.action == "done"))
+async def report_start(
+    callback: CallbackQuery,
+    callback_data: MilestoneCb,
+    state: FSMContext,
+    db: Database,
+    person: Person | None,
+    t: Translator,
+) -> None:
+    found = (
+        await find_plan(db, person, milestone_id=callback_data.milestone_id, side=PairSide.MENTEE)
+        if person
+        else None
+    )
+    if found is None or found.milestone is None or not isinstance(callback.message, Message):
+        await stale(callback, t)
+        return
+    if not milestone_submittable(found.milestone):
+        await callback.answer(
+            as_sentence(t.plain("milestone-refused-not-submittable")), show_alert=True
+        )
+        return
+    form = await start_form(state, PlanForm.report_comment, milestone_id=found.milestone.id)
+    await callback.message.answer(
+        t("milestone-ask-comment", max=MAX_COMMENT_LENGTH),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, form)]]),
+    )
+    await callback.answer()
+
+
+@router.message(PlanForm.report_comment, FreeText())
+async def report_comment(message: Message, state: FSMContext, t: Translator) -> None:
+    comment = (message.text or "").strip()
+    if len(comment) > MAX_COMMENT_LENGTH:
+        await message.answer(t("milestone-comment-too-long", max=MAX_COMMENT_LENGTH))
+        return
+    await state.update_data(comment=comment)
+    await state.set_state(PlanForm.report_file)
+    data = await state.get_data()
+    form = int(data["form"])
+    no_file = MilestoneCb(action="nofile", milestone_id=int(data["milestone_id"]), form=form)
+    await message.answer(
+        t("milestone-ask-file"),
+        reply_markup=InlineKeyboardMarkup(
+            inline_keyboard=[
+                [InlineKeyboardButton(text=t("milestone-no-file"), callback_data=no_file.pack())],
+                [cancel_button(t, form)],
+            ]
+        ),
+    )
+
+
+async def _send_report(
+    db: Database,
+    i18n: I18n,
+    sender: OutboxSender,
+    person: Person,
+    milestone_id: int,
+    comment: str,
+    file_id: str | None,
+    file_kind: str | None,
+    now: datetime,
+) -> Milestone:
+    """Record the report and queue it for the mentor with ✅ / ↩️ in one transaction."""
+    async with db.transaction() as tx:
+        found = await load_plan(tx, person, milestone_id=milestone_id)
+        if found is None or found.side is not PairSide.MENTEE or found.milestone is None:
+            raise LookupError("no such milestone")
+        milestone = await submit_milestone(tx, found.milestone, comment, file_id, file_kind, now)
+        mentor = await tx.people.get(found.pair.mentor_id)
+        assert mentor is not None
+        mt = i18n.get(mentor.language)
+        text = mt(
+            "notice-milestone-submitted",
+            mentee=found.pair.mentee_name,
+            title=milestone.title,
+            due=mt.date(milestone.due),
+            comment=comment,
+        )
+        if file_id:
+            text += "\n" + mt("notice-milestone-file")
+        await tx.outbox.enqueue(
+            f"milestone:{milestone.id}:submitted:{milestone.submission}",
+            mentor.id,
+            text,
+            now,
+            personal=True,
+            markup=as_json(_decision_buttons(mt, milestone)),
+            subject=f"milestone:{milestone.id}",
+        )
+    sender.wake()
+    return milestone
+
+
+async def _finish_report(
+    message: Message,
+    state: FSMContext,
+    db: Database,
+    i18n: I18n,
+    sender: OutboxSender,
+    person: Person,
+    clock: Clock,
+    t: Translator,
+    file_id: str | None,
+    file_kind: str | None,
+) -> None:
+    data = await state.get_data()
+    await state.clear()
+    try:
+        await _send_report(
+            db, i18n, sender, person, int(data["milestone_id"]), str(data["comment"]),
+            file_id, file_kind, clock.now(),
+        )  # fmt: skip
+    except LookupError:
+        await message.answer(t("stale-button"))
+        return
+    except PlanError as exc:
+        await message.answer(t("plan-refused", reason=Html(t(str(exc.refusal)))))
+        return
+    await message.answer(t("milestone-sent"))
+
+
+@router.message(PlanForm.report_file, F.document)
+async def report_document(
+    message: Message,
+    state: FSMContext,
+    db: Database,
+    i18n: I18n,
+    sender: OutboxSender,
+    person: Person,
+    clock: Clock,
+    t: Translator,
+) -> None:
+    document = message.document
+    assert document is not None
+    if not document_allowed(document.file_name, document.file_size):
+        await message.answer(t("milestone-file-refused"))
+        return
+    await _finish_report(
+        message, state, db, i18n, sender, person, clock, t, document.file_id, "document"
+    )
+
+
+@router.message(PlanForm.report_file, F.photo)
+async def report_photo(
+    message: Message,
+    state: FSMContext,
+    db: Database,
+    i18n: I18n,
+    sender: OutboxSender,
+    person: Person,
+    clock: Clock,
+    t: Translator,
+) -> None:
+    photo = (message.photo or [])[-1]  # the largest size
+    if photo.file_size is not None and photo.file_size > MAX_DOCUMENT_BYTES:
+        await message.answer(t("milestone-file-refused"))
+        return
+    await _finish_report(message, state, db, i18n, sender, person, clock, t, photo.file_id, "photo")
+
+
+@router.message(PlanForm.report_file, FreeText())
+async def report_not_a_file(message: Message, t: Translator) -> None:
+    await message.answer(t("milestone-ask-file"))
+
+
+@router.callback_query(
+    PlanForm.report_file, MilestoneCb.filter(F.action == "nofile"), OfCurrentForm()
+)
+async def report_without_file(
+    callback: CallbackQuery,
+    state: FSMContext,
+    db: Database,
+    i18n: I18n,
+    sender: OutboxSender,
+    person: Person,
+    clock: Clock,
+    t: Translator,
+) -> None:
+    if not isinstance(callback.message, Message):
+        return
+    await callback.message.edit_reply_markup(reply_markup=None)
+    await _finish_report(callback.message, state, db, i18n, sender, person, clock, t, None, None)
+    await callback.answer()
+
+
+# --- the mentor decides on a report ------------------------------------------------------------
+
+
+async def _decide_report(
+    db: Database,
+    i18n: I18n,
+    sender: OutboxSender,
+    person: Person,
+    milestone_id: int,
+    sub: int,
+    accept: bool,
+    comment: str | None,
+    now: datetime,
+) -> Milestone:
+    async with db.transaction() as tx:
+        found = await load_plan(tx, person, milestone_id=milestone_id)
+        if found is None or found.side is not PairSide.MENTOR:
+            raise LookupError("no such milestone")
+        milestone = await decide_milestone(tx, milestone_id, sub, accept, comment, now)
+        mentee = await tx.people.get(found.pair.mentee_id)
+        assert mentee is not None
+        et = i18n.get(mentee.language)
+        key = "notice-milestone-accepted" if accept else "notice-milestone-returned"
+        await tx.outbox.enqueue(
+            f"milestone:{milestone.id}:{milestone.status.value}:{sub}",
+            mentee.id,
+            et(key, title=milestone.title, comment=comment or ""),
+            now,
+            personal=True,
+        )
+    sender.wake()
+    return milestone
+
+
+@router.callback_query(MilestoneCb.filter(F.action.in_({"acc", "ret"})))
+async def report_decision(
+    callback: CallbackQuery,
+    callback_data: MilestoneCb,
+    state: FSMContext,
+    db: Database,
+    i18n: I18n,
+    sender: OutboxSender,
+    person: Person | None,
+    clock: Clock,
+    t: Translator,
+) -> None:
+    found = (
+        await find_plan(db, person, milestone_id=callback_data.milestone_id, side=PairSide.MENTOR)
+        if person
+        else None
+    )
+    if (
+        person is None
+        or found is None
+        or found.milestone is None
+        or not isinstance(callback.message, Message)
+    ):
+        await stale(callback, t)
+        return
+    milestone = found.milestone
+    if (
+        milestone.status is not MilestoneStatus.SUBMITTED
+        or milestone.submission != callback_data.sub
+    ):
+        await callback.answer(as_sentence(t.plain("milestone-refused-decided")), show_alert=True)
+        return
+    if callback_data.action == "ret":
+        form = await start_form(
+            state, PlanForm.return_comment, milestone_id=milestone.id, sub=callback_data.sub
+        )
+        await callback.message.answer(
+            t("milestone-ask-return-comment", max=MAX_COMMENT_LENGTH),
+            reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, form)]]),
+        )
+        await callback.answer()
+        return
+    try:
+        await _decide_report(
+            db, i18n, sender, person, milestone.id, callback_data.sub, True, None, clock.now()
+        )
+    except PlanError as exc:
+        await refused(callback, t, exc)
+        return
+    await callback.message.edit_reply_markup(reply_markup=None)
+    await callback.message.answer(t("milestone-decided-accepted"))
+    await callback.answer(t("done"))
+
+
+@router.message(PlanForm.return_comment, FreeText())
+async def report_return_comment(
+    message: Message,
+    state: FSMContext,
+    db: Database,
+    i18n: I18n,
+    sender: OutboxSender,
+    person: Person,
+    clock: Clock,
+    t: Translator,
+) -> None:
+    comment = (message.text or "").strip()
+    if len(comment) > MAX_COMMENT_LENGTH:
+        await message.answer(t("milestone-comment-too-long", max=MAX_COMMENT_LENGTH))
+        return
+    data = await state.get_data()
+    await state.clear()
+    try:
+        await _decide_report(
+            db, i18n, sender, person, int(data["milestone_id"]), int(data["sub"]), False,
+            comment, clock.now(),
+        )  # fmt: skip
+    except LookupError:
+        await message.answer(t("stale-button"))
+        return
+    except PlanError as exc:
+        await message.answer(t("plan-refused", reason=Html(t(str(exc.refusal)))))
+        return
+    await message.answer(t("milestone-decided-returned"))
+
+
+@router.callback_query(MilestoneCb.filter(F.action == "file"))
+async def open_file(
+    callback: CallbackQuery,
+    callback_data: MilestoneCb,
+    bot: Bot,
+    db: Database,
+    person: Person | None,
+    t: Translator,
+) -> None:
+    """The person acting gets the report's file again, by its file_id."""
+    found = await find_plan(db, person, milestone_id=callback_data.milestone_id) if person else None
+    if found is None or found.milestone is None or not found.milestone.file_id:
+        await stale(callback, t)
+        return
+    assert person is not None and person.telegram_id is not None
+    if found.milestone.file_kind == "photo":
+        await bot.send_photo(person.telegram_id, found.milestone.file_id)
+    else:
+        await bot.send_document(person.telegram_id, found.milestone.file_id)
+    await callback.answer()
