@@ -1,6 +1,6 @@
 import pytest
 
-from bot.i18n import Html, I18n
+from bot.i18n import Html, I18n, _PlainPattern
 
 
 @pytest.fixture(scope="module")
@@ -70,3 +70,30 @@ def test_keys_built_from_enums_exist(i18n: I18n) -> None:
 def test_button_labels_are_not_escaped(i18n: I18n) -> None:
     label = i18n.get("ru").plain("pair-button", mentee="Экономика & право", mentor="<Иванова>")
     assert label == "Экономика & право ← <Иванова>"
+
+
+@pytest.mark.parametrize(
+    "value", ["Иванова <b>А.</b> & «Ко»", 0, 7, 999, -999, 1000, 12345, "x" * 3000, 2.5, None]
+)
+def test_plain_texts_come_out_as_fluent_formats_them(i18n: I18n, value: object) -> None:
+    """The join of literal parts and variables (_PlainPattern) against Fluent's resolver, for
+    every text of every catalog that takes that path, with each kind of argument."""
+    checked = 0
+    for language in i18n.languages:
+        t = i18n.get(language)
+        bundle = t._bundle
+        for key in bundle._messages:
+            plain = _PlainPattern.of(bundle, key)
+            if plain is None:
+                continue
+            args = {name: value for name in plain.names}
+            message = bundle.get_message(key)
+            assert message.value is not None
+            expected, errors = bundle.format_pattern(message.value, args)
+            joined = plain.format(args)
+            if joined is None:  # left to Fluent
+                continue
+            assert not errors, key
+            assert joined == expected, key
+            checked += 1
+    assert checked > (0 if value in (1000, 12345, 2.5, None) or value == "x" * 3000 else 100)
