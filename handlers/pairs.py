@@ -11,7 +11,6 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Settings
 from bot.domain.bounded import bounded_lines
@@ -30,6 +29,7 @@ from handlers.filters import AdminOnly, FreeText, MenuButton
 from handlers.forms import FORM_KEY, OfCurrentForm, form_id, start_form
 from handlers.keyboards import (
     Choice,
+    KeyboardBuilder,
     PairCard,
     PairsList,
     PersonPick,
@@ -417,7 +417,7 @@ async def _pairs_page(db: Database, t: Translator, page: int) -> tuple[str, Inli
         pairs, total, page = await fetch_page(
             lambda offset, limit: tx.pairs.list_active(offset=offset, limit=limit), page
         )
-    builder = InlineKeyboardBuilder()
+    builder = KeyboardBuilder()
     for pair in pairs:
         builder.row(
             InlineKeyboardButton(

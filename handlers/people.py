@@ -9,7 +9,6 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Settings
 from bot.domain.rules import MAX_DEPARTMENT_LENGTH, is_admin
@@ -20,6 +19,7 @@ from handlers.forms import OfCurrentForm, start_form
 from handlers.invite import send_invite
 from handlers.keyboards import (
     DepartmentPick,
+    KeyboardBuilder,
     PeopleList,
     PersonCard,
     cancel_button,
@@ -62,7 +62,7 @@ async def _list_view(
             query.page,
         )
     dept = query.dept if department is not None else ""
-    builder = InlineKeyboardBuilder()
+    builder = KeyboardBuilder()
     builder.row(
         *(
             _button(

@@ -14,7 +14,6 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Settings
 from bot.domain.bounded import bounded_lines
@@ -34,7 +33,7 @@ from bot.domain.rules import PairSide
 from bot.i18n import Html, I18n, Translator, as_sentence
 from handlers.filters import FreeText, Member, MenuButton
 from handlers.forms import OfCurrentForm, start_form
-from handlers.keyboards import PAGE_SIZE, cancel_button, fetch_page, pager
+from handlers.keyboards import PAGE_SIZE, KeyboardBuilder, cancel_button, fetch_page, pager
 from handlers.pair_choice import WhichPair, chosen_pair, pair_choice, pairs_to_choose
 from scheduler.clock import Clock
 from scheduler.sender import OutboxSender
@@ -422,7 +421,7 @@ async def _questions_page(
     if not total:
         return t("questions-none"), InlineKeyboardMarkup(inline_keyboard=[])
     first = page * PAGE_SIZE
-    builder = InlineKeyboardBuilder()
+    builder = KeyboardBuilder()
     lines = []
     for number, question in enumerate(questions, start=first + 1):
         lines.append(

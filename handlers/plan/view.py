@@ -8,7 +8,6 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Settings
 from bot.domain.bounded import bounded_lines
@@ -23,7 +22,7 @@ from bot.domain.plans import (
 from bot.domain.rules import PairSide
 from bot.i18n import Translator
 from handlers.filters import Member, MenuButton
-from handlers.keyboards import PairCard, page_slice, pager
+from handlers.keyboards import KeyboardBuilder, PairCard, page_slice, pager
 from handlers.pair_choice import WhichPair, pair_choice, pairs_to_choose
 from handlers.plan.common import (
     ADMIN_FILE,
@@ -132,7 +131,7 @@ async def plan_view(
         if lines
         else head + "\n" + t("plan-empty")
     )
-    builder = InlineKeyboardBuilder()
+    builder = KeyboardBuilder()
     for n, milestone in enumerate(shown):
         label = t.plain(
             "plan-milestone-button",

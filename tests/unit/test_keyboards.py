@@ -7,6 +7,7 @@ from handlers.keyboards import (
     MAX_PAGE,
     PAGE_SIZE,
     DepartmentPick,
+    KeyboardBuilder,
     PeopleList,
     PersonPick,
     department_picker,
@@ -52,3 +53,14 @@ def test_the_largest_callback_data_fits_64_bytes() -> None:
         DepartmentPick(code="f" * 10, page=MAX_PAGE, form=LARGEST_FORM).pack(),
     ]
     assert all(len(d.encode()) <= 64 for d in largest), largest
+
+
+def test_the_keyboard_builder_exports_rows_of_its_own_buttons_without_copying() -> None:
+    builder = KeyboardBuilder()
+    builder.button(text="a", callback_data="a")
+    builder.button(text="b", callback_data="b")
+    builder.adjust(1)
+    markup = builder.as_markup()
+    assert [[b.text for b in row] for row in markup.inline_keyboard] == [["a"], ["b"]]
+    markup.inline_keyboard.append([])  # the markup's rows are its own
+    assert len(builder.as_markup().inline_keyboard) == 2
