@@ -180,9 +180,11 @@ class App:
         log.info("stopped")
 
 
-async def create_app(settings: Settings, clock: Clock | None = None) -> App:
+async def create_app(
+    settings: Settings, clock: Clock | None = None, i18n: I18n | None = None
+) -> App:
     clock = clock or SystemClock()
-    i18n = I18n(settings.default_language)
+    i18n = i18n or I18n(settings.default_language)
     db = await open_database(settings.database_path)
     try:
         async with db.transaction() as tx:
@@ -198,6 +200,7 @@ async def create_app(settings: Settings, clock: Clock | None = None) -> App:
         bot,
         clock,
         quiet_until=partial(quiet_hours_end, window=settings.quiet_window, tz=settings.tz),
+        i18n=i18n,
     )
     in_flight = InFlightUpdates()
     menus = ChatMenus(bot, db, i18n, in_flight.until_quiet)
