@@ -33,6 +33,7 @@ from handlers.menu import ChatMenus, set_default_commands
 from scheduler.clock import Clock, SystemClock
 from scheduler.sender import OutboxSender
 from scheduler.setup import Scheduler
+from scheduler.tick import ReminderTick
 from storage.db import Database, open_database
 from storage.fsm import SQLiteStorage
 
@@ -213,7 +214,7 @@ async def create_app(
         i18n=i18n,
         clock=clock,
         sender=sender,
-        scheduler=Scheduler(settings, sender),
+        scheduler=Scheduler(settings, sender, ReminderTick(db, clock, settings.tz, sender).run),
         in_flight=in_flight,
         menus=menus,
     )
