@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.pairing import create_pair
 from bot.domain.reminders import (
     CATCH_UP,
     ReminderKind,
     Window,
     at_local,
     days_in,
+    find_due,
     latest_overdue_day,
     meeting_due,
     meeting_stale,
@@ -20,8 +22,10 @@ from bot.domain.reminders import (
     reminder_key,
     window_since,
 )
+from bot.i18n import I18n
 from handlers.plan import MilestoneCb
-from storage.models import Meeting, MeetingFormat, MeetingStatus
+from storage.db import Database
+from storage.models import Meeting, MeetingFormat, MeetingStatus, PairKind, Role
 
 TZ = ZoneInfo("Asia/Bishkek")  # UTC+6
 
@@ -135,3 +139,35 @@ def test_the_open_milestone_button_is_the_plans_own_callback_data() -> None:
     data = open_milestone_data(42)
     assert MilestoneCb.unpack(data) == MilestoneCb(action="open", milestone_id=42)
     assert MilestoneCb(action="open", milestone_id=42).pack() == data
+
+
+async def test_a_switched_off_kind_is_left_out_by_the_same_query(db: Database, i18n: I18n) -> None:
+    now = datetime(2026, 9, 1, tzinfo=UTC)
+    async with db.transaction() as tx:
+        mentor = await tx.people.add(full_name="Иванова Анна", role=Role.MENTOR, now=now)
+        mentee = await tx.people.add(full_name="Сидорова Мария", role=Role.MENTEE, now=now)
+        pair = await create_pair(
+            tx,
+            i18n,
+            mentor_id=mentor.id,
+            mentee_id=mentee.id,
+            kind=PairKind.PEDAGOGICAL,
+            start=date(2026, 9, 1),
+            end=date(2027, 6, 30),
+            order_ref=None,
+            now=now,
+            max_mentees_per_mentor=2,
+        )
+        await tx.conn.execute(
+            "UPDATE milestones SET due_date = '2027-01-10'"
+            " WHERE plan_id = (SELECT id FROM plans WHERE pair_id = ?)",
+            (pair.id,),
+        )
+        window = Window(_local(2027, 1, 11, 8, 0), _local(2027, 1, 11, 10, 0))
+        before = await find_due(tx, window, TZ)
+        await tx.reminders.set_switch(mentee.id, ReminderKind.MILESTONE_OVERDUE.value, False)
+        after = await find_due(tx, window, TZ)
+    milestones = len(before.notices) // 2
+    assert milestones > 1
+    assert {n.person_id for n in before.notices} == {mentor.id, mentee.id}
+    assert [n.person_id for n in after.notices] == [mentor.id] * milestones
