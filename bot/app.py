@@ -35,6 +35,7 @@ from handlers.menu import ChatMenus, set_default_commands
 from scheduler.clock import Clock, SystemClock
 from scheduler.sender import OutboxSender
 from scheduler.setup import Scheduler
+from scheduler.tick import ReminderTick
 from storage.db import Database, open_database
 from storage.fsm import SQLiteStorage
 
@@ -205,9 +206,11 @@ class App:
         log.info("stopped")
 
 
-async def create_app(settings: Settings, clock: Clock | None = None) -> App:
+async def create_app(
+    settings: Settings, clock: Clock | None = None, i18n: I18n | None = None
+) -> App:
     clock = clock or SystemClock()
-    i18n = I18n(settings.default_language)
+    i18n = i18n or I18n(settings.default_language)
     db = await open_database(settings.database_path)
     try:
         async with db.transaction() as tx:
@@ -223,6 +226,7 @@ async def create_app(settings: Settings, clock: Clock | None = None) -> App:
         bot,
         clock,
         quiet_until=partial(quiet_hours_end, window=settings.quiet_window, tz=settings.tz),
+        i18n=i18n,
     )
     in_flight = InFlightUpdates()
     menus = ChatMenus(bot, db, i18n, in_flight.until_quiet)
@@ -235,7 +239,7 @@ async def create_app(settings: Settings, clock: Clock | None = None) -> App:
         i18n=i18n,
         clock=clock,
         sender=sender,
-        scheduler=Scheduler(settings, sender),
+        scheduler=Scheduler(settings, sender, ReminderTick(db, clock, settings.tz, sender).run),
         in_flight=in_flight,
         menus=menus,
     )

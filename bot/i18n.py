@@ -11,6 +11,7 @@ import html
 import logging
 from datetime import date
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any
 
 from fluent.runtime import FluentBundle, FluentResource
@@ -147,8 +148,9 @@ def _prepare(args: dict[str, Any], *, escape: bool) -> dict[str, Any]:
 class I18n:
     """The catalogs of every shipped language; `get(code)` falls back to the default."""
 
-    def __init__(self, default_language: str = "ru") -> None:
-        root = resources.files("bot") / "locales"
+    def __init__(self, default_language: str = "ru", root: Traversable | None = None) -> None:
+        """`root`: a folder of <language>/*.ftl other than the shipped bot/locales (tests)."""
+        root = root if root is not None else resources.files("bot") / "locales"
         self.languages = sorted(entry.name for entry in root.iterdir() if entry.is_dir())
         if default_language not in self.languages:
             raise ValueError(f"no catalog for the default language {default_language!r}")

@@ -15,6 +15,8 @@ from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError, Telegra
 from aiogram.types import InlineKeyboardMarkup, ReplyParameters
 
 from bot.domain.bounded import CAPTION_LIMIT, plain_clipped, text_length
+from bot.i18n import I18n
+from bot.notices import render_buttons, render_stored
 from bot.telegram_errors import is_not_modified, is_transient
 from scheduler.clock import Clock
 from storage.db import Database
@@ -75,8 +77,10 @@ class OutboxSender:
         bot: Bot,
         clock: Clock,
         quiet_until: Callable[[datetime], datetime | None] = lambda _now: None,
+        i18n: I18n | None = None,
     ) -> None:
         self.db = db
+        self.i18n = i18n  # renders rows kept as a catalog key (bot/notices.py)
         self.bot = bot
         self.clock = clock
         self.quiet_until = quiet_until  # no pushes while this says when quiet hours end
@@ -193,12 +197,11 @@ class OutboxSender:
 
     async def _call(self, message: OutboxMessage, chat_id: int, silent: bool) -> int | None:
         """One Bot API call for the row; the id of the message it sent or changed."""
-        markup = (
-            InlineKeyboardMarkup.model_validate_json(message.markup) if message.markup else None
-        )
+        text, markup_json = self._content(message)
+        markup = InlineKeyboardMarkup.model_validate_json(markup_json) if markup_json else None
         if message.method is OutboxMethod.EDIT:
             await self.bot.edit_message_text(
-                text=message.text,
+                text=text,
                 chat_id=chat_id,
                 message_id=message.message_id,
                 reply_markup=markup,
@@ -215,25 +218,35 @@ class OutboxSender:
         if message.file_id is None or message.file_kind is None:
             sent = await self.bot.send_message(
                 chat_id,
-                message.text,
+                text,
                 reply_markup=markup,
                 disable_notification=silent or None,
                 reply_parameters=reply,
             )
             return sent.message_id
         extra: dict[str, Any] = {
-            "caption": _caption(message.text) or None,
+            "caption": _caption(text) or None,
             "reply_markup": markup,
             "disable_notification": silent or None,
             "reply_parameters": reply,
         }
-        if extra["caption"] and text_length(message.text) > CAPTION_LIMIT:
+        if extra["caption"] and text_length(text) > CAPTION_LIMIT:
             extra["parse_mode"] = None  # cut to plain text: no HTML left to parse
         if message.file_kind is FileKind.PHOTO:
             sent = await self.bot.send_photo(chat_id, message.file_id, **extra)
         else:
             sent = await self.bot.send_document(chat_id, message.file_id, **extra)
         return sent.message_id
+
+    def _content(self, message: OutboxMessage) -> tuple[str, str | None]:
+        """The text and keyboard JSON: as queued, or rendered now in the recipient's language."""
+        if message.text_key is None:
+            return message.text, message.markup
+        if self.i18n is None:
+            raise RuntimeError("a row kept as a catalog key needs the sender's i18n")
+        t = self.i18n.get(message.language)
+        text = render_stored(t, message.text_key, message.text_args)
+        return text, render_buttons(t, message.buttons) if message.buttons else None
 
     async def _skip(self, message: OutboxMessage, reason: str) -> Outcome:
         async with self.db.transaction() as tx:

@@ -1,9 +1,11 @@
-"""The scheduler: the outbox sender's loop now; reminder and digest jobs join it later."""
+"""The scheduler: the outbox sender's loop and the one job that queues reminders (the tick)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -16,21 +18,56 @@ SENDER_STOP_SECONDS = 15.0  # a send under way, with its rate-limit wait, finish
 
 
 class Scheduler:
-    def __init__(self, settings: Settings, sender: OutboxSender) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        sender: OutboxSender,
+        tick: Callable[[], Awaitable[object]] | None = None,
+    ) -> None:
         self.settings = settings
         self.sender = sender
+        self.tick = tick  # queues what fell due (scheduler/tick.py)
         self.jobs = AsyncIOScheduler(timezone=settings.tz)
         self._sender_task: asyncio.Task[None] | None = None
+        self._tick_lock = asyncio.Lock()  # held while a tick runs: stop() waits for it
+        self._stopping = False
 
     def start(self) -> None:
         self._sender_task = asyncio.create_task(
             self.sender.run(self.settings.scheduler_tick_seconds), name="outbox-sender"
         )
+        if self.tick is not None:
+            # At once (a restarted bot catches up), then every tick; a slow tick is not doubled.
+            self.jobs.add_job(
+                self._tick,
+                "interval",
+                seconds=self.settings.scheduler_tick_seconds,
+                id="reminders",
+                next_run_time=datetime.now(UTC),
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=None,
+            )
         self.jobs.start()
 
+    async def _tick(self) -> None:
+        try:
+            async with self._tick_lock:
+                if not self._stopping and self.tick is not None:
+                    await self.tick()
+        except asyncio.CancelledError:
+            if not self._stopping:
+                raise
+            # Cancelled by the shutdown while waiting for stop(): it had not begun.
+
     async def stop(self) -> None:
+        self._stopping = True
         if self.jobs.running:
-            self.jobs.shutdown(wait=False)
+            # Shutting down cancels a job under way; a tick is let finish (and commit) first,
+            # with no new one started meanwhile.
+            self.jobs.remove_all_jobs()
+            async with self._tick_lock:
+                self.jobs.shutdown(wait=False)
         if self._sender_task is not None:
             await self.sender.stop()
             try:

@@ -131,6 +131,24 @@ class OutboxMessage:
     file_id: str | None = None  # a photo or document sent with `text` as its caption
     file_kind: FileKind | None = None
     reply_to_message_id: int | None = None  # a message in the recipient's chat
+    # What to say rather than ready text: rendered in `language` when sent (bot/notices.py).
+    text_key: str | None = None
+    text_args: str | None = None  # JSON
+    buttons: str | None = None  # JSON rows of buttons with catalog labels
+    language: str | None = None  # the recipient's language now; None: the default
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedNotice:
+    """A notice to queue by catalog key (the scheduler's reminders)."""
+
+    key: str  # unique: kind, object, due moment, recipient
+    person_id: int
+    subject: str  # what it is about, so a change to that cancels it while pending
+    text_key: str
+    text_args: str  # JSON
+    buttons: str | None  # JSON
+    not_before: datetime
 
 
 class QuestionStatus(StrEnum):

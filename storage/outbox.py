@@ -9,7 +9,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from storage.models import FileKind, OutboxMessage, OutboxMethod, to_db_time
+from storage.models import FileKind, OutboxMessage, OutboxMethod, QueuedNotice, to_db_time
 from storage.sql import fetch_all, fetch_one
 
 
@@ -41,17 +41,23 @@ class OutboxRepo:
         file_id: str | None = None,
         file_kind: FileKind | None = None,
         reply_to_message_id: int | None = None,
+        text_key: str | None = None,
+        text_args: str | None = None,
+        buttons: str | None = None,
     ) -> bool:
         """Record a message to a person (or, with no person, to `chat_id`); False when one with
         this key exists (already due or sent). `personal` marks a message between people.
         With `file_id` it is a photo or document and `text` its caption (≤ 1024 rendered
-        characters: the caller bounds it); `reply_to_message_id` is in the recipient's chat."""
+        characters: the caller bounds it); `reply_to_message_id` is in the recipient's chat.
+        With `text_key` (and its JSON `text_args`, `buttons`) the text is rendered when sent,
+        in the recipient's language then, and `text` and `markup` are not used."""
         if (file_id is None) != (file_kind is None):
             raise ValueError("a file needs both its file_id and its kind")
         cur = await self.conn.execute(
             "INSERT OR IGNORE INTO outbox (key, person_id, chat_id, subject, personal, text,"
-            " markup, not_before, created_at, file_id, file_kind, reply_to_message_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " markup, not_before, created_at, file_id, file_kind, reply_to_message_id,"
+            " text_key, text_args, buttons)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 key,
                 person_id,
@@ -65,9 +71,35 @@ class OutboxRepo:
                 file_id,
                 file_kind.value if file_kind else None,
                 reply_to_message_id,
+                text_key,
+                text_args,
+                buttons,
             ),
         )
         return cur.rowcount == 1
+
+    async def enqueue_notices(self, notices: list[QueuedNotice], now: datetime) -> int:
+        """Notices by catalog key, in one statement; keys already there are kept (a notice is
+        queued once however many ticks find it due). Returns how many are new."""
+        before = self.conn.total_changes
+        await self.conn.executemany(
+            "INSERT OR IGNORE INTO outbox (key, person_id, subject, text, text_key, text_args,"
+            " buttons, not_before, created_at) VALUES (?, ?, ?, '', ?, ?, ?, ?, ?)",
+            [
+                (
+                    n.key,
+                    n.person_id,
+                    n.subject,
+                    n.text_key,
+                    n.text_args,
+                    n.buttons,
+                    to_db_time(n.not_before),
+                    to_db_time(now),
+                )
+                for n in notices
+            ],
+        )
+        return self.conn.total_changes - before
 
     async def enqueue_many(self, notices: list[tuple[str, int, str]], now: datetime) -> None:
         """Notices (key, person id, text) due now, in one statement; existing keys are kept."""
@@ -119,6 +151,7 @@ class OutboxRepo:
             self.conn,
             "SELECT o.id, o.key, o.person_id, o.method, o.text, o.markup, o.personal,"
             " o.attempts, o.file_id, o.file_kind, o.reply_to_message_id,"
+            " o.text_key, o.text_args, o.buttons, p.language,"
             " COALESCE(o.chat_id, p.telegram_id) AS chat_id,"
             " (p.id IS NULL OR (p.blocked_at IS NULL AND p.active = 1)) AS reachable,"
             " c.status AS copy_status, c.sent_chat_id AS copy_chat,"
@@ -152,6 +185,10 @@ class OutboxRepo:
                     file_id=row["file_id"],
                     file_kind=FileKind(row["file_kind"]) if row["file_kind"] else None,
                     reply_to_message_id=row["reply_to_message_id"],
+                    text_key=row["text_key"],
+                    text_args=row["text_args"],
+                    buttons=row["buttons"],
+                    language=row["language"],
                 )
             )
         return due

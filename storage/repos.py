@@ -15,6 +15,7 @@ from storage.pairs import PairsRepo
 from storage.people import PeopleRepo
 from storage.plans import PlansRepo
 from storage.questions import QuestionsRepo
+from storage.reminders import RemindersRepo
 
 
 class Repos:
@@ -28,6 +29,7 @@ class Repos:
         self.questions = QuestionsRepo(conn)
         self.plans = PlansRepo(conn)
         self.meetings = MeetingsRepo(conn)
+        self.reminders = RemindersRepo(conn)
 
     @asynccontextmanager
     async def savepoint(self, name: str = "step") -> AsyncIterator[None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -40,3 +41,21 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 @pytest.fixture(scope="module")
 def i18n() -> I18n:
     return I18n("ru")
+
+
+# A second language for tests of what is rendered when it is sent: a few keys in "en", the
+# rest falling back to the shipped Russian.
+ENGLISH_FOR_TESTS = """
+remind-milestone-day = 📌 Tomorrow, { $due }, is the deadline of «{ $title }».
+remind-button-open-milestone = 📋 Open the milestone
+"""
+
+
+@pytest.fixture(scope="session")
+def two_languages(tmp_path_factory: pytest.TempPathFactory) -> I18n:
+    """The shipped catalogs plus a small English one (tests only)."""
+    root = tmp_path_factory.mktemp("locales")
+    shutil.copytree(Path(__file__).resolve().parents[1] / "bot" / "locales" / "ru", root / "ru")
+    (root / "en").mkdir()
+    (root / "en" / "reminders.ftl").write_text(ENGLISH_FOR_TESTS, encoding="utf-8")
+    return I18n("ru", root)

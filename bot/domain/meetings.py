@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 from bot.i18n import Html, I18n, Translator
-from storage.models import Meeting, MeetingFormat, MeetingStatus, Pair, PairStatus, Person
+from storage.models import Meeting, MeetingFormat, MeetingStatus, Pair, PairStatus
 from storage.repos import Repos
 
 DEFAULT_DURATION = 60  # minutes, for a clash check before the duration is known
@@ -234,18 +234,6 @@ def describe(t: Translator, meeting: Meeting, tz: tzinfo) -> str:
     )
 
 
-def held_question(
-    t: Translator, meeting: Meeting, pair: Pair, person: Person, tz: tzinfo
-) -> tuple[str, str]:
-    """The "did it happen?" message for one side: its text and its buttons (JSON)."""
-    text = t(
-        "meet-held-question",
-        other=_other_name(pair, person.id),
-        meeting=_html(describe(t, meeting, tz)),
-    )
-    return text, markup_json(t, meeting, (Answer.HELD, Answer.NOT_HELD, Answer.MOVED))
-
-
 def _html(text: str) -> Html:
     return Html(text)
 
@@ -260,6 +248,11 @@ def _other_id(pair: Pair, person_id: int) -> int:
 
 def subject(meeting: Meeting) -> str:
     return f"meeting:{meeting.id}"
+
+
+def reminder_subject(meeting_id: int) -> str:
+    """What the scheduler's reminders about a meeting are about: any change cancels them."""
+    return f"remind:meeting:{meeting_id}"
 
 
 # --- actions ---------------------------------------------------------------------------------
@@ -426,6 +419,7 @@ async def answer_meeting(
     changed = await tx.meetings.change(meeting, now, status=status.value)
     if changed is None:
         raise MeetingError(MeetingRefusal.NOT_NOW)
+    await tx.outbox.cancel_pending(reminder_subject(meeting.id), "the meeting changed")
     text_key = f"meet-told-{status.value}"
     answers = (Answer.MOVE, Answer.CANCEL) if status is MeetingStatus.CONFIRMED else ()
     await _send(tx, i18n, meeting.proposed_by, "answer", now, changed, text_key, tz, pair, answers)
@@ -463,6 +457,7 @@ async def propose_other_time(
     )
     if changed is None:
         raise MeetingError(MeetingRefusal.NOT_NOW)
+    await tx.outbox.cancel_pending(reminder_subject(meeting.id), "the meeting changed")
     await tx.outbox.cancel_pending(subject(meeting), "another time proposed")
     await _send(
         tx,
@@ -496,6 +491,7 @@ async def cancel_meeting(
     changed = await tx.meetings.change(meeting, now, status=MeetingStatus.CANCELLED.value)
     if changed is None:
         raise MeetingError(MeetingRefusal.NOT_NOW)
+    await tx.outbox.cancel_pending(reminder_subject(meeting.id), "the meeting changed")
     await tx.outbox.cancel_pending(subject(meeting), "cancelled")
     await _send(
         tx,
@@ -544,6 +540,7 @@ async def record_outcome(
         changed = await tx.meetings.change(meeting, now, status=MeetingStatus.NOT_HELD.value)
     if changed is None:
         raise MeetingError(MeetingRefusal.NOT_NOW)
+    await tx.outbox.cancel_pending(reminder_subject(meeting.id), "the meeting changed")
     await tx.outbox.cancel_pending(subject(meeting), "outcome recorded")
     await _send(
         tx,
@@ -562,25 +559,10 @@ async def record_outcome(
 async def queue_held_question(
     tx: Repos, i18n: I18n, meeting: Meeting, now: datetime, tz: tzinfo
 ) -> bool:
-    """Ask both sides whether a confirmed meeting happened (the scheduler calls this once the
-    meeting's planned end has passed); False when it is not due or not confirmed."""
-    if meeting.status is not MeetingStatus.CONFIRMED or question_due_at(meeting) > now:
-        return False
-    pair = await tx.pairs.get(meeting.pair_id)
-    if pair is None:
-        return False
-    for person_id in (pair.mentor_id, pair.mentee_id):
-        person = await tx.people.get(person_id)
-        if person is None:
-            continue
-        text, markup = held_question(i18n.get(person.language), meeting, pair, person, tz)
-        await tx.outbox.enqueue(
-            f"meeting:{meeting.id}:{meeting.revision}:asked:{person_id}",
-            person_id,
-            text,
-            now,
-            personal=True,
-            markup=markup,
-            subject=subject(meeting),
-        )
-    return True
+    """Ask both sides whether a confirmed meeting happened, as the scheduler's tick does once
+    the meeting's planned end has passed (same keys: asked once); False when not due."""
+    from bot.domain.reminders import held_question_notices  # reminders builds on this module
+
+    notices = await held_question_notices(tx, meeting, now, tz)
+    await tx.outbox.enqueue_notices(notices, now)
+    return bool(notices)

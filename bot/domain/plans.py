@@ -273,6 +273,15 @@ async def _log(
         await tx.plans.log_change(plan.id, author_id, change, title, old, new, reason, now)
 
 
+def milestone_reminder_subject(milestone_id: int) -> str:
+    """What the scheduler's reminders about a milestone are about: a change cancels them."""
+    return f"remind:milestone:{milestone_id}"
+
+
+async def _cancel_reminders(tx: Repos, milestone_id: int, reason: str) -> None:
+    await tx.outbox.cancel_pending(milestone_reminder_subject(milestone_id), reason)
+
+
 async def add_milestone(
     tx: Repos,
     plan: Plan,
@@ -316,6 +325,7 @@ async def edit_milestone(
     if due is not None:
         await _log(tx, plan, PlanChange.DUE, milestone.title, milestone.due.isoformat(),
                    due.isoformat(), author_id, reason, now)  # fmt: skip
+        await _cancel_reminders(tx, milestone.id, "the deadline changed")
 
 
 async def remove_milestone(
@@ -331,6 +341,7 @@ async def remove_milestone(
     if not milestone_removable(milestone):
         raise PlanError(MILESTONE_NOT_REMOVABLE)
     await tx.plans.remove_milestone(milestone.id)
+    await _cancel_reminders(tx, milestone.id, "removed")
     await _log(tx, plan, PlanChange.REMOVE, milestone.title, milestone.due.isoformat(), None,
                author_id, reason, now)  # fmt: skip
 
@@ -381,6 +392,7 @@ async def submit_milestone(
         raise PlanError(MILESTONE_NOT_SUBMITTABLE)
     if not await tx.plans.submit_milestone(milestone.id, comment, file_id, file_kind, now):
         raise PlanError(MILESTONE_NOT_SUBMITTABLE)
+    await _cancel_reminders(tx, milestone.id, "reported")
     fresh = await tx.plans.milestone(milestone.id)
     assert fresh is not None
     return fresh
@@ -399,6 +411,7 @@ async def decide_milestone(
     status = MilestoneStatus.ACCEPTED if accept else MilestoneStatus.RETURNED
     if not await tx.plans.decide_milestone(milestone_id, submission, status, comment, now):
         raise PlanError(MILESTONE_ALREADY_DECIDED)
+    await _cancel_reminders(tx, milestone_id, "decided")
     fresh = await tx.plans.milestone(milestone_id)
     assert fresh is not None
     return fresh

@@ -13,6 +13,7 @@ from fake_bot_api import FakeBotAPI
 from people import ADMIN_ID, TelegramUser
 
 from bot.config import Settings
+from bot.i18n import I18n
 from scheduler.clock import Clock
 
 if TYPE_CHECKING:
@@ -126,10 +127,15 @@ class BotRunner:
     """The real app polling the fake server in a task; restartable on the same database."""
 
     def __init__(
-        self, api: FakeBotAPI, make_settings: SettingsFactory, clock: Clock | None = None
+        self,
+        api: FakeBotAPI,
+        make_settings: SettingsFactory,
+        clock: Clock | None = None,
+        i18n: I18n | None = None,
     ) -> None:
         self.api = api
         self.clock = clock
+        self.i18n = i18n
         self.app: App | None = None
         self._make_settings = make_settings
         self._overrides: dict[str, Any] = {}
@@ -150,7 +156,9 @@ class BotRunner:
             raise RuntimeError("the bot is already running")
         self._overrides.update(overrides)
         polls_before = len(self.api.calls("getUpdates"))
-        self.app = await create_app(self._make_settings(**self._overrides), clock=self.clock)
+        self.app = await create_app(
+            self._make_settings(**self._overrides), clock=self.clock, i18n=self.i18n
+        )
         task = asyncio.create_task(self.app.run_polling(handle_signals=False), name="bot")
         self._task = task
         await self.api.wait_for(
@@ -212,15 +220,22 @@ def bot_clock() -> Clock | None:
 
 
 @pytest.fixture
+def bot_i18n() -> I18n | None:
+    """The app's catalogs: None is the shipped ones; override to add a language in a test."""
+    return None
+
+
+@pytest.fixture
 async def bot_runner(
     request: pytest.FixtureRequest,
     fake_api: FakeBotAPI,
     settings_factory: SettingsFactory,
     bot_clock: Clock | None,
+    bot_i18n: I18n | None,
 ) -> AsyncIterator[BotRunner]:
     """The real app, started (settings from `@pytest.mark.bot_settings(...)`) and polling."""
     marker = request.node.get_closest_marker("bot_settings")
-    runner = BotRunner(fake_api, settings_factory, bot_clock)
+    runner = BotRunner(fake_api, settings_factory, bot_clock, bot_i18n)
     try:
         await runner.start(**(marker.kwargs if marker else {}))
         yield runner

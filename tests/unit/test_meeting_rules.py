@@ -34,6 +34,7 @@ from bot.domain.meetings import (
 )
 from bot.domain.pairing import create_pair
 from bot.i18n import I18n
+from bot.notices import render_stored
 from handlers.calendar import CalendarPress, calendar_markup, pressed_date
 from handlers.meetings import JournalPage, MeetingAct, journal_page
 from scheduler.clock import ManualClock
@@ -244,11 +245,15 @@ async def test_did_it_happen_is_queued_once_the_meeting_has_ended(db: Database, 
         assert await queue_held_question(tx, i18n, confirmed, clock.now(), BISHKEK)
         due = await tx.meetings.confirmed_started_before(clock.now())
         rows = await tx.conn.execute_fetchall(
-            "SELECT person_id, text, markup FROM outbox WHERE key LIKE 'meeting:%:asked:%'"
+            "SELECT person_id, text_key, text_args, buttons FROM outbox"
+            " WHERE key LIKE 'remind:meeting-held:%'"
         )
     assert [m.id for m in due] == [meeting.id]
     assert sorted(row[0] for row in rows) == [pair.mentor_id, pair.mentee_id]  # once each
-    assert all("Состоялась ли встреча" in row[1] and "mt:" in row[2] for row in rows)
+    # Kept as what to say: rendered in each person's language when it is sent.
+    texts = [render_stored(i18n.get(None), row[1], row[2]) for row in rows]
+    assert all("Состоялась ли встреча" in text for text in texts)
+    assert all("mt:" in row[3] for row in rows)
 
 
 async def test_the_journal_of_many_long_entries_fits_one_message_and_pages(

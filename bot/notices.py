@@ -1,0 +1,113 @@
+"""What to say, kept apart from how it reads: a catalog key with its arguments, and buttons whose
+labels are catalog keys. The outbox stores them as JSON and the sender renders them in the
+recipient's language when it sends, so a queued message follows a change of language.
+
+An argument is a string (HTML-escaped when rendered), a number (Fluent picks the plural form),
+or another catalog text (`Text`), rendered in the same language first.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.i18n import Html, Translator
+
+_NESTED = "$text"  # marks an argument that is itself a catalog text
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A catalog key and its arguments."""
+
+    key: str
+    args: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """An inline button: a catalog label and either callback data or a URL."""
+
+    label: Text
+    data: str | None = None
+    url: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.data is None) == (self.url is None):
+            raise ValueError("a button needs callback data or a URL, not both")
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Text):
+        return {_NESTED: value.key, "args": {k: _encode(v) for k, v in value.args.items()}}
+    if value is None or isinstance(value, str | int | float):
+        return value
+    raise TypeError(f"a notice argument must be text or a number, not {type(value).__name__}")
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict) and _NESTED in value:
+        return Text(value[_NESTED], {k: _decode(v) for k, v in value.get("args", {}).items()})
+    return value
+
+
+def args_json(args: Mapping[str, Any]) -> str:
+    return json.dumps({k: _encode(v) for k, v in args.items()}, ensure_ascii=False)
+
+
+def buttons_json(rows: Sequence[Sequence[Button]]) -> str | None:
+    if not rows:
+        return None
+    encoded = [
+        [
+            {
+                "label": _encode(button.label),
+                **({"data": button.data} if button.data is not None else {"url": button.url}),
+            }
+            for button in row
+        ]
+        for row in rows
+    ]
+    return json.dumps(encoded, ensure_ascii=False)
+
+
+def _args(t: Translator, args: Mapping[str, Any], *, html: bool) -> dict[str, Any]:
+    rendered: dict[str, Any] = {}
+    for name, value in args.items():
+        if isinstance(value, Text):
+            text = render(t, value, html=html)
+            rendered[name] = Html(text) if html else text
+        else:
+            rendered[name] = value
+    return rendered
+
+
+def render(t: Translator, text: Text, *, html: bool = True) -> str:
+    """The text in `t`'s language: HTML for a message, plain for a button label."""
+    args = _args(t, text.args, html=html)
+    return t(text.key, **args) if html else t.plain(text.key, **args)
+
+
+def render_stored(t: Translator, key: str, stored_args: str | None) -> str:
+    """A message text from what the outbox keeps."""
+    args = json.loads(stored_args) if stored_args else {}
+    return render(t, Text(key, {k: _decode(v) for k, v in args.items()}))
+
+
+def render_buttons(t: Translator, stored: str) -> str:
+    """The inline keyboard (Bot API JSON) for buttons the outbox keeps."""
+    keyboard = []
+    for row in json.loads(stored):
+        line = []
+        for button in row:
+            label = _decode(button["label"])
+            shown: dict[str, str] = {"text": render(t, label, html=False)}
+            if "data" in button:
+                shown["callback_data"] = button["data"]
+            else:
+                shown["url"] = button["url"]
+            line.append(shown)
+        keyboard.append(line)
+    return json.dumps({"inline_keyboard": keyboard}, ensure_ascii=False)

@@ -1,0 +1,48 @@
+"""The scheduler's tick: what fell due since the last one goes into the outbox, once."""
+
+from __future__ import annotations
+
+import logging
+from datetime import tzinfo
+
+from bot.domain.reminders import Window, find_due, window_since
+from scheduler.clock import Clock
+from scheduler.sender import OutboxSender
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+MARK = "reminders"  # the scheduler_marks row of this tick
+
+
+class ReminderTick:
+    """One APScheduler job runs this every SCHEDULER_TICK_SECONDS. Nothing per reminder is held
+    in APScheduler: the tables say what is due, so a restart or a changed deadline needs no
+    bookkeeping; the unique outbox key makes a repeated window harmless."""
+
+    def __init__(self, db: Database, clock: Clock, tz: tzinfo, sender: OutboxSender) -> None:
+        self.db = db
+        self.clock = clock
+        self.tz = tz
+        self.sender = sender
+
+    async def run(self) -> int:
+        """Queue what fell due since the last tick; returns how many notices are new."""
+        now = self.clock.now()
+        async with self.db.transaction() as tx:
+            done = await tx.reminders.done_until(MARK)
+            if done is not None and done >= now:
+                return 0  # the clock has not moved since (or went back): nothing new is due
+            since = window_since(done, now)
+            found = await find_due(tx, Window(since, now), self.tz)
+            queued = await tx.outbox.enqueue_notices(found.notices, now) if found.notices else 0
+            await tx.reminders.set_done_until(MARK, now)
+        if found.skipped:
+            log.info(
+                "reminders: %s skipped as stale (due while the bot was stopped, overtaken since)",
+                found.skipped,
+            )
+        if queued:
+            log.info("reminders: %s queued", queued)
+            self.sender.wake()
+        return queued

@@ -1,0 +1,201 @@
+"""What the scheduler's tick reads: one set-based query per kind of reminder, each a range scan
+on an index over the moments that fell due since the last tick, with each recipient's switch
+for that kind read in the same query. Only active pairs; the due rules are in
+bot/domain/reminders.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import aiosqlite
+
+from storage.meetings import _meeting
+from storage.models import Meeting, from_db_time, to_db_time
+from storage.sql import fetch_all, fetch_one
+
+_MEETING_COLUMNS = (
+    "m.id, m.pair_id, m.proposed_by, m.starts_at, m.duration_min, m.format, m.topic, m.status,"
+    " m.logged, m.content, m.result, m.task, m.revision, m.updated_at"
+)
+# The pair's two people, their names, and whether each wants this kind (switch absent = on).
+_SIDES = (
+    "pr.mentor_id, pr.mentee_id, a.full_name AS mentor_name, b.full_name AS mentee_name,"
+    " NOT EXISTS (SELECT 1 FROM reminder_switches s WHERE s.person_id = pr.mentor_id"
+    " AND s.kind = :kind AND s.enabled = 0) AS mentor_on,"
+    " NOT EXISTS (SELECT 1 FROM reminder_switches s WHERE s.person_id = pr.mentee_id"
+    " AND s.kind = :kind AND s.enabled = 0) AS mentee_on"
+)
+_PAIR_JOIN = (
+    " JOIN pairs pr ON pr.id = {pair} AND pr.status = 'active'"
+    " JOIN people a ON a.id = pr.mentor_id JOIN people b ON b.id = pr.mentee_id"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Sides:
+    """A pair's mentor and mentee, and whether each has this kind of reminder switched on."""
+
+    pair_id: int
+    mentor_id: int
+    mentee_id: int
+    mentor_name: str
+    mentee_name: str
+    mentor_on: bool = True
+    mentee_on: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingDue:
+    meeting: Meeting
+    sides: Sides
+    changed_at: datetime  # its last change: a proposal waits for an answer from then
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneDue:
+    id: int
+    title: str
+    due: date
+    status: str
+    submission: int
+    submitted_at: datetime | None
+    sides: Sides
+
+
+def _sides(row: aiosqlite.Row, pair_id: int) -> Sides:
+    return Sides(
+        pair_id=pair_id,
+        mentor_id=row["mentor_id"],
+        mentee_id=row["mentee_id"],
+        mentor_name=row["mentor_name"],
+        mentee_name=row["mentee_name"],
+        mentor_on=bool(row["mentor_on"]),
+        mentee_on=bool(row["mentee_on"]),
+    )
+
+
+class RemindersRepo:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    # --- where the tick got to ----------------------------------------------------------------
+
+    async def done_until(self, name: str) -> datetime | None:
+        row = await fetch_one(
+            self.conn, "SELECT done_until FROM scheduler_marks WHERE name = ?", (name,)
+        )
+        return from_db_time(row[0]) if row else None
+
+    async def set_done_until(self, name: str, moment: datetime) -> None:
+        await self.conn.execute(
+            "INSERT INTO scheduler_marks (name, done_until) VALUES (?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET done_until = excluded.done_until",
+            (name, to_db_time(moment)),
+        )
+
+    async def set_switch(self, person_id: int, kind: str, enabled: bool) -> None:
+        await self.conn.execute(
+            "INSERT INTO reminder_switches (person_id, kind, enabled) VALUES (?, ?, ?)"
+            " ON CONFLICT (person_id, kind) DO UPDATE SET enabled = excluded.enabled",
+            (person_id, kind, int(enabled)),
+        )
+
+    # --- meetings -----------------------------------------------------------------------------
+
+    async def _meetings(self, where: str, kind: str, **params: Any) -> list[MeetingDue]:
+        rows = await fetch_all(
+            self.conn,
+            f"SELECT {_MEETING_COLUMNS}, {_SIDES} FROM meetings m"
+            + _PAIR_JOIN.format(pair="m.pair_id")
+            + f" WHERE {where} ORDER BY m.starts_at, m.id",
+            {"kind": kind, **params},
+        )
+        return [
+            MeetingDue(_meeting(row), _sides(row, row["pair_id"]), from_db_time(row["updated_at"]))
+            for row in rows
+        ]
+
+    async def meetings_starting(
+        self, status: str, after: datetime, until: datetime, kind: str
+    ) -> list[MeetingDue]:
+        """Meetings in `status` that start in (after, until] (the (status, starts_at) index)."""
+        return await self._meetings(
+            "m.status = :status AND m.starts_at > :after AND m.starts_at <= :until",
+            kind,
+            status=status,
+            after=to_db_time(after),
+            until=to_db_time(until),
+        )
+
+    async def proposals_changed(
+        self, after: datetime, until: datetime, kind: str
+    ) -> list[MeetingDue]:
+        """Proposals (not logged ones) last changed in (after, until], still waiting for an
+        answer (the (status, updated_at) index)."""
+        return await self._meetings(
+            "m.status = 'proposed' AND m.logged = 0"
+            " AND m.updated_at > :after AND m.updated_at <= :until",
+            kind,
+            after=to_db_time(after),
+            until=to_db_time(until),
+        )
+
+    # --- milestones ---------------------------------------------------------------------------
+
+    async def _milestones(self, where: str, kind: str, **params: Any) -> list[MilestoneDue]:
+        rows = await fetch_all(
+            self.conn,
+            "SELECT ms.id, ms.title, ms.due_date, ms.status, ms.submission, ms.submitted_at,"
+            f" pl.pair_id, {_SIDES} FROM milestones ms JOIN plans pl ON pl.id = ms.plan_id"
+            + _PAIR_JOIN.format(pair="pl.pair_id")
+            + f" WHERE {where} ORDER BY ms.due_date, ms.id",
+            {"kind": kind, **params},
+        )
+        return [
+            MilestoneDue(
+                id=row["id"],
+                title=row["title"],
+                due=date.fromisoformat(row["due_date"]),
+                status=row["status"],
+                submission=row["submission"],
+                submitted_at=from_db_time(row["submitted_at"]) if row["submitted_at"] else None,
+                sides=_sides(row, row["pair_id"]),
+            )
+            for row in rows
+        ]
+
+    async def milestones_due_between(
+        self, first: date, last: date, kind: str
+    ) -> list[MilestoneDue]:
+        """Milestones still to report (planned or returned) due in [first, last]."""
+        return await self._milestones(
+            "ms.status IN ('planned', 'returned') AND ms.due_date BETWEEN :first AND :last",
+            kind,
+            first=first.isoformat(),
+            last=last.isoformat(),
+        )
+
+    async def milestones_overdue_on(self, first: date, last: date, kind: str) -> list[MilestoneDue]:
+        """Milestones still to report whose deadline passed and that have a weekly overdue day
+        (the day after the deadline, then every 7 days) in [first, last]."""
+        return await self._milestones(
+            "ms.status IN ('planned', 'returned') AND ms.due_date < :last"
+            " AND (CAST(julianday(:last) - julianday(ms.due_date) AS INTEGER) - 1) % 7"
+            " <= CAST(julianday(:last) - julianday(:first) AS INTEGER)",
+            kind,
+            first=first.isoformat(),
+            last=last.isoformat(),
+        )
+
+    async def milestones_submitted(
+        self, after: datetime, until: datetime, kind: str
+    ) -> list[MilestoneDue]:
+        """Milestones on review that were submitted in (after, until]."""
+        return await self._milestones(
+            "ms.status = 'submitted' AND ms.submitted_at > :after AND ms.submitted_at <= :until",
+            kind,
+            after=to_db_time(after),
+            until=to_db_time(until),
+        )

@@ -1,0 +1,80 @@
+"""An outbox row kept as a catalog key is rendered when it is sent, in the language the
+recipient has then: a notice queued at night reaches a person who switched to English in the
+morning in English, buttons included, and someone else in Russian."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from conftest import BotRunner
+from fake_bot_api import FakeBotAPI
+from people import TelegramUser, start_everyone
+from roster_seed import MENTEE_SIDOROVA, MENTOR_IVANOVA, seed
+
+from bot.i18n import I18n
+from bot.notices import Button, Text, args_json, buttons_json
+from scheduler.clock import ManualClock
+from storage.models import QueuedNotice
+
+BISHKEK = ZoneInfo("Asia/Bishkek")
+NIGHT = datetime(2027, 1, 20, 23, 0, tzinfo=BISHKEK)
+
+
+@pytest.fixture
+def bot_clock() -> ManualClock:
+    return ManualClock(NIGHT)
+
+
+@pytest.fixture
+def bot_i18n(two_languages: I18n) -> I18n:
+    return two_languages
+
+
+@pytest.mark.bot_settings(quiet_hours="21:00-08:00", scheduler_tick_seconds=0.05)
+async def test_a_queued_notice_is_rendered_in_the_language_the_person_has_when_it_is_sent(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, bot_clock: ManualClock
+) -> None:
+    app = bot_runner.app
+    assert app is not None
+    await seed(app)
+    mentor = TelegramUser(fake_api, MENTOR_IVANOVA, "Анна", "Иванова")
+    mentee = TelegramUser(fake_api, MENTEE_SIDOROVA, "Мария", "Сидорова")
+    await start_everyone(mentor, mentee)
+    args = args_json({"title": "Рабочая программа & КТП", "due": "21.01.2027"})
+    buttons = buttons_json([[Button(Text("remind-button-open-milestone"), data="ml:open:1:0:0")]])
+    async with app.db.transaction() as tx:
+        ids = [await tx.people.by_telegram_id(tg) for tg in (MENTEE_SIDOROVA, MENTOR_IVANOVA)]
+        notices = [
+            QueuedNotice(
+                key=f"test:{person.id}",
+                person_id=person.id,
+                subject="test",
+                text_key="remind-milestone-day",
+                text_args=args,
+                buttons=buttons,
+                not_before=bot_clock.now(),
+            )
+            for person in ids
+            if person is not None
+        ]
+        assert await tx.outbox.enqueue_notices(notices, bot_clock.now()) == 2
+    app.sender.wake()
+    await asyncio.sleep(0.2)  # proving an absence: a few sender ticks pass at night
+    assert not any("КТП" in m.get("text", "") for m in mentee.messages())
+
+    async with app.db.transaction() as tx:
+        person = await tx.people.by_telegram_id(MENTEE_SIDOROVA)
+        assert person is not None
+        await tx.people.update(person.id, bot_clock.now(), language="en")
+    bot_clock.set(datetime(2027, 1, 21, 8, 0, 30, tzinfo=BISHKEK))
+
+    english = await mentee.wait_message("Tomorrow, 21.01.2027", since=0)
+    assert (
+        english["text"] == "📌 Tomorrow, 21.01.2027, is the deadline of «Рабочая программа & КТП»."
+    )
+    assert mentee.inline_buttons(english) == ["📋 Open the milestone"]
+    russian = await mentor.wait_message("Завтра, 21.01.2027", since=0)
+    assert mentor.inline_buttons(russian) == ["📋 Открыть этап"]

@@ -1,0 +1,108 @@
+"""What to say, kept as a catalog key and rendered when sent (bot/notices.py), and the outbox
+rows that keep it."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.i18n import I18n
+from bot.notices import (
+    Button,
+    Text,
+    args_json,
+    buttons_json,
+    render_buttons,
+    render_stored,
+)
+from storage.db import Database
+from storage.models import QueuedNotice, Role
+
+NOW = datetime(2027, 1, 20, 4, 0, tzinfo=UTC)
+
+
+def test_a_stored_text_renders_with_plural_forms_and_escaped_arguments(i18n: I18n) -> None:
+    stored = args_json({"title": "КТП <черновик>", "due": "20.01.2027", "days": 3})
+    text = render_stored(i18n.get("ru"), "remind-milestone-overdue", stored)
+    assert "«КТП &lt;черновик&gt;»" in text
+    assert "прошло 3 дня" in text
+    five = render_stored(i18n.get("ru"), "remind-milestone-overdue", args_json({"days": 5}))
+    assert "прошло 5 дней" in five
+
+
+def test_a_nested_catalog_text_is_rendered_in_the_same_language(i18n: I18n) -> None:
+    meeting = Text(
+        "meet-description",
+        {
+            "date": "25.01.2027",
+            "time": "15:00",
+            "format": Text("meet-format-consultation"),
+            "topic": "A & B",
+        },
+    )
+    stored = args_json({"other": "Иванова Анна", "meeting": meeting})
+    text = render_stored(i18n.get("ru"), "remind-meeting-day", stored)
+    assert text == (
+        "📅 Завтра встреча с Иванова Анна: 25.01.2027 в 15:00, консультация: «A &amp; B»."
+    )
+
+
+def test_buttons_keep_label_keys_and_render_labels_plain(i18n: I18n) -> None:
+    stored = buttons_json(
+        [
+            [Button(Text("remind-button-open-milestone"), data="ml:open:5:0:0")],
+            [Button(Text("meet-button-held"), url="https://example.org/a?b=1&c=2")],
+        ]
+    )
+    assert stored is not None and "remind-button-open-milestone" in stored
+    keyboard = json.loads(render_buttons(i18n.get("ru"), stored))["inline_keyboard"]
+    assert keyboard == [
+        [{"text": "📋 Открыть этап", "callback_data": "ml:open:5:0:0"}],
+        [{"text": "✅ Состоялась", "url": "https://example.org/a?b=1&c=2"}],
+    ]
+    assert buttons_json([]) is None
+
+
+def test_a_button_needs_exactly_one_action() -> None:
+    with pytest.raises(ValueError):
+        Button(Text("meet-button-held"))
+    with pytest.raises(ValueError):
+        Button(Text("meet-button-held"), data="x", url="https://example.org")
+
+
+def test_the_same_row_renders_in_each_language(two_languages: I18n) -> None:
+    stored = args_json({"title": "КТП", "due": "21.01.2027"})
+    ru = render_stored(two_languages.get("ru"), "remind-milestone-day", stored)
+    en = render_stored(two_languages.get("en"), "remind-milestone-day", stored)
+    assert ru.startswith("📌 Завтра, 21.01.2027")
+    assert en.startswith("📌 Tomorrow, 21.01.2027")
+    # A key the language lacks falls back to the default language.
+    assert render_stored(two_languages.get("en"), "meet-button-held", None) == "✅ Состоялась"
+
+
+async def test_a_keyed_row_is_queued_once_and_due_with_the_recipients_language(
+    db: Database,
+) -> None:
+    async with db.transaction() as tx:
+        person = await tx.people.add(
+            full_name="Сидорова Мария", role=Role.MENTEE, now=NOW, telegram_id=42
+        )
+        notice = QueuedNotice(
+            key="remind:milestone-day:7:2027-01-21:1",
+            person_id=person.id,
+            subject="remind:milestone:7",
+            text_key="remind-milestone-day",
+            text_args=args_json({"title": "КТП", "due": "21.01.2027"}),
+            buttons=buttons_json([[Button(Text("remind-button-open-milestone"), data="d")]]),
+            not_before=NOW,
+        )
+        assert await tx.outbox.enqueue_notices([notice, notice], NOW) == 1
+        assert await tx.outbox.enqueue_notices([notice], NOW) == 0
+        await tx.people.update(person.id, NOW, language="en")
+    async with db.read() as tx:
+        (due,) = await tx.outbox.due(NOW)
+    assert due.text_key == "remind-milestone-day" and due.text == ""
+    assert due.language == "en" and due.personal is False
+    assert due.buttons is not None and "remind-button-open-milestone" in due.buttons
