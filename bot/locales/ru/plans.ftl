@@ -69,6 +69,7 @@ milestone-ask-return-comment = Напишите, что доработать (д
 plan-ask-return-comment = Напишите замечание к плану (до { $max } символов).
 plan-submitted = 📤 План отправлен на утверждение.
 plan-ask-reason = План уже утверждён: напишите причину изменения (до { $max } символов) — она останется в истории плана.
+plan-reason-empty = Без причины утверждённый план не меняется. Напишите причину изменения (до { $max } символов) или нажмите «Отмена».
 
 ## Changes after approval (the plan's history)
 plan-history-head = <b>Изменения после утверждения:</b>
