@@ -91,6 +91,17 @@ class PlansRepo:
         row = await fetch_one(self.conn, f"{_PLAN} WHERE pair_id = ?", (pair_id,))
         return _plan(row) if row else None
 
+    async def for_pair_or_successor(self, pair_id: int) -> Plan | None:
+        """The plan of a pair or, once a reassignment moved it, of the pair that took over."""
+        row = await fetch_one(
+            self.conn,
+            "WITH RECURSIVE chain(id) AS (SELECT ? UNION"
+            " SELECT p.id FROM pairs p JOIN chain c ON p.previous_pair_id = c.id)"
+            f" {_PLAN} WHERE pair_id IN (SELECT id FROM chain) LIMIT 1",
+            (pair_id,),
+        )
+        return _plan(row) if row else None
+
     async def milestones(self, plan_id: int) -> list[Milestone]:
         rows = await fetch_all(
             self.conn,
