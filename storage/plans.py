@@ -102,6 +102,27 @@ class PlansRepo:
         )
         return _plan(row) if row else None
 
+    async def awaiting_approval(self, pair_ids: list[int]) -> set[int]:
+        """Which of these pairs have their plan on the admins' desk."""
+        if not pair_ids:
+            return set()
+        marks = ",".join("?" * len(pair_ids))
+        rows = await fetch_all(
+            self.conn,
+            f"SELECT pair_id FROM plans WHERE status = 'submitted' AND pair_id IN ({marks})",
+            tuple(pair_ids),
+        )
+        return {int(row[0]) for row in rows}
+
+    async def awaiting_approval_count(self) -> int:
+        """Plans of active pairs on the admins' desk."""
+        row = await fetch_one(
+            self.conn,
+            "SELECT COUNT(*) FROM plans pl JOIN pairs p ON p.id = pl.pair_id"
+            " WHERE pl.status = 'submitted' AND p.status = 'active'",
+        )
+        return int(row[0]) if row else 0
+
     async def milestones(self, plan_id: int) -> list[Milestone]:
         rows = await fetch_all(
             self.conn,

@@ -21,6 +21,9 @@ from storage.models import PlanStatus
 
 SECOND_ADMIN_ID = 1002
 SIDOROVA_PAIR = "Сидорова Мария Ивановна ← Иванова Анна Петровна"
+ORLOV_PAIR = "Орлов Илья Сергеевич ← Иванова Анна Петровна"
+AWAITING = "⏳ "  # a pair in /pairs whose plan awaits approval
+DECISION = ["✅ Утвердить", "↩️ Вернуть на доработку"]
 MENTOR_ONLY = ("➕ Добавить этап", "📤 Отправить на утверждение")
 CHANGING = (
     "✅ Отметить выполнение",
@@ -314,7 +317,7 @@ async def _reassign_sidorova(admin: TelegramUser, api: FakeBotAPI) -> TelegramUs
     """Sidorova, whose plan awaits approval, goes to Smirnov, who has opened the bot."""
     smirnov = person(api, MENTOR_SMIRNOV, "Смирнов Алексей Николаевич")
     await start_everyone(smirnov)
-    await reassign(admin, SIDOROVA_PAIR, "Смирнов", "Иванова ушла в декрет")
+    await reassign(admin, AWAITING + SIDOROVA_PAIR, "Смирнов", "Иванова ушла в декрет")
     await admin.wait_message("Наставник сменён")
     return smirnov
 
@@ -397,3 +400,92 @@ async def test_an_old_copy_naming_the_pair_still_returns_the_plan_after_a_reassi
 async def test_a_decision_callback_data_fits() -> None:
     big = 2**31 - 1
     assert len(PlanDecision(action="ret", plan_id=big, sub=big, view=1).pack()) <= 64
+
+
+async def _pairs_list(admin: TelegramUser) -> dict[str, Any]:
+    admin.send("/pairs")
+    return await admin.wait_message("Выберите пару")
+
+
+@pytest.mark.bot_settings(admin_ids=[ADMIN_ID, SECOND_ADMIN_ID])
+async def test_an_admin_who_opens_the_bot_later_finds_the_plan_in_pairs_and_approves_it(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
+) -> None:
+    await start_everyone(admin)  # the second admin has not opened the bot yet: no copy
+    mentor, sidorova, _ = await _people(bot_runner, fake_api)
+    _, plan_id = await _plan_of(bot_runner, MENTEE_SIDOROVA)
+    await _submit(mentor)
+    copy = await admin.wait_message("План на утверждение")
+    later = TelegramUser(fake_api, SECOND_ADMIN_ID, "Бакыт", "Осмонов")
+    await start_everyone(later)
+    assert not [m for m in later.messages() if "План на утверждение" in m.get("text", "")]
+
+    listed = await _pairs_list(later)
+    assert "1 план ждёт утверждения" in listed["text"]
+    # Orlov comes before Sidorova by name; the pair whose plan waits comes first.
+    assert later.inline_buttons(listed)[:2] == [AWAITING + SIDOROVA_PAIR, ORLOV_PAIR]
+    later.press(AWAITING + SIDOROVA_PAIR, listed)
+    card = await later.wait_message("Состояние: активна")
+    assert "План ждёт утверждения" in card["text"]
+    later.press("📋 План", card)
+    view = await later.wait_message("План: на утверждении")
+    assert view["message_id"] == card["message_id"]
+    assert set(DECISION) <= set(later.inline_buttons(view))
+    assert not set(MENTOR_ONLY) & set(later.inline_buttons(view))
+
+    later.press("✅ Утвердить", view)
+    await later.wait_message("План утверждён (Осмонов Бакыт)")
+    shown = fake_api.message(SECOND_ADMIN_ID, view["message_id"])
+    assert shown is not None and "План: утверждён" in shown["text"]
+    assert not set(DECISION) & set(later.inline_buttons(shown))
+    assert "⬅️ К карточке пары" in later.inline_buttons(shown)
+    closed = await admin.wait_message("Утвердил(а): Осмонов Бакыт")
+    assert closed["message_id"] == copy["message_id"] and admin.inline_buttons(closed) == []
+    await sidorova.wait_message("утверждён", since=0)
+
+    # The view's button pressed again, as it was: decided, and by whom.
+    later.press_data(_data(view, "✅ Утвердить"), view["message_id"])
+    answer = await later.wait_answer_callback()
+    assert "уже принято" in answer["text"] and "Осмонов Бакыт" in answer["text"]
+    relisted = await _pairs_list(later)
+    assert "ждёт утверждения" not in relisted["text"]
+    assert later.inline_buttons(relisted)[:2] == [ORLOV_PAIR, SIDOROVA_PAIR]
+    told = [m for m in mentor.messages() if "утверждён" in m.get("text", "")]
+    assert len(told) == 1
+    async with bot_runner.app.db.read() as tx:
+        plan = await tx.plans.get(plan_id)
+    assert plan is not None and plan.status is PlanStatus.APPROVED
+
+
+@pytest.mark.bot_settings(admin_ids=[ADMIN_ID, SECOND_ADMIN_ID])
+async def test_a_plan_returned_from_the_admins_view_closes_every_copy(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
+) -> None:
+    second = await _two_admins(fake_api, admin)
+    mentor, _, _ = await _people(bot_runner, fake_api)
+    _, plan_id = await _plan_of(bot_runner, MENTEE_SIDOROVA)
+    await _submit(mentor)
+    mine = await admin.wait_message("План на утверждение")
+    theirs = await second.wait_message("План на утверждение")
+
+    await open_pair_card(second, AWAITING + SIDOROVA_PAIR)
+    second.press("📋 План")
+    view = await second.wait_message("План: на утверждении")
+    second.press("↩️ Вернуть на доработку", view)
+    await second.wait_message("замечание к плану")
+    second.send("Нет посещения уроков наставника")
+    await second.wait_message("План возвращён на доработку")
+    for someone, copy in ((admin, mine), (second, theirs)):
+        closed = await someone.wait_message("Вернул(а) на доработку: Осмонов Бакыт", since=0)
+        assert closed["message_id"] == copy["message_id"] and someone.inline_buttons(closed) == []
+    told = await mentor.wait_message("Нет посещения уроков наставника", since=0)
+    assert "возвращён на доработку" in told["text"]
+
+    await open_pair_card(admin, SIDOROVA_PAIR)  # no longer marked
+    admin.press("📋 План")
+    returned = await admin.wait_message("План: возвращён на доработку")
+    assert "Нет посещения уроков наставника" in returned["text"]
+    assert not set(DECISION) & set(admin.inline_buttons(returned))
+    async with bot_runner.app.db.read() as tx:
+        plan = await tx.plans.get(plan_id)
+    assert plan is not None and plan.status is PlanStatus.RETURNED

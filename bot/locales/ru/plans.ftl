@@ -37,6 +37,15 @@ plan-return = ↩️ Вернуть на доработку
 plan-open-from-card = 📋 План
 plan-back-to-pair = ⬅️ К карточке пары
 
+## Plans awaiting approval, as /pairs and a pair's card show them
+pairs-awaiting = ⏳ { $count ->
+    [one] { $count } план ждёт утверждения
+    [few] { $count } плана ждут утверждения
+   *[many] { $count } планов ждут утверждения
+} — эти пары в начале списка, отмечены ⏳.
+pair-button-awaiting = ⏳ { $mentee } ← { $mentor }
+pair-plan-awaiting = ⏳ <b>План ждёт утверждения</b> — откройте «📋 План», чтобы утвердить или вернуть его.
+
 ## A milestone's card
 milestone-card = <b>{ $title }</b>
     Срок: { $due }
