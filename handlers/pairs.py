@@ -413,20 +413,29 @@ async def confirm_pair(
 
 
 async def _pairs_page(db: Database, t: Translator, page: int) -> tuple[str, InlineKeyboardMarkup]:
+    """A page of the active pairs; those whose plan awaits approval are marked and come first."""
     async with db.read() as tx:
         pairs, total, page = await fetch_page(
             lambda offset, limit: tx.pairs.list_active(offset=offset, limit=limit), page
         )
+        awaiting = await tx.plans.awaiting_approval([pair.id for pair in pairs])
+        awaiting_total = await tx.plans.awaiting_approval_count()
     builder = KeyboardBuilder()
     for pair in pairs:
+        key = "pair-button-awaiting" if pair.id in awaiting else "pair-button"
         builder.row(
             InlineKeyboardButton(
-                text=t.plain("pair-button", mentee=pair.mentee_name, mentor=pair.mentor_name),
+                text=t.plain(key, mentee=pair.mentee_name, mentor=pair.mentor_name),
                 callback_data=PairCard(pair_id=pair.id).pack(),
             )
         )
     pager(builder, t, page, total, lambda n: PairsList(page=n).pack())
-    return t("pairs-title", count=total) if total else t("pairs-none"), builder.as_markup()
+    if not total:
+        return t("pairs-none"), builder.as_markup()
+    title = t("pairs-title", count=total)
+    if awaiting_total:
+        title = t("pairs-awaiting", count=awaiting_total) + "\n" + title
+    return title, builder.as_markup()
 
 
 @router.message(Command("pairs"))
@@ -447,7 +456,14 @@ async def pairs_page(
     await callback.answer()
 
 
-def _card_text(t: Translator, pair: Pair, history: list[Pair], overview: str = "") -> str:
+def _card_text(
+    t: Translator,
+    pair: Pair,
+    history: list[Pair],
+    overview: str = "",
+    *,
+    plan_awaiting: bool = False,
+) -> str:
     head = t(
         "pair-card",
         mentor=pair.mentor_name,
@@ -460,6 +476,8 @@ def _card_text(t: Translator, pair: Pair, history: list[Pair], overview: str = "
     )
     if overview:
         head += "\n" + overview
+    if plan_awaiting:
+        head += "\n" + t("pair-plan-awaiting")
     earlier = [p for p in history if p.id != pair.id]
     if not earlier:
         return head
@@ -533,13 +551,15 @@ async def show_pair(
         pair = await tx.pairs.get(callback_data.pair_id)
         history = await tx.pairs.history(pair.mentee_id) if pair else []
         doing = await pair_overview(tx, pair, local_today(now, settings.tz), now) if pair else None
+        awaiting = await tx.plans.awaiting_approval([pair.id]) if pair else set()
     if pair is None or doing is None or not isinstance(callback.message, Message):
         await callback.answer(t("stale-button"), show_alert=True)
         return
     same_kind = [p for p in history if p.kind is pair.kind]
     overview = overview_text(t, doing, settings.tz)
     await callback.message.edit_text(
-        _card_text(t, pair, same_kind, overview), reply_markup=_card_buttons(t, pair)
+        _card_text(t, pair, same_kind, overview, plan_awaiting=bool(awaiting)),
+        reply_markup=_card_buttons(t, pair),
     )
     await callback.answer()
 

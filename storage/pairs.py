@@ -168,10 +168,15 @@ class PairsRepo:
         )
 
     async def list_active(self, offset: int = 0, limit: int = 10) -> tuple[list[Pair], int]:
+        """Active pairs by the mentee's name, those whose plan awaits approval first."""
         row = await fetch_one(self.conn, "SELECT COUNT(*) FROM pairs WHERE status = 'active'")
         total = int(row[0]) if row else 0
         pairs = await self._many(
-            "p.status = 'active' ORDER BY mentee.name_key, p.id LIMIT ? OFFSET ?", limit, offset
+            "p.status = 'active' ORDER BY EXISTS (SELECT 1 FROM plans pl"
+            " WHERE pl.pair_id = p.id AND pl.status = 'submitted') DESC,"
+            " mentee.name_key, p.id LIMIT ? OFFSET ?",
+            limit,
+            offset,
         )
         return pairs, total
 

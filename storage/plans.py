@@ -91,6 +91,38 @@ class PlansRepo:
         row = await fetch_one(self.conn, f"{_PLAN} WHERE pair_id = ?", (pair_id,))
         return _plan(row) if row else None
 
+    async def for_pair_or_successor(self, pair_id: int) -> Plan | None:
+        """The plan of a pair or, once a reassignment moved it, of the pair that took over."""
+        row = await fetch_one(
+            self.conn,
+            "WITH RECURSIVE chain(id) AS (SELECT ? UNION"
+            " SELECT p.id FROM pairs p JOIN chain c ON p.previous_pair_id = c.id)"
+            f" {_PLAN} WHERE pair_id IN (SELECT id FROM chain) LIMIT 1",
+            (pair_id,),
+        )
+        return _plan(row) if row else None
+
+    async def awaiting_approval(self, pair_ids: list[int]) -> set[int]:
+        """Which of these pairs have their plan on the admins' desk."""
+        if not pair_ids:
+            return set()
+        marks = ",".join("?" * len(pair_ids))
+        rows = await fetch_all(
+            self.conn,
+            f"SELECT pair_id FROM plans WHERE status = 'submitted' AND pair_id IN ({marks})",
+            tuple(pair_ids),
+        )
+        return {int(row[0]) for row in rows}
+
+    async def awaiting_approval_count(self) -> int:
+        """Plans of active pairs on the admins' desk."""
+        row = await fetch_one(
+            self.conn,
+            "SELECT COUNT(*) FROM plans pl JOIN pairs p ON p.id = pl.pair_id"
+            " WHERE pl.status = 'submitted' AND p.status = 'active'",
+        )
+        return int(row[0]) if row else 0
+
     async def milestones(self, plan_id: int) -> list[Milestone]:
         rows = await fetch_all(
             self.conn,

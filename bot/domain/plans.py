@@ -250,10 +250,15 @@ async def create_plan(tx: Repos, pair: Pair, template: PlanTemplate, now: dateti
     return plan
 
 
+def reason_given(reason: str | None) -> bool:
+    """A reason says something: blanks, dashes or dots alone are no reason."""
+    return any(char.isalnum() for char in reason or "")
+
+
 def _check_change(plan: Plan, reason: str | None) -> None:
     if not plan_editable(plan):
         raise PlanError(PLAN_NOT_EDITABLE)
-    if change_needs_reason(plan) and not (reason or "").strip():
+    if change_needs_reason(plan) and not reason_given(reason):
         raise PlanError(REASON_NEEDED)
 
 

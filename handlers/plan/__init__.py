@@ -6,6 +6,6 @@ update in storage."""
 
 from __future__ import annotations
 
-from handlers.plan.common import MilestoneCb, PlanCb
+from handlers.plan.common import MilestoneCb, PlanCb, PlanDecision
 
-__all__ = ["MilestoneCb", "PlanCb"]
+__all__ = ["MilestoneCb", "PlanCb", "PlanDecision"]

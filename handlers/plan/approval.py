@@ -1,13 +1,17 @@
 """The plan goes to the admins: the mentor submits it, every admin gets a copy with approve /
-return buttons, and the first admin's decision wins."""
+return buttons (the admin's view of the plan from the pair's card has them too), and the first
+admin's decision wins. A decision names the plan and its submission, not the pair: a
+reassignment moves the plan to the pair that takes over, and the decision follows it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.config import Settings
 from bot.domain.bounded import bounded_lines
@@ -20,9 +24,11 @@ from handlers.keyboards import cancel_button
 from handlers.plan.common import (
     Found,
     PlanCb,
+    PlanDecision,
     PlanForm,
     as_json,
     clip,
+    decision_row,
     find_plan,
     local_day,
     refused,
@@ -41,21 +47,8 @@ COMMENT_CHARS = 500  # the admin's comment on the closed copies
 NAME_CHARS_IN_ALERT = 80  # an alert holds 200 characters
 
 
-def _plan_decision_buttons(t: Translator, pair_id: int, sub: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=t("plan-approve"),
-                    callback_data=PlanCb(action="ok", pair_id=pair_id, sub=sub).pack(),
-                ),
-                InlineKeyboardButton(
-                    text=t("plan-return"),
-                    callback_data=PlanCb(action="ret", pair_id=pair_id, sub=sub).pack(),
-                ),
-            ]
-        ]
-    )
+def _plan_decision_buttons(t: Translator, plan: Plan) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[decision_row(t, plan)])
 
 
 # --- the plan goes to the admins ---------------------------------------------------------------
@@ -106,10 +99,10 @@ async def _close_copies(
         await tx.outbox.enqueue_edit(f"{subject}:closed:{copy.id}", copy.id, text, now)
 
 
-async def _decided_note(db: Database, t: Translator, pair_id: int, sub: int) -> str:
+async def _decided_note(db: Database, t: Translator, plan_id: int, sub: int) -> str:
     """Why a decision on this copy comes too late: who decided it, or that it is an old copy."""
     async with db.read() as tx:
-        plan = await tx.plans.for_pair(pair_id)
+        plan = await tx.plans.get(plan_id)
         decider = await tx.people.get(plan.decided_by) if plan and plan.decided_by else None
     if plan is None or plan.submission < sub:
         return t.plain("stale-button")
@@ -155,7 +148,7 @@ async def submit(
                     await _plan_for_admin(tx, at, found.pair, plan),
                     now,
                     personal=True,
-                    markup=as_json(_plan_decision_buttons(at, found.pair.id, plan.submission)),
+                    markup=as_json(_plan_decision_buttons(at, plan)),
                     subject=plan_subject(plan.id, plan.submission),
                 )
     except PlanError as exc:
@@ -173,16 +166,18 @@ async def _decide_plan(
     i18n: I18n,
     sender: OutboxSender,
     *,
-    pair_id: int,
+    plan_id: int,
     sub: int,
     approve: bool,
     admin: Person,
     comment: str | None,
     now: datetime,
-) -> Plan:
+) -> Found:
+    """Decide a submission of a plan, whichever pair it belongs to now: its people are told
+    and every admin's copy is closed."""
     async with db.transaction() as tx:
-        plan = await tx.plans.for_pair(pair_id)
-        pair = await tx.pairs.get(pair_id)
+        plan = await tx.plans.get(plan_id)
+        pair = await tx.pairs.get(plan.pair_id) if plan else None
         if plan is None or pair is None:
             raise LookupError("no such plan")
         decided = await decide_plan(tx, plan.id, sub, approve, admin.id, comment, now)
@@ -206,11 +201,46 @@ async def _decide_plan(
                 personal=True,
             )
     sender.wake()
-    return decided
+    return Found(pair, decided, None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Press:
+    """A decision pressed, whichever button data carried it."""
+
+    plan_id: int
+    sub: int
+    approve: bool
+    on_view: bool
+
+
+@router.callback_query(PlanDecision.filter(F.action.in_({"ok", "ret"})))
+async def plan_decision(
+    callback: CallbackQuery,
+    callback_data: PlanDecision,
+    state: FSMContext,
+    db: Database,
+    i18n: I18n,
+    person: Person | None,
+    is_admin: bool,
+    settings: Settings,
+    clock: Clock,
+    sender: OutboxSender,
+    t: Translator,
+) -> None:
+    press = _Press(
+        callback_data.plan_id,
+        callback_data.sub,
+        callback_data.action == "ok",
+        callback_data.view == 1,
+    )
+    await _on_decision(
+        callback, press, state, db, i18n, person, is_admin, settings, clock, sender, t
+    )
 
 
 @router.callback_query(PlanCb.filter(F.action.in_({"ok", "ret"})))
-async def plan_decision(
+async def plan_decision_by_pair(
     callback: CallbackQuery,
     callback_data: PlanCb,
     state: FSMContext,
@@ -218,28 +248,54 @@ async def plan_decision(
     i18n: I18n,
     person: Person | None,
     is_admin: bool,
+    settings: Settings,
     clock: Clock,
     sender: OutboxSender,
     t: Translator,
 ) -> None:
+    """A copy sent before decisions named the plan: its pair leads to the plan, also when a
+    reassignment has moved it on since."""
+    async with db.read() as tx:
+        plan = await tx.plans.for_pair_or_successor(callback_data.pair_id)
+    if plan is None or not is_admin:
+        await stale(callback, t)
+        return
+    press = _Press(plan.id, callback_data.sub, callback_data.action == "ok", False)
+    await _on_decision(
+        callback, press, state, db, i18n, person, is_admin, settings, clock, sender, t
+    )
+
+
+async def _on_decision(
+    callback: CallbackQuery,
+    press: _Press,
+    state: FSMContext,
+    db: Database,
+    i18n: I18n,
+    person: Person | None,
+    is_admin: bool,
+    settings: Settings,
+    clock: Clock,
+    sender: OutboxSender,
+    t: Translator,
+) -> None:
+    """The presser is an admin and the plan is on the admins' desk with this very submission;
+    otherwise the press says why it changes nothing."""
     if not is_admin or person is None or not isinstance(callback.message, Message):
         await stale(callback, t)
         return
     async with db.read() as tx:
-        plan = await tx.plans.for_pair(callback_data.pair_id)
+        plan = await tx.plans.get(press.plan_id)
     if plan is None:
         await stale(callback, t)
         return
-    if plan.status is not PlanStatus.SUBMITTED or plan.submission != callback_data.sub:
-        note = await _decided_note(db, t, callback_data.pair_id, callback_data.sub)
+    if plan.status is not PlanStatus.SUBMITTED or plan.submission != press.sub:
+        note = await _decided_note(db, t, press.plan_id, press.sub)
         await callback.answer(note, show_alert=True)
         return
-    if callback_data.action == "ret":
+    if not press.approve:
         form = await start_form(
-            state,
-            PlanForm.plan_return_comment,
-            pair_id=callback_data.pair_id,
-            sub=callback_data.sub,
+            state, PlanForm.plan_return_comment, plan_id=press.plan_id, sub=press.sub
         )
         await callback.message.answer(
             t("plan-ask-return-comment", max=MAX_COMMENT_LENGTH),
@@ -248,14 +304,18 @@ async def plan_decision(
         await callback.answer()
         return
     try:
-        await _decide_plan(
-            db, i18n, sender, pair_id=callback_data.pair_id, sub=callback_data.sub,
+        decided = await _decide_plan(
+            db, i18n, sender, plan_id=press.plan_id, sub=press.sub,
             approve=True, admin=person, comment=None, now=clock.now(),
         )  # fmt: skip
     except PlanError:  # another admin was a moment faster
-        note = await _decided_note(db, t, callback_data.pair_id, callback_data.sub)
+        note = await _decided_note(db, t, press.plan_id, press.sub)
         await callback.answer(note, show_alert=True)
         return
+    if press.on_view:  # the admin's view shows the plan as it stands now
+        today = local_day(clock, settings)
+        text, markup = await plan_view(db, t, decided, 0, today, settings.tz)
+        await callback.message.edit_text(text, reply_markup=markup)
     # Every copy, this one too, is closed through the outbox; the plan above may already fill
     # a message: the decision is a message of its own.
     await callback.message.answer(t("plan-decided-approved", admin=person.full_name))
@@ -280,16 +340,28 @@ async def plan_return_comment(
         return
     data = await state.get_data()
     await state.clear()
-    if not is_admin or person is None:
+    plan_id = await _form_plan_id(db, data)
+    if not is_admin or person is None or plan_id is None:
         await message.answer(t("stale-button"))
         return
+    sub = int(data.get("sub", 0))
     try:
         await _decide_plan(
-            db, i18n, sender, pair_id=int(data["pair_id"]), sub=int(data["sub"]),
+            db, i18n, sender, plan_id=plan_id, sub=sub,
             approve=False, admin=person, comment=comment, now=clock.now(),
         )  # fmt: skip
     except PlanError:
-        note = await _decided_note(db, t, int(data["pair_id"]), int(data["sub"]))
+        note = await _decided_note(db, t, plan_id, sub)
         await message.answer(t("plan-refused", reason=note))
         return
     await message.answer(t("plan-decided-returned", admin=person.full_name))
+
+
+async def _form_plan_id(db: Database, data: dict[str, Any]) -> int | None:
+    """The plan a return form is about; a form begun before decisions named the plan names
+    its pair (and may have outlived a reassignment)."""
+    if data.get("plan_id"):
+        return int(data["plan_id"])
+    async with db.read() as tx:
+        plan = await tx.plans.for_pair_or_successor(int(data.get("pair_id", 0)))
+    return plan.id if plan else None

@@ -8,7 +8,7 @@ from datetime import date
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.config import Settings
 from bot.domain.plans import PlanError
@@ -21,12 +21,23 @@ from storage.repos import Repos
 
 
 class PlanCb(CallbackData, prefix="pn"):
-    # show | add | submit; an admin's: ok | ret (a decision), adm (the read-only view)
+    # show | add | submit; an admin's: adm (the read-only view); ok | ret only on copies sent
+    # before decisions named the plan (PlanDecision)
     action: str
     pair_id: int
     page: int = 0
     sub: int = 0  # the plan's submission a decision is about
     form: int = 0
+
+
+class PlanDecision(CallbackData, prefix="pd"):
+    """An admin's ✅ / ↩️ on a submission: it names the plan, not the pair, so it still works
+    after a reassignment moved the plan to the pair that took over."""
+
+    action: str  # ok | ret
+    plan_id: int
+    sub: int  # the plan's submission the decision is about
+    view: int = 0  # 1: pressed on the admin's view of the plan (from the pair's card)
 
 
 class MilestoneCb(CallbackData, prefix="ml"):
@@ -52,6 +63,19 @@ class PlanForm(StatesGroup):
     return_comment = State()
     plan_return_comment = State()
     change_reason = State()
+
+
+def decision_row(t: Translator, plan: Plan, *, view: bool = False) -> list[InlineKeyboardButton]:
+    """✅ / ↩️ on a submission: on every admin's copy, and on the admin's view of the plan."""
+    return [
+        InlineKeyboardButton(
+            text=t(key),
+            callback_data=PlanDecision(
+                action=action, plan_id=plan.id, sub=plan.submission, view=int(view)
+            ).pack(),
+        )
+        for key, action in (("plan-approve", "ok"), ("plan-return", "ret"))
+    ]
 
 
 def clip(text: str, limit: int) -> str:

@@ -21,6 +21,7 @@ from bot.domain.plans import (
     edit_milestone,
     milestone_removable,
     plan_editable,
+    reason_given,
     remove_milestone,
 )
 from bot.domain.rules import PairSide
@@ -248,6 +249,12 @@ async def change_reason(
     reason = " ".join((message.text or "").split())
     if len(reason) > MAX_REASON_LENGTH:
         await message.answer(t("milestone-comment-too-long", max=MAX_REASON_LENGTH))
+        return
+    if not reason_given(reason):  # the form stays: an approved plan changes only with a reason
+        form = await form_id(state)
+        await message.answer(
+            t("plan-reason-empty", max=MAX_REASON_LENGTH), reply_markup=_cancel_only(t, form)
+        )
         return
     change = dict((await state.get_data()).get("change") or {})
     await _apply_and_answer(message, state, db, person, clock, t, change, reason)

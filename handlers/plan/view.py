@@ -31,6 +31,7 @@ from handlers.plan.common import (
     MilestoneCb,
     PlanCb,
     clip,
+    decision_row,
     find_plan,
     local_day,
     stale,
@@ -149,6 +150,8 @@ async def plan_view(
         lambda n: PlanCb(action=show_action, pair_id=pair_id, page=n).pack(),
     )
     if found.side is None:
+        if found.plan.status is PlanStatus.SUBMITTED:  # an admin decides here too
+            builder.row(*decision_row(t, found.plan, view=True))
         data = PairCard(pair_id=pair_id).pack()
         builder.row(InlineKeyboardButton(text=t("plan-back-to-pair"), callback_data=data))
     if found.side is PairSide.MENTOR:

@@ -280,6 +280,10 @@ async def test_after_approval_a_change_asks_for_a_reason_and_shows_in_the_histor
     await mentor.wait_message("Срок этапа")
     mentor.send("02.11.2026")
     await mentor.wait_message("напишите причину изменения")
+    for empty in ("   ", "—"):  # no reason: asked again, the form stays
+        mentor.send(empty)
+        again = await mentor.wait_message("Без причины утверждённый план не меняется")
+        assert "✖️ Отмена" in mentor.inline_buttons(again)
     mentor.send("Перенос по болезни наставляемого")
     await mentor.wait_message("Этап изменён")
 

@@ -10,17 +10,20 @@ import pytest
 from conftest import BotRunner
 from fake_bot_api import FakeBotAPI
 from people import ADMIN_ID, TelegramUser, start_everyone
-from roster_seed import MENTEE_ORLOV, MENTEE_SIDOROVA, MENTOR_IVANOVA
-from test_pairs import open_pair_card
+from roster_seed import MENTEE_ORLOV, MENTEE_SIDOROVA, MENTOR_IVANOVA, MENTOR_SMIRNOV
+from test_pairs import open_pair_card, person, reassign
 from test_plan import TEMPLATE_SIZE, _people, _plan_of, _report_first_milestone
 from test_plan import bot_clock as bot_clock  # the same moment as the plan's tests
 
 from handlers.keyboards import PairCard
-from handlers.plan import MilestoneCb, PlanCb
+from handlers.plan import MilestoneCb, PlanCb, PlanDecision
 from storage.models import PlanStatus
 
 SECOND_ADMIN_ID = 1002
 SIDOROVA_PAIR = "Сидорова Мария Ивановна ← Иванова Анна Петровна"
+ORLOV_PAIR = "Орлов Илья Сергеевич ← Иванова Анна Петровна"
+AWAITING = "⏳ "  # a pair in /pairs whose plan awaits approval
+DECISION = ["✅ Утвердить", "↩️ Вернуть на доработку"]
 MENTOR_ONLY = ("➕ Добавить этап", "📤 Отправить на утверждение")
 CHANGING = (
     "✅ Отметить выполнение",
@@ -308,3 +311,181 @@ async def test_a_double_press_and_a_return_typed_too_late_change_nothing(
     assert plan is not None and plan.status is PlanStatus.APPROVED and plan.comment is None
     told = [m for m in mentor.messages() if "утверждён" in m.get("text", "")]
     assert len(told) == 1
+
+
+async def _reassign_sidorova(admin: TelegramUser, api: FakeBotAPI) -> TelegramUser:
+    """Sidorova, whose plan awaits approval, goes to Smirnov, who has opened the bot."""
+    smirnov = person(api, MENTOR_SMIRNOV, "Смирнов Алексей Николаевич")
+    await start_everyone(smirnov)
+    await reassign(admin, AWAITING + SIDOROVA_PAIR, "Смирнов", "Иванова ушла в декрет")
+    await admin.wait_message("Наставник сменён")
+    return smirnov
+
+
+@pytest.mark.bot_settings(admin_ids=[ADMIN_ID, SECOND_ADMIN_ID])
+async def test_a_plan_submitted_before_a_reassignment_is_decided_where_it_went(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
+) -> None:
+    second = await _two_admins(fake_api, admin)
+    mentor, sidorova, _ = await _people(bot_runner, fake_api)
+    old_pair_id, plan_id = await _plan_of(bot_runner, MENTEE_SIDOROVA)
+    await _submit(mentor)
+    mine = await admin.wait_message("План на утверждение")
+    theirs = await second.wait_message("План на утверждение")
+    smirnov = await _reassign_sidorova(admin, fake_api)
+    new_pair_id, moved = await _plan_of(bot_runner, MENTEE_SIDOROVA)
+    assert moved == plan_id and new_pair_id != old_pair_id
+
+    second.press("✅ Утвердить", theirs)
+    await second.wait_message("План утверждён")
+    closed = await admin.wait_message("Утвердил(а): Осмонов Бакыт")
+    assert closed["message_id"] == mine["message_id"] and admin.inline_buttons(closed) == []
+    told = await smirnov.wait_message("утверждён")  # the plan's mentor now
+    assert "Смирнов Алексей Николаевич" in told["text"]
+    await sidorova.wait_message("утверждён", since=0)
+    # A copy in the format sent before decisions named the plan: its pair is the old one.
+    for data in (
+        PlanCb(action="ok", pair_id=old_pair_id, sub=1).pack(),
+        PlanDecision(action="ret", plan_id=plan_id, sub=1).pack(),
+    ):
+        admin.press_data(data, mine["message_id"])
+        answer = await admin.wait_answer_callback()
+        assert "уже принято" in answer["text"] and "Осмонов Бакыт" in answer["text"]
+    async with bot_runner.app.db.read() as tx:
+        plan = await tx.plans.get(plan_id)
+    assert plan is not None and plan.status is PlanStatus.APPROVED
+    assert plan.pair_id == new_pair_id
+
+
+async def test_an_old_copy_naming_the_pair_still_returns_the_plan_after_a_reassignment(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
+) -> None:
+    await start_everyone(admin)
+    mentor, sidorova, _ = await _people(bot_runner, fake_api)
+    old_pair_id, plan_id = await _plan_of(bot_runner, MENTEE_SIDOROVA)
+    await _submit(mentor)
+    copy = await admin.wait_message("План на утверждение")
+    smirnov = await _reassign_sidorova(admin, fake_api)
+
+    # Forged ones first: a pair that never was, a plan that is not, a submission not yet made,
+    # and the plan's own people, who are no admins.
+    for data in (
+        PlanCb(action="ok", pair_id=old_pair_id + 1000, sub=1).pack(),
+        PlanDecision(action="ok", plan_id=plan_id + 1000, sub=1).pack(),
+        PlanDecision(action="ok", plan_id=plan_id, sub=2).pack(),
+    ):
+        admin.press_data(data, copy["message_id"])
+        assert "устарела" in (await admin.wait_answer_callback())["text"]
+    for someone in (smirnov, sidorova):
+        own = someone.last_message()["message_id"]
+        someone.press_data(PlanDecision(action="ok", plan_id=plan_id, sub=1).pack(), own)
+        assert "устарела" in (await someone.wait_answer_callback())["text"]
+
+    admin.press_data(PlanCb(action="ret", pair_id=old_pair_id, sub=1).pack(), copy["message_id"])
+    await admin.wait_message("замечание к плану")
+    await bot_runner.restart()
+    admin.send("Добавьте открытый урок у нового наставника")
+    await admin.wait_message("План возвращён на доработку")
+    closed = await admin.wait_message("Вернул(а) на доработку: Асанова Гульнара")
+    assert closed["message_id"] == copy["message_id"] and admin.inline_buttons(closed) == []
+    told = await smirnov.wait_message("возвращён на доработку")
+    assert "Добавьте открытый урок у нового наставника" in told["text"]
+    await sidorova.wait_message("возвращён на доработку", since=0)
+    assert not [m for m in mentor.messages() if "возвращён" in m.get("text", "")]
+    async with bot_runner.app.db.read() as tx:
+        plan = await tx.plans.get(plan_id)
+    assert plan is not None and plan.status is PlanStatus.RETURNED
+
+
+async def test_a_decision_callback_data_fits() -> None:
+    big = 2**31 - 1
+    assert len(PlanDecision(action="ret", plan_id=big, sub=big, view=1).pack()) <= 64
+
+
+async def _pairs_list(admin: TelegramUser) -> dict[str, Any]:
+    admin.send("/pairs")
+    return await admin.wait_message("Выберите пару")
+
+
+@pytest.mark.bot_settings(admin_ids=[ADMIN_ID, SECOND_ADMIN_ID])
+async def test_an_admin_who_opens_the_bot_later_finds_the_plan_in_pairs_and_approves_it(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
+) -> None:
+    await start_everyone(admin)  # the second admin has not opened the bot yet: no copy
+    mentor, sidorova, _ = await _people(bot_runner, fake_api)
+    _, plan_id = await _plan_of(bot_runner, MENTEE_SIDOROVA)
+    await _submit(mentor)
+    copy = await admin.wait_message("План на утверждение")
+    later = TelegramUser(fake_api, SECOND_ADMIN_ID, "Бакыт", "Осмонов")
+    await start_everyone(later)
+    assert not [m for m in later.messages() if "План на утверждение" in m.get("text", "")]
+
+    listed = await _pairs_list(later)
+    assert "1 план ждёт утверждения" in listed["text"]
+    # Orlov comes before Sidorova by name; the pair whose plan waits comes first.
+    assert later.inline_buttons(listed)[:2] == [AWAITING + SIDOROVA_PAIR, ORLOV_PAIR]
+    later.press(AWAITING + SIDOROVA_PAIR, listed)
+    card = await later.wait_message("Состояние: активна")
+    assert "План ждёт утверждения" in card["text"]
+    later.press("📋 План", card)
+    view = await later.wait_message("План: на утверждении")
+    assert view["message_id"] == card["message_id"]
+    assert set(DECISION) <= set(later.inline_buttons(view))
+    assert not set(MENTOR_ONLY) & set(later.inline_buttons(view))
+
+    later.press("✅ Утвердить", view)
+    await later.wait_message("План утверждён (Осмонов Бакыт)")
+    shown = fake_api.message(SECOND_ADMIN_ID, view["message_id"])
+    assert shown is not None and "План: утверждён" in shown["text"]
+    assert not set(DECISION) & set(later.inline_buttons(shown))
+    assert "⬅️ К карточке пары" in later.inline_buttons(shown)
+    closed = await admin.wait_message("Утвердил(а): Осмонов Бакыт")
+    assert closed["message_id"] == copy["message_id"] and admin.inline_buttons(closed) == []
+    await sidorova.wait_message("утверждён", since=0)
+
+    # The view's button pressed again, as it was: decided, and by whom.
+    later.press_data(_data(view, "✅ Утвердить"), view["message_id"])
+    answer = await later.wait_answer_callback()
+    assert "уже принято" in answer["text"] and "Осмонов Бакыт" in answer["text"]
+    relisted = await _pairs_list(later)
+    assert "ждёт утверждения" not in relisted["text"]
+    assert later.inline_buttons(relisted)[:2] == [ORLOV_PAIR, SIDOROVA_PAIR]
+    told = [m for m in mentor.messages() if "утверждён" in m.get("text", "")]
+    assert len(told) == 1
+    async with bot_runner.app.db.read() as tx:
+        plan = await tx.plans.get(plan_id)
+    assert plan is not None and plan.status is PlanStatus.APPROVED
+
+
+@pytest.mark.bot_settings(admin_ids=[ADMIN_ID, SECOND_ADMIN_ID])
+async def test_a_plan_returned_from_the_admins_view_closes_every_copy(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
+) -> None:
+    second = await _two_admins(fake_api, admin)
+    mentor, _, _ = await _people(bot_runner, fake_api)
+    _, plan_id = await _plan_of(bot_runner, MENTEE_SIDOROVA)
+    await _submit(mentor)
+    mine = await admin.wait_message("План на утверждение")
+    theirs = await second.wait_message("План на утверждение")
+
+    await open_pair_card(second, AWAITING + SIDOROVA_PAIR)
+    second.press("📋 План")
+    view = await second.wait_message("План: на утверждении")
+    second.press("↩️ Вернуть на доработку", view)
+    await second.wait_message("замечание к плану")
+    second.send("Нет посещения уроков наставника")
+    await second.wait_message("План возвращён на доработку")
+    for someone, copy in ((admin, mine), (second, theirs)):
+        closed = await someone.wait_message("Вернул(а) на доработку: Осмонов Бакыт", since=0)
+        assert closed["message_id"] == copy["message_id"] and someone.inline_buttons(closed) == []
+    told = await mentor.wait_message("Нет посещения уроков наставника", since=0)
+    assert "возвращён на доработку" in told["text"]
+
+    await open_pair_card(admin, SIDOROVA_PAIR)  # no longer marked
+    admin.press("📋 План")
+    returned = await admin.wait_message("План: возвращён на доработку")
+    assert "Нет посещения уроков наставника" in returned["text"]
+    assert not set(DECISION) & set(admin.inline_buttons(returned))
+    async with bot_runner.app.db.read() as tx:
+        plan = await tx.plans.get(plan_id)
+    assert plan is not None and plan.status is PlanStatus.RETURNED

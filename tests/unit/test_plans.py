@@ -28,6 +28,7 @@ from bot.domain.plans import (
     plan_editable,
     plan_rows,
     progress,
+    reason_given,
     shipped_template,
     shown_status,
     submit_milestone,
@@ -146,6 +147,8 @@ def test_who_may_move_what() -> None:
     assert not milestone_submittable(replace(MILESTONE, status=MilestoneStatus.ACCEPTED))
     assert milestone_removable(MILESTONE)
     assert not milestone_removable(replace(MILESTONE, status=MilestoneStatus.RETURNED))
+    assert reason_given("Перенос по болезни") and reason_given("ГИА")
+    assert not any(map(reason_given, (None, "", "   ", "-", "…", "\u200b")))
 
 
 def test_report_files_are_office_documents_or_pictures_up_to_20_mb() -> None:

@@ -37,6 +37,15 @@ plan-return = ↩️ Вернуть на доработку
 plan-open-from-card = 📋 План
 plan-back-to-pair = ⬅️ К карточке пары
 
+## Plans awaiting approval, as /pairs and a pair's card show them
+pairs-awaiting = ⏳ { $count ->
+    [one] { $count } план ждёт утверждения
+    [few] { $count } плана ждут утверждения
+   *[many] { $count } планов ждут утверждения
+} — эти пары в начале списка, отмечены ⏳.
+pair-button-awaiting = ⏳ { $mentee } ← { $mentor }
+pair-plan-awaiting = ⏳ <b>План ждёт утверждения</b> — откройте «📋 План», чтобы утвердить или вернуть его.
+
 ## A milestone's card
 milestone-card = <b>{ $title }</b>
     Срок: { $due }
@@ -69,6 +78,7 @@ milestone-ask-return-comment = Напишите, что доработать (д
 plan-ask-return-comment = Напишите замечание к плану (до { $max } символов).
 plan-submitted = 📤 План отправлен на утверждение.
 plan-ask-reason = План уже утверждён: напишите причину изменения (до { $max } символов) — она останется в истории плана.
+plan-reason-empty = Без причины утверждённый план не меняется. Напишите причину изменения (до { $max } символов) или нажмите «Отмена».
 
 ## Changes after approval (the plan's history)
 plan-history-head = <b>Изменения после утверждения:</b>
