@@ -206,7 +206,7 @@ def hours_text(t: Translator, minutes: int) -> str:
 
 
 def button_data(meeting: Meeting, answer: Answer) -> str:
-    """Callback data of a button on a meeting; handlers.meetings.MeetingAct unpacks it."""
+    """Callback data of a button on a meeting; handlers.meetings.common.MeetingAct unpacks it."""
     return f"mt:{meeting.id}:{meeting.revision}:{answer.value}"
 
 

@@ -35,7 +35,8 @@ from bot.domain.meetings import (
 from bot.domain.pairing import create_pair
 from bot.i18n import I18n
 from handlers.calendar import CalendarPress, calendar_markup, pressed_date
-from handlers.meetings import JournalPage, MeetingAct, journal_page
+from handlers.meetings.common import MeetingAct
+from handlers.meetings.journal import JournalPage, journal_page
 from scheduler.clock import ManualClock
 from storage.db import Database
 from storage.models import (
