@@ -101,6 +101,22 @@ class OutboxRepo:
         )
         return [SentCopy(row[0], row[1], row[2]) for row in rows]
 
+    async def sent_with_buttons(
+        self, subject: str, *, except_person: int | None = None
+    ) -> list[tuple[int, int | None, str]]:
+        """(id, person id, text) of the messages about a subject that went out with buttons
+        and have no edit yet (an edit that takes the buttons away is made once)."""
+        rows = await fetch_all(
+            self.conn,
+            "SELECT o.id, o.person_id, o.text FROM outbox o WHERE o.subject = ?"
+            " AND o.method = 'send' AND o.status = 'sent' AND o.markup IS NOT NULL"
+            " AND (? IS NULL OR o.person_id IS NOT ?)"
+            " AND NOT EXISTS (SELECT 1 FROM outbox e"
+            " WHERE e.subject = o.subject AND e.edit_of = o.id) ORDER BY o.id",
+            (subject, except_person, except_person),
+        )
+        return [(row[0], row[1], row[2]) for row in rows]
+
     async def cancel_pending(self, subject: str, reason: str) -> int:
         """What is not sent yet about a subject is no longer wanted."""
         cur = await self.conn.execute(

@@ -137,11 +137,13 @@ def may_answer(meeting: Meeting, pair: Pair, person_id: int) -> bool:
 
 
 def may_propose_time(meeting: Meeting, pair: Pair, person_id: int, now: datetime) -> bool:
-    """Another moment: the invited side answers a proposal with one, or either side moves a
-    confirmed meeting that is still ahead."""
+    """Another moment: the invited side answers a proposal with one, the proposer moves their
+    own proposal nobody has answered yet, or either side moves a confirmed meeting ahead."""
     if meeting.logged:
         return False
-    if meeting.status is MeetingStatus.CONFIRMED:
+    if meeting.status is MeetingStatus.CONFIRMED or (
+        meeting.status is MeetingStatus.PROPOSED and person_id == meeting.proposed_by
+    ):
         return meeting.starts_at > now and person_id in (pair.mentor_id, pair.mentee_id)
     return may_answer(meeting, pair, person_id)
 
@@ -301,6 +303,28 @@ async def _send(
     )
 
 
+async def retire_buttons(
+    tx: Repos,
+    i18n: I18n,
+    meeting: Meeting,
+    now: datetime,
+    note_key: str,
+    *,
+    actor_id: int | None = None,
+) -> None:
+    """The buttons on the messages about a meeting that went out to anyone but the person
+    acting are taken away by an edit that says why (the actor's own message is edited by the
+    handler of their press). Call it after cancel_pending: the edits are pending too."""
+    for copy_id, person_id, text in await tx.outbox.sent_with_buttons(
+        subject(meeting), except_person=actor_id
+    ):
+        person = await tx.people.get(person_id) if person_id is not None else None
+        t = i18n.get(person.language if person else None)
+        await tx.outbox.enqueue_edit(
+            f"{subject(meeting)}:retire:{copy_id}", copy_id, text + "\n\n" + t(note_key), now
+        )
+
+
 async def _others(tx: Repos, pair: Pair, starts_at: datetime, minutes: int) -> list[Meeting]:
     start, end = clash_window(starts_at, minutes)
     return await tx.meetings.of_people_between((pair.mentor_id, pair.mentee_id), start, end)
@@ -448,7 +472,7 @@ async def propose_other_time(
     meeting, pair = await _fresh(tx, meeting_id, revision)
     if not may_propose_time(meeting, pair, person_id, now):
         raise MeetingError(MeetingRefusal.NOT_NOW)
-    moving = meeting.status is MeetingStatus.CONFIRMED
+    moving = meeting.status is MeetingStatus.CONFIRMED or person_id == meeting.proposed_by
     refusal = await check_new_moment(
         tx, pair, starts_at, meeting.duration_min, now=now, tz=tz, future=True, ignore=meeting.id
     )
@@ -464,6 +488,7 @@ async def propose_other_time(
     if changed is None:
         raise MeetingError(MeetingRefusal.NOT_NOW)
     await tx.outbox.cancel_pending(subject(meeting), "another time proposed")
+    await retire_buttons(tx, i18n, meeting, now, "meet-retired-moved", actor_id=person_id)
     await _send(
         tx,
         i18n,
@@ -497,6 +522,7 @@ async def cancel_meeting(
     if changed is None:
         raise MeetingError(MeetingRefusal.NOT_NOW)
     await tx.outbox.cancel_pending(subject(meeting), "cancelled")
+    await retire_buttons(tx, i18n, meeting, now, "meet-retired-cancelled", actor_id=person_id)
     await _send(
         tx,
         i18n,

@@ -26,6 +26,7 @@ from handlers.meetings.common import (
     MeetingAct,
     OtherTimeForm,
     ask_other_time,
+    own_proposal_buttons,
     refusal_text,
     refuse,
     show_done,
@@ -132,4 +133,7 @@ async def other_time_typed(
         return
     sender.wake()
     await state.clear()
-    await message.answer(t("meet-other-time-sent", meeting=Html(describe(t, meeting, settings.tz))))
+    await message.answer(
+        t("meet-other-time-sent", meeting=Html(describe(t, meeting, settings.tz))),
+        reply_markup=own_proposal_buttons(t, meeting),
+    )

@@ -79,6 +79,16 @@ def duration_choices(t: Translator, form: int) -> InlineKeyboardMarkup:
     return choices(t, form, "mt-dur", options)
 
 
+def own_proposal_buttons(t: Translator, meeting: Meeting) -> InlineKeyboardMarkup | None:
+    """The proposer's own copy of a proposal nobody has answered yet: 🔁 move or 🚫 cancel it
+    (a logged meeting is only confirmed or declined by the other side)."""
+    if meeting.logged or meeting.status is not MeetingStatus.PROPOSED:
+        return None
+    return InlineKeyboardMarkup.model_validate_json(
+        markup_json(t, meeting, (Answer.MOVE, Answer.CANCEL))
+    )
+
+
 async def show_done(message: Message, t: Translator, meeting: Meeting, tz: tzinfo) -> None:
     """The pressed message becomes what the press did; a confirmed meeting keeps its buttons
     to move or cancel it."""

@@ -42,6 +42,7 @@ from handlers.meetings.common import (
     choices,
     clip,
     duration_choices,
+    own_proposal_buttons,
     refusal_text,
 )
 from handlers.pair_choice import WhichPair, chosen_pair, pair_choice, pairs_to_choose
@@ -202,7 +203,10 @@ async def _save(
     sender.wake()
     await state.clear()
     other = pair.mentee_name if pair.mentor_id == person.id else pair.mentor_name
-    await message.answer(t(key, other=other, meeting=Html(describe(t, meeting, settings.tz))))
+    await message.answer(
+        t(key, other=other, meeting=Html(describe(t, meeting, settings.tz))),
+        reply_markup=own_proposal_buttons(t, meeting),
+    )
 
 
 async def _set_day(

@@ -65,7 +65,7 @@ meet-refused-past = это время уже прошло; выберите вр
 meet-refused-outside-period = дата вне срока наставничества пары.
 meet-refused-clash = в это время у кого-то из вас уже есть встреча.
 meet-refused = Не получилось: { $reason }
-meet-proposed = ✅ Приглашение отправлено: { $other }, { $meeting }. Я сообщу, когда будет ответ.
+meet-proposed = ✅ Приглашение отправлено: { $other }, { $meeting }. Я сообщу, когда будет ответ; до ответа встречу можно перенести или отменить кнопками ниже.
 meet-logged = ✅ Встреча записана: { $meeting }. { $other } подтвердит её, и она попадёт в журнал.
 meet-no-task = Без задания
 meet-button-time = { $time }
@@ -120,3 +120,7 @@ meet-told-moved = 🔁 { $other } отметил(а), что встречу пе
 meet-button-move = 🔁 Перенести встречу
 meet-invite-moved = 🔁 { $other } предлагает перенести встречу: { $meeting }.
 journal-choose-pair = Журнал какой пары показать?
+
+## The other side's copy of a meeting, its buttons taken away (an outbox edit)
+meet-retired-cancelled = 🚫 <i>Встреча отменена, кнопки больше не действуют.</i>
+meet-retired-moved = 🔁 <i>Предложено другое время, оно пришло отдельным сообщением.</i>
