@@ -654,6 +654,7 @@ async def reassign_with_reason(
                 today=local_today(now, settings.tz),
                 now=now,
                 max_mentees_per_mentor=settings.max_mentees_per_mentor,
+                tz=settings.tz,
                 changed_by=person.id,
             )
     except PairError as exc:
@@ -695,6 +696,7 @@ async def end_with_reason(
     state: FSMContext,
     db: Database,
     i18n: I18n,
+    settings: Settings,
     clock: Clock,
     sender: OutboxSender,
     t: Translator,
@@ -713,6 +715,7 @@ async def end_with_reason(
                 status=PairStatus.ENDED,
                 reason=reason,
                 now=clock.now(),
+                tz=settings.tz,
             )
     except LookupError:
         await message.answer(t("pair-not-active"))
@@ -748,6 +751,7 @@ async def complete(
     callback_data: PairCard,
     db: Database,
     i18n: I18n,
+    settings: Settings,
     clock: Clock,
     sender: OutboxSender,
     t: Translator,
@@ -761,6 +765,7 @@ async def complete(
                 status=PairStatus.COMPLETED,
                 reason=None,
                 now=clock.now(),
+                tz=settings.tz,
             )
     except LookupError:
         await callback.answer(t("pair-not-active"), show_alert=True)

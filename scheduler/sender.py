@@ -196,6 +196,14 @@ class OutboxSender:
         markup = (
             InlineKeyboardMarkup.model_validate_json(message.markup) if message.markup else None
         )
+        if message.method is OutboxMethod.EDIT and message.file_kind is not None:
+            await self.bot.edit_message_caption(
+                caption=message.text,
+                chat_id=chat_id,
+                message_id=message.message_id,
+                reply_markup=markup,
+            )
+            return message.message_id
         if message.method is OutboxMethod.EDIT:
             await self.bot.edit_message_text(
                 text=message.text,

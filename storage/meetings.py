@@ -147,6 +147,15 @@ class MeetingsRepo:
         )
         return found[0] if found else None
 
+    async def ahead_of_pair(self, pair_id: int, now: datetime) -> list[Meeting]:
+        """The pair's proposed or confirmed meetings that start after `now`."""
+        return await self._many(
+            "pair_id = ? AND status IN ('proposed', 'confirmed') AND starts_at > ?"
+            " ORDER BY starts_at, id",
+            pair_id,
+            to_db_time(now),
+        )
+
     async def last_held_of_pair(self, pair_id: int) -> Meeting | None:
         found = await self._many(
             "pair_id = ? AND status = 'held' ORDER BY starts_at DESC, id DESC LIMIT 1", pair_id

@@ -81,12 +81,13 @@ class OutboxRepo:
     async def enqueue_edit(
         self, key: str, edit_of: int, text: str, now: datetime, *, markup: str | None = None
     ) -> bool:
-        """Change the message that row `edit_of` sends (or sent); due once it has been sent."""
+        """Change the message that row `edit_of` sends (or sent); due once it has been sent.
+        The edit of a photo or document changes its caption (the edit keeps its file kind)."""
         cur = await self.conn.execute(
             "INSERT OR IGNORE INTO outbox (key, person_id, chat_id, method, edit_of, subject,"
-            " personal, text, markup, not_before, created_at)"
-            " SELECT ?, person_id, chat_id, 'edit', id, subject, 1, ?, ?, ?, ? FROM outbox"
-            " WHERE id = ?",
+            " personal, text, markup, not_before, created_at, file_id, file_kind)"
+            " SELECT ?, person_id, chat_id, 'edit', id, subject, 1, ?, ?, ?, ?, file_id, file_kind"
+            " FROM outbox WHERE id = ?",
             (key, text, markup, to_db_time(now), to_db_time(now), edit_of),
         )
         return cur.rowcount == 1

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
+from bot.domain.copies import take_buttons_away
 from bot.i18n import Html, I18n, Translator
 from storage.models import Meeting, MeetingFormat, MeetingStatus, Pair, PairStatus, Person
 from storage.repos import Repos
@@ -313,16 +314,8 @@ async def retire_buttons(
     actor_id: int | None = None,
 ) -> None:
     """The buttons on the messages about a meeting that went out to anyone but the person
-    acting are taken away by an edit that says why (the actor's own message is edited by the
-    handler of their press). Call it after cancel_pending: the edits are pending too."""
-    for copy_id, person_id, text in await tx.outbox.sent_with_buttons(
-        subject(meeting), except_person=actor_id
-    ):
-        person = await tx.people.get(person_id) if person_id is not None else None
-        t = i18n.get(person.language if person else None)
-        await tx.outbox.enqueue_edit(
-            f"{subject(meeting)}:retire:{copy_id}", copy_id, text + "\n\n" + t(note_key), now
-        )
+    acting are taken away by an edit that says why (after cancel_pending)."""
+    await take_buttons_away(tx, i18n, subject(meeting), note_key, now, except_person=actor_id)
 
 
 async def _others(tx: Repos, pair: Pair, starts_at: datetime, minutes: int) -> list[Meeting]:
@@ -583,6 +576,39 @@ async def record_outcome(
         pair,
     )
     return changed
+
+
+async def cancel_meetings_ahead(
+    tx: Repos, i18n: I18n, pair: Pair, now: datetime, tz: tzinfo, note_key: str
+) -> int:
+    """A pair that is closed (ended, completed, or reassigned to a new mentor) keeps no
+    meetings ahead: each is cancelled, both people are told why, and the buttons on the
+    messages about it go. Returns how many were cancelled."""
+    cancelled = 0
+    for meeting in await tx.meetings.ahead_of_pair(pair.id, now):
+        changed = await tx.meetings.change(meeting, now, status=MeetingStatus.CANCELLED.value)
+        if changed is None:
+            continue
+        cancelled += 1
+        await tx.outbox.cancel_pending(subject(meeting), "the pair was closed")
+        await retire_buttons(tx, i18n, meeting, now, "meet-retired-cancelled")
+        for person_id in (pair.mentor_id, pair.mentee_id):
+            person = await tx.people.get(person_id)
+            if person is None:
+                continue
+            t = i18n.get(person.language)
+            await tx.outbox.enqueue(
+                f"meeting:{meeting.id}:{changed.revision}:pair-closed:{person_id}",
+                person_id,
+                t(
+                    note_key,
+                    other=_other_name(pair, person_id),
+                    meeting=_html(describe(t, changed, tz)),
+                ),
+                now,
+                subject=subject(meeting),
+            )
+    return cancelled
 
 
 async def queue_held_question(

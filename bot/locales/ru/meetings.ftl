@@ -124,3 +124,5 @@ journal-choose-pair = Журнал какой пары показать?
 ## The other side's copy of a meeting, its buttons taken away (an outbox edit)
 meet-retired-cancelled = 🚫 <i>Встреча отменена, кнопки больше не действуют.</i>
 meet-retired-moved = 🔁 <i>Предложено другое время, оно пришло отдельным сообщением.</i>
+meet-cancelled-pair-closed = 🚫 Встреча с { $other } отменена: пара наставничества закрыта. { $meeting }
+meet-cancelled-reassigned = 🚫 Встреча с { $other } отменена: у пары сменился наставник. { $meeting }
