@@ -37,6 +37,7 @@ from handlers.keyboards import (
     fetch_page,
     pager,
 )
+from handlers.meetings.journal import journal_button
 from handlers.mentees import overview_text
 from handlers.menu import pair_line
 from handlers.picker import QUERY_KEY, last_search, people_page, remember_search
@@ -498,6 +499,7 @@ def _card_buttons(t: Translator, pair: Pair) -> InlineKeyboardMarkup:
             button("pair-end-early", "end"),
             button("pair-complete", "complete"),
         ]
+    rows.append([journal_button(t, pair)])  # any pair, active or not: read-only
     rows.append([InlineKeyboardButton(text=t("button-back"), callback_data=PairsList().pack())])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 

@@ -127,7 +127,14 @@ class MeetingsRepo:
 
     async def held_of_pair(self, pair_id: int) -> list[Meeting]:
         """The pair's journal, oldest first (a year of weekly meetings is a few dozen rows)."""
-        return await self._many("pair_id = ? AND status = 'held' ORDER BY starts_at, id", pair_id)
+        return await self.held_of_pairs([pair_id])
+
+    async def held_of_pairs(self, pair_ids: list[int]) -> list[Meeting]:
+        """The journal of several pairs (a reassigned mentee's chain), oldest first."""
+        marks = ", ".join("?" for _ in pair_ids)
+        return await self._many(
+            f"pair_id IN ({marks}) AND status = 'held' ORDER BY starts_at, id", *pair_ids
+        )
 
     async def count_held(self, pair_id: int) -> int:
         row = await fetch_one(

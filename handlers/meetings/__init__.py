@@ -9,4 +9,11 @@ from aiogram import Router
 from handlers.meetings import answers, changes, form, journal, outcome
 
 router = Router(name=__name__)
-router.include_routers(form.router, answers.router, changes.router, outcome.router, journal.router)
+router.include_routers(
+    form.router,
+    answers.router,
+    changes.router,
+    outcome.router,
+    journal.router,
+    journal.admin_router,  # admins, who need not be members; each press checks
+)

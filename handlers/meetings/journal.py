@@ -3,10 +3,12 @@ with the pair's hours in total and per month; a mentor with several pairs choose
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Settings
@@ -14,11 +16,11 @@ from bot.domain.bounded import bounded_lines
 from bot.domain.meetings import hours_text, local_day, minutes_per_month, total_minutes
 from bot.i18n import Html, Translator
 from handlers.filters import Member, MenuButton
-from handlers.keyboards import page_slice, pager
+from handlers.keyboards import PairCard, page_slice, pager
 from handlers.meetings.common import clip
 from handlers.pair_choice import WhichPair, chosen_pair, pair_choice, pairs_to_choose
 from storage.db import Database
-from storage.models import Pair, Person, Role
+from storage.models import Meeting, Pair, Person, Role
 
 router = Router(name=__name__)
 router.message.filter(Member(Role.MENTOR, Role.MENTEE))
@@ -38,7 +40,27 @@ async def journal_page(
     """The pair's held meetings (the college journal's columns), hours in total and per
     month, one page of entries, bounded to one message."""
     async with db.read() as tx:
-        held = await tx.meetings.held_of_pair(pair.id)
+        held = await tx.meetings.held_of_pairs([pair.id])
+    builder = InlineKeyboardBuilder()
+    text = _journal_text(
+        t, settings, pair, held, page, builder, lambda n: JournalPage(pair_id=pair.id, page=n)
+    )
+    pages = builder.as_markup()
+    return text, pages if pages.inline_keyboard else None
+
+
+def _journal_text(
+    t: Translator,
+    settings: Settings,
+    pair: Pair,
+    held: list[Meeting],
+    page: int,
+    builder: InlineKeyboardBuilder,
+    page_data: Callable[[int], CallbackData],
+    mentors: dict[int, str] | None = None,
+) -> str:
+    """The journal's text; its pager goes into `builder`. With `mentors` (pair id → mentor,
+    a reassigned pair's chain) each entry names its mentor."""
     head = t(
         "journal-head",
         mentor=pair.mentor_name,
@@ -47,7 +69,7 @@ async def journal_page(
         hours=hours_text(t, total_minutes(held)),
     )
     if not held:
-        return head + "\n\n" + t("journal-empty"), None
+        return head + "\n\n" + t("journal-empty")
     months = [
         t(
             "journal-month",
@@ -61,22 +83,21 @@ async def journal_page(
     shown, page = page_slice(held, page)
     entries = []
     for meeting in shown:
-        entries.append(
-            t(
-                "journal-entry",
-                date=t.date(local_day(meeting.starts_at, settings.tz)),
-                format=t.plain(f"meet-format-{meeting.format.value}"),
-                topic=clip(meeting.topic, JOURNAL_FIELD_CHARS),
-                content=clip(meeting.content or "—", JOURNAL_FIELD_CHARS),
-                result=clip(meeting.result or "—", JOURNAL_FIELD_CHARS),
-                task=clip(meeting.task or "—", JOURNAL_FIELD_CHARS),
-            )
+        entry = t(
+            "journal-entry",
+            date=t.date(local_day(meeting.starts_at, settings.tz)),
+            format=t.plain(f"meet-format-{meeting.format.value}"),
+            topic=clip(meeting.topic, JOURNAL_FIELD_CHARS),
+            content=clip(meeting.content or "—", JOURNAL_FIELD_CHARS),
+            result=clip(meeting.result or "—", JOURNAL_FIELD_CHARS),
+            task=clip(meeting.task or "—", JOURNAL_FIELD_CHARS),
         )
+        if mentors is not None:
+            entry += "\n" + t("journal-entry-mentor", mentor=mentors.get(meeting.pair_id, "—"))
+        entries.append(entry)
     text = bounded_lines(entries, lambda n: t("journal-more", count=n), head=head, sep="\n\n")
-    builder = InlineKeyboardBuilder()
-    pager(builder, t, page, len(held), lambda n: JournalPage(pair_id=pair.id, page=n).pack())
-    pages = builder.as_markup()
-    return text, pages if pages.inline_keyboard else None
+    pager(builder, t, page, len(held), lambda n: page_data(n).pack())
+    return text
 
 
 @router.message(Command("journal"))
@@ -126,3 +147,78 @@ async def journal_pressed(
         await callback.message.answer(text, reply_markup=markup)
     else:
         await callback.message.edit_text(text, reply_markup=markup)
+
+
+# --- an admin opens a pair's journal from its card (read-only) --------------------------------
+
+admin_router = Router(name=f"{__name__}.admin")
+CHAIN_LIMIT = 50  # reassignments followed back; a pair has a handful at most
+
+
+class PairJournal(CallbackData, prefix="ja"):
+    """The journal of a pair (and the pairs it continues), opened from the admin's card."""
+
+    pair_id: int
+    page: int = 0
+
+
+async def admin_journal_page(
+    db: Database, t: Translator, settings: Settings, pair: Pair, page: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The journal of the pair and of the pairs it continues (earlier mentors of a reassigned
+    mentee), paged, with the way back to the pair's card."""
+    async with db.read() as tx:
+        chain = [pair]
+        while chain[-1].previous_pair_id is not None and len(chain) < CHAIN_LIMIT:
+            earlier = await tx.pairs.get(chain[-1].previous_pair_id)
+            if earlier is None:
+                break
+            chain.append(earlier)
+        held = await tx.meetings.held_of_pairs([p.id for p in chain])
+    mentors = {p.id: p.mentor_name for p in chain} if len(chain) > 1 else None
+    builder = InlineKeyboardBuilder()
+    text = _journal_text(
+        t,
+        settings,
+        pair,
+        held,
+        page,
+        builder,
+        lambda n: PairJournal(pair_id=pair.id, page=n),
+        mentors,
+    )
+    builder.row(
+        InlineKeyboardButton(
+            text=t("journal-back-to-card"), callback_data=PairCard(pair_id=pair.id).pack()
+        )
+    )
+    return text, builder.as_markup()
+
+
+def journal_button(t: Translator, pair: Pair) -> InlineKeyboardButton:
+    """The «📓 Журнал» button on an admin's pair card."""
+    return InlineKeyboardButton(
+        text=t("pair-journal"), callback_data=PairJournal(pair_id=pair.id).pack()
+    )
+
+
+@admin_router.callback_query(PairJournal.filter())
+async def admin_journal_pressed(
+    callback: CallbackQuery,
+    callback_data: PairJournal,
+    db: Database,
+    settings: Settings,
+    t: Translator,
+    is_admin: bool,
+) -> None:
+    if not is_admin:
+        await callback.answer(t("admin-only"), show_alert=True)
+        return
+    async with db.read() as tx:
+        pair = await tx.pairs.get(callback_data.pair_id)
+    if pair is None or not isinstance(callback.message, Message):
+        await callback.answer(t("stale-button"), show_alert=True)
+        return
+    text, markup = await admin_journal_page(db, t, settings, pair, callback_data.page)
+    await callback.answer()
+    await callback.message.edit_text(text, reply_markup=markup)

@@ -17,7 +17,7 @@ from roster_seed import MENTEE_ORLOV, MENTOR_IVANOVA, MENTOR_SMIRNOV, seed
 from test_pairs import form_pair, open_pair_card, person
 
 from scheduler.clock import ManualClock
-from storage.models import MeetingStatus, QuestionStatus
+from storage.models import MeetingFormat, MeetingStatus, QuestionStatus
 
 BISHKEK = ZoneInfo("Asia/Bishkek")
 NOW = datetime(2027, 1, 20, 10, 0, tzinfo=BISHKEK)
@@ -121,3 +121,72 @@ async def test_an_ended_pair_keeps_no_meetings_ahead_and_both_sides_are_told(
     mentor.press_data("mt:1:1:cancel", invite["message_id"])
     assert (await mentor.wait_answer_callback())["show_alert"]
     assert await _statuses(bot_runner) == ([MeetingStatus.CANCELLED], [QuestionStatus.OPEN])
+
+
+async def _held(runner: BotRunner, pair_id: int, count: int, first_day: int) -> None:
+    """Held meetings written as the journal keeps them (one a day, 45 minutes each)."""
+    assert runner.app is not None
+    async with runner.app.db.transaction() as tx:
+        pair = await tx.pairs.get(pair_id)
+        assert pair is not None
+        for k in range(count):
+            meeting = await tx.meetings.add(
+                pair_id=pair_id,
+                proposed_by=pair.mentor_id,
+                starts_at=datetime(2026, 10, first_day + k, 14, 0, tzinfo=BISHKEK),
+                duration_min=45,
+                format=MeetingFormat.CONSULTATION,
+                topic=f"Тема {first_day + k}",
+                logged=True,
+                content="Разбор",
+                result=None,
+                task=None,
+                now=NOW,
+            )
+            await tx.meetings.change(meeting, NOW, status=MeetingStatus.HELD.value)
+
+
+async def test_an_admin_reads_a_pairs_journal_from_its_card_and_its_earlier_mentors_too(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
+) -> None:
+    await seed(bot_runner.app)
+    old = person(fake_api, MENTOR_IVANOVA, "Иванова Анна Петровна")
+    mentee = person(fake_api, MENTEE_ORLOV, "Орлов Илья Сергеевич")
+    await start_everyone(old, mentee)
+    await form_pair(admin, "Иванова Анна", "Орлов Илья Сергеевич", order=None)
+    await _held(bot_runner, 1, 6, 1)
+    await open_pair_card(admin, PAIR)
+    await reassign_in_the_bot(admin)
+    await _held(bot_runner, 2, 4, 20)
+
+    card = await open_pair_card(admin, "Орлов Илья Сергеевич ← Смирнов Алексей Николаевич")
+    assert admin.inline_buttons(card)[-2:] == ["📓 Журнал", "⬅️ Назад"]
+    admin.press("📓 Журнал", card)
+    journal = await admin.wait_message("Журнал наставничества")
+    assert journal["message_id"] == card["message_id"]  # read in place of the card
+    assert "Всего: 10 встреч, 7 часов 30 минут" in journal["text"]
+    assert "Наставник: Иванова Анна Петровна" in journal["text"]  # the earlier mentor's part
+    assert "Тема 1\n" in journal["text"] and "Тема 22" not in journal["text"]
+    admin.press("▶️", journal)
+    second = await admin.wait_message("Тема 22")
+    assert "Наставник: Смирнов Алексей Николаевич" in second["text"]
+    assert all("mt:" not in b for b in admin.inline_buttons(second))  # read-only
+    admin.press("⬅️ К карточке пары", second)
+    back = await admin.wait_message("Состояние: активна")
+    assert back["message_id"] == card["message_id"]
+
+    mentee.press_data("ja:2:0", mentee.last_message()["message_id"])  # not an admin
+    assert (await mentee.wait_answer_callback())["show_alert"]
+    admin.press_data("ja:999:0", card["message_id"])  # no such pair
+    assert (await admin.wait_answer_callback())["show_alert"]
+    await bot_runner.settle()
+    assert fake_api.message(admin.id, card["message_id"])["text"] == back["text"]
+
+
+async def reassign_in_the_bot(admin: TelegramUser) -> None:
+    admin.press("🔁 Сменить наставника")
+    await admin.wait_message("Выберите нового наставника")
+    admin.press("Смирнов Алексей Николаевич", contains=True)
+    await admin.wait_message("Напишите причину")
+    admin.send("Длительный больничный")
+    await admin.wait_message("Наставник сменён")

@@ -126,3 +126,8 @@ meet-retired-cancelled = 🚫 <i>Встреча отменена, кнопки �
 meet-retired-moved = 🔁 <i>Предложено другое время, оно пришло отдельным сообщением.</i>
 meet-cancelled-pair-closed = 🚫 Встреча с { $other } отменена: пара наставничества закрыта. { $meeting }
 meet-cancelled-reassigned = 🚫 Встреча с { $other } отменена: у пары сменился наставник. { $meeting }
+
+## An admin's view of a pair's journal (from the pair card)
+pair-journal = 📓 Журнал
+journal-back-to-card = ⬅️ К карточке пары
+journal-entry-mentor = Наставник: { $mentor }
