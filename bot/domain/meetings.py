@@ -353,6 +353,7 @@ async def add_meeting(
     tz: tzinfo,
     duration_min: int | None = None,
     content: str | None = None,
+    result: str | None = None,
     task: str | None = None,
 ) -> Meeting:
     """A future moment proposes a meeting and invites the other side; a past one logs a
@@ -371,7 +372,7 @@ async def add_meeting(
         topic=topic,
         logged=past,
         content=content,
-        result=None,
+        result=result,
         task=task,
         now=now,
     )
@@ -388,6 +389,7 @@ async def add_meeting(
             pair,
             (Answer.CONFIRM, Answer.DECLINE),
             content=content or "—",
+            result=result or "—",
             task=task or "—",
         )
     else:
@@ -542,10 +544,12 @@ async def record_outcome(
     tz: tzinfo,
     duration_min: int | None = None,
     content: str | None = None,
+    result: str | None = None,
     task: str | None = None,
     moved: bool = False,
 ) -> Meeting:
-    """The answer to "did it happen?": held (with duration and notes) or not held; the first
+    """The answer to "did it happen?": held (with duration, what was done, its result and the
+    task: the journal's columns) or not held; the first
     answer of the two sides counts and the other side is told."""
     meeting, pair = await _fresh(tx, meeting_id, revision)
     if not may_report_outcome(meeting, pair, person_id, now):
@@ -557,6 +561,7 @@ async def record_outcome(
             status=MeetingStatus.HELD.value,
             duration_min=duration_min or meeting.duration_min,
             content=content,
+            result=result,
             task=task,
         )
     else:

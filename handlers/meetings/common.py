@@ -46,6 +46,7 @@ class MeetForm(StatesGroup):
     topic = State()
     duration = State()
     content = State()
+    result = State()  # the journal's «Результат / рекомендации», optional
     task = State()
 
 

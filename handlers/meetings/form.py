@@ -131,6 +131,13 @@ async def advance(
             reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, form)]]),
         )
         return
+    if past and "result" not in data:
+        await state.set_state(MeetForm.result)
+        await message.answer(
+            t("meet-step-result"),
+            reply_markup=choices(t, form, "mt-res", [(t.plain("meet-skip-result"), "-")]),
+        )
+        return
     if past and "task" not in data:
         await state.set_state(MeetForm.task)
         await message.answer(
@@ -174,6 +181,7 @@ async def _save(
                     tz=settings.tz,
                     duration_min=int(data["duration"]),
                     content=data.get("content"),
+                    result=data.get("result") or None,
                     task=data.get("task") or None,
                 )
             key = "meet-done-held"
@@ -192,6 +200,7 @@ async def _save(
                     tz=settings.tz,
                     duration_min=data.get("duration"),
                     content=data.get("content"),
+                    result=data.get("result") or None,
                     task=data.get("task") or None,
                 )
             key = "meet-logged" if meeting.logged else "meet-proposed"
@@ -378,6 +387,7 @@ async def meet_day_pressed(
 @router.callback_query(MeetForm.time, Choice.filter(F.step == "mt-at"), OfCurrentForm())
 @router.callback_query(MeetForm.format, Choice.filter(F.step == "mt-fmt"), OfCurrentForm())
 @router.callback_query(MeetForm.duration, Choice.filter(F.step == "mt-dur"), OfCurrentForm())
+@router.callback_query(MeetForm.result, Choice.filter(F.step == "mt-res"), OfCurrentForm())
 @router.callback_query(MeetForm.task, Choice.filter(F.step == "mt-task"), OfCurrentForm())
 async def meet_choice_pressed(
     callback: CallbackQuery,
@@ -417,9 +427,9 @@ async def meet_choice_pressed(
             return
         await callback.answer()
         await state.update_data(duration=minutes)
-    else:
+    else:  # "skip" of an optional field: the result or the task
         await callback.answer()
-        await state.update_data(task="")
+        await state.update_data({"result" if step == "mt-res" else "task": ""})
     if taken:
         await callback.message.edit_reply_markup(reply_markup=None)
         await advance(callback.message, state, db, settings, clock, sender, i18n, t, person)
@@ -430,6 +440,7 @@ async def meet_choice_pressed(
 @router.message(MeetForm.topic, FreeText())
 @router.message(MeetForm.duration, FreeText())
 @router.message(MeetForm.content, FreeText())
+@router.message(MeetForm.result, FreeText())
 @router.message(MeetForm.task, FreeText())
 async def meet_text(
     message: Message,
@@ -471,8 +482,10 @@ async def meet_text(
         if not text or len(text) > limit:
             await message.answer(t("meet-text-empty", max=limit))
             return
-        field = {MeetForm.topic.state: "topic", MeetForm.content.state: "content"}.get(
-            current or "", "task"
-        )
+        field = {
+            MeetForm.topic.state: "topic",
+            MeetForm.content.state: "content",
+            MeetForm.result.state: "result",
+        }.get(current or "", "task")
         await state.update_data({field: text})
     await advance(message, state, db, settings, clock, sender, i18n, t, person)

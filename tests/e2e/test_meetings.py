@@ -105,6 +105,8 @@ async def test_a_quick_meet_confirmed_and_held_shows_in_the_journal_with_its_hou
     mentor.press("90 мин")
     await mentor.wait_message("Что было сделано")
     mentor.send("Разобрали КТП по информатике")
+    await mentor.wait_message("Результат / рекомендации")
+    mentor.send("КТП согласована, добавить часы практики")
     await mentor.wait_message("Задание наставляемому")
     mentor.send("Исправить КТП к пятнице")
     await mentor.wait_message("записана в журнал")
@@ -118,6 +120,7 @@ async def test_a_quick_meet_confirmed_and_held_shows_in_the_journal_with_its_hou
     assert "Всего: 1 встреча, 1 час 30 минут" in text
     assert "январь 2027: 1 час 30 минут" in text
     assert "Разобрали КТП по информатике" in text and "Исправить КТП к пятнице" in text
+    assert "Результат: КТП согласована, добавить часы практики" in text
     assert await _statuses(bot_runner) == [MeetingStatus.HELD]
 
 
@@ -165,11 +168,16 @@ async def test_a_past_meeting_is_logged_with_what_is_missing_and_confirmed(
     mentor.send("45")
     await mentor.wait_message("Что было сделано")
     mentor.send("Разобрали урок по протоколу")
+    step = await mentor.wait_message("Результат / рекомендации")
+    mentor.press("Пропустить", step)
     await mentor.wait_message("Задание наставляемому")
+    skip = step["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    mentor.press_data(skip, step["message_id"])  # pressed again: stale, changes nothing
+    assert (await mentor.wait_answer_callback())["show_alert"]
     mentor.press("Без задания")
     await mentor.wait_message("Встреча записана")
     ask = await mentee.wait_message("записал(а) прошедшую встречу")
-    assert "45 минут" in ask["text"]
+    assert "45 минут" in ask["text"] and "Результат: —" in ask["text"]
     mentee.press("✅ Подтвердить")
     await mentee.wait_message("записана в журнал")
     await mentor.wait_message("она в журнале")

@@ -55,6 +55,8 @@ meet-step-format = <b>Форма работы?</b>
 meet-step-topic = <b>Тема встречи?</b> Пришлите её одним сообщением.
 meet-step-duration = <b>Встреча уже прошла.</b> Сколько минут она длилась? Нажмите кнопку или пришлите число.
 meet-step-content = <b>Что было сделано?</b> Коротко опишите содержание встречи.
+meet-step-result = <b>Результат / рекомендации?</b> Что получилось и что посоветовано (графа журнала). Пришлите или нажмите «Пропустить».
+meet-skip-result = Пропустить
 meet-step-task = <b>Задание наставляемому?</b> Пришлите его или нажмите «Без задания».
 meet-choose-pair = С кем встреча?
 meet-date-invalid = Не понял дату. Пришлите её в виде ДД.ММ.ГГГГ, например 05.02.2027.
@@ -75,7 +77,7 @@ meet-duration-button = { $minutes } мин
 meet-invite = 📅 { $other } приглашает на встречу: { $meeting }.
 meet-invite-other-time = 🕒 { $other } предлагает другое время: { $meeting }.
 meet-logged-ask = 📝 { $other } записал(а) прошедшую встречу: { $meeting }.
-    Длительность: { $minutes }. Сделано: { $content }. Задание: { $task }.
+    Длительность: { $minutes }. Сделано: { $content }. Результат: { $result }. Задание: { $task }.
     Подтвердите, что она была.
 meet-told-confirmed = ✅ { $other } подтвердил(а) встречу: { $meeting }.
 meet-told-declined = ❌ { $other } отклонил(а) встречу: { $meeting }.
