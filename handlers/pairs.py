@@ -37,6 +37,7 @@ from handlers.keyboards import (
     fetch_page,
     pager,
 )
+from handlers.meetings.journal import journal_button
 from handlers.mentees import overview_text
 from handlers.menu import pair_line
 from handlers.picker import QUERY_KEY, last_search, people_page, remember_search
@@ -520,6 +521,7 @@ def _card_buttons(t: Translator, pair: Pair) -> InlineKeyboardMarkup:
     # The plan, read only, for a pair of any status: its own row.
     plan = PlanCb(action=ADMIN_VIEW, pair_id=pair.id).pack()
     rows.append([InlineKeyboardButton(text=t("plan-open-from-card"), callback_data=plan)])
+    rows.append([journal_button(t, pair)])  # any pair, active or not: read-only
     rows.append([InlineKeyboardButton(text=t("button-back"), callback_data=PairsList().pack())])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
@@ -678,6 +680,7 @@ async def reassign_with_reason(
                 today=local_today(now, settings.tz),
                 now=now,
                 max_mentees_per_mentor=settings.max_mentees_per_mentor,
+                tz=settings.tz,
                 changed_by=person.id,
             )
     except PairError as exc:
@@ -719,6 +722,7 @@ async def end_with_reason(
     state: FSMContext,
     db: Database,
     i18n: I18n,
+    settings: Settings,
     clock: Clock,
     sender: OutboxSender,
     t: Translator,
@@ -737,6 +741,7 @@ async def end_with_reason(
                 status=PairStatus.ENDED,
                 reason=reason,
                 now=clock.now(),
+                tz=settings.tz,
             )
     except LookupError:
         await message.answer(t("pair-not-active"))
@@ -772,6 +777,7 @@ async def complete(
     callback_data: PairCard,
     db: Database,
     i18n: I18n,
+    settings: Settings,
     clock: Clock,
     sender: OutboxSender,
     t: Translator,
@@ -785,6 +791,7 @@ async def complete(
                 status=PairStatus.COMPLETED,
                 reason=None,
                 now=clock.now(),
+                tz=settings.tz,
             )
     except LookupError:
         await callback.answer(t("pair-not-active"), show_alert=True)

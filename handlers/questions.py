@@ -384,18 +384,25 @@ async def resolve(
     callback: CallbackQuery,
     callback_data: QuestionAction,
     db: Database,
+    i18n: I18n,
     clock: Clock,
+    sender: OutboxSender,
     person: Person,
     t: Translator,
 ) -> None:
     try:
         async with db.transaction() as tx:
             await resolve_question(
-                tx, question_id=callback_data.question_id, mentee_id=person.id, now=clock.now()
+                tx,
+                i18n,
+                question_id=callback_data.question_id,
+                mentee_id=person.id,
+                now=clock.now(),
             )
     except QuestionError as exc:
         await callback.answer(as_sentence(t.plain(exc.refusal.value)), show_alert=True)
         return
+    sender.wake()
     if isinstance(callback.message, Message):
         await callback.message.edit_reply_markup(reply_markup=None)
     await callback.answer(t("question-resolved"))

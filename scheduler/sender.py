@@ -199,6 +199,14 @@ class OutboxSender:
         """One Bot API call for the row; the id of the message it sent or changed."""
         text, markup_json = self._content(message)
         markup = InlineKeyboardMarkup.model_validate_json(markup_json) if markup_json else None
+        if message.method is OutboxMethod.EDIT and message.file_kind is not None:
+            await self.bot.edit_message_caption(
+                caption=text,
+                chat_id=chat_id,
+                message_id=message.message_id,
+                reply_markup=markup,
+            )
+            return message.message_id
         if message.method is OutboxMethod.EDIT:
             await self.bot.edit_message_text(
                 text=text,

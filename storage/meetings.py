@@ -127,7 +127,14 @@ class MeetingsRepo:
 
     async def held_of_pair(self, pair_id: int) -> list[Meeting]:
         """The pair's journal, oldest first (a year of weekly meetings is a few dozen rows)."""
-        return await self._many("pair_id = ? AND status = 'held' ORDER BY starts_at, id", pair_id)
+        return await self.held_of_pairs([pair_id])
+
+    async def held_of_pairs(self, pair_ids: list[int]) -> list[Meeting]:
+        """The journal of several pairs (a reassigned mentee's chain), oldest first."""
+        marks = ", ".join("?" for _ in pair_ids)
+        return await self._many(
+            f"pair_id IN ({marks}) AND status = 'held' ORDER BY starts_at, id", *pair_ids
+        )
 
     async def count_held(self, pair_id: int) -> int:
         row = await fetch_one(
@@ -146,6 +153,15 @@ class MeetingsRepo:
             to_db_time(now),
         )
         return found[0] if found else None
+
+    async def ahead_of_pair(self, pair_id: int, now: datetime) -> list[Meeting]:
+        """The pair's proposed or confirmed meetings that start after `now`."""
+        return await self._many(
+            "pair_id = ? AND status IN ('proposed', 'confirmed') AND starts_at > ?"
+            " ORDER BY starts_at, id",
+            pair_id,
+            to_db_time(now),
+        )
 
     async def last_held_of_pair(self, pair_id: int) -> Meeting | None:
         found = await self._many(

@@ -113,12 +113,13 @@ class OutboxRepo:
     async def enqueue_edit(
         self, key: str, edit_of: int, text: str, now: datetime, *, markup: str | None = None
     ) -> bool:
-        """Change the message that row `edit_of` sends (or sent); due once it has been sent."""
+        """Change the message that row `edit_of` sends (or sent); due once it has been sent.
+        The edit of a photo or document changes its caption (the edit keeps its file kind)."""
         cur = await self.conn.execute(
             "INSERT OR IGNORE INTO outbox (key, person_id, chat_id, method, edit_of, subject,"
-            " personal, text, markup, not_before, created_at)"
-            " SELECT ?, person_id, chat_id, 'edit', id, subject, 1, ?, ?, ?, ? FROM outbox"
-            " WHERE id = ?",
+            " personal, text, markup, not_before, created_at, file_id, file_kind)"
+            " SELECT ?, person_id, chat_id, 'edit', id, subject, 1, ?, ?, ?, ?, file_id, file_kind"
+            " FROM outbox WHERE id = ?",
             (key, text, markup, to_db_time(now), to_db_time(now), edit_of),
         )
         return cur.rowcount == 1
@@ -132,6 +133,22 @@ class OutboxRepo:
             (subject,),
         )
         return [SentCopy(row[0], row[1], row[2]) for row in rows]
+
+    async def sent_with_buttons(
+        self, subject: str, *, except_person: int | None = None
+    ) -> list[tuple[int, int | None, str]]:
+        """(id, person id, text) of the messages about a subject that went out with buttons
+        and have no edit yet (an edit that takes the buttons away is made once)."""
+        rows = await fetch_all(
+            self.conn,
+            "SELECT o.id, o.person_id, o.text FROM outbox o WHERE o.subject = ?"
+            " AND o.method = 'send' AND o.status = 'sent' AND o.markup IS NOT NULL"
+            " AND (? IS NULL OR o.person_id IS NOT ?)"
+            " AND NOT EXISTS (SELECT 1 FROM outbox e"
+            " WHERE e.subject = o.subject AND e.edit_of = o.id) ORDER BY o.id",
+            (subject, except_person, except_person),
+        )
+        return [(row[0], row[1], row[2]) for row in rows]
 
     async def cancel_pending(self, subject: str, reason: str) -> int:
         """What is not sent yet about a subject is no longer wanted."""

@@ -136,3 +136,18 @@ class QuestionsRepo:
             (pair_id,),
         )
         return int(row[0]) if row else 0
+
+    async def open_ids(self, pair_id: int) -> list[int]:
+        rows = await fetch_all(
+            self.conn,
+            "SELECT id FROM questions WHERE pair_id = ? AND status = 'open' ORDER BY id",
+            (pair_id,),
+        )
+        return [int(row[0]) for row in rows]
+
+    async def move_open(self, from_pair_id: int, to_pair_id: int) -> None:
+        """A reassigned pair's open questions go on with its continuation (the new mentor)."""
+        await self.conn.execute(
+            "UPDATE questions SET pair_id = ? WHERE pair_id = ? AND status = 'open'",
+            (to_pair_id, from_pair_id),
+        )

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
+from bot.domain.copies import take_buttons_away
 from bot.i18n import Html, I18n, Translator
 from storage.models import Meeting, MeetingFormat, MeetingStatus, Pair, PairStatus
 from storage.repos import Repos
@@ -137,11 +138,13 @@ def may_answer(meeting: Meeting, pair: Pair, person_id: int) -> bool:
 
 
 def may_propose_time(meeting: Meeting, pair: Pair, person_id: int, now: datetime) -> bool:
-    """Another moment: the invited side answers a proposal with one, or either side moves a
-    confirmed meeting that is still ahead."""
+    """Another moment: the invited side answers a proposal with one, the proposer moves their
+    own proposal nobody has answered yet, or either side moves a confirmed meeting ahead."""
     if meeting.logged:
         return False
-    if meeting.status is MeetingStatus.CONFIRMED:
+    if meeting.status is MeetingStatus.CONFIRMED or (
+        meeting.status is MeetingStatus.PROPOSED and person_id == meeting.proposed_by
+    ):
         return meeting.starts_at > now and person_id in (pair.mentor_id, pair.mentee_id)
     return may_answer(meeting, pair, person_id)
 
@@ -206,7 +209,7 @@ def hours_text(t: Translator, minutes: int) -> str:
 
 
 def button_data(meeting: Meeting, answer: Answer) -> str:
-    """Callback data of a button on a meeting; handlers.meetings.MeetingAct unpacks it."""
+    """Callback data of a button on a meeting; handlers.meetings.common.MeetingAct unpacks it."""
     return f"mt:{meeting.id}:{meeting.revision}:{answer.value}"
 
 
@@ -294,6 +297,20 @@ async def _send(
     )
 
 
+async def retire_buttons(
+    tx: Repos,
+    i18n: I18n,
+    meeting: Meeting,
+    now: datetime,
+    note_key: str,
+    *,
+    actor_id: int | None = None,
+) -> None:
+    """The buttons on the messages about a meeting that went out to anyone but the person
+    acting are taken away by an edit that says why (after cancel_pending)."""
+    await take_buttons_away(tx, i18n, subject(meeting), note_key, now, except_person=actor_id)
+
+
 async def _others(tx: Repos, pair: Pair, starts_at: datetime, minutes: int) -> list[Meeting]:
     start, end = clash_window(starts_at, minutes)
     return await tx.meetings.of_people_between((pair.mentor_id, pair.mentee_id), start, end)
@@ -329,6 +346,7 @@ async def add_meeting(
     tz: tzinfo,
     duration_min: int | None = None,
     content: str | None = None,
+    result: str | None = None,
     task: str | None = None,
 ) -> Meeting:
     """A future moment proposes a meeting and invites the other side; a past one logs a
@@ -347,7 +365,7 @@ async def add_meeting(
         topic=topic,
         logged=past,
         content=content,
-        result=None,
+        result=result,
         task=task,
         now=now,
     )
@@ -364,6 +382,7 @@ async def add_meeting(
             pair,
             (Answer.CONFIRM, Answer.DECLINE),
             content=content or "—",
+            result=result or "—",
             task=task or "—",
         )
     else:
@@ -442,7 +461,7 @@ async def propose_other_time(
     meeting, pair = await _fresh(tx, meeting_id, revision)
     if not may_propose_time(meeting, pair, person_id, now):
         raise MeetingError(MeetingRefusal.NOT_NOW)
-    moving = meeting.status is MeetingStatus.CONFIRMED
+    moving = meeting.status is MeetingStatus.CONFIRMED or person_id == meeting.proposed_by
     refusal = await check_new_moment(
         tx, pair, starts_at, meeting.duration_min, now=now, tz=tz, future=True, ignore=meeting.id
     )
@@ -459,6 +478,7 @@ async def propose_other_time(
         raise MeetingError(MeetingRefusal.NOT_NOW)
     await tx.outbox.cancel_pending(reminder_subject(meeting.id), "the meeting changed")
     await tx.outbox.cancel_pending(subject(meeting), "another time proposed")
+    await retire_buttons(tx, i18n, meeting, now, "meet-retired-moved", actor_id=person_id)
     await _send(
         tx,
         i18n,
@@ -493,6 +513,7 @@ async def cancel_meeting(
         raise MeetingError(MeetingRefusal.NOT_NOW)
     await tx.outbox.cancel_pending(reminder_subject(meeting.id), "the meeting changed")
     await tx.outbox.cancel_pending(subject(meeting), "cancelled")
+    await retire_buttons(tx, i18n, meeting, now, "meet-retired-cancelled", actor_id=person_id)
     await _send(
         tx,
         i18n,
@@ -519,10 +540,12 @@ async def record_outcome(
     tz: tzinfo,
     duration_min: int | None = None,
     content: str | None = None,
+    result: str | None = None,
     task: str | None = None,
     moved: bool = False,
 ) -> Meeting:
-    """The answer to "did it happen?": held (with duration and notes) or not held; the first
+    """The answer to "did it happen?": held (with duration, what was done, its result and the
+    task: the journal's columns) or not held; the first
     answer of the two sides counts and the other side is told."""
     meeting, pair = await _fresh(tx, meeting_id, revision)
     if not may_report_outcome(meeting, pair, person_id, now):
@@ -534,6 +557,7 @@ async def record_outcome(
             status=MeetingStatus.HELD.value,
             duration_min=duration_min or meeting.duration_min,
             content=content,
+            result=result,
             task=task,
         )
     else:
@@ -554,6 +578,39 @@ async def record_outcome(
         pair,
     )
     return changed
+
+
+async def cancel_meetings_ahead(
+    tx: Repos, i18n: I18n, pair: Pair, now: datetime, tz: tzinfo, note_key: str
+) -> int:
+    """A pair that is closed (ended, completed, or reassigned to a new mentor) keeps no
+    meetings ahead: each is cancelled, both people are told why, and the buttons on the
+    messages about it go. Returns how many were cancelled."""
+    cancelled = 0
+    for meeting in await tx.meetings.ahead_of_pair(pair.id, now):
+        changed = await tx.meetings.change(meeting, now, status=MeetingStatus.CANCELLED.value)
+        if changed is None:
+            continue
+        cancelled += 1
+        await tx.outbox.cancel_pending(subject(meeting), "the pair was closed")
+        await retire_buttons(tx, i18n, meeting, now, "meet-retired-cancelled")
+        for person_id in (pair.mentor_id, pair.mentee_id):
+            person = await tx.people.get(person_id)
+            if person is None:
+                continue
+            t = i18n.get(person.language)
+            await tx.outbox.enqueue(
+                f"meeting:{meeting.id}:{changed.revision}:pair-closed:{person_id}",
+                person_id,
+                t(
+                    note_key,
+                    other=_other_name(pair, person_id),
+                    meeting=_html(describe(t, changed, tz)),
+                ),
+                now,
+                subject=subject(meeting),
+            )
+    return cancelled
 
 
 async def queue_held_question(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
+from bot.domain.meetings import cancel_meetings_ahead
 from bot.domain.plans import PlanTemplate, create_plan, shipped_template
+from bot.domain.questions import hand_over_questions
 from bot.domain.rules import PairRefusal, check_new_mentor, check_new_pair
 from bot.i18n import I18n
 from storage.models import Pair, PairKind, PairStatus, Person
@@ -123,9 +125,12 @@ async def reassign_mentor(
     today: date,
     now: datetime,
     max_mentees_per_mentor: int,
+    tz: tzinfo,
     changed_by: int | None = None,
 ) -> Pair:
-    """Close the pair as reassigned and open its continuation with the new mentor from today."""
+    """Close the pair as reassigned and open its continuation with the new mentor from today:
+    the plan and the open questions go on with it; the meetings ahead with the old mentor are
+    cancelled."""
     old = await tx.pairs.get(pair_id)
     new_mentor = await tx.people.get(new_mentor_id)
     if old is None or new_mentor is None or old.status is not PairStatus.ACTIVE:
@@ -170,6 +175,8 @@ async def reassign_mentor(
             reason=reason,
             **_pair_args(i18n, person, new),
         )
+    await hand_over_questions(tx, i18n, old=old, new=new, now=now)
+    await cancel_meetings_ahead(tx, i18n, old, now, tz, "meet-cancelled-reassigned")
     return new
 
 
@@ -181,8 +188,10 @@ async def close_pair(
     status: PairStatus,
     reason: str | None,
     now: datetime,
+    tz: tzinfo,
 ) -> Pair:
-    """End a pair early (with a reason) or mark it completed; both people are told."""
+    """End a pair early (with a reason) or mark it completed; both people are told. Its
+    meetings ahead are cancelled; its open questions stay, with nobody to answer them."""
     if status not in (PairStatus.ENDED, PairStatus.COMPLETED):
         raise ValueError(f"cannot close a pair as {status}")
     pair = await tx.pairs.get(pair_id)
@@ -200,6 +209,8 @@ async def close_pair(
             reason=reason or "",
             **_pair_args(i18n, person, pair),
         )
+    await hand_over_questions(tx, i18n, old=pair, new=None, now=now)
+    await cancel_meetings_ahead(tx, i18n, pair, now, tz, "meet-cancelled-pair-closed")
     closed = await tx.pairs.get(pair_id)
     assert closed is not None
     return closed

@@ -14,6 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.domain.bounded import text_length
+from bot.domain.copies import take_buttons_away
 from bot.domain.rules import PairSide, side_in_pair
 from bot.i18n import I18n, Translator
 from storage.models import FileKind, Pair, PairStatus, Question, QuestionStatus
@@ -179,6 +180,9 @@ async def answer_question(
         now=now,
     ):
         raise QuestionError(QuestionRefusal.ANSWERED)
+    # The mentor's copy of the question keeps no 💬: it says it is answered.
+    await tx.outbox.cancel_pending(question_subject(question.id), "answered")
+    await take_buttons_away(tx, i18n, question_subject(question.id), "question-copy-answered", now)
     mentee = await tx.people.get(question.mentee_id)
     if mentee is None:
         raise LookupError("the mentee of the pair is gone")
@@ -199,9 +203,10 @@ async def answer_question(
 
 
 async def resolve_question(
-    tx: Repos, *, question_id: int, mentee_id: int, now: datetime
+    tx: Repos, i18n: I18n, *, question_id: int, mentee_id: int, now: datetime
 ) -> Question:
-    """Close the question; a copy to the mentor not sent yet is no longer wanted."""
+    """Close the question; a copy to the mentor not sent yet is no longer wanted, a sent one
+    loses its 💬 and says the question is closed."""
     question = await tx.questions.get(question_id)
     if question is None:
         raise QuestionError(QuestionRefusal.NOT_YOURS)
@@ -211,4 +216,27 @@ async def resolve_question(
     if not await tx.questions.mark_resolved(question.id, now):
         raise QuestionError(QuestionRefusal.RESOLVED)
     await tx.outbox.cancel_pending(question_subject(question.id), "resolved by the mentee")
+    await take_buttons_away(tx, i18n, question_subject(question.id), "question-copy-resolved", now)
     return question
+
+
+async def hand_over_questions(
+    tx: Repos, i18n: I18n, *, old: Pair, new: Pair | None, now: datetime
+) -> int:
+    """When a pair is closed, its open questions go on with its continuation (a reassigned
+    mentor answers them; the mentee's question and its ✅ stay as they are), or stay open
+    with nobody to answer when the pair ended. Either way the old mentor's copies lose 💬.
+    Returns how many questions were open."""
+    ids = await tx.questions.open_ids(old.id)
+    if new is not None:
+        await tx.questions.move_open(old.id, new.id)
+    for question_id in ids:
+        subject = question_subject(question_id)
+        await tx.outbox.cancel_pending(subject, "the pair was closed")
+        if new is not None:
+            await take_buttons_away(
+                tx, i18n, subject, "question-copy-reassigned", now, mentor=new.mentor_name
+            )
+        else:
+            await take_buttons_away(tx, i18n, subject, "question-copy-pair-closed", now)
+    return len(ids)

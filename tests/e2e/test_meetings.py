@@ -105,6 +105,8 @@ async def test_a_quick_meet_confirmed_and_held_shows_in_the_journal_with_its_hou
     mentor.press("90 мин")
     await mentor.wait_message("Что было сделано")
     mentor.send("Разобрали КТП по информатике")
+    await mentor.wait_message("Результат / рекомендации")
+    mentor.send("КТП согласована, добавить часы практики")
     await mentor.wait_message("Задание наставляемому")
     mentor.send("Исправить КТП к пятнице")
     await mentor.wait_message("записана в журнал")
@@ -118,6 +120,7 @@ async def test_a_quick_meet_confirmed_and_held_shows_in_the_journal_with_its_hou
     assert "Всего: 1 встреча, 1 час 30 минут" in text
     assert "январь 2027: 1 час 30 минут" in text
     assert "Разобрали КТП по информатике" in text and "Исправить КТП к пятнице" in text
+    assert "Результат: КТП согласована, добавить часы практики" in text
     assert await _statuses(bot_runner) == [MeetingStatus.HELD]
 
 
@@ -165,11 +168,16 @@ async def test_a_past_meeting_is_logged_with_what_is_missing_and_confirmed(
     mentor.send("45")
     await mentor.wait_message("Что было сделано")
     mentor.send("Разобрали урок по протоколу")
+    step = await mentor.wait_message("Результат / рекомендации")
+    mentor.press("Пропустить", step)
     await mentor.wait_message("Задание наставляемому")
+    skip = step["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    mentor.press_data(skip, step["message_id"])  # pressed again: stale, changes nothing
+    assert (await mentor.wait_answer_callback())["show_alert"]
     mentor.press("Без задания")
     await mentor.wait_message("Встреча записана")
     ask = await mentee.wait_message("записал(а) прошедшую встречу")
-    assert "45 минут" in ask["text"]
+    assert "45 минут" in ask["text"] and "Результат: —" in ask["text"]
     mentee.press("✅ Подтвердить")
     await mentee.wait_message("записана в журнал")
     await mentor.wait_message("она в журнале")
@@ -349,3 +357,55 @@ async def test_a_meeting_that_was_moved_is_not_held_and_a_new_one_is_proposed(
     invite = await mentor.wait_message("приглашает на встречу")
     assert "29.01.2027 в 10:00, консультация: «Разбор КТП»" in invite["text"]
     assert await _statuses(bot_runner) == [MeetingStatus.NOT_HELD, MeetingStatus.PROPOSED]
+
+
+async def test_the_proposer_cancels_a_meeting_nobody_answered_and_the_invitation_loses_its_buttons(
+    bot_runner: BotRunner, people: tuple[TelegramUser, TelegramUser]
+) -> None:
+    mentor, mentee = people
+    await _propose(mentee, "25.01.2027 15:00 Разбор КТП")
+    own = mentee.last_message()
+    assert mentee.inline_buttons(own) == ["🔁 Перенести встречу", "🚫 Отменить встречу"]
+    invite = await mentor.wait_message("приглашает на встречу")
+    mentee.press("🚫 Отменить встречу", own)
+    await mentee.wait_message("Встреча отменена")
+    await mentor.wait_message("отменил(а) встречу")
+    retired = await mentor.wait_message("кнопки больше не действуют")
+    assert retired["message_id"] == invite["message_id"]
+    assert "приглашает на встречу" in retired["text"] and "reply_markup" not in retired
+    mentor.press_data("mt:1:0:ok", invite["message_id"])  # the old invitation, kept open
+    assert (await mentor.wait_answer_callback())["show_alert"]
+    mentee.press_data("mt:1:0:cancel", own["message_id"])  # a second press
+    assert (await mentee.wait_answer_callback())["show_alert"]
+    assert await _statuses(bot_runner) == [MeetingStatus.CANCELLED]
+
+
+async def test_the_proposer_moves_a_meeting_nobody_answered_and_the_other_side_gets_the_new_time(
+    bot_runner: BotRunner, people: tuple[TelegramUser, TelegramUser]
+) -> None:
+    mentor, mentee = people
+    await _propose(mentor, "25.01.2027 15:00 Разбор КТП")
+    own = mentor.last_message()
+    invite = await mentee.wait_message("приглашает на встречу")
+    mentor.press_data("mt:1:0:ok", own["message_id"])  # the proposer cannot confirm it
+    assert (await mentor.wait_answer_callback())["show_alert"]
+    mentee.press("🕒 Другое время")
+    await mentee.wait_message("Пришлите новое время")
+    mentee.send("/cancel")
+    await mentee.wait_message("")
+    mentor.press("🔁 Перенести встречу", own)
+    await mentor.wait_message("Пришлите новое время")
+    mentor.send("28.01.2027 10:00")
+    sent = await mentor.wait_message("Предложил(а) другое время")
+    assert "🚫 Отменить встречу" in mentor.inline_buttons(sent)
+    offer = await mentee.wait_message("предлагает перенести встречу")
+    assert "28.01.2027 в 10:00" in offer["text"]
+    retired = await mentee.wait_message("Предложено другое время")
+    assert retired["message_id"] == invite["message_id"] and "reply_markup" not in retired
+    mentor.press("🚫 Отменить встречу", own)  # the first copy is stale now
+    assert (await mentor.wait_answer_callback())["show_alert"]
+    mentee.press("✅ Подтвердить", offer)
+    await mentor.wait_message("подтвердил(а) встречу")
+    mentor.press("🚫 Отменить встречу", sent)  # answered: the proposer's copy is stale too
+    assert (await mentor.wait_answer_callback())["show_alert"]
+    assert await _statuses(bot_runner) == [MeetingStatus.CONFIRMED]

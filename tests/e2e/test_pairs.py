@@ -391,6 +391,7 @@ async def test_a_pair_card_with_long_names_and_a_long_history_fits_with_its_newe
                 today=date.today(),
                 now=datetime.now(UTC),
                 max_mentees_per_mentor=2,
+                tz=UTC,
             )
     card = await open_pair_card(admin, f"{mentee} ← {second}")  # after an odd number of changes
     visible = card["text"]

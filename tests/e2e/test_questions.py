@@ -68,9 +68,12 @@ async def question_status(runner: BotRunner, question_id: int) -> QuestionStatus
     return question.status
 
 
+def copy_button(message: dict[str, Any]) -> str:
+    return str(message["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
+
+
 def question_id_of(message: dict[str, Any]) -> int:
-    button = message["reply_markup"]["inline_keyboard"][0][0]
-    return QuestionAction.unpack(button["callback_data"]).question_id
+    return QuestionAction.unpack(copy_button(message)).question_id
 
 
 async def test_a_question_reaches_the_mentor_and_the_answer_replies_to_it(
@@ -120,6 +123,10 @@ async def test_a_question_with_a_photo_and_an_answer_with_a_document(
     assert answer["document"]["file_id"] == sent["document"]["file_id"]
     assert answer["reply_to_message"]["message_id"] == asked["message_id"]
     assert "Ответ наставника Иванова Анна Петровна" in answer["caption"]
+    # The mentor's copy (a photo) keeps its photo; its caption says it is answered, no 💬.
+    edited = await mentor.wait_message("Вы ответили на этот вопрос")
+    assert edited["message_id"] == copy["message_id"] and "reply_markup" not in edited
+    assert "Так заполнять журнал?" in edited["caption"] and edited["photo"] == copy["photo"]
 
 
 async def test_a_file_without_a_caption_or_a_text_too_long_is_refused_and_the_form_stays_open(
@@ -233,7 +240,9 @@ async def test_resolving_and_forged_stale_or_double_presses_change_nothing(
         QuestionAction(action="resolve", question_id=question_id).pack(), sent["message_id"]
     )
     assert "уже закрыл" in (await mentee.wait_answer_callback())["text"]
-    mentor.press("💬 Ответить", copy)
+    closed = await mentor.wait_message("Наставляемый закрыл вопрос")
+    assert closed["message_id"] == copy["message_id"] and "reply_markup" not in closed
+    mentor.press_data(copy_button(copy), copy["message_id"])  # an old 💬 kept on screen
     alert = await mentor.wait_answer_callback()
     assert alert["show_alert"] and "уже закрыл этот вопрос" in alert["text"]
 
@@ -256,7 +265,9 @@ async def test_resolving_and_forged_stale_or_double_presses_change_nothing(
     await mentor.wait_message("Напишите ответ")
     mentor.send("Вот ответ")
     answer = await mentee.wait_message("Вот ответ")
-    mentor.press("💬 Ответить", copy)
+    answered = await mentor.wait_message("Вы ответили на этот вопрос")
+    assert answered["message_id"] == copy["message_id"] and "reply_markup" not in answered
+    mentor.press_data(answer_data, copy["message_id"])  # an old 💬 kept on screen
     assert "уже ответили" in (await mentor.wait_answer_callback())["text"]
     await bot_runner.settle()
     assert sum("Вот ответ" in (m.get("text") or "") for m in mentee.messages()) == 1

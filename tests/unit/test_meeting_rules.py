@@ -36,7 +36,8 @@ from bot.domain.pairing import create_pair
 from bot.i18n import I18n
 from bot.notices import render_stored
 from handlers.calendar import CalendarPress, calendar_markup, pressed_date
-from handlers.meetings import JournalPage, MeetingAct, journal_page
+from handlers.meetings.common import MeetingAct
+from handlers.meetings.journal import JournalPage, journal_page
 from scheduler.clock import ManualClock
 from storage.db import Database
 from storage.models import (
@@ -160,7 +161,10 @@ def test_transitions_who_may_do_what() -> None:
     assert not may_cancel(MEETING, PAIR, 1, MEETING.starts_at)
     assert not may_cancel(replace(MEETING, status=MeetingStatus.HELD), PAIR, 1, now)
     confirmed = replace(MEETING, status=MeetingStatus.CONFIRMED)
-    assert may_propose_time(MEETING, PAIR, 1, now) and not may_propose_time(MEETING, PAIR, 2, now)
+    assert may_propose_time(MEETING, PAIR, 1, now)  # the invited side: another time
+    assert may_propose_time(MEETING, PAIR, 2, now)  # the proposer moves their own proposal
+    assert not may_propose_time(MEETING, PAIR, 2, MEETING.starts_at)  # not once it is due
+    assert not may_propose_time(MEETING, PAIR, 99, now)  # nobody outside the pair
     assert may_propose_time(confirmed, PAIR, 2, now)  # either side moves a confirmed one
     assert not may_propose_time(confirmed, PAIR, 2, MEETING.starts_at)
     assert not may_propose_time(replace(MEETING, logged=True), PAIR, 1, now)

@@ -55,6 +55,8 @@ meet-step-format = <b>Форма работы?</b>
 meet-step-topic = <b>Тема встречи?</b> Пришлите её одним сообщением.
 meet-step-duration = <b>Встреча уже прошла.</b> Сколько минут она длилась? Нажмите кнопку или пришлите число.
 meet-step-content = <b>Что было сделано?</b> Коротко опишите содержание встречи.
+meet-step-result = <b>Результат / рекомендации?</b> Что получилось и что посоветовано (графа журнала). Пришлите или нажмите «Пропустить».
+meet-skip-result = Пропустить
 meet-step-task = <b>Задание наставляемому?</b> Пришлите его или нажмите «Без задания».
 meet-choose-pair = С кем встреча?
 meet-date-invalid = Не понял дату. Пришлите её в виде ДД.ММ.ГГГГ, например 05.02.2027.
@@ -65,7 +67,7 @@ meet-refused-past = это время уже прошло; выберите вр
 meet-refused-outside-period = дата вне срока наставничества пары.
 meet-refused-clash = в это время у кого-то из вас уже есть встреча.
 meet-refused = Не получилось: { $reason }
-meet-proposed = ✅ Приглашение отправлено: { $other }, { $meeting }. Я сообщу, когда будет ответ.
+meet-proposed = ✅ Приглашение отправлено: { $other }, { $meeting }. Я сообщу, когда будет ответ; до ответа встречу можно перенести или отменить кнопками ниже.
 meet-logged = ✅ Встреча записана: { $meeting }. { $other } подтвердит её, и она попадёт в журнал.
 meet-no-task = Без задания
 meet-button-time = { $time }
@@ -75,7 +77,7 @@ meet-duration-button = { $minutes } мин
 meet-invite = 📅 { $other } приглашает на встречу: { $meeting }.
 meet-invite-other-time = 🕒 { $other } предлагает другое время: { $meeting }.
 meet-logged-ask = 📝 { $other } записал(а) прошедшую встречу: { $meeting }.
-    Длительность: { $minutes }. Сделано: { $content }. Задание: { $task }.
+    Длительность: { $minutes }. Сделано: { $content }. Результат: { $result }. Задание: { $task }.
     Подтвердите, что она была.
 meet-told-confirmed = ✅ { $other } подтвердил(а) встречу: { $meeting }.
 meet-told-declined = ❌ { $other } отклонил(а) встречу: { $meeting }.
@@ -120,3 +122,14 @@ meet-told-moved = 🔁 { $other } отметил(а), что встречу пе
 meet-button-move = 🔁 Перенести встречу
 meet-invite-moved = 🔁 { $other } предлагает перенести встречу: { $meeting }.
 journal-choose-pair = Журнал какой пары показать?
+
+## The other side's copy of a meeting, its buttons taken away (an outbox edit)
+meet-retired-cancelled = 🚫 <i>Встреча отменена, кнопки больше не действуют.</i>
+meet-retired-moved = 🔁 <i>Предложено другое время, оно пришло отдельным сообщением.</i>
+meet-cancelled-pair-closed = 🚫 Встреча с { $other } отменена: пара наставничества закрыта. { $meeting }
+meet-cancelled-reassigned = 🚫 Встреча с { $other } отменена: у пары сменился наставник. { $meeting }
+
+## An admin's view of a pair's journal (from the pair card)
+pair-journal = 📓 Журнал
+journal-back-to-card = ⬅️ К карточке пары
+journal-entry-mentor = Наставник: { $mentor }

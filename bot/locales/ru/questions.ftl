@@ -45,3 +45,9 @@ questions-more = { $count ->
    *[many] … и ещё { $count } вопросов
 }
 questions-button = 💬 { $number }. { $mentee }
+
+## The mentor's copy of a question, its 💬 taken away (an outbox edit)
+question-copy-answered = ✅ <i>Вы ответили на этот вопрос.</i>
+question-copy-resolved = ✅ <i>Наставляемый закрыл вопрос.</i>
+question-copy-reassigned = ↪️ <i>Наставник сменился: вопрос передан { $mentor }.</i>
+question-copy-pair-closed = <i>Пара закрыта: ответить на вопрос уже нельзя.</i>

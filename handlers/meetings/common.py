@@ -1,0 +1,132 @@
+"""What the meeting handlers share: the button data on a meeting, the forms' states, and the
+small helpers that render a refusal, a row of choices and a meeting's new state."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.domain.meetings import (
+    Answer,
+    MeetingError,
+    MeetingRefusal,
+    describe,
+    load_for_press,
+    markup_json,
+    may_propose_time,
+)
+from bot.i18n import Html, Translator, as_sentence
+from handlers.forms import start_form
+from handlers.keyboards import Choice, cancel_button
+from storage.db import Database
+from storage.models import Meeting, MeetingStatus, Person
+
+TIME_BUTTONS = ("09:00", "11:00", "13:00", "15:00")
+DURATION_BUTTONS = (45, 60, 90)
+
+
+class MeetingAct(CallbackData, prefix="mt"):
+    """A button on a meeting; packed by bot.domain.meetings.button_data as well."""
+
+    meeting_id: int
+    rev: int
+    action: str  # bot.domain.meetings.Answer
+
+
+class MeetForm(StatesGroup):
+    pair = State()
+    date = State()
+    time = State()
+    format = State()
+    topic = State()
+    duration = State()
+    content = State()
+    result = State()  # the journal's «Результат / рекомендации», optional
+    task = State()
+
+
+class OtherTimeForm(StatesGroup):
+    moment = State()
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def refusal_text(t: Translator, refusal: MeetingRefusal) -> str:
+    if refusal is MeetingRefusal.NOT_NOW:
+        return t("stale-button")
+    return t("meet-refused", reason=Html(t(refusal.value)))
+
+
+def choices(
+    t: Translator, form: int, step: str, options: list[tuple[str, str]]
+) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for label, value in options:
+        builder.button(text=label, callback_data=Choice(step=step, value=value, form=form).pack())
+    builder.adjust(2)
+    builder.row(cancel_button(t, form))
+    return builder.as_markup()
+
+
+def duration_choices(t: Translator, form: int) -> InlineKeyboardMarkup:
+    options = [(t.plain("meet-duration-button", minutes=m), str(m)) for m in DURATION_BUTTONS]
+    return choices(t, form, "mt-dur", options)
+
+
+def own_proposal_buttons(t: Translator, meeting: Meeting) -> InlineKeyboardMarkup | None:
+    """The proposer's own copy of a proposal nobody has answered yet: 🔁 move or 🚫 cancel it
+    (a logged meeting is only confirmed or declined by the other side)."""
+    if meeting.logged or meeting.status is not MeetingStatus.PROPOSED:
+        return None
+    return InlineKeyboardMarkup.model_validate_json(
+        markup_json(t, meeting, (Answer.MOVE, Answer.CANCEL))
+    )
+
+
+async def show_done(message: Message, t: Translator, meeting: Meeting, tz: tzinfo) -> None:
+    """The pressed message becomes what the press did; a confirmed meeting keeps its buttons
+    to move or cancel it."""
+    done = t(f"meet-done-{meeting.status.value}", meeting=Html(describe(t, meeting, tz)))
+    markup = None
+    if meeting.status is MeetingStatus.CONFIRMED:
+        markup = InlineKeyboardMarkup.model_validate_json(
+            markup_json(t, meeting, (Answer.MOVE, Answer.CANCEL))
+        )
+    await message.edit_text(done, reply_markup=markup)
+
+
+async def refuse(callback: CallbackQuery, t: Translator, refusal: MeetingRefusal) -> None:
+    """A press that changes nothing says why, in an alert."""
+    await callback.answer(as_sentence(t.plain(refusal.value)), show_alert=True)
+
+
+async def ask_other_time(
+    callback: CallbackQuery,
+    message: Message,
+    state: FSMContext,
+    db: Database,
+    t: Translator,
+    person: Person,
+    data: MeetingAct,
+    now: datetime,
+) -> None:
+    """🕒 on an invitation or 🔁 on a confirmed meeting: ask for the new moment, if allowed."""
+    try:
+        async with db.read() as tx:
+            meeting, pair = await load_for_press(tx, data.meeting_id, data.rev)
+    except MeetingError as error:
+        await refuse(callback, t, error.refusal)
+        return
+    if not may_propose_time(meeting, pair, person.id, now):
+        await refuse(callback, t, MeetingRefusal.NOT_NOW)
+        return
+    await start_form(state, OtherTimeForm.moment, meeting_id=data.meeting_id, revision=data.rev)
+    await callback.answer()
+    await message.answer(t("meet-other-time-ask"))

@@ -1,0 +1,40 @@
+"""Taking the buttons away from messages that no longer apply: once per message, only the
+ones that went out with buttons, never the acting person's own."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.domain.copies import take_buttons_away
+from bot.i18n import I18n
+from storage.db import Database
+from storage.models import Role
+
+NOW = datetime(2027, 1, 20, 5, 0, tzinfo=UTC)
+BUTTONS = '{"inline_keyboard": [[{"text": "x", "callback_data": "mt:1:0:ok"}]]}'
+
+
+async def test_buttons_go_once_from_sent_copies_of_others(db: Database, i18n: I18n) -> None:
+    async with db.transaction() as tx:
+        anna = await tx.people.add(full_name="Иванова Анна", role=Role.MENTOR, now=NOW)
+        ilya = await tx.people.add(full_name="Орлов Илья", role=Role.MENTEE, now=NOW)
+        for key, person, markup in (
+            ("a", anna.id, BUTTONS),  # the actor's own copy
+            ("b", ilya.id, BUTTONS),  # the other side's copy: edited
+            ("c", ilya.id, None),  # no buttons: nothing to take away
+            ("d", ilya.id, BUTTONS),  # not sent yet: cancelled instead
+        ):
+            await tx.outbox.enqueue(key, person, "текст", NOW, markup=markup, subject="meeting:1")
+        for row_id in (1, 2, 3):
+            await tx.outbox.mark_sent(row_id, NOW, 1, 10 + row_id)
+        await tx.outbox.cancel_pending("meeting:1", "cancelled")
+        first = await take_buttons_away(
+            tx, i18n, "meeting:1", "meet-retired-cancelled", NOW, except_person=anna.id
+        )
+        again = await take_buttons_away(tx, i18n, "meeting:1", "meet-retired-cancelled", NOW)
+        rows = await tx.conn.execute_fetchall(
+            "SELECT edit_of, text, markup FROM outbox WHERE method = 'edit'"
+        )
+    assert (first, again) == (1, 1)  # the second call: only the actor's copy was left
+    assert [row[0] for row in rows] == [2, 1]
+    assert all(row[2] is None and row[1].startswith("текст\n\n🚫") for row in rows)
