@@ -9,7 +9,6 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.domain.meetings import (
     Answer,
@@ -22,7 +21,7 @@ from bot.domain.meetings import (
 )
 from bot.i18n import Html, Translator, as_sentence
 from handlers.forms import start_form
-from handlers.keyboards import Choice, cancel_button
+from handlers.keyboards import Choice, KeyboardBuilder, cancel_button
 from storage.db import Database
 from storage.models import Meeting, MeetingStatus, Person
 
@@ -67,7 +66,7 @@ def refusal_text(t: Translator, refusal: MeetingRefusal) -> str:
 def choices(
     t: Translator, form: int, step: str, options: list[tuple[str, str]]
 ) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = KeyboardBuilder()
     for label, value in options:
         builder.button(text=label, callback_data=Choice(step=step, value=value, form=form).pack())
     builder.adjust(2)

@@ -9,14 +9,13 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Settings
 from bot.domain.bounded import bounded_lines
 from bot.domain.meetings import hours_text, local_day, minutes_per_month, total_minutes
 from bot.i18n import Html, Translator
 from handlers.filters import Member, MenuButton
-from handlers.keyboards import PairCard, page_slice, pager
+from handlers.keyboards import KeyboardBuilder, PairCard, page_slice, pager
 from handlers.meetings.common import clip
 from handlers.pair_choice import WhichPair, chosen_pair, pair_choice, pairs_to_choose
 from storage.db import Database
@@ -41,7 +40,7 @@ async def journal_page(
     month, one page of entries, bounded to one message."""
     async with db.read() as tx:
         held = await tx.meetings.held_of_pairs([pair.id])
-    builder = InlineKeyboardBuilder()
+    builder = KeyboardBuilder()
     text = _journal_text(
         t, settings, pair, held, page, builder, lambda n: JournalPage(pair_id=pair.id, page=n)
     )
@@ -55,7 +54,7 @@ def _journal_text(
     pair: Pair,
     held: list[Meeting],
     page: int,
-    builder: InlineKeyboardBuilder,
+    builder: KeyboardBuilder,
     page_data: Callable[[int], CallbackData],
     mentors: dict[int, str] | None = None,
 ) -> str:
@@ -176,7 +175,7 @@ async def admin_journal_page(
             chain.append(earlier)
         held = await tx.meetings.held_of_pairs([p.id for p in chain])
     mentors = {p.id: p.mentor_name for p in chain} if len(chain) > 1 else None
-    builder = InlineKeyboardBuilder()
+    builder = KeyboardBuilder()
     text = _journal_text(
         t,
         settings,
