@@ -2,15 +2,17 @@
 
 The same bots, roster, fake server, rounds and report as bench_updates.py (whose functions this
 reuses); only what is sent differs. Untimed: everyone's first /start and each mentee's /plan
-(the message whose button they press later), then the warm-up people's mix. Timed: one turn of
-the mix per person of the 98 measured pairs, pushed at once — a mentee sends /plan, /ask with a
-question, a quick /meet with date, time and topic (the bot then asks for the format), and presses
-the first milestone button of their earlier plan; a mentor sends /plan and /mentees. The echo bot
-gets the same updates (it echoes texts and answers presses). An update counts as answered by its
-own kind of reply to its own chat (or answerCallbackQuery for a press), so the question the bot
-sends the mentor is not taken for an answer; afterwards every update must have exactly one.
+(the message whose button they press later), then the warm-up people's mix, then a wait for the
+command menus that the first /start sets in the background. Timed: one turn of the mix per person
+of the 98 measured pairs, pushed at once. Everyone sends /start again; a mentee then sends /plan,
+/ask with a question, a quick /meet with date, time and topic (the bot then asks for the format),
+and presses the first milestone button of their earlier plan; a mentor sends /plan and /mentees.
+The echo bot gets the same updates (it echoes texts and answers presses). An update counts as
+answered by its own kind of reply to its own chat (or answerCallbackQuery for a press), so the
+question the bot sends the mentor is not taken for an answer; afterwards every update must have
+exactly one. `--only KIND,…` sends only those kinds (where the time goes).
 
-    .venv/bin/python bench/bench_mix.py [--rounds 3] [--json results.json]
+    .venv/bin/python bench/bench_mix.py [--rounds 3] [--json results.json] [--only /plan,press]
 """
 
 from __future__ import annotations
@@ -43,9 +45,10 @@ from people import TelegramUser
 from bot.config import Settings
 
 PRESS, NOTICE, OTHER = "press", "notice", "other"
-KINDS = ("/plan", "/ask", "/meet", PRESS, "/mentees")
+KINDS = ("/start", "/plan", "/ask", "/meet", PRESS, "/mentees")
 # How the real bot's answer to each command begins (bot/locales/ru/*.ftl, the HTML it sends).
 ANSWER_MARKS = (
+    ("/start", "Здравствуйте, <b>"),  # start-greeting
     ("/plan", "<b>Индивидуальный план</b>"),  # plan-head
     ("/mentees", "<b>Мои наставляемые</b>"),  # mentees-head
     ("/ask", "Вопрос отправлен наставнику"),  # question-sent
@@ -157,6 +160,7 @@ class Mix:
             if self.is_mentee(person):
                 self.buttons[person.id] = self._button_to_press(bot, person)
         await self._send_mix(api, warm_up, process)
+        await menus_settled(api, process)
 
     async def timed(
         self,
@@ -219,6 +223,7 @@ class Mix:
                 data, message_id = self.buttons[person.id]
                 turns.append(
                     [
+                        Action(person, "/start", "/start"),
                         Action(person, "/plan", "/plan"),
                         Action(person, "/ask", "/ask Как оформить отчёт по первому этапу?"),
                         Action(person, "/meet", f"/meet {self.meet_at[person.id]} Открытый урок"),
@@ -227,7 +232,11 @@ class Mix:
                 )
             elif self.is_mentor(person):
                 turns.append(
-                    [Action(person, "/plan", "/plan"), Action(person, "/mentees", "/mentees")]
+                    [
+                        Action(person, "/start", "/start"),
+                        Action(person, "/plan", "/plan"),
+                        Action(person, "/mentees", "/mentees"),
+                    ]
                 )
         if self.only:
             turns = [[a for a in turn if a.kind in self.only] for turn in turns]
@@ -252,6 +261,21 @@ class Mix:
         await wait_until(lambda: answers.missing(expected), api, process, started, "the mix")
         self.actions, self.answers = actions, answers
         return time.perf_counter() - started
+
+
+async def menus_settled(api: FakeBotAPI, process: asyncio.subprocess.Process) -> None:
+    """The per-chat command menus the first /start sets in the background (handlers/menu.py)
+    are untimed work: wait until no setMyCommands came for a second (or 30 s passed)."""
+    started, count, quiet_since = time.perf_counter(), -1, time.perf_counter()
+    while time.perf_counter() - started < BATCH_TIMEOUT:
+        if process.returncode is not None:
+            raise BenchError(f"the bot exited ({process.returncode}) while menus were set")
+        now_count = len(api.calls("setMyCommands"))
+        if now_count != count:
+            count, quiet_since = now_count, time.perf_counter()
+        elif time.perf_counter() - quiet_since >= 1.0:
+            return
+        await asyncio.sleep(POLL_INTERVAL)
 
 
 async def wait_until(
