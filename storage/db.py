@@ -8,7 +8,7 @@ import importlib
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -82,7 +82,10 @@ class LoopReader:
     async def execute_fetchall(
         self, sql: str, parameters: Iterable[Any] | None = None
     ) -> list[sqlite3.Row]:
-        return self._conn.execute(sql, tuple(parameters or ())).fetchall()
+        # Named parameters come as a mapping; anything else as a sequence, as sqlite3 wants.
+        if not isinstance(parameters, Mapping | Sequence):
+            parameters = tuple(parameters or ())
+        return self._conn.execute(sql, parameters).fetchall()
 
     def close(self) -> None:
         self._conn.close()

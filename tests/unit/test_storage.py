@@ -296,3 +296,15 @@ async def test_reads_on_the_loop_see_each_commit_and_refuse_writes(tmp_path: Pat
             assert await tx.people.count() == 1
     finally:
         await db.close()
+
+
+async def test_reads_on_the_loop_take_named_and_positional_parameters(tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "params.db")
+    try:
+        async with db.read() as tx:
+            named = await tx.conn.execute_fetchall("SELECT :a + :b", {"a": 1, "b": 2})
+            positional = await tx.conn.execute_fetchall("SELECT ? + ?", [3, 4])
+            generated = await tx.conn.execute_fetchall("SELECT ?", (n for n in [5]))
+        assert [tuple(r) for r in (*named, *positional, *generated)] == [(3,), (7,), (5,)]
+    finally:
+        await db.close()
