@@ -19,6 +19,7 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.methods.base import Response
 
 from bot.config import Settings
+from bot.domain.pair_reminders import Limits
 from bot.domain.plans import plan_every_active_pair
 from bot.domain.rules import quiet_hours_end
 from bot.i18n import I18n
@@ -63,6 +64,13 @@ _RESPONSE_TYPES = [
         methods.SetMyCommands,
     )
 ]
+
+
+def limits_of(settings: Settings) -> Limits:
+    """The settings the reminders and the digest count with."""
+    return Limits.of(
+        settings.question_remind_hours, settings.question_escalate_hours, settings.inactivity_days
+    )
 
 
 def create_bot(settings: Settings) -> Bot:
@@ -239,7 +247,11 @@ async def create_app(
         i18n=i18n,
         clock=clock,
         sender=sender,
-        scheduler=Scheduler(settings, sender, ReminderTick(db, clock, settings.tz, sender).run),
+        scheduler=Scheduler(
+            settings,
+            sender,
+            ReminderTick(db, clock, settings.tz, sender, limits_of(settings)).run,
+        ),
         in_flight=in_flight,
         menus=menus,
     )

@@ -97,6 +97,11 @@ def question_subject(question_id: int) -> str:
     return f"question:{question_id}"
 
 
+def question_reminder_subject(question_id: int) -> str:
+    """What the scheduler's reminders about a question are about: an answer cancels them."""
+    return f"remind:question:{question_id}"
+
+
 def excerpt(text: str, limit: int = EXCERPT_LENGTH) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
@@ -179,6 +184,7 @@ async def answer_question(
         now=now,
     ):
         raise QuestionError(QuestionRefusal.ANSWERED)
+    await tx.outbox.cancel_pending(question_reminder_subject(question.id), "answered")
     mentee = await tx.people.get(question.mentee_id)
     if mentee is None:
         raise LookupError("the mentee of the pair is gone")
@@ -211,4 +217,5 @@ async def resolve_question(
     if not await tx.questions.mark_resolved(question.id, now):
         raise QuestionError(QuestionRefusal.RESOLVED)
     await tx.outbox.cancel_pending(question_subject(question.id), "resolved by the mentee")
+    await tx.outbox.cancel_pending(question_reminder_subject(question.id), "resolved")
     return question
