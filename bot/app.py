@@ -34,6 +34,7 @@ from bot.startup import Retrying, Sleep, StopRequested
 from handlers import get_routers
 from handlers.menu import ChatMenus, set_default_commands
 from scheduler.clock import Clock, SystemClock
+from scheduler.digest import WeeklyDigest
 from scheduler.sender import OutboxSender
 from scheduler.setup import Scheduler
 from scheduler.tick import ReminderTick
@@ -251,6 +252,7 @@ async def create_app(
             settings,
             sender,
             ReminderTick(db, clock, settings.tz, sender, limits_of(settings)).run,
+            WeeklyDigest(db, clock, settings.tz, i18n, sender, limits_of(settings)).run,
         ),
         in_flight=in_flight,
         menus=menus,

@@ -53,6 +53,7 @@ class ReminderKind(StrEnum):
     PAIR_INACTIVE_ADMINS = "pair-inactive-admins"
     FINAL_REPORT_MONTH = "final-report-month"  # to both
     FINAL_REPORT_WEEK = "final-report-week"
+    DIGEST = "digest"  # the weekly digest, to the admins
 
 
 # --- windows and moments -----------------------------------------------------------------
