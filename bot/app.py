@@ -19,6 +19,7 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.methods.base import Response
 
 from bot.config import Settings
+from bot.domain.pair_reminders import Limits
 from bot.domain.plans import plan_every_active_pair
 from bot.domain.rules import quiet_hours_end
 from bot.i18n import I18n
@@ -33,6 +34,7 @@ from bot.startup import Retrying, Sleep, StopRequested
 from handlers import get_routers
 from handlers.menu import ChatMenus, set_default_commands
 from scheduler.clock import Clock, SystemClock
+from scheduler.digest import WeeklyDigest
 from scheduler.sender import OutboxSender
 from scheduler.setup import Scheduler
 from scheduler.tick import ReminderTick
@@ -63,6 +65,13 @@ _RESPONSE_TYPES = [
         methods.SetMyCommands,
     )
 ]
+
+
+def limits_of(settings: Settings) -> Limits:
+    """The settings the reminders and the digest count with."""
+    return Limits.of(
+        settings.question_remind_hours, settings.question_escalate_hours, settings.inactivity_days
+    )
 
 
 def create_bot(settings: Settings) -> Bot:
@@ -239,7 +248,12 @@ async def create_app(
         i18n=i18n,
         clock=clock,
         sender=sender,
-        scheduler=Scheduler(settings, sender, ReminderTick(db, clock, settings.tz, sender).run),
+        scheduler=Scheduler(
+            settings,
+            sender,
+            ReminderTick(db, clock, settings.tz, sender, limits_of(settings)).run,
+            WeeklyDigest(db, clock, settings.tz, i18n, sender, limits_of(settings)).run,
+        ),
         in_flight=in_flight,
         menus=menus,
     )

@@ -12,6 +12,7 @@ def get_routers() -> list[Router]:
         access,
         calendar,
         common,
+        digest,
         fallback,
         invite,
         meetings,
@@ -35,6 +36,7 @@ def get_routers() -> list[Router]:
         people.router,
         invite.router,
         pairs.router,
+        digest.router,
         roster.router,
         questions.router,
         # /plan's journeys: their callbacks differ by action and their forms by state.

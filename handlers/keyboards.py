@@ -96,7 +96,7 @@ class PairsList(CallbackData, prefix="pp"):
 
 class PairCard(CallbackData, prefix="pa"):
     pair_id: int
-    action: str = "show"  # show | reassign | end | complete | confirm
+    action: str = "show"  # show | open (as a new message) | reassign | end | complete | confirm
 
 
 def department_code(name: str) -> str:

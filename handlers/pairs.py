@@ -537,7 +537,8 @@ async def _load_active_pair(
     return pair
 
 
-@router.callback_query(PairCard.filter(F.action == "show"))
+# "open": from a reminder or the digest, the card comes as a new message and theirs stays.
+@router.callback_query(PairCard.filter(F.action.in_({"show", "open"})))
 async def show_pair(
     callback: CallbackQuery,
     callback_data: PairCard,
@@ -559,10 +560,11 @@ async def show_pair(
         return
     same_kind = [p for p in history if p.kind is pair.kind]
     overview = overview_text(t, doing, settings.tz)
-    await callback.message.edit_text(
-        _card_text(t, pair, same_kind, overview, plan_awaiting=bool(awaiting)),
-        reply_markup=_card_buttons(t, pair),
-    )
+    text = _card_text(t, pair, same_kind, overview, plan_awaiting=bool(awaiting))
+    if callback_data.action == "open":
+        await callback.message.answer(text, reply_markup=_card_buttons(t, pair))
+    else:
+        await callback.message.edit_text(text, reply_markup=_card_buttons(t, pair))
     await callback.answer()
 
 

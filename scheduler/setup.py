@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.config import Settings
+from scheduler.cron import crontab_trigger
 from scheduler.sender import OutboxSender
 
 log = logging.getLogger(__name__)
@@ -23,10 +24,12 @@ class Scheduler:
         settings: Settings,
         sender: OutboxSender,
         tick: Callable[[], Awaitable[object]] | None = None,
+        digest: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self.settings = settings
         self.sender = sender
         self.tick = tick  # queues what fell due (scheduler/tick.py)
+        self.digest = digest  # queues the weekly digest (scheduler/digest.py)
         self.jobs = AsyncIOScheduler(timezone=settings.tz)
         self._sender_task: asyncio.Task[None] | None = None
         self._tick_lock = asyncio.Lock()  # held while a tick runs: stop() waits for it
@@ -48,7 +51,26 @@ class Scheduler:
                 coalesce=True,
                 misfire_grace_time=None,
             )
+        if self.digest is not None:
+            # DIGEST_CRON in standard crontab meaning, local time; a run delayed by a busy or
+            # sleeping machine still goes within the hour (its outbox key stops a repeat).
+            self.jobs.add_job(
+                self._digest,
+                crontab_trigger(self.settings.digest_cron, self.settings.tz),
+                id="digest",
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=3600,
+            )
         self.jobs.start()
+
+    async def _digest(self) -> None:
+        if self._stopping or self.digest is None:
+            return
+        try:
+            await self.digest()
+        except Exception:
+            log.exception("the weekly digest failed")
 
     async def _tick(self) -> None:
         try:

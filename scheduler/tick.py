@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import tzinfo
 
+from bot.domain.pair_reminders import Limits, find_pair_due
 from bot.domain.reminders import Window, find_due, window_since
 from scheduler.clock import Clock
 from scheduler.sender import OutboxSender
@@ -20,7 +21,15 @@ class ReminderTick:
     in APScheduler: the tables say what is due, so a restart or a changed deadline needs no
     bookkeeping; the unique outbox key makes a repeated window harmless."""
 
-    def __init__(self, db: Database, clock: Clock, tz: tzinfo, sender: OutboxSender) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        tz: tzinfo,
+        sender: OutboxSender,
+        limits: Limits | None = None,
+    ) -> None:
+        self.limits = limits or Limits()
         self.db = db
         self.clock = clock
         self.tz = tz
@@ -34,7 +43,9 @@ class ReminderTick:
             if done is not None and done >= now:
                 return 0  # the clock has not moved since (or went back): nothing new is due
             since = window_since(done, now)
-            found = await find_due(tx, Window(since, now), self.tz)
+            window = Window(since, now)
+            found = await find_due(tx, window, self.tz)
+            await find_pair_due(tx, window, self.tz, self.limits, found)
             queued = await tx.outbox.enqueue_notices(found.notices, now) if found.notices else 0
             await tx.reminders.set_done_until(MARK, now)
         if found.skipped:

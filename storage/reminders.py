@@ -5,6 +5,7 @@ bot/domain/reminders.py."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -62,6 +63,30 @@ class MilestoneDue:
     submission: int
     submitted_at: datetime | None
     sides: Sides
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionDue:
+    id: int
+    text: str
+    asked_at: datetime
+    sides: Sides
+
+
+@dataclass(frozen=True, slots=True)
+class PairDue:
+    sides: Sides
+    start: date
+    end: date
+    plan_status: str | None
+    last_held: datetime | None  # the start of its latest held meeting
+
+
+@dataclass(frozen=True, slots=True)
+class PairObjects:
+    meetings: list[int]
+    milestones: list[int]
+    questions: list[int]
 
 
 def _sides(row: aiosqlite.Row, pair_id: int) -> Sides:
@@ -199,3 +224,131 @@ class RemindersRepo:
             after=to_db_time(after),
             until=to_db_time(until),
         )
+
+    # --- questions, plans, pairs ----------------------------------------------------------------
+
+    async def questions_asked(
+        self, after: datetime, until: datetime, kind: str
+    ) -> list[QuestionDue]:
+        """Questions still open that were asked in (after, until] (the (status, asked_at)
+        index)."""
+        rows = await fetch_all(
+            self.conn,
+            f"SELECT q.id, q.text, q.asked_at, q.pair_id, {_SIDES} FROM questions q"
+            + _PAIR_JOIN.format(pair="q.pair_id")
+            + " WHERE q.status = 'open' AND q.asked_at > :after AND q.asked_at <= :until"
+            " ORDER BY q.asked_at, q.id",
+            {"kind": kind, "after": to_db_time(after), "until": to_db_time(until)},
+        )
+        return [
+            QuestionDue(
+                id=row["id"],
+                text=row["text"],
+                asked_at=from_db_time(row["asked_at"]),
+                sides=_sides(row, row["pair_id"]),
+            )
+            for row in rows
+        ]
+
+    async def _pairs(self, where: str, kind: str, **params: Any) -> list[PairDue]:
+        rows = await fetch_all(
+            self.conn,
+            "SELECT pr.id AS pair_id, pr.start_date, pr.end_date, pl.status AS plan_status,"
+            " (SELECT MAX(h.starts_at) FROM meetings h WHERE h.pair_id = pr.id"
+            f" AND h.status = 'held') AS last_held, {_SIDES} FROM pairs pr"
+            " JOIN people a ON a.id = pr.mentor_id JOIN people b ON b.id = pr.mentee_id"
+            " LEFT JOIN plans pl ON pl.pair_id = pr.id"
+            f" WHERE pr.status = 'active' AND {where} ORDER BY pr.id",
+            {"kind": kind, **params},
+        )
+        return [
+            PairDue(
+                sides=_sides(row, row["pair_id"]),
+                start=date.fromisoformat(row["start_date"]),
+                end=date.fromisoformat(row["end_date"]),
+                plan_status=row["plan_status"],
+                last_held=from_db_time(row["last_held"]) if row["last_held"] else None,
+            )
+            for row in rows
+        ]
+
+    async def pairs_started_between(self, first: date, last: date, kind: str) -> list[PairDue]:
+        """Active pairs that started in [first, last] whose plan is not approved yet."""
+        return await self._pairs(
+            "pr.start_date BETWEEN :first AND :last AND COALESCE(pl.status, '') <> 'approved'",
+            kind,
+            first=first.isoformat(),
+            last=last.isoformat(),
+        )
+
+    async def pairs_ending_between(self, first: date, last: date, kind: str) -> list[PairDue]:
+        return await self._pairs(
+            "pr.end_date BETWEEN :first AND :last",
+            kind,
+            first=first.isoformat(),
+            last=last.isoformat(),
+        )
+
+    async def pairs_quiet_since(
+        self, after: datetime, until: datetime, first: date, last: date, kind: str
+    ) -> list[PairDue]:
+        """Active pairs whose last held meeting started in (after, until], or with none held
+        that started in [first, last]: those whose quiet time ends in the tick's window."""
+        held_in = (
+            "EXISTS (SELECT 1 FROM meetings m WHERE m.pair_id = pr.id AND m.status = 'held'"
+            " AND m.starts_at > :after AND m.starts_at <= :until AND NOT EXISTS ("
+            "SELECT 1 FROM meetings n WHERE n.pair_id = pr.id AND n.status = 'held'"
+            " AND n.starts_at > m.starts_at))"
+        )
+        none_held = (
+            "pr.start_date BETWEEN :first AND :last AND NOT EXISTS (SELECT 1 FROM meetings n"
+            " WHERE n.pair_id = pr.id AND n.status = 'held')"
+        )
+        return await self._pairs(
+            f"({held_in} OR ({none_held}))",
+            kind,
+            after=to_db_time(after),
+            until=to_db_time(until),
+            first=first.isoformat(),
+            last=last.isoformat(),
+        )
+
+    async def admins(self, kind: str) -> list[tuple[int, str]]:
+        """(id, name) of the admins who have this kind of warning switched on."""
+        rows = await fetch_all(
+            self.conn,
+            "SELECT p.id, p.full_name FROM people p WHERE p.active = 1"
+            " AND (p.is_admin = 1 OR p.role = 'admin') AND NOT EXISTS (SELECT 1 FROM"
+            " reminder_switches s WHERE s.person_id = p.id AND s.kind = ? AND s.enabled = 0)"
+            " ORDER BY p.id",
+            (kind,),
+        )
+        return [(row[0], row[1]) for row in rows]
+
+    # --- an ended pair --------------------------------------------------------------------------
+
+    async def objects_of_pair(self, pair_id: int) -> PairObjects:
+        """The meetings, milestones and questions of a pair, whose reminders it ends."""
+        rows = await fetch_all(
+            self.conn,
+            "SELECT 'meeting', id FROM meetings WHERE pair_id = :pair"
+            " UNION ALL SELECT 'milestone', ms.id FROM milestones ms"
+            " JOIN plans pl ON pl.id = ms.plan_id WHERE pl.pair_id = :pair"
+            " UNION ALL SELECT 'question', id FROM questions WHERE pair_id = :pair",
+            {"pair": pair_id},
+        )
+        found: dict[str, list[int]] = {"meeting": [], "milestone": [], "question": []}
+        for row in rows:
+            found[row[0]].append(row[1])
+        return PairObjects(found["meeting"], found["milestone"], found["question"])
+
+    async def cancel_pending_many(self, subjects: list[str], reason: str) -> int:
+        """What is not sent yet about any of these subjects is no longer wanted."""
+        if not subjects:
+            return 0
+        cur = await self.conn.execute(
+            "UPDATE outbox SET status = 'cancelled', last_error = ? WHERE status = 'pending'"
+            " AND subject IN (SELECT value FROM json_each(?))",
+            (reason, json.dumps(subjects)),
+        )
+        return cur.rowcount

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 import aiosqlite
 
 from storage.access_requests import AccessRequestsRepo
+from storage.digest import DigestRepo
 from storage.invites import InvitesRepo
 from storage.meetings import MeetingsRepo
 from storage.outbox import OutboxRepo
@@ -30,6 +31,7 @@ class Repos:
         self.plans = PlansRepo(conn)
         self.meetings = MeetingsRepo(conn)
         self.reminders = RemindersRepo(conn)
+        self.digest = DigestRepo(conn)
 
     @asynccontextmanager
     async def savepoint(self, name: str = "step") -> AsyncIterator[None]:

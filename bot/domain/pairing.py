@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 
 from bot.domain.meetings import cancel_meetings_ahead
+from bot.domain.pair_reminders import cancel_pair_reminders
 from bot.domain.plans import PlanTemplate, create_plan, shipped_template
 from bot.domain.questions import hand_over_questions
 from bot.domain.rules import PairRefusal, check_new_mentor, check_new_pair
@@ -144,6 +145,7 @@ async def reassign_mentor(
     if refusal is not None:
         raise PairError(refusal)
     await tx.pairs.close(old.id, PairStatus.REASSIGNED, reason, now)
+    await cancel_pair_reminders(tx, old.id, "the pair was reassigned")
     start = max(today, old.start)
     new = await tx.pairs.add(
         mentor_id=new_mentor.id,
@@ -197,6 +199,7 @@ async def close_pair(
     pair = await tx.pairs.get(pair_id)
     if pair is None or not await tx.pairs.close(pair_id, status, reason, now):
         raise LookupError("no such active pair")
+    await cancel_pair_reminders(tx, pair_id, f"the pair is {status.value}")
     mentor, mentee = await _load_pair_people(tx, pair.mentor_id, pair.mentee_id)
     for person in (mentor, mentee):
         await _notify(

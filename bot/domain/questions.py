@@ -98,6 +98,11 @@ def question_subject(question_id: int) -> str:
     return f"question:{question_id}"
 
 
+def question_reminder_subject(question_id: int) -> str:
+    """What the scheduler's reminders about a question are about: an answer cancels them."""
+    return f"remind:question:{question_id}"
+
+
 def excerpt(text: str, limit: int = EXCERPT_LENGTH) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
@@ -183,6 +188,7 @@ async def answer_question(
     # The mentor's copy of the question keeps no 💬: it says it is answered.
     await tx.outbox.cancel_pending(question_subject(question.id), "answered")
     await take_buttons_away(tx, i18n, question_subject(question.id), "question-copy-answered", now)
+    await tx.outbox.cancel_pending(question_reminder_subject(question.id), "answered")
     mentee = await tx.people.get(question.mentee_id)
     if mentee is None:
         raise LookupError("the mentee of the pair is gone")
@@ -217,6 +223,7 @@ async def resolve_question(
         raise QuestionError(QuestionRefusal.RESOLVED)
     await tx.outbox.cancel_pending(question_subject(question.id), "resolved by the mentee")
     await take_buttons_away(tx, i18n, question_subject(question.id), "question-copy-resolved", now)
+    await tx.outbox.cancel_pending(question_reminder_subject(question.id), "resolved")
     return question
 
 

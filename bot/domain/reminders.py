@@ -46,6 +46,14 @@ class ReminderKind(StrEnum):
     MILESTONE_DAY = "milestone-day"
     MILESTONE_OVERDUE = "milestone-overdue"
     MILESTONE_REVIEW = "milestone-review"
+    QUESTION_REMIND = "question-remind"  # to the mentor
+    QUESTION_ESCALATE = "question-escalate"  # to the admins
+    PLAN_LATE = "plan-late"  # to the mentor and the admins
+    PAIR_INACTIVE = "pair-inactive"  # to both
+    PAIR_INACTIVE_ADMINS = "pair-inactive-admins"
+    FINAL_REPORT_MONTH = "final-report-month"  # to both
+    FINAL_REPORT_WEEK = "final-report-week"
+    DIGEST = "digest"  # the weekly digest, to the admins
 
 
 # --- windows and moments -----------------------------------------------------------------

@@ -24,3 +24,54 @@ remind-milestone-review = 🕒 { $mentee } сдал(а) этап «{ $title }» 
    *[many] дней
 } назад: он ждёт вашего решения.
 remind-button-open-milestone = 📋 Открыть этап
+
+# Questions; $text is the question's beginning, $hours how long it waits
+remind-question = 💬 Вопрос от { $mentee } ждёт ответа { $hours } { $hours ->
+    [one] час
+    [few] часа
+   *[many] часов
+}: «{ $text }».
+remind-question-escalate = ⚠️ Вопрос наставляемого { $mentee } наставнику { $mentor } без ответа { $hours } { $hours ->
+    [one] час
+    [few] часа
+   *[many] часов
+}: «{ $text }».
+
+# The plan two weeks after the pair started ($start); $waiting: yes when it waits for approval
+remind-plan-not-submitted = 📋 Пара с { $mentee } началась { $start }, а индивидуальный план ещё не отправлен на утверждение. Заполните его и отправьте методисту.
+remind-plan-not-approved = 📋 Пара с { $mentee } началась { $start }, а индивидуальный план ещё не утверждён: он ждёт решения методиста.
+remind-plan-late-admin = 📋 Пара { $mentor } — { $mentee } началась { $start }, а план { $waiting ->
+    [yes] ждёт вашего утверждения
+   *[no] ещё не отправлен на утверждение
+}.
+
+# No held meeting for INACTIVITY_DAYS; $held: yes when the pair has held one before
+remind-pair-inactive-mentor = 🔕 С { $mentee } не было встреч { $days } { $days ->
+    [one] день
+    [few] дня
+   *[many] дней
+}{ $held ->
+    [yes] {""}
+   *[no] {" "}— с начала наставничества
+}. Назначьте встречу: /meet
+remind-pair-inactive-mentee = 🔕 С наставником { $mentor } не было встреч { $days } { $days ->
+    [one] день
+    [few] дня
+   *[many] дней
+}{ $held ->
+    [yes] {""}
+   *[no] {" "}— с начала наставничества
+}. Назначьте встречу: /meet
+remind-pair-inactive-admin = ⚠️ В паре { $mentor } — { $mentee } нет проведённых встреч { $days } { $days ->
+    [one] день
+    [few] дня
+   *[many] дней
+}.
+
+# The pair's end: the final report
+remind-final-report-month = 🗂 Через месяц, { $end }, заканчивается период наставничества. Пора готовить итоговый отчёт.
+remind-final-report-week = 🗂 Через неделю, { $end }, заканчивается период наставничества: сдайте итоговый отчёт.
+
+remind-button-open-plan = 📋 Открыть план
+remind-button-pair-card = 👥 Карточка пары
+remind-button-journal = 📓 Журнал встреч

@@ -1,0 +1,372 @@
+"""Reminders and warnings about a pair as a whole: an unanswered question, a plan not approved
+two weeks in, a pair with no held meeting for INACTIVITY_DAYS, the final report before the end.
+
+Same design as bot/domain/reminders.py: each kind has a due moment derived from the tables, the
+tick queues what fell due in its window under a key of kind + object + due + recipient. The
+rules (`question_unanswered`, `plan_late`, `is_inactive`) are the ones the weekly digest counts
+with, so the digest and the reminders never disagree.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+
+from bot.domain.meetings import reminder_subject
+from bot.domain.plans import milestone_reminder_subject
+from bot.domain.questions import excerpt, question_reminder_subject
+from bot.domain.reminders import (
+    WEEK,
+    Found,
+    ReminderKind,
+    Window,
+    at_local,
+    days_in,
+    reminder_key,
+)
+from bot.notices import Button, Text, args_json, buttons_json
+from storage.models import QueuedNotice
+from storage.reminders import PairDue, QuestionDue, Sides
+from storage.repos import Repos
+
+PLAN_WAITS = timedelta(days=14)  # a plan not approved this long after the pair started
+ESCALATE_INACTIVE = timedelta(days=WEEK)  # still no meeting a week later: the admins are told
+FINAL_REPORT_WEEK_BEFORE = timedelta(days=WEEK)
+_NOTHING = (date.max, date.min)  # a day range that selects no day
+QUESTION_EXCERPT = 120
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The settings these rules take (QUESTION_REMIND_HOURS, QUESTION_ESCALATE_HOURS,
+    INACTIVITY_DAYS)."""
+
+    question_remind: timedelta = timedelta(hours=24)
+    question_escalate: timedelta = timedelta(hours=72)
+    inactivity: timedelta = timedelta(days=14)
+
+    @classmethod
+    def of(cls, remind_hours: float, escalate_hours: float, inactivity_days: float) -> Limits:
+        return cls(
+            timedelta(hours=remind_hours),
+            timedelta(hours=escalate_hours),
+            timedelta(days=inactivity_days),
+        )
+
+
+# --- the rules ----------------------------------------------------------------------------
+
+
+def question_unanswered(asked_at: datetime, now: datetime, limits: Limits) -> bool:
+    """An open question waits too long once its mentor is reminded of it."""
+    return asked_at + limits.question_remind <= now
+
+
+def plan_due(start: date, tz: tzinfo) -> datetime:
+    return at_local(start + PLAN_WAITS, tz)
+
+
+def plan_late(plan_status: str | None, start: date, now: datetime, tz: tzinfo) -> bool:
+    """Two weeks after the pair started its plan should be approved."""
+    return plan_status != "approved" and plan_due(start, tz) <= now
+
+
+def quiet_since(last_held: datetime | None, start: date, tz: tzinfo) -> datetime:
+    """Since when a pair has had no held meeting: its latest one, or its start."""
+    return last_held if last_held is not None else at_local(start, tz)
+
+
+def inactive_due(
+    kind: ReminderKind, last_held: datetime | None, start: date, tz: tzinfo, limits: Limits
+) -> datetime:
+    due = quiet_since(last_held, start, tz) + limits.inactivity
+    return due + ESCALATE_INACTIVE if kind is ReminderKind.PAIR_INACTIVE_ADMINS else due
+
+
+def is_inactive(
+    last_held: datetime | None, start: date, now: datetime, tz: tzinfo, limits: Limits
+) -> bool:
+    return inactive_due(ReminderKind.PAIR_INACTIVE, last_held, start, tz, limits) <= now
+
+
+def month_before(day: date) -> date:
+    """The same day a month earlier (the month's last day when it has no such day)."""
+    year, month = (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def final_report_due(kind: ReminderKind, end: date, tz: tzinfo) -> datetime:
+    if kind is ReminderKind.FINAL_REPORT_MONTH:
+        return at_local(month_before(end), tz)
+    return at_local(end - FINAL_REPORT_WEEK_BEFORE, tz)
+
+
+def final_report_stale(kind: ReminderKind, end: date, tz: tzinfo, now: datetime) -> bool:
+    if kind is ReminderKind.FINAL_REPORT_MONTH:  # the week's reminder says it
+        return now >= final_report_due(ReminderKind.FINAL_REPORT_WEEK, end, tz)
+    return now >= at_local(end, tz)
+
+
+# --- buttons ------------------------------------------------------------------------------
+
+
+def answer_question_data(question_id: int) -> str:
+    """handlers.questions.QuestionAction(action="answer")."""
+    return f"qs:answer:{question_id}:0"
+
+
+def pair_card_data(pair_id: int) -> str:
+    """handlers.keyboards.PairCard(action="open"): the admin's card as a new message."""
+    return f"pa:{pair_id}:open"
+
+
+def plan_data(pair_id: int) -> str:
+    """handlers.plan.common.PlanCb(action="show"): the pair's plan."""
+    return f"pn:show:{pair_id}:0:0:0"
+
+
+def journal_data(pair_id: int) -> str:
+    """handlers.pair_choice.WhichPair(purpose="journal"): the pair's meetings journal."""
+    return f"wp:journal:{pair_id}:0:0"
+
+
+def _button(label: str, data: str) -> str | None:
+    return buttons_json([[Button(Text(label), data=data)]])
+
+
+def pair_subject(pair_id: int) -> str:
+    """What the reminders about a pair as a whole are about: its end cancels them."""
+    return f"remind:pair:{pair_id}"
+
+
+# --- the notices --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _To:
+    person_id: int
+    text_key: str
+    buttons: str | None
+
+
+def _notices(
+    kind: ReminderKind,
+    object_id: int,
+    subject: str,
+    due: datetime,
+    now: datetime,
+    to: list[_To],
+    args: dict[str, str | int],
+) -> list[QueuedNotice]:
+    text_args = args_json(args)
+    return [
+        QueuedNotice(
+            key=reminder_key(kind, object_id, due, one.person_id),
+            person_id=one.person_id,
+            subject=subject,
+            text_key=one.text_key,
+            text_args=text_args,
+            buttons=one.buttons,
+            not_before=now,
+        )
+        for one in to
+    ]
+
+
+def _hours(since: datetime, now: datetime) -> int:
+    return max(int((now - since).total_seconds() // 3600), 1)
+
+
+def _admins_to(admins: list[tuple[int, str]], text_key: str, pair_id: int) -> list[_To]:
+    card = _button("remind-button-pair-card", pair_card_data(pair_id))
+    return [_To(admin_id, text_key, card) for admin_id, _ in admins]
+
+
+def question_notices(
+    kind: ReminderKind,
+    question: QuestionDue,
+    due: datetime,
+    now: datetime,
+    admins: list[tuple[int, str]],
+) -> list[QueuedNotice]:
+    sides = question.sides
+    if kind is ReminderKind.QUESTION_REMIND:
+        reply = _button("button-answer", answer_question_data(question.id))
+        to = [_To(sides.mentor_id, "remind-question", reply)] if sides.mentor_on else []
+    else:
+        to = _admins_to(admins, "remind-question-escalate", sides.pair_id)
+    args: dict[str, str | int] = {
+        "mentor": sides.mentor_name,
+        "mentee": sides.mentee_name,
+        "text": excerpt(question.text, QUESTION_EXCERPT),
+        "hours": _hours(question.asked_at, now),
+    }
+    subject = question_reminder_subject(question.id)
+    return _notices(kind, question.id, subject, due, now, to, args)
+
+
+def plan_notices(
+    row: PairDue, due: datetime, now: datetime, admins: list[tuple[int, str]]
+) -> list[QueuedNotice]:
+    sides = row.sides
+    waiting = row.plan_status == "submitted"  # submitted: the admins have it to decide
+    to = _admins_to(admins, "remind-plan-late-admin", sides.pair_id)
+    if sides.mentor_on:
+        key = "remind-plan-not-approved" if waiting else "remind-plan-not-submitted"
+        to.insert(
+            0,
+            _To(sides.mentor_id, key, _button("remind-button-open-plan", plan_data(sides.pair_id))),
+        )
+    args: dict[str, str | int] = {
+        "mentor": sides.mentor_name,
+        "mentee": sides.mentee_name,
+        "start": row.start.strftime("%d.%m.%Y"),
+        "waiting": "yes" if waiting else "no",
+    }
+    return _notices(
+        ReminderKind.PLAN_LATE, sides.pair_id, pair_subject(sides.pair_id), due, now, to, args
+    )
+
+
+def _both(sides: Sides, text_key: str, buttons: str | None) -> list[_To]:
+    return [
+        _To(person_id, text_key, buttons)
+        for person_id, wanted in (
+            (sides.mentor_id, sides.mentor_on),
+            (sides.mentee_id, sides.mentee_on),
+        )
+        if wanted
+    ]
+
+
+def inactive_notices(
+    kind: ReminderKind,
+    row: PairDue,
+    due: datetime,
+    now: datetime,
+    tz: tzinfo,
+    admins: list[tuple[int, str]],
+) -> list[QueuedNotice]:
+    sides = row.sides
+    if kind is ReminderKind.PAIR_INACTIVE:
+        journal = _button("remind-button-journal", journal_data(sides.pair_id))
+        to = [
+            _To(
+                one.person_id,
+                "remind-pair-inactive-mentor"
+                if one.person_id == sides.mentor_id
+                else "remind-pair-inactive-mentee",
+                one.buttons,
+            )
+            for one in _both(sides, "", journal)
+        ]
+    else:
+        to = _admins_to(admins, "remind-pair-inactive-admin", sides.pair_id)
+    since = quiet_since(row.last_held, row.start, tz)
+    args: dict[str, str | int] = {
+        "mentor": sides.mentor_name,
+        "mentee": sides.mentee_name,
+        "days": max((now - since).days, 1),
+        "held": "yes" if row.last_held is not None else "no",
+    }
+    return _notices(kind, sides.pair_id, pair_subject(sides.pair_id), due, now, to, args)
+
+
+def final_report_notices(
+    kind: ReminderKind, row: PairDue, due: datetime, now: datetime
+) -> list[QueuedNotice]:
+    sides = row.sides
+    key = (
+        "remind-final-report-month"
+        if kind is ReminderKind.FINAL_REPORT_MONTH
+        else "remind-final-report-week"
+    )
+    to = _both(sides, key, _button("remind-button-open-plan", plan_data(sides.pair_id)))
+    args: dict[str, str | int] = {"end": row.end.strftime("%d.%m.%Y")}
+    return _notices(kind, sides.pair_id, pair_subject(sides.pair_id), due, now, to, args)
+
+
+# --- the tick -----------------------------------------------------------------------------
+
+
+async def _admins(
+    tx: Repos, kind: ReminderKind, cache: dict[ReminderKind, list[tuple[int, str]]]
+) -> list[tuple[int, str]]:
+    if kind not in cache:
+        cache[kind] = await tx.reminders.admins(kind.value)
+    return cache[kind]
+
+
+async def find_pair_due(
+    tx: Repos, window: Window, tz: tzinfo, limits: Limits, found: Found
+) -> None:
+    """Add to `found` every reminder about questions, plans and pairs due in the window."""
+    since, now = window.since, window.now
+    if since >= now:
+        return
+    admins: dict[ReminderKind, list[tuple[int, str]]] = {}
+    for kind, wait in (
+        (ReminderKind.QUESTION_REMIND, limits.question_remind),
+        (ReminderKind.QUESTION_ESCALATE, limits.question_escalate),
+    ):
+        for question in await tx.reminders.questions_asked(since - wait, now - wait, kind.value):
+            to_admins = (
+                await _admins(tx, kind, admins) if kind is ReminderKind.QUESTION_ESCALATE else []
+            )
+            found.notices += question_notices(
+                kind, question, question.asked_at + wait, now, to_admins
+            )
+
+    for kind, wait in (
+        (ReminderKind.PAIR_INACTIVE, limits.inactivity),
+        (ReminderKind.PAIR_INACTIVE_ADMINS, limits.inactivity + ESCALATE_INACTIVE),
+    ):
+        starts = days_in(Window(since - wait, now - wait), tz) or _NOTHING
+        for row in await tx.reminders.pairs_quiet_since(
+            since - wait, now - wait, *starts, kind.value
+        ):
+            due = inactive_due(kind, row.last_held, row.start, tz, limits)
+            if due not in window:
+                continue
+            to_admins = (
+                await _admins(tx, kind, admins) if kind is ReminderKind.PAIR_INACTIVE_ADMINS else []
+            )
+            found.notices += inactive_notices(kind, row, due, now, tz, to_admins)
+
+    days = days_in(window, tz)
+    if days is None:
+        return
+    first, last = days
+    kind = ReminderKind.PLAN_LATE
+    for row in await tx.reminders.pairs_started_between(
+        first - PLAN_WAITS, last - PLAN_WAITS, kind.value
+    ):
+        found.notices += plan_notices(
+            row, plan_due(row.start, tz), now, await _admins(tx, kind, admins)
+        )
+    for kind, lo, hi in (
+        (ReminderKind.FINAL_REPORT_MONTH, timedelta(days=28), timedelta(days=31)),
+        (ReminderKind.FINAL_REPORT_WEEK, FINAL_REPORT_WEEK_BEFORE, FINAL_REPORT_WEEK_BEFORE),
+    ):
+        for row in await tx.reminders.pairs_ending_between(first + lo, last + hi, kind.value):
+            due = final_report_due(kind, row.end, tz)
+            if due not in window:
+                continue
+            if final_report_stale(kind, row.end, tz, now):
+                found.skipped += 1
+                continue
+            found.notices += final_report_notices(kind, row, due, now)
+
+
+async def cancel_pair_reminders(tx: Repos, pair_id: int, reason: str) -> int:
+    """An ended or reassigned pair: nothing still pending about it, its meetings, milestones or
+    questions is sent (the tick queues nothing more for a pair that is not active)."""
+    objects = await tx.reminders.objects_of_pair(pair_id)
+    subjects = [
+        pair_subject(pair_id),
+        *(reminder_subject(meeting_id) for meeting_id in objects.meetings),
+        *(milestone_reminder_subject(milestone_id) for milestone_id in objects.milestones),
+        *(question_reminder_subject(question_id) for question_id in objects.questions),
+    ]
+    return await tx.reminders.cancel_pending_many(subjects, reason)

@@ -1,0 +1,43 @@
+## The weekly digest for the admins (bot/domain/digest.py, /digest)
+
+digest-title = 📊 <b>Сводка по наставничеству</b> за { $since } — { $until }
+digest-total = <b>Всего:</b> { $numbers }
+digest-department = <b>{ $name }:</b> { $numbers }
+digest-no-department = Без ПЦК
+digest-numbers = { $pairs } { $pairs ->
+    [one] активная пара
+    [few] активные пары
+   *[many] активных пар
+}; { $meetings } { $meetings ->
+    [one] встреча проведена
+    [few] встречи проведено
+   *[many] встреч проведено
+} ({ $hours }); этапов принято: { $accepted }, просрочено: { $overdue }; { $asked } { $asked ->
+    [one] вопрос задан
+    [few] вопроса задано
+   *[many] вопросов задано
+}, без ответа: { $unanswered }; без встреч { $inactive } { $inactive ->
+    [one] пара
+    [few] пары
+   *[many] пар
+}.
+digest-more-departments = … и ещё { $count } ПЦК (они учтены во «Всего»).
+digest-attention = ⚠️ <b>Требуют внимания: { $count } { $count ->
+    [one] пара
+    [few] пары
+   *[many] пар
+}</b> (страница { $page } из { $pages })
+digest-attention-none = ✅ Пар, требующих внимания, нет.
+digest-attention-line = { $number }. { $mentor } — { $mentee }: { $reasons }
+digest-more-pairs = … и ещё { $count } на этой странице.
+digest-reason-overdue = просрочено этапов: { $count }
+digest-reason-unanswered = вопросов без ответа: { $count }
+digest-reason-inactive = без встреч { $days } { $days ->
+    [one] день
+    [few] дня
+   *[many] дней
+}
+digest-reason-plan = план не утверждён
+digest-button-pair = { $number }. { $mentee }
+digest-button-back = ◀️ Назад
+digest-button-next = Дальше ▶️

@@ -1,0 +1,187 @@
+"""The weekly digest through the real app: a seeded programme (two departments, an overdue
+milestone, inactive pairs, an unanswered question) shows the right numbers on /digest; the
+scheduled one fires at DIGEST_CRON on Monday 09:00 local, once per admin and week; /digest is
+refused to anyone but an admin."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from conftest import BotRunner
+from fake_bot_api import FakeBotAPI
+from people import TelegramUser, start_everyone
+from roster_seed import (
+    MENTEE_ORLOV,
+    MENTEE_SIDOROVA,
+    MENTEE_ZAITSEVA,
+    MENTOR_BELOV,
+    MENTOR_IVANOVA,
+    MENTOR_SMIRNOV,
+    seed,
+)
+from test_reminders import BISHKEK, _app
+
+from bot.app import App
+from bot.domain.pairing import create_pair
+from scheduler.clock import ManualClock
+from scheduler.cron import crontab_trigger
+from storage.models import PairKind, to_db_time
+
+MONDAY = datetime(2027, 1, 25, 9, 0, tzinfo=BISHKEK)
+
+
+@pytest.fixture
+def bot_clock() -> ManualClock:
+    return ManualClock(MONDAY - timedelta(hours=1))
+
+
+async def _pair(app: App, mentor_tg: int, mentee_tg: int) -> int:
+    async with app.db.transaction() as tx:
+        mentor = await tx.people.by_telegram_id(mentor_tg)
+        mentee = await tx.people.by_telegram_id(mentee_tg)
+        assert mentor and mentee
+        pair = await create_pair(
+            tx,
+            app.i18n,
+            mentor_id=mentor.id,
+            mentee_id=mentee.id,
+            kind=PairKind.PEDAGOGICAL,
+            start=date(2026, 9, 1),
+            end=date(2027, 6, 30),
+            order_ref=None,
+            now=app.clock.now(),
+            max_mentees_per_mentor=2,
+        )
+        await tx.conn.execute(
+            "UPDATE milestones SET due_date = '2027-06-30'"
+            " WHERE plan_id = (SELECT id FROM plans WHERE pair_id = ?)",
+            (pair.id,),
+        )
+        await tx.conn.execute("UPDATE plans SET status = 'approved' WHERE pair_id = ?", (pair.id,))
+    return pair.id
+
+
+async def _programme(app: App) -> None:
+    """ПЦК ИТ: Иванова–Сидорова (a meeting of 90 minutes 3 days ago, a milestone overdue),
+    Смирнов–Орлов (no meeting ever, a question unanswered for 2 days and one asked an hour
+    ago); ПЦК электротехники: Белов–Зайцева (its last meeting 20 days ago, a milestone accepted
+    2 days ago)."""
+    now = app.clock.now()
+    first = await _pair(app, MENTOR_IVANOVA, MENTEE_SIDOROVA)
+    second = await _pair(app, MENTOR_SMIRNOV, MENTEE_ORLOV)
+    third = await _pair(app, MENTOR_BELOV, MENTEE_ZAITSEVA)
+    async with app.db.transaction() as tx:
+        for pair_id, ago in ((first, 3), (third, 20)):
+            mentor = (await tx.pairs.get(pair_id)).mentor_id  # type: ignore[union-attr]
+            await tx.conn.execute(
+                "INSERT INTO meetings (pair_id, proposed_by, starts_at, duration_min, format,"
+                " topic, status, created_at, updated_at)"
+                " VALUES (?, ?, ?, 90, 'consultation', 'Разбор', 'held', ?, ?)",
+                (
+                    pair_id,
+                    mentor,
+                    to_db_time(now - timedelta(days=ago)),
+                    to_db_time(now),
+                    to_db_time(now),
+                ),
+            )
+        await tx.conn.execute(
+            "UPDATE milestones SET due_date = '2027-01-10' WHERE id = (SELECT MIN(ms.id) FROM"
+            " milestones ms JOIN plans pl ON pl.id = ms.plan_id WHERE pl.pair_id = ?)",
+            (first,),
+        )
+        await tx.conn.execute(
+            "UPDATE milestones SET status = 'accepted', decided_at = ? WHERE id = (SELECT"
+            " MIN(ms.id) FROM milestones ms JOIN plans pl ON pl.id = ms.plan_id"
+            " WHERE pl.pair_id = ?)",
+            (to_db_time(now - timedelta(days=2)), third),
+        )
+        for hours in (48, 1):
+            await tx.conn.execute(
+                "INSERT INTO questions (pair_id, text, asked_at) VALUES (?, 'Вопрос', ?)",
+                (second, to_db_time(now - timedelta(hours=hours))),
+            )
+    app.sender.wake()
+
+
+@pytest.fixture
+async def people(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
+) -> dict[str, TelegramUser]:
+    app = _app(bot_runner)
+    await seed(app)
+    found = {
+        "mentor": TelegramUser(fake_api, MENTOR_IVANOVA, "Анна", "Иванова"),
+        "mentee": TelegramUser(fake_api, MENTEE_SIDOROVA, "Мария", "Сидорова"),
+        "admin": admin,
+    }
+    await start_everyone(*found.values())
+    await _programme(app)
+    return found
+
+
+async def test_digest_shows_the_seeded_programme_per_department(
+    people: dict[str, TelegramUser],
+) -> None:
+    admin = people["admin"]
+    admin.send("/digest")
+    digest = await admin.wait_message("Сводка по наставничеству")
+    text = digest["text"]
+    assert (
+        "Всего: 3 активные пары; 1 встреча проведена (1 час 30 минут); этапов принято: 1,"
+        " просрочено: 1; 2 вопроса задано, без ответа: 1; без встреч 2 пары." in text
+    )
+    assert (
+        "ПЦК ИТ: 2 активные пары; 1 встреча проведена (1 час 30 минут); этапов принято: 0,"
+        " просрочено: 1; 2 вопроса задано, без ответа: 1; без встреч 1 пара." in text
+    )
+    assert (
+        "ПЦК электротехники: 1 активная пара; 0 встреч проведено (0 минут); этапов принято: 1,"
+        " просрочено: 0; 0 вопросов задано, без ответа: 0; без встреч 1 пара." in text
+    )
+    assert "Требуют внимания: 3 пары" in text
+    assert (
+        "1. Смирнов Алексей Николаевич — Орлов Илья Сергеевич: вопросов без ответа: 1"
+        " · без встреч 145 дней" in text
+    )
+    buttons = admin.inline_buttons(digest)
+    assert buttons == [
+        "1. Орлов Илья Сергеевич",
+        "2. Сидорова Мария Ивановна",
+        "3. Зайцева Ксения Андреевна",
+    ]
+    admin.press("2. Сидорова Мария Ивановна", digest)
+    await admin.wait_message("Сидорова Мария Ивановна")
+
+
+async def test_digest_is_refused_to_anyone_but_an_admin(people: dict[str, TelegramUser]) -> None:
+    for who in (people["mentor"], people["mentee"]):
+        who.send("/digest")
+        await who.wait_message("только администраторам")
+        assert not any("Сводка" in (m.get("text") or "") for m in who.messages())
+
+
+async def test_digest_cron_fires_on_monday_at_nine_local_once_per_admin_and_week(
+    bot_runner: BotRunner, people: dict[str, TelegramUser], bot_clock: ManualClock
+) -> None:
+    app = _app(bot_runner)
+    assert app.settings.digest_cron == "0 9 * * 1"
+    job = app.scheduler.jobs.get_job("digest")
+    assert job is not None
+    sunday = datetime(2027, 1, 24, 12, 0, tzinfo=BISHKEK)
+    assert job.trigger.get_next_fire_time(None, sunday) == MONDAY
+    assert crontab_trigger("0 9 * * 1", BISHKEK).get_next_fire_time(None, MONDAY) == MONDAY
+    assert app.scheduler.digest is not None
+    bot_clock.set(MONDAY)
+    await app.scheduler.digest()  # what the job runs when its trigger fires
+    await people["admin"].wait_message("Сводка по наставничеству")
+    await app.scheduler.digest()  # a second run in the same week (a restart): not repeated
+    bot_clock.set(MONDAY + timedelta(days=7))
+    await app.scheduler.digest()
+    await people["admin"].wait_message("за 25.01.2027 — 01.02.2027")
+    await bot_runner.settle()
+    titles = [m for m in people["admin"].messages() if "Сводка" in (m.get("text") or "")]
+    assert len(titles) == 2
+    for who in ("mentor", "mentee"):
+        assert not any("Сводка" in (m.get("text") or "") for m in people[who].messages())

@@ -1,0 +1,207 @@
+"""Reminders about a pair as a whole through the real app, the clock moved by days: an
+unanswered question (the mentor, then the admins), a plan not approved two weeks in, a pair
+with no held meeting, the final report; each fires once, at the right local time, to the right
+people and nobody else; an ended pair's pending reminders are not sent."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime
+
+import pytest
+from conftest import BotRunner
+from fake_bot_api import FakeBotAPI
+from people import TelegramUser, start_everyone
+from roster_seed import MENTEE_ORLOV, MENTEE_SIDOROVA, MENTOR_IVANOVA, MENTOR_SMIRNOV, seed
+from test_reminders import BISHKEK, NOW, _app, _at, _nobody_else, _with
+
+from bot.app import App
+from bot.domain.pairing import close_pair, create_pair
+from scheduler.clock import ManualClock
+from storage.models import PairKind, PairStatus
+
+
+@pytest.fixture
+def bot_clock() -> ManualClock:
+    return ManualClock(NOW)
+
+
+async def _pair(app: App, mentor_tg: int, mentee_tg: int, start: date, end: date) -> int:
+    async with app.db.transaction() as tx:
+        mentor = await tx.people.by_telegram_id(mentor_tg)
+        mentee = await tx.people.by_telegram_id(mentee_tg)
+        assert mentor and mentee
+        pair = await create_pair(
+            tx,
+            app.i18n,
+            mentor_id=mentor.id,
+            mentee_id=mentee.id,
+            kind=PairKind.PEDAGOGICAL,
+            start=start,
+            end=end,
+            order_ref=None,
+            now=app.clock.now(),
+            max_mentees_per_mentor=2,
+        )
+        # Every milestone done: no milestone reminder on the days the tests visit.
+        await tx.conn.execute(
+            "UPDATE milestones SET due_date = ?, status = 'accepted' WHERE plan_id ="
+            " (SELECT id FROM plans WHERE pair_id = ?)",
+            (end.isoformat(), pair.id),
+        )
+    app.sender.wake()
+    return pair.id
+
+
+@pytest.fixture
+async def people(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
+) -> dict[str, TelegramUser]:
+    """Иванова with Сидорова, started today (the tests' pair); Смирнов with Орлов, started in
+    September (bystanders)."""
+    app = _app(bot_runner)
+    await seed(app)
+    found = {
+        "mentor": TelegramUser(fake_api, MENTOR_IVANOVA, "Анна", "Иванова"),
+        "mentee": TelegramUser(fake_api, MENTEE_SIDOROVA, "Мария", "Сидорова"),
+        "other_mentor": TelegramUser(fake_api, MENTOR_SMIRNOV, "Алексей", "Смирнов"),
+        "other_mentee": TelegramUser(fake_api, MENTEE_ORLOV, "Илья", "Орлов"),
+        "admin": admin,
+    }
+    await start_everyone(*found.values())
+    await _pair(app, MENTOR_IVANOVA, MENTEE_SIDOROVA, date(2027, 1, 20), date(2027, 6, 30))
+    await _pair(app, MENTOR_SMIRNOV, MENTEE_ORLOV, date(2026, 9, 1), date(2027, 8, 31))
+    await found["mentee"].wait_message("Вам назначен наставник", since=0)
+    await found["other_mentee"].wait_message("Вам назначен наставник", since=0)
+    return found
+
+
+async def test_an_unanswered_question_reminds_the_mentor_then_tells_the_admins(
+    bot_runner: BotRunner, people: dict[str, TelegramUser], bot_clock: ManualClock
+) -> None:
+    mentor, mentee, admin = people["mentor"], people["mentee"], people["admin"]
+    mentee.send("/ask Как оформить КТП по новому стандарту?")
+    await mentor.wait_message("Вопрос от")
+
+    await _at(bot_runner, bot_clock, 2027, 1, 21, 9, 59)
+    _nobody_else(people, "ждёт ответа", *())
+    await _at(bot_runner, bot_clock, 2027, 1, 21, 10, 0, 30)
+    _nobody_else(people, "ждёт ответа 24 часа", "mentor")
+    reminded = _with(mentor, "ждёт ответа")
+    assert "«Как оформить КТП по новому стандарту?»" in reminded["text"]
+    assert mentor.inline_buttons(reminded) == ["💬 Ответить"]
+
+    await _at(bot_runner, bot_clock, 2027, 1, 23, 9, 59)
+    _nobody_else(people, "без ответа", *())
+    await _at(bot_runner, bot_clock, 2027, 1, 23, 10, 0, 30)
+    _nobody_else(people, "без ответа 72 часа", "admin")
+    escalated = _with(admin, "без ответа")
+    assert "Сидорова Мария Ивановна наставнику Иванова Анна Петровна" in escalated["text"]
+    admin.press("👥 Карточка пары", escalated)
+    await admin.wait_message("Пара")
+    await _at(bot_runner, bot_clock, 2027, 1, 27, 10, 0)  # days later: nothing is repeated
+    _nobody_else(people, "ждёт ответа", "mentor")
+    _nobody_else(people, "без ответа 72 часа", "admin")
+
+    mentor.press("💬 Ответить", _with(mentor, "ждёт ответа"))
+    await mentor.wait_message("Вопрос от Сидорова")
+
+
+async def test_a_plan_not_approved_and_a_pair_without_meetings_are_told_two_weeks_in(
+    bot_runner: BotRunner, people: dict[str, TelegramUser], bot_clock: ManualClock
+) -> None:
+    mentor, admin = people["mentor"], people["admin"]
+    await _at(bot_runner, bot_clock, 2027, 2, 3, 8, 59)
+    _nobody_else(people, "план", *())
+    _nobody_else(people, "не было встреч", *())
+    await _at(bot_runner, bot_clock, 2027, 2, 3, 9, 0, 30)
+    _nobody_else(people, "ещё не отправлен на утверждение", "mentor", "admin")
+    assert mentor.inline_buttons(_with(mentor, "ещё не отправлен")) == ["📋 Открыть план"]
+    assert admin.inline_buttons(_with(admin, "ещё не отправлен")) == ["👥 Карточка пары"]
+    _nobody_else(people, "не было встреч 14 дней — с начала наставничества", "mentor", "mentee")
+    assert "С Сидорова Мария Ивановна" in _with(mentor, "не было встреч")["text"]
+    assert (
+        "С наставником Иванова Анна Петровна" in _with(people["mentee"], "не было встреч")["text"]
+    )
+    _nobody_else(people, "нет проведённых встреч", *())
+
+    mentor.press("📋 Открыть план", _with(mentor, "ещё не отправлен"))
+    await mentor.wait_message("Индивидуальный план")
+    people["mentee"].press("📓 Журнал встреч", _with(people["mentee"], "не было встреч"))
+    await people["mentee"].wait_message("Журнал")
+
+    await _at(bot_runner, bot_clock, 2027, 2, 10, 8, 59)
+    _nobody_else(people, "В паре Иванова Анна Петровна — Сидорова", *())
+    await _at(bot_runner, bot_clock, 2027, 2, 10, 9, 0, 30)
+    _nobody_else(people, "нет проведённых встреч 21 день", "admin")
+    await _at(bot_runner, bot_clock, 2027, 2, 17, 9, 0, 30)  # nothing is repeated
+    # The mentor's reminder turned into the plan when pressed; the mentee's stays (a new one).
+    _nobody_else(people, "ещё не отправлен на утверждение", "admin")
+    _nobody_else(people, "не было встреч 14", "mentor", "mentee")
+    _nobody_else(people, "нет проведённых встреч 21", "admin")
+
+
+async def test_the_final_report_is_reminded_a_month_and_a_week_before_the_end(
+    bot_runner: BotRunner, people: dict[str, TelegramUser], bot_clock: ManualClock
+) -> None:
+    await _at(bot_runner, bot_clock, 2027, 5, 30, 8, 59)
+    _nobody_else(people, "заканчивается период", *())
+    await _at(bot_runner, bot_clock, 2027, 5, 30, 9, 0, 30)
+    _nobody_else(people, "Через месяц, 30.06.2027", "mentor", "mentee")
+    month = _with(people["mentee"], "Через месяц")
+    assert people["mentee"].inline_buttons(month) == ["📋 Открыть план"]
+    await _at(bot_runner, bot_clock, 2027, 6, 23, 8, 59)
+    _nobody_else(people, "Через неделю, 30.06.2027, заканчивается", *())
+    await _at(bot_runner, bot_clock, 2027, 6, 23, 9, 0, 30)
+    _nobody_else(people, "Через неделю, 30.06.2027, заканчивается", "mentor", "mentee")
+    await _at(bot_runner, bot_clock, 2027, 6, 29, 9, 0, 30)  # nothing is repeated
+    _nobody_else(people, "Через месяц, 30.06.2027", "mentor", "mentee")
+    _nobody_else(people, "Через неделю, 30.06.2027, заканчивается", "mentor", "mentee")
+
+
+@pytest.mark.bot_settings(quiet_hours="21:00-08:00")
+async def test_an_ended_pair_cancels_its_reminders_still_waiting_for_the_morning(
+    bot_runner: BotRunner, people: dict[str, TelegramUser], bot_clock: ManualClock
+) -> None:
+    app = _app(bot_runner)
+    mentor, mentee = people["mentor"], people["mentee"]
+    await _at(bot_runner, bot_clock, 2027, 1, 20, 21, 30)
+    mentee.send("/ask Вопрос поздно вечером")
+    await mentor.wait_message("Вопрос поздно вечером")  # between people: at once, silently
+    bot_clock.set(datetime(2027, 1, 21, 21, 45, tzinfo=BISHKEK))  # due 21:30: waits for 08:00
+    await _wait_pending(app, bot_clock, 1)
+    async with app.db.transaction() as tx:
+        (pair,) = await tx.pairs.active_for_person(await _person(app, MENTEE_SIDOROVA))
+        await close_pair(
+            tx,
+            app.i18n,
+            pair_id=pair.id,
+            status=PairStatus.ENDED,
+            reason="Увольнение",
+            now=bot_clock.now(),
+        )
+    await _at(bot_runner, bot_clock, 2027, 1, 22, 9, 0)
+    _nobody_else(people, "ждёт ответа", *())
+
+
+async def _person(app: App, telegram_id: int) -> int:
+    async with app.db.read() as tx:
+        person = await tx.people.by_telegram_id(telegram_id)
+    assert person is not None
+    return person.id
+
+
+async def _wait_pending(app: App, clock: ManualClock, expected: int) -> None:
+    """Wait until a tick has queued `expected` question reminders (left pending by the night)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 5.0
+    while True:
+        async with app.db.read() as tx:
+            rows = await tx.conn.execute_fetchall(
+                "SELECT COUNT(*) FROM outbox WHERE status = 'pending'"
+                " AND key LIKE 'remind:question-remind%'"
+            )
+        if next(iter(rows))[0] == expected:
+            return
+        assert loop.time() < deadline, "the tick queued no reminder"
+        await asyncio.sleep(0.02)

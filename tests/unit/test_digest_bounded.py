@@ -1,0 +1,86 @@
+"""The weekly digest stays one message with at most a page of buttons however big the
+programme: 300 pairs in 40 departments with long names, every pair needing attention."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from bot.domain.bounded import MESSAGE_LIMIT, text_length
+from bot.domain.digest import ATTENTION_PAGE, build_digest, digest_page, pages
+from bot.domain.pair_reminders import Limits
+from bot.i18n import I18n
+from storage.db import Database
+
+TZ = ZoneInfo("Asia/Bishkek")
+NOW = datetime(2027, 1, 25, 3, 0, tzinfo=UTC)  # Monday 09:00 in Bishkek
+PAIRS = 300
+DEPARTMENTS = 40
+
+
+async def _programme(db: Database) -> None:
+    stamp = "2026-09-01T00:00:00+00:00"
+    long = "Предметно-цикловая комиссия общепрофессиональных дисциплин и профессиональных модулей"
+    async with db.transaction() as tx:
+        people = []
+        pairs = []
+        plans = []
+        milestones = []
+        questions = []
+        for n in range(PAIRS):
+            mentor, mentee = 2 * n + 1, 2 * n + 2
+            department = f"{long} №{n % DEPARTMENTS}"
+            for person, role in ((mentor, "mentor"), (mentee, "mentee")):
+                name = f"Константинопольская-Преображенская Анастасия-Виктория {person}"
+                people.append((person, name, name.casefold(), role, department, stamp, stamp))
+            pairs.append((n + 1, mentor, mentee, "2026-09-01", "2027-06-30", stamp))
+            plans.append((n + 1, n + 1, stamp, stamp))
+            milestones.append((n + 1, n + 1, 1, "Этап", "2027-01-10"))
+            questions.append((n + 1, "Вопрос", "2027-01-20T00:00:00+00:00"))
+        await tx.conn.executemany(
+            "INSERT INTO people (id, full_name, name_key, role, department, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            people,
+        )
+        await tx.conn.executemany(
+            "INSERT INTO pairs (id, mentor_id, mentee_id, kind, start_date, end_date, created_at)"
+            " VALUES (?, ?, ?, 'pedagogical', ?, ?, ?)",
+            pairs,
+        )
+        await tx.conn.executemany(
+            "INSERT INTO plans (id, pair_id, created_at, updated_at) VALUES (?, ?, ?, ?)", plans
+        )
+        await tx.conn.executemany(
+            "INSERT INTO milestones (id, plan_id, position, title, due_date)"
+            " VALUES (?, ?, ?, ?, ?)",
+            milestones,
+        )
+        await tx.conn.executemany(
+            "INSERT INTO questions (pair_id, text, asked_at) VALUES (?, ?, ?)", questions
+        )
+
+
+async def test_a_digest_of_300_pairs_in_40_departments_fits_one_message_and_pages(
+    db: Database, i18n: I18n
+) -> None:
+    await _programme(db)
+    async with db.read() as tx:
+        digest = await build_digest(tx, NOW, TZ, Limits())
+    assert digest.total.pairs == PAIRS
+    assert digest.total.overdue == PAIRS
+    assert digest.total.unanswered == PAIRS
+    assert digest.total.inactive == PAIRS
+    assert len(digest.departments) == DEPARTMENTS
+    assert len(digest.attention) == PAIRS
+    t = i18n.get("ru")
+    assert pages(digest) == (PAIRS + ATTENTION_PAGE - 1) // ATTENTION_PAGE
+    for page in (0, 1, pages(digest) - 1):
+        text, markup = digest_page(t, digest, TZ, page, "dg:")
+        assert text_length(text) <= MESSAGE_LIMIT
+        assert "Всего:" in text and "300 активных пар" in text
+        assert "и ещё" in text  # departments that did not fit are counted, not dropped
+        rows = json.loads(markup)["inline_keyboard"]
+        buttons = [button for row in rows for button in row]
+        assert len(buttons) <= ATTENTION_PAGE + 2
+        assert all(len(b["callback_data"].encode()) <= 64 for b in buttons)
