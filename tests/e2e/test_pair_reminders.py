@@ -179,6 +179,7 @@ async def test_an_ended_pair_cancels_its_reminders_still_waiting_for_the_morning
             status=PairStatus.ENDED,
             reason="Увольнение",
             now=bot_clock.now(),
+            tz=BISHKEK,
         )
     await _at(bot_runner, bot_clock, 2027, 1, 22, 9, 0)
     _nobody_else(people, "ждёт ответа", *())
