@@ -21,6 +21,7 @@ def get_routers() -> list[Router]:
         people,
         questions,
         roster,
+        settings,
         start,
     )
     from handlers.plan import admin_view as plan_admin_view
@@ -48,6 +49,7 @@ def get_routers() -> list[Router]:
         calendar.router,
         meetings.router,
         mentees.router,
+        settings.router,
         fallback.router,
     ]
     for router in routers:

@@ -35,6 +35,8 @@ def commands_for(person: Person | None, is_admin: bool) -> list[str]:
         names.extend(BY_ROLE.get(person.role, ()))
     if is_admin:
         names.extend(ADMIN)
+    if (person is not None and person.active) or is_admin:
+        names.append("settings")  # which reminders come: anyone the programme reminds
     names.append(EVERYONE[2])
     return names
 

@@ -166,8 +166,6 @@ async def help_command(
     names = commands_for(person, is_admin)
     lines = [t("help-title")]
     lines.extend(Html(f"/{name} — ") + t(f"command-{name}") for name in names)
-    if person is not None and person.role in (Role.MENTOR, Role.MENTEE):
-        lines.append(t("help-coming-soon"))
     await message.answer("\n".join(lines))  # the menu keyboard stays from /start
 
 

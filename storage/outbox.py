@@ -159,6 +159,16 @@ class OutboxRepo:
         )
         return cur.rowcount
 
+    async def cancel_pending_keyed(self, person_id: int, key_prefix: str, reason: str) -> int:
+        """What is not sent yet to a person under keys starting with `key_prefix` (a kind of
+        reminder they switched off) is no longer wanted."""
+        cur = await self.conn.execute(
+            "UPDATE outbox SET status = 'cancelled', last_error = ?"
+            " WHERE status = 'pending' AND person_id = ? AND substr(key, 1, ?) = ?",
+            (reason, person_id, len(key_prefix), key_prefix),
+        )
+        return cur.rowcount
+
     async def due(
         self, now: datetime, limit: int = 100, *, notices: bool = True
     ) -> list[OutboxMessage]:

@@ -127,6 +127,15 @@ class RemindersRepo:
             (person_id, kind, int(enabled)),
         )
 
+    async def switched_off(self, person_id: int) -> set[str]:
+        """The kinds a person switched off (a kind never switched is on)."""
+        rows = await fetch_all(
+            self.conn,
+            "SELECT kind FROM reminder_switches WHERE person_id = ? AND enabled = 0",
+            (person_id,),
+        )
+        return {row[0] for row in rows}
+
     # --- meetings -----------------------------------------------------------------------------
 
     async def _meetings(self, where: str, kind: str, **params: Any) -> list[MeetingDue]:
