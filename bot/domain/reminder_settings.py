@@ -32,6 +32,14 @@ AUDIENCE: dict[ReminderKind, frozenset[Audience]] = {
     ReminderKind.MILESTONE_DAY: frozenset({Audience.MENTEE}),
     ReminderKind.MILESTONE_OVERDUE: _BOTH,
     ReminderKind.MILESTONE_REVIEW: frozenset({Audience.MENTOR}),
+    ReminderKind.QUESTION_REMIND: frozenset({Audience.MENTOR}),
+    ReminderKind.QUESTION_ESCALATE: frozenset({Audience.ADMIN}),
+    ReminderKind.PLAN_LATE: frozenset({Audience.MENTOR, Audience.ADMIN}),
+    ReminderKind.PAIR_INACTIVE: _BOTH,
+    ReminderKind.PAIR_INACTIVE_ADMINS: frozenset({Audience.ADMIN}),
+    ReminderKind.FINAL_REPORT_MONTH: _BOTH,
+    ReminderKind.FINAL_REPORT_WEEK: _BOTH,
+    ReminderKind.DIGEST: frozenset({Audience.ADMIN}),
 }
 
 
