@@ -9,6 +9,7 @@ def get_routers() -> list[Router]:
     from handlers import (
         access,
         calendar,
+        chat_member,
         common,
         fallback,
         invite,
@@ -24,6 +25,7 @@ def get_routers() -> list[Router]:
 
     routers = [
         common.router,
+        chat_member.router,
         start.router,
         access.router,
         people.router,

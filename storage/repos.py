@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 import aiosqlite
 
 from storage.access_requests import AccessRequestsRepo
+from storage.attempts import AttemptsRepo
 from storage.invites import InvitesRepo
 from storage.meetings import MeetingsRepo
 from storage.outbox import OutboxRepo
@@ -25,6 +26,7 @@ class Repos:
         self.invites = InvitesRepo(conn)
         self.requests = AccessRequestsRepo(conn)
         self.outbox = OutboxRepo(conn)
+        self.attempts = AttemptsRepo(conn)
         self.questions = QuestionsRepo(conn)
         self.plans = PlansRepo(conn)
         self.meetings = MeetingsRepo(conn)
