@@ -10,7 +10,7 @@ import socket
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, NoReturn
 
@@ -102,6 +102,7 @@ class Request:
     params: dict[str, Any]
     ok: bool = True
     error_code: int | None = None  # the error answered, when not ok
+    at: float = field(default_factory=time.monotonic)  # when the server received it
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,7 @@ class FakeBotAPI:
         self._open_callbacks: set[str] = set()
         self._failures: list[_Failure] = []
         self._patterns: list[_Pattern] = []
+        self._hold: tuple[str, int, asyncio.Event] | None = None
         self._blocked: set[int] = set()
         self._commands: dict[str, list[dict[str, Any]]] = {}
         self._allowed_updates: list[str] = []
@@ -412,6 +414,13 @@ class FakeBotAPI:
             raise ValueError("every must be at least 1")
         self._patterns.append(_Pattern(method.lower(), every, error_code, description, retry_after))
 
+    def hold_answer(self, method: str, nth: int) -> asyncio.Event:
+        """Carry out the `nth` call of `method` from now (a message is delivered) but never
+        answer it: the bot is killed while it waits. Returns an event set once it is held."""
+        held = asyncio.Event()
+        self._hold = (method.lower(), nth, held)
+        return held
+
     def block(self, chat_id: int) -> None:
         """From now on the person has blocked the bot: every call to their chat gets 403."""
         self._blocked.add(chat_id)
@@ -481,6 +490,12 @@ class FakeBotAPI:
         except Exception as exc:
             record.ok = False
             return self._server_error(method, exc)
+        if self._hold is not None and self._hold[0] == method.lower():
+            name, nth, held = self._hold
+            self._hold = (name, nth - 1, held)
+            if nth == 1:
+                held.set()
+                await asyncio.Event().wait()  # until the bot hangs up (cancelled) or the end
         return _json({"ok": True, "result": result})
 
     async def _handle_file(self, request: web.Request) -> web.Response:
