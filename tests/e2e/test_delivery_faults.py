@@ -228,3 +228,17 @@ def _all_sent(app: App) -> Callable[[], Awaitable[bool]]:
         return set((await statuses(app)).values()) == {"sent"}
 
     return check
+
+
+async def test_a_person_with_several_notices_in_a_row_does_not_hold_up_the_others(
+    bot_runner: BotRunner, fake_api: FakeBotAPI
+) -> None:
+    app = bot_runner.app
+    assert app is not None  # the production limits: a second between two messages to one chat
+    a, b = await add_people(app, 2)
+
+    await enqueue(app, [(f"a:{i}", a, f"Для А {i}") for i in range(3)] + [("b", b, "Для Б")])
+
+    await fake_api.wait_for(lambda: len(delivered(fake_api)) == 4, 10.0, "all four notices")
+    order = [r.params["text"] for r in fake_api.calls("sendMessage") if r.ok]
+    assert order == ["Для А 0", "Для Б", "Для А 1", "Для А 2"]
