@@ -58,17 +58,19 @@ class Result:
     per_second: float
     ratio: float  # per_second / 25
     slowest_window_per_second: float  # the slowest WINDOW-second stretch
+    busiest_second: int  # the most arrivals within any one second
     lost: int
     duplicated: int
     interrupted: int  # sends under way at a kill, found and sent again at the restart
+    unexplained: int  # duplicated messages that were no interrupted send
     rows_sent: int
     attempts: dict[str, int]
     bot_cpu_ms_per_notice: float
     peak_rss_mib: float
 
 
-async def seed(database: Path, notices: int, chats: int, order: str) -> set[tuple[int, str]]:
-    """People who opened the bot and their due notices; what each chat should receive."""
+async def seed(database: Path, notices: int, chats: int, order: str) -> dict[str, tuple[int, str]]:
+    """People who opened the bot and their due notices; what each chat should receive, by key."""
     from storage.db import open_database
     from storage.models import Role
 
@@ -96,10 +98,12 @@ async def seed(database: Path, notices: int, chats: int, order: str) -> set[tupl
             await tx.outbox.enqueue_many([(k, p, t) for k, p, t, _ in queue], now)
     finally:
         await db.close()
-    return {(chat, text) for _, _, text, chat in queue}
+    return {key: (chat, text) for key, _, text, chat in queue}
 
 
-async def outcome_counts(database: Path) -> tuple[int, dict[str, int]]:
+async def outcome_counts(database: Path) -> tuple[int, dict[str, int], list[str]]:
+    """Rows sent, attempts by outcome, and the keys of sends interrupted by a kill."""
+    from storage.attempts import AttemptOutcome
     from storage.db import open_database
 
     db = await open_database(database)
@@ -107,9 +111,20 @@ async def outcome_counts(database: Path) -> tuple[int, dict[str, int]]:
         async with db.read() as tx:
             sent = (await tx.outbox.counts_by_status()).get("sent", 0)
             attempts = await tx.attempts.outcomes()
+            interrupted = await tx.attempts.keys_with(AttemptOutcome.INTERRUPTED)
     finally:
         await db.close()
-    return sent, attempts
+    return sent, attempts, interrupted
+
+
+def busiest_second(times: list[float]) -> int:
+    """The most arrivals within any one second: the limit says 25 (network jitter aside)."""
+    most, start = 0, 0
+    for end, arrival in enumerate(times):
+        while arrival - times[start] >= 1.0:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
 
 
 def slowest_window(times: list[float]) -> float:
@@ -154,7 +169,8 @@ async def run(notices: int, chats: int, order: str, kills: int, seed_value: int)
     with tempfile.TemporaryDirectory(prefix="bench-delivery-") as tmp:
         workdir = Path(tmp)
         database = workdir / "bot.db"
-        expected = await seed(database, notices, chats, order)
+        by_key = await seed(database, notices, chats, order)
+        expected = set(by_key.values())
         api = FakeBotAPI()
         await api.start()
         log = workdir / "bot.log"
@@ -195,7 +211,8 @@ async def run(notices: int, chats: int, order: str, kills: int, seed_value: int)
         times = sorted(r.at for r in api.calls("sendMessage") if r.ok)
         span = times[-1] - times[0]
         rate = (len(times) - 1) / span
-        rows_sent, attempts = await outcome_counts(database)
+        rows_sent, attempts, interrupted = await outcome_counts(database)
+        twice = {message for message, count in counts.items() if count > 1}
         return Result(
             notices=notices,
             chats=chats,
@@ -205,9 +222,12 @@ async def run(notices: int, chats: int, order: str, kills: int, seed_value: int)
             per_second=round(rate, 2),
             ratio=round(rate / CEILING, 3),
             slowest_window_per_second=round(slowest_window(times), 2),
+            busiest_second=busiest_second(times),
             lost=len(expected - set(counts)),
             duplicated=sum(count - 1 for count in counts.values()),
-            interrupted=attempts.get("interrupted", 0),
+            interrupted=len(interrupted),
+            # Duplicates that are not a send interrupted by a kill: a bug, whatever their number.
+            unexplained=len(twice - {by_key[key] for key in interrupted}),
             rows_sent=rows_sent,
             attempts=attempts,
             # The whole process (start-up included) of the last run, per notice it sent.
@@ -256,20 +276,24 @@ def main() -> int:
         print(f"could not measure: {exc}", file=sys.stderr)
         return 1
     met = "met" if result.ratio >= TARGET_RATIO else "not met"
+    if result.kills:
+        met = "not judged: the rate includes the restarts"
     print(
         f"{result.notices} notices to {result.chats} chats ({result.order}): "
         f"{result.per_second}/s over {result.seconds} s = {result.ratio} of {CEILING:g}/s "
         f"(target ≥ {TARGET_RATIO}: {met}); slowest {WINDOW:g} s: "
-        f"{result.slowest_window_per_second}/s; lost {result.lost}, duplicated "
+        f"{result.slowest_window_per_second}/s; busiest second {result.busiest_second}; "
+        f"lost {result.lost}, duplicated "
         f"{result.duplicated}; killed {result.kills} times, {result.interrupted} sends "
-        f"interrupted; rows sent {result.rows_sent}; attempts {result.attempts}; "
+        f"interrupted, {result.unexplained} duplicates not interrupted; "
+        f"rows sent {result.rows_sent}; attempts {result.attempts}; "
         f"bot CPU {result.bot_cpu_ms_per_notice} ms/notice; peak RSS {result.peak_rss_mib} MiB"
     )
     if args.json:
         report = {"python": platform.python_version(), "result": asdict(result)}
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2))
     # A duplicate is a failure unless it is an interrupted send (at most one per kill).
-    return 1 if result.lost or result.duplicated > result.interrupted else 0
+    return 1 if result.lost or result.unexplained or result.duplicated > result.interrupted else 0
 
 
 if __name__ == "__main__":

@@ -95,6 +95,16 @@ class AttemptsRepo:
             for row in rows
         ]
 
+    async def keys_with(self, outcome: AttemptOutcome) -> list[str]:
+        """The keys of the rows that had an attempt ending so, oldest first."""
+        rows = await fetch_all(
+            self.conn,
+            "SELECT o.key FROM outbox_attempts a JOIN outbox o ON o.id = a.outbox_id"
+            " WHERE a.outcome = ? ORDER BY a.id",
+            (outcome.value,),
+        )
+        return [row[0] for row in rows]
+
     async def outcomes(self) -> dict[str, int]:
         """How many attempts ended each way, over the whole outbox."""
         rows = await fetch_all(
