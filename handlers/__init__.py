@@ -11,6 +11,7 @@ def get_routers() -> list[Router]:
     from handlers import (
         access,
         calendar,
+        chat_member,
         common,
         digest,
         fallback,
@@ -32,6 +33,7 @@ def get_routers() -> list[Router]:
 
     routers = [
         common.router,
+        chat_member.router,
         start.router,
         access.router,
         people.router,

@@ -11,7 +11,13 @@ from enum import Enum
 from typing import Any
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError, TelegramRetryAfter
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+)
 from aiogram.types import InlineKeyboardMarkup, ReplyParameters
 
 from bot.domain.bounded import CAPTION_LIMIT, plain_clipped, text_length
@@ -19,6 +25,7 @@ from bot.i18n import I18n
 from bot.notices import render_buttons, render_stored
 from bot.telegram_errors import is_not_modified, is_transient
 from scheduler.clock import Clock
+from storage.attempts import AttemptOutcome
 from storage.db import Database
 from storage.models import FileKind, OutboxMessage, OutboxMethod
 
@@ -29,6 +36,7 @@ RETRY_BASE_SECONDS = 5.0
 RETRY_MAX_SECONDS = 4 * 3600.0
 PER_CHAT_INTERVAL = 1.0  # seconds between two messages to one chat
 GLOBAL_PER_SECOND = 25
+BATCH_SIZE = 200  # due rows read at a time: enough chats to keep 25 a second going
 
 
 class Outcome(Enum):
@@ -64,6 +72,11 @@ class RateLimiter:
             wait = max(wait, self._recent[0] + 1.0 - now)
         return max(wait, 0.0)
 
+    def chat_ready(self, chat_id: int) -> bool:
+        """Whether the per-chat interval allows a message to this chat now."""
+        last = self._last_by_chat.get(chat_id)
+        return last is None or self._monotonic() >= last + self.per_chat_interval
+
     def record(self, chat_id: int) -> None:
         now = self._monotonic()
         self._last_by_chat[chat_id] = now
@@ -78,14 +91,20 @@ class OutboxSender:
         clock: Clock,
         quiet_until: Callable[[datetime], datetime | None] = lambda _now: None,
         i18n: I18n | None = None,
+        *,
+        limiter: RateLimiter | None = None,
+        retry_base: float = RETRY_BASE_SECONDS,
+        flood_wait_scale: float = 1.0,
     ) -> None:
         self.db = db
         self.i18n = i18n  # renders rows kept as a catalog key (bot/notices.py)
         self.bot = bot
         self.clock = clock
         self.quiet_until = quiet_until  # no pushes while this says when quiet hours end
-        self.limiter = RateLimiter()
-        self.retry_base = RETRY_BASE_SECONDS  # the first back-off after an outage
+        self.limiter = limiter or RateLimiter()
+        self.retry_base = retry_base  # the first back-off after an outage
+        # Tests shrink Telegram's flood waits (whole seconds) to keep fault runs short.
+        self.flood_wait_scale = flood_wait_scale
         self._wakeup = asyncio.Event()
         self._drain_lock = asyncio.Lock()
         self._stopping = False
@@ -97,6 +116,10 @@ class OutboxSender:
     async def run(self, tick_seconds: float) -> None:
         """Drain on every wake-up and at least every tick (rows written by other processes),
         until stop()."""
+        try:
+            await self.recover()
+        except Exception:
+            log.exception("could not look for sends interrupted by the last stop")
         while not self._stopping:
             try:
                 await self.drain()
@@ -108,6 +131,20 @@ class OutboxSender:
                 pass
             self._wakeup.clear()
 
+    async def recover(self) -> int:
+        """Sends under way when the bot last stopped (killed, say) may or may not have reached
+        Telegram: their rows are still pending and go again; at most one per stop, as the
+        sender makes one call at a time. Returns how many there were."""
+        async with self.db.transaction(bookkeeping=True) as tx:
+            interrupted = await tx.attempts.close_interrupted()
+        for send in interrupted:
+            log.warning(
+                "notice %s was being sent when the bot stopped: it is sent again and may "
+                "arrive twice",
+                send.key,
+            )
+        return len(interrupted)
+
     async def stop(self) -> None:
         """Let the message being sent finish and be recorded, then stop: cancelling between
         a send and its record would send it again after a restart."""
@@ -118,16 +155,25 @@ class OutboxSender:
         """Send every due message; returns how many were sent. In quiet hours only messages
         between people go (silently); notices wait until the quiet hours end."""
         sent = 0
+        reread = False
         async with self._drain_lock:
             while not self._stopping:
                 quiet = self.quiet_until(self.clock.now()) is not None
                 async with self.db.read() as tx:
-                    batch = await tx.outbox.due(self.clock.now(), limit=50, notices=not quiet)
+                    batch = await tx.outbox.due(
+                        self.clock.now(), limit=BATCH_SIZE, notices=not quiet
+                    )
                 if not batch:
                     break
-                for message in batch:
+                more_due = len(batch) == BATCH_SIZE
+                while batch:
                     if self._stopping:
                         return sent
+                    message = self._next(batch, may_wait=reread or not more_due)
+                    if message is None:
+                        reread = True  # rows behind this batch may be for chats free now
+                        break
+                    reread = False
                     quiet = self.quiet_until(self.clock.now()) is not None
                     if quiet and not message.personal:
                         break  # quiet hours began during the batch: notices wait
@@ -139,6 +185,24 @@ class OutboxSender:
                     sent += outcome is Outcome.SENT
         return sent
 
+    def _next(self, batch: list[OutboxMessage], *, may_wait: bool) -> OutboxMessage | None:
+        """Takes the oldest message that may go now. A notice to a chat that had one less than
+        a second ago is passed by (a person with several notices in a row waits a second for
+        each, the others do not wait for them); a message between people is not: it keeps its
+        place, as a conversation does. One chat's messages always keep their order. None when
+        nothing may go now and `may_wait` is false; else the oldest, to be waited for."""
+        passed: set[int] = set()
+        for index, message in enumerate(batch):
+            chat = message.chat_id
+            if chat is None:
+                return batch.pop(index)  # skipped at once: not linked
+            if chat in passed:
+                continue  # an earlier message to this chat goes first
+            if message.personal or self.limiter.chat_ready(chat):
+                return batch.pop(index)
+            passed.add(chat)
+        return batch.pop(0) if may_wait else None
+
     async def _deliver(self, message: OutboxMessage, *, silent: bool) -> Outcome:
         async with self.db.read() as tx:
             if not await tx.outbox.is_pending(message.id):
@@ -146,54 +210,93 @@ class OutboxSender:
         if message.edit_target_lost:
             return await self._skip(message, "the message to edit was never sent")
         if message.chat_id is None or not message.reachable:
+            # Blocked: skipped for good rather than held. A notice kept for weeks would arrive
+            # stale after an unblock; the tick derives what is due then anew.
             reason = "not linked to Telegram" if message.chat_id is None else "blocked or left"
             return await self._skip(message, reason)
         delay = self.limiter.delay_for(message.chat_id)
         if delay > 0:
             await asyncio.sleep(delay)
+        async with self.db.transaction(bookkeeping=True) as tx:
+            if not await tx.outbox.is_pending(message.id):
+                return Outcome.DONE  # cancelled during the rate-limit wait
+            if message.method is OutboxMethod.SEND and message.person_id is not None:
+                person = await tx.people.get(message.person_id)
+                if person is None or person.blocked or not person.active:
+                    # Blocked since the batch was read (an earlier row of it found out).
+                    await tx.outbox.mark_skipped(message.id, "blocked or left")
+                    return Outcome.DONE
+            # Marked before the call: a stop between the call and its record is then known.
+            attempt = await tx.attempts.begin(message.id, self.clock.now())
         self.limiter.record(message.chat_id)
         sent_id: int | None = None
         try:
             sent_id = await self._call(message, message.chat_id, silent)
         except TelegramRetryAfter as exc:
-            log.warning("flood wait %ss for chat %s", exc.retry_after, message.chat_id)
+            log.info("flood wait %ss for chat %s", exc.retry_after, message.chat_id)
             await self._later(
-                message, f"retry after {exc.retry_after}", exc.retry_after, counts=False
+                message,
+                attempt,
+                AttemptOutcome.RETRY_AFTER,
+                f"retry after {exc.retry_after}",
+                exc.retry_after * self.flood_wait_scale,
+                retry_after=exc.retry_after,
             )
             return Outcome.BACK_OFF
-        except TelegramForbiddenError as exc:
-            # The person blocked the bot: stop pushing to them until they /start again.
-            async with self.db.transaction() as tx:
-                if message.person_id is not None:
-                    await tx.people.mark_blocked(message.person_id, self.clock.now())
-                await tx.outbox.mark_failed(message.id, f"forbidden: {exc.message}")
-            log.info("chat %s blocked the bot", message.chat_id)
-            return Outcome.DONE
         except Exception as exc:
             if is_not_modified(exc):
                 pass  # the edit shows what is there already: done
+            elif _is_blocked(exc, message):
+                # The person blocked the bot or is gone: no pushes until they unblock it
+                # (my_chat_member) or /start again.
+                assert isinstance(exc, TelegramAPIError)
+                async with self.db.transaction() as tx:
+                    if message.person_id is not None:
+                        await tx.people.mark_blocked(message.person_id, self.clock.now())
+                    await tx.outbox.mark_failed(message.id, f"blocked: {exc.message}")
+                    await tx.attempts.finish(attempt, AttemptOutcome.BLOCKED, exc.message)
+                log.info("chat %s blocked the bot: %s", message.chat_id, exc.message)
+                return Outcome.DONE
             elif is_transient(exc):
                 # Telegram, the network or a proxy in between (a 502 page, not JSON) is down
                 # for a while: back off, the row waits in the outbox.
-                backoff = min(self.retry_base * 2**message.attempts, RETRY_MAX_SECONDS)
-                await self._later(message, f"unavailable: {exc}", backoff)
+                outcome = (
+                    AttemptOutcome.NETWORK
+                    if isinstance(exc, TelegramNetworkError)
+                    else AttemptOutcome.SERVER_ERROR
+                )
+                await self._later(
+                    message, attempt, outcome, f"unavailable: {exc}", self._backoff(message)
+                )
                 return Outcome.BACK_OFF
             elif isinstance(exc, TelegramAPIError):
                 # Refused (a bad request, a chat not found …): retrying cannot change that.
                 async with self.db.transaction() as tx:
                     await tx.outbox.mark_failed(message.id, f"refused: {exc.message}")
+                    await tx.attempts.finish(attempt, AttemptOutcome.REFUSED, exc.message)
                 log.warning("message %s refused: %s", message.key, exc.message)
                 return Outcome.DONE
             else:
                 # Our own fault (say, a keyboard that no longer parses): counted, so the row
-                # gives up after its attempts instead of blocking every row behind it.
-                log.exception("message %s could not be sent", message.key)
-                backoff = min(self.retry_base * 2**message.attempts, RETRY_MAX_SECONDS)
-                await self._later(message, f"error: {exc!r}", backoff)
+                # gives up after its attempts instead of blocking every row behind it. The
+                # traceback is logged the first time only.
+                if message.attempts == 0:
+                    log.exception("message %s could not be sent", message.key)
+                await self._later(
+                    message,
+                    attempt,
+                    AttemptOutcome.ERROR,
+                    f"error: {exc!r}",
+                    self._backoff(message),
+                )
                 return Outcome.DONE
         async with self.db.transaction() as tx:
             await tx.outbox.mark_sent(message.id, self.clock.now(), message.chat_id, sent_id)
+            await tx.attempts.finish(attempt, AttemptOutcome.SENT)
         return Outcome.SENT
+
+    def _backoff(self, message: OutboxMessage) -> float:
+        return min(self.retry_base * 2.0**message.attempts, RETRY_MAX_SECONDS)
 
     async def _call(self, message: OutboxMessage, chat_id: int, silent: bool) -> int | None:
         """One Bot API call for the row; the id of the message it sent or changed."""
@@ -262,18 +365,47 @@ class OutboxSender:
         return Outcome.DONE
 
     async def _later(
-        self, message: OutboxMessage, error: str, seconds: float, *, counts: bool = True
+        self,
+        message: OutboxMessage,
+        attempt: int,
+        outcome: AttemptOutcome,
+        error: str,
+        seconds: float,
+        *,
+        retry_after: int | None = None,
     ) -> None:
-        """Try again in `seconds`; a flood wait (counts=False) is no fault of the message."""
+        """Try again in `seconds`; a flood wait is no fault of the message and does not count
+        towards its MAX_ATTEMPTS. Giving up is logged once, with the row's key."""
+        counts = outcome is not AttemptOutcome.RETRY_AFTER
         async with self.db.transaction() as tx:
+            await tx.attempts.finish(attempt, outcome, error, retry_after)
             if counts and message.attempts + 1 >= MAX_ATTEMPTS:
                 await tx.outbox.mark_failed(message.id, error)
-                log.warning("notice %s given up after %s attempts", message.key, MAX_ATTEMPTS)
+                given_up = True
             else:
                 not_before = self.clock.now() + timedelta(seconds=seconds)
                 await tx.outbox.retry_later(message.id, error, not_before, counts=counts)
-                # Come back then, rather than at the next tick, which may be a minute later.
-                asyncio.get_running_loop().call_later(seconds, self.wake)
+                given_up = False
+        if given_up:
+            log.warning(
+                "notice %s given up after %s attempts: %s", message.key, MAX_ATTEMPTS, error
+            )
+        else:
+            # Come back then, rather than at the next tick, which may be a minute later.
+            asyncio.get_running_loop().call_later(seconds, self.wake)
+
+
+def _is_blocked(exc: Exception, message: OutboxMessage) -> bool:
+    """Telegram will not deliver to this person again until they act: they blocked the bot,
+    their account is deactivated, or their chat is gone."""
+    if isinstance(exc, TelegramForbiddenError):
+        return True
+    # "chat not found" for a row without a person is a wrong chat id, not a person's choice.
+    return (
+        message.person_id is not None
+        and isinstance(exc, TelegramBadRequest)
+        and "chat not found" in exc.message.lower()
+    )
 
 
 def _caption(text: str) -> str:

@@ -259,3 +259,8 @@ class OutboxRepo:
     async def pending_count(self) -> int:
         row = await fetch_one(self.conn, "SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
         return int(row[0]) if row else 0
+
+    async def counts_by_status(self) -> dict[str, int]:
+        """How many rows are in each status (pending, sent, failed, …)."""
+        rows = await fetch_all(self.conn, "SELECT status, COUNT(*) FROM outbox GROUP BY status")
+        return {row[0]: row[1] for row in rows}

@@ -200,10 +200,20 @@ class PeopleRepo:
         return cur.rowcount == 1
 
     async def mark_blocked(self, person_id: int, now: datetime) -> None:
-        """The person blocked the bot: no pushes until they /start again (mark_seen)."""
+        """The person blocked the bot: no pushes until they unblock it (mark_unblocked) or
+        /start again (mark_seen). The first moment is kept."""
         await self.conn.execute(
-            "UPDATE people SET blocked_at = ? WHERE id = ?", (to_db_time(now), person_id)
+            "UPDATE people SET blocked_at = COALESCE(blocked_at, ?) WHERE id = ?",
+            (to_db_time(now), person_id),
         )
+
+    async def mark_unblocked(self, person_id: int) -> bool:
+        """Telegram says the person unblocked the bot; False when they were not marked."""
+        cur = await self.conn.execute(
+            "UPDATE people SET blocked_at = NULL WHERE id = ? AND blocked_at IS NOT NULL",
+            (person_id,),
+        )
+        return cur.rowcount == 1
 
     async def mark_seen(self, person_id: int, now: datetime, username: str | None = None) -> None:
         """The person opened the bot: remember the first time, that they no longer block it,

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 import aiosqlite
 
 from storage.access_requests import AccessRequestsRepo
+from storage.attempts import AttemptsRepo
 from storage.digest import DigestRepo
 from storage.invites import InvitesRepo
 from storage.meetings import MeetingsRepo
@@ -27,6 +28,7 @@ class Repos:
         self.invites = InvitesRepo(conn)
         self.requests = AccessRequestsRepo(conn)
         self.outbox = OutboxRepo(conn)
+        self.attempts = AttemptsRepo(conn)
         self.questions = QuestionsRepo(conn)
         self.plans = PlansRepo(conn)
         self.meetings = MeetingsRepo(conn)

@@ -10,7 +10,7 @@ import socket
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, NoReturn
 
@@ -101,6 +101,8 @@ class Request:
     method: str
     params: dict[str, Any]
     ok: bool = True
+    error_code: int | None = None  # the error answered, when not ok
+    at: float = field(default_factory=time.monotonic)  # when the server received it
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,18 @@ class _Failure:
     retry_after: int | None
     times: int
     page: bool  # answered with an HTML page, as a proxy in front of the Bot API would
+
+
+@dataclass
+class _Pattern:
+    """Every `every`-th call of a method (counted from when the pattern was set) fails."""
+
+    method: str
+    every: int
+    error_code: int
+    description: str
+    retry_after: int | None
+    calls: int = 0
 
 
 @dataclass
@@ -198,6 +212,8 @@ class FakeBotAPI:
         self._files_by_path: dict[str, _StoredFile] = {}
         self._open_callbacks: set[str] = set()
         self._failures: list[_Failure] = []
+        self._patterns: list[_Pattern] = []
+        self._hold: tuple[str, int, asyncio.Event] | None = None
         self._blocked: set[int] = set()
         self._commands: dict[str, list[dict[str, Any]]] = {}
         self._allowed_updates: list[str] = []
@@ -383,6 +399,28 @@ class FakeBotAPI:
             _Failure(method.lower(), chat_id, error_code, description, retry_after, times, page)
         )
 
+    def fail_every(
+        self,
+        method: str,
+        every: int,
+        error_code: int,
+        description: str,
+        retry_after: int | None = None,
+    ) -> None:
+        """From now on answer every `every`-th call of `method` with an error (a fault pattern:
+        a 429 on every 5th sendMessage, a 500 on every 7th). Each pattern counts every call of
+        its method; when two fall on one call, the one set first answers."""
+        if every < 1:
+            raise ValueError("every must be at least 1")
+        self._patterns.append(_Pattern(method.lower(), every, error_code, description, retry_after))
+
+    def hold_answer(self, method: str, nth: int) -> asyncio.Event:
+        """Carry out the `nth` call of `method` from now (a message is delivered) but never
+        answer it: the bot is killed while it waits. Returns an event set once it is held."""
+        held = asyncio.Event()
+        self._hold = (method.lower(), nth, held)
+        return held
+
     def block(self, chat_id: int) -> None:
         """From now on the person has blocked the bot: every call to their chat gets 403."""
         self._blocked.add(chat_id)
@@ -442,6 +480,7 @@ class FakeBotAPI:
             result = await self._call(method.lower(), params)
         except BotAPIError as error:
             record.ok = False
+            record.error_code = error.error_code
             if not error.injected:
                 self.refusals.append(f"{_describe(record)}: {error.description}")
             if error.page:
@@ -451,6 +490,12 @@ class FakeBotAPI:
         except Exception as exc:
             record.ok = False
             return self._server_error(method, exc)
+        if self._hold is not None and self._hold[0] == method.lower():
+            name, nth, held = self._hold
+            self._hold = (name, nth - 1, held)
+            if nth == 1:
+                held.set()
+                await asyncio.Event().wait()  # until the bot hangs up (cancelled) or the end
         return _json({"ok": True, "result": result})
 
     async def _handle_file(self, request: web.Request) -> web.Response:
@@ -488,6 +533,14 @@ class FakeBotAPI:
                     injected=True,
                     page=failure.page,
                 )
+        fired: _Pattern | None = None
+        for pattern in self._patterns:
+            if pattern.method == method:
+                pattern.calls += 1
+                if fired is None and pattern.calls % pattern.every == 0:
+                    fired = pattern
+        if fired is not None:
+            raise BotAPIError(fired.error_code, fired.description, fired.retry_after, injected=True)
 
     # --- getUpdates ---------------------------------------------------------------------------
 

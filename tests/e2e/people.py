@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from fake_bot_api import FakeBotAPI, UploadedFile
+from fake_bot_api import BOT_USER, FakeBotAPI, UploadedFile
 
 ADMIN_ID = 1001  # in ADMIN_IDS of the default test settings
 _callback_ids = itertools.count(1)
@@ -80,6 +80,35 @@ class TelegramUser:
         assert group_id < 0, "group chat ids are negative"
         group = {"id": group_id, "type": "group", "title": "Педагогический совет"}
         return self._push_message(group, {"text": text, **_command_entities(text)})
+
+    def block_bot(self) -> dict[str, Any]:
+        """Block the bot: every call to this chat is refused from now on, and Telegram tells
+        the bot so with a my_chat_member update (the bot is "kicked")."""
+        self.api.block(self.id)
+        return self._push_chat_member("member", "kicked")
+
+    def unblock_bot(self) -> dict[str, Any]:
+        """Unblock the bot (Telegram's "Restart" button): the bot is a "member" again."""
+        self.api.unblock(self.id)
+        return self._push_chat_member("kicked", "member")
+
+    def _push_chat_member(self, old: str, new: str) -> dict[str, Any]:
+        def member(status: str) -> dict[str, Any]:
+            # A "kicked" member carries until_date (0: for ever), as Telegram sends it.
+            extra = {"until_date": 0} if status == "kicked" else {}
+            return {"status": status, "user": dict(BOT_USER), **extra}
+
+        return self.api.push_update(
+            {
+                "my_chat_member": {
+                    "chat": self.chat,
+                    "from": self.user,
+                    "date": self.api.now(),
+                    "old_chat_member": member(old),
+                    "new_chat_member": member(new),
+                }
+            }
+        )
 
     def press(
         self,

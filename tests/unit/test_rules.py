@@ -75,6 +75,15 @@ def test_rate_limiter_spaces_messages_to_one_chat() -> None:
     assert limiter.delay_for(1) == 0
 
 
+def test_rate_limiter_tells_which_chats_are_free_now() -> None:
+    clock = [100.0]
+    limiter = RateLimiter(monotonic=lambda: clock[0])
+    limiter.record(1)
+    assert not limiter.chat_ready(1) and limiter.chat_ready(2)
+    clock[0] += 1.0
+    assert limiter.chat_ready(1)
+
+
 def test_rate_limiter_caps_the_overall_rate() -> None:
     clock = [100.0]
     limiter = RateLimiter(monotonic=lambda: clock[0])
