@@ -67,6 +67,9 @@ def _python_upgrade(name: str) -> Callable[[aiosqlite.Connection], Awaitable[Non
 # A read on the event loop never waits for a writer in WAL mode; this bounds the rare waits
 # (a WAL being recovered) so that the loop is never held for long.
 LOOP_READ_BUSY_TIMEOUT_MS = 2_000
+# Prepared statements kept per connection: more than the queries the code has (sqlite3's
+# default, 128, is near their number, and a statement pushed out is parsed again).
+STATEMENT_CACHE = 1024
 
 
 class LoopReader:
@@ -83,8 +86,12 @@ class LoopReader:
         self, sql: str, parameters: Iterable[Any] | None = None
     ) -> list[sqlite3.Row]:
         # Named parameters come as a mapping; anything else as a sequence, as sqlite3 wants.
-        if not isinstance(parameters, Mapping | Sequence):
-            parameters = tuple(parameters or ())
+        if not isinstance(parameters, tuple | list | dict):  # the usual kinds, checked cheaply
+            parameters = (
+                parameters
+                if isinstance(parameters, Mapping | Sequence)
+                else tuple(parameters or ())
+            )
         return self._conn.execute(sql, parameters).fetchall()
 
     def close(self) -> None:
@@ -92,7 +99,8 @@ class LoopReader:
 
 
 def _open_loop_reader(path: Path) -> LoopReader:
-    conn = sqlite3.connect(path, isolation_level=None)  # autocommit: each read sees the latest
+    # autocommit: each read sees the latest commit; a statement cache that holds every query
+    conn = sqlite3.connect(path, isolation_level=None, cached_statements=STATEMENT_CACHE)
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {LOOP_READ_BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA query_only = ON")
@@ -118,7 +126,9 @@ class Database:
         try:
             if str(self.path) != ":memory:":
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = await aiosqlite.connect(self.path, isolation_level=None)
+            conn = await aiosqlite.connect(
+                self.path, isolation_level=None, cached_statements=STATEMENT_CACHE
+            )
             conn.row_factory = aiosqlite.Row
             await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             await conn.execute("PRAGMA journal_mode = WAL")
