@@ -222,7 +222,7 @@ async def create_app(
     i18n = i18n or I18n(settings.default_language)
     db = await open_database(settings.database_path)
     try:
-        async with db.transaction() as tx:
+        async with db.transaction(heavy=True) as tx:
             made = await plan_every_active_pair(tx, settings.template, clock.now())
         if made:
             log.info("made plans from the template for %s pairs that had none", made)

@@ -41,7 +41,7 @@ class WeeklyDigest:
         """Queue this week's digest to every admin; returns how many are new."""
         now = self.clock.now()
         queued = 0
-        async with self.db.transaction() as tx:
+        async with self.db.transaction(heavy=True) as tx:
             wanted = {
                 person_id for person_id, _ in await tx.reminders.admins(ReminderKind.DIGEST.value)
             }

@@ -38,7 +38,7 @@ class ReminderTick:
     async def run(self) -> int:
         """Queue what fell due since the last tick; returns how many notices are new."""
         now = self.clock.now()
-        async with self.db.transaction() as tx:
+        async with self.db.transaction(heavy=True) as tx:
             done = await tx.reminders.done_until(MARK)
             if done is not None and done >= now:
                 return 0  # the clock has not moved since (or went back): nothing new is due

@@ -98,10 +98,59 @@ class LoopReader:
         self._conn.close()
 
 
-def _open_loop_reader(path: Path) -> LoopReader:
+class _LoopCursor:
+    """What the repositories read of a cursor after a write: its counts, and its rows."""
+
+    def __init__(self, cursor: sqlite3.Cursor) -> None:
+        self._cursor = cursor
+        self.rowcount = cursor.rowcount
+        self.lastrowid = cursor.lastrowid
+
+    async def fetchone(self) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self._cursor.fetchone()
+        return row
+
+    async def fetchall(self) -> list[sqlite3.Row]:
+        return self._cursor.fetchall()
+
+
+class LoopWriter(LoopReader):
+    """The short write transactions of updates (a question, a form's state, a press), on the
+    event loop's own thread: a transaction of four statements took four trips to aiosqlite's
+    thread, each waiting for the loop to come round, with the write lock held all along. It
+    never waits for SQLite's lock: when another process holds it (the command-line import),
+    `begin` says so and the transaction goes through aiosqlite's thread, which waits."""
+
+    def begin(self) -> bool:
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                return False
+            raise
+        return True
+
+    async def execute(self, sql: str, parameters: Iterable[Any] | None = None) -> _LoopCursor:
+        if not isinstance(parameters, tuple | list | dict):
+            parameters = tuple(parameters or ())
+        return _LoopCursor(self._conn.execute(sql, parameters))
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> _LoopCursor:
+        return _LoopCursor(self._conn.executemany(sql, rows))
+
+    @property
+    def total_changes(self) -> int:
+        return self._conn.total_changes
+
+
+def _open_on_loop(path: Path, *, writer: bool) -> LoopReader:
     # autocommit: each read sees the latest commit; a statement cache that holds every query
     conn = sqlite3.connect(path, isolation_level=None, cached_statements=STATEMENT_CACHE)
     conn.row_factory = sqlite3.Row
+    if writer:
+        conn.execute("PRAGMA busy_timeout = 0")  # never wait on the loop: see LoopWriter
+        conn.execute("PRAGMA foreign_keys = ON")
+        return LoopWriter(conn)
     conn.execute(f"PRAGMA busy_timeout = {LOOP_READ_BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA query_only = ON")
     return LoopReader(conn)
@@ -120,6 +169,7 @@ class Database:
         self.path = Path(path)
         self._conn: aiosqlite.Connection | None = None
         self._reader: LoopReader | None = None  # none for ":memory:", a database of its own
+        self._writer: LoopWriter | None = None
         self._lock = asyncio.Lock()
 
     async def connect(self) -> None:
@@ -135,15 +185,17 @@ class Database:
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA foreign_keys = ON")
             if str(self.path) != ":memory:":
-                self._reader = _open_loop_reader(self.path)
+                self._reader = _open_on_loop(self.path, writer=False)
+                self._writer = cast(LoopWriter, _open_on_loop(self.path, writer=True))
         except (OSError, sqlite3.Error) as exc:
             raise DatabaseUnavailable(f"{self.path}: {exc}") from exc
         self._conn = conn
 
     async def close(self) -> None:
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
+        for on_loop in (self._reader, self._writer):
+            if on_loop is not None:
+                on_loop.close()
+        self._reader = self._writer = None
         if self._conn is not None:
             await self._conn.close()
             self._conn = None
@@ -155,21 +207,32 @@ class Database:
         return self._conn
 
     @asynccontextmanager
-    async def transaction(self, *, bookkeeping: bool = False) -> AsyncIterator[Repos]:
+    async def transaction(
+        self, *, bookkeeping: bool = False, heavy: bool = False
+    ) -> AsyncIterator[Repos]:
         """A write transaction: BEGIN IMMEDIATE takes the write lock up front, so a concurrent
         writer in another process waits (busy_timeout) instead of failing mid-transaction.
+        A short one runs on the event loop (`LoopWriter`) when SQLite's lock is free; a `heavy`
+        one (thousands of rows: the reminders' tick, an import, the digest) always on
+        aiosqlite's thread, leaving the loop free.
         `bookkeeping`: the bot's own records (form state, menus), not what a person did."""
         async with self._lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
-            changes = self.conn.total_changes
+            conn: aiosqlite.Connection
+            if not heavy and self._writer is not None and self._writer.begin():
+                # The repositories use execute, executemany, execute_fetchall, total_changes.
+                conn = cast(aiosqlite.Connection, self._writer)
+            else:
+                conn = self.conn
+                await conn.execute("BEGIN IMMEDIATE")
+            changes = conn.total_changes
             try:
-                yield Repos(self.conn)
+                yield Repos(conn)
             except BaseException:
-                await self.conn.execute("ROLLBACK")
+                await conn.execute("ROLLBACK")
                 raise
             else:
-                await self.conn.execute("COMMIT")
-                if not bookkeeping and self.conn.total_changes != changes:
+                await conn.execute("COMMIT")
+                if not bookkeeping and conn.total_changes != changes:
                     _commits.set(_commits.get() + 1)  # a commit that changed something
 
     @asynccontextmanager

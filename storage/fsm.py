@@ -37,6 +37,11 @@ def _key(key: StorageKey) -> str:
 class _Form:
     state: str | None = None
     data: str = EMPTY  # JSON text, as stored: a reader gets its own copy
+    stored: tuple[str | None, str] = (None, EMPTY)  # what the database holds
+
+    @property
+    def current(self) -> tuple[str | None, str]:
+        return self.state, self.data
 
 
 @dataclass
@@ -106,7 +111,8 @@ class SQLiteStorage(BaseStorage):
                     tx.conn, "SELECT state, data FROM fsm WHERE key = ?", (text_key,)
                 )
             # Another task of the same key may have filled it while this one waited.
-            form = self._forms.setdefault(text_key, _Form(row[0], row[1]) if row else _Form())
+            found = _Form(row[0], row[1], (row[0], row[1])) if row else _Form()
+            form = self._forms.setdefault(text_key, found)
         return form
 
     async def _changed(self, text_key: str) -> None:
@@ -117,12 +123,16 @@ class SQLiteStorage(BaseStorage):
             await self._write({text_key})
 
     async def _write(self, keys: set[str]) -> None:
-        if not keys:
+        # A form opened and closed in one update (a quick /ask) ends as it began: no write.
+        changed = {k: self._forms[k].current for k in sorted(keys)}
+        changed = {k: now for k, now in changed.items() if now != self._forms[k].stored}
+        if not changed:
             return
-        rows = [(k, self._forms[k].state, self._forms[k].data) for k in sorted(keys)]
         async with self.db.transaction(bookkeeping=True) as tx:
             await tx.conn.executemany(
                 "INSERT INTO fsm (key, state, data) VALUES (?, ?, ?)"
                 " ON CONFLICT (key) DO UPDATE SET state = excluded.state, data = excluded.data",
-                rows,
+                [(k, state, data) for k, (state, data) in changed.items()],
             )
+        for k, now in changed.items():
+            self._forms[k].stored = now

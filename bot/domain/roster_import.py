@@ -109,7 +109,7 @@ async def import_roster(
             async with db.bulk_read() as tx:
                 snapshot = await _read_snapshot(tx)
             planned = await asyncio.to_thread(plan, snapshot)
-        async with db.transaction() as tx:
+        async with db.transaction(heavy=True) as tx:
             started = time.perf_counter()
             current = await _read_snapshot(tx)
             if planned is None:  # the last resort: plan while holding the write lock

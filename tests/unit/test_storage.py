@@ -308,3 +308,19 @@ async def test_reads_on_the_loop_take_named_and_positional_parameters(tmp_path: 
         assert [tuple(r) for r in (*named, *positional, *generated)] == [(3,), (7,), (5,)]
     finally:
         await db.close()
+
+
+async def test_a_form_that_ends_as_it_began_is_not_written(tmp_path: Path) -> None:
+    key = StorageKey(bot_id=1, chat_id=14, user_id=14)
+    db = await open_database(tmp_path / "fsm6.db")
+    storage = SQLiteStorage(db)
+    try:
+        changes = db.conn.total_changes
+        async with storage.batch():
+            await storage.set_state(key, Form.step)
+            await storage.set_data(key, {"form": 5})
+            await storage.set_state(key, None)
+            await storage.set_data(key, {})
+        assert db.conn.total_changes == changes
+    finally:
+        await db.close()
