@@ -60,7 +60,12 @@ async def digest_page_pressed(
     t: Translator,
 ) -> None:
     page = (callback.data or "")[len(PAGER) :]
-    if not is_admin or not page.isdigit() or not isinstance(callback.message, Message):
+    # isascii: isdigit alone lets «²» through to int()
+    if (
+        not is_admin
+        or not (page.isascii() and page.isdigit())
+        or not isinstance(callback.message, Message)
+    ):
         await callback.answer(t.plain("stale-button"), show_alert=True)
         return
     text, markup = await _page(db, settings, clock, t, int(page))

@@ -9,6 +9,7 @@ from datetime import tzinfo
 
 from bot.domain.digest import build_digest, digest_page, week_key
 from bot.domain.pair_reminders import Limits
+from bot.domain.reminder_settings import key_prefix
 from bot.domain.reminders import ReminderKind
 from bot.i18n import I18n
 from scheduler.clock import Clock
@@ -53,7 +54,8 @@ class WeeklyDigest:
             for admin in admins:
                 text, markup = digest_page(self.i18n.get(admin.language), digest, self.tz, 0, PAGER)
                 queued += await tx.outbox.enqueue(
-                    f"digest:{week}:{admin.id}",
+                    # keyed as the reminders are: switching the digest off cancels a queued one
+                    f"{key_prefix(ReminderKind.DIGEST)}{week}:{admin.id}",
                     admin.id,
                     text,
                     now,

@@ -24,8 +24,11 @@ from test_reminders import BISHKEK, _app
 
 from bot.app import App
 from bot.domain.pairing import create_pair
+from bot.domain.reminder_settings import switch_reminder
+from bot.domain.reminders import ReminderKind
 from scheduler.clock import ManualClock
 from scheduler.cron import crontab_trigger
+from scheduler.digest import PAGER
 from storage.models import PairKind, to_db_time
 
 MONDAY = datetime(2027, 1, 25, 9, 0, tzinfo=BISHKEK)
@@ -185,3 +188,32 @@ async def test_digest_cron_fires_on_monday_at_nine_local_once_per_admin_and_week
     assert len(titles) == 2
     for who in ("mentor", "mentee"):
         assert not any("Сводка" in (m.get("text") or "") for m in people[who].messages())
+
+
+async def test_switching_the_digest_off_cancels_one_already_queued(
+    bot_runner: BotRunner, people: dict[str, TelegramUser], bot_clock: ManualClock
+) -> None:
+    app = _app(bot_runner)
+    bot_clock.set(MONDAY.replace(hour=22))  # quiet hours: the digest waits for the morning
+    assert app.scheduler.digest is not None
+    assert await app.scheduler.digest() == 1
+    async with app.db.transaction() as tx:
+        admin = await tx.people.by_telegram_id(people["admin"].id)
+        assert admin is not None
+        assert await switch_reminder(tx, admin.id, ReminderKind.DIGEST, False, bot_clock.now())
+        rows = await tx.conn.execute_fetchall(
+            "SELECT key, status FROM outbox WHERE subject = ?", ("digest",)
+        )
+    assert [(row[1]) for row in rows] == ["cancelled"]
+
+
+async def test_a_forged_digest_page_is_answered_as_a_stale_button(
+    people: dict[str, TelegramUser],
+) -> None:
+    admin = people["admin"]
+    admin.send("/digest")
+    shown = await admin.wait_message("Сводка по наставничеству")
+    for page in ("²", "-1", "x"):
+        admin.press_data(f"{PAGER}{page}", shown["message_id"])
+        answer = await admin.wait_answer_callback()
+        assert answer.get("show_alert") is True, page
