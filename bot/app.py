@@ -240,6 +240,7 @@ async def create_app(
     in_flight = InFlightUpdates()
     menus = ChatMenus(bot, db, i18n, in_flight.until_quiet)
     dp = create_dispatcher(settings, db, i18n, clock, sender, in_flight, menus)
+    weekly_digest = WeeklyDigest(db, clock, settings.tz, i18n, sender, limits_of(settings))
     return App(
         settings=settings,
         db=db,
@@ -252,7 +253,8 @@ async def create_app(
             settings,
             sender,
             ReminderTick(db, clock, settings.tz, sender, limits_of(settings)).run,
-            WeeklyDigest(db, clock, settings.tz, i18n, sender, limits_of(settings)).run,
+            weekly_digest.run,
+            partial(weekly_digest.catch_up, settings.digest_cron),
         ),
         in_flight=in_flight,
         menus=menus,

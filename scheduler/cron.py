@@ -7,7 +7,7 @@ and, as in cron, a restricted day-of-month and day-of-week match on either.
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.combining import OrTrigger
@@ -73,3 +73,11 @@ def crontab_trigger(expression: str, timezone: tzinfo) -> BaseTrigger:
             ]
         )
     return CronTrigger(day=day, day_of_week=_apscheduler_days(day_of_week), **common)
+
+
+def last_fire_before(trigger: BaseTrigger, now: datetime, within: timedelta) -> datetime | None:
+    """The trigger's latest fire time at or before `now`, if one falls within `within`."""
+    last, moment = None, now - within
+    while (fire := trigger.get_next_fire_time(None, moment)) is not None and fire <= now:
+        last, moment = fire, fire + timedelta(seconds=1)
+    return last

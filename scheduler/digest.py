@@ -5,7 +5,7 @@ a restart or a second run in the same week does not repeat it; quiet hours defer
 from __future__ import annotations
 
 import logging
-from datetime import tzinfo
+from datetime import timedelta, tzinfo
 
 from bot.domain.digest import build_digest, digest_page, week_key
 from bot.domain.pair_reminders import Limits
@@ -13,12 +13,15 @@ from bot.domain.reminder_settings import key_prefix
 from bot.domain.reminders import ReminderKind
 from bot.i18n import I18n
 from scheduler.clock import Clock
+from scheduler.cron import crontab_trigger, last_fire_before
 from scheduler.sender import OutboxSender
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 
 PAGER = "dg:"  # handlers.digest: the attention list's pages
+MARK = "digest"  # scheduler_marks: when the digest was last queued
+CATCH_UP = timedelta(days=7)  # a digest missed longer ago than this is last week's news
 
 
 class WeeklyDigest:
@@ -47,6 +50,7 @@ class WeeklyDigest:
                 person_id for person_id, _ in await tx.reminders.admins(ReminderKind.DIGEST.value)
             }
             admins = [admin for admin in await tx.people.admins() if admin.id in wanted]
+            await tx.reminders.set_done_until(MARK, now)
             if not admins:
                 return 0
             digest = await build_digest(tx, now, self.tz, self.limits)
@@ -66,3 +70,20 @@ class WeeklyDigest:
             log.info("digest: queued to %s admins", queued)
             self.sender.wake()
         return queued
+
+    async def catch_up(self, expression: str) -> int:
+        """At start-up: a DIGEST_CRON moment of the last week that passed while the bot was
+        down is queued now (its key per week keeps it single); a first start only records
+        the moment, so a new installation does not open with a digest."""
+        now = self.clock.now()
+        async with self.db.read() as tx:
+            done = await tx.reminders.done_until(MARK)
+        if done is None:
+            async with self.db.transaction(bookkeeping=True) as tx:
+                await tx.reminders.set_done_until(MARK, now)
+            return 0
+        missed = last_fire_before(crontab_trigger(expression, self.tz), now, CATCH_UP)
+        if missed is None or missed <= done:
+            return 0
+        log.info("digest: the bot was down at %s; queuing that digest now", missed.isoformat())
+        return await self.run()

@@ -25,11 +25,13 @@ class Scheduler:
         sender: OutboxSender,
         tick: Callable[[], Awaitable[object]] | None = None,
         digest: Callable[[], Awaitable[object]] | None = None,
+        digest_catch_up: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self.settings = settings
         self.sender = sender
         self.tick = tick  # queues what fell due (scheduler/tick.py)
         self.digest = digest  # queues the weekly digest (scheduler/digest.py)
+        self.digest_catch_up = digest_catch_up  # … missed while the bot was down, at start
         self.jobs = AsyncIOScheduler(timezone=settings.tz)
         self._sender_task: asyncio.Task[None] | None = None
         self._tick_lock = asyncio.Lock()  # held while a tick runs: stop() waits for it
@@ -62,6 +64,11 @@ class Scheduler:
                 coalesce=True,
                 misfire_grace_time=3600,
             )
+        if self.digest_catch_up is not None:
+            # The cron job lives in memory: a bot down at DIGEST_CRON learns of it here.
+            self.jobs.add_job(
+                self._digest_catch_up, "date", run_date=datetime.now(UTC), id="digest-catch-up"
+            )
         self.jobs.start()
 
     async def _digest(self) -> None:
@@ -71,6 +78,14 @@ class Scheduler:
             await self.digest()
         except Exception:
             log.exception("the weekly digest failed")
+
+    async def _digest_catch_up(self) -> None:
+        if self._stopping or self.digest_catch_up is None:
+            return
+        try:
+            await self.digest_catch_up()
+        except Exception:
+            log.exception("the weekly digest's catch-up failed")
 
     async def _tick(self) -> None:
         try:

@@ -217,3 +217,20 @@ async def test_a_forged_digest_page_is_answered_as_a_stale_button(
         admin.press_data(f"{PAGER}{page}", shown["message_id"])
         answer = await admin.wait_answer_callback()
         assert answer.get("show_alert") is True, page
+
+
+async def test_a_digest_missed_while_the_bot_was_down_is_sent_when_it_starts(
+    bot_runner: BotRunner, people: dict[str, TelegramUser], bot_clock: ManualClock
+) -> None:
+    app = _app(bot_runner)
+    assert app.scheduler.digest is not None and app.scheduler.digest_catch_up is not None
+    bot_clock.set(MONDAY - timedelta(days=7))
+    await app.scheduler.digest()  # last week's, on time
+    await people["admin"].wait_message("Сводка по наставничеству")
+    bot_clock.set(MONDAY + timedelta(minutes=5))  # down 08:58–09:05: this week's job never ran
+    assert await app.scheduler.digest_catch_up() == 1
+    assert await app.scheduler.digest_catch_up() == 0  # a second start: nothing more
+    await people["admin"].wait_message("за 18.01.2027 — 25.01.2027")
+    await bot_runner.settle()
+    titles = [m for m in people["admin"].messages() if "Сводка" in (m.get("text") or "")]
+    assert len(titles) == 2

@@ -1,9 +1,9 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduler.cron import crontab_trigger, standard_days
+from scheduler.cron import crontab_trigger, last_fire_before, standard_days
 
 BISHKEK = ZoneInfo("Asia/Bishkek")
 
@@ -44,3 +44,15 @@ def test_day_of_month_and_weekday_match_on_either() -> None:
 def test_invalid_expressions_are_refused(expression: str) -> None:
     with pytest.raises(ValueError):
         crontab_trigger(expression, BISHKEK)
+
+
+def test_the_last_fire_before_a_moment_within_a_window() -> None:
+    tz = ZoneInfo("Asia/Bishkek")
+    monday_nine = datetime(2027, 1, 25, 9, 0, tzinfo=tz)
+    trigger = crontab_trigger("0 9 * * 1", tz)
+    week = timedelta(days=7)
+    assert last_fire_before(trigger, monday_nine + timedelta(minutes=5), week) == monday_nine
+    assert last_fire_before(trigger, monday_nine, week) == monday_nine
+    before = monday_nine - timedelta(minutes=1)
+    assert last_fire_before(trigger, before, week) == monday_nine - week
+    assert last_fire_before(trigger, before, timedelta(days=6)) is None
