@@ -149,6 +149,8 @@ def _open_on_loop(path: Path, *, writer: bool) -> LoopReader:
     conn.row_factory = sqlite3.Row
     if writer:
         conn.execute("PRAGMA busy_timeout = 0")  # never wait on the loop: see LoopWriter
+        # Per connection, as on aiosqlite's: WAL without an fsync at every commit.
+        conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         return LoopWriter(conn)
     conn.execute(f"PRAGMA busy_timeout = {LOOP_READ_BUSY_TIMEOUT_MS}")

@@ -324,3 +324,16 @@ async def test_a_form_that_ends_as_it_began_is_not_written(tmp_path: Path) -> No
         assert db.conn.total_changes == changes
     finally:
         await db.close()
+
+
+async def test_every_connection_has_the_same_pragmas(tmp_path: Path) -> None:
+    """synchronous and foreign_keys are per connection: the writer on the loop needs them too."""
+    db = await open_database(tmp_path / "pragmas.db")
+    try:
+        assert db._writer is not None
+        writer = db._writer._conn
+        expected = [tuple(r) for r in await db.conn.execute_fetchall("PRAGMA synchronous")]
+        assert [tuple(r) for r in writer.execute("PRAGMA synchronous")] == expected == [(1,)]
+        assert [tuple(r) for r in writer.execute("PRAGMA foreign_keys")] == [(1,)]
+    finally:
+        await db.close()
