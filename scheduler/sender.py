@@ -43,6 +43,7 @@ class Outcome(Enum):
     SENT = "sent"
     DONE = "done"  # recorded as skipped or failed: nothing more to do with it
     BACK_OFF = "back-off"  # rescheduled; stop sending for now
+    STALE = "stale"  # skipped: it no longer held when its turn came
 
 
 class RateLimiter:
@@ -153,8 +154,16 @@ class OutboxSender:
 
     async def drain(self) -> int:
         """Send every due message; returns how many were sent. In quiet hours only messages
-        between people go (silently); notices wait until the quiet hours end."""
-        sent = 0
+        between people go (silently); notices wait until the quiet hours end, and one that no
+        longer holds by then (its stale_at passed) is skipped, as after a stop."""
+        sent, stale = await self._drain()
+        if stale:
+            log.info("outbox: %s skipped as stale (overtaken while held)", stale)
+        return sent
+
+    async def _drain(self) -> tuple[int, int]:
+        """(sent, skipped as stale)."""
+        sent = stale = 0
         reread = False
         async with self._drain_lock:
             while not self._stopping:
@@ -168,7 +177,7 @@ class OutboxSender:
                 more_due = len(batch) == BATCH_SIZE
                 while batch:
                     if self._stopping:
-                        return sent
+                        return sent, stale
                     message = self._next(batch, may_wait=reread or not more_due)
                     if message is None:
                         reread = True  # rows behind this batch may be for chats free now
@@ -181,9 +190,10 @@ class OutboxSender:
                     if outcome is Outcome.BACK_OFF:
                         # Flood wait or an outage concerns the whole bot, not one chat: stop
                         # here; the rescheduled message wakes the sender when it is due.
-                        return sent
+                        return sent, stale
                     sent += outcome is Outcome.SENT
-        return sent
+                    stale += outcome is Outcome.STALE
+        return sent, stale
 
     def _next(self, batch: list[OutboxMessage], *, may_wait: bool) -> OutboxMessage | None:
         """Takes the oldest message that may go now. A notice to a chat that had one less than
@@ -226,6 +236,10 @@ class OutboxSender:
                     # Blocked since the batch was read (an earlier row of it found out).
                     await tx.outbox.mark_skipped(message.id, "blocked or left")
                     return Outcome.DONE
+            if message.stale_at is not None and message.stale_at <= self.clock.now():
+                # Held by quiet hours, a back-off or a stop past the moment it held for.
+                await tx.outbox.mark_skipped(message.id, "stale")
+                return Outcome.STALE
             # Marked before the call: a stop between the call and its record is then known.
             attempt = await tx.attempts.begin(message.id, self.clock.now())
         self.limiter.record(message.chat_id)

@@ -136,6 +136,7 @@ class OutboxMessage:
     text_args: str | None = None  # JSON
     buttons: str | None = None  # JSON rows of buttons with catalog labels
     language: str | None = None  # the recipient's language now; None: the default
+    stale_at: datetime | None = None  # from then on it no longer holds: skipped, not sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +150,7 @@ class QueuedNotice:
     text_args: str  # JSON
     buttons: str | None  # JSON
     not_before: datetime
+    stale_at: datetime | None = None  # from then on it no longer holds (bot/domain/reminders.py)
 
 
 class QuestionStatus(StrEnum):

@@ -9,7 +9,14 @@ from datetime import datetime
 
 import aiosqlite
 
-from storage.models import FileKind, OutboxMessage, OutboxMethod, QueuedNotice, to_db_time
+from storage.models import (
+    FileKind,
+    OutboxMessage,
+    OutboxMethod,
+    QueuedNotice,
+    from_db_time,
+    to_db_time,
+)
 from storage.sql import fetch_all, fetch_one
 
 
@@ -44,20 +51,22 @@ class OutboxRepo:
         text_key: str | None = None,
         text_args: str | None = None,
         buttons: str | None = None,
+        stale_at: datetime | None = None,
     ) -> bool:
         """Record a message to a person (or, with no person, to `chat_id`); False when one with
         this key exists (already due or sent). `personal` marks a message between people.
         With `file_id` it is a photo or document and `text` its caption (≤ 1024 rendered
         characters: the caller bounds it); `reply_to_message_id` is in the recipient's chat.
         With `text_key` (and its JSON `text_args`, `buttons`) the text is rendered when sent,
-        in the recipient's language then, and `text` and `markup` are not used."""
+        in the recipient's language then, and `text` and `markup` are not used. From
+        `stale_at` on it no longer holds: the sender skips it rather than send it late."""
         if (file_id is None) != (file_kind is None):
             raise ValueError("a file needs both its file_id and its kind")
         cur = await self.conn.execute(
             "INSERT OR IGNORE INTO outbox (key, person_id, chat_id, subject, personal, text,"
             " markup, not_before, created_at, file_id, file_kind, reply_to_message_id,"
-            " text_key, text_args, buttons)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " text_key, text_args, buttons, stale_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 key,
                 person_id,
@@ -74,6 +83,7 @@ class OutboxRepo:
                 text_key,
                 text_args,
                 buttons,
+                _db_time(stale_at),
             ),
         )
         return cur.rowcount == 1
@@ -84,7 +94,7 @@ class OutboxRepo:
         before = self.conn.total_changes
         await self.conn.executemany(
             "INSERT OR IGNORE INTO outbox (key, person_id, subject, text, text_key, text_args,"
-            " buttons, not_before, created_at) VALUES (?, ?, ?, '', ?, ?, ?, ?, ?)",
+            " buttons, not_before, created_at, stale_at) VALUES (?, ?, ?, '', ?, ?, ?, ?, ?, ?)",
             [
                 (
                     n.key,
@@ -95,6 +105,7 @@ class OutboxRepo:
                     n.buttons,
                     to_db_time(n.not_before),
                     to_db_time(now),
+                    _db_time(n.stale_at),
                 )
                 for n in notices
             ],
@@ -178,7 +189,7 @@ class OutboxRepo:
             self.conn,
             "SELECT o.id, o.key, o.person_id, o.method, o.text, o.markup, o.personal,"
             " o.attempts, o.file_id, o.file_kind, o.reply_to_message_id,"
-            " o.text_key, o.text_args, o.buttons, p.language,"
+            " o.text_key, o.text_args, o.buttons, o.stale_at, p.language,"
             " COALESCE(o.chat_id, p.telegram_id) AS chat_id,"
             " (p.id IS NULL OR (p.blocked_at IS NULL AND p.active = 1)) AS reachable,"
             " c.status AS copy_status, c.sent_chat_id AS copy_chat,"
@@ -216,6 +227,7 @@ class OutboxRepo:
                     text_args=row["text_args"],
                     buttons=row["buttons"],
                     language=row["language"],
+                    stale_at=from_db_time(row["stale_at"]) if row["stale_at"] else None,
                 )
             )
         return due
@@ -264,3 +276,7 @@ class OutboxRepo:
         """How many rows are in each status (pending, sent, failed, …)."""
         rows = await fetch_all(self.conn, "SELECT status, COUNT(*) FROM outbox GROUP BY status")
         return {row[0]: row[1] for row in rows}
+
+
+def _db_time(moment: datetime | None) -> str | None:
+    return to_db_time(moment) if moment is not None else None

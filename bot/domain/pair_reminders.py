@@ -17,12 +17,14 @@ from bot.domain.meetings import reminder_subject
 from bot.domain.plans import milestone_reminder_subject
 from bot.domain.questions import excerpt, question_reminder_subject
 from bot.domain.reminders import (
+    MIDNIGHT,
     WEEK,
     Found,
     ReminderKind,
     Window,
     at_local,
     days_in,
+    is_stale,
     reminder_key,
 )
 from bot.notices import Button, Text, args_json, buttons_json
@@ -102,10 +104,10 @@ def final_report_due(kind: ReminderKind, end: date, tz: tzinfo) -> datetime:
     return at_local(end - FINAL_REPORT_WEEK_BEFORE, tz)
 
 
-def final_report_stale(kind: ReminderKind, end: date, tz: tzinfo, now: datetime) -> bool:
+def final_report_stale_at(kind: ReminderKind, end: date, tz: tzinfo) -> datetime:
     if kind is ReminderKind.FINAL_REPORT_MONTH:  # the week's reminder says it
-        return now >= final_report_due(ReminderKind.FINAL_REPORT_WEEK, end, tz)
-    return now >= at_local(end, tz)
+        return final_report_due(ReminderKind.FINAL_REPORT_WEEK, end, tz)
+    return at_local(end, tz, MIDNIGHT)  # «Через неделю, <end>» must not arrive on that day
 
 
 # --- buttons ------------------------------------------------------------------------------
@@ -158,6 +160,7 @@ def _notices(
     now: datetime,
     to: list[_To],
     args: dict[str, str | int],
+    stale_at: datetime | None = None,
 ) -> list[QueuedNotice]:
     text_args = args_json(args)
     return [
@@ -169,6 +172,7 @@ def _notices(
             text_args=text_args,
             buttons=one.buttons,
             not_before=now,
+            stale_at=stale_at,
         )
         for one in to
     ]
@@ -274,7 +278,7 @@ def inactive_notices(
 
 
 def final_report_notices(
-    kind: ReminderKind, row: PairDue, due: datetime, now: datetime
+    kind: ReminderKind, row: PairDue, due: datetime, now: datetime, tz: tzinfo
 ) -> list[QueuedNotice]:
     sides = row.sides
     key = (
@@ -284,7 +288,8 @@ def final_report_notices(
     )
     to = _both(sides, key, _button("remind-button-open-plan", plan_data(sides.pair_id)))
     args: dict[str, str | int] = {"end": row.end.strftime("%d.%m.%Y")}
-    return _notices(kind, sides.pair_id, pair_subject(sides.pair_id), due, now, to, args)
+    stale_at = final_report_stale_at(kind, row.end, tz)
+    return _notices(kind, sides.pair_id, pair_subject(sides.pair_id), due, now, to, args, stale_at)
 
 
 # --- the tick -----------------------------------------------------------------------------
@@ -353,10 +358,10 @@ async def find_pair_due(
             due = final_report_due(kind, row.end, tz)
             if due not in window:
                 continue
-            if final_report_stale(kind, row.end, tz, now):
+            if is_stale(final_report_stale_at(kind, row.end, tz), now):
                 found.skipped += 1
                 continue
-            found.notices += final_report_notices(kind, row, due, now)
+            found.notices += final_report_notices(kind, row, due, now, tz)
 
 
 async def cancel_pair_reminders(tx: Repos, pair_id: int, reason: str) -> int:

@@ -26,6 +26,7 @@ from storage.reminders import MilestoneDue, Sides
 from storage.repos import Repos
 
 REMINDER_TIME = time(9, 0)  # local time of the reminders tied to a day (deadlines)
+MIDNIGHT = time(0, 0)
 CATCH_UP = timedelta(days=8)  # how far back a tick looks after the bot was stopped
 MEETING_DAY_BEFORE = timedelta(days=1)
 MEETING_HOUR_BEFORE = timedelta(hours=1)
@@ -117,13 +118,20 @@ def meeting_due(kind: ReminderKind, meeting: Meeting, changed_at: datetime) -> d
     raise ValueError(kind)
 
 
-def meeting_stale(kind: ReminderKind, meeting: Meeting, now: datetime) -> bool:
-    """A reminder the bot missed while stopped that is no longer worth sending."""
+def is_stale(stale_at: datetime | None, now: datetime) -> bool:
+    return stale_at is not None and now >= stale_at
+
+
+def meeting_stale_at(kind: ReminderKind, meeting: Meeting, tz: tzinfo) -> datetime | None:
+    """From when a reminder is no longer worth sending: the tick skips it after a stop, the
+    sender when quiet hours (or an outage) held it that long. None: it always holds."""
     if kind is ReminderKind.MEETING_DAY:
-        return now >= meeting.starts_at - MEETING_HOUR_BEFORE  # the hour's reminder says it
+        # The hour's reminder says it then; and «Завтра» must not arrive on the day itself.
+        day = at_local(meeting.starts_at.astimezone(tz).date(), tz, MIDNIGHT)
+        return min(meeting.starts_at - MEETING_HOUR_BEFORE, day)
     if kind in (ReminderKind.MEETING_HOUR, ReminderKind.MEETING_UNANSWERED):
-        return now >= meeting.starts_at
-    return False  # "did it happen?" stands until answered
+        return meeting.starts_at
+    return None  # "did it happen?" stands until answered
 
 
 def milestone_due(kind: ReminderKind, due: date, tz: tzinfo, day: date | None = None) -> datetime:
@@ -137,12 +145,17 @@ def milestone_due(kind: ReminderKind, due: date, tz: tzinfo, day: date | None = 
     raise ValueError(kind)
 
 
-def milestone_stale(kind: ReminderKind, due: date, tz: tzinfo, now: datetime) -> bool:
-    if kind is ReminderKind.MILESTONE_WEEK:
-        return now >= milestone_due(ReminderKind.MILESTONE_DAY, due, tz)
-    if kind is ReminderKind.MILESTONE_DAY:
-        return now >= at_local(due + timedelta(days=1), tz)  # the overdue warning says it
-    return False
+def milestone_stale_at(
+    kind: ReminderKind, due: date, tz: tzinfo, day: date | None = None
+) -> datetime | None:
+    """`day`: for an overdue warning, the overdue day it is sent on."""
+    if kind is ReminderKind.MILESTONE_WEEK:  # the day-before reminder says it
+        return milestone_due(ReminderKind.MILESTONE_DAY, due, tz)
+    if kind is ReminderKind.MILESTONE_DAY:  # «Завтра» must not arrive on the deadline day
+        return at_local(due, tz, MIDNIGHT)
+    if kind is ReminderKind.MILESTONE_OVERDUE and day is not None:  # the next weekly one
+        return at_local(day + timedelta(days=WEEK), tz)
+    return None
 
 
 # --- the notices --------------------------------------------------------------------------
@@ -221,6 +234,7 @@ def meeting_notices(
                 text_args=args_json({"other": other, "meeting": description}),
                 buttons=buttons,
                 not_before=now,
+                stale_at=meeting_stale_at(kind, meeting, tz),
             )
         )
     return notices
@@ -232,7 +246,12 @@ def open_milestone_data(milestone_id: int) -> str:
 
 
 def milestone_notices(
-    kind: ReminderKind, milestone: MilestoneDue, due: datetime, now: datetime, day: date
+    kind: ReminderKind,
+    milestone: MilestoneDue,
+    due: datetime,
+    now: datetime,
+    day: date,
+    tz: tzinfo,
 ) -> list[QueuedNotice]:
     """`day`: the local day it is sent on (counts the days overdue or on review)."""
     sides = milestone.sides
@@ -263,6 +282,7 @@ def milestone_notices(
     buttons = buttons_json(
         [[Button(Text("remind-button-open-milestone"), data=open_milestone_data(milestone.id))]]
     )
+    stale_at = milestone_stale_at(kind, milestone.due, tz, day)
     return [
         QueuedNotice(
             key=reminder_key(kind, milestone.id, due, person_id),
@@ -272,6 +292,7 @@ def milestone_notices(
             text_args=args_json(args),
             buttons=buttons,
             not_before=now,
+            stale_at=stale_at,
         )
         for person_id, wanted, text_key in to
         if wanted
@@ -321,7 +342,7 @@ async def _meetings(tx: Repos, window: Window, tz: tzinfo, found: Found) -> None
             due = meeting_due(kind, row.meeting, row.changed_at)
             if due not in window:
                 continue
-            if meeting_stale(kind, row.meeting, now):
+            if is_stale(meeting_stale_at(kind, row.meeting, tz), now):
                 found.skipped += 1
                 continue
             found.notices += meeting_notices(kind, row.meeting, row.sides, due, now, tz)
@@ -338,24 +359,26 @@ async def _milestones(tx: Repos, window: Window, tz: tzinfo, found: Found) -> No
             for row in await tx.reminders.milestones_due_between(
                 first + shift, last + shift, kind.value
             ):
-                if milestone_stale(kind, row.due, tz, now):
+                if is_stale(milestone_stale_at(kind, row.due, tz), now):
                     found.skipped += 1
                     continue
                 due = milestone_due(kind, row.due, tz)
-                found.notices += milestone_notices(kind, row, due, now, today)
+                found.notices += milestone_notices(kind, row, due, now, today, tz)
         kind = ReminderKind.MILESTONE_OVERDUE
         for row in await tx.reminders.milestones_overdue_on(first, last, kind.value):
             day = latest_overdue_day(row.due, last)
             if day is None:
                 continue
             due = milestone_due(kind, row.due, tz, day)
-            found.notices += milestone_notices(kind, row, due, now, day)
+            found.notices += milestone_notices(kind, row, due, now, day, tz)
     kind = ReminderKind.MILESTONE_REVIEW
     for row in await tx.reminders.milestones_submitted(
         window.since - REVIEW_WAITS, now - REVIEW_WAITS, kind.value
     ):
         assert row.submitted_at is not None
-        found.notices += milestone_notices(kind, row, row.submitted_at + REVIEW_WAITS, now, today)
+        found.notices += milestone_notices(
+            kind, row, row.submitted_at + REVIEW_WAITS, now, today, tz
+        )
 
 
 async def find_due(tx: Repos, window: Window, tz: tzinfo) -> Found:

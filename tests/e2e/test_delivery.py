@@ -3,9 +3,10 @@ a person who blocked the bot is marked so, and unmarked when they come back."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,25 @@ async def test_a_row_the_sender_cannot_even_build_counts_an_attempt_and_blocks_n
         async with db.read() as tx:
             rows = await tx.conn.execute_fetchall("SELECT key, status, attempts FROM outbox")
     assert sorted(tuple(row) for row in rows) == [("a", "pending", 1), ("b", "sent", 1)]
+
+
+async def test_a_row_whose_moment_passed_while_it_waited_is_skipped_not_sent(
+    fake_api: FakeBotAPI, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with sender_on(fake_api, tmp_path) as (db, sender):
+        async with db.transaction() as tx:
+            await tx.outbox.enqueue("late", None, "через час", NOW, chat_id=501, stale_at=NOW)
+            later = NOW + timedelta(minutes=1)
+            await tx.outbox.enqueue("fresh", None, "ещё в силе", NOW, chat_id=502, stale_at=later)
+
+        with caplog.at_level(logging.INFO, logger="scheduler.sender"):
+            assert await sender.drain() == 1
+
+        async with db.read() as tx:
+            rows = await tx.conn.execute_fetchall("SELECT key, status, last_error FROM outbox")
+    assert sorted(tuple(row) for row in rows) == [
+        ("fresh", "sent", None),
+        ("late", "skipped", "stale"),
+    ]
+    assert fake_api.calls("sendMessage") != [] and fake_api.messages_to(501) == []
+    assert "1 skipped as stale" in caplog.text

@@ -13,11 +13,12 @@ from bot.domain.reminders import (
     at_local,
     days_in,
     find_due,
+    is_stale,
     latest_overdue_day,
     meeting_due,
-    meeting_stale,
+    meeting_stale_at,
     milestone_due,
-    milestone_stale,
+    milestone_stale_at,
     open_milestone_data,
     reminder_key,
     window_since,
@@ -106,12 +107,23 @@ def test_a_missed_meeting_reminder_goes_stale_once_a_later_one_says_it() -> None
     starts = _local(2027, 1, 25, 15, 0)
     meeting = _meeting(starts)
     day, hour = ReminderKind.MEETING_DAY, ReminderKind.MEETING_HOUR
-    assert not meeting_stale(day, meeting, starts - timedelta(hours=2))
-    assert meeting_stale(day, meeting, starts - timedelta(minutes=59))
-    assert not meeting_stale(hour, meeting, starts - timedelta(minutes=1))
-    assert meeting_stale(hour, meeting, starts)
-    assert meeting_stale(ReminderKind.MEETING_UNANSWERED, meeting, starts)
-    assert not meeting_stale(ReminderKind.MEETING_HELD, meeting, starts + timedelta(days=5))
+
+    def stale(kind: ReminderKind, now: datetime) -> bool:
+        return is_stale(meeting_stale_at(kind, meeting, TZ), now)
+
+    # On the meeting's day «Завтра встреча» no longer holds.
+    assert not stale(day, _local(2027, 1, 24, 23, 59))
+    assert stale(day, _local(2027, 1, 25, 0, 0))
+    assert not stale(hour, starts - timedelta(minutes=1))
+    assert stale(hour, starts)
+    assert stale(ReminderKind.MEETING_UNANSWERED, starts)
+    assert not stale(ReminderKind.MEETING_HELD, starts + timedelta(days=5))
+
+
+def test_the_day_before_reminder_of_a_meeting_just_after_midnight_yields_to_the_hour_one() -> None:
+    starts = _local(2027, 1, 25, 0, 30)
+    stale_at = meeting_stale_at(ReminderKind.MEETING_DAY, _meeting(starts), TZ)
+    assert stale_at == starts - timedelta(hours=1)
 
 
 def test_deadline_reminders_fall_at_nine_local_and_go_stale_at_the_next_one() -> None:
@@ -122,10 +134,11 @@ def test_deadline_reminders_fall_at_nine_local_and_go_stale_at_the_next_one() ->
     assert milestone_due(ReminderKind.MILESTONE_OVERDUE, due, TZ, date(2027, 2, 2)) == _local(
         2027, 2, 2, 9, 0
     )
-    assert not milestone_stale(week, due, TZ, _local(2027, 1, 31, 8, 59))
-    assert milestone_stale(week, due, TZ, _local(2027, 1, 31, 9, 0))
-    assert not milestone_stale(day, due, TZ, _local(2027, 2, 1, 20, 0))
-    assert milestone_stale(day, due, TZ, _local(2027, 2, 2, 9, 0))
+    assert milestone_stale_at(week, due, TZ) == _local(2027, 1, 31, 9, 0)
+    assert milestone_stale_at(day, due, TZ) == _local(2027, 2, 1, 0, 0)  # «Завтра» on the day
+    overdue = ReminderKind.MILESTONE_OVERDUE
+    assert milestone_stale_at(overdue, due, TZ, date(2027, 2, 2)) == _local(2027, 2, 9, 9, 0)
+    assert milestone_stale_at(ReminderKind.MILESTONE_REVIEW, due, TZ) is None
 
 
 def test_a_key_names_kind_object_due_moment_and_recipient() -> None:
