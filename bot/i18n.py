@@ -16,7 +16,6 @@ from typing import Any
 
 from fluent.runtime import FluentBundle, FluentResource
 from fluent.runtime.resolver import (
-    MAX_PART_LENGTH,
     NeverIsolatingPlaceable,
     Pattern,
     Placeable,
@@ -113,14 +112,12 @@ class _PlainPattern:
 
     def format(self, args: dict[str, Any]) -> str | None:
         """None when an argument needs Fluent: a number it would group with spaces (1 000), a
-        missing or unusual value, a text longer than Fluent takes (it reports those)."""
+        missing or unusual value (Fluent reports those)."""
         parts = [self.literals[0]]
         for name, literal in zip(self.names, self.literals[1:], strict=True):
             value = args.get(name)
-            if isinstance(value, str):
-                if len(value) > MAX_PART_LENGTH:
-                    return None
-                parts.append(value)
+            if isinstance(value, str):  # of any length: Fluent's resolver gives «{???}» past
+                parts.append(value)  # MAX_PART_LENGTH characters, a joined text does not
             elif type(value) is int and -1000 < value < 1000:
                 parts.append(str(value))
             else:

@@ -93,7 +93,11 @@ def test_plain_texts_come_out_as_fluent_formats_them(i18n: I18n, value: object) 
             joined = plain.format(args)
             if joined is None:  # left to Fluent
                 continue
+            if value == "x" * 3000:  # Fluent gives «{???}» for a part this long; the join not
+                assert (value in joined or not plain.names) and "{???}" not in joined, key
+                checked += 1
+                continue
             assert not errors, key
             assert joined == expected, key
             checked += 1
-    assert checked > (0 if value in (1000, 12345, 2.5, None) or value == "x" * 3000 else 100)
+    assert checked > (0 if value in (1000, 12345, 2.5, None) else 100)
