@@ -382,7 +382,6 @@ async def confirm_pair(
         async with db.transaction() as tx:
             pair = await create_pair(
                 tx,
-                i18n,
                 mentor_id=int(data["mentor_id"]),
                 mentee_id=int(data["mentee_id"]),
                 kind=PairKind(data["kind"]),

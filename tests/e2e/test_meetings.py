@@ -36,7 +36,6 @@ async def _pair(runner: BotRunner, mentor_tg: int, mentee_tg: int) -> int:
         assert mentor and mentee
         pair = await create_pair(
             tx,
-            app.i18n,
             mentor_id=mentor.id,
             mentee_id=mentee.id,
             kind=PairKind.PEDAGOGICAL,
@@ -277,7 +276,6 @@ async def test_a_mentee_with_two_mentors_chooses_the_pair_first(
         assert belov and sidorova
         await create_pair(
             tx,
-            bot_runner.app.i18n,
             mentor_id=belov.id,
             mentee_id=sidorova.id,
             kind=PairKind.BUSINESS,

@@ -5,19 +5,27 @@ morning in English, buttons included, and someone else in Russian."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import BotRunner
 from fake_bot_api import FakeBotAPI
 from people import TelegramUser, start_everyone
-from roster_seed import MENTEE_SIDOROVA, MENTOR_IVANOVA, seed
+from roster_seed import (
+    MENTEE_ORLOV,
+    MENTEE_SIDOROVA,
+    MENTOR_IVANOVA,
+    MENTOR_SMIRNOV,
+    ROSTER,
+    seed,
+)
 
+from bot.domain.pairing import create_pair
 from bot.i18n import I18n
 from bot.notices import Button, Text, args_json, buttons_json
 from scheduler.clock import ManualClock
-from storage.models import QueuedNotice
+from storage.models import PairKind, QueuedNotice
 
 BISHKEK = ZoneInfo("Asia/Bishkek")
 NIGHT = datetime(2027, 1, 20, 23, 0, tzinfo=BISHKEK)
@@ -78,3 +86,52 @@ async def test_a_queued_notice_is_rendered_in_the_language_the_person_has_when_i
     assert mentee.inline_buttons(english) == ["📋 Open the milestone"]
     russian = await mentor.wait_message("Завтра, 21.01.2027", since=0)
     assert mentor.inline_buttons(russian) == ["📋 Открыть этап"]
+
+
+PAIRED_ROSTER = ROSTER.replace(
+    "Сидорова Мария Ивановна;наставляемая;3001;ПЦК ИТ;;;;;",
+    "Сидорова Мария Ивановна;наставляемая;3001;ПЦК ИТ;Иванова Анна Петровна;"
+    "педагогический;20.01.2027;30.06.2027;",
+)
+
+
+@pytest.mark.bot_settings(quiet_hours="21:00-08:00", scheduler_tick_seconds=0.05)
+async def test_pair_notices_of_the_import_and_the_form_are_rendered_when_sent(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, bot_clock: ManualClock
+) -> None:
+    app = bot_runner.app
+    assert app is not None
+    await seed(app, PAIRED_ROSTER)  # the import queues the notices of its pair at night
+    mentor = TelegramUser(fake_api, MENTOR_IVANOVA, "Анна", "Иванова")
+    mentee = TelegramUser(fake_api, MENTEE_SIDOROVA, "Мария", "Сидорова")
+    orlov = TelegramUser(fake_api, MENTEE_ORLOV, "Илья", "Орлов")
+    await start_everyone(mentor, mentee, orlov)
+    async with app.db.transaction() as tx:
+        smirnov = await tx.people.by_telegram_id(MENTOR_SMIRNOV)
+        orlov_person = await tx.people.by_telegram_id(MENTEE_ORLOV)
+        assert smirnov is not None and orlov_person is not None
+        await create_pair(
+            tx,
+            mentor_id=smirnov.id,
+            mentee_id=orlov_person.id,
+            kind=PairKind.PEDAGOGICAL,
+            start=date(2027, 1, 20),
+            end=date(2027, 6, 30),
+            order_ref=None,
+            now=bot_clock.now(),
+            max_mentees_per_mentor=app.settings.max_mentees_per_mentor,
+        )
+        for person in (await tx.people.by_telegram_id(MENTEE_SIDOROVA), orlov_person):
+            assert person is not None
+            await tx.people.update(person.id, bot_clock.now(), language="en")
+    bot_clock.set(datetime(2027, 1, 21, 8, 0, 30, tzinfo=BISHKEK))
+
+    imported = await mentee.wait_message("Your mentor", since=0)
+    assert imported["text"] == (
+        "🤝 Your mentor is Иванова Анна Петровна (teaching, 20.01.2027 – 30.06.2027)."
+        " Order: no order"
+    )
+    formed = await orlov.wait_message("Your mentor", since=0)
+    assert "Смирнов Алексей Николаевич (teaching" in formed["text"]
+    russian = await mentor.wait_message("Вы назначены наставником", since=0)
+    assert "(педагогический, 20.01.2027 – 30.06.2027). Приказ: без приказа" in russian["text"]

@@ -210,7 +210,6 @@ async def _pair(db: Database, i18n: I18n) -> Pair:
         )
         return await create_pair(
             tx,
-            i18n,
             mentor_id=mentor.id,
             mentee_id=mentee.id,
             kind=PairKind.PEDAGOGICAL,
