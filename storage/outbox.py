@@ -111,16 +111,26 @@ class OutboxRepo:
         )
 
     async def enqueue_edit(
-        self, key: str, edit_of: int, text: str, now: datetime, *, markup: str | None = None
+        self,
+        key: str,
+        edit_of: int,
+        text: str,
+        now: datetime,
+        *,
+        markup: str | None = None,
+        text_key: str | None = None,
+        text_args: str | None = None,
     ) -> bool:
         """Change the message that row `edit_of` sends (or sent); due once it has been sent.
-        The edit of a photo or document changes its caption (the edit keeps its file kind)."""
+        The edit of a photo or document changes its caption (the edit keeps its file kind).
+        With `text_key` the new text is rendered when sent, in the recipient's language."""
         cur = await self.conn.execute(
             "INSERT OR IGNORE INTO outbox (key, person_id, chat_id, method, edit_of, subject,"
-            " personal, text, markup, not_before, created_at, file_id, file_kind)"
-            " SELECT ?, person_id, chat_id, 'edit', id, subject, 1, ?, ?, ?, ?, file_id, file_kind"
-            " FROM outbox WHERE id = ?",
-            (key, text, markup, to_db_time(now), to_db_time(now), edit_of),
+            " personal, text, markup, not_before, created_at, file_id, file_kind,"
+            " text_key, text_args)"
+            " SELECT ?, person_id, chat_id, 'edit', id, subject, 1, ?, ?, ?, ?, file_id,"
+            " file_kind, ?, ? FROM outbox WHERE id = ?",
+            (key, text, markup, to_db_time(now), to_db_time(now), text_key, text_args, edit_of),
         )
         return cur.rowcount == 1
 

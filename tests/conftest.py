@@ -52,6 +52,8 @@ ENGLISH_FOR_TESTS = (
     " ({ $kind }, { $start } – { $end }). Order: { $order }\n"
     "pair-kind-pedagogical = teaching\n"
     "pair-no-order = no order\n"
+    "access-granted = Access granted. Hello, <b>{ $name }</b>! You are { $role }.\n"
+    "role-mentor = mentor\n"
 )
 
 

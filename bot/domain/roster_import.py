@@ -142,7 +142,7 @@ async def _write(
     for telegram_id in await tx.requests.pending_of_people():
         person = await tx.people.by_telegram_id(telegram_id)
         if person is not None:
-            await settle_for_account(tx, i18n, telegram_id, person, now)
+            await settle_for_account(tx, telegram_id, person, now)
 
 
 class _Planner:

@@ -20,6 +20,7 @@ from roster_seed import (
     ROSTER,
     seed,
 )
+from waiting import eventually
 
 from bot.domain.pairing import create_pair
 from bot.i18n import I18n
@@ -135,3 +136,37 @@ async def test_pair_notices_of_the_import_and_the_form_are_rendered_when_sent(
     assert "Смирнов Алексей Николаевич (teaching" in formed["text"]
     russian = await mentor.wait_message("Вы назначены наставником", since=0)
     assert "(педагогический, 20.01.2027 – 30.06.2027). Приказ: без приказа" in russian["text"]
+
+
+async def test_an_access_answer_that_waits_for_a_retry_follows_a_change_of_language(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, bot_clock: ManualClock, admin: TelegramUser
+) -> None:
+    app = bot_runner.app
+    assert app is not None
+    await start_everyone(admin)
+    stranger = TelegramUser(fake_api, 7001, "Тимур", "Бекович")
+    stranger.send("/start")
+    copy = await admin.wait_message("Запрос доступа")
+    assert admin.inline_buttons(copy) == ["✅ Одобрить", "❌ Отклонить"]
+    fake_api.fail_next("sendMessage", 7001, 502, "Bad Gateway")
+    admin.press("✅ Одобрить")
+    await admin.wait_message("Кем будет")
+    admin.press("наставник")
+
+    async def answer_tried() -> bool:
+        async with app.db.read() as tx:
+            rows = await tx.conn.execute_fetchall(
+                "SELECT attempts FROM outbox WHERE key LIKE '%:answer'"
+            )
+        return bool(rows) and rows[0][0] == 1
+
+    await eventually(answer_tried, what="the answer tried once")
+    async with app.db.transaction() as tx:
+        person = await tx.people.by_telegram_id(7001)
+        assert person is not None
+        await tx.people.update(person.id, bot_clock.now(), language="en")
+    bot_clock.set(datetime(2027, 1, 20, 23, 5, tzinfo=BISHKEK))
+    app.sender.wake()
+
+    granted = await stranger.wait_message("Access granted")
+    assert granted["text"] == "Access granted. Hello, Бекович Тимур! You are mentor."
