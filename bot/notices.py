@@ -3,7 +3,9 @@ labels are catalog keys. The outbox stores them as JSON and the sender renders t
 recipient's language when it sends, so a queued message follows a change of language.
 
 An argument is a string (HTML-escaped when rendered), a number (Fluent picks the plural form),
-or another catalog text (`Text`), rendered in the same language first.
+or another catalog text (`Text`), rendered in the same language first. `Html` (text that is
+already safe HTML) is only for a message queued as ready text before it could be kept by key
+(an edit that adds a note to it keeps its text).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from bot.i18n import Html, Translator
 
 _NESTED = "$text"  # marks an argument that is itself a catalog text
+_HTML = "$html"  # marks an argument that is already safe HTML
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +43,8 @@ class Button:
 
 
 def _encode(value: Any) -> Any:
+    if isinstance(value, Html):
+        return {_HTML: str(value)}
     if isinstance(value, Text):
         return {_NESTED: value.key, "args": {k: _encode(v) for k, v in value.args.items()}}
     if value is None or isinstance(value, str | int | float):
@@ -48,6 +53,8 @@ def _encode(value: Any) -> Any:
 
 
 def _decode(value: Any) -> Any:
+    if isinstance(value, dict) and _HTML in value:
+        return Html(value[_HTML])
     if isinstance(value, dict) and _NESTED in value:
         return Text(value[_NESTED], {k: _decode(v) for k, v in value.get("args", {}).items()})
     return value
@@ -90,10 +97,15 @@ def render(t: Translator, text: Text, *, html: bool = True) -> str:
     return t(text.key, **args) if html else t.plain(text.key, **args)
 
 
+def stored(key: str, stored_args: str | None) -> Text:
+    """The text an outbox row keeps by key."""
+    args = json.loads(stored_args) if stored_args else {}
+    return Text(key, {k: _decode(v) for k, v in args.items()})
+
+
 def render_stored(t: Translator, key: str, stored_args: str | None) -> str:
     """A message text from what the outbox keeps."""
-    args = json.loads(stored_args) if stored_args else {}
-    return render(t, Text(key, {k: _decode(v) for k, v in args.items()}))
+    return render(t, stored(key, stored_args))
 
 
 def render_buttons(t: Translator, stored: str) -> str:

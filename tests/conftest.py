@@ -54,6 +54,11 @@ ENGLISH_FOR_TESTS = (
     "pair-no-order = no order\n"
     "access-granted = Access granted. Hello, <b>{ $name }</b>! You are { $role }.\n"
     "role-mentor = mentor\n"
+    "question-to-mentor = ❓ <b>A question from { $mentee }</b>\n"
+    "\n"
+    "    { $text }\n"
+    "button-answer = 💬 Answer\n"
+    "question-copy-answered = ✅ <i>You answered this question.</i>\n"
 )
 
 

@@ -9,7 +9,6 @@ from bot.domain.pair_reminders import cancel_pair_reminders
 from bot.domain.plans import PlanTemplate, create_plan, shipped_template
 from bot.domain.questions import hand_over_questions
 from bot.domain.rules import PairRefusal, check_new_mentor, check_new_pair
-from bot.i18n import I18n
 from bot.notices import Text, args_json
 from storage.models import Pair, PairKind, PairStatus, Person, QueuedNotice
 from storage.repos import Repos
@@ -115,7 +114,6 @@ def pair_started_notices(
 
 async def reassign_mentor(
     tx: Repos,
-    i18n: I18n,
     *,
     pair_id: int,
     new_mentor_id: int,
@@ -173,14 +171,13 @@ async def reassign_mentor(
             reason=reason,
             **_pair_args(new),
         )
-    await hand_over_questions(tx, i18n, old=old, new=new, now=now)
-    await cancel_meetings_ahead(tx, i18n, old, now, tz, "meet-cancelled-reassigned")
+    await hand_over_questions(tx, old=old, new=new, now=now)
+    await cancel_meetings_ahead(tx, old, now, tz, "meet-cancelled-reassigned")
     return new
 
 
 async def close_pair(
     tx: Repos,
-    i18n: I18n,
     *,
     pair_id: int,
     status: PairStatus,
@@ -207,8 +204,8 @@ async def close_pair(
             reason=reason or "",
             **_pair_args(pair),
         )
-    await hand_over_questions(tx, i18n, old=pair, new=None, now=now)
-    await cancel_meetings_ahead(tx, i18n, pair, now, tz, "meet-cancelled-pair-closed")
+    await hand_over_questions(tx, old=pair, new=None, now=now)
+    await cancel_meetings_ahead(tx, pair, now, tz, "meet-cancelled-pair-closed")
     closed = await tx.pairs.get(pair_id)
     assert closed is not None
     return closed

@@ -95,7 +95,7 @@ async def test_a_quick_meet_confirmed_and_held_shows_in_the_journal_with_its_hou
     async with app.db.transaction() as tx:
         meeting = await tx.meetings.get(1)
         assert meeting is not None
-        assert await queue_held_question(tx, app.i18n, meeting, bot_clock.now(), app.settings.tz)
+        assert await queue_held_question(tx, meeting, bot_clock.now(), app.settings.tz)
     app.sender.wake()
     await mentor.wait_message("Состоялась ли встреча")
     await mentee.wait_message("Состоялась ли встреча")
@@ -342,7 +342,7 @@ async def test_a_meeting_that_was_moved_is_not_held_and_a_new_one_is_proposed(
     async with app.db.transaction() as tx:
         meeting = await tx.meetings.get(1)
         assert meeting is not None
-        assert await queue_held_question(tx, app.i18n, meeting, bot_clock.now(), app.settings.tz)
+        assert await queue_held_question(tx, meeting, bot_clock.now(), app.settings.tz)
     app.sender.wake()
     await mentee.wait_message("Состоялась ли встреча")
     mentee.press("🔁 Перенесли")

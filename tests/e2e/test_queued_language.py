@@ -170,3 +170,48 @@ async def test_an_access_answer_that_waits_for_a_retry_follows_a_change_of_langu
 
     granted = await stranger.wait_message("Access granted")
     assert granted["text"] == "Access granted. Hello, Бекович Тимур! You are mentor."
+
+
+async def test_a_question_and_the_edit_that_retires_its_button_follow_the_mentors_language(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, bot_clock: ManualClock
+) -> None:
+    app = bot_runner.app
+    assert app is not None
+    await seed(app, PAIRED_ROSTER)
+    mentor = TelegramUser(fake_api, MENTOR_IVANOVA, "Анна", "Иванова")
+    mentee = TelegramUser(fake_api, MENTEE_SIDOROVA, "Мария", "Сидорова")
+    await start_everyone(mentor, mentee)
+    await mentee.wait_message("Вам назначен наставник", since=0)
+    await mentor.wait_message("Вы назначены наставником", since=0)
+    fake_api.fail_next("sendMessage", MENTOR_IVANOVA, 502, "Bad Gateway")
+
+    mentee.send("/ask Как оформить <КТП> & программу?")
+    await mentee.wait_message("Вопрос отправлен наставнику")
+
+    async def copy_tried() -> bool:
+        async with app.db.read() as tx:
+            rows = await tx.conn.execute_fetchall(
+                "SELECT attempts FROM outbox WHERE key LIKE '%:to-mentor'"
+            )
+        return bool(rows) and rows[0][0] == 1
+
+    await eventually(copy_tried, what="the copy to the mentor tried once")
+    async with app.db.transaction() as tx:
+        person = await tx.people.by_telegram_id(MENTOR_IVANOVA)
+        assert person is not None
+        await tx.people.update(person.id, bot_clock.now(), language="en")
+    bot_clock.set(datetime(2027, 1, 20, 23, 5, tzinfo=BISHKEK))
+    app.sender.wake()
+
+    copy = await mentor.wait_message("A question from Сидорова Мария Ивановна")
+    assert copy["text"].endswith("\n\nКак оформить <КТП> & программу?")  # escaped, as typed
+    assert mentor.inline_buttons(copy) == ["💬 Answer"]
+    mentor.press("💬 Answer", copy)
+    await mentor.wait_message("Напишите ответ")
+    mentor.send("По образцу, приложение 3.")
+
+    edited = await mentor.wait_message("You answered this question")
+    assert edited["message_id"] == copy["message_id"] and "reply_markup" not in edited
+    assert edited["text"] == copy["text"] + "\n\n✅ You answered this question."
+    answer = await mentee.wait_message("Ответ наставника")
+    assert mentee.inline_buttons(answer) == ["✅ Вопрос решён"]

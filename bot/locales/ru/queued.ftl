@@ -2,3 +2,7 @@
 queued-request-with-admin-row =
     { $request }
     { $row }
+queued-with-note =
+    { $text }
+
+    { $note }
