@@ -37,7 +37,7 @@ async def request_notice(tx: Repos, request: AccessRequest) -> Text:
     if listed is None or not listed.admin_on_record:
         return text
     row = Text("access-request-admin-row", {"username": username, "name": listed.full_name})
-    return Text("queued-request-with-admin-row", {"request": text, "row": row})
+    return Text("queued-lines", {"first": text, "second": row})
 
 
 async def queue_copy(

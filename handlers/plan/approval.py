@@ -18,6 +18,7 @@ from bot.domain.bounded import bounded_lines
 from bot.domain.plans import MAX_COMMENT_LENGTH, PlanError, decide_plan, submit_plan
 from bot.domain.rules import PairSide
 from bot.i18n import I18n, Translator, as_sentence
+from bot.notices import args_json
 from handlers.filters import FreeText
 from handlers.forms import start_form
 from handlers.keyboards import cancel_button
@@ -183,22 +184,21 @@ async def _decide_plan(
         decided = await decide_plan(tx, plan.id, sub, approve, admin.id, comment, now)
         await _close_copies(tx, i18n, pair, decided, admin, now)
         for someone_id in (pair.mentor_id, pair.mentee_id):
-            someone = await tx.people.get(someone_id)
-            if someone is None:
+            if await tx.people.get(someone_id) is None:
                 continue
-            st = i18n.get(someone.language)
-            text_key = "notice-plan-approved" if approve else "notice-plan-returned"
+            args = {
+                "mentor": pair.mentor_name,
+                "mentee": pair.mentee_name,
+                "comment": comment or "",
+            }
             await tx.outbox.enqueue(
                 f"plan:{plan.id}:{decided.status.value}:{sub}:{someone_id}",
                 someone_id,
-                st(
-                    text_key,
-                    mentor=pair.mentor_name,
-                    mentee=pair.mentee_name,
-                    comment=comment or "",
-                ),
+                "",
                 now,
                 personal=True,
+                text_key="notice-plan-approved" if approve else "notice-plan-returned",
+                text_args=args_json(args),
             )
     sender.wake()
     return Found(pair, decided, None)

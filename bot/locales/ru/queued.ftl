@@ -1,7 +1,7 @@
 ## Messages composed of other texts, queued by catalog key and rendered when sent
-queued-request-with-admin-row =
-    { $request }
-    { $row }
+queued-lines =
+    { $first }
+    { $second }
 queued-with-note =
     { $text }
 
