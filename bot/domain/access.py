@@ -12,7 +12,7 @@ from datetime import datetime
 
 from bot.domain.staff import role_text
 from bot.i18n import Translator
-from bot.notices import Button, Text, args_json, buttons_json, render
+from bot.notices import Button, Text, args_json, buttons_json, joined, render
 from storage.models import AccessRequest, Person, RequestStatus
 from storage.repos import Repos
 
@@ -37,7 +37,7 @@ async def request_notice(tx: Repos, request: AccessRequest) -> Text:
     if listed is None or not listed.admin_on_record:
         return text
     row = Text("access-request-admin-row", {"username": username, "name": listed.full_name})
-    return Text("queued-lines", {"first": text, "second": row})
+    return joined(text, row)
 
 
 async def queue_copy(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.i18n import Html
-from bot.notices import Text, args_json, stored
+from bot.notices import Text, args_json, joined, stored
 from storage.repos import Repos
 
 
@@ -29,12 +29,13 @@ async def take_buttons_away(
     for copy in await tx.outbox.sent_with_buttons(subject, except_person=except_person):
         # A message queued as ready text (before texts were kept by key) keeps that text.
         text = stored(copy.text_key, copy.text_args) if copy.text_key else Html(copy.text)
+        edit = joined(text, note, sep="\n\n")
         queued += await tx.outbox.enqueue_edit(
             f"{subject}:retire:{copy.id}",
             copy.id,
             "",
             now,
-            text_key="queued-with-note",
-            text_args=args_json({"text": text, "note": note}),
+            text_key=edit.key,
+            text_args=args_json(edit.args),
         )
     return queued

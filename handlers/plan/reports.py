@@ -20,7 +20,7 @@ from bot.domain.plans import (
 )
 from bot.domain.rules import PairSide
 from bot.i18n import Html, I18n, Translator, as_sentence
-from bot.notices import Button, Text, args_json, buttons_json
+from bot.notices import Button, Text, args_json, buttons_json, joined
 from handlers.filters import FreeText
 from handlers.forms import OfCurrentForm, start_form
 from handlers.keyboards import cancel_button
@@ -145,7 +145,7 @@ async def _send_report(
             },
         )
         if file_id:
-            text = Text("queued-lines", {"first": text, "second": Text("notice-milestone-file")})
+            text = joined(text, Text("notice-milestone-file"))
         await tx.outbox.enqueue(
             f"milestone:{milestone.id}:submitted:{milestone.submission}",
             mentor.id,
