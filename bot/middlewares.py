@@ -97,7 +97,7 @@ class CurrentPerson(BaseMiddleware):
                 account = TelegramAccount(
                     user.id, user.username, display_name(user.first_name, user.last_name)
                 )
-                person = await ensure_bootstrap_admin(self.db, self.i18n, account, self.clock.now())
+                person = await ensure_bootstrap_admin(self.db, account, self.clock.now())
                 self.sender.wake()  # a request they had sent may be settled: copies to close
         data["person"] = person
         data["is_admin"] = is_admin(person, user.id if user else None, self.settings.admin_ids)

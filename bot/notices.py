@@ -3,7 +3,10 @@ labels are catalog keys. The outbox stores them as JSON and the sender renders t
 recipient's language when it sends, so a queued message follows a change of language.
 
 An argument is a string (HTML-escaped when rendered), a number (Fluent picks the plural form),
-or another catalog text (`Text`), rendered in the same language first.
+or another catalog text (`Text`), rendered in the same language first; `Lines` are bounded to
+one message when rendered. `joined(...)` puts texts one after another in code (a Fluent
+placeable holds no more than 1000 characters). `Html` (text that is already safe HTML) is only
+for a message queued as ready text before it could be kept by key (an edit adds a note to it).
 """
 
 from __future__ import annotations
@@ -13,9 +16,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.domain.bounded import bounded_lines
 from bot.i18n import Html, Translator
 
 _NESTED = "$text"  # marks an argument that is itself a catalog text
+_HTML = "$html"  # marks an argument that is already safe HTML
+_LINES = "$lines"  # marks an argument that is lines bounded when rendered
+JOINED = "$joined"  # the key of texts joined in code: a catalog placeable holds ≤ 1000 chars
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +31,22 @@ class Text:
 
     key: str
     args: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """`head`, then as many `lines` as fit in one message once rendered; the ones left out
+    are counted by `more` (a catalog key taking $count). A whole message's text."""
+
+    head: Text
+    lines: Sequence[Text]
+    more: str
+
+
+def joined(*parts: Text | Lines | Html, sep: str = "\n") -> Text:
+    """Texts rendered one after another, `sep` between them (a message and a note below it);
+    `Html` only for a message kept as ready text before it could be kept by key."""
+    return Text(JOINED, {"sep": sep, **{str(n): part for n, part in enumerate(parts)}})
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +63,11 @@ class Button:
 
 
 def _encode(value: Any) -> Any:
+    if isinstance(value, Html):
+        return {_HTML: str(value)}
+    if isinstance(value, Lines):
+        lines = [_encode(line) for line in value.lines]
+        return {_LINES: {"head": _encode(value.head), "lines": lines, "more": value.more}}
     if isinstance(value, Text):
         return {_NESTED: value.key, "args": {k: _encode(v) for k, v in value.args.items()}}
     if value is None or isinstance(value, str | int | float):
@@ -48,6 +76,13 @@ def _encode(value: Any) -> Any:
 
 
 def _decode(value: Any) -> Any:
+    if isinstance(value, dict) and _HTML in value:
+        return Html(value[_HTML])
+    if isinstance(value, dict) and _LINES in value:
+        lines = value[_LINES]
+        return Lines(
+            _decode(lines["head"]), [_decode(line) for line in lines["lines"]], lines["more"]
+        )
     if isinstance(value, dict) and _NESTED in value:
         return Text(value[_NESTED], {k: _decode(v) for k, v in value.get("args", {}).items()})
     return value
@@ -76,7 +111,9 @@ def buttons_json(rows: Sequence[Sequence[Button]]) -> str | None:
 def _args(t: Translator, args: Mapping[str, Any], *, html: bool) -> dict[str, Any]:
     rendered: dict[str, Any] = {}
     for name, value in args.items():
-        if isinstance(value, Text):
+        if isinstance(value, Lines):
+            rendered[name] = Html(_bounded(t, value, html=html))
+        elif isinstance(value, Text):
             text = render(t, value, html=html)
             rendered[name] = Html(text) if html else text
         else:
@@ -84,16 +121,43 @@ def _args(t: Translator, args: Mapping[str, Any], *, html: bool) -> dict[str, An
     return rendered
 
 
+def _part(t: Translator, part: Any, *, html: bool) -> str:
+    if isinstance(part, Lines):
+        return _bounded(t, part, html=html)
+    if isinstance(part, Html):
+        return str(part)
+    return render(t, part, html=html)
+
+
+def _bounded(t: Translator, lines: Lines, *, html: bool) -> str:
+    def more(count: int) -> str:
+        return t(lines.more, count=count)
+
+    return bounded_lines(
+        [render(t, line, html=html) for line in lines.lines],
+        more,
+        head=render(t, lines.head, html=html),
+    )
+
+
 def render(t: Translator, text: Text, *, html: bool = True) -> str:
     """The text in `t`'s language: HTML for a message, plain for a button label."""
+    if text.key == JOINED:
+        parts = (text.args[str(n)] for n in range(len(text.args) - 1))
+        return str(text.args["sep"]).join(_part(t, part, html=html) for part in parts)
     args = _args(t, text.args, html=html)
     return t(text.key, **args) if html else t.plain(text.key, **args)
 
 
+def stored(key: str, stored_args: str | None) -> Text:
+    """The text an outbox row keeps by key."""
+    args = json.loads(stored_args) if stored_args else {}
+    return Text(key, {k: _decode(v) for k, v in args.items()})
+
+
 def render_stored(t: Translator, key: str, stored_args: str | None) -> str:
     """A message text from what the outbox keeps."""
-    args = json.loads(stored_args) if stored_args else {}
-    return render(t, Text(key, {k: _decode(v) for k, v in args.items()}))
+    return render(t, stored(key, stored_args))
 
 
 def render_buttons(t: Translator, stored: str) -> str:

@@ -145,7 +145,7 @@ async def approve_with_role(
     except ValueError:
         await callback.answer(t("stale-button"), show_alert=True)
         return
-    decision = await approve(db, i18n, callback_data.request_id, person, clock.now(), role=role)
+    decision = await approve(db, callback_data.request_id, person, clock.now(), role=role)
     await _after_decision(callback, bot, db, i18n, sender, t, decision)
 
 
@@ -161,7 +161,7 @@ async def decline_request(
     person: Person,
     t: Translator,
 ) -> None:
-    decision = await decline(db, i18n, callback_data.request_id, person, clock.now())
+    decision = await decline(db, callback_data.request_id, person, clock.now())
     await _after_decision(callback, bot, db, i18n, sender, t, decision)
 
 
@@ -232,9 +232,7 @@ async def link_to_roster_person(
         await callback.answer()
         return
     request_id = int((await state.get_data()).get("request_id", 0))
-    decision = await approve(
-        db, i18n, request_id, person, clock.now(), link_to=callback_data.person_id
-    )
+    decision = await approve(db, request_id, person, clock.now(), link_to=callback_data.person_id)
     if decision is not None and decision.error is None:
         await state.clear()
     await _after_decision(callback, bot, db, i18n, sender, t, decision)

@@ -382,7 +382,6 @@ async def confirm_pair(
         async with db.transaction() as tx:
             pair = await create_pair(
                 tx,
-                i18n,
                 mentor_id=int(data["mentor_id"]),
                 mentee_id=int(data["mentee_id"]),
                 kind=PairKind(data["kind"]),
@@ -675,7 +674,6 @@ async def reassign_with_reason(
         async with db.transaction() as tx:
             pair = await reassign_mentor(
                 tx,
-                i18n,
                 pair_id=int(data["pair_id"]),
                 new_mentor_id=int(data["new_mentor_id"]),
                 reason=reason,
@@ -738,7 +736,6 @@ async def end_with_reason(
         async with db.transaction() as tx:
             pair = await close_pair(
                 tx,
-                i18n,
                 pair_id=int(data["pair_id"]),
                 status=PairStatus.ENDED,
                 reason=reason,
@@ -788,7 +785,6 @@ async def complete(
         async with db.transaction() as tx:
             pair = await close_pair(
                 tx,
-                i18n,
                 pair_id=callback_data.pair_id,
                 status=PairStatus.COMPLETED,
                 reason=None,

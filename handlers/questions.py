@@ -31,6 +31,7 @@ from bot.domain.questions import (
 )
 from bot.domain.rules import PairSide
 from bot.i18n import Html, I18n, Translator, as_sentence
+from bot.notices import Button, Text
 from handlers.filters import FreeText, Member, MenuButton
 from handlers.forms import OfCurrentForm, start_form
 from handlers.keyboards import PAGE_SIZE, KeyboardBuilder, cancel_button, fetch_page, pager
@@ -66,13 +67,14 @@ def _button(text: str, data: CallbackData) -> InlineKeyboardMarkup:
     )
 
 
-def answer_buttons(t: Translator, question_id: int) -> str:
-    markup = _button(t("button-answer"), QuestionAction(action="answer", question_id=question_id))
-    return markup.model_dump_json(exclude_none=True)
+def answer_buttons(question_id: int) -> list[list[Button]]:
+    data = QuestionAction(action="answer", question_id=question_id).pack()
+    return [[Button(Text("button-answer"), data=data)]]
 
 
-def resolve_buttons(t: Translator, question_id: int) -> str:
-    return _resolve_markup(t, question_id).model_dump_json(exclude_none=True)
+def resolve_buttons(question_id: int) -> list[list[Button]]:
+    data = QuestionAction(action="resolve", question_id=question_id).pack()
+    return [[Button(Text("button-resolve"), data=data)]]
 
 
 def _resolve_markup(t: Translator, question_id: int) -> InlineKeyboardMarkup:
@@ -276,7 +278,6 @@ async def _ask(
         async with db.transaction() as tx:
             question = await ask_question(
                 tx,
-                i18n,
                 pair=pair,
                 mentee_id=person.id,
                 text=text,
@@ -350,7 +351,6 @@ async def answer_text(
         async with db.transaction() as tx:
             question = await answer_question(
                 tx,
-                i18n,
                 question_id=int(data.get("question_id") or 0),
                 mentor_id=person.id,
                 text=text,
@@ -394,7 +394,6 @@ async def resolve(
         async with db.transaction() as tx:
             await resolve_question(
                 tx,
-                i18n,
                 question_id=callback_data.question_id,
                 mentee_id=person.id,
                 now=clock.now(),

@@ -10,9 +10,10 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.domain.access import queue_copy, request_subject
+from bot.domain.access import queue_copy, request_notice, request_subject
 from bot.domain.onboarding import StartOutcome, TelegramAccount, display_name, recognise
 from bot.i18n import Html, I18n, Translator
+from bot.notices import Button, Text, render
 from handlers.filters import Member, MenuButton
 from handlers.keyboards import AccessDecision, main_menu
 from handlers.menu import ChatMenus, commands_for, role_title, with_pair_lines
@@ -50,10 +51,10 @@ async def start(
     now = clock.now()
 
     async def share_request(tx: Repos, request: AccessRequest) -> int:
-        return await queue_request_for_admins(tx, i18n, request, now)
+        return await queue_request_for_admins(tx, request, now)
 
     result = await recognise(
-        db, i18n, account, payload=command.args, now=now, known=person, share_request=share_request
+        db, account, payload=command.args, now=now, known=person, share_request=share_request
     )
     outcome = result.outcome
     if result.person is not None and outcome is not StartOutcome.DEACTIVATED:
@@ -100,49 +101,36 @@ async def greet(
         # Requests that came while they had not opened the bot, or that could not reach them.
         async with db.transaction() as tx:
             waiting = await tx.requests.pending_without_copy(person.id)
-            queued = [await _queue_copy(tx, t, request, person, now) for request in waiting]
+            queued = [await _queue_copy(tx, request, person, now) for request in waiting]
         if any(queued):
             sender.wake()
 
 
-async def queue_request_for_admins(
-    tx: Repos, i18n: I18n, request: AccessRequest, now: datetime
-) -> int:
+async def queue_request_for_admins(tx: Repos, request: AccessRequest, now: datetime) -> int:
     """Every admin who uses the bot gets the request with ✅/❌ through the outbox, which keeps
     the message ids so that every copy can be closed once the first admin decides. Idempotent:
     a copy sent or on its way is not queued again."""
     shown = 0
     for admin in await tx.people.admins():
         if admin.telegram_id is not None and admin.seen and not admin.blocked:
-            shown += await _queue_copy(tx, i18n.get(admin.language), request, admin, now)
+            shown += await _queue_copy(tx, request, admin, now)
     if not shown and not await tx.outbox.copies(request_subject(request.id)):
         # It stays pending: each admin gets it when they next /start.
         log.warning("access request %s reached no admin yet", request.id)
     return shown
 
 
-async def _queue_copy(
-    tx: Repos, t: Translator, request: AccessRequest, admin: Person, now: datetime
-) -> bool:
-    markup = request_buttons(t, request.id).model_dump_json(exclude_none=True)
-    text = await request_text(tx, t, request)
-    return await queue_copy(tx, request, admin, text, markup, now)
+async def _queue_copy(tx: Repos, request: AccessRequest, admin: Person, now: datetime) -> bool:
+    def button(key: str, action: str) -> Button:
+        return Button(Text(key), data=AccessDecision(request_id=request.id, action=action).pack())
+
+    buttons = [[button("button-approve", "approve"), button("button-decline", "decline")]]
+    return await queue_copy(tx, request, admin, buttons, now)
 
 
 async def request_text(tx: Repos, t: Translator, request: AccessRequest) -> str:
-    """The request as admins see it; when its @username is an admin row of the roster that
-    was not linked by it (admin rights never follow a bare username), it says which."""
-    username = f"@{request.username}" if request.username else t("no-username")
-    text = t(
-        "access-request",
-        name=request.display_name,
-        username=username,
-        telegram_id=str(request.telegram_id),
-    )
-    listed = await tx.people.unlinked_by_username(request.username) if request.username else None
-    if listed is not None and listed.admin_on_record:
-        text += "\n" + t("access-request-admin-row", username=username, name=listed.full_name)
-    return text
+    """The request as admins see it (the copy queued for each admin says the same)."""
+    return render(t, await request_notice(tx, request))
 
 
 def request_buttons(t: Translator, request_id: int) -> InlineKeyboardMarkup:

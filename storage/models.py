@@ -141,11 +141,11 @@ class OutboxMessage:
 
 @dataclass(frozen=True, slots=True)
 class QueuedNotice:
-    """A notice to queue by catalog key (the scheduler's reminders)."""
+    """A notice to queue by catalog key, rendered in the recipient's language when sent."""
 
     key: str  # unique: kind, object, due moment, recipient
     person_id: int
-    subject: str  # what it is about, so a change to that cancels it while pending
+    subject: str | None  # what it is about, so a change to that cancels it while pending
     text_key: str
     text_args: str  # JSON
     buttons: str | None  # JSON

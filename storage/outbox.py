@@ -21,6 +21,17 @@ from storage.sql import fetch_all, fetch_one
 
 
 @dataclass(frozen=True, slots=True)
+class WithButtons:
+    """A sent message that still shows its buttons: its text, ready or by catalog key."""
+
+    id: int
+    person_id: int | None
+    text: str
+    text_key: str | None
+    text_args: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class SentCopy:
     """A message the outbox holds for a subject (a copy of a request, say)."""
 
@@ -122,16 +133,26 @@ class OutboxRepo:
         )
 
     async def enqueue_edit(
-        self, key: str, edit_of: int, text: str, now: datetime, *, markup: str | None = None
+        self,
+        key: str,
+        edit_of: int,
+        text: str,
+        now: datetime,
+        *,
+        markup: str | None = None,
+        text_key: str | None = None,
+        text_args: str | None = None,
     ) -> bool:
         """Change the message that row `edit_of` sends (or sent); due once it has been sent.
-        The edit of a photo or document changes its caption (the edit keeps its file kind)."""
+        The edit of a photo or document changes its caption (the edit keeps its file kind).
+        With `text_key` the new text is rendered when sent, in the recipient's language."""
         cur = await self.conn.execute(
             "INSERT OR IGNORE INTO outbox (key, person_id, chat_id, method, edit_of, subject,"
-            " personal, text, markup, not_before, created_at, file_id, file_kind)"
-            " SELECT ?, person_id, chat_id, 'edit', id, subject, 1, ?, ?, ?, ?, file_id, file_kind"
-            " FROM outbox WHERE id = ?",
-            (key, text, markup, to_db_time(now), to_db_time(now), edit_of),
+            " personal, text, markup, not_before, created_at, file_id, file_kind,"
+            " text_key, text_args)"
+            " SELECT ?, person_id, chat_id, 'edit', id, subject, 1, ?, ?, ?, ?, file_id,"
+            " file_kind, ?, ? FROM outbox WHERE id = ?",
+            (key, text, markup, to_db_time(now), to_db_time(now), text_key, text_args, edit_of),
         )
         return cur.rowcount == 1
 
@@ -147,19 +168,20 @@ class OutboxRepo:
 
     async def sent_with_buttons(
         self, subject: str, *, except_person: int | None = None
-    ) -> list[tuple[int, int | None, str]]:
-        """(id, person id, text) of the messages about a subject that went out with buttons
-        and have no edit yet (an edit that takes the buttons away is made once)."""
+    ) -> list[WithButtons]:
+        """The messages about a subject that went out with buttons and have no edit yet (an
+        edit that takes the buttons away is made once)."""
         rows = await fetch_all(
             self.conn,
-            "SELECT o.id, o.person_id, o.text FROM outbox o WHERE o.subject = ?"
-            " AND o.method = 'send' AND o.status = 'sent' AND o.markup IS NOT NULL"
+            "SELECT o.id, o.person_id, o.text, o.text_key, o.text_args FROM outbox o"
+            " WHERE o.subject = ? AND o.method = 'send' AND o.status = 'sent'"
+            " AND (o.markup IS NOT NULL OR o.buttons IS NOT NULL)"
             " AND (? IS NULL OR o.person_id IS NOT ?)"
             " AND NOT EXISTS (SELECT 1 FROM outbox e"
             " WHERE e.subject = o.subject AND e.edit_of = o.id) ORDER BY o.id",
             (subject, except_person, except_person),
         )
-        return [(row[0], row[1], row[2]) for row in rows]
+        return [WithButtons(row[0], row[1], row[2], row[3], row[4]) for row in rows]
 
     async def cancel_pending(self, subject: str, reason: str) -> int:
         """What is not sent yet about a subject is no longer wanted."""

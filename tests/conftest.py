@@ -45,10 +45,21 @@ def i18n() -> I18n:
 
 # A second language for tests of what is rendered when it is sent: a few keys in "en", the
 # rest falling back to the shipped Russian.
-ENGLISH_FOR_TESTS = """
-remind-milestone-day = 📌 Tomorrow, { $due }, is the deadline of «{ $title }».
-remind-button-open-milestone = 📋 Open the milestone
-"""
+ENGLISH_FOR_TESTS = (
+    "remind-milestone-day = 📌 Tomorrow, { $due }, is the deadline of «{ $title }».\n"
+    "remind-button-open-milestone = 📋 Open the milestone\n"
+    "notice-pair-started-mentee = 🤝 Your mentor is <b>{ $mentor }</b>"
+    " ({ $kind }, { $start } – { $end }). Order: { $order }\n"
+    "pair-kind-pedagogical = teaching\n"
+    "pair-no-order = no order\n"
+    "access-granted = Access granted. Hello, <b>{ $name }</b>! You are { $role }.\n"
+    "role-mentor = mentor\n"
+    "question-to-mentor = ❓ <b>A question from { $mentee }</b>\n"
+    "\n"
+    "    { $text }\n"
+    "button-answer = 💬 Answer\n"
+    "question-copy-answered = ✅ <i>You answered this question.</i>\n"
+)
 
 
 @pytest.fixture(scope="session")

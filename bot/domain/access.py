@@ -7,10 +7,12 @@ silently in quiet hours (see the sender)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from bot.domain.staff import role_title
-from bot.i18n import I18n, Translator
+from bot.domain.staff import role_text
+from bot.i18n import Translator
+from bot.notices import Button, Text, args_json, buttons_json, joined, render
 from storage.models import AccessRequest, Person, RequestStatus
 from storage.repos import Repos
 
@@ -19,12 +21,30 @@ def request_subject(request_id: int) -> str:
     return f"access-request:{request_id}"
 
 
+async def request_notice(tx: Repos, request: AccessRequest) -> Text:
+    """The request as admins see it; when its @username is an admin row of the roster that
+    was not linked by it (admin rights never follow a bare username), it says which."""
+    username: str | Text = f"@{request.username}" if request.username else Text("no-username")
+    text = Text(
+        "access-request",
+        {
+            "name": request.display_name,
+            "username": username,
+            "telegram_id": str(request.telegram_id),
+        },
+    )
+    listed = await tx.people.unlinked_by_username(request.username) if request.username else None
+    if listed is None or not listed.admin_on_record:
+        return text
+    row = Text("access-request-admin-row", {"username": username, "name": listed.full_name})
+    return joined(text, row)
+
+
 async def queue_copy(
     tx: Repos,
     request: AccessRequest,
     admin: Person,
-    text: str,
-    markup: str | None,
+    buttons: Sequence[Sequence[Button]],
     now: datetime,
 ) -> bool:
     """The request in an admin's chat, unless it is there or on its way; False then."""
@@ -36,14 +56,22 @@ async def queue_copy(
         return False
     # A copy that could not be delivered (say, they had blocked the bot) is tried anew.
     key = f"{subject}:{admin.telegram_id}" + (f":{len(copies)}" if copies else "")
+    text = await request_notice(tx, request)
     return await tx.outbox.enqueue(
-        key, admin.id, text, now, personal=True, markup=markup, subject=subject
+        key,
+        admin.id,
+        "",
+        now,
+        personal=True,
+        subject=subject,
+        text_key=text.key,
+        text_args=args_json(text.args),
+        buttons=buttons_json(buttons),
     )
 
 
 async def queue_settled(
     tx: Repos,
-    i18n: I18n,
     request: AccessRequest,
     now: datetime,
     *,
@@ -59,25 +87,38 @@ async def queue_settled(
         if copy.status not in ("sent", "cancelled"):
             continue  # never delivered: nothing in that chat to close
         # A copy cancelled while the sender had it in hand may still go out: its edit follows.
-        admin = await tx.people.get(copy.person_id) if copy.person_id else None
-        t = i18n.get(admin.language if admin else None)
+        closed = _closed_text(request, person, decider)
         await tx.outbox.enqueue_edit(
-            f"{subject}:closed:{copy.id}", copy.id, _closed_text(t, request, person, decider), now
+            f"{subject}:closed:{copy.id}",
+            copy.id,
+            "",
+            now,
+            text_key=closed.key,
+            text_args=args_json(closed.args),
         )
     if decider is None and (person is None or person.seen):
         return  # they got in by an invite, a username or ADMIN_IDS: greeted at that moment
     if person is not None:
-        t = i18n.get(person.language)
-        text = t(
-            "access-granted",
-            name=person.full_name,
-            role=role_title(t, person, person.has_admin_rights),
-        )
-        await tx.outbox.enqueue(f"{subject}:answer", person.id, text, now, personal=True)
-    else:
-        text = i18n.get(None)("access-denied")
+        args = {"name": person.full_name, "role": role_text(person, person.has_admin_rights)}
         await tx.outbox.enqueue(
-            f"{subject}:answer", None, text, now, chat_id=request.telegram_id, personal=True
+            f"{subject}:answer",
+            person.id,
+            "",
+            now,
+            personal=True,
+            text_key="access-granted",
+            text_args=args_json(args),
+        )
+    else:
+        await tx.outbox.enqueue(
+            f"{subject}:answer",
+            None,
+            "",
+            now,
+            chat_id=request.telegram_id,
+            personal=True,
+            text_key="access-denied",
+            text_args=args_json({}),
         )
 
 
@@ -85,32 +126,31 @@ async def closing_text(tx: Repos, t: Translator, request: AccessRequest) -> str:
     """What every copy of a settled request says: who decided, and how."""
     person = await tx.people.get(request.person_id) if request.person_id else None
     decider = await tx.people.get(request.decided_by) if request.decided_by else None
-    return _closed_text(t, request, person, decider)
+    return render(t, _closed_text(request, person, decider))
 
 
-def _closed_text(
-    t: Translator, request: AccessRequest, person: Person | None, decider: Person | None
-) -> str:
+def _closed_text(request: AccessRequest, person: Person | None, decider: Person | None) -> Text:
     if request.status is RequestStatus.APPROVED and person is not None:
         if decider is None:
-            return t("access-settled-linked", name=request.display_name, person=person.full_name)
-        return t(
+            return Text(
+                "access-settled-linked", {"name": request.display_name, "person": person.full_name}
+            )
+        return Text(
             "access-approved-by",
-            name=request.display_name,
-            person=person.full_name,
-            role=role_title(t, person, person.has_admin_rights),
-            admin=decider.full_name,
+            {
+                "name": request.display_name,
+                "person": person.full_name,
+                "role": role_text(person, person.has_admin_rights),
+                "admin": decider.full_name,
+            },
         )
-    return t(
+    return Text(
         "access-declined-by",
-        name=request.display_name,
-        admin=decider.full_name if decider else "—",
+        {"name": request.display_name, "admin": decider.full_name if decider else "—"},
     )
 
 
-async def settle_for_account(
-    tx: Repos, i18n: I18n, telegram_id: int, person: Person, now: datetime
-) -> None:
+async def settle_for_account(tx: Repos, telegram_id: int, person: Person, now: datetime) -> None:
     """The account got in without an admin's decision (an invite, a roster id or @username):
     its pending request is settled and every admin's copy says so."""
     request = await tx.requests.by_telegram_id(telegram_id)
@@ -119,4 +159,4 @@ async def settle_for_account(
     await tx.requests.settle_for_account(telegram_id, person.id, now)
     settled = await tx.requests.get(request.id)
     assert settled is not None
-    await queue_settled(tx, i18n, settled, now, person=person, decider=None)
+    await queue_settled(tx, settled, now, person=person, decider=None)

@@ -1,18 +1,18 @@
 """Messages that went out through the outbox with buttons which no longer apply (a meeting
 called off, a question answered): an edit, queued in the same transaction, takes the buttons
-away and says why, in the recipient's language."""
+away and says why, rendered in the recipient's language when it is sent."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from bot.i18n import I18n
+from bot.i18n import Html
+from bot.notices import Text, args_json, joined, stored
 from storage.repos import Repos
 
 
 async def take_buttons_away(
     tx: Repos,
-    i18n: I18n,
     subject: str,
     note_key: str,
     now: datetime,
@@ -25,12 +25,17 @@ async def take_buttons_away(
     its text and no buttons; once per message. Call it after `cancel_pending(subject)`: the
     edits are pending rows of the same subject. Returns how many edits were queued."""
     queued = 0
-    for copy_id, person_id, text in await tx.outbox.sent_with_buttons(
-        subject, except_person=except_person
-    ):
-        person = await tx.people.get(person_id) if person_id is not None else None
-        t = i18n.get(person.language if person else None)
+    note = Text(note_key, args)
+    for copy in await tx.outbox.sent_with_buttons(subject, except_person=except_person):
+        # A message queued as ready text (before texts were kept by key) keeps that text.
+        text = stored(copy.text_key, copy.text_args) if copy.text_key else Html(copy.text)
+        edit = joined(text, note, sep="\n\n")
         queued += await tx.outbox.enqueue_edit(
-            f"{subject}:retire:{copy_id}", copy_id, text + "\n\n" + t(note_key, **args), now
+            f"{subject}:retire:{copy.id}",
+            copy.id,
+            "",
+            now,
+            text_key=edit.key,
+            text_args=args_json(edit.args),
         )
     return queued

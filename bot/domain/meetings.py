@@ -11,7 +11,8 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 from bot.domain.copies import take_buttons_away
-from bot.i18n import Html, I18n, Translator
+from bot.i18n import Translator
+from bot.notices import Button, Text, args_json, buttons_json, render
 from storage.models import Meeting, MeetingFormat, MeetingStatus, Pair, PairStatus
 from storage.repos import Repos
 
@@ -227,18 +228,38 @@ def markup_json(t: Translator, meeting: Meeting, answers: Sequence[Answer]) -> s
 
 
 def describe(t: Translator, meeting: Meeting, tz: tzinfo) -> str:
+    return render(t, description(meeting, tz))
+
+
+def description(meeting: Meeting, tz: tzinfo) -> Text:
+    """The meeting's date, time, format and topic by catalog key."""
     local = meeting.starts_at.astimezone(tz)
-    return t(
+    return Text(
         "meet-description",
-        date=local.strftime("%d.%m.%Y"),
-        time=local.strftime("%H:%M"),
-        format=t.plain(f"meet-format-{meeting.format.value}"),
-        topic=meeting.topic,
+        {
+            "date": local.strftime("%d.%m.%Y"),
+            "time": local.strftime("%H:%M"),
+            "format": Text(f"meet-format-{meeting.format.value}"),
+            "topic": meeting.topic,
+        },
     )
 
 
-def _html(text: str) -> Html:
-    return Html(text)
+def duration_text(minutes: int) -> Text:
+    """«2 часа 30 минут» by catalog key (the same texts as hours_text)."""
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        return Text("hours-and-minutes", {"hours": hours, "minutes": rest})
+    if hours:
+        return Text("hours-only", {"hours": hours})
+    return Text("minutes-only", {"minutes": rest})
+
+
+def answer_buttons(meeting: Meeting, answers: Sequence[Answer]) -> list[list[Button]]:
+    return [
+        [Button(Text(f"meet-button-{answer.value}"), data=button_data(meeting, answer))]
+        for answer in answers
+    ]
 
 
 def _other_name(pair: Pair, person_id: int) -> str:
@@ -263,7 +284,6 @@ def reminder_subject(meeting_id: int) -> str:
 
 async def _send(
     tx: Repos,
-    i18n: I18n,
     person_id: int,
     key: str,
     now: datetime,
@@ -274,32 +294,29 @@ async def _send(
     answers: Sequence[Answer] = (),
     **args: object,
 ) -> None:
-    person = await tx.people.get(person_id)
-    if person is None:
+    if await tx.people.get(person_id) is None:
         return
-    t = i18n.get(person.language)
-    text = t(
-        text_key,
-        other=_other_name(pair, person_id),
-        meeting=_html(describe(t, meeting, tz)),
-        minutes=hours_text(t, meeting.duration_min),
+    text_args = {
+        "other": _other_name(pair, person_id),
+        "meeting": description(meeting, tz),
+        "minutes": duration_text(meeting.duration_min),
         **args,
-    )
-    markup = markup_json(t, meeting, answers) if answers else None
+    }
     await tx.outbox.enqueue(
         f"meeting:{meeting.id}:{meeting.revision}:{key}:{person_id}",
         person_id,
-        text,
+        "",
         now,
         personal=True,
-        markup=markup,
         subject=subject(meeting),
+        text_key=text_key,
+        text_args=args_json(text_args),
+        buttons=buttons_json(answer_buttons(meeting, answers)),
     )
 
 
 async def retire_buttons(
     tx: Repos,
-    i18n: I18n,
     meeting: Meeting,
     now: datetime,
     note_key: str,
@@ -308,7 +325,7 @@ async def retire_buttons(
 ) -> None:
     """The buttons on the messages about a meeting that went out to anyone but the person
     acting are taken away by an edit that says why (after cancel_pending)."""
-    await take_buttons_away(tx, i18n, subject(meeting), note_key, now, except_person=actor_id)
+    await take_buttons_away(tx, subject(meeting), note_key, now, except_person=actor_id)
 
 
 async def _others(tx: Repos, pair: Pair, starts_at: datetime, minutes: int) -> list[Meeting]:
@@ -335,7 +352,6 @@ async def check_new_moment(
 
 async def add_meeting(
     tx: Repos,
-    i18n: I18n,
     *,
     pair: Pair,
     by: int,
@@ -372,7 +388,6 @@ async def add_meeting(
     if past:
         await _send(
             tx,
-            i18n,
             _other_id(pair, by),
             "logged",
             now,
@@ -388,7 +403,6 @@ async def add_meeting(
     else:
         await _send(
             tx,
-            i18n,
             _other_id(pair, by),
             "invite",
             now,
@@ -419,7 +433,6 @@ async def load_for_press(tx: Repos, meeting_id: int, revision: int) -> tuple[Mee
 
 async def answer_meeting(
     tx: Repos,
-    i18n: I18n,
     *,
     meeting_id: int,
     revision: int,
@@ -441,13 +454,12 @@ async def answer_meeting(
     await tx.outbox.cancel_pending(reminder_subject(meeting.id), "the meeting changed")
     text_key = f"meet-told-{status.value}"
     answers = (Answer.MOVE, Answer.CANCEL) if status is MeetingStatus.CONFIRMED else ()
-    await _send(tx, i18n, meeting.proposed_by, "answer", now, changed, text_key, tz, pair, answers)
+    await _send(tx, meeting.proposed_by, "answer", now, changed, text_key, tz, pair, answers)
     return changed
 
 
 async def propose_other_time(
     tx: Repos,
-    i18n: I18n,
     *,
     meeting_id: int,
     revision: int,
@@ -478,10 +490,9 @@ async def propose_other_time(
         raise MeetingError(MeetingRefusal.NOT_NOW)
     await tx.outbox.cancel_pending(reminder_subject(meeting.id), "the meeting changed")
     await tx.outbox.cancel_pending(subject(meeting), "another time proposed")
-    await retire_buttons(tx, i18n, meeting, now, "meet-retired-moved", actor_id=person_id)
+    await retire_buttons(tx, meeting, now, "meet-retired-moved", actor_id=person_id)
     await _send(
         tx,
-        i18n,
         _other_id(pair, person_id),
         "invite",
         now,
@@ -496,7 +507,6 @@ async def propose_other_time(
 
 async def cancel_meeting(
     tx: Repos,
-    i18n: I18n,
     *,
     meeting_id: int,
     revision: int,
@@ -513,10 +523,9 @@ async def cancel_meeting(
         raise MeetingError(MeetingRefusal.NOT_NOW)
     await tx.outbox.cancel_pending(reminder_subject(meeting.id), "the meeting changed")
     await tx.outbox.cancel_pending(subject(meeting), "cancelled")
-    await retire_buttons(tx, i18n, meeting, now, "meet-retired-cancelled", actor_id=person_id)
+    await retire_buttons(tx, meeting, now, "meet-retired-cancelled", actor_id=person_id)
     await _send(
         tx,
-        i18n,
         _other_id(pair, person_id),
         "cancelled",
         now,
@@ -530,7 +539,6 @@ async def cancel_meeting(
 
 async def record_outcome(
     tx: Repos,
-    i18n: I18n,
     *,
     meeting_id: int,
     revision: int,
@@ -568,7 +576,6 @@ async def record_outcome(
     await tx.outbox.cancel_pending(subject(meeting), "outcome recorded")
     await _send(
         tx,
-        i18n,
         _other_id(pair, person_id),
         "outcome",
         now,
@@ -581,7 +588,7 @@ async def record_outcome(
 
 
 async def cancel_meetings_ahead(
-    tx: Repos, i18n: I18n, pair: Pair, now: datetime, tz: tzinfo, note_key: str
+    tx: Repos, pair: Pair, now: datetime, tz: tzinfo, note_key: str
 ) -> int:
     """A pair that is closed (ended, completed, or reassigned to a new mentor) keeps no
     meetings ahead: each is cancelled, both people are told why, and the buttons on the
@@ -593,29 +600,24 @@ async def cancel_meetings_ahead(
             continue
         cancelled += 1
         await tx.outbox.cancel_pending(subject(meeting), "the pair was closed")
-        await retire_buttons(tx, i18n, meeting, now, "meet-retired-cancelled")
+        await retire_buttons(tx, meeting, now, "meet-retired-cancelled")
         for person_id in (pair.mentor_id, pair.mentee_id):
-            person = await tx.people.get(person_id)
-            if person is None:
+            if await tx.people.get(person_id) is None:
                 continue
-            t = i18n.get(person.language)
+            args = {"other": _other_name(pair, person_id), "meeting": description(changed, tz)}
             await tx.outbox.enqueue(
                 f"meeting:{meeting.id}:{changed.revision}:pair-closed:{person_id}",
                 person_id,
-                t(
-                    note_key,
-                    other=_other_name(pair, person_id),
-                    meeting=_html(describe(t, changed, tz)),
-                ),
+                "",
                 now,
                 subject=subject(meeting),
+                text_key=note_key,
+                text_args=args_json(args),
             )
     return cancelled
 
 
-async def queue_held_question(
-    tx: Repos, i18n: I18n, meeting: Meeting, now: datetime, tz: tzinfo
-) -> bool:
+async def queue_held_question(tx: Repos, meeting: Meeting, now: datetime, tz: tzinfo) -> bool:
     """Ask both sides whether a confirmed meeting happened, as the scheduler's tick does once
     the meeting's planned end has passed (same keys: asked once); False when not due."""
     from bot.domain.reminders import held_question_notices  # reminders builds on this module

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.domain.access import queue_settled, settle_for_account
-from bot.i18n import I18n
 from storage.db import Database
 from storage.models import AccessRequest, Person, RequestStatus, Role
 from storage.names import clean_name
@@ -50,7 +49,6 @@ class TelegramAccount:
 
 async def _link(
     tx: Repos,
-    i18n: I18n,
     person: Person,
     account: TelegramAccount,
     now: datetime,
@@ -69,13 +67,12 @@ async def _link(
     linked = await tx.people.get(person.id)
     assert linked is not None
     # Got in by a link, a roster id or @username: a request they had sent is settled too.
-    await settle_for_account(tx, i18n, account.id, linked, now)
+    await settle_for_account(tx, account.id, linked, now)
     return linked
 
 
 async def _by_invite(
     tx: Repos,
-    i18n: I18n,
     token: str,
     person: Person | None,
     account: TelegramAccount,
@@ -99,7 +96,7 @@ async def _by_invite(
         return StartResult(StartOutcome.INVITE_USED)
     # A roster id nobody has started the bot from yet may be a typo: the link decides.
     await tx.invites.use(token, now)
-    linked = await _link(tx, i18n, target, account, now)
+    linked = await _link(tx, target, account, now)
     return StartResult(StartOutcome.LINKED_BY_INVITE, linked)
 
 
@@ -115,19 +112,17 @@ async def _add_admin(tx: Repos, account: TelegramAccount, now: datetime) -> Pers
     return admin
 
 
-async def ensure_bootstrap_admin(
-    db: Database, i18n: I18n, account: TelegramAccount, now: datetime
-) -> Person:
+async def ensure_bootstrap_admin(db: Database, account: TelegramAccount, now: datetime) -> Person:
     """An ADMIN_IDS account is an admin from its first update, /start or not: their roster row
     (by id or @username) with admin rights granted, or a new admin person."""
     async with db.transaction() as tx:
         person = await tx.people.by_telegram_id(account.id)
         if person is None and account.username:
             listed = await tx.people.unlinked_by_username(account.username)
-            person = await _link(tx, i18n, listed, account, now) if listed else None
+            person = await _link(tx, listed, account, now) if listed else None
         if person is None:
             admin = await _add_admin(tx, account, now)
-            await settle_for_account(tx, i18n, account.id, admin, now)  # added to ADMIN_IDS
+            await settle_for_account(tx, account.id, admin, now)  # added to ADMIN_IDS
             return admin
         if not person.admin_on_record:
             # Granted in the database too, so that everything that asks "who are the admins"
@@ -140,7 +135,6 @@ async def ensure_bootstrap_admin(
 
 async def recognise(
     db: Database,
-    i18n: I18n,
     account: TelegramAccount,
     *,
     payload: str | None,
@@ -166,21 +160,21 @@ async def recognise(
         if person is not None and not person.active:
             return StartResult(StartOutcome.DEACTIVATED, person)  # whatever link they opened
         if payload:
-            result = await _by_invite(tx, i18n, payload, person, account, now)
+            result = await _by_invite(tx, payload, person, account, now)
             if result is not None:
                 return result
         if person is not None:
             await tx.people.mark_seen(person.id, now, username)  # no longer blocked, if they were
             seen = replace(person, seen=True, blocked=False, username=username or person.username)
             if not person.seen:  # linked by a roster id: a request they had sent is settled
-                await settle_for_account(tx, i18n, account.id, seen, now)
+                await settle_for_account(tx, account.id, seen, now)
             return StartResult(StartOutcome.KNOWN, seen)
         if account.username:
             listed = await tx.people.unlinked_by_username(account.username)
             # Anyone can register a username a methodist has not taken yet: admin rights never
             # follow one. Such a row is linked by an id, an invite, or an admin's approval.
             if listed is not None and not listed.admin_on_record:
-                linked = await _link(tx, i18n, listed, account, now, by_username=True)
+                linked = await _link(tx, listed, account, now, by_username=True)
                 return StartResult(StartOutcome.LINKED_BY_USERNAME, linked)
         request = await tx.requests.by_telegram_id(account.id)
         if request is None:
@@ -212,7 +206,6 @@ class Decision:
 
 async def approve(
     db: Database,
-    i18n: I18n,
     request_id: int,
     admin: Person,
     now: datetime,
@@ -231,7 +224,7 @@ async def approve(
         holder = await tx.people.by_telegram_id(request.telegram_id)
         if holder is not None:
             # The roster linked the account meanwhile: the request is settled, copies closed.
-            await settle_for_account(tx, i18n, request.telegram_id, holder, now)
+            await settle_for_account(tx, request.telegram_id, holder, now)
             return Decision(request, error=DecisionError.ACCOUNT_TAKEN)
         account = TelegramAccount(request.telegram_id, request.username, request.display_name)
         if link_to is not None:
@@ -242,7 +235,7 @@ async def approve(
                 return Decision(request, error=DecisionError.PERSON_LINKED)
             # Decided first, so that linking finds no pending request to settle on its own.
             await tx.requests.decide(request.id, RequestStatus.APPROVED, admin.id, now, target.id)
-            person = await _link(tx, i18n, target, account, now)
+            person = await _link(tx, target, account, now)
         else:
             person = await tx.people.add(
                 full_name=account.display_name,
@@ -255,13 +248,11 @@ async def approve(
             await tx.requests.decide(request.id, RequestStatus.APPROVED, admin.id, now, person.id)
         decided = await tx.requests.get(request.id)
         assert decided is not None
-        await queue_settled(tx, i18n, decided, now, person=person, decider=admin)
+        await queue_settled(tx, decided, now, person=person, decider=admin)
         return Decision(decided, person)
 
 
-async def decline(
-    db: Database, i18n: I18n, request_id: int, admin: Person, now: datetime
-) -> Decision | None:
+async def decline(db: Database, request_id: int, admin: Person, now: datetime) -> Decision | None:
     async with db.transaction() as tx:
         request = await tx.requests.get(request_id)
         if request is None:
@@ -270,7 +261,7 @@ async def decline(
             return Decision(request, error=DecisionError.ALREADY_DECIDED)
         decided = await tx.requests.get(request.id)
         assert decided is not None
-        await queue_settled(tx, i18n, decided, now, person=None, decider=admin)
+        await queue_settled(tx, decided, now, person=None, decider=admin)
         return Decision(decided)
 
 

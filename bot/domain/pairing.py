@@ -9,8 +9,8 @@ from bot.domain.pair_reminders import cancel_pair_reminders
 from bot.domain.plans import PlanTemplate, create_plan, shipped_template
 from bot.domain.questions import hand_over_questions
 from bot.domain.rules import PairRefusal, check_new_mentor, check_new_pair
-from bot.i18n import I18n
-from storage.models import Pair, PairKind, PairStatus, Person
+from bot.notices import Text, args_json
+from storage.models import Pair, PairKind, PairStatus, Person, QueuedNotice
 from storage.repos import Repos
 
 
@@ -21,21 +21,20 @@ class PairError(Exception):
 
 
 async def _notify(
-    tx: Repos, i18n: I18n, person: Person, key: str, text_key: str, now: datetime, **args: object
+    tx: Repos, person: Person, key: str, text_key: str, now: datetime, **args: object
 ) -> None:
-    t = i18n.get(person.language)
-    await tx.outbox.enqueue(key, person.id, t(text_key, **args), now)
+    """Queued by catalog key: rendered in the person's language when it is sent."""
+    await tx.outbox.enqueue(key, person.id, "", now, text_key=text_key, text_args=args_json(args))
 
 
-def _pair_args(i18n: I18n, person: Person, pair: Pair) -> dict[str, object]:
-    t = i18n.get(person.language)
+def _pair_args(pair: Pair) -> dict[str, object]:
     return {
         "mentor": pair.mentor_name,
         "mentee": pair.mentee_name,
-        "kind": t(f"pair-kind-{pair.kind.value}"),
-        "start": t.date(pair.start),
-        "end": t.date(pair.end),
-        "order": pair.order_ref or t("pair-no-order"),
+        "kind": Text(f"pair-kind-{pair.kind.value}"),
+        "start": pair.start.strftime("%d.%m.%Y"),
+        "end": pair.end.strftime("%d.%m.%Y"),
+        "order": pair.order_ref or Text("pair-no-order"),
     }
 
 
@@ -49,7 +48,6 @@ async def _load_pair_people(tx: Repos, mentor_id: int, mentee_id: int) -> tuple[
 
 async def create_pair(
     tx: Repos,
-    i18n: I18n,
     *,
     mentor_id: int,
     mentee_id: int,
@@ -88,37 +86,34 @@ async def create_pair(
         created_by=created_by,
     )
     await create_plan(tx, pair, template or shipped_template(), now)
-    await notify_pair_started(tx, i18n, pair, mentor, mentee, now)
+    await tx.outbox.enqueue_notices(pair_started_notices(pair, mentor, mentee, now), now)
     return pair
 
 
-async def notify_pair_started(
-    tx: Repos, i18n: I18n, pair: Pair, mentor: Person, mentee: Person, now: datetime
-) -> None:
-    """Both people are told of a new pair."""
-    for key, person_id, text in pair_started_notices(i18n, pair, mentor, mentee):
-        await tx.outbox.enqueue(key, person_id, text, now)
-
-
 def pair_started_notices(
-    i18n: I18n, pair: Pair, mentor: Person, mentee: Person
-) -> list[tuple[str, int, str]]:
-    """(outbox key, person id, text) of the notices of a new pair, for the form and the roster
-    import alike (the import renders thousands of them off the event loop)."""
-    notices = []
-    for person, text_key in (
-        (mentor, "notice-pair-started-mentor"),
-        (mentee, "notice-pair-started-mentee"),
-    ):
-        t = i18n.get(person.language)
-        text = t(text_key, **_pair_args(i18n, person, pair))
-        notices.append((f"pair:{pair.id}:started:{person.id}", person.id, text))
-    return notices
+    pair: Pair, mentor: Person, mentee: Person, now: datetime
+) -> list[QueuedNotice]:
+    """The notices of a new pair by catalog key, for the form and the roster import alike."""
+    args = args_json(_pair_args(pair))
+    return [
+        QueuedNotice(
+            key=f"pair:{pair.id}:started:{person.id}",
+            person_id=person.id,
+            subject=None,
+            text_key=text_key,
+            text_args=args,
+            buttons=None,
+            not_before=now,
+        )
+        for person, text_key in (
+            (mentor, "notice-pair-started-mentor"),
+            (mentee, "notice-pair-started-mentee"),
+        )
+    ]
 
 
 async def reassign_mentor(
     tx: Repos,
-    i18n: I18n,
     *,
     pair_id: int,
     new_mentor_id: int,
@@ -168,23 +163,21 @@ async def reassign_mentor(
     for person, text_key in recipients:
         await _notify(
             tx,
-            i18n,
             person,
             f"pair:{old.id}:reassigned:{person.id}",
             text_key,
             now,
             old_mentor=old.mentor_name,
             reason=reason,
-            **_pair_args(i18n, person, new),
+            **_pair_args(new),
         )
-    await hand_over_questions(tx, i18n, old=old, new=new, now=now)
-    await cancel_meetings_ahead(tx, i18n, old, now, tz, "meet-cancelled-reassigned")
+    await hand_over_questions(tx, old=old, new=new, now=now)
+    await cancel_meetings_ahead(tx, old, now, tz, "meet-cancelled-reassigned")
     return new
 
 
 async def close_pair(
     tx: Repos,
-    i18n: I18n,
     *,
     pair_id: int,
     status: PairStatus,
@@ -204,16 +197,15 @@ async def close_pair(
     for person in (mentor, mentee):
         await _notify(
             tx,
-            i18n,
             person,
             f"pair:{pair.id}:{status.value}:{person.id}",
             f"notice-pair-{status.value}",
             now,
             reason=reason or "",
-            **_pair_args(i18n, person, pair),
+            **_pair_args(pair),
         )
-    await hand_over_questions(tx, i18n, old=pair, new=None, now=now)
-    await cancel_meetings_ahead(tx, i18n, pair, now, tz, "meet-cancelled-pair-closed")
+    await hand_over_questions(tx, old=pair, new=None, now=now)
+    await cancel_meetings_ahead(tx, pair, now, tz, "meet-cancelled-pair-closed")
     closed = await tx.pairs.get(pair_id)
     assert closed is not None
     return closed

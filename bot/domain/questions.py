@@ -8,7 +8,7 @@ people: queued in the outbox in the transaction that records them, sent at once.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -16,7 +16,7 @@ from enum import StrEnum
 from bot.domain.bounded import text_length
 from bot.domain.copies import take_buttons_away
 from bot.domain.rules import PairSide, side_in_pair
-from bot.i18n import I18n, Translator
+from bot.notices import Button, args_json, buttons_json
 from storage.models import FileKind, Pair, PairStatus, Question, QuestionStatus
 from storage.repos import Repos
 
@@ -108,12 +108,11 @@ def excerpt(text: str, limit: int = EXCERPT_LENGTH) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-Buttons = Callable[[Translator, int], str]  # (recipient's texts, question id) → markup JSON
+Buttons = Callable[[int], Sequence[Sequence[Button]]]  # question id → rows of buttons
 
 
 async def ask_question(
     tx: Repos,
-    i18n: I18n,
     *,
     pair: Pair,
     mentee_id: int,
@@ -142,14 +141,15 @@ async def ask_question(
     mentor = await tx.people.get(pair.mentor_id)
     if mentor is None:
         raise LookupError("the mentor of the pair is gone")
-    t = i18n.get(mentor.language)
     await tx.outbox.enqueue(
         f"{question_subject(question.id)}:to-mentor",
         mentor.id,
-        t("question-to-mentor", mentee=pair.mentee_name, text=text),
+        "",
         now,
         personal=True,
-        markup=buttons(t, question.id),
+        text_key="question-to-mentor",
+        text_args=args_json({"mentee": pair.mentee_name, "text": text}),
+        buttons=buttons_json(buttons(question.id)),
         subject=question_subject(question.id),
         file_id=attachment.file_id if attachment else None,
         file_kind=attachment.kind if attachment else None,
@@ -159,7 +159,6 @@ async def ask_question(
 
 async def answer_question(
     tx: Repos,
-    i18n: I18n,
     *,
     question_id: int,
     mentor_id: int,
@@ -187,19 +186,20 @@ async def answer_question(
         raise QuestionError(QuestionRefusal.ANSWERED)
     # The mentor's copy of the question keeps no 💬: it says it is answered.
     await tx.outbox.cancel_pending(question_subject(question.id), "answered")
-    await take_buttons_away(tx, i18n, question_subject(question.id), "question-copy-answered", now)
+    await take_buttons_away(tx, question_subject(question.id), "question-copy-answered", now)
     await tx.outbox.cancel_pending(question_reminder_subject(question.id), "answered")
     mentee = await tx.people.get(question.mentee_id)
     if mentee is None:
         raise LookupError("the mentee of the pair is gone")
-    t = i18n.get(mentee.language)
     await tx.outbox.enqueue(
         f"{question_subject(question.id)}:answer",
         mentee.id,
-        t("question-answer-to-mentee", mentor=question.mentor_name, text=text),
+        "",
         now,
         personal=True,
-        markup=buttons(t, question.id),
+        text_key="question-answer-to-mentee",
+        text_args=args_json({"mentor": question.mentor_name, "text": text}),
+        buttons=buttons_json(buttons(question.id)),
         subject=f"answer:{question.id}",
         file_id=attachment.file_id if attachment else None,
         file_kind=attachment.kind if attachment else None,
@@ -209,7 +209,7 @@ async def answer_question(
 
 
 async def resolve_question(
-    tx: Repos, i18n: I18n, *, question_id: int, mentee_id: int, now: datetime
+    tx: Repos, *, question_id: int, mentee_id: int, now: datetime
 ) -> Question:
     """Close the question; a copy to the mentor not sent yet is no longer wanted, a sent one
     loses its 💬 and says the question is closed."""
@@ -222,14 +222,12 @@ async def resolve_question(
     if not await tx.questions.mark_resolved(question.id, now):
         raise QuestionError(QuestionRefusal.RESOLVED)
     await tx.outbox.cancel_pending(question_subject(question.id), "resolved by the mentee")
-    await take_buttons_away(tx, i18n, question_subject(question.id), "question-copy-resolved", now)
+    await take_buttons_away(tx, question_subject(question.id), "question-copy-resolved", now)
     await tx.outbox.cancel_pending(question_reminder_subject(question.id), "resolved")
     return question
 
 
-async def hand_over_questions(
-    tx: Repos, i18n: I18n, *, old: Pair, new: Pair | None, now: datetime
-) -> int:
+async def hand_over_questions(tx: Repos, *, old: Pair, new: Pair | None, now: datetime) -> int:
     """When a pair is closed, its open questions go on with its continuation (a reassigned
     mentor answers them; the mentee's question and its ✅ stay as they are), or stay open
     with nobody to answer when the pair ended. Either way the old mentor's copies lose 💬.
@@ -242,8 +240,8 @@ async def hand_over_questions(
         await tx.outbox.cancel_pending(subject, "the pair was closed")
         if new is not None:
             await take_buttons_away(
-                tx, i18n, subject, "question-copy-reassigned", now, mentor=new.mentor_name
+                tx, subject, "question-copy-reassigned", now, mentor=new.mentor_name
             )
         else:
-            await take_buttons_away(tx, i18n, subject, "question-copy-pair-closed", now)
+            await take_buttons_away(tx, subject, "question-copy-pair-closed", now)
     return len(ids)

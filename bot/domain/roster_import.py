@@ -26,7 +26,7 @@ from bot.domain.roster import ParsedRoster, RosterRow, RowError, parse_telegram
 from bot.domain.rules import check_new_pair, default_pair_end, may_change_role_or_leave
 from bot.i18n import Html, I18n, Translator
 from storage.db import Database
-from storage.models import Pair, PairKind, PairStatus, Person, Role
+from storage.models import Pair, PairKind, PairStatus, Person, QueuedNotice, Role
 from storage.names import clean_name, name_key
 from storage.repos import Repos
 
@@ -80,7 +80,7 @@ class _Plan:
     added: list[Person]
     updated: list[Person]
     pairs: list[Pair]
-    notices: list[tuple[str, int, str]]  # (outbox key, person id, text) of the new pairs
+    notices: list[QueuedNotice]  # of the new pairs, by catalog key
 
 
 async def import_roster(
@@ -100,7 +100,7 @@ async def import_roster(
 
     def plan(snapshot: _Snapshot) -> _Plan:
         planner = _Planner(snapshot, roster, today, max_mentees_per_mentor, imported_by)
-        return planner.run(i18n)
+        return planner.run(now)
 
     for attempt in range(1, _OPTIMISTIC_ATTEMPTS + 2):
         optimistic = attempt <= _OPTIMISTIC_ATTEMPTS
@@ -137,12 +137,12 @@ async def _write(
     await tx.people.update_roster_fields_many(plan.updated, now)
     await tx.pairs.add_many(plan.pairs, now, imported_by)
     await tx.plans.add_many(plan_rows(plan.pairs, template), now)
-    await tx.outbox.enqueue_many(plan.notices, now)
+    await tx.outbox.enqueue_notices(plan.notices, now)
     # Someone waiting for an admin's decision is in the roster by their id now: settled.
     for telegram_id in await tx.requests.pending_of_people():
         person = await tx.people.by_telegram_id(telegram_id)
         if person is not None:
-            await settle_for_account(tx, i18n, telegram_id, person, now)
+            await settle_for_account(tx, telegram_id, person, now)
 
 
 class _Planner:
@@ -204,7 +204,7 @@ class _Planner:
     def _with_username(self, username: str) -> list[Person]:
         return [self.people[i] for i in sorted(self.by_username.get(username.lower(), []))]
 
-    def run(self, i18n: I18n) -> _Plan:
+    def run(self, now: datetime) -> _Plan:
         person_of_row: dict[int, int] = {}
         for row in self.roster.rows:
             try:
@@ -233,7 +233,7 @@ class _Planner:
                 notice
                 for pair in self.new_pairs
                 for notice in pair_started_notices(
-                    i18n, pair, self.people[pair.mentor_id], self.people[pair.mentee_id]
+                    pair, self.people[pair.mentor_id], self.people[pair.mentee_id], now
                 )
             ],
         )

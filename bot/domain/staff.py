@@ -7,15 +7,21 @@ from enum import StrEnum
 
 from bot.domain.rules import may_change_role_or_leave
 from bot.i18n import Translator
+from bot.notices import Text, render
 from storage.db import Database
 from storage.models import Person, Role
 
 
 def role_title(t: Translator, person: Person, is_admin: bool) -> str:
     """«наставник», or «наставник, администратор» for someone granted admin rights."""
-    title = t(f"role-{person.role.value}")
+    return render(t, role_text(person, is_admin))
+
+
+def role_text(person: Person, is_admin: bool) -> Text:
+    """The role title by catalog key, for a message rendered when it is sent."""
+    title = Text(f"role-{person.role.value}")
     if is_admin and person.role is not Role.ADMIN:
-        title = t("role-with-admin", role=title)
+        return Text("role-with-admin", {"role": title})
     return title
 
 

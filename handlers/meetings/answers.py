@@ -60,7 +60,6 @@ async def confirm_or_decline(
         async with db.transaction() as tx:
             meeting = await answer_meeting(
                 tx,
-                i18n,
                 meeting_id=callback_data.meeting_id,
                 revision=callback_data.rev,
                 person_id=person.id,
@@ -118,7 +117,6 @@ async def other_time_typed(
         async with db.transaction() as tx:
             meeting = await propose_other_time(
                 tx,
-                i18n,
                 meeting_id=int(data["meeting_id"]),
                 revision=int(data["revision"]),
                 person_id=person.id,

@@ -40,7 +40,6 @@ async def cancel_pressed(
         async with db.transaction() as tx:
             meeting = await cancel_meeting(
                 tx,
-                i18n,
                 meeting_id=callback_data.meeting_id,
                 revision=callback_data.rev,
                 person_id=person.id,

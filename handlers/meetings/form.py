@@ -172,7 +172,6 @@ async def _save(
             async with db.transaction() as tx:
                 meeting = await record_outcome(
                     tx,
-                    i18n,
                     meeting_id=int(data["meeting_id"]),
                     revision=int(data["rev"]),
                     person_id=person.id,
@@ -190,7 +189,6 @@ async def _save(
             async with db.transaction() as tx:
                 meeting = await add_meeting(
                     tx,
-                    i18n,
                     pair=pair,
                     by=person.id,
                     starts_at=moment,

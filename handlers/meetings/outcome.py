@@ -71,7 +71,6 @@ async def held_or_moved(
         async with db.transaction() as tx:
             await record_outcome(
                 tx,
-                i18n,
                 meeting_id=mid,
                 revision=rev,
                 person_id=person.id,
@@ -112,7 +111,6 @@ async def not_held(
         async with db.transaction() as tx:
             meeting = await record_outcome(
                 tx,
-                i18n,
                 meeting_id=callback_data.meeting_id,
                 revision=callback_data.rev,
                 person_id=person.id,

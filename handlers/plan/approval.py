@@ -14,10 +14,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.config import Settings
-from bot.domain.bounded import bounded_lines
 from bot.domain.plans import MAX_COMMENT_LENGTH, PlanError, decide_plan, submit_plan
 from bot.domain.rules import PairSide
 from bot.i18n import I18n, Translator, as_sentence
+from bot.notices import Button, Lines, Text, args_json, buttons_json, joined
 from handlers.filters import FreeText
 from handlers.forms import start_form
 from handlers.keyboards import cancel_button
@@ -26,9 +26,7 @@ from handlers.plan.common import (
     PlanCb,
     PlanDecision,
     PlanForm,
-    as_json,
     clip,
-    decision_row,
     find_plan,
     local_day,
     refused,
@@ -47,8 +45,15 @@ COMMENT_CHARS = 500  # the admin's comment on the closed copies
 NAME_CHARS_IN_ALERT = 80  # an alert holds 200 characters
 
 
-def _plan_decision_buttons(t: Translator, plan: Plan) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[decision_row(t, plan)])
+def _plan_decision_buttons(plan: Plan) -> list[Button]:
+    """✅ / ↩️ on every admin's copy (decision_row's, labelled when the copy is sent)."""
+    return [
+        Button(
+            Text(key),
+            data=PlanDecision(action=action, plan_id=plan.id, sub=plan.submission).pack(),
+        )
+        for key, action in (("plan-approve", "ok"), ("plan-return", "ret"))
+    ]
 
 
 # --- the plan goes to the admins ---------------------------------------------------------------
@@ -59,32 +64,33 @@ def plan_subject(plan_id: int, submission: int) -> str:
     return f"plan:{plan_id}:{submission}"
 
 
-async def _plan_for_admin(
-    tx: Repos, t: Translator, pair: Pair, plan: Plan, decider: Person | None = None
-) -> str:
-    """A submission as every admin gets it; with `decider`, as it stands once decided."""
+async def _plan_for_admin(tx: Repos, pair: Pair, plan: Plan, decider: Person | None = None) -> Text:
+    """A submission as every admin gets it; with `decider`, as it stands once decided. Kept by
+    catalog key: bounded to one message when it is rendered, in the admin's language."""
     milestones = await tx.plans.milestones(plan.id)
-    head = t("plan-for-admin", mentor=pair.mentor_name, mentee=pair.mentee_name)
+    head = Text("plan-for-admin", {"mentor": pair.mentor_name, "mentee": pair.mentee_name})
     if decider is not None:
-        head += "\n" + _decision_line(t, plan, decider.full_name)
+        head = joined(head, _decision_line(plan, decider))
     lines = [
-        t(
-            "plan-line", icon="▫️", number=n, title=m.title, due=t.date(m.due), status=""
-        ).removesuffix(" · ")
+        Text(
+            "plan-line-no-status",
+            {"icon": "▫️", "number": n, "title": m.title, "due": m.due.strftime("%d.%m.%Y")},
+        )
         for n, m in enumerate(milestones, 1)
     ]
-    return bounded_lines(lines, lambda n: t("plan-more", count=n), head=head)
+    return joined(Lines(head, lines, "plan-more"))
 
 
-def _decision_line(t: Translator, plan: Plan, admin: str) -> str:
+def _decision_line(plan: Plan, decider: Person) -> Text:
+    admin = decider.full_name
     if plan.status is PlanStatus.APPROVED:
-        return t("plan-copy-approved", admin=admin)
-    return t("plan-copy-returned", admin=admin, comment=clip(plan.comment or "", COMMENT_CHARS))
+        return Text("plan-copy-approved", {"admin": admin})
+    return Text(
+        "plan-copy-returned", {"admin": admin, "comment": clip(plan.comment or "", COMMENT_CHARS)}
+    )
 
 
-async def _close_copies(
-    tx: Repos, i18n: I18n, pair: Pair, plan: Plan, decider: Person, now: datetime
-) -> None:
+async def _close_copies(tx: Repos, pair: Pair, plan: Plan, decider: Person, now: datetime) -> None:
     """Every admin's copy of the decided submission says who decided what and loses its
     buttons: what is not sent yet is cancelled, what was sent is edited."""
     subject = plan_subject(plan.id, plan.submission)
@@ -93,10 +99,15 @@ async def _close_copies(
         if copy.status not in ("sent", "cancelled"):
             continue  # never delivered: nothing in that chat to close
         # A copy cancelled while the sender had it in hand may still go out: its edit follows.
-        admin = await tx.people.get(copy.person_id) if copy.person_id else None
-        at = i18n.get(admin.language if admin else None)
-        text = await _plan_for_admin(tx, at, pair, plan, decider)
-        await tx.outbox.enqueue_edit(f"{subject}:closed:{copy.id}", copy.id, text, now)
+        text = await _plan_for_admin(tx, pair, plan, decider)
+        await tx.outbox.enqueue_edit(
+            f"{subject}:closed:{copy.id}",
+            copy.id,
+            "",
+            now,
+            text_key=text.key,
+            text_args=args_json(text.args),
+        )
 
 
 async def _decided_note(db: Database, t: Translator, plan_id: int, sub: int) -> str:
@@ -141,15 +152,17 @@ async def submit(
             for admin in await tx.people.admins():
                 if admin.telegram_id is None or not admin.seen or admin.blocked:
                     continue
-                at = i18n.get(admin.language)
+                copy = await _plan_for_admin(tx, found.pair, plan)
                 await tx.outbox.enqueue(
                     f"plan:{plan.id}:submitted:{plan.submission}:{admin.id}",
                     admin.id,
-                    await _plan_for_admin(tx, at, found.pair, plan),
+                    "",
                     now,
                     personal=True,
-                    markup=as_json(_plan_decision_buttons(at, plan)),
                     subject=plan_subject(plan.id, plan.submission),
+                    text_key=copy.key,
+                    text_args=args_json(copy.args),
+                    buttons=buttons_json([_plan_decision_buttons(plan)]),
                 )
     except PlanError as exc:
         await refused(callback, t, exc)
@@ -181,24 +194,23 @@ async def _decide_plan(
         if plan is None or pair is None:
             raise LookupError("no such plan")
         decided = await decide_plan(tx, plan.id, sub, approve, admin.id, comment, now)
-        await _close_copies(tx, i18n, pair, decided, admin, now)
+        await _close_copies(tx, pair, decided, admin, now)
         for someone_id in (pair.mentor_id, pair.mentee_id):
-            someone = await tx.people.get(someone_id)
-            if someone is None:
+            if await tx.people.get(someone_id) is None:
                 continue
-            st = i18n.get(someone.language)
-            text_key = "notice-plan-approved" if approve else "notice-plan-returned"
+            args = {
+                "mentor": pair.mentor_name,
+                "mentee": pair.mentee_name,
+                "comment": comment or "",
+            }
             await tx.outbox.enqueue(
                 f"plan:{plan.id}:{decided.status.value}:{sub}:{someone_id}",
                 someone_id,
-                st(
-                    text_key,
-                    mentor=pair.mentor_name,
-                    mentee=pair.mentee_name,
-                    comment=comment or "",
-                ),
+                "",
                 now,
                 personal=True,
+                text_key="notice-plan-approved" if approve else "notice-plan-returned",
+                text_args=args_json(args),
             )
     sender.wake()
     return Found(pair, decided, None)

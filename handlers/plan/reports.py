@@ -20,13 +20,13 @@ from bot.domain.plans import (
 )
 from bot.domain.rules import PairSide
 from bot.i18n import Html, I18n, Translator, as_sentence
+from bot.notices import Button, Text, args_json, buttons_json, joined
 from handlers.filters import FreeText
 from handlers.forms import OfCurrentForm, start_form
 from handlers.keyboards import cancel_button
 from handlers.plan.common import (
     MilestoneCb,
     PlanForm,
-    as_json,
     find_plan,
     load_plan,
     refused,
@@ -40,23 +40,25 @@ from storage.models import Milestone, MilestoneStatus, Person
 router = Router(name=__name__)
 
 
-def _decision_buttons(t: Translator, milestone: Milestone) -> InlineKeyboardMarkup:
+def _decision_button_rows(milestone: Milestone) -> list[list[Button]]:
+    """✅ / ↩️ (and 📎) on the report queued for the mentor, labelled when it is sent."""
     mid, sub = milestone.id, milestone.submission
-    row = [
-        InlineKeyboardButton(
-            text=t("milestone-accept"),
-            callback_data=MilestoneCb(action="acc", milestone_id=mid, sub=sub).pack(),
-        ),
-        InlineKeyboardButton(
-            text=t("milestone-return"),
-            callback_data=MilestoneCb(action="ret", milestone_id=mid, sub=sub).pack(),
-        ),
+    rows = [
+        [
+            Button(
+                Text("milestone-accept"),
+                data=MilestoneCb(action="acc", milestone_id=mid, sub=sub).pack(),
+            ),
+            Button(
+                Text("milestone-return"),
+                data=MilestoneCb(action="ret", milestone_id=mid, sub=sub).pack(),
+            ),
+        ]
     ]
-    rows = [row]
     if milestone.file_id:
         data = MilestoneCb(action="file", milestone_id=mid).pack()
-        rows.append([InlineKeyboardButton(text=t("milestone-open-file"), callback_data=data)])
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+        rows.append([Button(Text("milestone-open-file"), data=data)])
+    return rows
 
 
 # --- the mentee reports a milestone done -------------------------------------------------------
@@ -133,24 +135,27 @@ async def _send_report(
         milestone = await submit_milestone(tx, found.milestone, comment, file_id, file_kind, now)
         mentor = await tx.people.get(found.pair.mentor_id)
         assert mentor is not None
-        mt = i18n.get(mentor.language)
-        text = mt(
+        text = Text(
             "notice-milestone-submitted",
-            mentee=found.pair.mentee_name,
-            title=milestone.title,
-            due=mt.date(milestone.due),
-            comment=comment,
+            {
+                "mentee": found.pair.mentee_name,
+                "title": milestone.title,
+                "due": milestone.due.strftime("%d.%m.%Y"),
+                "comment": comment,
+            },
         )
         if file_id:
-            text += "\n" + mt("notice-milestone-file")
+            text = joined(text, Text("notice-milestone-file"))
         await tx.outbox.enqueue(
             f"milestone:{milestone.id}:submitted:{milestone.submission}",
             mentor.id,
-            text,
+            "",
             now,
             personal=True,
-            markup=as_json(_decision_buttons(mt, milestone)),
             subject=f"milestone:{milestone.id}",
+            text_key=text.key,
+            text_args=args_json(text.args),
+            buttons=buttons_json(_decision_button_rows(milestone)),
         )
     sender.wake()
     return milestone
@@ -269,14 +274,15 @@ async def _decide_report(
         milestone = await decide_milestone(tx, milestone_id, sub, accept, comment, now)
         mentee = await tx.people.get(found.pair.mentee_id)
         assert mentee is not None
-        et = i18n.get(mentee.language)
         key = "notice-milestone-accepted" if accept else "notice-milestone-returned"
         await tx.outbox.enqueue(
             f"milestone:{milestone.id}:{milestone.status.value}:{sub}",
             mentee.id,
-            et(key, title=milestone.title, comment=comment or ""),
+            "",
             now,
             personal=True,
+            text_key=key,
+            text_args=args_json({"title": milestone.title, "comment": comment or ""}),
         )
     sender.wake()
     return milestone

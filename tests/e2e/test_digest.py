@@ -46,7 +46,6 @@ async def _pair(app: App, mentor_tg: int, mentee_tg: int) -> int:
         assert mentor and mentee
         pair = await create_pair(
             tx,
-            app.i18n,
             mentor_id=mentor.id,
             mentee_id=mentee.id,
             kind=PairKind.PEDAGOGICAL,

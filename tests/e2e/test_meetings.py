@@ -36,7 +36,6 @@ async def _pair(runner: BotRunner, mentor_tg: int, mentee_tg: int) -> int:
         assert mentor and mentee
         pair = await create_pair(
             tx,
-            app.i18n,
             mentor_id=mentor.id,
             mentee_id=mentee.id,
             kind=PairKind.PEDAGOGICAL,
@@ -96,7 +95,7 @@ async def test_a_quick_meet_confirmed_and_held_shows_in_the_journal_with_its_hou
     async with app.db.transaction() as tx:
         meeting = await tx.meetings.get(1)
         assert meeting is not None
-        assert await queue_held_question(tx, app.i18n, meeting, bot_clock.now(), app.settings.tz)
+        assert await queue_held_question(tx, meeting, bot_clock.now(), app.settings.tz)
     app.sender.wake()
     await mentor.wait_message("Состоялась ли встреча")
     await mentee.wait_message("Состоялась ли встреча")
@@ -277,7 +276,6 @@ async def test_a_mentee_with_two_mentors_chooses_the_pair_first(
         assert belov and sidorova
         await create_pair(
             tx,
-            bot_runner.app.i18n,
             mentor_id=belov.id,
             mentee_id=sidorova.id,
             kind=PairKind.BUSINESS,
@@ -344,7 +342,7 @@ async def test_a_meeting_that_was_moved_is_not_held_and_a_new_one_is_proposed(
     async with app.db.transaction() as tx:
         meeting = await tx.meetings.get(1)
         assert meeting is not None
-        assert await queue_held_question(tx, app.i18n, meeting, bot_clock.now(), app.settings.tz)
+        assert await queue_held_question(tx, meeting, bot_clock.now(), app.settings.tz)
     app.sender.wake()
     await mentee.wait_message("Состоялась ли встреча")
     mentee.press("🔁 Перенесли")

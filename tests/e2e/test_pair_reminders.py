@@ -33,7 +33,6 @@ async def _pair(app: App, mentor_tg: int, mentee_tg: int, start: date, end: date
         assert mentor and mentee
         pair = await create_pair(
             tx,
-            app.i18n,
             mentor_id=mentor.id,
             mentee_id=mentee.id,
             kind=PairKind.PEDAGOGICAL,
@@ -174,7 +173,6 @@ async def test_an_ended_pair_cancels_its_reminders_still_waiting_for_the_morning
         (pair,) = await tx.pairs.active_for_person(await _person(app, MENTEE_SIDOROVA))
         await close_pair(
             tx,
-            app.i18n,
             pair_id=pair.id,
             status=PairStatus.ENDED,
             reason="Увольнение",

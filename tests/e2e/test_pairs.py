@@ -384,7 +384,6 @@ async def test_a_pair_card_with_long_names_and_a_long_history_fits_with_its_newe
             (pair,), _ = await tx.pairs.list_active()
             await reassign_mentor(
                 tx,
-                app.i18n,
                 pair_id=pair.id,
                 new_mentor_id=second_id if pair.mentor_id == first_id else first_id,
                 reason=f"Причина {k:02d} <&> " + "очень длинное объяснение " * 19,

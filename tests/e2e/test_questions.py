@@ -35,7 +35,6 @@ async def pair_up(app: App, mentor_tg: int, mentee_tg: int, kind: PairKind) -> N
         assert mentor and mentee
         await create_pair(
             tx,
-            app.i18n,
             mentor_id=mentor.id,
             mentee_id=mentee.id,
             kind=kind,

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from bot.domain.copies import take_buttons_away
 from bot.i18n import I18n
+from bot.notices import render_stored
 from storage.db import Database
 from storage.models import Role
 
@@ -29,12 +30,14 @@ async def test_buttons_go_once_from_sent_copies_of_others(db: Database, i18n: I1
             await tx.outbox.mark_sent(row_id, NOW, 1, 10 + row_id)
         await tx.outbox.cancel_pending("meeting:1", "cancelled")
         first = await take_buttons_away(
-            tx, i18n, "meeting:1", "meet-retired-cancelled", NOW, except_person=anna.id
+            tx, "meeting:1", "meet-retired-cancelled", NOW, except_person=anna.id
         )
-        again = await take_buttons_away(tx, i18n, "meeting:1", "meet-retired-cancelled", NOW)
+        again = await take_buttons_away(tx, "meeting:1", "meet-retired-cancelled", NOW)
         rows = await tx.conn.execute_fetchall(
-            "SELECT edit_of, text, markup FROM outbox WHERE method = 'edit'"
+            "SELECT edit_of, text_key, text_args, markup FROM outbox WHERE method = 'edit'"
         )
     assert (first, again) == (1, 1)  # the second call: only the actor's copy was left
     assert [row[0] for row in rows] == [2, 1]
-    assert all(row[2] is None and row[1].startswith("текст\n\n🚫") for row in rows)
+    texts = [render_stored(i18n.get("ru"), row[1], row[2]) for row in rows]
+    assert all(row[3] is None for row in rows)
+    assert all(text.startswith("текст\n\n🚫") for text in texts)

@@ -210,7 +210,6 @@ async def _pair(db: Database, i18n: I18n) -> Pair:
         )
         return await create_pair(
             tx,
-            i18n,
             mentor_id=mentor.id,
             mentee_id=mentee.id,
             kind=PairKind.PEDAGOGICAL,
@@ -229,7 +228,6 @@ async def test_did_it_happen_is_queued_once_the_meeting_has_ended(db: Database, 
     async with db.transaction() as tx:
         meeting = await add_meeting(
             tx,
-            i18n,
             pair=pair,
             by=pair.mentee_id,
             starts_at=starts,
@@ -243,10 +241,10 @@ async def test_did_it_happen_is_queued_once_the_meeting_has_ended(db: Database, 
         )
         assert confirmed is not None
         clock.set(starts + timedelta(minutes=30))
-        assert not await queue_held_question(tx, i18n, confirmed, clock.now(), BISHKEK)
+        assert not await queue_held_question(tx, confirmed, clock.now(), BISHKEK)
         clock.set(starts + timedelta(minutes=60))
-        assert await queue_held_question(tx, i18n, confirmed, clock.now(), BISHKEK)
-        assert await queue_held_question(tx, i18n, confirmed, clock.now(), BISHKEK)
+        assert await queue_held_question(tx, confirmed, clock.now(), BISHKEK)
+        assert await queue_held_question(tx, confirmed, clock.now(), BISHKEK)
         due = await tx.meetings.confirmed_started_before(clock.now())
         rows = await tx.conn.execute_fetchall(
             "SELECT person_id, text_key, text_args, buttons FROM outbox"

@@ -8,12 +8,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.i18n import I18n
+from bot.domain.bounded import MESSAGE_LIMIT, text_length
+from bot.i18n import Html, I18n
 from bot.notices import (
     Button,
+    Lines,
     Text,
     args_json,
     buttons_json,
+    joined,
     render_buttons,
     render_stored,
 )
@@ -106,3 +109,29 @@ async def test_a_keyed_row_is_queued_once_and_due_with_the_recipients_language(
     assert due.text_key == "remind-milestone-day" and due.text == ""
     assert due.language == "en" and due.personal is False
     assert due.buttons is not None and "remind-button-open-milestone" in due.buttons
+
+
+def test_lines_are_bounded_to_one_message_when_rendered(i18n: I18n) -> None:
+    lines = [
+        Text("plan-line-no-status", {"icon": "▫️", "number": n, "title": "Т" * 200, "due": "1"})
+        for n in range(1, 61)
+    ]
+    head = Text("plan-for-admin", {"mentor": "А & Б", "mentee": "В"})
+    whole = joined(Lines(head, lines, "plan-more"))
+    text = render_stored(i18n.get("ru"), whole.key, args_json(whole.args))
+    assert text_length(text) <= MESSAGE_LIMIT
+    assert text.startswith("<b>План на утверждение</b>") and "А &amp; Б" in text
+    assert text.splitlines()[-1].startswith("… и ещё ") and text.endswith(" этапа")
+
+
+def test_ready_html_kept_for_an_old_row_is_not_escaped_again(i18n: I18n) -> None:
+    text = joined(Html("<b>было</b>"), Text("access-denied"), sep="\n\n")
+    rendered = render_stored(i18n.get("ru"), text.key, args_json(text.args))
+    assert rendered.startswith("<b>было</b>\n\nАдминистратор отклонил")
+
+
+def test_a_long_text_and_a_note_are_joined_whole(i18n: I18n) -> None:
+    question = Text("question-to-mentor", {"mentee": "Орлов", "text": "в" * 900})
+    edit = joined(question, Text("question-copy-answered"), sep="\n\n")
+    rendered = render_stored(i18n.get("ru"), edit.key, args_json(edit.args))
+    assert rendered.endswith("в" * 900 + "\n\n✅ <i>Вы ответили на этот вопрос.</i>")

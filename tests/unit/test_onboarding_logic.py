@@ -39,7 +39,7 @@ async def add_person(db: Database, name: str, role: Role = Role.MENTEE, **fields
 
 async def test_roster_username_links_an_unlinked_person(db: Database) -> None:
     person_id = await add_person(db, "Ким Анна", username="Anna_K")
-    result = await recognise(db, I18N, ANNA, payload=None, now=NOW)
+    result = await recognise(db, ANNA, payload=None, now=NOW)
     assert result.outcome is StartOutcome.LINKED_BY_USERNAME
     assert result.person is not None and result.person.id == person_id
     assert result.person.telegram_id == ANNA.id
@@ -47,7 +47,7 @@ async def test_roster_username_links_an_unlinked_person(db: Database) -> None:
 
 async def test_username_cannot_take_over_a_linked_person(db: Database) -> None:
     await add_person(db, "Ким Анна", username="anna_k", telegram_id=999)
-    result = await recognise(db, I18N, ANNA, payload=None, now=NOW)
+    result = await recognise(db, ANNA, payload=None, now=NOW)
     assert result.outcome is StartOutcome.REQUEST_NEW
 
 
@@ -57,9 +57,9 @@ async def test_invite_links_once_and_only_before_it_expires(db: Database) -> Non
     assert created is not None
     token, expires = created
     assert expires == NOW + timedelta(days=14)
-    result = await recognise(db, I18N, TelegramAccount(501, None, "Анна"), payload=token, now=NOW)
+    result = await recognise(db, TelegramAccount(501, None, "Анна"), payload=token, now=NOW)
     assert result.outcome is StartOutcome.LINKED_BY_INVITE
-    again = await recognise(db, I18N, STRANGER, payload=token, now=NOW)
+    again = await recognise(db, STRANGER, payload=token, now=NOW)
     assert again.outcome is StartOutcome.INVITE_USED
 
 
@@ -68,12 +68,12 @@ async def test_expired_invite_is_refused(db: Database) -> None:
     created = await create_invite(db, person_id, None, NOW, ttl_days=1)
     assert created is not None
     later = NOW + timedelta(days=2)
-    result = await recognise(db, I18N, ANNA, payload=created[0], now=later)
+    result = await recognise(db, ANNA, payload=created[0], now=later)
     assert result.outcome is StartOutcome.INVITE_EXPIRED
 
 
 async def test_unknown_invite_token_is_refused(db: Database) -> None:
-    result = await recognise(db, I18N, STRANGER, payload="nope", now=NOW)
+    result = await recognise(db, STRANGER, payload="nope", now=NOW)
     assert result.outcome is StartOutcome.INVITE_UNKNOWN
 
 
@@ -88,49 +88,47 @@ async def test_an_invite_corrects_a_wrong_id_from_the_roster(db: Database) -> No
     person_id = await add_person(db, "Ким Анна", telegram_id=999)  # a typo in the file
     created = await create_invite(db, person_id, None, NOW, ttl_days=14)
     assert created is not None
-    result = await recognise(db, I18N, ANNA, payload=created[0], now=NOW)
+    result = await recognise(db, ANNA, payload=created[0], now=NOW)
     assert result.outcome is StartOutcome.LINKED_BY_INVITE
     assert result.person is not None and result.person.telegram_id == ANNA.id
 
 
 async def test_stranger_requests_once_then_waits(db: Database) -> None:
-    first = await recognise(db, I18N, STRANGER, payload=None, now=NOW)
-    second = await recognise(db, I18N, STRANGER, payload=None, now=NOW)
+    first = await recognise(db, STRANGER, payload=None, now=NOW)
+    second = await recognise(db, STRANGER, payload=None, now=NOW)
     assert first.outcome is StartOutcome.REQUEST_NEW
     assert second.outcome is StartOutcome.REQUEST_PENDING
 
 
 async def test_first_decision_wins(db: Database) -> None:
-    admin_one = await ensure_bootstrap_admin(db, I18N, TelegramAccount(1, None, "Админ Один"), NOW)
-    admin_two = await ensure_bootstrap_admin(db, I18N, TelegramAccount(2, None, "Админ Два"), NOW)
-    request = (await recognise(db, I18N, STRANGER, payload=None, now=NOW)).request
+    admin_one = await ensure_bootstrap_admin(db, TelegramAccount(1, None, "Админ Один"), NOW)
+    admin_two = await ensure_bootstrap_admin(db, TelegramAccount(2, None, "Админ Два"), NOW)
+    request = (await recognise(db, STRANGER, payload=None, now=NOW)).request
     assert request is not None
-    approved = await approve(db, I18N, request.id, admin_one, NOW, role=Role.MENTOR)
-    late = await decline(db, I18N, request.id, admin_two, NOW)
+    approved = await approve(db, request.id, admin_one, NOW, role=Role.MENTOR)
+    late = await decline(db, request.id, admin_two, NOW)
     assert approved is not None and approved.person is not None
     assert approved.person.role is Role.MENTOR and approved.person.telegram_id == STRANGER.id
     assert late is not None and late.error is DecisionError.ALREADY_DECIDED
-    assert (
-        await recognise(db, I18N, STRANGER, payload=None, now=NOW)
-    ).outcome is StartOutcome.KNOWN
+    assert (await recognise(db, STRANGER, payload=None, now=NOW)).outcome is StartOutcome.KNOWN
 
 
 async def test_declined_stranger_sends_no_new_request(db: Database) -> None:
-    admin = await ensure_bootstrap_admin(db, I18N, TelegramAccount(1, None, "Админ"), NOW)
-    request = (await recognise(db, I18N, STRANGER, payload=None, now=NOW)).request
+    admin = await ensure_bootstrap_admin(db, TelegramAccount(1, None, "Админ"), NOW)
+    request = (await recognise(db, STRANGER, payload=None, now=NOW)).request
     assert request is not None
-    await decline(db, I18N, request.id, admin, NOW)
-    assert (await recognise(db, I18N, STRANGER, payload=None, now=NOW)).outcome is (
+    await decline(db, request.id, admin, NOW)
+    assert (await recognise(db, STRANGER, payload=None, now=NOW)).outcome is (
         StartOutcome.REQUEST_DECLINED
     )
 
 
 async def test_approval_can_link_to_a_roster_person(db: Database) -> None:
-    admin = await ensure_bootstrap_admin(db, I18N, TelegramAccount(1, None, "Админ"), NOW)
+    admin = await ensure_bootstrap_admin(db, TelegramAccount(1, None, "Админ"), NOW)
     person_id = await add_person(db, "Незнакомцев Иван", Role.MENTOR, department="ПЦК ИТ")
-    request = (await recognise(db, I18N, STRANGER, payload=None, now=NOW)).request
+    request = (await recognise(db, STRANGER, payload=None, now=NOW)).request
     assert request is not None
-    decision = await approve(db, I18N, request.id, admin, NOW, link_to=person_id)
+    decision = await approve(db, request.id, admin, NOW, link_to=person_id)
     assert decision is not None and decision.person is not None
     assert decision.person.id == person_id and decision.person.department == "ПЦК ИТ"
     async with db.read() as tx:
@@ -141,20 +139,18 @@ async def test_deactivated_person_is_told_so(db: Database) -> None:
     person_id = await add_person(db, "Ким Анна", telegram_id=501)
     async with db.transaction() as tx:
         await tx.people.update(person_id, NOW, active=False)
-    assert (
-        await recognise(db, I18N, ANNA, payload=None, now=NOW)
-    ).outcome is StartOutcome.DEACTIVATED
+    assert (await recognise(db, ANNA, payload=None, now=NOW)).outcome is StartOutcome.DEACTIVATED
 
 
 async def test_a_pending_request_is_settled_when_an_invite_links_the_account(
     db: Database,
 ) -> None:
     person_id = await add_person(db, "Ким Анна")
-    request = (await recognise(db, I18N, ANNA, payload=None, now=NOW)).request
+    request = (await recognise(db, ANNA, payload=None, now=NOW)).request
     assert request is not None
     created = await create_invite(db, person_id, None, NOW, ttl_days=14)
     assert created is not None
-    await recognise(db, I18N, ANNA, payload=created[0], now=NOW)
+    await recognise(db, ANNA, payload=created[0], now=NOW)
     async with db.read() as tx:
         settled = await tx.requests.get(request.id)
         assert await tx.requests.pending_without_copy(1) == []
@@ -165,7 +161,7 @@ async def test_a_pending_request_is_settled_when_an_invite_links_the_account(
 async def test_an_admin_cannot_change_their_own_role(db: Database) -> None:
     from bot.domain.staff import StaffRefusal, change_role
 
-    admin = await ensure_bootstrap_admin(db, I18N, TelegramAccount(1, None, "Админ"), NOW)
+    admin = await ensure_bootstrap_admin(db, TelegramAccount(1, None, "Админ"), NOW)
     assert await change_role(db, admin.id, Role.MENTEE, admin, NOW) is StaffRefusal.NOT_YOURSELF
 
 
@@ -177,7 +173,7 @@ async def test_deactivated_person_is_told_so_whatever_invite_they_open(db: Datab
     created = await create_invite(db, other_id, None, NOW, ttl_days=14)
     assert created is not None
     for payload in (created[0], "no-such-token"):
-        result = await recognise(db, I18N, ANNA, payload=payload, now=NOW)
+        result = await recognise(db, ANNA, payload=payload, now=NOW)
         assert result.outcome is StartOutcome.DEACTIVATED
     async with db.read() as tx:
         other = await tx.people.get(other_id)
@@ -192,7 +188,7 @@ async def test_admin_row_is_not_linked_by_username_but_becomes_a_request(
     person_id = await add_person(
         db, "Ким Анна", role, username="anna_k", is_admin=bool(fields.get("is_admin"))
     )
-    result = await recognise(db, I18N, ANNA, payload=None, now=NOW)
+    result = await recognise(db, ANNA, payload=None, now=NOW)
     assert result.outcome is StartOutcome.REQUEST_NEW
     async with db.read() as tx:
         listed = await tx.people.get(person_id)
@@ -202,11 +198,11 @@ async def test_admin_row_is_not_linked_by_username_but_becomes_a_request(
 async def test_an_admin_approves_linking_an_admin_row_and_the_rights_come_with_it(
     db: Database,
 ) -> None:
-    admin = await ensure_bootstrap_admin(db, I18N, TelegramAccount(1, None, "Админ"), NOW)
+    admin = await ensure_bootstrap_admin(db, TelegramAccount(1, None, "Админ"), NOW)
     person_id = await add_person(db, "Ким Анна", Role.ADMIN, username="anna_k")
-    request = (await recognise(db, I18N, ANNA, payload=None, now=NOW)).request
+    request = (await recognise(db, ANNA, payload=None, now=NOW)).request
     assert request is not None
-    decision = await approve(db, I18N, request.id, admin, NOW, link_to=person_id)
+    decision = await approve(db, request.id, admin, NOW, link_to=person_id)
     assert decision is not None and decision.person is not None
     assert decision.person.id == person_id and decision.person.has_admin_rights
     assert decision.person.telegram_id == ANNA.id

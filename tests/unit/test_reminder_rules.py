@@ -161,7 +161,6 @@ async def test_a_switched_off_kind_is_left_out_by_the_same_query(db: Database, i
         mentee = await tx.people.add(full_name="Сидорова Мария", role=Role.MENTEE, now=now)
         pair = await create_pair(
             tx,
-            i18n,
             mentor_id=mentor.id,
             mentee_id=mentee.id,
             kind=PairKind.PEDAGOGICAL,

@@ -20,6 +20,7 @@ plan-head = <b>Индивидуальный план</b>
     Принято { $accepted } из { $total }
 plan-returned-comment = Замечание методиста: { $comment }
 plan-line = { $icon } { $number }. { $title } — до { $due } · { $status }
+plan-line-no-status = { $icon } { $number }. { $title } — до { $due }
 plan-more = … и ещё { $count ->
     [one] { $count } этап
     [few] { $count } этапа
