@@ -85,33 +85,28 @@ class LoopReader:
     async def execute_fetchall(
         self, sql: str, parameters: Iterable[Any] | None = None
     ) -> list[sqlite3.Row]:
-        # Named parameters come as a mapping; anything else as a sequence, as sqlite3 wants.
-        if not isinstance(parameters, tuple | list | dict):  # the usual kinds, checked cheaply
-            parameters = (
-                parameters
-                if isinstance(parameters, Mapping | Sequence)
-                else tuple(parameters or ())
-            )
-        return self._conn.execute(sql, parameters).fetchall()
+        return self._conn.execute(sql, _as_sqlite_wants(parameters)).fetchall()
 
     def close(self) -> None:
         self._conn.close()
 
 
+def _as_sqlite_wants(parameters: Iterable[Any] | None) -> Sequence[Any] | Mapping[str, Any]:
+    """Named parameters as a mapping, anything else as a sequence (the usual kinds pass as
+    they are: an ABC isinstance check costs more than the read it guards)."""
+    if isinstance(parameters, tuple | list | dict):
+        return parameters
+    if isinstance(parameters, Mapping | Sequence):
+        return parameters
+    return tuple(parameters or ())
+
+
 class _LoopCursor:
-    """What the repositories read of a cursor after a write: its counts, and its rows."""
+    """What the repositories read of a cursor after a write: its counts."""
 
     def __init__(self, cursor: sqlite3.Cursor) -> None:
-        self._cursor = cursor
         self.rowcount = cursor.rowcount
         self.lastrowid = cursor.lastrowid
-
-    async def fetchone(self) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = self._cursor.fetchone()
-        return row
-
-    async def fetchall(self) -> list[sqlite3.Row]:
-        return self._cursor.fetchall()
 
 
 class LoopWriter(LoopReader):
@@ -131,9 +126,7 @@ class LoopWriter(LoopReader):
         return True
 
     async def execute(self, sql: str, parameters: Iterable[Any] | None = None) -> _LoopCursor:
-        if not isinstance(parameters, tuple | list | dict):
-            parameters = tuple(parameters or ())
-        return _LoopCursor(self._conn.execute(sql, parameters))
+        return _LoopCursor(self._conn.execute(sql, _as_sqlite_wants(parameters)))
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> _LoopCursor:
         return _LoopCursor(self._conn.executemany(sql, rows))
