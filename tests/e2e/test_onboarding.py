@@ -32,7 +32,7 @@ INVITE_LINK = re.compile(r"https://t\.me/nastavnik_test_bot\?start=([A-Za-z0-9_-
 
 ADMIN_BUTTON = "👥 Люди"
 MEMBER_BUTTON = "🤝 Мои пары"
-ADMIN_COMMANDS = {"people", "invite", "pair", "pairs", "import"}
+ADMIN_COMMANDS = {"people", "invite", "pair", "pairs", "digest", "import"}
 
 
 @pytest.fixture

@@ -61,7 +61,17 @@ def test_keys_built_from_enums_exist(i18n: I18n) -> None:
     keys += [e.value for e in (*PairRefusal, *StaffRefusal, *DecisionError)]
     keys += [
         f"command-{name}"
-        for name in ("start", "help", "cancel", "people", "invite", "pair", "pairs", "import")
+        for name in (
+            "start",
+            "help",
+            "cancel",
+            "people",
+            "invite",
+            "pair",
+            "pairs",
+            "digest",
+            "import",
+        )
     ]
     t = i18n.get("ru")
     assert [key for key in keys if not t.has(key)] == []
