@@ -75,7 +75,8 @@ async def confirm_or_decline(
     await show_done(callback.message, t, meeting, settings.tz)
 
 
-@router.callback_query(MeetingAct.filter(F.action == Answer.OTHER_TIME))
+# 🕒 another time (the invited side) and 🔁 move (either side, later): both ask for a moment.
+@router.callback_query(MeetingAct.filter(F.action.in_({Answer.OTHER_TIME, Answer.MOVE})))
 async def other_time_pressed(
     callback: CallbackQuery,
     callback_data: MeetingAct,

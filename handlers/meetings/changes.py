@@ -1,17 +1,16 @@
 """Either side calls off (🚫) or moves (🔁) a meeting that is still ahead; the other side is
-told. The new moment of a move is typed into the same form as another time (answers.py)."""
+told. A press on 🔁 move is handled with 🕒 another time in answers.py: both ask for a moment."""
 
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.config import Settings
 from bot.domain.meetings import Answer, MeetingError, cancel_meeting
 from bot.i18n import I18n, Translator
 from handlers.filters import Member
-from handlers.meetings.common import MeetingAct, ask_other_time, refuse, show_done
+from handlers.meetings.common import MeetingAct, refuse, show_done
 from scheduler.clock import Clock
 from scheduler.sender import OutboxSender
 from storage.db import Database
@@ -52,21 +51,3 @@ async def cancel_pressed(
     sender.wake()
     await callback.answer()
     await show_done(callback.message, t, meeting, settings.tz)
-
-
-@router.callback_query(MeetingAct.filter(F.action == Answer.MOVE))
-async def move_pressed(
-    callback: CallbackQuery,
-    callback_data: MeetingAct,
-    state: FSMContext,
-    db: Database,
-    clock: Clock,
-    t: Translator,
-    person: Person,
-) -> None:
-    if not isinstance(callback.message, Message):
-        await callback.answer(t("stale-button"), show_alert=True)
-        return
-    await ask_other_time(
-        callback, callback.message, state, db, t, person, callback_data, clock.now()
-    )
