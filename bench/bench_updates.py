@@ -40,7 +40,8 @@ from fake_bot_api import FakeBotAPI  # noqa: E402
 from people import TelegramUser  # noqa: E402
 
 TARGET_RATIO = 0.5
-# BENCH_PROFILE=/tmp/prof runs the real bot under cProfile, writing /tmp/prof.<round>.
+# BENCH_PROFILE=/tmp/prof profiles the real bot's timed batch (bench/profiled_bot.py), writing
+# /tmp/prof.<round>.
 PROFILE_ENV = "BENCH_PROFILE"
 START_TIMEOUT = 60.0  # importing aiogram alone takes seconds on a busy machine
 BATCH_TIMEOUT = 120.0
@@ -359,7 +360,8 @@ async def run_bot(
         }
         command = [sys.executable, "-m", "bot"]
         if profile := os.environ.get(PROFILE_ENV):  # where the time goes: cProfile per round
-            command[1:1] = ["-m", "cProfile", "-o", f"{profile}.{round_number}"]
+            profiled = ROOT / "bench" / "profiled_bot.py"
+            command[1:] = [str(profiled), f"{profile}.{round_number}"]
     else:
         command = [sys.executable, str(ROOT / "bench" / "echo_bot.py")]
     log_path = rundir / "bot.log"
@@ -384,9 +386,14 @@ async def run_bot(
         measured, warm_up = people[:MEASURED_PEOPLE], people[MEASURED_PEOPLE:]
         rss_ready = proc_status_mib(process.pid, "VmRSS")
         await workload.warm_up(api, bot, measured, warm_up, process)
+        profiling = bot == NASTAVNIK and bool(os.environ.get(PROFILE_ENV))
+        if profiling:
+            process.send_signal(signal.SIGUSR1)
         cpu_before, server_before = proc_cpu_seconds(process.pid), time.process_time()
         updates, seconds = await workload.timed(api, bot, measured, process)
         bot_cpu = proc_cpu_seconds(process.pid) - cpu_before
+        if profiling:
+            process.send_signal(signal.SIGUSR2)
         server_cpu = time.process_time() - server_before
         peak, rss_after = (
             proc_status_mib(process.pid, "VmHWM"),

@@ -12,7 +12,6 @@ from functools import partial
 
 from aiogram import Bot, Dispatcher, methods
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import SimpleEventIsolation
@@ -31,6 +30,7 @@ from bot.middlewares import (
     PrivateChatsOnly,
 )
 from bot.startup import Retrying, Sleep, StopRequested
+from bot.telegram_session import JsonBodySession
 from handlers import get_routers
 from handlers.menu import ChatMenus, set_default_commands
 from scheduler.clock import Clock, SystemClock
@@ -75,9 +75,9 @@ def limits_of(settings: Settings) -> Limits:
 
 
 def create_bot(settings: Settings) -> Bot:
-    session = None
+    session = JsonBodySession()
     if settings.telegram_api_url:
-        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+        session = JsonBodySession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     return Bot(
         token=settings.require_token(),
         session=session,

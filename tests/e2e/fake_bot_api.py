@@ -103,6 +103,7 @@ class Request:
     ok: bool = True
     error_code: int | None = None  # the error answered, when not ok
     at: float = field(default_factory=time.monotonic)  # when the server received it
+    content_type: str = ""  # how the body came: a form, multipart or JSON
 
 
 @dataclass(frozen=True)
@@ -474,7 +475,7 @@ class FakeBotAPI:
             params = await _read_params(request)
         except Exception as exc:
             return self._server_error(method, exc)
-        record = Request(method, params)
+        record = Request(method, params, content_type=request.content_type)
         self.requests.append(record)
         try:
             result = await self._call(method.lower(), params)
