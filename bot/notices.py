@@ -4,7 +4,8 @@ recipient's language when it sends, so a queued message follows a change of lang
 
 An argument is a string (HTML-escaped when rendered), a number (Fluent picks the plural form),
 or another catalog text (`Text`), rendered in the same language first; `Lines` are bounded to
-one message when rendered. `joined(...)` puts texts one after another in code (a Fluent
+their budget when rendered (one message, a share of it, or what the other parts of the
+`joined` text around them leave). `joined(...)` puts texts one after another in code (a Fluent
 placeable holds no more than 1000 characters). `Html` (text that is already safe HTML) is only
 for a message queued as ready text before it could be kept by key (an edit adds a note to it).
 """
@@ -14,15 +15,16 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final, Literal
 
-from bot.domain.bounded import bounded_lines
+from bot.domain.bounded import MESSAGE_LIMIT, bounded_lines, text_length
 from bot.i18n import Html, Translator
 
 _NESTED = "$text"  # marks an argument that is itself a catalog text
 _HTML = "$html"  # marks an argument that is already safe HTML
 _LINES = "$lines"  # marks an argument that is lines bounded when rendered
 JOINED = "$joined"  # the key of texts joined in code: a catalog placeable holds ≤ 1000 chars
+REST: Final = "rest"  # a Lines budget: what the other parts of its joined text leave
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,12 +37,15 @@ class Text:
 
 @dataclass(frozen=True, slots=True)
 class Lines:
-    """`head`, then as many `lines` as fit in one message once rendered; the ones left out
-    are counted by `more` (a catalog key taking $count). A whole message's text."""
+    """`head` (if any), then as many `lines` as fit in `budget` once rendered, `sep` between
+    them; the ones left out are counted by `more` (a catalog key taking $count). With
+    `budget=REST`, a part of `joined(...)` that gets what the other parts leave of a message."""
 
-    head: Text
+    head: Text | None
     lines: Sequence[Text]
     more: str
+    budget: int | Literal["rest"] = MESSAGE_LIMIT
+    sep: str = "\n"
 
 
 def joined(*parts: Text | Lines | Html, sep: str = "\n") -> Text:
@@ -67,7 +72,13 @@ def _encode(value: Any) -> Any:
         return {_HTML: str(value)}
     if isinstance(value, Lines):
         lines = [_encode(line) for line in value.lines]
-        return {_LINES: {"head": _encode(value.head), "lines": lines, "more": value.more}}
+        encoded: dict[str, Any] = {"head": _encode(value.head), "lines": lines, "more": value.more}
+        # Defaults left out: a row keeps the shape rows queued before these fields had.
+        if value.budget != MESSAGE_LIMIT:
+            encoded["budget"] = value.budget
+        if value.sep != "\n":
+            encoded["sep"] = value.sep
+        return {_LINES: encoded}
     if isinstance(value, Text):
         return {_NESTED: value.key, "args": {k: _encode(v) for k, v in value.args.items()}}
     if value is None or isinstance(value, str | int | float):
@@ -81,7 +92,11 @@ def _decode(value: Any) -> Any:
     if isinstance(value, dict) and _LINES in value:
         lines = value[_LINES]
         return Lines(
-            _decode(lines["head"]), [_decode(line) for line in lines["lines"]], lines["more"]
+            _decode(lines["head"]),
+            [_decode(line) for line in lines["lines"]],
+            lines["more"],
+            lines.get("budget", MESSAGE_LIMIT),
+            lines.get("sep", "\n"),
         )
     if isinstance(value, dict) and _NESTED in value:
         return Text(value[_NESTED], {k: _decode(v) for k, v in value.get("args", {}).items()})
@@ -129,22 +144,39 @@ def _part(t: Translator, part: Any, *, html: bool) -> str:
     return render(t, part, html=html)
 
 
-def _bounded(t: Translator, lines: Lines, *, html: bool) -> str:
+def _bounded(t: Translator, lines: Lines, *, html: bool, rest: int = MESSAGE_LIMIT) -> str:
+    """`rest`: what is left of the message for Lines whose budget is REST."""
+
     def more(count: int) -> str:
         return t(lines.more, count=count)
 
     return bounded_lines(
         [render(t, line, html=html) for line in lines.lines],
         more,
-        head=render(t, lines.head, html=html),
+        head=render(t, lines.head, html=html) if lines.head is not None else "",
+        budget=rest if lines.budget == REST else lines.budget,
+        sep=lines.sep,
     )
+
+
+def _joined(t: Translator, text: Text, *, html: bool) -> str:
+    sep = str(text.args["sep"])
+    parts = [text.args[str(n)] for n in range(len(text.args) - 1)]
+    rest = [n for n, part in enumerate(parts) if isinstance(part, Lines) and part.budget == REST]
+    if len(rest) > 1:
+        raise ValueError("one part of a joined text at most takes what the others leave")
+    shown = {n: _part(t, part, html=html) for n, part in enumerate(parts) if n not in rest}
+    for n in rest:  # after the others: it gets the message's length they leave
+        used = sum(text_length(part) for part in shown.values())
+        left = MESSAGE_LIMIT - used - text_length(sep) * (len(parts) - 1)
+        shown[n] = _bounded(t, parts[n], html=html, rest=left)
+    return sep.join(shown[n] for n in range(len(parts)))
 
 
 def render(t: Translator, text: Text, *, html: bool = True) -> str:
     """The text in `t`'s language: HTML for a message, plain for a button label."""
     if text.key == JOINED:
-        parts = (text.args[str(n)] for n in range(len(text.args) - 1))
-        return str(text.args["sep"]).join(_part(t, part, html=html) for part in parts)
+        return _joined(t, text, html=html)
     args = _args(t, text.args, html=html)
     return t(text.key, **args) if html else t.plain(text.key, **args)
 
@@ -162,16 +194,27 @@ def render_stored(t: Translator, key: str, stored_args: str | None) -> str:
 
 def render_buttons(t: Translator, stored: str) -> str:
     """The inline keyboard (Bot API JSON) for buttons the outbox keeps."""
+    rows = [
+        [
+            Button(_decode(button["label"]), data=button.get("data"), url=button.get("url"))
+            for button in row
+        ]
+        for row in json.loads(stored)
+    ]
+    return render_keyboard(t, rows)
+
+
+def render_keyboard(t: Translator, rows: Sequence[Sequence[Button]]) -> str:
+    """The inline keyboard (Bot API JSON) for buttons shown now, in `t`'s language."""
     keyboard = []
-    for row in json.loads(stored):
+    for row in rows:
         line = []
         for button in row:
-            label = _decode(button["label"])
-            shown: dict[str, str] = {"text": render(t, label, html=False)}
-            if "data" in button:
-                shown["callback_data"] = button["data"]
+            shown: dict[str, str] = {"text": render(t, button.label, html=False)}
+            if button.data is not None:
+                shown["callback_data"] = button.data
             else:
-                shown["url"] = button["url"]
+                shown["url"] = str(button.url)
             line.append(shown)
         keyboard.append(line)
     return json.dumps({"inline_keyboard": keyboard}, ensure_ascii=False)

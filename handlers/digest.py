@@ -11,6 +11,7 @@ from bot.config import Settings
 from bot.domain.digest import build_digest, digest_page
 from bot.domain.pair_reminders import Limits
 from bot.i18n import Translator
+from bot.notices import render, render_keyboard
 from scheduler.clock import Clock
 from scheduler.digest import PAGER
 from storage.db import Database
@@ -28,8 +29,8 @@ async def _page(
             settings.inactivity_days,
         )
         digest = await build_digest(tx, clock.now(), settings.tz, limits)
-    text, markup = digest_page(t, digest, settings.tz, page, PAGER)
-    return text, InlineKeyboardMarkup.model_validate_json(markup)
+    text, buttons = digest_page(digest, settings.tz, page, PAGER)
+    return render(t, text), InlineKeyboardMarkup.model_validate_json(render_keyboard(t, buttons))
 
 
 @router.message(Command("digest"))

@@ -11,7 +11,7 @@ from bot.domain.digest import build_digest, digest_page, week_key
 from bot.domain.pair_reminders import Limits
 from bot.domain.reminder_settings import key_prefix
 from bot.domain.reminders import ReminderKind
-from bot.i18n import I18n
+from bot.notices import args_json, buttons_json
 from scheduler.clock import Clock
 from scheduler.cron import crontab_trigger, last_fire_before
 from scheduler.sender import OutboxSender
@@ -30,14 +30,12 @@ class WeeklyDigest:
         db: Database,
         clock: Clock,
         tz: tzinfo,
-        i18n: I18n,
         sender: OutboxSender,
         limits: Limits | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.tz = tz
-        self.i18n = i18n
         self.sender = sender
         self.limits = limits or Limits()
 
@@ -55,16 +53,20 @@ class WeeklyDigest:
                 return 0
             digest = await build_digest(tx, now, self.tz, self.limits)
             week = week_key(now, self.tz)
+            # By key: rendered when sent, in the language each admin has then.
+            text, buttons = digest_page(digest, self.tz, 0, PAGER)
+            text_args, buttons_stored = args_json(text.args), buttons_json(buttons)
             for admin in admins:
-                text, markup = digest_page(self.i18n.get(admin.language), digest, self.tz, 0, PAGER)
                 queued += await tx.outbox.enqueue(
                     # keyed as the reminders are: switching the digest off cancels a queued one
                     f"{key_prefix(ReminderKind.DIGEST)}{week}:{admin.id}",
                     admin.id,
-                    text,
+                    "",
                     now,
-                    markup=markup,
                     subject="digest",
+                    text_key=text.key,
+                    text_args=text_args,
+                    buttons=buttons_stored,
                 )
         if queued:
             log.info("digest: queued to %s admins", queued)

@@ -1,16 +1,15 @@
 """The weekly digest for the admins: for the last 7 days and per department, then the pairs
 that need attention. Counted with the reminders' own rules (bot/domain/pair_reminders.py), so
 the digest and the reminders never disagree; one message (4096) and ≤ 10 buttons however many
-pairs and departments there are (the attention list pages)."""
+pairs and departments there are (the attention list pages). Kept by catalog key, so the
+scheduled one is rendered when it is sent, in the admin's language then."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
-from bot.domain.bounded import MESSAGE_LIMIT, bounded_lines, text_length
-from bot.domain.meetings import hours_text
+from bot.domain.meetings import duration_text
 from bot.domain.pair_reminders import (
     Limits,
     is_inactive,
@@ -20,7 +19,7 @@ from bot.domain.pair_reminders import (
 )
 from bot.domain.questions import excerpt
 from bot.domain.rules import local_today
-from bot.i18n import Html, Translator
+from bot.notices import REST, Button, Lines, Text, joined
 from storage.digest import PairState
 from storage.repos import Repos
 
@@ -106,37 +105,46 @@ async def build_digest(tx: Repos, now: datetime, tz: tzinfo, limits: Limits) -> 
 # --- the message --------------------------------------------------------------------------
 
 
-def _numbers(t: Translator, dept: DepartmentDigest) -> str:
-    return t(
+def _numbers(dept: DepartmentDigest) -> Text:
+    return Text(
         "digest-numbers",
-        pairs=dept.pairs,
-        meetings=dept.meetings,
-        hours=hours_text(t, dept.minutes),
-        accepted=dept.accepted,
-        overdue=dept.overdue,
-        asked=dept.asked,
-        unanswered=dept.unanswered,
-        inactive=dept.inactive,
+        {
+            "pairs": dept.pairs,
+            "meetings": dept.meetings,
+            "hours": duration_text(dept.minutes),
+            "accepted": dept.accepted,
+            "overdue": dept.overdue,
+            "asked": dept.asked,
+            "unanswered": dept.unanswered,
+            "inactive": dept.inactive,
+        },
     )
 
 
-def _attention_line(t: Translator, number: int, item: Attention) -> str:
+def _attention_line(number: int, item: Attention) -> Text:
     reasons = []
     if item.overdue:
-        reasons.append(t("digest-reason-overdue", count=item.overdue))
+        reasons.append(Text("digest-reason-overdue", {"count": item.overdue}))
     if item.unanswered:
-        reasons.append(t("digest-reason-unanswered", count=item.unanswered))
+        reasons.append(Text("digest-reason-unanswered", {"count": item.unanswered}))
     if item.quiet_days is not None:
-        reasons.append(t("digest-reason-inactive", days=item.quiet_days))
+        reasons.append(Text("digest-reason-inactive", {"days": item.quiet_days}))
     if item.plan_late:
-        reasons.append(t("digest-reason-plan"))
-    return t(
+        reasons.append(Text("digest-reason-plan"))
+    return Text(
         "digest-attention-line",
-        number=number,
-        mentor=excerpt(item.state.mentor_name, NAME_CHARS),
-        mentee=excerpt(item.state.mentee_name, NAME_CHARS),
-        reasons=Html(" · ".join(reasons)),
+        {
+            "number": number,
+            "mentor": excerpt(item.state.mentor_name, NAME_CHARS),
+            "mentee": excerpt(item.state.mentee_name, NAME_CHARS),
+            "reasons": joined(*reasons, sep=" · "),
+        },
     )
+
+
+def _department(dept: DepartmentDigest) -> Text:
+    name = excerpt(dept.name, DEPARTMENT_CHARS) if dept.name else Text("digest-no-department")
+    return Text("digest-department", {"name": name, "numbers": _numbers(dept)})
 
 
 def pages(digest: Digest) -> int:
@@ -144,75 +152,56 @@ def pages(digest: Digest) -> int:
 
 
 def digest_page(
-    t: Translator, digest: Digest, tz: tzinfo, page: int, pager: str
-) -> tuple[str, str]:
-    """The digest's text with one page of the attention list, and its buttons (Bot API JSON):
-    a button to each pair on the page and ◀️ ▶️ whose data is `pager` with the page number."""
+    digest: Digest, tz: tzinfo, page: int, pager: str
+) -> tuple[Text, list[list[Button]]]:
+    """The digest with one page of the attention list, by catalog key, and its buttons: one to
+    each pair on the page and ◀️ ▶️ whose data is `pager` with the page number. Bounded when
+    rendered, in whatever language: the departments get what the rest leaves of one message."""
     page = min(max(page, 0), pages(digest) - 1)
-    head = "\n".join(
-        [
-            t(
-                "digest-title",
-                since=digest.since.astimezone(tz).strftime("%d.%m.%Y"),
-                until=digest.now.astimezone(tz).strftime("%d.%m.%Y"),
-            ),
-            t("digest-total", numbers=Html(_numbers(t, digest.total))),
-        ]
+    since = digest.since.astimezone(tz).strftime("%d.%m.%Y")
+    until = digest.now.astimezone(tz).strftime("%d.%m.%Y")
+    head = joined(
+        Text("digest-title", {"since": since, "until": until}),
+        Text("digest-total", {"numbers": _numbers(digest.total)}),
     )
-    shown = digest.attention[page * ATTENTION_PAGE : (page + 1) * ATTENTION_PAGE]
+    first = page * ATTENTION_PAGE
+    shown = digest.attention[first : first + ATTENTION_PAGE]
+    tail: Text | Lines = Text("digest-attention-none")
     if digest.attention:
-        tail = bounded_lines(
-            [
-                _attention_line(t, page * ATTENTION_PAGE + n + 1, item)
-                for n, item in enumerate(shown)
-            ],
-            lambda n: t("digest-more-pairs", count=n),
-            head=t(
-                "digest-attention",
-                count=len(digest.attention),
-                page=page + 1,
-                pages=pages(digest),
-            ),
-            budget=ATTENTION_BUDGET,
+        title = Text(
+            "digest-attention",
+            {"count": len(digest.attention), "page": page + 1, "pages": pages(digest)},
         )
-    else:
-        tail = t("digest-attention-none")
-    blocks = [
-        t(
-            "digest-department",
-            name=excerpt(dept.name, DEPARTMENT_CHARS)
-            if dept.name
-            else t.plain("digest-no-department"),
-            numbers=Html(_numbers(t, dept)),
-        )
-        for dept in digest.departments
-    ]
-    budget = MESSAGE_LIMIT - text_length(head) - text_length(tail) - 4  # two blank lines
-    body = bounded_lines(
-        blocks, lambda n: t("digest-more-departments", count=n), budget=budget, sep="\n\n"
-    )
-    text = "\n\n".join(part for part in (head, body, tail) if part)
+        lines = [_attention_line(first + n + 1, item) for n, item in enumerate(shown)]
+        tail = Lines(title, lines, "digest-more-pairs", budget=ATTENTION_BUDGET)
+    parts: list[Text | Lines] = [head]
+    if digest.departments:
+        blocks = [_department(dept) for dept in digest.departments]
+        parts.append(Lines(None, blocks, "digest-more-departments", budget=REST, sep="\n\n"))
+    parts.append(tail)
     rows = [
         [
-            {
-                "text": t.plain(
+            Button(
+                Text(
                     "digest-button-pair",
-                    number=page * ATTENTION_PAGE + n + 1,
-                    mentee=excerpt(item.state.mentee_name, NAME_CHARS),
+                    {
+                        "number": first + n + 1,
+                        "mentee": excerpt(item.state.mentee_name, NAME_CHARS),
+                    },
                 ),
-                "callback_data": pair_card_data(item.state.pair_id),
-            }
+                data=pair_card_data(item.state.pair_id),
+            )
         ]
         for n, item in enumerate(shown)
     ]
     moves = []
     if page > 0:
-        moves.append({"text": t.plain("digest-button-back"), "callback_data": f"{pager}{page - 1}"})
+        moves.append(Button(Text("digest-button-back"), data=f"{pager}{page - 1}"))
     if page + 1 < pages(digest):
-        moves.append({"text": t.plain("digest-button-next"), "callback_data": f"{pager}{page + 1}"})
+        moves.append(Button(Text("digest-button-next"), data=f"{pager}{page + 1}"))
     if moves:
         rows.append(moves)
-    return text, json.dumps({"inline_keyboard": rows}, ensure_ascii=False)
+    return joined(*parts, sep="\n\n"), rows
 
 
 def week_key(now: datetime, tz: tzinfo) -> str:

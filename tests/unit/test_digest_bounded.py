@@ -1,16 +1,22 @@
 """The weekly digest stays one message with at most a page of buttons however big the
-programme: 300 pairs in 40 departments with long names, every pair needing attention."""
+programme: 300 pairs in 40 departments with long names, every pair needing attention; kept by
+catalog key, it is bounded when it is rendered, in whatever language."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.domain.bounded import MESSAGE_LIMIT, text_length
-from bot.domain.digest import ATTENTION_PAGE, build_digest, digest_page, pages
+from bot.domain.digest import ATTENTION_PAGE, Digest, build_digest, digest_page, pages
 from bot.domain.pair_reminders import Limits
-from bot.i18n import I18n
+from bot.i18n import I18n, Translator
+from bot.notices import args_json, buttons_json, render, render_buttons, render_stored
 from storage.db import Database
 
 TZ = ZoneInfo("Asia/Bishkek")
@@ -76,11 +82,61 @@ async def test_a_digest_of_300_pairs_in_40_departments_fits_one_message_and_page
     t = i18n.get("ru")
     assert pages(digest) == (PAIRS + ATTENTION_PAGE - 1) // ATTENTION_PAGE
     for page in (0, 1, pages(digest) - 1):
-        text, markup = digest_page(t, digest, TZ, page, "dg:")
-        assert text_length(text) <= MESSAGE_LIMIT
+        text = _assert_one_message(t, digest, page)
         assert "Всего:" in text and "300 активных пар" in text
         assert "и ещё" in text  # departments that did not fit are counted, not dropped
-        rows = json.loads(markup)["inline_keyboard"]
-        buttons = [button for row in rows for button in row]
-        assert len(buttons) <= ATTENTION_PAGE + 2
-        assert all(len(b["callback_data"].encode()) <= 64 for b in buttons)
+
+
+def _assert_one_message(t: Translator, digest: Digest, page: int) -> str:
+    """The page as the sender renders it from the outbox: one message, ≤ 10 short buttons."""
+    text, rows = digest_page(digest, TZ, page, "dg:")
+    rendered = render_stored(t, text.key, args_json(text.args))
+    assert rendered == render(t, text)  # what /digest shows now is what the sender sends
+    assert text_length(rendered) <= MESSAGE_LIMIT
+    stored = buttons_json(rows)
+    assert stored is not None
+    shown = json.loads(render_buttons(t, stored))["inline_keyboard"]
+    buttons = [button for row in shown for button in row]
+    assert len(buttons) <= ATTENTION_PAGE + 2
+    assert all(len(b["callback_data"].encode()) <= 64 for b in buttons)
+    return rendered
+
+
+# A language whose digest texts are three times as long as the Russian ones: the departments
+# get what the rest leaves when rendered, so no fixed budget measured on Russian can overflow.
+WORDY = (
+    "digest-title = {} 📊 <b>Digest</b> { $since } — { $until }\n"
+    "digest-total = {} <b>Total:</b> { $numbers }\n"
+    "digest-department = {} <b>{ $name }:</b> { $numbers }\n"
+    "digest-numbers = {} { $pairs } pairs; { $meetings } meetings ({ $hours }); accepted"
+    " { $accepted }, overdue { $overdue }; asked { $asked }, unanswered { $unanswered };"
+    " without meetings { $inactive }.\n"
+    "digest-attention-line = {} { $number }. { $mentor } — { $mentee }: { $reasons }\n"
+)
+
+
+PADDING = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, " * 3
+
+
+@pytest.fixture
+def wordy(tmp_path: Path) -> I18n:
+    root = tmp_path / "locales"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "bot" / "locales" / "ru", root / "ru")
+    (root / "xx").mkdir()
+    (root / "xx" / "digest.ftl").write_text(WORDY.replace("{}", PADDING), encoding="utf-8")
+    return I18n("ru", root)
+
+
+async def test_a_digest_in_a_wordier_language_still_fits_one_message(
+    db: Database, i18n: I18n, wordy: I18n
+) -> None:
+    await _programme(db)
+    async with db.read() as tx:
+        digest = await build_digest(tx, NOW, TZ, Limits())
+    for page in (0, pages(digest) - 1):
+        russian = _assert_one_message(i18n.get("ru"), digest, page)
+        text = _assert_one_message(wordy.get("xx"), digest, page)
+        assert text.startswith("Lorem ipsum") and "📊 <b>Digest</b>" in text
+        assert "… и ещё" in text  # the Russian "more" texts: the wordy catalog lacks them
+        # Fewer departments shown, more counted: their share is what the rest leaves.
+        assert 0 < text.count("Предметно-цикловая") < russian.count("Предметно-цикловая")

@@ -11,13 +11,16 @@ import pytest
 from bot.domain.bounded import MESSAGE_LIMIT, text_length
 from bot.i18n import Html, I18n
 from bot.notices import (
+    REST,
     Button,
     Lines,
     Text,
     args_json,
     buttons_json,
     joined,
+    render,
     render_buttons,
+    render_keyboard,
     render_stored,
 )
 from storage.db import Database
@@ -135,3 +138,58 @@ def test_a_long_text_and_a_note_are_joined_whole(i18n: I18n) -> None:
     edit = joined(question, Text("question-copy-answered"), sep="\n\n")
     rendered = render_stored(i18n.get("ru"), edit.key, args_json(edit.args))
     assert rendered.endswith("в" * 900 + "\n\n✅ <i>Вы ответили на этот вопрос.</i>")
+
+
+def _plan_lines(count: int, title_chars: int) -> list[Text]:
+    return [
+        Text(
+            "plan-line-no-status",
+            {"icon": "▫️", "number": n, "title": "Т" * title_chars, "due": "1"},
+        )
+        for n in range(1, count + 1)
+    ]
+
+
+def test_lines_queued_before_budget_and_sep_existed_still_render(i18n: I18n) -> None:
+    # A row as queued before Lines had a budget and a separator of their own.
+    old = (
+        '{"sep": "\\n", "0": {"$lines": {"head": {"$text": "plan-for-admin", "args":'
+        ' {"mentor": "А", "mentee": "В"}}, "lines": [{"$text": "plan-line-no-status", "args":'
+        ' {"icon": "▫️", "number": 1, "title": "КТП", "due": "1"}}], "more": "plan-more"}}}'
+    )
+    head = Text("plan-for-admin", {"mentor": "А", "mentee": "В"})
+    line = Text("plan-line-no-status", {"icon": "▫️", "number": 1, "title": "КТП", "due": "1"})
+    whole = joined(Lines(head, [line], "plan-more"))
+    assert json.loads(args_json(whole.args)) == json.loads(old)  # defaults keep that shape
+    t = i18n.get("ru")
+    assert render_stored(t, whole.key, old) == render(t, whole)
+    assert render_stored(t, whole.key, old).endswith("Наставляемый: В\n▫️ 1. КТП — до 1")
+
+
+def test_lines_take_their_own_budget_and_separator(i18n: I18n) -> None:
+    lines = Lines(None, _plan_lines(30, 50), "plan-more", budget=500, sep="\n\n")
+    text = render_stored(i18n.get("ru"), joined().key, args_json(joined(lines).args))
+    assert 400 < text_length(text) <= 500
+    assert "\n\n" in text and text.split("\n\n")[-1].startswith("… и ещё ")
+
+
+def test_lines_of_the_rest_get_what_the_other_parts_leave(i18n: I18n) -> None:
+    t = i18n.get("ru")
+    big = Text("question-to-mentor", {"mentee": "Орлов", "text": "в" * 900})
+    rest = Lines(None, _plan_lines(80, 100), "plan-more", budget=REST, sep="\n\n")
+    for parts in ((big, rest), (big, rest, big), (rest, big, big, big)):
+        whole = joined(*parts, sep="\n\n")
+        text = render_stored(t, whole.key, args_json(whole.args))
+        assert text == render(t, whole)
+        assert MESSAGE_LIMIT - 200 < text_length(text) <= MESSAGE_LIMIT
+        assert text.count("в" * 900) == len(parts) - 1  # the other parts whole
+    with pytest.raises(ValueError):
+        render(t, joined(rest, big, rest))
+
+
+def test_buttons_shown_now_render_as_the_queued_ones(i18n: I18n) -> None:
+    rows = [[Button(Text("remind-button-open-milestone"), data="ml:open:5:0:0")]]
+    stored = buttons_json(rows)
+    assert stored is not None
+    t = i18n.get("ru")
+    assert render_keyboard(t, rows) == render_buttons(t, stored)
