@@ -351,13 +351,16 @@ class RemindersRepo:
             found[row[0]].append(row[1])
         return PairObjects(found["meeting"], found["milestone"], found["question"])
 
-    async def cancel_pending_many(self, subjects: list[str], reason: str) -> int:
-        """What is not sent yet about any of these subjects is no longer wanted."""
+    async def cancel_pending_many(
+        self, subjects: list[str], reason: str, *, person_id: int | None = None
+    ) -> int:
+        """What is not sent yet about any of these subjects (to `person_id` only, when given)
+        is no longer wanted."""
         if not subjects:
             return 0
         cur = await self.conn.execute(
             "UPDATE outbox SET status = 'cancelled', last_error = ? WHERE status = 'pending'"
-            " AND subject IN (SELECT value FROM json_each(?))",
-            (reason, json.dumps(subjects)),
+            " AND subject IN (SELECT value FROM json_each(?)) AND (? IS NULL OR person_id = ?)",
+            (reason, json.dumps(subjects), person_id, person_id),
         )
         return cur.rowcount

@@ -364,14 +364,24 @@ async def find_pair_due(
             found.notices += final_report_notices(kind, row, due, now, tz)
 
 
-async def cancel_pair_reminders(tx: Repos, pair_id: int, reason: str) -> int:
-    """An ended or reassigned pair: nothing still pending about it, its meetings, milestones or
-    questions is sent (the tick queues nothing more for a pair that is not active)."""
+async def cancel_pair_reminders(
+    tx: Repos, pair_id: int, reason: str, *, reassigned_from: int | None = None
+) -> int:
+    """An ended pair: nothing still pending about it, its meetings, milestones or questions is
+    sent (the tick queues nothing more for a pair that is not active). A reassigned one goes on
+    with its mentee, plan and questions: about those only what was meant for the old mentor
+    (`reassigned_from`) is dropped, so the mentee's reminders still come."""
     objects = await tx.reminders.objects_of_pair(pair_id)
-    subjects = [
+    of_the_pair = [
         pair_subject(pair_id),
         *(reminder_subject(meeting_id) for meeting_id in objects.meetings),
+    ]
+    going_on = [
         *(milestone_reminder_subject(milestone_id) for milestone_id in objects.milestones),
         *(question_reminder_subject(question_id) for question_id in objects.questions),
     ]
-    return await tx.reminders.cancel_pending_many(subjects, reason)
+    if reassigned_from is None:
+        return await tx.reminders.cancel_pending_many(of_the_pair + going_on, reason)
+    return await tx.reminders.cancel_pending_many(
+        of_the_pair, reason
+    ) + await tx.reminders.cancel_pending_many(going_on, reason, person_id=reassigned_from)

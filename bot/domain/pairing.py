@@ -140,7 +140,9 @@ async def reassign_mentor(
     if refusal is not None:
         raise PairError(refusal)
     await tx.pairs.close(old.id, PairStatus.REASSIGNED, reason, now)
-    await cancel_pair_reminders(tx, old.id, "the pair was reassigned")
+    await cancel_pair_reminders(
+        tx, old.id, "the pair was reassigned", reassigned_from=old.mentor_id
+    )
     start = max(today, old.start)
     new = await tx.pairs.add(
         mentor_id=new_mentor.id,

@@ -17,7 +17,7 @@ from people import TelegramUser, start_everyone
 from roster_seed import MENTEE_ORLOV, MENTEE_SIDOROVA, MENTOR_IVANOVA, MENTOR_SMIRNOV, seed
 
 from bot.app import App
-from bot.domain.pairing import create_pair
+from bot.domain.pairing import create_pair, reassign_mentor
 from bot.domain.plans import edit_milestone, submit_milestone
 from scheduler.clock import ManualClock
 from scheduler.tick import MARK
@@ -251,6 +251,52 @@ async def test_a_deadline_is_reminded_a_week_and_a_day_before_then_weekly_once_o
     await _at(bot_runner, bot_clock, 2027, 2, 16, 9, 1)  # reported: no more overdue warnings
     _nobody_else(people, "прошло 15 дней", *())
     _nobody_else(people, "сдал(а) этап", "mentor")
+
+
+@pytest.mark.bot_settings(quiet_hours="21:00-10:00")
+async def test_a_reassignment_keeps_the_mentees_waiting_reminders_and_drops_the_old_mentors(
+    bot_runner: BotRunner, people: dict[str, TelegramUser], bot_clock: ManualClock
+) -> None:
+    app = _app(bot_runner)
+    await _one_deadline(app, date(2027, 2, 1))
+    await _at(bot_runner, bot_clock, 2027, 2, 1, 20, 0)
+    bot_clock.set(datetime(2027, 2, 2, 9, 0, 30, tzinfo=BISHKEK))
+    await _pending(app, "remind:milestone-overdue", 2)  # to both, waiting for 10:00
+    _nobody_else(people, "прошло 1 день", *())
+
+    async with app.db.transaction() as tx:
+        mentee = await tx.people.by_telegram_id(MENTEE_SIDOROVA)
+        smirnov = await tx.people.by_telegram_id(MENTOR_SMIRNOV)
+        assert mentee is not None and smirnov is not None
+        (pair,) = await tx.pairs.active_for_person(mentee.id)
+        await reassign_mentor(
+            tx,
+            pair_id=pair.id,
+            new_mentor_id=smirnov.id,
+            reason="Длительная командировка",
+            today=date(2027, 2, 2),
+            now=bot_clock.now(),
+            max_mentees_per_mentor=3,
+            tz=BISHKEK,
+        )
+    await _at(bot_runner, bot_clock, 2027, 2, 2, 10, 0, 30)
+    _nobody_else(people, "прошло 1 день", "mentee")  # the plan goes on with her
+
+
+async def _pending(app: App, key_prefix: str, expected: int) -> None:
+    """Wait until the tick has queued `expected` rows under `key_prefix` that are not sent."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + TIMEOUT
+    while True:
+        async with app.db.read() as tx:
+            rows = await tx.conn.execute_fetchall(
+                "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND key LIKE ?",
+                (key_prefix + "%",),
+            )
+        if next(iter(rows))[0] == expected:
+            return
+        assert loop.time() < deadline, f"no {expected} pending {key_prefix} rows"
+        await asyncio.sleep(0.02)
 
 
 async def test_a_changed_deadline_replans_its_reminders(
