@@ -1,8 +1,12 @@
-"""The routers in the order updates try them: /cancel first, the catch-all last."""
+"""The routers in the order updates try them: /cancel first, the catch-all last; the
+dispatcher gets their handlers in one router (see `_take_handlers`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aiogram import Router
+from aiogram.dispatcher.event.handler import FilterObject, HandlerObject
 
 from handlers.filters import keep_filters_on_the_loop
 
@@ -54,12 +58,36 @@ def get_routers() -> list[Router]:
         settings.router,
         fallback.router,
     ]
+    journeys = Router(name="journeys")
     for router in routers:
-        keep_filters_on_the_loop(router)
-        # Routers are module singletons; a dispatcher built again in the same process (a restart
-        # in the tests) takes them over from the previous one.
-        parent = router.parent_router
-        if parent is not None:
-            parent.sub_routers.remove(router)
-            router._parent_router = None
-    return routers
+        _take_handlers(journeys, router)
+    keep_filters_on_the_loop(journeys)
+    return [journeys]
+
+
+def _take_handlers(
+    journeys: Router, router: Router, above: Mapping[str, list[FilterObject]] | None = None
+) -> None:
+    """The router's handlers (then its sub-routers') appended to `journeys`, in order, each
+    checking its router's filters (and those above it) first, as aiogram would.
+
+    aiogram walks an update through every router before the one that takes it, wrapping each
+    in its middleware chain and copying the keyword arguments (a fifth of the dispatcher's
+    time, for ~25 routers); one router holding every handler in the same order answers the
+    same. So the code keeps a router per journey; none may have middlewares of its own."""
+    above = above or {}
+    inherited: dict[str, list[FilterObject]] = {}
+    for name, observer in router.observers.items():
+        if observer.outer_middleware or observer.middleware:
+            raise ValueError(f"{router.name}: the {name} observer has middlewares of its own")
+        inherited[name] = [*above.get(name, []), *(observer._handler.filters or [])]
+        for handler in observer.handlers:
+            journeys.observers[name].handlers.append(
+                HandlerObject(
+                    callback=handler.callback,
+                    filters=[*inherited[name], *(handler.filters or [])],
+                    flags=dict(handler.flags),
+                )
+            )
+    for sub_router in router.sub_routers:
+        _take_handlers(journeys, sub_router, inherited)
