@@ -75,9 +75,11 @@ def limits_of(settings: Settings) -> Limits:
 
 
 def create_bot(settings: Settings) -> Bot:
-    session = JsonBodySession()
-    if settings.telegram_api_url:
-        session = JsonBodySession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    session = (
+        JsonBodySession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+        if settings.telegram_api_url
+        else JsonBodySession()
+    )
     return Bot(
         token=settings.require_token(),
         session=session,

@@ -144,8 +144,15 @@ def _part(t: Translator, part: Any, *, html: bool) -> str:
     return render(t, part, html=html)
 
 
-def _bounded(t: Translator, lines: Lines, *, html: bool, rest: int = MESSAGE_LIMIT) -> str:
-    """`rest`: what is left of the message for Lines whose budget is REST."""
+def _bounded(t: Translator, lines: Lines, *, html: bool, rest: int | None = None) -> str:
+    """`rest`: what is left of the message for Lines whose budget is REST (a part of a joined
+    text, which alone knows what its other parts take)."""
+    if isinstance(lines.budget, int):
+        budget = lines.budget
+    elif rest is not None:
+        budget = rest
+    else:
+        raise ValueError("Lines with budget=REST belong directly in joined(...)")
 
     def more(count: int) -> str:
         return t(lines.more, count=count)
@@ -154,22 +161,39 @@ def _bounded(t: Translator, lines: Lines, *, html: bool, rest: int = MESSAGE_LIM
         [render(t, line, html=html) for line in lines.lines],
         more,
         head=render(t, lines.head, html=html) if lines.head is not None else "",
-        budget=rest if lines.budget == REST else lines.budget,
+        budget=budget,
         sep=lines.sep,
     )
 
 
-def _joined(t: Translator, text: Text, *, html: bool) -> str:
+def _parts(text: Text) -> list[Any]:
+    return [text.args[str(n)] for n in range(len(text.args) - 1)]
+
+
+def _takes_rest(part: Any) -> bool:
+    """Lines of budget REST, or a joined text holding them (a message kept with a note added
+    below it: the note is taken from what the lines get)."""
+    if isinstance(part, Lines):
+        return part.budget == REST
+    return isinstance(part, Text) and part.key == JOINED and any(map(_takes_rest, _parts(part)))
+
+
+def _joined(t: Translator, text: Text, *, html: bool, limit: int = MESSAGE_LIMIT) -> str:
     sep = str(text.args["sep"])
-    parts = [text.args[str(n)] for n in range(len(text.args) - 1)]
-    rest = [n for n, part in enumerate(parts) if isinstance(part, Lines) and part.budget == REST]
+    parts = _parts(text)
+    rest = [n for n, part in enumerate(parts) if _takes_rest(part)]
     if len(rest) > 1:
         raise ValueError("one part of a joined text at most takes what the others leave")
     shown = {n: _part(t, part, html=html) for n, part in enumerate(parts) if n not in rest}
     for n in rest:  # after the others: it gets the message's length they leave
         used = sum(text_length(part) for part in shown.values())
-        left = MESSAGE_LIMIT - used - text_length(sep) * (len(parts) - 1)
-        shown[n] = _bounded(t, parts[n], html=html, rest=left)
+        left = limit - used - text_length(sep) * (len(parts) - 1)
+        part = parts[n]
+        shown[n] = (
+            _bounded(t, part, html=html, rest=left)
+            if isinstance(part, Lines)
+            else _joined(t, part, html=html, limit=left)
+        )
     return sep.join(shown[n] for n in range(len(parts)))
 
 

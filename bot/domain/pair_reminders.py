@@ -369,19 +369,18 @@ async def cancel_pair_reminders(
 ) -> int:
     """An ended pair: nothing still pending about it, its meetings, milestones or questions is
     sent (the tick queues nothing more for a pair that is not active). A reassigned one goes on
-    with its mentee, plan and questions: about those only what was meant for the old mentor
-    (`reassigned_from`) is dropped, so the mentee's reminders still come."""
+    with its mentee and plan: of its milestones' reminders only those meant for the old mentor
+    (`reassigned_from`) are dropped, so the mentee's still come. Its questions' reminders go
+    to the mentor and the admins and name the old mentor, so all of them are dropped."""
     objects = await tx.reminders.objects_of_pair(pair_id)
     of_the_pair = [
         pair_subject(pair_id),
         *(reminder_subject(meeting_id) for meeting_id in objects.meetings),
-    ]
-    going_on = [
-        *(milestone_reminder_subject(milestone_id) for milestone_id in objects.milestones),
         *(question_reminder_subject(question_id) for question_id in objects.questions),
     ]
+    of_the_plan = [milestone_reminder_subject(milestone_id) for milestone_id in objects.milestones]
     if reassigned_from is None:
-        return await tx.reminders.cancel_pending_many(of_the_pair + going_on, reason)
+        return await tx.reminders.cancel_pending_many(of_the_pair + of_the_plan, reason)
     return await tx.reminders.cancel_pending_many(
         of_the_pair, reason
-    ) + await tx.reminders.cancel_pending_many(going_on, reason, person_id=reassigned_from)
+    ) + await tx.reminders.cancel_pending_many(of_the_plan, reason, person_id=reassigned_from)

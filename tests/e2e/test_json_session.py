@@ -12,7 +12,12 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import (
+    BufferedInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    ReplyParameters,
+)
 from fake_bot_api import FakeBotAPI
 from people import TelegramUser
 
@@ -54,6 +59,29 @@ async def test_a_message_goes_as_json_with_the_same_parameters_as_a_form(
     assert json_call.params == form_call.params
     assert by_json.text == by_form.text  # the answer is parsed as aiogram parses it
     assert by_json.reply_markup == by_form.reply_markup
+
+
+async def test_a_reply_and_flags_go_as_json_as_the_form_sends_them(
+    fake_api: FakeBotAPI, bots: tuple[Bot, Bot]
+) -> None:
+    """A nested object, a boolean and the bot's default parse mode, as a question's answer
+    goes to the mentee (a reply to their message, silently)."""
+    json_bot, form_bot = bots
+    aigul = TelegramUser(fake_api, 2001, "Айгуль", "Токтогулова")
+    question = aigul.send("Как оформить КТП?")
+    reply = ReplyParameters(message_id=question["message_id"], allow_sending_without_reply=True)
+
+    for bot in (json_bot, form_bot):
+        await bot.send_message(
+            aigul.id, "💬 <b>Ответ</b>", reply_parameters=reply, disable_notification=True
+        )
+
+    json_call, form_call = fake_api.calls("sendMessage")[-2:]
+    assert json_call.content_type == "application/json"
+    assert json_call.params == form_call.params
+    assert json_call.params["parse_mode"] == "HTML"
+    assert json_call.params["disable_notification"] is True
+    assert json_call.params["reply_parameters"]["message_id"] == question["message_id"]
 
 
 async def test_a_file_still_goes_as_multipart(fake_api: FakeBotAPI, bots: tuple[Bot, Bot]) -> None:

@@ -16,7 +16,7 @@ from roster_seed import MENTEE_ORLOV, MENTEE_SIDOROVA, MENTOR_IVANOVA, MENTOR_SM
 from test_reminders import BISHKEK, NOW, _app, _at, _nobody_else, _with
 
 from bot.app import App
-from bot.domain.pairing import close_pair, create_pair
+from bot.domain.pairing import close_pair, create_pair, reassign_mentor
 from scheduler.clock import ManualClock
 from storage.models import PairKind, PairStatus
 
@@ -183,6 +183,35 @@ async def test_an_ended_pair_cancels_its_reminders_still_waiting_for_the_morning
     _nobody_else(people, "ждёт ответа", *())
 
 
+@pytest.mark.bot_settings(quiet_hours="21:00-08:00")
+async def test_a_reassigned_pair_drops_its_question_reminders_naming_the_old_mentor(
+    bot_runner: BotRunner, people: dict[str, TelegramUser], bot_clock: ManualClock
+) -> None:
+    app = _app(bot_runner)
+    mentor, mentee = people["mentor"], people["mentee"]
+    await _at(bot_runner, bot_clock, 2027, 1, 20, 21, 30)
+    mentee.send("/ask Вопрос поздно вечером")
+    await mentor.wait_message("Вопрос поздно вечером")
+    await _at(bot_runner, bot_clock, 2027, 1, 22, 9, 0)
+    _nobody_else(people, "ждёт ответа", "mentor")
+    bot_clock.set(datetime(2027, 1, 23, 21, 45, tzinfo=BISHKEK))  # due 21:30: waits for 08:00
+    await _wait_pending(app, bot_clock, 1, "remind:question-escalate")
+    async with app.db.transaction() as tx:
+        (pair,) = await tx.pairs.active_for_person(await _person(app, MENTEE_SIDOROVA))
+        await reassign_mentor(
+            tx,
+            pair_id=pair.id,
+            new_mentor_id=await _person(app, MENTOR_SMIRNOV),
+            reason="Длительная командировка",
+            today=date(2027, 1, 23),
+            now=bot_clock.now(),
+            max_mentees_per_mentor=3,
+            tz=BISHKEK,
+        )
+    await _at(bot_runner, bot_clock, 2027, 1, 24, 9, 0)
+    _nobody_else(people, "без ответа", *())  # it would blame the mentor who was replaced
+
+
 async def _person(app: App, telegram_id: int) -> int:
     async with app.db.read() as tx:
         person = await tx.people.by_telegram_id(telegram_id)
@@ -190,15 +219,17 @@ async def _person(app: App, telegram_id: int) -> int:
     return person.id
 
 
-async def _wait_pending(app: App, clock: ManualClock, expected: int) -> None:
+async def _wait_pending(
+    app: App, clock: ManualClock, expected: int, key: str = "remind:question-remind"
+) -> None:
     """Wait until a tick has queued `expected` question reminders (left pending by the night)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + 5.0
     while True:
         async with app.db.read() as tx:
             rows = await tx.conn.execute_fetchall(
-                "SELECT COUNT(*) FROM outbox WHERE status = 'pending'"
-                " AND key LIKE 'remind:question-remind%'"
+                "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND key LIKE ?",
+                (key + "%",),
             )
         if next(iter(rows))[0] == expected:
             return

@@ -185,6 +185,13 @@ def test_lines_of_the_rest_get_what_the_other_parts_leave(i18n: I18n) -> None:
         assert text.count("в" * 900) == len(parts) - 1  # the other parts whole
     with pytest.raises(ValueError):
         render(t, joined(rest, big, rest))
+    # Only a joined text knows what its other parts take: inside another text REST is refused.
+    with pytest.raises(ValueError, match="belong directly in joined"):
+        render(t, Text("question-to-mentor", {"mentee": "Орлов", "text": rest}))
+    # A kept message with a note added below it (bot/domain/copies.py) still fits.
+    noted = joined(joined(big, rest, sep="\n\n"), big, sep="\n\n")
+    assert MESSAGE_LIMIT - 200 < text_length(render(t, noted)) <= MESSAGE_LIMIT
+    assert render(t, noted).count("в" * 900) == 2
 
 
 def test_buttons_shown_now_render_as_the_queued_ones(i18n: I18n) -> None:
