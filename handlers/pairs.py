@@ -414,7 +414,8 @@ async def confirm_pair(
 
 async def _pairs_page(db: Database, t: Translator, page: int) -> tuple[str, InlineKeyboardMarkup]:
     """A page of the active pairs; those whose plan awaits approval are marked and come first."""
-    async with db.read() as tx:
+    # Off the event loop: a page is sorted out of every active pair (~20 ms at 10 000).
+    async with db.bulk_read() as tx:
         pairs, total, page = await fetch_page(
             lambda offset, limit: tx.pairs.list_active(offset=offset, limit=limit), page
         )
