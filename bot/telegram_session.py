@@ -24,7 +24,8 @@ class JsonBodySession(AiohttpSession):
         """The call as a JSON body, or None when it carries files."""
         files: dict[str, Any] = {}
         body: dict[str, Any] = {}
-        for key, value in method.model_dump(warnings=False).items():
+        # None is left out at every depth, as the form does: a button's ten empty fields too.
+        for key, value in method.model_dump(warnings=False, exclude_none=True).items():
             value = self.prepare_value(value, bot=bot, files=files, _dumps_json=False)
             if value is None or value == "":  # what aiogram's form leaves out too
                 continue
