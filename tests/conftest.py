@@ -62,6 +62,25 @@ ENGLISH_FOR_TESTS = (
 )
 
 
+# The digest in English (tests/e2e/test_digest_queued.py): its numbers, hours and buttons.
+ENGLISH_DIGEST_FOR_TESTS = """\
+digest-title = 📊 <b>Mentoring digest</b> for { $since } — { $until }
+digest-total = <b>Total:</b> { $numbers }
+digest-numbers = { $pairs } active { $pairs ->
+    [one] pair
+   *[other] pairs
+}; { $meetings } held ({ $hours }); accepted { $accepted }, overdue { $overdue }; asked \
+{ $asked }, unanswered { $unanswered }; without meetings { $inactive }.
+hours-and-minutes = { $hours } h { $minutes } min
+hours-only = { $hours } h
+minutes-only = { $minutes } min
+digest-attention = ⚠️ <b>Need attention: { $count }</b> (page { $page } of { $pages })
+digest-reason-unanswered = unanswered questions: { $count }
+digest-reason-inactive = no meetings for { $days } days
+digest-button-pair = #{ $number } { $mentee }
+"""
+
+
 @pytest.fixture(scope="session")
 def two_languages(tmp_path_factory: pytest.TempPathFactory) -> I18n:
     """The shipped catalogs plus a small English one (tests only)."""
@@ -69,4 +88,5 @@ def two_languages(tmp_path_factory: pytest.TempPathFactory) -> I18n:
     shutil.copytree(Path(__file__).resolve().parents[1] / "bot" / "locales" / "ru", root / "ru")
     (root / "en").mkdir()
     (root / "en" / "reminders.ftl").write_text(ENGLISH_FOR_TESTS, encoding="utf-8")
+    (root / "en" / "digest.ftl").write_text(ENGLISH_DIGEST_FOR_TESTS, encoding="utf-8")
     return I18n("ru", root)

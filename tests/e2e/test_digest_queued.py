@@ -6,9 +6,7 @@ text before (an old row) is still sent as it was queued."""
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from conftest import BotRunner
@@ -30,37 +28,10 @@ from scheduler.digest import PAGER
 NIGHT = MONDAY.replace(hour=22)  # quiet hours (21:00-08:00): the digest waits for the morning
 MORNING = MONDAY + timedelta(days=1, hours=-1, seconds=30)  # Tuesday 08:00:30
 
-# A few digest texts in English (tests only); the rest falls back to the shipped Russian.
-ENGLISH_DIGEST = """\
-digest-title = 📊 <b>Mentoring digest</b> for { $since } — { $until }
-digest-total = <b>Total:</b> { $numbers }
-digest-numbers = { $pairs } active { $pairs ->
-    [one] pair
-   *[other] pairs
-}; { $meetings } held ({ $hours }); accepted { $accepted }, overdue { $overdue }; asked \
-{ $asked }, unanswered { $unanswered }; without meetings { $inactive }.
-hours-and-minutes = { $hours } h { $minutes } min
-hours-only = { $hours } h
-minutes-only = { $minutes } min
-digest-attention = ⚠️ <b>Need attention: { $count }</b> (page { $page } of { $pages })
-digest-reason-unanswered = unanswered questions: { $count }
-digest-reason-inactive = no meetings for { $days } days
-digest-button-pair = #{ $number } { $mentee }
-"""
-
-
-@pytest.fixture(scope="module")
-def english(tmp_path_factory: pytest.TempPathFactory) -> I18n:
-    root = tmp_path_factory.mktemp("locales")
-    shutil.copytree(Path(__file__).resolve().parents[2] / "bot" / "locales" / "ru", root / "ru")
-    (root / "en").mkdir()
-    (root / "en" / "digest.ftl").write_text(ENGLISH_DIGEST, encoding="utf-8")
-    return I18n("ru", root)
-
 
 @pytest.fixture
-def bot_i18n(english: I18n) -> I18n:
-    return english
+def bot_i18n(two_languages: I18n) -> I18n:
+    return two_languages  # tests/conftest.py: a few digest texts in English
 
 
 @pytest.fixture

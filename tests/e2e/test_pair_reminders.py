@@ -5,7 +5,6 @@ people and nobody else; an ended pair's pending reminders are not sent."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, datetime
 
 import pytest
@@ -13,7 +12,7 @@ from conftest import BotRunner
 from fake_bot_api import FakeBotAPI
 from people import TelegramUser, start_everyone
 from roster_seed import MENTEE_ORLOV, MENTEE_SIDOROVA, MENTOR_IVANOVA, MENTOR_SMIRNOV, seed
-from test_reminders import BISHKEK, NOW, _app, _at, _nobody_else, _with
+from test_reminders import BISHKEK, NOW, _app, _at, _nobody_else, _pending, _with
 
 from bot.app import App
 from bot.domain.pairing import close_pair, create_pair, reassign_mentor
@@ -158,17 +157,21 @@ async def test_the_final_report_is_reminded_a_month_and_a_week_before_the_end(
     _nobody_else(people, "Через неделю, 30.06.2027, заканчивается", "mentor", "mentee")
 
 
+async def _ask_late(runner: BotRunner, people: dict[str, TelegramUser], clock: ManualClock) -> None:
+    """The mentee asks at 21:30 on the pair's first day, in quiet hours."""
+    await _at(runner, clock, 2027, 1, 20, 21, 30)
+    people["mentee"].send("/ask Вопрос поздно вечером")
+    await people["mentor"].wait_message("Вопрос поздно вечером")  # between people: at once
+
+
 @pytest.mark.bot_settings(quiet_hours="21:00-08:00")
 async def test_an_ended_pair_cancels_its_reminders_still_waiting_for_the_morning(
     bot_runner: BotRunner, people: dict[str, TelegramUser], bot_clock: ManualClock
 ) -> None:
     app = _app(bot_runner)
-    mentor, mentee = people["mentor"], people["mentee"]
-    await _at(bot_runner, bot_clock, 2027, 1, 20, 21, 30)
-    mentee.send("/ask Вопрос поздно вечером")
-    await mentor.wait_message("Вопрос поздно вечером")  # between people: at once, silently
+    await _ask_late(bot_runner, people, bot_clock)
     bot_clock.set(datetime(2027, 1, 21, 21, 45, tzinfo=BISHKEK))  # due 21:30: waits for 08:00
-    await _wait_pending(app, bot_clock, 1)
+    await _pending(app, "remind:question-remind", 1)
     async with app.db.transaction() as tx:
         (pair,) = await tx.pairs.active_for_person(await _person(app, MENTEE_SIDOROVA))
         await close_pair(
@@ -188,14 +191,11 @@ async def test_a_reassigned_pair_drops_its_question_reminders_naming_the_old_men
     bot_runner: BotRunner, people: dict[str, TelegramUser], bot_clock: ManualClock
 ) -> None:
     app = _app(bot_runner)
-    mentor, mentee = people["mentor"], people["mentee"]
-    await _at(bot_runner, bot_clock, 2027, 1, 20, 21, 30)
-    mentee.send("/ask Вопрос поздно вечером")
-    await mentor.wait_message("Вопрос поздно вечером")
+    await _ask_late(bot_runner, people, bot_clock)
     await _at(bot_runner, bot_clock, 2027, 1, 22, 9, 0)
     _nobody_else(people, "ждёт ответа", "mentor")
     bot_clock.set(datetime(2027, 1, 23, 21, 45, tzinfo=BISHKEK))  # due 21:30: waits for 08:00
-    await _wait_pending(app, bot_clock, 1, "remind:question-escalate")
+    await _pending(app, "remind:question-escalate", 1)
     async with app.db.transaction() as tx:
         (pair,) = await tx.pairs.active_for_person(await _person(app, MENTEE_SIDOROVA))
         await reassign_mentor(
@@ -217,21 +217,3 @@ async def _person(app: App, telegram_id: int) -> int:
         person = await tx.people.by_telegram_id(telegram_id)
     assert person is not None
     return person.id
-
-
-async def _wait_pending(
-    app: App, clock: ManualClock, expected: int, key: str = "remind:question-remind"
-) -> None:
-    """Wait until a tick has queued `expected` question reminders (left pending by the night)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + 5.0
-    while True:
-        async with app.db.read() as tx:
-            rows = await tx.conn.execute_fetchall(
-                "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND key LIKE ?",
-                (key + "%",),
-            )
-        if next(iter(rows))[0] == expected:
-            return
-        assert loop.time() < deadline, "the tick queued no reminder"
-        await asyncio.sleep(0.02)
