@@ -5,7 +5,7 @@ refused to anyone but an admin."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from conftest import BotRunner
@@ -21,15 +21,15 @@ from roster_seed import (
     seed,
 )
 from test_reminders import BISHKEK, _app
+from test_reminders import _pair as _reminders_pair
 
 from bot.app import App
-from bot.domain.pairing import create_pair
 from bot.domain.reminder_settings import switch_reminder
 from bot.domain.reminders import ReminderKind
 from scheduler.clock import ManualClock
 from scheduler.cron import crontab_trigger
 from scheduler.digest import PAGER
-from storage.models import PairKind, to_db_time
+from storage.models import to_db_time
 
 MONDAY = datetime(2027, 1, 25, 9, 0, tzinfo=BISHKEK)
 
@@ -40,28 +40,11 @@ def bot_clock() -> ManualClock:
 
 
 async def _pair(app: App, mentor_tg: int, mentee_tg: int) -> int:
+    """test_reminders' pair (deadlines at its end), its plan approved: no "plan late" here."""
+    pair_id = await _reminders_pair(app, mentor_tg, mentee_tg)
     async with app.db.transaction() as tx:
-        mentor = await tx.people.by_telegram_id(mentor_tg)
-        mentee = await tx.people.by_telegram_id(mentee_tg)
-        assert mentor and mentee
-        pair = await create_pair(
-            tx,
-            mentor_id=mentor.id,
-            mentee_id=mentee.id,
-            kind=PairKind.PEDAGOGICAL,
-            start=date(2026, 9, 1),
-            end=date(2027, 6, 30),
-            order_ref=None,
-            now=app.clock.now(),
-            max_mentees_per_mentor=2,
-        )
-        await tx.conn.execute(
-            "UPDATE milestones SET due_date = '2027-06-30'"
-            " WHERE plan_id = (SELECT id FROM plans WHERE pair_id = ?)",
-            (pair.id,),
-        )
-        await tx.conn.execute("UPDATE plans SET status = 'approved' WHERE pair_id = ?", (pair.id,))
-    return pair.id
+        await tx.conn.execute("UPDATE plans SET status = 'approved' WHERE pair_id = ?", (pair_id,))
+    return pair_id
 
 
 async def _programme(app: App) -> None:
