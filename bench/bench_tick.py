@@ -13,7 +13,10 @@ Python allocations (SQLite's own page cache is not counted). The growth from the
 largest size is reported per 10x of pairs: at most 10 is linear or better.
 
 Every SELECT the tick ran is shown with its `EXPLAIN QUERY PLAN`; the run fails (exit 1) when
-one scans a big table instead of searching an index. No time threshold is asserted.
+one scans a table, or searches nothing but a status (every active pair), instead of searching an
+index, unless `EXPECTED_SCANS` names it with the reason. The plans do not depend on the sizes,
+so the test command's small run (`tests/bench/test_benchmarks.py`) checks them too. No time
+threshold is asserted.
 
     .venv/bin/python bench/bench_tick.py [--sizes 1000,3000,10000] [--ticks 7] [--json PATH]
 """
@@ -41,7 +44,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT)]
 
-from bot.domain.reminders import ReminderKind  # noqa: E402
+from bot.domain.reminders import CATCH_UP, ReminderKind  # noqa: E402
 from scheduler.clock import ManualClock  # noqa: E402
 from scheduler.sender import OutboxSender  # noqa: E402
 from scheduler.tick import MARK, ReminderTick  # noqa: E402
@@ -56,8 +59,8 @@ DUE_SPAN = (END - FIRST_DUE).days
 MILESTONES = 10
 QUESTIONS = 5
 HELD_MEETINGS = 9
+ADMINS = 3  # the methodists: escalations, late plans and quiet pairs go to them
 EARLIER_NOTICES = 10  # outbox rows per pair already sent before the bench
-BIG_TABLE_ROWS = 1_000  # a scan of a table this big fails the run
 SEED = 20270120
 
 
@@ -117,6 +120,21 @@ async def seed(db: Database, pairs: int) -> tuple[int, int]:
             seen=True,
         )
         for n in range(1, mentors + pairs + 1)
+    ] + [
+        Person(
+            id=n,
+            full_name=f"Методист {n}",
+            role=Role.ADMIN,
+            is_admin=True,
+            department=None,
+            username=None,
+            telegram_id=800_000_000 + n,
+            language=None,
+            active=True,
+            blocked=False,
+            seen=True,
+        )
+        for n in range(mentors + pairs + 1, mentors + pairs + 1 + ADMINS)
     ]
     pair_rows = [
         Pair(
@@ -218,30 +236,36 @@ async def seed(db: Database, pairs: int) -> tuple[int, int]:
 # --- the query plans ---------------------------------------------------------------------------
 
 _TABLE = re.compile(r"\b(?:FROM|JOIN)\s+(\w+)(?:\s+(?:AS\s+)?(\w+))?", re.IGNORECASE)
-_SCAN = re.compile(r"^SCAN (\w+)")
+_SCAN = re.compile(r"^SCAN (\w+)(?: USING (?:COVERING )?INDEX (\w+))?")
+# A search on nothing but the status reads every row in that status: every active pair.
+_STATUS_ONLY = re.compile(r"^SEARCH (\w+) USING (?:COVERING )?INDEX \w+ \(status=\?\)$")
+# Tables that stay a few rows whatever the programme's size: a scan of them is fine.
+SMALL_BY_NATURE = {"scheduler_marks", "schema_version"}
+# Queries for which every active pair is a candidate by nature, each with why: a fragment of
+# the SQL → the reason. None in the tick today; a new one must be named here to pass.
+EXPECTED_SCANS: dict[str, str] = {}
 
 
-async def _table_sizes(db: Database) -> dict[str, int]:
+async def _partial_indexes(db: Database) -> set[str]:
+    """Indexes with a WHERE: scanning one reads only its few rows (the admins, say)."""
     async with db.bulk_read() as tx:
-        names = await tx.conn.execute_fetchall(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        rows = await tx.conn.execute_fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE '% WHERE %'"
         )
-        sizes = {}
-        for (name,) in names:
-            (count,) = next(iter(await tx.conn.execute_fetchall(f"SELECT COUNT(*) FROM {name}")))
-            sizes[name] = int(count)
-    return sizes
+    return {str(row[0]) for row in rows}
 
 
 async def check_plans(db: Database, statements: list[str]) -> list[str]:
-    """Print each SELECT's plan; returns the scans of big tables found."""
-    sizes = await _table_sizes(db)
+    """Print each SELECT's plan; returns the scans found. The plans do not depend on the
+    tables' sizes (no ANALYZE is run), so a small run finds what a large one would."""
+    partial = await _partial_indexes(db)
     problems = []
     seen = set()
     for sql in statements:
         if not sql.lstrip().upper().startswith("SELECT") or sql in seen:
             continue
         seen.add(sql)
+        expected = [why for fragment, why in EXPECTED_SCANS.items() if fragment in sql]
         aliases: dict[str, str] = {}
         for table, alias in _TABLE.findall(sql):
             if alias.upper() not in ("", "ON", "WHERE", "JOIN", "ORDER", "LEFT"):
@@ -251,14 +275,19 @@ async def check_plans(db: Database, statements: list[str]) -> list[str]:
             plan = await tx.conn.execute_fetchall(f"EXPLAIN QUERY PLAN {sql}")
         shown = re.sub(r"\s+", " ", sql)
         print(f"\n  {shown[:160]}…")
+        if expected:
+            print(f"    (expected to read every active pair: {expected[0]})")
         for row in plan:
             detail = str(row[3])
             print(f"    {detail}")
-            scan = _SCAN.match(detail)
-            if scan and "CONSTANT ROW" not in detail:
-                table = str(aliases.get(scan.group(1), scan.group(1)))
-                if sizes.get(table, 0) >= BIG_TABLE_ROWS:
-                    problems.append(f"{detail} ({table}: {sizes[table]} rows)")
+            scan = _SCAN.match(detail) or _STATUS_ONLY.match(detail)
+            if scan is None or "CONSTANT ROW" in detail or expected:
+                continue
+            table = str(aliases.get(scan.group(1), scan.group(1)))
+            index = scan.group(2) if scan.re is _SCAN else None
+            if table in SMALL_BY_NATURE or index in partial:
+                continue
+            problems.append(f"{detail} ({table}) in: {shown[:120]}…")
     return problems
 
 
@@ -302,17 +331,19 @@ async def measure(pairs: int, ticks: int, explain: bool) -> tuple[Measure, list[
                 clock.set(_local(TODAY, hour, minute_of_hour))
                 return await tick.run()
 
-            async def crossing(day: date) -> int:
+            async def crossing(day: date, down: timedelta = timedelta(minutes=1)) -> int:
                 async with db.transaction() as tx:
-                    await tx.reminders.set_done_until(MARK, _local(day, 8, 59))
+                    await tx.reminders.set_done_until(MARK, _local(day, 9) - down)
                 clock.set(_local(day, 9, 0))
                 return await tick.run()
 
             statements: list[str] = []
             if explain:
+                # A tick after the bot was down for a week too: every kind of reminder falls
+                # due in its window, so every query the tick has is explained.
                 await db.conn.set_trace_callback(statements.append)
                 await quiet(1)
-                await crossing(TODAY + timedelta(days=1))
+                await crossing(TODAY + timedelta(days=1), down=CATCH_UP)
                 await db.conn.set_trace_callback(None)  # type: ignore[arg-type]
             else:
                 await quiet(1)
@@ -409,8 +440,9 @@ async def main() -> int:
         "quiet_peak": _growth(first.quiet_peak_kib, last.quiet_peak_kib, factor),
         "crossing_peak": _growth(first.crossing_peak_kib, last.crossing_peak_kib, factor),
     }
-    print(f"\nGrowth per 10x of pairs ({first.pairs} → {last.pairs}; 10 = linear):")
-    for name, value in growth.items():
+    if len(results) > 1:
+        print(f"\nGrowth per 10x of pairs ({first.pairs} → {last.pairs}; 10 = linear):")
+    for name, value in growth.items() if len(results) > 1 else ():
         verdict = "linear or better" if value <= 10 * 1.15 else "worse than linear"
         print(f"  {name}: {value:.2f} ({verdict})")
     if args.json:
@@ -418,7 +450,7 @@ async def main() -> int:
             json.dumps({"results": [asdict(r) for r in results], "growth": growth}, indent=2)
         )
     if problems:
-        print("\nFAIL: queries that scan a big table without an index:")
+        print("\nFAIL: queries that scan a table (or every active pair) instead of an index:")
         for problem in problems:
             print(f"  {problem}")
         return 1

@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
-# Set up a virtual environment (once) and run every check: ruff, mypy, the tests.
+# Set up a virtual environment (once, and again when pyproject.toml changes) and run every
+# check: ruff, mypy, the tests (in parallel) and each benchmark once at a small size.
+# Arguments go to pytest (e.g. tests/unit, or -k name).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
-    python3 -m venv .venv
+    "$PYTHON" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+# Install only when the dependencies change, so that a second run needs no package index.
+stamp=".venv/.installed-dev-$(sha256sum pyproject.toml | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+    touch "$stamp"
+fi
 .venv/bin/ruff check .
 .venv/bin/mypy
-.venv/bin/python -m pytest -q "$@"
+# The end-to-end tests mostly wait on sockets and timers: more workers than cores pays.
+.venv/bin/python -m pytest -q -n "${TEST_WORKERS:-8}" "$@"

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple, cast
 import aiosqlite
 
 from storage.repos import Repos
-from storage.sql import fetch_one
+from storage.sql import fetch_all, fetch_one
 
 log = logging.getLogger(__name__)
 
@@ -261,12 +261,19 @@ class Database:
             " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
         )
 
+    async def recorded_versions(self) -> set[int]:
+        async with self._lock:
+            await self._ensure_version_table()
+            rows = await fetch_all(self.conn, "SELECT version FROM schema_version")
+        return {int(row[0]) for row in rows}
+
     async def migrate(self, up_to: int | None = None) -> list[int]:
-        """Apply the migrations not yet recorded, each in its own transaction."""
+        """Apply every migration not yet recorded, whatever its number (one left unused and
+        filled later is applied too), in order, each in its own transaction."""
         applied = []
-        current = await self.schema_version()
+        recorded = await self.recorded_versions()
         for version, name, source in available_migrations():
-            if version <= current or (up_to is not None and version > up_to):
+            if version in recorded or (up_to is not None and version > up_to):
                 continue
             record = (
                 "INSERT INTO schema_version (version, name, applied_at)"

@@ -35,8 +35,6 @@ class WeekCounts:
 
 
 class DigestRepo:
-    """Positional parameters only: `Database.read()`'s reader takes no named ones."""
-
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
 

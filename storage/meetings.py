@@ -8,7 +8,7 @@ from typing import Any
 import aiosqlite
 
 from storage.models import Meeting, MeetingFormat, MeetingStatus, from_db_time, to_db_time
-from storage.sql import fetch_all, fetch_one
+from storage.sql import fetch_all
 
 _SELECT = (
     "SELECT id, pair_id, proposed_by, starts_at, duration_min, format, topic, status, logged,"
@@ -116,33 +116,12 @@ class MeetingsRepo:
             *person_ids,
         )
 
-    async def confirmed_started_before(self, moment: datetime, limit: int = 500) -> list[Meeting]:
-        """Confirmed meetings that started before `moment` (the "did it happen?" question is
-        due after their end); served by the (status, starts_at) index."""
-        return await self._many(
-            "status = 'confirmed' AND starts_at < ? ORDER BY starts_at LIMIT ?",
-            to_db_time(moment),
-            limit,
-        )
-
-    async def held_of_pair(self, pair_id: int) -> list[Meeting]:
-        """The pair's journal, oldest first (a year of weekly meetings is a few dozen rows)."""
-        return await self.held_of_pairs([pair_id])
-
     async def held_of_pairs(self, pair_ids: list[int]) -> list[Meeting]:
         """The journal of several pairs (a reassigned mentee's chain), oldest first."""
         marks = ", ".join("?" for _ in pair_ids)
         return await self._many(
             f"pair_id IN ({marks}) AND status = 'held' ORDER BY starts_at, id", *pair_ids
         )
-
-    async def count_held(self, pair_id: int) -> int:
-        row = await fetch_one(
-            self.conn,
-            "SELECT COUNT(*) FROM meetings WHERE pair_id = ? AND status = 'held'",
-            (pair_id,),
-        )
-        return int(row[0]) if row else 0
 
     async def next_of_pair(self, pair_id: int, now: datetime) -> Meeting | None:
         """The next proposed or confirmed meeting of the pair from `now` on."""

@@ -267,7 +267,7 @@ class RemindersRepo:
             f" AND h.status = 'held') AS last_held, {_SIDES} FROM pairs pr"
             " JOIN people a ON a.id = pr.mentor_id JOIN people b ON b.id = pr.mentee_id"
             " LEFT JOIN plans pl ON pl.pair_id = pr.id"
-            f" WHERE pr.status = 'active' AND {where} ORDER BY pr.id",
+            f" WHERE {where} ORDER BY pr.id",
             {"kind": kind, **params},
         )
         return [
@@ -284,7 +284,8 @@ class RemindersRepo:
     async def pairs_started_between(self, first: date, last: date, kind: str) -> list[PairDue]:
         """Active pairs that started in [first, last] whose plan is not approved yet."""
         return await self._pairs(
-            "pr.start_date BETWEEN :first AND :last AND COALESCE(pl.status, '') <> 'approved'",
+            "pr.status = 'active' AND pr.start_date BETWEEN :first AND :last"
+            " AND COALESCE(pl.status, '') <> 'approved'",
             kind,
             first=first.isoformat(),
             last=last.isoformat(),
@@ -292,7 +293,7 @@ class RemindersRepo:
 
     async def pairs_ending_between(self, first: date, last: date, kind: str) -> list[PairDue]:
         return await self._pairs(
-            "pr.end_date BETWEEN :first AND :last",
+            "pr.status = 'active' AND pr.end_date BETWEEN :first AND :last",
             kind,
             first=first.isoformat(),
             last=last.isoformat(),
@@ -304,17 +305,20 @@ class RemindersRepo:
         """Active pairs whose last held meeting started in (after, until], or with none held
         that started in [first, last]: those whose quiet time ends in the tick's window."""
         held_in = (
-            "EXISTS (SELECT 1 FROM meetings m WHERE m.pair_id = pr.id AND m.status = 'held'"
+            "pr.id IN (SELECT m.pair_id FROM meetings m WHERE m.status = 'held'"
             " AND m.starts_at > :after AND m.starts_at <= :until AND NOT EXISTS ("
-            "SELECT 1 FROM meetings n WHERE n.pair_id = pr.id AND n.status = 'held'"
+            "SELECT 1 FROM meetings n WHERE n.pair_id = m.pair_id AND n.status = 'held'"
             " AND n.starts_at > m.starts_at))"
         )
         none_held = (
-            "pr.start_date BETWEEN :first AND :last AND NOT EXISTS (SELECT 1 FROM meetings n"
-            " WHERE n.pair_id = pr.id AND n.status = 'held')"
+            "pr.status = 'active' AND pr.start_date BETWEEN :first AND :last"
+            " AND NOT EXISTS (SELECT 1 FROM meetings n WHERE n.pair_id = pr.id"
+            " AND n.status = 'held')"
         )
+        # `+pr.status` keeps the planner off the (status, …) index for the whole OR, which
+        # would read every active pair: each side then searches its own index.
         return await self._pairs(
-            f"({held_in} OR ({none_held}))",
+            f"+pr.status = 'active' AND ({held_in} OR ({none_held}))",
             kind,
             after=to_db_time(after),
             until=to_db_time(until),

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 import aiosqlite
 
 from storage.access_requests import AccessRequestsRepo
@@ -35,14 +32,3 @@ class Repos:
         self.reminders = RemindersRepo(conn)
         self.digest = DigestRepo(conn)
 
-    @asynccontextmanager
-    async def savepoint(self, name: str = "step") -> AsyncIterator[None]:
-        """Writes that stand or fall together without ending the enclosing transaction."""
-        await self.conn.execute(f"SAVEPOINT {name}")
-        try:
-            yield
-        except Exception:  # on cancellation the whole transaction rolls back anyway
-            await self.conn.execute(f"ROLLBACK TO {name}")
-            await self.conn.execute(f"RELEASE {name}")
-            raise
-        await self.conn.execute(f"RELEASE {name}")

@@ -253,7 +253,7 @@ def milestone_notices(
     day: date,
     tz: tzinfo,
 ) -> list[QueuedNotice]:
-    """`day`: the local day it is sent on (counts the days overdue or on review)."""
+    """`day`: the local day it is sent on (counts the days overdue)."""
     sides = milestone.sides
     args: dict[str, str | int] = {
         "title": milestone.title,

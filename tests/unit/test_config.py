@@ -80,3 +80,18 @@ def test_empty_api_url_means_telegram(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings().telegram_api_url == ""
     monkeypatch.setenv("TELEGRAM_API_URL", "http://127.0.0.1:8081/")
     assert settings().telegram_api_url == "http://127.0.0.1:8081"
+
+
+@pytest.mark.parametrize(("level", "scheduler_level"), [("INFO", "WARNING"), ("DEBUG", "DEBUG")])
+def test_apschedulers_per_run_lines_show_only_at_debug(level: str, scheduler_level: str) -> None:
+    import logging
+
+    from bot.__main__ import _configure_logging
+
+    scheduler_log = logging.getLogger("apscheduler")
+    before = scheduler_log.level
+    try:
+        _configure_logging(settings(log_level=level))
+        assert logging.getLevelName(scheduler_log.level) == scheduler_level
+    finally:
+        scheduler_log.setLevel(before)

@@ -31,6 +31,35 @@ async def test_stairway_applies_migrations_one_by_one(tmp_path: Path) -> None:
         await db.close()
 
 
+async def test_a_migration_numbered_below_the_latest_and_added_later_is_applied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A number left unused (008 today) and filled by a later release: a database already
+    past it still gets it."""
+    import storage.db as storage_db
+
+    shipped = available_migrations()
+    assert 8 not in {m.version for m in shipped}
+    filled_later = storage_db.Migration(
+        8, "008_filled_later.sql", "CREATE TABLE filled_later (id INTEGER PRIMARY KEY);"
+    )
+    db = Database(tmp_path / "gap.db")
+    await db.connect()
+    try:
+        assert await db.migrate() == [m.version for m in shipped]
+        monkeypatch.setattr(
+            storage_db, "available_migrations", lambda: sorted([*shipped, filled_later])
+        )
+
+        assert await db.migrate() == [8]
+        assert await db.migrate() == []
+        assert 8 in await db.recorded_versions()
+        async with db.conn.execute("SELECT COUNT(*) FROM filled_later") as cur:
+            assert tuple(await cur.fetchone() or ()) == (0,)
+    finally:
+        await db.close()
+
+
 async def test_migration_003_recomputes_names_stored_the_old_way(tmp_path: Path) -> None:
     db = Database(tmp_path / "names.db")
     await db.connect()
