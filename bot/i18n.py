@@ -23,11 +23,11 @@ from fluent.runtime.resolver import (
     VariableReference,
 )
 
+from bot.notices import Html
+
+__all__ = ["Html", "I18n", "Translator", "as_sentence"]
+
 log = logging.getLogger(__name__)
-
-
-class Html(str):
-    """A string that is already safe HTML and must not be escaped again."""
 
 
 class Translator:

@@ -1,6 +1,7 @@
 """What to say, kept apart from how it reads: a catalog key with its arguments, and buttons whose
 labels are catalog keys. The outbox stores them as JSON and the sender renders them in the
-recipient's language when it sends, so a queued message follows a change of language.
+recipient's language when it sends (`bot/rendering.py`), so a queued message follows a change of
+language. Nothing here knows the catalogs: the programme's core (bot/domain) builds these.
 
 An argument is a string (HTML-escaped when rendered), a number (Fluent picks the plural form),
 or another catalog text (`Text`), rendered in the same language first; `Lines` are bounded to
@@ -17,8 +18,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
-from bot.domain.bounded import MESSAGE_LIMIT, bounded_lines, text_length
-from bot.i18n import Html, Translator
+from bot.domain.bounded import MESSAGE_LIMIT
+
+
+class Html(str):
+    """A string that is already safe HTML and must not be escaped again."""
+
 
 _NESTED = "$text"  # marks an argument that is itself a catalog text
 _HTML = "$html"  # marks an argument that is already safe HTML
@@ -123,122 +128,18 @@ def buttons_json(rows: Sequence[Sequence[Button]]) -> str | None:
     return json.dumps(encoded, ensure_ascii=False)
 
 
-def _args(t: Translator, args: Mapping[str, Any], *, html: bool) -> dict[str, Any]:
-    rendered: dict[str, Any] = {}
-    for name, value in args.items():
-        if isinstance(value, Lines):
-            rendered[name] = Html(_bounded(t, value, html=html))
-        elif isinstance(value, Text):
-            text = render(t, value, html=html)
-            rendered[name] = Html(text) if html else text
-        else:
-            rendered[name] = value
-    return rendered
-
-
-def _part(t: Translator, part: Any, *, html: bool) -> str:
-    if isinstance(part, Lines):
-        return _bounded(t, part, html=html)
-    if isinstance(part, Html):
-        return str(part)
-    return render(t, part, html=html)
-
-
-def _bounded(t: Translator, lines: Lines, *, html: bool, rest: int | None = None) -> str:
-    """`rest`: what is left of the message for Lines whose budget is REST (a part of a joined
-    text, which alone knows what its other parts take)."""
-    if isinstance(lines.budget, int):
-        budget = lines.budget
-    elif rest is not None:
-        budget = rest
-    else:
-        raise ValueError("Lines with budget=REST belong directly in joined(...)")
-
-    def more(count: int) -> str:
-        return t(lines.more, count=count)
-
-    return bounded_lines(
-        [render(t, line, html=html) for line in lines.lines],
-        more,
-        head=render(t, lines.head, html=html) if lines.head is not None else "",
-        budget=budget,
-        sep=lines.sep,
-    )
-
-
-def _parts(text: Text) -> list[Any]:
-    return [text.args[str(n)] for n in range(len(text.args) - 1)]
-
-
-def _takes_rest(part: Any) -> bool:
-    """Lines of budget REST, or a joined text holding them (a message kept with a note added
-    below it: the note is taken from what the lines get)."""
-    if isinstance(part, Lines):
-        return part.budget == REST
-    return isinstance(part, Text) and part.key == JOINED and any(map(_takes_rest, _parts(part)))
-
-
-def _joined(t: Translator, text: Text, *, html: bool, limit: int = MESSAGE_LIMIT) -> str:
-    sep = str(text.args["sep"])
-    parts = _parts(text)
-    rest = [n for n, part in enumerate(parts) if _takes_rest(part)]
-    if len(rest) > 1:
-        raise ValueError("one part of a joined text at most takes what the others leave")
-    shown = {n: _part(t, part, html=html) for n, part in enumerate(parts) if n not in rest}
-    for n in rest:  # after the others: it gets the message's length they leave
-        used = sum(text_length(part) for part in shown.values())
-        left = limit - used - text_length(sep) * (len(parts) - 1)
-        part = parts[n]
-        shown[n] = (
-            _bounded(t, part, html=html, rest=left)
-            if isinstance(part, Lines)
-            else _joined(t, part, html=html, limit=left)
-        )
-    return sep.join(shown[n] for n in range(len(parts)))
-
-
-def render(t: Translator, text: Text, *, html: bool = True) -> str:
-    """The text in `t`'s language: HTML for a message, plain for a button label."""
-    if text.key == JOINED:
-        return _joined(t, text, html=html)
-    args = _args(t, text.args, html=html)
-    return t(text.key, **args) if html else t.plain(text.key, **args)
-
-
 def stored(key: str, stored_args: str | None) -> Text:
     """The text an outbox row keeps by key."""
     args = json.loads(stored_args) if stored_args else {}
     return Text(key, {k: _decode(v) for k, v in args.items()})
 
 
-def render_stored(t: Translator, key: str, stored_args: str | None) -> str:
-    """A message text from what the outbox keeps."""
-    return render(t, stored(key, stored_args))
-
-
-def render_buttons(t: Translator, stored: str) -> str:
-    """The inline keyboard (Bot API JSON) for buttons the outbox keeps."""
-    rows = [
+def stored_buttons(stored: str) -> list[list[Button]]:
+    """The buttons the outbox keeps."""
+    return [
         [
             Button(_decode(button["label"]), data=button.get("data"), url=button.get("url"))
             for button in row
         ]
         for row in json.loads(stored)
     ]
-    return render_keyboard(t, rows)
-
-
-def render_keyboard(t: Translator, rows: Sequence[Sequence[Button]]) -> str:
-    """The inline keyboard (Bot API JSON) for buttons shown now, in `t`'s language."""
-    keyboard = []
-    for row in rows:
-        line = []
-        for button in row:
-            shown: dict[str, str] = {"text": render(t, button.label, html=False)}
-            if button.data is not None:
-                shown["callback_data"] = button.data
-            else:
-                shown["url"] = str(button.url)
-            line.append(shown)
-        keyboard.append(line)
-    return json.dumps({"inline_keyboard": keyboard}, ensure_ascii=False)

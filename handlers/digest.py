@@ -11,7 +11,7 @@ from bot.config import Settings
 from bot.domain.digest import build_digest, digest_page
 from bot.domain.pair_reminders import Limits
 from bot.i18n import Translator
-from bot.notices import render, render_keyboard
+from bot.rendering import render, render_keyboard
 from scheduler.clock import Clock
 from scheduler.digest import PAGER
 from storage.db import Database

@@ -13,7 +13,8 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from bot.domain.access import queue_copy, request_notice, request_subject
 from bot.domain.onboarding import StartOutcome, TelegramAccount, display_name, recognise
 from bot.i18n import Html, I18n, Translator
-from bot.notices import Button, Text, render
+from bot.notices import Button, Text
+from bot.rendering import render
 from handlers.filters import Member, MenuButton
 from handlers.keyboards import AccessDecision, main_menu
 from handlers.menu import ChatMenus, commands_for, role_title, with_pair_lines

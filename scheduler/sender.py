@@ -22,7 +22,7 @@ from aiogram.types import InlineKeyboardMarkup, ReplyParameters
 
 from bot.domain.bounded import CAPTION_LIMIT, plain_clipped, text_length
 from bot.i18n import I18n
-from bot.notices import render_buttons, render_stored
+from bot.rendering import render_buttons, render_stored
 from bot.telegram_errors import is_not_modified, is_transient
 from scheduler.clock import Clock
 from storage.attempts import AttemptOutcome

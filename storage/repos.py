@@ -31,4 +31,3 @@ class Repos:
         self.meetings = MeetingsRepo(conn)
         self.reminders = RemindersRepo(conn)
         self.digest = DigestRepo(conn)
-

@@ -12,7 +12,8 @@ from datetime import datetime
 
 from bot.domain.staff import role_text
 from bot.i18n import Translator
-from bot.notices import Button, Text, args_json, buttons_json, joined, render
+from bot.notices import Button, Text, args_json, buttons_json, joined
+from bot.rendering import render
 from storage.models import AccessRequest, Person, RequestStatus
 from storage.repos import Repos
 

@@ -12,7 +12,8 @@ from enum import StrEnum
 
 from bot.domain.copies import take_buttons_away
 from bot.i18n import Translator
-from bot.notices import Button, Text, args_json, buttons_json, render
+from bot.notices import Button, Text, args_json, buttons_json
+from bot.rendering import render
 from storage.models import Meeting, MeetingFormat, MeetingStatus, Pair, PairStatus
 from storage.repos import Repos
 

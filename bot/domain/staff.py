@@ -7,7 +7,8 @@ from enum import StrEnum
 
 from bot.domain.rules import may_change_role_or_leave
 from bot.i18n import Translator
-from bot.notices import Text, render
+from bot.notices import Text
+from bot.rendering import render
 from storage.db import Database
 from storage.models import Person, Role
 

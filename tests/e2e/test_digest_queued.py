@@ -21,7 +21,8 @@ from bot.domain.pair_reminders import Limits
 from bot.domain.reminder_settings import key_prefix
 from bot.domain.reminders import ReminderKind
 from bot.i18n import I18n
-from bot.notices import JOINED, render, render_keyboard
+from bot.notices import JOINED
+from bot.rendering import render, render_keyboard
 from scheduler.clock import ManualClock
 from scheduler.digest import PAGER
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from bot.domain.copies import take_buttons_away
 from bot.i18n import I18n
-from bot.notices import render_stored
+from bot.rendering import render_stored
 from storage.db import Database
 from storage.models import Role
 

@@ -16,7 +16,8 @@ from bot.domain.bounded import MESSAGE_LIMIT, text_length
 from bot.domain.digest import ATTENTION_PAGE, Digest, build_digest, digest_page, pages
 from bot.domain.pair_reminders import Limits
 from bot.i18n import I18n, Translator
-from bot.notices import args_json, buttons_json, render, render_buttons, render_stored
+from bot.notices import args_json, buttons_json
+from bot.rendering import render, render_buttons, render_stored
 from storage.db import Database
 
 TZ = ZoneInfo("Asia/Bishkek")

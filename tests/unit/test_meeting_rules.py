@@ -34,7 +34,7 @@ from bot.domain.meetings import (
 )
 from bot.domain.pairing import create_pair
 from bot.i18n import I18n
-from bot.notices import render_stored
+from bot.rendering import render_stored
 from handlers.calendar import CalendarPress, calendar_markup, pressed_date
 from handlers.meetings.common import MeetingAct
 from handlers.meetings.journal import JournalPage, journal_page

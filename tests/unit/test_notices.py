@@ -10,19 +10,8 @@ import pytest
 
 from bot.domain.bounded import MESSAGE_LIMIT, text_length
 from bot.i18n import Html, I18n
-from bot.notices import (
-    REST,
-    Button,
-    Lines,
-    Text,
-    args_json,
-    buttons_json,
-    joined,
-    render,
-    render_buttons,
-    render_keyboard,
-    render_stored,
-)
+from bot.notices import REST, Button, Lines, Text, args_json, buttons_json, joined
+from bot.rendering import render, render_buttons, render_keyboard, render_stored
 from storage.db import Database
 from storage.models import QueuedNotice, Role
 
