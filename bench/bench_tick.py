@@ -44,7 +44,8 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT)]
 
-from bot.domain.reminders import CATCH_UP, ReminderKind  # noqa: E402
+from bot.domain.notify import NoticeKind  # noqa: E402
+from bot.domain.reminders import CATCH_UP  # noqa: E402
 from scheduler.clock import ManualClock  # noqa: E402
 from scheduler.sender import OutboxSender  # noqa: E402
 from scheduler.tick import MARK, ReminderTick  # noqa: E402
@@ -218,7 +219,7 @@ async def seed(db: Database, pairs: int) -> tuple[int, int]:
             " VALUES (?, 'Как оформить КТП?', ?, ?, ?)",
             questions,
         )
-        kinds = list(ReminderKind)
+        kinds = [kind for kind in NoticeKind if kind.switchable]
         for person in rng.sample(people, max(len(people) * 3 // 100, 1)):
             await tx.reminders.set_switch(person.id, rng.choice(kinds).value, False)
         await tx.conn.executemany(
@@ -240,7 +241,7 @@ _SCAN = re.compile(r"^SCAN (\w+)(?: USING (?:COVERING )?INDEX (\w+))?")
 # A search on nothing but the status reads every row in that status: every active pair.
 _STATUS_ONLY = re.compile(r"^SEARCH (\w+) USING (?:COVERING )?INDEX \w+ \(status=\?\)$")
 # Tables that stay a few rows whatever the programme's size: a scan of them is fine.
-SMALL_BY_NATURE = {"scheduler_marks", "schema_version"}
+SMALL_BY_NATURE = {"scheduler_marks", "schema_version", "json_each"}
 # Queries for which every active pair is a candidate by nature, each with why: a fragment of
 # the SQL → the reason. None in the tick today; a new one must be named here to pass.
 EXPECTED_SCANS: dict[str, str] = {}

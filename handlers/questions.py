@@ -17,9 +17,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from bot.config import Settings
 from bot.domain.bounded import bounded_lines
+from bot.domain.notify import Attachment
 from bot.domain.questions import (
     MAX_FILE_BYTES,
-    Attachment,
     QuestionError,
     QuestionRefusal,
     answer_question,

@@ -21,7 +21,7 @@ router = Router(name=__name__)
 
 
 class ReminderSwitch(CallbackData, prefix="rs"):
-    kind: str  # a ReminderKind value
+    kind: str  # a switchable NoticeKind's name
     on: int  # the state the press sets: 1 on, 0 off
 
 

@@ -10,7 +10,8 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.domain.access import queue_copy, request_notice, request_subject
+from bot.domain.access import queue_copy, request_notice
+from bot.domain.notify import About, admins, anything_about
 from bot.domain.onboarding import StartOutcome, TelegramAccount, display_name, recognise
 from bot.i18n import Html, I18n, Translator
 from bot.notices import Button, Text
@@ -65,8 +66,10 @@ async def start(
             await message.answer(t("start-invite-for-someone-else"))
         rights = is_admin or known.has_admin_rights
         await greet(message, db, i18n, sender, menus, known, rights, now)
-        if outcome is not StartOutcome.KNOWN:
-            sender.wake()  # a request they had sent is settled: the admins' copies say so
+        if outcome is not StartOutcome.KNOWN or person is None or not person.seen:
+            # A request they had sent is settled: the admins' copies say so; and what was held
+            # for them until they opened the bot goes now.
+            sender.wake()
         return
     if outcome in (StartOutcome.REQUEST_NEW, StartOutcome.REQUEST_PENDING):
         sender.wake()  # the request's copies for the admins were queued with it
@@ -112,10 +115,10 @@ async def queue_request_for_admins(tx: Repos, request: AccessRequest, now: datet
     the message ids so that every copy can be closed once the first admin decides. Idempotent:
     a copy sent or on its way is not queued again."""
     shown = 0
-    for admin in await tx.people.admins():
+    for admin in await admins(tx):
         if admin.telegram_id is not None and admin.seen and not admin.blocked:
             shown += await _queue_copy(tx, request, admin, now)
-    if not shown and not await tx.outbox.copies(request_subject(request.id)):
+    if not shown and not await anything_about(tx, About.ACCESS_REQUEST, request.id):
         # It stays pending: each admin gets it when they next /start.
         log.warning("access request %s reached no admin yet", request.id)
     return shown

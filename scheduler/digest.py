@@ -8,10 +8,8 @@ import logging
 from datetime import timedelta, tzinfo
 
 from bot.domain.digest import build_digest, digest_page, week_key
+from bot.domain.notify import Notice, NoticeKind, admins, tell_all
 from bot.domain.pair_reminders import Limits
-from bot.domain.reminder_settings import key_prefix
-from bot.domain.reminders import ReminderKind
-from bot.notices import args_json, buttons_json
 from scheduler.clock import Clock
 from scheduler.cron import crontab_trigger, last_fire_before
 from scheduler.sender import OutboxSender
@@ -42,32 +40,23 @@ class WeeklyDigest:
     async def run(self) -> int:
         """Queue this week's digest to every admin; returns how many are new."""
         now = self.clock.now()
-        queued = 0
         async with self.db.transaction(heavy=True) as tx:
-            wanted = {
-                person_id for person_id, _ in await tx.reminders.admins(ReminderKind.DIGEST.value)
-            }
-            admins = [admin for admin in await tx.people.admins() if admin.id in wanted]
             await tx.reminders.set_done_until(MARK, now)
-            if not admins:
+            to = await admins(tx)
+            if not to:
                 return 0
             digest = await build_digest(tx, now, self.tz, self.limits)
             week = week_key(now, self.tz)
             # By key: rendered when sent, in the language each admin has then.
             text, buttons = digest_page(digest, self.tz, 0, PAGER)
-            text_args, buttons_stored = args_json(text.args), buttons_json(buttons)
-            for admin in admins:
-                queued += await tx.outbox.enqueue(
-                    # keyed as the reminders are: switching the digest off cancels a queued one
-                    f"{key_prefix(ReminderKind.DIGEST)}{week}:{admin.id}",
-                    admin.id,
-                    "",
-                    now,
-                    subject="digest",
-                    text_key=text.key,
-                    text_args=text_args,
-                    buttons=buttons_stored,
-                )
+            queued = await tell_all(
+                tx,
+                [
+                    Notice(NoticeKind.DIGEST, to=admin.id, text=text, of=(week,), buttons=buttons)
+                    for admin in to
+                ],
+                now,
+            )
         if queued:
             log.info("digest: queued to %s admins", queued)
             self.sender.wake()

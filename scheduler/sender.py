@@ -37,12 +37,16 @@ RETRY_MAX_SECONDS = 4 * 3600.0
 PER_CHAT_INTERVAL = 1.0  # seconds between two messages to one chat
 GLOBAL_PER_SECOND = 25
 BATCH_SIZE = 200  # due rows read at a time: enough chats to keep 25 a second going
+# Failed calls in a row (an error or the network, in different chats) that mean Telegram or the
+# network is down for everyone: then the whole sender backs off, not only those rows' chats.
+OUTAGE_AFTER_FAILURES = 3
 
 
 class Outcome(Enum):
     SENT = "sent"
     DONE = "done"  # recorded as skipped or failed: nothing more to do with it
-    BACK_OFF = "back-off"  # rescheduled; stop sending for now
+    RETRY = "retry"  # rescheduled, its chat paused for as long; the others go on
+    BACK_OFF = "back-off"  # rescheduled; stop sending for now (a flood wait, an outage)
     STALE = "stale"  # skipped: it no longer held when its turn came
 
 
@@ -59,6 +63,7 @@ class RateLimiter:
         self.per_second = per_second
         self._monotonic = monotonic
         self._last_by_chat: dict[int, float] = {}
+        self._paused_until: dict[int, float] = {}  # a chat whose last call failed
         self._recent: list[float] = []
 
     def delay_for(self, chat_id: int) -> float:
@@ -82,6 +87,20 @@ class RateLimiter:
         now = self._monotonic()
         self._last_by_chat[chat_id] = now
         self._recent.append(now)
+
+    def pause(self, chat_id: int, seconds: float) -> None:
+        """A call to this chat failed: nothing more goes to it for `seconds` (its row's back-off),
+        so that its messages keep their order; the other chats are not held up."""
+        self._paused_until[chat_id] = self._monotonic() + seconds
+
+    def paused(self, chat_id: int) -> bool:
+        until = self._paused_until.get(chat_id)
+        if until is None:
+            return False
+        if self._monotonic() >= until:
+            del self._paused_until[chat_id]
+            return False
+        return True
 
 
 class OutboxSender:
@@ -109,6 +128,7 @@ class OutboxSender:
         self._wakeup = asyncio.Event()
         self._drain_lock = asyncio.Lock()
         self._stopping = False
+        self._failures_in_row = 0  # failed calls since the last that went through
 
     def wake(self) -> None:
         """Something was just enqueued: send it now rather than at the next tick."""
@@ -168,6 +188,9 @@ class OutboxSender:
         async with self._drain_lock:
             while not self._stopping:
                 quiet = self.quiet_until(self.clock.now()) is not None
+                # Whatever was queued until now is in the batch read next: a wake-up during
+                # this batch (a message between people, say) is a reason to read it again.
+                self._wakeup.clear()
                 async with self.db.read() as tx:
                     batch = await tx.outbox.due(
                         self.clock.now(), limit=BATCH_SIZE, notices=not quiet
@@ -175,10 +198,19 @@ class OutboxSender:
                 if not batch:
                     break
                 more_due = len(batch) == BATCH_SIZE
+                failed_chats: set[int] = set()  # their later rows wait for the retried one
                 while batch:
                     if self._stopping:
                         return sent, stale
-                    message = self._next(batch, may_wait=reread or not more_due)
+                    if self._wakeup.is_set():
+                        reread = True  # something new: messages between people go first
+                        break
+                    may_wait = reread or not more_due
+                    message = self._next(batch, failed_chats, may_wait=may_wait)
+                    if message is None and may_wait:
+                        # Each chat left waits out a failed call's back-off; the retried row
+                        # wakes the sender when it is due.
+                        return sent, stale
                     if message is None:
                         reread = True  # rows behind this batch may be for chats free now
                         break
@@ -191,16 +223,21 @@ class OutboxSender:
                         # Flood wait or an outage concerns the whole bot, not one chat: stop
                         # here; the rescheduled message wakes the sender when it is due.
                         return sent, stale
+                    if outcome is Outcome.RETRY and message.chat_id is not None:
+                        failed_chats.add(message.chat_id)
                     sent += outcome is Outcome.SENT
                     stale += outcome is Outcome.STALE
         return sent, stale
 
-    def _next(self, batch: list[OutboxMessage], *, may_wait: bool) -> OutboxMessage | None:
+    def _next(
+        self, batch: list[OutboxMessage], failed_chats: set[int], *, may_wait: bool
+    ) -> OutboxMessage | None:
         """Takes the oldest message that may go now. A notice to a chat that had one less than
         a second ago is passed by (a person with several notices in a row waits a second for
         each, the others do not wait for them); a message between people is not: it keeps its
-        place, as a conversation does. One chat's messages always keep their order. None when
-        nothing may go now and `may_wait` is false; else the oldest, to be waited for."""
+        place, as a conversation does. A chat whose call failed waits out its back-off. One
+        chat's messages always keep their order. None when nothing may go now and `may_wait`
+        is false; else the oldest that may go at all, to be waited for."""
         passed: set[int] = set()
         for index, message in enumerate(batch):
             chat = message.chat_id
@@ -208,10 +245,19 @@ class OutboxSender:
                 return batch.pop(index)  # skipped at once: not linked
             if chat in passed:
                 continue  # an earlier message to this chat goes first
+            if chat in failed_chats or self.limiter.paused(chat):
+                passed.add(chat)
+                continue
             if message.personal or self.limiter.chat_ready(chat):
                 return batch.pop(index)
             passed.add(chat)
-        return batch.pop(0) if may_wait else None
+        if not may_wait:
+            return None
+        for index, message in enumerate(batch):
+            chat = message.chat_id
+            if chat is not None and chat not in failed_chats and not self.limiter.paused(chat):
+                return batch.pop(index)
+        return None
 
     async def _deliver(self, message: OutboxMessage, *, silent: bool) -> Outcome:
         async with self.db.read() as tx:
@@ -258,6 +304,8 @@ class OutboxSender:
             )
             return Outcome.BACK_OFF
         except Exception as exc:
+            if not is_transient(exc):
+                self._failures_in_row = 0  # Telegram answered: it is up
             if is_not_modified(exc):
                 pass  # the edit shows what is there already: done
             elif _is_blocked(exc, message):
@@ -272,17 +320,22 @@ class OutboxSender:
                 log.info("chat %s blocked the bot: %s", message.chat_id, exc.message)
                 return Outcome.DONE
             elif is_transient(exc):
-                # Telegram, the network or a proxy in between (a 502 page, not JSON) is down
-                # for a while: back off, the row waits in the outbox.
+                # Telegram, the network or a proxy in between (a 502 page, not JSON) failed this
+                # call: the row waits in the outbox and its chat with it. Only failures in a row
+                # (an outage, most likely) pause everyone.
                 outcome = (
                     AttemptOutcome.NETWORK
                     if isinstance(exc, TelegramNetworkError)
                     else AttemptOutcome.SERVER_ERROR
                 )
-                await self._later(
-                    message, attempt, outcome, f"unavailable: {exc}", self._backoff(message)
-                )
-                return Outcome.BACK_OFF
+                seconds = self._backoff(message)
+                await self._later(message, attempt, outcome, f"unavailable: {exc}", seconds)
+                self.limiter.pause(message.chat_id, seconds)
+                self._failures_in_row += 1
+                if self._failures_in_row >= OUTAGE_AFTER_FAILURES:
+                    self._failures_in_row = 0
+                    return Outcome.BACK_OFF
+                return Outcome.RETRY
             elif isinstance(exc, TelegramAPIError):
                 # Refused (a bad request, a chat not found …): retrying cannot change that.
                 async with self.db.transaction() as tx:
@@ -304,6 +357,7 @@ class OutboxSender:
                     self._backoff(message),
                 )
                 return Outcome.DONE
+        self._failures_in_row = 0
         async with self.db.transaction() as tx:
             await tx.outbox.mark_sent(message.id, self.clock.now(), message.chat_id, sent_id)
             await tx.attempts.finish(attempt, AttemptOutcome.SENT)

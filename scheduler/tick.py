@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import tzinfo
 
+from bot.domain.notify import tell_all
 from bot.domain.pair_reminders import Limits, find_pair_due
 from bot.domain.reminders import Window, find_due, window_since
 from scheduler.clock import Clock
@@ -46,7 +47,7 @@ class ReminderTick:
             window = Window(since, now)
             found = await find_due(tx, window, self.tz)
             await find_pair_due(tx, window, self.tz, self.limits, found)
-            queued = await tx.outbox.enqueue_notices(found.notices, now) if found.notices else 0
+            queued = await tell_all(tx, found.notices, now)
             await tx.reminders.set_done_until(MARK, now)
         if found.skipped:
             log.info(

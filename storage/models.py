@@ -140,17 +140,26 @@ class OutboxMessage:
 
 
 @dataclass(frozen=True, slots=True)
-class QueuedNotice:
-    """A notice to queue by catalog key, rendered in the recipient's language when sent."""
+class OutboxRow:
+    """A message to queue: to a person (or, with no person, to `chat_id`), kept as a catalog key
+    with its JSON arguments and buttons, rendered in the recipient's language when sent. Built by
+    bot/domain/notify.py, the one place that queues what the bot tells people."""
 
-    key: str  # unique: kind, object, due moment, recipient
-    person_id: int
+    key: str  # unique: kind, object, moment, recipient
+    person_id: int | None
+    kind: str  # bot/domain/notify.py NoticeKind
     subject: str | None  # what it is about, so a change to that cancels it while pending
+    personal: bool  # between people: at once, silently in quiet hours
     text_key: str
     text_args: str  # JSON
     buttons: str | None  # JSON
     not_before: datetime
-    stale_at: datetime | None = None  # from then on it no longer holds (bot/domain/reminders.py)
+    stale_at: datetime | None = None  # from then on it no longer holds: skipped, not sent
+    chat_id: int | None = None  # someone who is no person yet (a stranger's access answer)
+    file_id: str | None = None  # a photo or document sent with the text as its caption
+    file_kind: FileKind | None = None
+    reply_to_message_id: int | None = None  # a message in the recipient's chat
+    held_until_seen: bool = True  # for someone who never opened the bot: held until they do
 
 
 class QuestionStatus(StrEnum):

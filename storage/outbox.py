@@ -13,7 +13,7 @@ from storage.models import (
     FileKind,
     OutboxMessage,
     OutboxMethod,
-    QueuedNotice,
+    OutboxRow,
     from_db_time,
     to_db_time,
 )
@@ -44,40 +44,77 @@ class OutboxRepo:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
 
-    async def enqueue(
+    async def add(self, rows: list[OutboxRow], now: datetime) -> int:
+        """Queue messages in one statement; a key already there is kept (a notice is queued
+        once however often it is found due). Returns how many are new. A row for a person who
+        has never opened the bot is held (not due) until their first /start (release_held),
+        unless the row says it need not be.
+        Only bot/domain/notify.py calls this: it fills the rows from a notice's kind."""
+        for row in rows:
+            if (row.file_id is None) != (row.file_kind is None):
+                raise ValueError("a file needs both its file_id and its kind")
+            if (row.person_id is None) == (row.chat_id is None):
+                raise ValueError("a message goes to a person or to a chat, not both")
+        before = self.conn.total_changes
+        await self.conn.executemany(
+            "INSERT OR IGNORE INTO outbox (key, person_id, chat_id, kind, subject, personal,"
+            " text, text_key, text_args, buttons, not_before, created_at, stale_at, file_id,"
+            " file_kind, reply_to_message_id, held)"
+            " VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " ? AND COALESCE((SELECT first_seen_at IS NULL FROM people WHERE id = ?), 0))",
+            [
+                (
+                    row.key,
+                    row.person_id,
+                    row.chat_id,
+                    row.kind,
+                    row.subject,
+                    int(row.personal),
+                    row.text_key,
+                    row.text_args,
+                    row.buttons,
+                    to_db_time(row.not_before),
+                    to_db_time(now),
+                    _db_time(row.stale_at),
+                    row.file_id,
+                    row.file_kind.value if row.file_kind else None,
+                    row.reply_to_message_id,
+                    int(row.held_until_seen),
+                    row.person_id,
+                )
+                for row in rows
+            ],
+        )
+        return self.conn.total_changes - before
+
+    async def add_ready_texts(self, notices: list[tuple[str, int, str]], now: datetime) -> None:
+        """Notices (key, person id, ready text) due now, as rows were queued before texts were
+        kept by key: the sender still sends such rows. Tests and benchmarks seed with it."""
+        for key, person_id, text in notices:
+            await self.add_ready_text(key, text, now, person_id=person_id)
+
+    async def add_ready_text(
         self,
         key: str,
-        person_id: int | None,
         text: str,
         now: datetime,
-        not_before: datetime | None = None,
         *,
+        person_id: int | None = None,
         chat_id: int | None = None,
-        personal: bool = False,
         markup: str | None = None,
         subject: str | None = None,
+        personal: bool = False,
+        stale_at: datetime | None = None,
         file_id: str | None = None,
         file_kind: FileKind | None = None,
         reply_to_message_id: int | None = None,
-        text_key: str | None = None,
-        text_args: str | None = None,
-        buttons: str | None = None,
-        stale_at: datetime | None = None,
     ) -> bool:
-        """Record a message to a person (or, with no person, to `chat_id`); False when one with
-        this key exists (already due or sent). `personal` marks a message between people.
-        With `file_id` it is a photo or document and `text` its caption (≤ 1024 rendered
-        characters: the caller bounds it); `reply_to_message_id` is in the recipient's chat.
-        With `text_key` (and its JSON `text_args`, `buttons`) the text is rendered when sent,
-        in the recipient's language then, and `text` and `markup` are not used. From
-        `stale_at` on it no longer holds: the sender skips it rather than send it late."""
-        if (file_id is None) != (file_kind is None):
-            raise ValueError("a file needs both its file_id and its kind")
+        """One row of ready text (and an inline keyboard as JSON), as rows were queued before
+        texts were kept by key. Tests seed the sender with it."""
         cur = await self.conn.execute(
             "INSERT OR IGNORE INTO outbox (key, person_id, chat_id, subject, personal, text,"
-            " markup, not_before, created_at, file_id, file_kind, reply_to_message_id,"
-            " text_key, text_args, buttons, stale_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " markup, not_before, created_at, stale_at, file_id, file_kind,"
+            " reply_to_message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 key,
                 person_id,
@@ -86,75 +123,40 @@ class OutboxRepo:
                 int(personal),
                 text,
                 markup,
-                to_db_time(not_before or now),
                 to_db_time(now),
+                to_db_time(now),
+                _db_time(stale_at),
                 file_id,
                 file_kind.value if file_kind else None,
                 reply_to_message_id,
-                text_key,
-                text_args,
-                buttons,
-                _db_time(stale_at),
             ),
         )
         return cur.rowcount == 1
 
-    async def enqueue_notices(self, notices: list[QueuedNotice], now: datetime) -> int:
-        """Notices by catalog key, in one statement; keys already there are kept (a notice is
-        queued once however many ticks find it due). Returns how many are new."""
-        before = self.conn.total_changes
-        await self.conn.executemany(
-            "INSERT OR IGNORE INTO outbox (key, person_id, subject, text, text_key, text_args,"
-            " buttons, not_before, created_at, stale_at) VALUES (?, ?, ?, '', ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    n.key,
-                    n.person_id,
-                    n.subject,
-                    n.text_key,
-                    n.text_args,
-                    n.buttons,
-                    to_db_time(n.not_before),
-                    to_db_time(now),
-                    _db_time(n.stale_at),
-                )
-                for n in notices
-            ],
-        )
-        return self.conn.total_changes - before
-
-    async def enqueue_many(self, notices: list[tuple[str, int, str]], now: datetime) -> None:
-        """Notices (key, person id, text) due now, in one statement; existing keys are kept."""
-        moment = to_db_time(now)
-        await self.conn.executemany(
-            "INSERT OR IGNORE INTO outbox (key, person_id, text, not_before, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [(key, person_id, text, moment, moment) for key, person_id, text in notices],
-        )
-
-    async def enqueue_edit(
-        self,
-        key: str,
-        edit_of: int,
-        text: str,
-        now: datetime,
-        *,
-        markup: str | None = None,
-        text_key: str | None = None,
-        text_args: str | None = None,
+    async def add_edit(
+        self, key: str, edit_of: int, text_key: str, text_args: str, now: datetime
     ) -> bool:
         """Change the message that row `edit_of` sends (or sent); due once it has been sent.
         The edit of a photo or document changes its caption (the edit keeps its file kind).
-        With `text_key` the new text is rendered when sent, in the recipient's language."""
+        Rendered when sent, in the recipient's language. Only bot/domain/notify.py calls it."""
         cur = await self.conn.execute(
-            "INSERT OR IGNORE INTO outbox (key, person_id, chat_id, method, edit_of, subject,"
-            " personal, text, markup, not_before, created_at, file_id, file_kind,"
+            "INSERT OR IGNORE INTO outbox (key, person_id, chat_id, kind, method, edit_of,"
+            " subject, personal, text, not_before, created_at, file_id, file_kind,"
             " text_key, text_args)"
-            " SELECT ?, person_id, chat_id, 'edit', id, subject, 1, ?, ?, ?, ?, file_id,"
+            " SELECT ?, person_id, chat_id, kind, 'edit', id, subject, 1, '', ?, ?, file_id,"
             " file_kind, ?, ? FROM outbox WHERE id = ?",
-            (key, text, markup, to_db_time(now), to_db_time(now), text_key, text_args, edit_of),
+            (key, to_db_time(now), to_db_time(now), text_key, text_args, edit_of),
         )
         return cur.rowcount == 1
+
+    async def release_held(self, person_id: int) -> int:
+        """The person opened the bot: what was held for them is due now (what no longer holds
+        by then is skipped by the sender, by its stale_at)."""
+        cur = await self.conn.execute(
+            "UPDATE outbox SET held = 0 WHERE person_id = ? AND status = 'pending' AND held = 1",
+            (person_id,),
+        )
+        return cur.rowcount
 
     async def copies(self, subject: str) -> list[SentCopy]:
         """The messages sent (or still to send) about a subject, edits left out."""
@@ -192,21 +194,23 @@ class OutboxRepo:
         )
         return cur.rowcount
 
-    async def cancel_pending_keyed(self, person_id: int, key_prefix: str, reason: str) -> int:
-        """What is not sent yet to a person under keys starting with `key_prefix` (a kind of
-        reminder they switched off) is no longer wanted."""
+    async def cancel_kind(self, person_id: int, kind: str, reason: str) -> int:
+        """What is not sent yet to a person of a kind (one they switched off) is no longer
+        wanted."""
         cur = await self.conn.execute(
             "UPDATE outbox SET status = 'cancelled', last_error = ?"
-            " WHERE status = 'pending' AND person_id = ? AND substr(key, 1, ?) = ?",
-            (reason, person_id, len(key_prefix), key_prefix),
+            " WHERE person_id = ? AND status = 'pending' AND kind = ?",
+            (reason, person_id, kind),
         )
         return cur.rowcount
 
     async def due(
         self, now: datetime, limit: int = 100, *, notices: bool = True
     ) -> list[OutboxMessage]:
-        """Pending rows due now, oldest first; `notices=False` (quiet hours) keeps to the
-        messages between people. An edit waits until the message it changes has gone."""
+        """Pending rows due now: messages between people first (a bulk of notices never holds
+        one up), then the others; each oldest first, so a retried row keeps its place in its
+        chat. `notices=False` (quiet hours) keeps to the messages between people. An edit waits
+        until the message it changes has gone; a held row until its person opens the bot."""
         rows = await fetch_all(
             self.conn,
             "SELECT o.id, o.key, o.person_id, o.method, o.text, o.markup, o.personal,"
@@ -218,9 +222,9 @@ class OutboxRepo:
             " c.sent_message_id AS copy_message"
             " FROM outbox o LEFT JOIN people p ON p.id = o.person_id"
             " LEFT JOIN outbox c ON c.id = o.edit_of"
-            " WHERE o.status = 'pending' AND o.not_before <= ? AND (o.personal = 1 OR ?)"
-            " AND (o.edit_of IS NULL OR c.status <> 'pending')"
-            " ORDER BY o.not_before, o.id LIMIT ?",
+            " WHERE o.status = 'pending' AND o.held = 0 AND o.not_before <= ?"
+            " AND (o.personal = 1 OR ?) AND (o.edit_of IS NULL OR c.status <> 'pending')"
+            " ORDER BY o.personal DESC, o.id LIMIT ?",
             (to_db_time(now), int(notices), limit),
         )
         due = []

@@ -1,7 +1,7 @@
 """What the scheduler's tick reads: one set-based query per kind of reminder, each a range scan
-on an index over the moments that fell due since the last tick, with each recipient's switch
-for that kind read in the same query. Only active pairs; the due rules are in
-bot/domain/reminders.py."""
+on an index over the moments that fell due since the last tick. Only active pairs; the due
+rules are in bot/domain/reminders.py, and whoever switched a kind off is left out when the
+notices are queued (bot/domain/notify.py)."""
 
 from __future__ import annotations
 
@@ -20,14 +20,8 @@ _MEETING_COLUMNS = (
     "m.id, m.pair_id, m.proposed_by, m.starts_at, m.duration_min, m.format, m.topic, m.status,"
     " m.logged, m.content, m.result, m.task, m.revision, m.updated_at"
 )
-# The pair's two people, their names, and whether each wants this kind (switch absent = on).
-_SIDES = (
-    "pr.mentor_id, pr.mentee_id, a.full_name AS mentor_name, b.full_name AS mentee_name,"
-    " NOT EXISTS (SELECT 1 FROM reminder_switches s WHERE s.person_id = pr.mentor_id"
-    " AND s.kind = :kind AND s.enabled = 0) AS mentor_on,"
-    " NOT EXISTS (SELECT 1 FROM reminder_switches s WHERE s.person_id = pr.mentee_id"
-    " AND s.kind = :kind AND s.enabled = 0) AS mentee_on"
-)
+# The pair's two people and their names (whether each wants a kind, bot/domain/notify decides).
+_SIDES = "pr.mentor_id, pr.mentee_id, a.full_name AS mentor_name, b.full_name AS mentee_name"
 _PAIR_JOIN = (
     " JOIN pairs pr ON pr.id = {pair} AND pr.status = 'active'"
     " JOIN people a ON a.id = pr.mentor_id JOIN people b ON b.id = pr.mentee_id"
@@ -36,15 +30,13 @@ _PAIR_JOIN = (
 
 @dataclass(frozen=True, slots=True)
 class Sides:
-    """A pair's mentor and mentee, and whether each has this kind of reminder switched on."""
+    """A pair's mentor and mentee."""
 
     pair_id: int
     mentor_id: int
     mentee_id: int
     mentor_name: str
     mentee_name: str
-    mentor_on: bool = True
-    mentee_on: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +88,6 @@ def _sides(row: aiosqlite.Row, pair_id: int) -> Sides:
         mentee_id=row["mentee_id"],
         mentor_name=row["mentor_name"],
         mentee_name=row["mentee_name"],
-        mentor_on=bool(row["mentor_on"]),
-        mentee_on=bool(row["mentee_on"]),
     )
 
 
@@ -136,15 +126,26 @@ class RemindersRepo:
         )
         return {row[0] for row in rows}
 
+    async def switched_off_among(self, kinds: list[str]) -> set[tuple[int, str]]:
+        """(person, kind) for everyone who switched one of these kinds off (a few rows: a kind
+        never switched is on)."""
+        rows = await fetch_all(
+            self.conn,
+            "SELECT person_id, kind FROM reminder_switches WHERE enabled = 0"
+            " AND kind IN (SELECT value FROM json_each(?))",
+            (json.dumps(kinds),),
+        )
+        return {(row[0], row[1]) for row in rows}
+
     # --- meetings -----------------------------------------------------------------------------
 
-    async def _meetings(self, where: str, kind: str, **params: Any) -> list[MeetingDue]:
+    async def _meetings(self, where: str, **params: Any) -> list[MeetingDue]:
         rows = await fetch_all(
             self.conn,
             f"SELECT {_MEETING_COLUMNS}, {_SIDES} FROM meetings m"
             + _PAIR_JOIN.format(pair="m.pair_id")
             + f" WHERE {where} ORDER BY m.starts_at, m.id",
-            {"kind": kind, **params},
+            params,
         )
         return [
             MeetingDue(_meeting(row), _sides(row, row["pair_id"]), from_db_time(row["updated_at"]))
@@ -152,40 +153,36 @@ class RemindersRepo:
         ]
 
     async def meetings_starting(
-        self, status: str, after: datetime, until: datetime, kind: str
+        self, status: str, after: datetime, until: datetime
     ) -> list[MeetingDue]:
         """Meetings in `status` that start in (after, until] (the (status, starts_at) index)."""
         return await self._meetings(
             "m.status = :status AND m.starts_at > :after AND m.starts_at <= :until",
-            kind,
             status=status,
             after=to_db_time(after),
             until=to_db_time(until),
         )
 
-    async def proposals_changed(
-        self, after: datetime, until: datetime, kind: str
-    ) -> list[MeetingDue]:
+    async def proposals_changed(self, after: datetime, until: datetime) -> list[MeetingDue]:
         """Proposals (not logged ones) last changed in (after, until], still waiting for an
         answer (the (status, updated_at) index)."""
         return await self._meetings(
             "m.status = 'proposed' AND m.logged = 0"
             " AND m.updated_at > :after AND m.updated_at <= :until",
-            kind,
             after=to_db_time(after),
             until=to_db_time(until),
         )
 
     # --- milestones ---------------------------------------------------------------------------
 
-    async def _milestones(self, where: str, kind: str, **params: Any) -> list[MilestoneDue]:
+    async def _milestones(self, where: str, **params: Any) -> list[MilestoneDue]:
         rows = await fetch_all(
             self.conn,
             "SELECT ms.id, ms.title, ms.due_date, ms.status, ms.submission, ms.submitted_at,"
             f" pl.pair_id, {_SIDES} FROM milestones ms JOIN plans pl ON pl.id = ms.plan_id"
             + _PAIR_JOIN.format(pair="pl.pair_id")
             + f" WHERE {where} ORDER BY ms.due_date, ms.id",
-            {"kind": kind, **params},
+            params,
         )
         return [
             MilestoneDue(
@@ -200,45 +197,36 @@ class RemindersRepo:
             for row in rows
         ]
 
-    async def milestones_due_between(
-        self, first: date, last: date, kind: str
-    ) -> list[MilestoneDue]:
+    async def milestones_due_between(self, first: date, last: date) -> list[MilestoneDue]:
         """Milestones still to report (planned or returned) due in [first, last]."""
         return await self._milestones(
             "ms.status IN ('planned', 'returned') AND ms.due_date BETWEEN :first AND :last",
-            kind,
             first=first.isoformat(),
             last=last.isoformat(),
         )
 
-    async def milestones_overdue_on(self, first: date, last: date, kind: str) -> list[MilestoneDue]:
+    async def milestones_overdue_on(self, first: date, last: date) -> list[MilestoneDue]:
         """Milestones still to report whose deadline passed and that have a weekly overdue day
         (the day after the deadline, then every 7 days) in [first, last]."""
         return await self._milestones(
             "ms.status IN ('planned', 'returned') AND ms.due_date < :last"
             " AND (CAST(julianday(:last) - julianday(ms.due_date) AS INTEGER) - 1) % 7"
             " <= CAST(julianday(:last) - julianday(:first) AS INTEGER)",
-            kind,
             first=first.isoformat(),
             last=last.isoformat(),
         )
 
-    async def milestones_submitted(
-        self, after: datetime, until: datetime, kind: str
-    ) -> list[MilestoneDue]:
+    async def milestones_submitted(self, after: datetime, until: datetime) -> list[MilestoneDue]:
         """Milestones on review that were submitted in (after, until]."""
         return await self._milestones(
             "ms.status = 'submitted' AND ms.submitted_at > :after AND ms.submitted_at <= :until",
-            kind,
             after=to_db_time(after),
             until=to_db_time(until),
         )
 
     # --- questions, plans, pairs ----------------------------------------------------------------
 
-    async def questions_asked(
-        self, after: datetime, until: datetime, kind: str
-    ) -> list[QuestionDue]:
+    async def questions_asked(self, after: datetime, until: datetime) -> list[QuestionDue]:
         """Questions still open that were asked in (after, until] (the (status, asked_at)
         index)."""
         rows = await fetch_all(
@@ -247,7 +235,7 @@ class RemindersRepo:
             + _PAIR_JOIN.format(pair="q.pair_id")
             + " WHERE q.status = 'open' AND q.asked_at > :after AND q.asked_at <= :until"
             " ORDER BY q.asked_at, q.id",
-            {"kind": kind, "after": to_db_time(after), "until": to_db_time(until)},
+            {"after": to_db_time(after), "until": to_db_time(until)},
         )
         return [
             QuestionDue(
@@ -259,7 +247,7 @@ class RemindersRepo:
             for row in rows
         ]
 
-    async def _pairs(self, where: str, kind: str, **params: Any) -> list[PairDue]:
+    async def _pairs(self, where: str, **params: Any) -> list[PairDue]:
         rows = await fetch_all(
             self.conn,
             "SELECT pr.id AS pair_id, pr.start_date, pr.end_date, pl.status AS plan_status,"
@@ -268,7 +256,7 @@ class RemindersRepo:
             " JOIN people a ON a.id = pr.mentor_id JOIN people b ON b.id = pr.mentee_id"
             " LEFT JOIN plans pl ON pl.pair_id = pr.id"
             f" WHERE {where} ORDER BY pr.id",
-            {"kind": kind, **params},
+            params,
         )
         return [
             PairDue(
@@ -281,26 +269,24 @@ class RemindersRepo:
             for row in rows
         ]
 
-    async def pairs_started_between(self, first: date, last: date, kind: str) -> list[PairDue]:
+    async def pairs_started_between(self, first: date, last: date) -> list[PairDue]:
         """Active pairs that started in [first, last] whose plan is not approved yet."""
         return await self._pairs(
             "pr.status = 'active' AND pr.start_date BETWEEN :first AND :last"
             " AND COALESCE(pl.status, '') <> 'approved'",
-            kind,
             first=first.isoformat(),
             last=last.isoformat(),
         )
 
-    async def pairs_ending_between(self, first: date, last: date, kind: str) -> list[PairDue]:
+    async def pairs_ending_between(self, first: date, last: date) -> list[PairDue]:
         return await self._pairs(
             "pr.status = 'active' AND pr.end_date BETWEEN :first AND :last",
-            kind,
             first=first.isoformat(),
             last=last.isoformat(),
         )
 
     async def pairs_quiet_since(
-        self, after: datetime, until: datetime, first: date, last: date, kind: str
+        self, after: datetime, until: datetime, first: date, last: date
     ) -> list[PairDue]:
         """Active pairs whose last held meeting started in (after, until], or with none held
         that started in [first, last]: those whose quiet time ends in the tick's window."""
@@ -319,24 +305,11 @@ class RemindersRepo:
         # would read every active pair: each side then searches its own index.
         return await self._pairs(
             f"+pr.status = 'active' AND ({held_in} OR ({none_held}))",
-            kind,
             after=to_db_time(after),
             until=to_db_time(until),
             first=first.isoformat(),
             last=last.isoformat(),
         )
-
-    async def admins(self, kind: str) -> list[tuple[int, str]]:
-        """(id, name) of the admins who have this kind of warning switched on."""
-        rows = await fetch_all(
-            self.conn,
-            "SELECT p.id, p.full_name FROM people p WHERE p.active = 1"
-            " AND (p.is_admin = 1 OR p.role = 'admin') AND NOT EXISTS (SELECT 1 FROM"
-            " reminder_switches s WHERE s.person_id = p.id AND s.kind = ? AND s.enabled = 0)"
-            " ORDER BY p.id",
-            (kind,),
-        )
-        return [(row[0], row[1]) for row in rows]
 
     # --- an ended pair --------------------------------------------------------------------------
 

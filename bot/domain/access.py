@@ -10,16 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from bot.domain.notify import About, Chat, Notice, NoticeKind, close_copies, copies_to, tell
 from bot.domain.staff import role_text
 from bot.i18n import Translator
-from bot.notices import Button, Text, args_json, buttons_json, joined
+from bot.notices import Button, Text, joined
 from bot.rendering import render
 from storage.models import AccessRequest, Person, RequestStatus
 from storage.repos import Repos
-
-
-def request_subject(request_id: int) -> str:
-    return f"access-request:{request_id}"
 
 
 async def request_notice(tx: Repos, request: AccessRequest) -> Text:
@@ -51,24 +48,19 @@ async def queue_copy(
     """The request in an admin's chat, unless it is there or on its way; False then."""
     if admin.telegram_id is None:
         return False
-    subject = request_subject(request.id)
-    copies = [c for c in await tx.outbox.copies(subject) if c.person_id == admin.id]
-    if any(c.status in ("pending", "sent") for c in copies):
+    copies = await copies_to(tx, About.ACCESS_REQUEST, request.id, admin.id)
+    if any(status in ("pending", "sent") for status in copies):
         return False
     # A copy that could not be delivered (say, they had blocked the bot) is tried anew.
-    key = f"{subject}:{admin.telegram_id}" + (f":{len(copies)}" if copies else "")
-    text = await request_notice(tx, request)
-    return await tx.outbox.enqueue(
-        key,
-        admin.id,
-        "",
-        now,
-        personal=True,
-        subject=subject,
-        text_key=text.key,
-        text_args=args_json(text.args),
-        buttons=buttons_json(buttons),
+    notice = Notice(
+        NoticeKind.ACCESS_REQUEST,
+        to=admin.id,
+        text=await request_notice(tx, request),
+        of=(request.id, len(copies)),
+        about=request.id,
+        buttons=buttons,
     )
+    return await tell(tx, notice, now)
 
 
 async def queue_settled(
@@ -81,46 +73,26 @@ async def queue_settled(
 ) -> None:
     """Tell the requester (unless they are being greeted right now) and close every admin's
     copy: what is not sent yet is cancelled, what was sent is edited to say how it ended."""
-    subject = request_subject(request.id)
-    await tx.outbox.cancel_pending(subject, "settled")
-    copies = await tx.outbox.copies(subject)
-    for copy in copies:
-        if copy.status not in ("sent", "cancelled"):
-            continue  # never delivered: nothing in that chat to close
-        # A copy cancelled while the sender had it in hand may still go out: its edit follows.
-        closed = _closed_text(request, person, decider)
-        await tx.outbox.enqueue_edit(
-            f"{subject}:closed:{copy.id}",
-            copy.id,
-            "",
-            now,
-            text_key=closed.key,
-            text_args=args_json(closed.args),
-        )
+    closed = _closed_text(request, person, decider)
+    await close_copies(tx, About.ACCESS_REQUEST, request.id, closed, "settled", now)
     if decider is None and (person is None or person.seen):
         return  # they got in by an invite, a username or ADMIN_IDS: greeted at that moment
     if person is not None:
         args = {"name": person.full_name, "role": role_text(person, person.has_admin_rights)}
-        await tx.outbox.enqueue(
-            f"{subject}:answer",
-            person.id,
-            "",
-            now,
-            personal=True,
-            text_key="access-granted",
-            text_args=args_json(args),
+        answer = Notice(
+            NoticeKind.ACCESS_ANSWER,
+            to=person.id,
+            text=Text("access-granted", args),
+            of=(request.id,),
         )
     else:
-        await tx.outbox.enqueue(
-            f"{subject}:answer",
-            None,
-            "",
-            now,
-            chat_id=request.telegram_id,
-            personal=True,
-            text_key="access-denied",
-            text_args=args_json({}),
+        answer = Notice(
+            NoticeKind.ACCESS_ANSWER,
+            to=Chat(request.telegram_id),
+            text=Text("access-denied"),
+            of=(request.id,),
         )
+    await tell(tx, answer, now)
 
 
 async def closing_text(tx: Repos, t: Translator, request: AccessRequest) -> str:

@@ -10,9 +10,9 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
-from bot.domain.copies import take_buttons_away
+from bot.domain.notify import About, Notice, NoticeKind, cancel_about, retire, tell, tell_all
 from bot.i18n import Translator
-from bot.notices import Button, Text, args_json, buttons_json
+from bot.notices import Button, Text
 from bot.rendering import render
 from storage.models import Meeting, MeetingFormat, MeetingStatus, Pair, PairStatus
 from storage.repos import Repos
@@ -271,22 +271,13 @@ def _other_id(pair: Pair, person_id: int) -> int:
     return pair.mentee_id if pair.mentor_id == person_id else pair.mentor_id
 
 
-def subject(meeting: Meeting) -> str:
-    return f"meeting:{meeting.id}"
-
-
-def reminder_subject(meeting_id: int) -> str:
-    """What the scheduler's reminders about a meeting are about: any change cancels them."""
-    return f"remind:meeting:{meeting_id}"
-
-
 # --- actions ---------------------------------------------------------------------------------
 
 
 async def _send(
     tx: Repos,
     person_id: int,
-    key: str,
+    what: str,
     now: datetime,
     meeting: Meeting,
     text_key: str,
@@ -295,6 +286,7 @@ async def _send(
     answers: Sequence[Answer] = (),
     **args: object,
 ) -> None:
+    """Tell one side of the pair what happened to the meeting (once per revision and step)."""
     if await tx.people.get(person_id) is None:
         return
     text_args = {
@@ -303,30 +295,27 @@ async def _send(
         "minutes": duration_text(meeting.duration_min),
         **args,
     }
-    await tx.outbox.enqueue(
-        f"meeting:{meeting.id}:{meeting.revision}:{key}:{person_id}",
-        person_id,
-        "",
+    await tell(
+        tx,
+        Notice(
+            NoticeKind.MEETING,
+            to=person_id,
+            text=Text(text_key, text_args),
+            of=(meeting.id, meeting.revision, what),
+            about=meeting.id,
+            buttons=answer_buttons(meeting, answers),
+        ),
         now,
-        personal=True,
-        subject=subject(meeting),
-        text_key=text_key,
-        text_args=args_json(text_args),
-        buttons=buttons_json(answer_buttons(meeting, answers)),
     )
 
 
-async def retire_buttons(
-    tx: Repos,
-    meeting: Meeting,
-    now: datetime,
-    note_key: str,
-    *,
-    actor_id: int | None = None,
+async def _changed(
+    tx: Repos, meeting: Meeting, now: datetime, note_key: str, *, actor_id: int | None = None
 ) -> None:
-    """The buttons on the messages about a meeting that went out to anyone but the person
-    acting are taken away by an edit that says why (after cancel_pending)."""
-    await take_buttons_away(tx, subject(meeting), note_key, now, except_person=actor_id)
+    """A meeting changed: its reminders not sent yet are dropped, and the messages about it that
+    went out to anyone but the person acting lose their buttons, with a note that says why."""
+    await cancel_about(tx, About.MEETING_REMINDERS, meeting.id, "the meeting changed")
+    await retire(tx, About.MEETING, meeting.id, Text(note_key), now, except_person=actor_id)
 
 
 async def _others(tx: Repos, pair: Pair, starts_at: datetime, minutes: int) -> list[Meeting]:
@@ -452,7 +441,7 @@ async def answer_meeting(
     changed = await tx.meetings.change(meeting, now, status=status.value)
     if changed is None:
         raise MeetingError(MeetingRefusal.NOT_NOW)
-    await tx.outbox.cancel_pending(reminder_subject(meeting.id), "the meeting changed")
+    await cancel_about(tx, About.MEETING_REMINDERS, meeting.id, "the meeting changed")
     text_key = f"meet-told-{status.value}"
     answers = (Answer.MOVE, Answer.CANCEL) if status is MeetingStatus.CONFIRMED else ()
     await _send(tx, meeting.proposed_by, "answer", now, changed, text_key, tz, pair, answers)
@@ -489,9 +478,7 @@ async def propose_other_time(
     )
     if changed is None:
         raise MeetingError(MeetingRefusal.NOT_NOW)
-    await tx.outbox.cancel_pending(reminder_subject(meeting.id), "the meeting changed")
-    await tx.outbox.cancel_pending(subject(meeting), "another time proposed")
-    await retire_buttons(tx, meeting, now, "meet-retired-moved", actor_id=person_id)
+    await _changed(tx, meeting, now, "meet-retired-moved", actor_id=person_id)
     await _send(
         tx,
         _other_id(pair, person_id),
@@ -522,9 +509,7 @@ async def cancel_meeting(
     changed = await tx.meetings.change(meeting, now, status=MeetingStatus.CANCELLED.value)
     if changed is None:
         raise MeetingError(MeetingRefusal.NOT_NOW)
-    await tx.outbox.cancel_pending(reminder_subject(meeting.id), "the meeting changed")
-    await tx.outbox.cancel_pending(subject(meeting), "cancelled")
-    await retire_buttons(tx, meeting, now, "meet-retired-cancelled", actor_id=person_id)
+    await _changed(tx, meeting, now, "meet-retired-cancelled", actor_id=person_id)
     await _send(
         tx,
         _other_id(pair, person_id),
@@ -573,8 +558,8 @@ async def record_outcome(
         changed = await tx.meetings.change(meeting, now, status=MeetingStatus.NOT_HELD.value)
     if changed is None:
         raise MeetingError(MeetingRefusal.NOT_NOW)
-    await tx.outbox.cancel_pending(reminder_subject(meeting.id), "the meeting changed")
-    await tx.outbox.cancel_pending(subject(meeting), "outcome recorded")
+    await cancel_about(tx, About.MEETING_REMINDERS, meeting.id, "the meeting changed")
+    await cancel_about(tx, About.MEETING, meeting.id, "outcome recorded")
     await _send(
         tx,
         _other_id(pair, person_id),
@@ -600,20 +585,21 @@ async def cancel_meetings_ahead(
         if changed is None:
             continue
         cancelled += 1
-        await tx.outbox.cancel_pending(subject(meeting), "the pair was closed")
-        await retire_buttons(tx, meeting, now, "meet-retired-cancelled")
+        await retire(tx, About.MEETING, meeting.id, Text("meet-retired-cancelled"), now)
         for person_id in (pair.mentor_id, pair.mentee_id):
             if await tx.people.get(person_id) is None:
                 continue
             args = {"other": _other_name(pair, person_id), "meeting": description(changed, tz)}
-            await tx.outbox.enqueue(
-                f"meeting:{meeting.id}:{changed.revision}:pair-closed:{person_id}",
-                person_id,
-                "",
+            await tell(
+                tx,
+                Notice(
+                    NoticeKind.MEETING_CALLED_OFF,
+                    to=person_id,
+                    text=Text(note_key, args),
+                    of=(meeting.id, changed.revision),
+                    about=meeting.id,
+                ),
                 now,
-                subject=subject(meeting),
-                text_key=note_key,
-                text_args=args_json(args),
             )
     return cancelled
 
@@ -624,5 +610,5 @@ async def queue_held_question(tx: Repos, meeting: Meeting, now: datetime, tz: tz
     from bot.domain.reminders import held_question_notices  # reminders builds on this module
 
     notices = await held_question_notices(tx, meeting, now, tz)
-    await tx.outbox.enqueue_notices(notices, now)
+    await tell_all(tx, notices, now)
     return bool(notices)

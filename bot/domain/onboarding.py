@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.domain.access import queue_settled, settle_for_account
+from bot.domain.notify import opened_the_bot
 from storage.db import Database
 from storage.models import AccessRequest, Person, RequestStatus, Role
 from storage.names import clean_name
@@ -47,6 +48,13 @@ class TelegramAccount:
     display_name: str
 
 
+async def _opened(tx: Repos, person_id: int, now: datetime, username: str | None = None) -> None:
+    """The person opened the bot (and no longer blocks it, if they did): what was held for them
+    because they had never opened it is due now."""
+    await tx.people.mark_seen(person_id, now, username)
+    await opened_the_bot(tx, person_id)
+
+
 async def _link(
     tx: Repos,
     person: Person,
@@ -62,7 +70,7 @@ async def _link(
         username=account.username or person.username,
         linked_by_username=by_username,
     )
-    await tx.people.mark_seen(person.id, now)
+    await _opened(tx, person.id, now)
     await tx.invites.revoke_for_person(person.id, now)
     linked = await tx.people.get(person.id)
     assert linked is not None
@@ -108,7 +116,7 @@ async def _add_admin(tx: Repos, account: TelegramAccount, now: datetime) -> Pers
         username=account.username,
         telegram_id=account.id,
     )
-    await tx.people.mark_seen(admin.id, now)
+    await _opened(tx, admin.id, now)
     return admin
 
 
@@ -164,7 +172,7 @@ async def recognise(
             if result is not None:
                 return result
         if person is not None:
-            await tx.people.mark_seen(person.id, now, username)  # no longer blocked, if they were
+            await _opened(tx, person.id, now, username)  # no longer blocked, if they were
             seen = replace(person, seen=True, blocked=False, username=username or person.username)
             if not person.seen:  # linked by a roster id: a request they had sent is settled
                 await settle_for_account(tx, account.id, seen, now)
@@ -244,7 +252,7 @@ async def approve(
                 username=account.username,
                 telegram_id=account.id,
             )
-            await tx.people.mark_seen(person.id, now)  # they wrote to the bot to ask
+            await _opened(tx, person.id, now)  # they wrote to the bot to ask
             await tx.requests.decide(request.id, RequestStatus.APPROVED, admin.id, now, person.id)
         decided = await tx.requests.get(request.id)
         assert decided is not None

@@ -13,23 +13,20 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
-from bot.domain.meetings import reminder_subject
-from bot.domain.plans import milestone_reminder_subject
-from bot.domain.questions import excerpt, question_reminder_subject
+from bot.domain.notify import About, Notice, NoticeKind, admins
+from bot.domain.questions import excerpt
 from bot.domain.reminders import (
     MIDNIGHT,
     WEEK,
     Found,
-    ReminderKind,
     Window,
     at_local,
     days_in,
+    due_token,
     is_stale,
-    reminder_key,
 )
-from bot.notices import Button, Text, args_json, buttons_json
-from storage.models import QueuedNotice
-from storage.reminders import PairDue, QuestionDue, Sides
+from bot.notices import Button, Text
+from storage.reminders import PairDue, QuestionDue
 from storage.repos import Repos
 
 PLAN_WAITS = timedelta(days=14)  # a plan not approved this long after the pair started
@@ -80,16 +77,16 @@ def quiet_since(last_held: datetime | None, start: date, tz: tzinfo) -> datetime
 
 
 def inactive_due(
-    kind: ReminderKind, last_held: datetime | None, start: date, tz: tzinfo, limits: Limits
+    kind: NoticeKind, last_held: datetime | None, start: date, tz: tzinfo, limits: Limits
 ) -> datetime:
     due = quiet_since(last_held, start, tz) + limits.inactivity
-    return due + ESCALATE_INACTIVE if kind is ReminderKind.PAIR_INACTIVE_ADMINS else due
+    return due + ESCALATE_INACTIVE if kind is NoticeKind.PAIR_INACTIVE_ADMINS else due
 
 
 def is_inactive(
     last_held: datetime | None, start: date, now: datetime, tz: tzinfo, limits: Limits
 ) -> bool:
-    return inactive_due(ReminderKind.PAIR_INACTIVE, last_held, start, tz, limits) <= now
+    return inactive_due(NoticeKind.PAIR_INACTIVE, last_held, start, tz, limits) <= now
 
 
 def month_before(day: date) -> date:
@@ -98,15 +95,15 @@ def month_before(day: date) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def final_report_due(kind: ReminderKind, end: date, tz: tzinfo) -> datetime:
-    if kind is ReminderKind.FINAL_REPORT_MONTH:
+def final_report_due(kind: NoticeKind, end: date, tz: tzinfo) -> datetime:
+    if kind is NoticeKind.FINAL_REPORT_MONTH:
         return at_local(month_before(end), tz)
     return at_local(end - FINAL_REPORT_WEEK_BEFORE, tz)
 
 
-def final_report_stale_at(kind: ReminderKind, end: date, tz: tzinfo) -> datetime:
-    if kind is ReminderKind.FINAL_REPORT_MONTH:  # the week's reminder says it
-        return final_report_due(ReminderKind.FINAL_REPORT_WEEK, end, tz)
+def final_report_stale_at(kind: NoticeKind, end: date, tz: tzinfo) -> datetime:
+    if kind is NoticeKind.FINAL_REPORT_MONTH:  # the week's reminder says it
+        return final_report_due(NoticeKind.FINAL_REPORT_WEEK, end, tz)
     return at_local(end, tz, MIDNIGHT)  # «Через неделю, <end>» must not arrive on that day
 
 
@@ -133,13 +130,11 @@ def journal_data(pair_id: int) -> str:
     return f"wp:journal:{pair_id}:0:0"
 
 
-def _button(label: str, data: str) -> str | None:
-    return buttons_json([[Button(Text(label), data=data)]])
+Buttons = list[list[Button]]
 
 
-def pair_subject(pair_id: int) -> str:
-    """What the reminders about a pair as a whole are about: its end cancels them."""
-    return f"remind:pair:{pair_id}"
+def _button(label: str, data: str) -> Buttons:
+    return [[Button(Text(label), data=data)]]
 
 
 # --- the notices --------------------------------------------------------------------------
@@ -149,29 +144,25 @@ def pair_subject(pair_id: int) -> str:
 class _To:
     person_id: int
     text_key: str
-    buttons: str | None
+    buttons: Buttons
 
 
 def _notices(
-    kind: ReminderKind,
+    kind: NoticeKind,
     object_id: int,
-    subject: str,
     due: datetime,
-    now: datetime,
     to: list[_To],
     args: dict[str, str | int],
     stale_at: datetime | None = None,
-) -> list[QueuedNotice]:
-    text_args = args_json(args)
+) -> list[Notice]:
     return [
-        QueuedNotice(
-            key=reminder_key(kind, object_id, due, one.person_id),
-            person_id=one.person_id,
-            subject=subject,
-            text_key=one.text_key,
-            text_args=text_args,
+        Notice(
+            kind,
+            to=one.person_id,
+            text=Text(one.text_key, args),
+            of=(object_id, due_token(due)),
+            about=object_id,
             buttons=one.buttons,
-            not_before=now,
             stale_at=stale_at,
         )
         for one in to
@@ -182,91 +173,67 @@ def _hours(since: datetime, now: datetime) -> int:
     return max(int((now - since).total_seconds() // 3600), 1)
 
 
-def _admins_to(admins: list[tuple[int, str]], text_key: str, pair_id: int) -> list[_To]:
+def _admins_to(admin_ids: list[int], text_key: str, pair_id: int) -> list[_To]:
     card = _button("remind-button-pair-card", pair_card_data(pair_id))
-    return [_To(admin_id, text_key, card) for admin_id, _ in admins]
+    return [_To(admin_id, text_key, card) for admin_id in admin_ids]
 
 
 def question_notices(
-    kind: ReminderKind,
+    kind: NoticeKind,
     question: QuestionDue,
     due: datetime,
     now: datetime,
-    admins: list[tuple[int, str]],
-) -> list[QueuedNotice]:
+    admin_ids: list[int],
+) -> list[Notice]:
     sides = question.sides
-    if kind is ReminderKind.QUESTION_REMIND:
+    if kind is NoticeKind.QUESTION_REMIND:
         reply = _button("button-answer", answer_question_data(question.id))
-        to = [_To(sides.mentor_id, "remind-question", reply)] if sides.mentor_on else []
+        to = [_To(sides.mentor_id, "remind-question", reply)]
     else:
-        to = _admins_to(admins, "remind-question-escalate", sides.pair_id)
+        to = _admins_to(admin_ids, "remind-question-escalate", sides.pair_id)
     args: dict[str, str | int] = {
         "mentor": sides.mentor_name,
         "mentee": sides.mentee_name,
         "text": excerpt(question.text, QUESTION_EXCERPT),
         "hours": _hours(question.asked_at, now),
     }
-    subject = question_reminder_subject(question.id)
-    return _notices(kind, question.id, subject, due, now, to, args)
+    return _notices(kind, question.id, due, to, args)
 
 
-def plan_notices(
-    row: PairDue, due: datetime, now: datetime, admins: list[tuple[int, str]]
-) -> list[QueuedNotice]:
+def plan_notices(row: PairDue, due: datetime, admin_ids: list[int]) -> list[Notice]:
     sides = row.sides
     waiting = row.plan_status == "submitted"  # submitted: the admins have it to decide
-    to = _admins_to(admins, "remind-plan-late-admin", sides.pair_id)
-    if sides.mentor_on:
-        key = "remind-plan-not-approved" if waiting else "remind-plan-not-submitted"
-        to.insert(
-            0,
-            _To(sides.mentor_id, key, _button("remind-button-open-plan", plan_data(sides.pair_id))),
-        )
+    key = "remind-plan-not-approved" if waiting else "remind-plan-not-submitted"
+    to = [
+        _To(sides.mentor_id, key, _button("remind-button-open-plan", plan_data(sides.pair_id))),
+        *_admins_to(admin_ids, "remind-plan-late-admin", sides.pair_id),
+    ]
     args: dict[str, str | int] = {
         "mentor": sides.mentor_name,
         "mentee": sides.mentee_name,
         "start": row.start.strftime("%d.%m.%Y"),
         "waiting": "yes" if waiting else "no",
     }
-    return _notices(
-        ReminderKind.PLAN_LATE, sides.pair_id, pair_subject(sides.pair_id), due, now, to, args
-    )
-
-
-def _both(sides: Sides, text_key: str, buttons: str | None) -> list[_To]:
-    return [
-        _To(person_id, text_key, buttons)
-        for person_id, wanted in (
-            (sides.mentor_id, sides.mentor_on),
-            (sides.mentee_id, sides.mentee_on),
-        )
-        if wanted
-    ]
+    return _notices(NoticeKind.PLAN_LATE, sides.pair_id, due, to, args)
 
 
 def inactive_notices(
-    kind: ReminderKind,
+    kind: NoticeKind,
     row: PairDue,
     due: datetime,
     now: datetime,
     tz: tzinfo,
-    admins: list[tuple[int, str]],
-) -> list[QueuedNotice]:
+    admin_ids: list[int],
+) -> list[Notice]:
     sides = row.sides
-    if kind is ReminderKind.PAIR_INACTIVE:
+    if kind is NoticeKind.PAIR_INACTIVE:
         journal = _button("remind-button-journal", journal_data(sides.pair_id))
         to = [
-            _To(
-                one.person_id,
-                "remind-pair-inactive-mentor"
-                if one.person_id == sides.mentor_id
-                else "remind-pair-inactive-mentee",
-                one.buttons,
-            )
-            for one in _both(sides, "", journal)
+            _To(sides.mentor_id, "remind-pair-inactive-mentor", journal),
+            _To(sides.mentee_id, "remind-pair-inactive-mentee", journal),
         ]
     else:
-        to = _admins_to(admins, "remind-pair-inactive-admin", sides.pair_id)
+        to = _admins_to(admin_ids, "remind-pair-inactive-admin", sides.pair_id)
     since = quiet_since(row.last_held, row.start, tz)
     args: dict[str, str | int] = {
         "mentor": sides.mentor_name,
@@ -274,33 +241,24 @@ def inactive_notices(
         "days": max((now - since).days, 1),
         "held": "yes" if row.last_held is not None else "no",
     }
-    return _notices(kind, sides.pair_id, pair_subject(sides.pair_id), due, now, to, args)
+    return _notices(kind, sides.pair_id, due, to, args)
 
 
-def final_report_notices(
-    kind: ReminderKind, row: PairDue, due: datetime, now: datetime, tz: tzinfo
-) -> list[QueuedNotice]:
+def final_report_notices(kind: NoticeKind, row: PairDue, due: datetime, tz: tzinfo) -> list[Notice]:
     sides = row.sides
     key = (
         "remind-final-report-month"
-        if kind is ReminderKind.FINAL_REPORT_MONTH
+        if kind is NoticeKind.FINAL_REPORT_MONTH
         else "remind-final-report-week"
     )
-    to = _both(sides, key, _button("remind-button-open-plan", plan_data(sides.pair_id)))
+    plan = _button("remind-button-open-plan", plan_data(sides.pair_id))
+    to = [_To(sides.mentor_id, key, plan), _To(sides.mentee_id, key, plan)]
     args: dict[str, str | int] = {"end": row.end.strftime("%d.%m.%Y")}
     stale_at = final_report_stale_at(kind, row.end, tz)
-    return _notices(kind, sides.pair_id, pair_subject(sides.pair_id), due, now, to, args, stale_at)
+    return _notices(kind, sides.pair_id, due, to, args, stale_at)
 
 
 # --- the tick -----------------------------------------------------------------------------
-
-
-async def _admins(
-    tx: Repos, kind: ReminderKind, cache: dict[ReminderKind, list[tuple[int, str]]]
-) -> list[tuple[int, str]]:
-    if kind not in cache:
-        cache[kind] = await tx.reminders.admins(kind.value)
-    return cache[kind]
 
 
 async def find_pair_due(
@@ -310,58 +268,60 @@ async def find_pair_due(
     since, now = window.since, window.now
     if since >= now:
         return
-    admins: dict[ReminderKind, list[tuple[int, str]]] = {}
+    admin_ids: list[int] | None = None
+
+    async def to_admins() -> list[int]:
+        nonlocal admin_ids
+        if admin_ids is None:
+            admin_ids = [admin.id for admin in await admins(tx)]
+        return admin_ids
+
     for kind, wait in (
-        (ReminderKind.QUESTION_REMIND, limits.question_remind),
-        (ReminderKind.QUESTION_ESCALATE, limits.question_escalate),
+        (NoticeKind.QUESTION_REMIND, limits.question_remind),
+        (NoticeKind.QUESTION_ESCALATE, limits.question_escalate),
     ):
-        for question in await tx.reminders.questions_asked(since - wait, now - wait, kind.value):
-            to_admins = (
-                await _admins(tx, kind, admins) if kind is ReminderKind.QUESTION_ESCALATE else []
-            )
+        for question in await tx.reminders.questions_asked(since - wait, now - wait):
+            escalated = kind is NoticeKind.QUESTION_ESCALATE
             found.notices += question_notices(
-                kind, question, question.asked_at + wait, now, to_admins
+                kind,
+                question,
+                question.asked_at + wait,
+                now,
+                await to_admins() if escalated else [],
             )
 
     for kind, wait in (
-        (ReminderKind.PAIR_INACTIVE, limits.inactivity),
-        (ReminderKind.PAIR_INACTIVE_ADMINS, limits.inactivity + ESCALATE_INACTIVE),
+        (NoticeKind.PAIR_INACTIVE, limits.inactivity),
+        (NoticeKind.PAIR_INACTIVE_ADMINS, limits.inactivity + ESCALATE_INACTIVE),
     ):
         starts = days_in(Window(since - wait, now - wait), tz) or _NOTHING
-        for row in await tx.reminders.pairs_quiet_since(
-            since - wait, now - wait, *starts, kind.value
-        ):
+        for row in await tx.reminders.pairs_quiet_since(since - wait, now - wait, *starts):
             due = inactive_due(kind, row.last_held, row.start, tz, limits)
             if due not in window:
                 continue
-            to_admins = (
-                await _admins(tx, kind, admins) if kind is ReminderKind.PAIR_INACTIVE_ADMINS else []
+            escalated = kind is NoticeKind.PAIR_INACTIVE_ADMINS
+            found.notices += inactive_notices(
+                kind, row, due, now, tz, await to_admins() if escalated else []
             )
-            found.notices += inactive_notices(kind, row, due, now, tz, to_admins)
 
     days = days_in(window, tz)
     if days is None:
         return
     first, last = days
-    kind = ReminderKind.PLAN_LATE
-    for row in await tx.reminders.pairs_started_between(
-        first - PLAN_WAITS, last - PLAN_WAITS, kind.value
-    ):
-        found.notices += plan_notices(
-            row, plan_due(row.start, tz), now, await _admins(tx, kind, admins)
-        )
+    for row in await tx.reminders.pairs_started_between(first - PLAN_WAITS, last - PLAN_WAITS):
+        found.notices += plan_notices(row, plan_due(row.start, tz), await to_admins())
     for kind, lo, hi in (
-        (ReminderKind.FINAL_REPORT_MONTH, timedelta(days=28), timedelta(days=31)),
-        (ReminderKind.FINAL_REPORT_WEEK, FINAL_REPORT_WEEK_BEFORE, FINAL_REPORT_WEEK_BEFORE),
+        (NoticeKind.FINAL_REPORT_MONTH, timedelta(days=28), timedelta(days=31)),
+        (NoticeKind.FINAL_REPORT_WEEK, FINAL_REPORT_WEEK_BEFORE, FINAL_REPORT_WEEK_BEFORE),
     ):
-        for row in await tx.reminders.pairs_ending_between(first + lo, last + hi, kind.value):
+        for row in await tx.reminders.pairs_ending_between(first + lo, last + hi):
             due = final_report_due(kind, row.end, tz)
             if due not in window:
                 continue
             if is_stale(final_report_stale_at(kind, row.end, tz), now):
                 found.skipped += 1
                 continue
-            found.notices += final_report_notices(kind, row, due, now, tz)
+            found.notices += final_report_notices(kind, row, due, tz)
 
 
 async def cancel_pair_reminders(
@@ -374,11 +334,13 @@ async def cancel_pair_reminders(
     to the mentor and the admins and name the old mentor, so all of them are dropped."""
     objects = await tx.reminders.objects_of_pair(pair_id)
     of_the_pair = [
-        pair_subject(pair_id),
-        *(reminder_subject(meeting_id) for meeting_id in objects.meetings),
-        *(question_reminder_subject(question_id) for question_id in objects.questions),
+        About.PAIR_REMINDERS.of(pair_id),
+        *(About.MEETING_REMINDERS.of(meeting_id) for meeting_id in objects.meetings),
+        *(About.QUESTION_REMINDERS.of(question_id) for question_id in objects.questions),
     ]
-    of_the_plan = [milestone_reminder_subject(milestone_id) for milestone_id in objects.milestones]
+    of_the_plan = [
+        About.MILESTONE_REMINDERS.of(milestone_id) for milestone_id in objects.milestones
+    ]
     if reassigned_from is None:
         return await tx.reminders.cancel_pending_many(of_the_pair + of_the_plan, reason)
     return await tx.reminders.cancel_pending_many(

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 
 from bot.domain.meetings import cancel_meetings_ahead
+from bot.domain.notify import Notice, NoticeKind, tell_all
 from bot.domain.pair_reminders import cancel_pair_reminders
 from bot.domain.plans import PlanTemplate, create_plan, shipped_template
 from bot.domain.questions import hand_over_questions
 from bot.domain.rules import PairRefusal, check_new_mentor, check_new_pair
-from bot.notices import Text, args_json
-from storage.models import Pair, PairKind, PairStatus, Person, QueuedNotice
+from bot.notices import Text
+from storage.models import Pair, PairKind, PairStatus, Person
 from storage.repos import Repos
 
 
@@ -18,13 +19,6 @@ class PairError(Exception):
     def __init__(self, refusal: PairRefusal) -> None:
         super().__init__(refusal.value)
         self.refusal = refusal
-
-
-async def _notify(
-    tx: Repos, person: Person, key: str, text_key: str, now: datetime, **args: object
-) -> None:
-    """Queued by catalog key: rendered in the person's language when it is sent."""
-    await tx.outbox.enqueue(key, person.id, "", now, text_key=text_key, text_args=args_json(args))
 
 
 def _pair_args(pair: Pair) -> dict[str, object]:
@@ -86,24 +80,18 @@ async def create_pair(
         created_by=created_by,
     )
     await create_plan(tx, pair, template or shipped_template(), now)
-    await tx.outbox.enqueue_notices(pair_started_notices(pair, mentor, mentee, now), now)
+    await tell_all(tx, pair_started_notices(pair, mentor, mentee), now)
     return pair
 
 
-def pair_started_notices(
-    pair: Pair, mentor: Person, mentee: Person, now: datetime
-) -> list[QueuedNotice]:
-    """The notices of a new pair by catalog key, for the form and the roster import alike."""
-    args = args_json(_pair_args(pair))
+def pair_started_notices(pair: Pair, mentor: Person, mentee: Person) -> list[Notice]:
+    """The notices of a new pair, for the form and the roster import alike."""
     return [
-        QueuedNotice(
-            key=f"pair:{pair.id}:started:{person.id}",
-            person_id=person.id,
-            subject=None,
-            text_key=text_key,
-            text_args=args,
-            buttons=None,
-            not_before=now,
+        Notice(
+            NoticeKind.PAIR,
+            to=person.id,
+            text=Text(text_key, _pair_args(pair)),
+            of=(pair.id, "started"),
         )
         for person, text_key in (
             (mentor, "notice-pair-started-mentor"),
@@ -162,17 +150,20 @@ async def reassign_mentor(
         (new_mentor, "notice-pair-reassigned-new-mentor"),
         (mentee, "notice-pair-reassigned-mentee"),
     )
-    for person, text_key in recipients:
-        await _notify(
-            tx,
-            person,
-            f"pair:{old.id}:reassigned:{person.id}",
-            text_key,
-            now,
-            old_mentor=old.mentor_name,
-            reason=reason,
-            **_pair_args(new),
-        )
+    args = {"old_mentor": old.mentor_name, "reason": reason, **_pair_args(new)}
+    await tell_all(
+        tx,
+        [
+            Notice(
+                NoticeKind.PAIR,
+                to=person.id,
+                text=Text(text_key, args),
+                of=(old.id, "reassigned"),
+            )
+            for person, text_key in recipients
+        ],
+        now,
+    )
     await hand_over_questions(tx, old=old, new=new, now=now)
     await cancel_meetings_ahead(tx, old, now, tz, "meet-cancelled-reassigned")
     return new
@@ -196,16 +187,20 @@ async def close_pair(
         raise LookupError("no such active pair")
     await cancel_pair_reminders(tx, pair_id, f"the pair is {status.value}")
     mentor, mentee = await _load_pair_people(tx, pair.mentor_id, pair.mentee_id)
-    for person in (mentor, mentee):
-        await _notify(
-            tx,
-            person,
-            f"pair:{pair.id}:{status.value}:{person.id}",
-            f"notice-pair-{status.value}",
-            now,
-            reason=reason or "",
-            **_pair_args(pair),
-        )
+    args = {"reason": reason or "", **_pair_args(pair)}
+    await tell_all(
+        tx,
+        [
+            Notice(
+                NoticeKind.PAIR,
+                to=person.id,
+                text=Text(f"notice-pair-{status.value}", args),
+                of=(pair.id, status.value),
+            )
+            for person in (mentor, mentee)
+        ],
+        now,
+    )
     await hand_over_questions(tx, old=pair, new=None, now=now)
     await cancel_meetings_ahead(tx, pair, now, tz, "meet-cancelled-pair-closed")
     closed = await tx.pairs.get(pair_id)

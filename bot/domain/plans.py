@@ -17,10 +17,13 @@ from importlib import resources
 from pathlib import Path
 
 from bot.domain.dates import check_date
+from bot.domain.notify import About, cancel_about
+from bot.domain.rules import PairSide, may_work_in_pair, side_in_pair
 from storage.models import (
     Milestone,
     MilestoneStatus,
     Pair,
+    Person,
     Plan,
     PlanChange,
     PlanStatus,
@@ -225,6 +228,47 @@ def document_allowed(file_name: str | None, size: int | None) -> bool:
     return extension in DOCUMENT_EXTENSIONS
 
 
+# --- who may act on which plan -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What a press names; `side` None: an admin looking on from the pair's card, read only."""
+
+    pair: Pair
+    plan: Plan
+    side: PairSide | None
+    milestone: Milestone | None = None
+
+
+async def lookup_plan(
+    tx: Repos, pair_id: int, milestone_id: int
+) -> tuple[Pair | None, Plan | None, Milestone | None]:
+    """The pair, plan and milestone a press names (by the pair, or by the milestone)."""
+    if not milestone_id:
+        pair = await tx.pairs.get(pair_id)
+        return pair, await tx.plans.for_pair(pair_id) if pair else None, None
+    milestone = await tx.plans.milestone(milestone_id)
+    if milestone is None:
+        return None, None, None
+    plan = await tx.plans.get(milestone.plan_id)
+    pair = await tx.pairs.get(plan.pair_id) if plan else None
+    return pair, plan, milestone
+
+
+async def load_plan(
+    tx: Repos, person: Person, *, pair_id: int = 0, milestone_id: int = 0
+) -> Found | None:
+    """The pair, plan (and milestone) a press names, if this person is on a side of an active
+    pair; None for anything forged, foreign or ended."""
+    pair, plan, milestone = await lookup_plan(tx, pair_id, milestone_id)
+    if pair is None or plan is None or not may_work_in_pair(pair, person.id):
+        return None
+    side = side_in_pair(pair, person.id)
+    assert side is not None  # may_work_in_pair: the person is on a side
+    return Found(pair, plan, side, milestone)
+
+
 # --- the actions ------------------------------------------------------------------------------
 
 
@@ -278,13 +322,8 @@ async def _log(
         await tx.plans.log_change(plan.id, author_id, change, title, old, new, reason, now)
 
 
-def milestone_reminder_subject(milestone_id: int) -> str:
-    """What the scheduler's reminders about a milestone are about: a change cancels them."""
-    return f"remind:milestone:{milestone_id}"
-
-
 async def _cancel_reminders(tx: Repos, milestone_id: int, reason: str) -> None:
-    await tx.outbox.cancel_pending(milestone_reminder_subject(milestone_id), reason)
+    await cancel_about(tx, About.MILESTONE_REMINDERS, milestone_id, reason)
 
 
 async def add_milestone(

@@ -9,15 +9,22 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from bot.domain.bounded import text_length
-from bot.domain.copies import take_buttons_away
+from bot.domain.notify import (
+    About,
+    Attachment,
+    Notice,
+    NoticeKind,
+    cancel_about,
+    retire,
+    tell,
+)
 from bot.domain.rules import PairSide, side_in_pair
-from bot.notices import Button, args_json, buttons_json
-from storage.models import FileKind, Pair, PairStatus, Question, QuestionStatus
+from bot.notices import Button, Text
+from storage.models import Pair, PairStatus, Question, QuestionStatus
 from storage.repos import Repos
 
 # A question or an answer as text: with the header it stays within one message (4096).
@@ -45,15 +52,6 @@ class QuestionError(Exception):
     def __init__(self, refusal: QuestionRefusal) -> None:
         super().__init__(refusal.value)
         self.refusal = refusal
-
-
-@dataclass(frozen=True, slots=True)
-class Attachment:
-    """A photo or a document as Telegram keeps it."""
-
-    file_id: str
-    kind: FileKind
-    size: int | None = None  # Telegram does not always say
 
 
 def text_limit(attachment: Attachment | None) -> int:
@@ -94,15 +92,6 @@ def check_resolve(question: Question, person_id: int) -> QuestionRefusal | None:
     return None
 
 
-def question_subject(question_id: int) -> str:
-    return f"question:{question_id}"
-
-
-def question_reminder_subject(question_id: int) -> str:
-    """What the scheduler's reminders about a question are about: an answer cancels them."""
-    return f"remind:question:{question_id}"
-
-
 def excerpt(text: str, limit: int = EXCERPT_LENGTH) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
@@ -141,18 +130,18 @@ async def ask_question(
     mentor = await tx.people.get(pair.mentor_id)
     if mentor is None:
         raise LookupError("the mentor of the pair is gone")
-    await tx.outbox.enqueue(
-        f"{question_subject(question.id)}:to-mentor",
-        mentor.id,
-        "",
+    await tell(
+        tx,
+        Notice(
+            NoticeKind.QUESTION,
+            to=mentor.id,
+            text=Text("question-to-mentor", {"mentee": pair.mentee_name, "text": text}),
+            of=(question.id,),
+            about=question.id,
+            buttons=buttons(question.id),
+            attachment=attachment,
+        ),
         now,
-        personal=True,
-        text_key="question-to-mentor",
-        text_args=args_json({"mentee": pair.mentee_name, "text": text}),
-        buttons=buttons_json(buttons(question.id)),
-        subject=question_subject(question.id),
-        file_id=attachment.file_id if attachment else None,
-        file_kind=attachment.kind if attachment else None,
     )
     return question
 
@@ -185,25 +174,24 @@ async def answer_question(
     ):
         raise QuestionError(QuestionRefusal.ANSWERED)
     # The mentor's copy of the question keeps no 💬: it says it is answered.
-    await tx.outbox.cancel_pending(question_subject(question.id), "answered")
-    await take_buttons_away(tx, question_subject(question.id), "question-copy-answered", now)
-    await tx.outbox.cancel_pending(question_reminder_subject(question.id), "answered")
+    await retire(tx, About.QUESTION, question.id, Text("question-copy-answered"), now)
+    await cancel_about(tx, About.QUESTION_REMINDERS, question.id, "answered")
     mentee = await tx.people.get(question.mentee_id)
     if mentee is None:
         raise LookupError("the mentee of the pair is gone")
-    await tx.outbox.enqueue(
-        f"{question_subject(question.id)}:answer",
-        mentee.id,
-        "",
+    await tell(
+        tx,
+        Notice(
+            NoticeKind.ANSWER,
+            to=mentee.id,
+            text=Text("question-answer-to-mentee", {"mentor": question.mentor_name, "text": text}),
+            of=(question.id,),
+            about=question.id,
+            buttons=buttons(question.id),
+            attachment=attachment,
+            reply_to=question.ask_message_id,
+        ),
         now,
-        personal=True,
-        text_key="question-answer-to-mentee",
-        text_args=args_json({"mentor": question.mentor_name, "text": text}),
-        buttons=buttons_json(buttons(question.id)),
-        subject=f"answer:{question.id}",
-        file_id=attachment.file_id if attachment else None,
-        file_kind=attachment.kind if attachment else None,
-        reply_to_message_id=question.ask_message_id,
     )
     return question
 
@@ -221,9 +209,8 @@ async def resolve_question(
         raise QuestionError(refusal)
     if not await tx.questions.mark_resolved(question.id, now):
         raise QuestionError(QuestionRefusal.RESOLVED)
-    await tx.outbox.cancel_pending(question_subject(question.id), "resolved by the mentee")
-    await take_buttons_away(tx, question_subject(question.id), "question-copy-resolved", now)
-    await tx.outbox.cancel_pending(question_reminder_subject(question.id), "resolved")
+    await retire(tx, About.QUESTION, question.id, Text("question-copy-resolved"), now)
+    await cancel_about(tx, About.QUESTION_REMINDERS, question.id, "resolved")
     return question
 
 
@@ -235,13 +222,11 @@ async def hand_over_questions(tx: Repos, *, old: Pair, new: Pair | None, now: da
     ids = await tx.questions.open_ids(old.id)
     if new is not None:
         await tx.questions.move_open(old.id, new.id)
+    note = (
+        Text("question-copy-reassigned", {"mentor": new.mentor_name})
+        if new is not None
+        else Text("question-copy-pair-closed")
+    )
     for question_id in ids:
-        subject = question_subject(question_id)
-        await tx.outbox.cancel_pending(subject, "the pair was closed")
-        if new is not None:
-            await take_buttons_away(
-                tx, subject, "question-copy-reassigned", now, mentor=new.mentor_name
-            )
-        else:
-            await take_buttons_away(tx, subject, "question-copy-pair-closed", now)
+        await retire(tx, About.QUESTION, question_id, note, now)
     return len(ids)

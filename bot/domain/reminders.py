@@ -16,12 +16,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from enum import StrEnum
 
-from bot.domain.meetings import Answer, button_data, question_due_at, reminder_subject
-from bot.domain.plans import milestone_reminder_subject
-from bot.notices import Button, Text, args_json, buttons_json
-from storage.models import Meeting, MeetingStatus, QueuedNotice
+from bot.domain.meetings import Answer, button_data, question_due_at
+from bot.domain.notify import Notice, NoticeKind
+from bot.notices import Button, Text
+from storage.models import Meeting, MeetingStatus
 from storage.reminders import MilestoneDue, Sides
 from storage.repos import Repos
 
@@ -34,27 +33,6 @@ PROPOSAL_WAITS = timedelta(days=1)  # a proposal unanswered this long: the propo
 REVIEW_WAITS = timedelta(days=3)  # a report undecided this long: the mentor is reminded
 WEEK = 7
 LONGEST_MEETING = timedelta(minutes=720)
-
-
-class ReminderKind(StrEnum):
-    """A kind of reminder: part of its key, and what a person switches on or off."""
-
-    MEETING_DAY = "meeting-day"
-    MEETING_HOUR = "meeting-hour"
-    MEETING_HELD = "meeting-held"  # "did it happen?"
-    MEETING_UNANSWERED = "meeting-unanswered"
-    MILESTONE_WEEK = "milestone-week"
-    MILESTONE_DAY = "milestone-day"
-    MILESTONE_OVERDUE = "milestone-overdue"
-    MILESTONE_REVIEW = "milestone-review"
-    QUESTION_REMIND = "question-remind"  # to the mentor
-    QUESTION_ESCALATE = "question-escalate"  # to the admins
-    PLAN_LATE = "plan-late"  # to the mentor and the admins
-    PAIR_INACTIVE = "pair-inactive"  # to both
-    PAIR_INACTIVE_ADMINS = "pair-inactive-admins"
-    FINAL_REPORT_MONTH = "final-report-month"  # to both
-    FINAL_REPORT_WEEK = "final-report-week"
-    DIGEST = "digest"  # the weekly digest, to the admins
 
 
 # --- windows and moments -----------------------------------------------------------------
@@ -106,14 +84,14 @@ def latest_overdue_day(due: date, last: date) -> date | None:
 # --- what each kind is due at, and when it goes stale ---------------------------------------
 
 
-def meeting_due(kind: ReminderKind, meeting: Meeting, changed_at: datetime) -> datetime:
-    if kind is ReminderKind.MEETING_DAY:
+def meeting_due(kind: NoticeKind, meeting: Meeting, changed_at: datetime) -> datetime:
+    if kind is NoticeKind.MEETING_DAY:
         return meeting.starts_at - MEETING_DAY_BEFORE
-    if kind is ReminderKind.MEETING_HOUR:
+    if kind is NoticeKind.MEETING_HOUR:
         return meeting.starts_at - MEETING_HOUR_BEFORE
-    if kind is ReminderKind.MEETING_HELD:
+    if kind is NoticeKind.MEETING_HELD:
         return question_due_at(meeting)
-    if kind is ReminderKind.MEETING_UNANSWERED:
+    if kind is NoticeKind.MEETING_UNANSWERED:
         return changed_at + PROPOSAL_WAITS
     raise ValueError(kind)
 
@@ -122,38 +100,38 @@ def is_stale(stale_at: datetime | None, now: datetime) -> bool:
     return stale_at is not None and now >= stale_at
 
 
-def meeting_stale_at(kind: ReminderKind, meeting: Meeting, tz: tzinfo) -> datetime | None:
+def meeting_stale_at(kind: NoticeKind, meeting: Meeting, tz: tzinfo) -> datetime | None:
     """From when a reminder is no longer worth sending: the tick skips it after a stop, the
     sender when quiet hours (or an outage) held it that long. None: it always holds."""
-    if kind is ReminderKind.MEETING_DAY:
+    if kind is NoticeKind.MEETING_DAY:
         # The hour's reminder says it then; and «Завтра» must not arrive on the day itself.
         day = at_local(meeting.starts_at.astimezone(tz).date(), tz, MIDNIGHT)
         return min(meeting.starts_at - MEETING_HOUR_BEFORE, day)
-    if kind in (ReminderKind.MEETING_HOUR, ReminderKind.MEETING_UNANSWERED):
+    if kind in (NoticeKind.MEETING_HOUR, NoticeKind.MEETING_UNANSWERED):
         return meeting.starts_at
     return None  # "did it happen?" stands until answered
 
 
-def milestone_due(kind: ReminderKind, due: date, tz: tzinfo, day: date | None = None) -> datetime:
+def milestone_due(kind: NoticeKind, due: date, tz: tzinfo, day: date | None = None) -> datetime:
     """`day`: for an overdue warning, the overdue day it is sent on."""
-    if kind is ReminderKind.MILESTONE_WEEK:
+    if kind is NoticeKind.MILESTONE_WEEK:
         return at_local(due - timedelta(days=WEEK), tz)
-    if kind is ReminderKind.MILESTONE_DAY:
+    if kind is NoticeKind.MILESTONE_DAY:
         return at_local(due - timedelta(days=1), tz)
-    if kind is ReminderKind.MILESTONE_OVERDUE and day is not None:
+    if kind is NoticeKind.MILESTONE_OVERDUE and day is not None:
         return at_local(day, tz)
     raise ValueError(kind)
 
 
 def milestone_stale_at(
-    kind: ReminderKind, due: date, tz: tzinfo, day: date | None = None
+    kind: NoticeKind, due: date, tz: tzinfo, day: date | None = None
 ) -> datetime | None:
     """`day`: for an overdue warning, the overdue day it is sent on."""
-    if kind is ReminderKind.MILESTONE_WEEK:  # the day-before reminder says it
-        return milestone_due(ReminderKind.MILESTONE_DAY, due, tz)
-    if kind is ReminderKind.MILESTONE_DAY:  # «Завтра» must not arrive on the deadline day
+    if kind is NoticeKind.MILESTONE_WEEK:  # the day-before reminder says it
+        return milestone_due(NoticeKind.MILESTONE_DAY, due, tz)
+    if kind is NoticeKind.MILESTONE_DAY:  # «Завтра» must not arrive on the deadline day
         return at_local(due, tz, MIDNIGHT)
-    if kind is ReminderKind.MILESTONE_OVERDUE and day is not None:  # the next weekly one
+    if kind is NoticeKind.MILESTONE_OVERDUE and day is not None:  # the next weekly one
         return at_local(day + timedelta(days=WEEK), tz)
     return None
 
@@ -161,15 +139,11 @@ def milestone_stale_at(
 # --- the notices --------------------------------------------------------------------------
 
 
-def reminder_key(kind: ReminderKind, object_id: int, due: datetime, person_id: int) -> str:
-    return f"remind:{kind.value}:{object_id}:{due.astimezone(UTC):%Y%m%dT%H%M}:{person_id}"
-
-
 @dataclass
 class Found:
     """What a tick found due: the notices to queue and how many it skipped as stale."""
 
-    notices: list[QueuedNotice] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     skipped: int = 0
 
 
@@ -186,58 +160,64 @@ def _meeting_text(meeting: Meeting, tz: tzinfo) -> Text:
     )
 
 
-def _meeting_buttons(meeting: Meeting, answers: Iterable[Answer]) -> str | None:
-    return buttons_json(
-        [
-            [Button(Text(f"meet-button-{answer.value}"), data=button_data(meeting, answer))]
-            for answer in answers
-        ]
-    )
+def _meeting_buttons(meeting: Meeting, answers: Iterable[Answer]) -> list[list[Button]]:
+    return [
+        [Button(Text(f"meet-button-{answer.value}"), data=button_data(meeting, answer))]
+        for answer in answers
+    ]
 
 
 _MEETING_TEXTS = {
-    ReminderKind.MEETING_DAY: "remind-meeting-day",
-    ReminderKind.MEETING_HOUR: "remind-meeting-hour",
-    ReminderKind.MEETING_HELD: "meet-held-question",
-    ReminderKind.MEETING_UNANSWERED: "remind-meeting-unanswered",
+    NoticeKind.MEETING_DAY: "remind-meeting-day",
+    NoticeKind.MEETING_HOUR: "remind-meeting-hour",
+    NoticeKind.MEETING_HELD: "meet-held-question",
+    NoticeKind.MEETING_UNANSWERED: "remind-meeting-unanswered",
 }
 _MEETING_ANSWERS = {
-    ReminderKind.MEETING_DAY: (Answer.MOVE, Answer.CANCEL),
-    ReminderKind.MEETING_HOUR: (Answer.MOVE, Answer.CANCEL),
-    ReminderKind.MEETING_HELD: (Answer.HELD, Answer.NOT_HELD, Answer.MOVED),
-    ReminderKind.MEETING_UNANSWERED: (Answer.CANCEL,),
+    NoticeKind.MEETING_DAY: (Answer.MOVE, Answer.CANCEL),
+    NoticeKind.MEETING_HOUR: (Answer.MOVE, Answer.CANCEL),
+    NoticeKind.MEETING_HELD: (Answer.HELD, Answer.NOT_HELD, Answer.MOVED),
+    NoticeKind.MEETING_UNANSWERED: (Answer.CANCEL,),
 }
 
 
 def meeting_notices(
-    kind: ReminderKind, meeting: Meeting, sides: Sides, due: datetime, now: datetime, tz: tzinfo
-) -> list[QueuedNotice]:
+    kind: NoticeKind, meeting: Meeting, sides: Sides, due: datetime, tz: tzinfo
+) -> list[Notice]:
     """The reminder of this kind about a meeting, to each side it is meant for."""
-    if kind is ReminderKind.MEETING_UNANSWERED:
+    if kind is NoticeKind.MEETING_UNANSWERED:
         recipients = [meeting.proposed_by]
     else:
         recipients = [sides.mentor_id, sides.mentee_id]
-    wanted = {sides.mentor_id: sides.mentor_on, sides.mentee_id: sides.mentee_on}
     description = _meeting_text(meeting, tz)
     buttons = _meeting_buttons(meeting, _MEETING_ANSWERS[kind])
-    notices = []
-    for person_id in recipients:
-        if not wanted.get(person_id, False):
-            continue
-        other = sides.mentee_name if person_id == sides.mentor_id else sides.mentor_name
-        notices.append(
-            QueuedNotice(
-                key=reminder_key(kind, meeting.id, due, person_id),
-                person_id=person_id,
-                subject=reminder_subject(meeting.id),
-                text_key=_MEETING_TEXTS[kind],
-                text_args=args_json({"other": other, "meeting": description}),
-                buttons=buttons,
-                not_before=now,
-                stale_at=meeting_stale_at(kind, meeting, tz),
-            )
+    stale_at = meeting_stale_at(kind, meeting, tz)
+    return [
+        Notice(
+            kind,
+            to=person_id,
+            text=Text(
+                _MEETING_TEXTS[kind],
+                {
+                    "other": sides.mentee_name
+                    if person_id == sides.mentor_id
+                    else sides.mentor_name,
+                    "meeting": description,
+                },
+            ),
+            of=(meeting.id, due_token(due)),
+            about=meeting.id,
+            buttons=buttons,
+            stale_at=stale_at,
         )
-    return notices
+        for person_id in recipients
+        if person_id in (sides.mentor_id, sides.mentee_id)
+    ]
+
+
+def due_token(due: datetime) -> str:
+    """A due moment in a reminder's key: a changed deadline or a moved meeting makes new keys."""
+    return f"{due.astimezone(UTC):%Y%m%dT%H%M}"
 
 
 def open_milestone_data(milestone_id: int) -> str:
@@ -246,13 +226,13 @@ def open_milestone_data(milestone_id: int) -> str:
 
 
 def milestone_notices(
-    kind: ReminderKind,
+    kind: NoticeKind,
     milestone: MilestoneDue,
     due: datetime,
     now: datetime,
     day: date,
     tz: tzinfo,
-) -> list[QueuedNotice]:
+) -> list[Notice]:
     """`day`: the local day it is sent on (counts the days overdue)."""
     sides = milestone.sides
     args: dict[str, str | int] = {
@@ -260,42 +240,34 @@ def milestone_notices(
         "due": milestone.due.strftime("%d.%m.%Y"),
         "mentee": sides.mentee_name,
     }
-    to: list[tuple[int, bool, str]]  # person, wants it, text key
-    if kind is ReminderKind.MILESTONE_REVIEW:
+    to: list[tuple[int, str]]  # person, text key
+    if kind is NoticeKind.MILESTONE_REVIEW:
         args["days"] = max((now - (milestone.submitted_at or now)).days, 1)
-        to = [(sides.mentor_id, sides.mentor_on, "remind-milestone-review")]
-    elif kind is ReminderKind.MILESTONE_OVERDUE:
+        to = [(sides.mentor_id, "remind-milestone-review")]
+    elif kind is NoticeKind.MILESTONE_OVERDUE:
         args["days"] = (day - milestone.due).days
         to = [
-            (sides.mentee_id, sides.mentee_on, "remind-milestone-overdue"),
-            (sides.mentor_id, sides.mentor_on, "remind-milestone-overdue-mentor"),
+            (sides.mentee_id, "remind-milestone-overdue"),
+            (sides.mentor_id, "remind-milestone-overdue-mentor"),
         ]
     else:
-        week = kind is ReminderKind.MILESTONE_WEEK
-        to = [
-            (
-                sides.mentee_id,
-                sides.mentee_on,
-                "remind-milestone-week" if week else "remind-milestone-day",
-            )
-        ]
-    buttons = buttons_json(
-        [[Button(Text("remind-button-open-milestone"), data=open_milestone_data(milestone.id))]]
-    )
+        week = kind is NoticeKind.MILESTONE_WEEK
+        to = [(sides.mentee_id, "remind-milestone-week" if week else "remind-milestone-day")]
+    buttons = [
+        [Button(Text("remind-button-open-milestone"), data=open_milestone_data(milestone.id))]
+    ]
     stale_at = milestone_stale_at(kind, milestone.due, tz, day)
     return [
-        QueuedNotice(
-            key=reminder_key(kind, milestone.id, due, person_id),
-            person_id=person_id,
-            subject=milestone_reminder_subject(milestone.id),
-            text_key=text_key,
-            text_args=args_json(args),
+        Notice(
+            kind,
+            to=person_id,
+            text=Text(text_key, args),
+            of=(milestone.id, due_token(due)),
+            about=milestone.id,
             buttons=buttons,
-            not_before=now,
             stale_at=stale_at,
         )
-        for person_id, wanted, text_key in to
-        if wanted
+        for person_id, text_key in to
     ]
 
 
@@ -306,35 +278,29 @@ async def _meetings(tx: Repos, window: Window, tz: tzinfo, found: Found) -> None
     since, now = window.since, window.now
     candidates = [
         (
-            ReminderKind.MEETING_DAY,
+            NoticeKind.MEETING_DAY,
             await tx.reminders.meetings_starting(
                 "confirmed",
                 since + MEETING_DAY_BEFORE,
                 now + MEETING_DAY_BEFORE,
-                ReminderKind.MEETING_DAY.value,
             ),
         ),
         (
-            ReminderKind.MEETING_HOUR,
+            NoticeKind.MEETING_HOUR,
             await tx.reminders.meetings_starting(
                 "confirmed",
                 since + MEETING_HOUR_BEFORE,
                 now + MEETING_HOUR_BEFORE,
-                ReminderKind.MEETING_HOUR.value,
             ),
         ),
         (
             # Ends in the window: starts at most the longest meeting before it.
-            ReminderKind.MEETING_HELD,
-            await tx.reminders.meetings_starting(
-                "confirmed", since - LONGEST_MEETING, now, ReminderKind.MEETING_HELD.value
-            ),
+            NoticeKind.MEETING_HELD,
+            await tx.reminders.meetings_starting("confirmed", since - LONGEST_MEETING, now),
         ),
         (
-            ReminderKind.MEETING_UNANSWERED,
-            await tx.reminders.proposals_changed(
-                since - PROPOSAL_WAITS, now - PROPOSAL_WAITS, ReminderKind.MEETING_UNANSWERED.value
-            ),
+            NoticeKind.MEETING_UNANSWERED,
+            await tx.reminders.proposals_changed(since - PROPOSAL_WAITS, now - PROPOSAL_WAITS),
         ),
     ]
     for kind, rows in candidates:
@@ -345,7 +311,7 @@ async def _meetings(tx: Repos, window: Window, tz: tzinfo, found: Found) -> None
             if is_stale(meeting_stale_at(kind, row.meeting, tz), now):
                 found.skipped += 1
                 continue
-            found.notices += meeting_notices(kind, row.meeting, row.sides, due, now, tz)
+            found.notices += meeting_notices(kind, row.meeting, row.sides, due, tz)
 
 
 async def _milestones(tx: Repos, window: Window, tz: tzinfo, found: Found) -> None:
@@ -354,26 +320,24 @@ async def _milestones(tx: Repos, window: Window, tz: tzinfo, found: Found) -> No
     days = days_in(window, tz)
     if days is not None:
         first, last = days
-        for kind, ahead in ((ReminderKind.MILESTONE_WEEK, WEEK), (ReminderKind.MILESTONE_DAY, 1)):
+        for kind, ahead in ((NoticeKind.MILESTONE_WEEK, WEEK), (NoticeKind.MILESTONE_DAY, 1)):
             shift = timedelta(days=ahead)
-            for row in await tx.reminders.milestones_due_between(
-                first + shift, last + shift, kind.value
-            ):
+            for row in await tx.reminders.milestones_due_between(first + shift, last + shift):
                 if is_stale(milestone_stale_at(kind, row.due, tz), now):
                     found.skipped += 1
                     continue
                 due = milestone_due(kind, row.due, tz)
                 found.notices += milestone_notices(kind, row, due, now, today, tz)
-        kind = ReminderKind.MILESTONE_OVERDUE
-        for row in await tx.reminders.milestones_overdue_on(first, last, kind.value):
+        kind = NoticeKind.MILESTONE_OVERDUE
+        for row in await tx.reminders.milestones_overdue_on(first, last):
             day = latest_overdue_day(row.due, last)
             if day is None:
                 continue
             due = milestone_due(kind, row.due, tz, day)
             found.notices += milestone_notices(kind, row, due, now, day, tz)
-    kind = ReminderKind.MILESTONE_REVIEW
+    kind = NoticeKind.MILESTONE_REVIEW
     for row in await tx.reminders.milestones_submitted(
-        window.since - REVIEW_WAITS, now - REVIEW_WAITS, kind.value
+        window.since - REVIEW_WAITS, now - REVIEW_WAITS
     ):
         assert row.submitted_at is not None
         found.notices += milestone_notices(
@@ -393,7 +357,7 @@ async def find_due(tx: Repos, window: Window, tz: tzinfo) -> Found:
 
 async def held_question_notices(
     tx: Repos, meeting: Meeting, now: datetime, tz: tzinfo
-) -> list[QueuedNotice]:
+) -> list[Notice]:
     """ "Did it happen?" for a confirmed meeting whose end has passed, as the tick queues it
     (same keys, so asking twice sends it once)."""
     if meeting.status is not MeetingStatus.CONFIRMED or question_due_at(meeting) > now:
@@ -402,5 +366,5 @@ async def held_question_notices(
     if pair is None:
         return []
     sides = Sides(pair.id, pair.mentor_id, pair.mentee_id, pair.mentor_name, pair.mentee_name)
-    kind = ReminderKind.MEETING_HELD
-    return meeting_notices(kind, meeting, sides, question_due_at(meeting), now, tz)
+    kind = NoticeKind.MEETING_HELD
+    return meeting_notices(kind, meeting, sides, question_due_at(meeting), tz)

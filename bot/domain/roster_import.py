@@ -20,13 +20,14 @@ from datetime import date, datetime
 
 from bot.domain.access import settle_for_account
 from bot.domain.bounded import bounded_lines
+from bot.domain.notify import Notice, tell_all
 from bot.domain.pairing import pair_started_notices
 from bot.domain.plans import PlanTemplate, plan_rows, shipped_template
 from bot.domain.roster import ParsedRoster, RosterRow, RowError, parse_telegram
 from bot.domain.rules import check_new_pair, default_pair_end, may_change_role_or_leave
 from bot.i18n import Html, I18n, Translator
 from storage.db import Database
-from storage.models import Pair, PairKind, PairStatus, Person, QueuedNotice, Role
+from storage.models import Pair, PairKind, PairStatus, Person, Role
 from storage.names import clean_name, name_key
 from storage.repos import Repos
 
@@ -80,7 +81,7 @@ class _Plan:
     added: list[Person]
     updated: list[Person]
     pairs: list[Pair]
-    notices: list[QueuedNotice]  # of the new pairs, by catalog key
+    notices: list[Notice]  # of the new pairs
 
 
 async def import_roster(
@@ -137,7 +138,7 @@ async def _write(
     await tx.people.update_roster_fields_many(plan.updated, now)
     await tx.pairs.add_many(plan.pairs, now, imported_by)
     await tx.plans.add_many(plan_rows(plan.pairs, template), now)
-    await tx.outbox.enqueue_notices(plan.notices, now)
+    await tell_all(tx, plan.notices, now)
     # Someone waiting for an admin's decision is in the roster by their id now: settled.
     for telegram_id in await tx.requests.pending_of_people():
         person = await tx.people.by_telegram_id(telegram_id)
@@ -233,7 +234,7 @@ class _Planner:
                 notice
                 for pair in self.new_pairs
                 for notice in pair_started_notices(
-                    pair, self.people[pair.mentor_id], self.people[pair.mentee_id], now
+                    pair, self.people[pair.mentor_id], self.people[pair.mentee_id]
                 )
             ],
         )

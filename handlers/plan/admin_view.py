@@ -8,11 +8,11 @@ from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message
 
 from bot.config import Settings
+from bot.domain.plans import Found
 from bot.i18n import Translator, as_sentence
 from handlers.plan.common import (
     ADMIN_FILE,
     ADMIN_VIEW,
-    Found,
     MilestoneCb,
     PlanCb,
     find_plan_for_admin,

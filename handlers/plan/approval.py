@@ -14,15 +14,15 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.config import Settings
-from bot.domain.plans import MAX_COMMENT_LENGTH, PlanError, decide_plan, submit_plan
+from bot.domain.plan_approval import decide_submission, submit_to_admins
+from bot.domain.plans import MAX_COMMENT_LENGTH, Found, PlanError
 from bot.domain.rules import PairSide
 from bot.i18n import I18n, Translator, as_sentence
-from bot.notices import Button, Lines, Text, args_json, buttons_json, joined
+from bot.notices import Button, Text
 from handlers.filters import FreeText
 from handlers.forms import start_form
 from handlers.keyboards import cancel_button
 from handlers.plan.common import (
-    Found,
     PlanCb,
     PlanDecision,
     PlanForm,
@@ -36,78 +36,24 @@ from handlers.plan.view import plan_view
 from scheduler.clock import Clock
 from scheduler.sender import OutboxSender
 from storage.db import Database
-from storage.models import Pair, Person, Plan, PlanStatus
-from storage.repos import Repos
+from storage.models import Person, Plan, PlanStatus
 
 router = Router(name=__name__)
 
-COMMENT_CHARS = 500  # the admin's comment on the closed copies
 NAME_CHARS_IN_ALERT = 80  # an alert holds 200 characters
 
 
-def _plan_decision_buttons(plan: Plan) -> list[Button]:
+def _plan_decision_buttons(plan: Plan) -> list[list[Button]]:
     """✅ / ↩️ on every admin's copy (decision_row's, labelled when the copy is sent)."""
     return [
-        Button(
-            Text(key),
-            data=PlanDecision(action=action, plan_id=plan.id, sub=plan.submission).pack(),
-        )
-        for key, action in (("plan-approve", "ok"), ("plan-return", "ret"))
+        [
+            Button(
+                Text(key),
+                data=PlanDecision(action=action, plan_id=plan.id, sub=plan.submission).pack(),
+            )
+            for key, action in (("plan-approve", "ok"), ("plan-return", "ret"))
+        ]
     ]
-
-
-# --- the plan goes to the admins ---------------------------------------------------------------
-
-
-def plan_subject(plan_id: int, submission: int) -> str:
-    """The admins' copies of one submission of a plan, closed together once it is decided."""
-    return f"plan:{plan_id}:{submission}"
-
-
-async def _plan_for_admin(tx: Repos, pair: Pair, plan: Plan, decider: Person | None = None) -> Text:
-    """A submission as every admin gets it; with `decider`, as it stands once decided. Kept by
-    catalog key: bounded to one message when it is rendered, in the admin's language."""
-    milestones = await tx.plans.milestones(plan.id)
-    head = Text("plan-for-admin", {"mentor": pair.mentor_name, "mentee": pair.mentee_name})
-    if decider is not None:
-        head = joined(head, _decision_line(plan, decider))
-    lines = [
-        Text(
-            "plan-line-no-status",
-            {"icon": "▫️", "number": n, "title": m.title, "due": m.due.strftime("%d.%m.%Y")},
-        )
-        for n, m in enumerate(milestones, 1)
-    ]
-    return joined(Lines(head, lines, "plan-more"))
-
-
-def _decision_line(plan: Plan, decider: Person) -> Text:
-    admin = decider.full_name
-    if plan.status is PlanStatus.APPROVED:
-        return Text("plan-copy-approved", {"admin": admin})
-    return Text(
-        "plan-copy-returned", {"admin": admin, "comment": clip(plan.comment or "", COMMENT_CHARS)}
-    )
-
-
-async def _close_copies(tx: Repos, pair: Pair, plan: Plan, decider: Person, now: datetime) -> None:
-    """Every admin's copy of the decided submission says who decided what and loses its
-    buttons: what is not sent yet is cancelled, what was sent is edited."""
-    subject = plan_subject(plan.id, plan.submission)
-    await tx.outbox.cancel_pending(subject, "decided")
-    for copy in await tx.outbox.copies(subject):
-        if copy.status not in ("sent", "cancelled"):
-            continue  # never delivered: nothing in that chat to close
-        # A copy cancelled while the sender had it in hand may still go out: its edit follows.
-        text = await _plan_for_admin(tx, pair, plan, decider)
-        await tx.outbox.enqueue_edit(
-            f"{subject}:closed:{copy.id}",
-            copy.id,
-            "",
-            now,
-            text_key=text.key,
-            text_args=args_json(text.args),
-        )
 
 
 async def _decided_note(db: Database, t: Translator, plan_id: int, sub: int) -> str:
@@ -148,22 +94,7 @@ async def submit(
     now = clock.now()
     try:
         async with db.transaction() as tx:
-            plan = await submit_plan(tx, found.plan, now)
-            for admin in await tx.people.admins():
-                if admin.telegram_id is None or not admin.seen or admin.blocked:
-                    continue
-                copy = await _plan_for_admin(tx, found.pair, plan)
-                await tx.outbox.enqueue(
-                    f"plan:{plan.id}:submitted:{plan.submission}:{admin.id}",
-                    admin.id,
-                    "",
-                    now,
-                    personal=True,
-                    subject=plan_subject(plan.id, plan.submission),
-                    text_key=copy.key,
-                    text_args=args_json(copy.args),
-                    buttons=buttons_json([_plan_decision_buttons(plan)]),
-                )
+            plan = await submit_to_admins(tx, found.pair, found.plan, now, _plan_decision_buttons)
     except PlanError as exc:
         await refused(callback, t, exc)
         return
@@ -189,29 +120,7 @@ async def _decide_plan(
     """Decide a submission of a plan, whichever pair it belongs to now: its people are told
     and every admin's copy is closed."""
     async with db.transaction() as tx:
-        plan = await tx.plans.get(plan_id)
-        pair = await tx.pairs.get(plan.pair_id) if plan else None
-        if plan is None or pair is None:
-            raise LookupError("no such plan")
-        decided = await decide_plan(tx, plan.id, sub, approve, admin.id, comment, now)
-        await _close_copies(tx, pair, decided, admin, now)
-        for someone_id in (pair.mentor_id, pair.mentee_id):
-            if await tx.people.get(someone_id) is None:
-                continue
-            args = {
-                "mentor": pair.mentor_name,
-                "mentee": pair.mentee_name,
-                "comment": comment or "",
-            }
-            await tx.outbox.enqueue(
-                f"plan:{plan.id}:{decided.status.value}:{sub}:{someone_id}",
-                someone_id,
-                "",
-                now,
-                personal=True,
-                text_key="notice-plan-approved" if approve else "notice-plan-returned",
-                text_args=args_json(args),
-            )
+        pair, decided = await decide_submission(tx, plan_id, sub, approve, admin, comment, now)
     sender.wake()
     return Found(pair, decided, None)
 

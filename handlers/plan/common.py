@@ -3,7 +3,6 @@ pair, plan (and milestone) a press names for the person pressing."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from aiogram.filters.callback_data import CallbackData
@@ -11,13 +10,12 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.config import Settings
-from bot.domain.plans import PlanError
-from bot.domain.rules import PairSide, local_today, may_work_in_pair, side_in_pair
+from bot.domain.plans import Found, PlanError, load_plan, lookup_plan
+from bot.domain.rules import PairSide, local_today
 from bot.i18n import Translator, as_sentence
 from scheduler.clock import Clock
 from storage.db import Database
-from storage.models import Milestone, Pair, Person, Plan
-from storage.repos import Repos
+from storage.models import Pair, Person, Plan
 
 
 class PlanCb(CallbackData, prefix="pn"):
@@ -86,50 +84,13 @@ def as_json(markup: InlineKeyboardMarkup) -> str:
     return markup.model_dump_json(exclude_none=True)
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
-    """What a press names; `side` None: an admin looking on from the pair's card, read only."""
-
-    pair: Pair
-    plan: Plan
-    side: PairSide | None
-    milestone: Milestone | None = None
-
-
-async def _lookup(
-    tx: Repos, pair_id: int, milestone_id: int
-) -> tuple[Pair | None, Plan | None, Milestone | None]:
-    if not milestone_id:
-        pair = await tx.pairs.get(pair_id)
-        return pair, await tx.plans.for_pair(pair_id) if pair else None, None
-    milestone = await tx.plans.milestone(milestone_id)
-    if milestone is None:
-        return None, None, None
-    plan = await tx.plans.get(milestone.plan_id)
-    pair = await tx.pairs.get(plan.pair_id) if plan else None
-    return pair, plan, milestone
-
-
-async def load_plan(
-    tx: Repos, person: Person, *, pair_id: int = 0, milestone_id: int = 0
-) -> Found | None:
-    """The pair, plan (and milestone) a press names, if this person is on a side of an active
-    pair; None for anything forged, foreign or ended."""
-    pair, plan, milestone = await _lookup(tx, pair_id, milestone_id)
-    if pair is None or plan is None or not may_work_in_pair(pair, person.id):
-        return None
-    side = side_in_pair(pair, person.id)
-    assert side is not None  # may_work_in_pair: the person is on a side
-    return Found(pair, plan, side, milestone)
-
-
 async def find_plan_for_admin(
     db: Database, *, pair_id: int = 0, milestone_id: int = 0
 ) -> tuple[Pair | None, Found | None]:
     """The pair a press names (any status) and, if it has a plan, the admin's read-only view of
     it; the caller checks that the person is an admin."""
     async with db.read() as tx:
-        pair, plan, milestone = await _lookup(tx, pair_id, milestone_id)
+        pair, plan, milestone = await lookup_plan(tx, pair_id, milestone_id)
     if pair is None or plan is None:
         return pair, None
     return pair, Found(pair, plan, None, milestone)

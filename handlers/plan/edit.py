@@ -19,6 +19,7 @@ from bot.domain.plans import (
     add_milestone,
     change_needs_reason,
     edit_milestone,
+    load_plan,
     milestone_removable,
     plan_editable,
     reason_given,
@@ -29,7 +30,7 @@ from bot.i18n import Html, Translator, as_sentence
 from handlers.filters import FreeText
 from handlers.forms import form_id, start_form
 from handlers.keyboards import cancel_button
-from handlers.plan.common import MilestoneCb, PlanCb, PlanForm, find_plan, load_plan, stale
+from handlers.plan.common import MilestoneCb, PlanCb, PlanForm, find_plan, stale
 from scheduler.clock import Clock
 from storage.db import Database
 from storage.models import Person

@@ -3,24 +3,21 @@ accepts or returns it (with a comment) and may open the file."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bot.domain.plan_reports import decide_report, report_milestone
 from bot.domain.plans import (
     MAX_COMMENT_LENGTH,
     MAX_DOCUMENT_BYTES,
     PlanError,
-    decide_milestone,
     document_allowed,
     milestone_submittable,
-    submit_milestone,
 )
 from bot.domain.rules import PairSide
 from bot.i18n import Html, I18n, Translator, as_sentence
-from bot.notices import Button, Text, args_json, buttons_json, joined
+from bot.notices import Button, Text
 from handlers.filters import FreeText
 from handlers.forms import OfCurrentForm, start_form
 from handlers.keyboards import cancel_button
@@ -28,7 +25,6 @@ from handlers.plan.common import (
     MilestoneCb,
     PlanForm,
     find_plan,
-    load_plan,
     refused,
     stale,
 )
@@ -116,51 +112,6 @@ async def report_comment(message: Message, state: FSMContext, t: Translator) -> 
     )
 
 
-async def _send_report(
-    db: Database,
-    i18n: I18n,
-    sender: OutboxSender,
-    person: Person,
-    milestone_id: int,
-    comment: str,
-    file_id: str | None,
-    file_kind: str | None,
-    now: datetime,
-) -> Milestone:
-    """Record the report and queue it for the mentor with ✅ / ↩️ in one transaction."""
-    async with db.transaction() as tx:
-        found = await load_plan(tx, person, milestone_id=milestone_id)
-        if found is None or found.side is not PairSide.MENTEE or found.milestone is None:
-            raise LookupError("no such milestone")
-        milestone = await submit_milestone(tx, found.milestone, comment, file_id, file_kind, now)
-        mentor = await tx.people.get(found.pair.mentor_id)
-        assert mentor is not None
-        text = Text(
-            "notice-milestone-submitted",
-            {
-                "mentee": found.pair.mentee_name,
-                "title": milestone.title,
-                "due": milestone.due.strftime("%d.%m.%Y"),
-                "comment": comment,
-            },
-        )
-        if file_id:
-            text = joined(text, Text("notice-milestone-file"))
-        await tx.outbox.enqueue(
-            f"milestone:{milestone.id}:submitted:{milestone.submission}",
-            mentor.id,
-            "",
-            now,
-            personal=True,
-            subject=f"milestone:{milestone.id}",
-            text_key=text.key,
-            text_args=args_json(text.args),
-            buttons=buttons_json(_decision_button_rows(milestone)),
-        )
-    sender.wake()
-    return milestone
-
-
 async def _finish_report(
     message: Message,
     state: FSMContext,
@@ -176,16 +127,18 @@ async def _finish_report(
     data = await state.get_data()
     await state.clear()
     try:
-        await _send_report(
-            db, i18n, sender, person, int(data["milestone_id"]), str(data["comment"]),
-            file_id, file_kind, clock.now(),
-        )  # fmt: skip
+        async with db.transaction() as tx:
+            await report_milestone(
+                tx, person, int(data["milestone_id"]), str(data["comment"]), file_id,
+                file_kind, clock.now(), _decision_button_rows,
+            )  # fmt: skip
     except LookupError:
         await message.answer(t("stale-button"))
         return
     except PlanError as exc:
         await message.answer(t("plan-refused", reason=Html(t(str(exc.refusal)))))
         return
+    sender.wake()
     await message.answer(t("milestone-sent"))
 
 
@@ -256,38 +209,6 @@ async def report_without_file(
 # --- the mentor decides on a report ------------------------------------------------------------
 
 
-async def _decide_report(
-    db: Database,
-    i18n: I18n,
-    sender: OutboxSender,
-    person: Person,
-    milestone_id: int,
-    sub: int,
-    accept: bool,
-    comment: str | None,
-    now: datetime,
-) -> Milestone:
-    async with db.transaction() as tx:
-        found = await load_plan(tx, person, milestone_id=milestone_id)
-        if found is None or found.side is not PairSide.MENTOR:
-            raise LookupError("no such milestone")
-        milestone = await decide_milestone(tx, milestone_id, sub, accept, comment, now)
-        mentee = await tx.people.get(found.pair.mentee_id)
-        assert mentee is not None
-        key = "notice-milestone-accepted" if accept else "notice-milestone-returned"
-        await tx.outbox.enqueue(
-            f"milestone:{milestone.id}:{milestone.status.value}:{sub}",
-            mentee.id,
-            "",
-            now,
-            personal=True,
-            text_key=key,
-            text_args=args_json({"title": milestone.title, "comment": comment or ""}),
-        )
-    sender.wake()
-    return milestone
-
-
 @router.callback_query(MilestoneCb.filter(F.action.in_({"acc", "ret"})))
 async def report_decision(
     callback: CallbackQuery,
@@ -331,12 +252,17 @@ async def report_decision(
         await callback.answer()
         return
     try:
-        await _decide_report(
-            db, i18n, sender, person, milestone.id, callback_data.sub, True, None, clock.now()
-        )
+        async with db.transaction() as tx:
+            await decide_report(
+                tx, person, milestone.id, callback_data.sub, True, None, clock.now()
+            )
+    except LookupError:
+        await stale(callback, t)
+        return
     except PlanError as exc:
         await refused(callback, t, exc)
         return
+    sender.wake()
     await callback.message.edit_reply_markup(reply_markup=None)
     await callback.message.answer(t("milestone-decided-accepted"))
     await callback.answer(t("done"))
@@ -360,16 +286,18 @@ async def report_return_comment(
     data = await state.get_data()
     await state.clear()
     try:
-        await _decide_report(
-            db, i18n, sender, person, int(data["milestone_id"]), int(data["sub"]), False,
-            comment, clock.now(),
-        )  # fmt: skip
+        async with db.transaction() as tx:
+            await decide_report(
+                tx, person, int(data["milestone_id"]), int(data["sub"]), False, comment,
+                clock.now(),
+            )  # fmt: skip
     except LookupError:
         await message.answer(t("stale-button"))
         return
     except PlanError as exc:
         await message.answer(t("plan-refused", reason=Html(t(str(exc.refusal)))))
         return
+    sender.wake()
     await message.answer(t("milestone-decided-returned"))
 
 

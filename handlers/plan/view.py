@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from bot.config import Settings
 from bot.domain.bounded import bounded_lines
 from bot.domain.plans import (
+    Found,
     milestone_removable,
     milestone_submittable,
     plan_editable,
@@ -27,7 +28,6 @@ from handlers.pair_choice import WhichPair, pair_choice, pairs_to_choose
 from handlers.plan.common import (
     ADMIN_FILE,
     ADMIN_VIEW,
-    Found,
     MilestoneCb,
     PlanCb,
     clip,

@@ -94,7 +94,7 @@ async def test_a_decline_reaches_a_stranger_who_is_no_person(
 
     async def answer_recorded_as_sent() -> bool:  # the sender records it after the call
         rows = await outbox_rows(bot_runner)
-        answer = next(r for r in rows if r["key"].endswith(":answer"))
+        answer = next(r for r in rows if r["kind"] == "access-answer")
         return (answer["person_id"], answer["chat_id"], answer["status"]) == (None, 7001, "sent")
 
     await eventually(answer_recorded_as_sent, what="the answer to the stranger recorded as sent")

@@ -99,8 +99,8 @@ async def test_a_refused_message_is_given_up_and_the_rows_behind_it_still_go(
 ) -> None:
     async with sender_on(fake_api, tmp_path) as (db, sender):
         async with db.transaction() as tx:
-            await tx.outbox.enqueue("a", None, "первое", NOW, chat_id=501)
-            await tx.outbox.enqueue("b", None, "второе", NOW, chat_id=502)
+            await tx.outbox.add_ready_text("a", "первое", NOW, chat_id=501)
+            await tx.outbox.add_ready_text("b", "второе", NOW, chat_id=502)
         fake_api.fail_next("sendMessage", 501, 404, "Not Found: chat not found")
 
         assert await sender.drain() == 1
@@ -116,7 +116,7 @@ async def test_a_row_cancelled_after_its_batch_was_read_is_not_sent(
 ) -> None:
     async with sender_on(fake_api, tmp_path) as (db, sender):
         async with db.transaction() as tx:
-            await tx.outbox.enqueue("copy", None, "запрос", NOW, chat_id=501, subject="s")
+            await tx.outbox.add_ready_text("copy", "запрос", NOW, chat_id=501, subject="s")
         async with db.read() as tx:
             (stale,) = await tx.outbox.due(NOW)
         async with db.transaction() as tx:
@@ -151,8 +151,8 @@ async def test_a_row_the_sender_cannot_even_build_counts_an_attempt_and_blocks_n
 ) -> None:
     async with sender_on(fake_api, tmp_path) as (db, sender):
         async with db.transaction() as tx:
-            await tx.outbox.enqueue("a", None, "кнопки", NOW, chat_id=501, markup="{broken")
-            await tx.outbox.enqueue("b", None, "второе", NOW, chat_id=502)
+            await tx.outbox.add_ready_text("a", "кнопки", NOW, chat_id=501, markup="{broken")
+            await tx.outbox.add_ready_text("b", "второе", NOW, chat_id=502)
 
         assert await sender.drain() == 1
 
@@ -166,9 +166,9 @@ async def test_a_row_whose_moment_passed_while_it_waited_is_skipped_not_sent(
 ) -> None:
     async with sender_on(fake_api, tmp_path) as (db, sender):
         async with db.transaction() as tx:
-            await tx.outbox.enqueue("late", None, "через час", NOW, chat_id=501, stale_at=NOW)
+            await tx.outbox.add_ready_text("late", "через час", NOW, chat_id=501, stale_at=NOW)
             later = NOW + timedelta(minutes=1)
-            await tx.outbox.enqueue("fresh", None, "ещё в силе", NOW, chat_id=502, stale_at=later)
+            await tx.outbox.add_ready_text("fresh", "ещё в силе", NOW, chat_id=502, stale_at=later)
 
         with caplog.at_level(logging.INFO, logger="scheduler.sender"):
             assert await sender.drain() == 1
@@ -181,3 +181,49 @@ async def test_a_row_whose_moment_passed_while_it_waited_is_skipped_not_sent(
     ]
     assert fake_api.calls("sendMessage") != [] and fake_api.messages_to(501) == []
     assert "1 skipped as stale" in caplog.text
+
+
+async def test_a_server_error_backs_off_only_its_own_chat(
+    fake_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    """One failed call holds up its own chat (its next message keeps its place behind it), not
+    everyone: the other chats' messages go in the same drain."""
+    async with sender_on(fake_api, tmp_path) as (db, sender):
+        async with db.transaction() as tx:
+            await tx.outbox.add_ready_text("a1", "первое А", NOW, chat_id=501)
+            await tx.outbox.add_ready_text("b", "для Б", NOW, chat_id=502)
+            await tx.outbox.add_ready_text("a2", "второе А", NOW, chat_id=501)
+            await tx.outbox.add_ready_text("c", "для В", NOW, chat_id=503)
+        fake_api.fail_next("sendMessage", 501, 500, "Internal Server Error")
+
+        assert await sender.drain() == 2
+
+        async with db.read() as tx:
+            rows = await tx.conn.execute_fetchall("SELECT key, status, attempts FROM outbox")
+    assert sorted(tuple(row) for row in rows) == [
+        ("a1", "pending", 1),  # retried after its back-off, before "a2"
+        ("a2", "pending", 0),
+        ("b", "sent", 1),
+        ("c", "sent", 1),
+    ]
+
+
+async def test_failures_in_a_row_pause_everyone_as_an_outage(
+    fake_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    async with sender_on(fake_api, tmp_path) as (db, sender):
+        async with db.transaction() as tx:
+            for chat in (501, 502, 503, 504):
+                await tx.outbox.add_ready_text(f"n{chat}", "текст", NOW, chat_id=chat)
+        fake_api.fail_next("sendMessage", None, 502, "Bad Gateway", times=3)
+
+        assert await sender.drain() == 0
+
+        async with db.read() as tx:
+            rows = await tx.conn.execute_fetchall("SELECT key, attempts FROM outbox")
+    assert sorted(tuple(row) for row in rows) == [
+        ("n501", 1),
+        ("n502", 1),
+        ("n503", 1),
+        ("n504", 0),  # not tried: three failures in a row are an outage, everything waits
+    ]

@@ -50,7 +50,7 @@ async def add_people(app: App, count: int) -> list[int]:
 async def enqueue(app: App, notices: list[tuple[str, int, str]]) -> None:
     """Due notices (key, person id, text) queued as the tick queues them, then the sender woken."""
     async with app.db.transaction() as tx:
-        await tx.outbox.enqueue_many(notices, app.clock.now())
+        await tx.outbox.add_ready_texts(notices, app.clock.now())
     app.sender.wake()
 
 

@@ -44,7 +44,7 @@ async def seed_burst(database: Path) -> set[tuple[int, str]]:
             notices = [
                 (f"burst:{p}:{i}", p, f"Уведомление {p}/{i}") for i in range(PER_CHAT) for p in ids
             ]
-            await tx.outbox.enqueue_many(notices, now)
+            await tx.outbox.add_ready_texts(notices, now)
     finally:
         await db.close()
     return {

@@ -24,8 +24,8 @@ from test_reminders import BISHKEK, _app
 from test_reminders import _pair as _reminders_pair
 
 from bot.app import App
+from bot.domain.notify import NoticeKind
 from bot.domain.reminder_settings import switch_reminder
-from bot.domain.reminders import ReminderKind
 from scheduler.clock import ManualClock
 from scheduler.cron import crontab_trigger
 from scheduler.digest import PAGER
@@ -182,7 +182,7 @@ async def test_switching_the_digest_off_cancels_one_already_queued(
     async with app.db.transaction() as tx:
         admin = await tx.people.by_telegram_id(people["admin"].id)
         assert admin is not None
-        assert await switch_reminder(tx, admin.id, ReminderKind.DIGEST, False, bot_clock.now())
+        assert await switch_reminder(tx, admin.id, NoticeKind.DIGEST, False, bot_clock.now())
         rows = await tx.conn.execute_fetchall(
             "SELECT key, status FROM outbox WHERE subject = ?", ("digest",)
         )

@@ -18,8 +18,6 @@ from test_reminders import _app
 
 from bot.domain.digest import build_digest, digest_page, week_key
 from bot.domain.pair_reminders import Limits
-from bot.domain.reminder_settings import key_prefix
-from bot.domain.reminders import ReminderKind
 from bot.i18n import I18n
 from bot.notices import JOINED
 from bot.rendering import render, render_keyboard
@@ -75,7 +73,7 @@ async def test_a_digest_queued_at_night_follows_the_admins_switch_to_english(
         bot_runner, admin_ready
     )
     week = week_key(bot_clock.now(), app.settings.tz)
-    assert key == f"{key_prefix(ReminderKind.DIGEST)}{week}:{person_id}"
+    assert key == f"remind:digest:{week}:{person_id}"
     assert status == "pending" and text == "" and markup is None
     assert text_key == JOINED  # keys and numbers: no rendered text in the row
     for key_kept in ("digest-title", "digest-numbers", "digest-department", "hours-and-minutes"):
@@ -126,12 +124,11 @@ async def test_a_digest_queued_as_ready_text_before_is_still_sent_as_queued(
         text, buttons = digest_page(digest, app.settings.tz, 0, PAGER)
         t = app.i18n.get("ru")
         # A row as the digest was queued before it was kept by key: ready HTML and markup.
-        assert await tx.outbox.enqueue(
-            f"{key_prefix(ReminderKind.DIGEST)}{week_key(bot_clock.now(), app.settings.tz)}"
-            f":{person.id}",
-            person.id,
+        assert await tx.outbox.add_ready_text(
+            f"remind:digest:{week_key(bot_clock.now(), app.settings.tz)}:{person.id}",
             render(t, text),
             bot_clock.now(),
+            person_id=person.id,
             markup=render_keyboard(t, buttons),
             subject="digest",
         )

@@ -85,6 +85,8 @@ async def test_a_mentors_overview_shows_each_mentees_plan_meetings_and_questions
     await seed(bot_runner.app, ROSTER)
     mentor = TelegramUser(fake_api, 2001, "Анна", "Иванова")
     mentee = TelegramUser(fake_api, 3001, "Мария", "Сидорова")
+    mentor.send("/start")  # Telegram delivers nothing to someone who never opened the bot
+    await mentor.wait_message("Здравствуйте")
     mentee.send("/ask Как оформить КТП?")
     await mentor.wait_message("Как оформить КТП?")
 

@@ -304,8 +304,13 @@ async def test_an_answer_whose_question_was_deleted_still_goes(
     async with bot_runner.app.db.transaction() as tx:
         person = await tx.people.by_telegram_id(MENTEE_SIDOROVA)
         assert person
-        await tx.outbox.enqueue(
-            "t:1", person.id, "ответ", datetime.now(UTC), personal=True, reply_to_message_id=999_999
+        await tx.outbox.add_ready_text(
+            "t:1",
+            "ответ",
+            datetime.now(UTC),
+            person_id=person.id,
+            personal=True,
+            reply_to_message_id=999_999,
         )
     bot_runner.app.sender.wake()
     message = await mentee.wait_message("ответ")
@@ -338,11 +343,11 @@ async def test_a_caption_too_long_is_sent_cut_as_plain_text(
     async with bot_runner.app.db.transaction() as tx:
         person = await tx.people.by_telegram_id(MENTEE_SIDOROVA)
         assert person
-        await tx.outbox.enqueue(
+        await tx.outbox.add_ready_text(
             "t:cap",
-            person.id,
             "<b>Заголовок</b> " + "я" * 2000,
             datetime.now(UTC),
+            person_id=person.id,
             personal=True,
             file_id=photo,
             file_kind=FileKind.PHOTO,

@@ -22,11 +22,12 @@ from roster_seed import (
 )
 from waiting import eventually
 
+from bot.domain.notify import Notice, NoticeKind, tell_all
 from bot.domain.pairing import create_pair
 from bot.i18n import I18n
-from bot.notices import Button, Text, args_json, buttons_json
+from bot.notices import Button, Text
 from scheduler.clock import ManualClock
-from storage.models import PairKind, QueuedNotice
+from storage.models import PairKind
 
 BISHKEK = ZoneInfo("Asia/Bishkek")
 NIGHT = datetime(2027, 1, 20, 23, 0, tzinfo=BISHKEK)
@@ -52,24 +53,23 @@ async def test_a_queued_notice_is_rendered_in_the_language_the_person_has_when_i
     mentor = TelegramUser(fake_api, MENTOR_IVANOVA, "Анна", "Иванова")
     mentee = TelegramUser(fake_api, MENTEE_SIDOROVA, "Мария", "Сидорова")
     await start_everyone(mentor, mentee)
-    args = args_json({"title": "Рабочая программа & КТП", "due": "21.01.2027"})
-    buttons = buttons_json([[Button(Text("remind-button-open-milestone"), data="ml:open:1:0:0")]])
+    text = Text("remind-milestone-day", {"title": "Рабочая программа & КТП", "due": "21.01.2027"})
+    buttons = [[Button(Text("remind-button-open-milestone"), data="ml:open:1:0:0")]]
     async with app.db.transaction() as tx:
         ids = [await tx.people.by_telegram_id(tg) for tg in (MENTEE_SIDOROVA, MENTOR_IVANOVA)]
         notices = [
-            QueuedNotice(
-                key=f"test:{person.id}",
-                person_id=person.id,
-                subject="test",
-                text_key="remind-milestone-day",
-                text_args=args,
+            Notice(
+                NoticeKind.MILESTONE_DAY,
+                to=person.id,
+                text=text,
+                of=("test",),
+                about=1,
                 buttons=buttons,
-                not_before=bot_clock.now(),
             )
             for person in ids
             if person is not None
         ]
-        assert await tx.outbox.enqueue_notices(notices, bot_clock.now()) == 2
+        assert await tell_all(tx, notices, bot_clock.now()) == 2
     app.sender.wake()
     await asyncio.sleep(0.2)  # proving an absence: a few sender ticks pass at night
     assert not any("КТП" in m.get("text", "") for m in mentee.messages())
@@ -156,7 +156,7 @@ async def test_an_access_answer_that_waits_for_a_retry_follows_a_change_of_langu
     async def answer_tried() -> bool:
         async with app.db.read() as tx:
             rows = await tx.conn.execute_fetchall(
-                "SELECT attempts FROM outbox WHERE key LIKE '%:answer'"
+                "SELECT attempts FROM outbox WHERE kind = 'access-answer'"
             )
         return bool(rows) and rows[0][0] == 1
 
@@ -191,7 +191,7 @@ async def test_a_question_and_the_edit_that_retires_its_button_follow_the_mentor
     async def copy_tried() -> bool:
         async with app.db.read() as tx:
             rows = await tx.conn.execute_fetchall(
-                "SELECT attempts FROM outbox WHERE key LIKE '%:to-mentor'"
+                "SELECT attempts FROM outbox WHERE kind = 'question'"
             )
         return bool(rows) and rows[0][0] == 1
 

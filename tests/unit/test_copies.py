@@ -1,12 +1,14 @@
-"""Taking the buttons away from messages that no longer apply: once per message, only the
-ones that went out with buttons, never the acting person's own."""
+"""Taking the buttons away from messages that no longer apply (bot/domain/notify.py `retire`):
+once per message, only the ones that went out with buttons, never the acting person's own; what
+was not sent yet is cancelled."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.domain.copies import take_buttons_away
+from bot.domain.notify import About, retire
 from bot.i18n import I18n
+from bot.notices import Text
 from bot.rendering import render_stored
 from storage.db import Database
 from storage.models import Role
@@ -25,18 +27,20 @@ async def test_buttons_go_once_from_sent_copies_of_others(db: Database, i18n: I1
             ("c", ilya.id, None),  # no buttons: nothing to take away
             ("d", ilya.id, BUTTONS),  # not sent yet: cancelled instead
         ):
-            await tx.outbox.enqueue(key, person, "текст", NOW, markup=markup, subject="meeting:1")
+            await tx.outbox.add_ready_text(
+                key, "текст", NOW, person_id=person, markup=markup, subject="meeting:1"
+            )
         for row_id in (1, 2, 3):
             await tx.outbox.mark_sent(row_id, NOW, 1, 10 + row_id)
-        await tx.outbox.cancel_pending("meeting:1", "cancelled")
-        first = await take_buttons_away(
-            tx, "meeting:1", "meet-retired-cancelled", NOW, except_person=anna.id
-        )
-        again = await take_buttons_away(tx, "meeting:1", "meet-retired-cancelled", NOW)
+        note = Text("meet-retired-cancelled")
+        first = await retire(tx, About.MEETING, 1, note, NOW, except_person=anna.id)
+        again = await retire(tx, About.MEETING, 1, note, NOW)
+        (cancelled,) = await tx.conn.execute_fetchall("SELECT status FROM outbox WHERE key = 'd'")
         rows = await tx.conn.execute_fetchall(
             "SELECT edit_of, text_key, text_args, markup FROM outbox WHERE method = 'edit'"
         )
     assert (first, again) == (1, 1)  # the second call: only the actor's copy was left
+    assert cancelled[0] == "cancelled"  # not sent yet: it goes no more
     assert [row[0] for row in rows] == [2, 1]
     texts = [render_stored(i18n.get("ru"), row[1], row[2]) for row in rows]
     assert all(row[3] is None for row in rows)

@@ -37,3 +37,24 @@ def test_a_layer_imports_nothing_from_above_it(package: str) -> None:
             if any(module == bad or module.startswith(bad + ".") for bad in FORBIDDEN[package]):
                 offences.append(f"{path.relative_to(ROOT)} imports {module}")
     assert offences == []
+
+
+# What queues into the outbox: only bot/domain/notify.py (storage/ is where it is written).
+OUTBOX_WRITES = {"add", "add_edit", "add_ready_text", "add_ready_texts", "release_held"}
+
+
+def test_only_notify_queues_into_the_outbox() -> None:
+    offences = []
+    for package in ("bot", "handlers", "scheduler"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if path == ROOT / "bot" / "domain" / "notify.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (
+                    isinstance(node, ast.Attribute)
+                    and node.attr in OUTBOX_WRITES
+                    and isinstance(node.value, ast.Attribute)
+                    and node.value.attr == "outbox"
+                ):
+                    offences.append(f"{path.relative_to(ROOT)}:{node.lineno} outbox.{node.attr}")
+    assert offences == []

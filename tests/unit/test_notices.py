@@ -9,11 +9,12 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.domain.bounded import MESSAGE_LIMIT, text_length
+from bot.domain.notify import Notice, NoticeKind, tell_all
 from bot.i18n import Html, I18n
 from bot.notices import REST, Button, Lines, Text, args_json, buttons_json, joined
 from bot.rendering import render, render_buttons, render_keyboard, render_stored
 from storage.db import Database
-from storage.models import QueuedNotice, Role
+from storage.models import Role
 
 NOW = datetime(2027, 1, 20, 4, 0, tzinfo=UTC)
 
@@ -84,17 +85,17 @@ async def test_a_keyed_row_is_queued_once_and_due_with_the_recipients_language(
         person = await tx.people.add(
             full_name="Сидорова Мария", role=Role.MENTEE, now=NOW, telegram_id=42
         )
-        notice = QueuedNotice(
-            key="remind:milestone-day:7:2027-01-21:1",
-            person_id=person.id,
-            subject="remind:milestone:7",
-            text_key="remind-milestone-day",
-            text_args=args_json({"title": "КТП", "due": "21.01.2027"}),
-            buttons=buttons_json([[Button(Text("remind-button-open-milestone"), data="d")]]),
-            not_before=NOW,
+        await tx.people.mark_seen(person.id, NOW)
+        notice = Notice(
+            NoticeKind.MILESTONE_DAY,
+            to=person.id,
+            text=Text("remind-milestone-day", {"title": "КТП", "due": "21.01.2027"}),
+            of=(7, "20270121T0300"),
+            about=7,
+            buttons=[[Button(Text("remind-button-open-milestone"), data="d")]],
         )
-        assert await tx.outbox.enqueue_notices([notice, notice], NOW) == 1
-        assert await tx.outbox.enqueue_notices([notice], NOW) == 0
+        assert await tell_all(tx, [notice, notice], NOW) == 1
+        assert await tell_all(tx, [notice], NOW) == 0
         await tx.people.update(person.id, NOW, language="en")
     async with db.read() as tx:
         (due,) = await tx.outbox.due(NOW)

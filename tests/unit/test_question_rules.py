@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
+from bot.domain.notify import Attachment
 from bot.domain.questions import (
     MAX_CAPTION_TEXT_LENGTH,
     MAX_FILE_BYTES,
     MAX_TEXT_LENGTH,
-    Attachment,
     QuestionRefusal,
     check_answer,
     check_content,

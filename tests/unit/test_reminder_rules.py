@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.notify import NoticeKind, tell_all
 from bot.domain.pairing import create_pair
 from bot.domain.reminders import (
     CATCH_UP,
-    ReminderKind,
     Window,
     at_local,
     days_in,
+    due_token,
     find_due,
     is_stale,
     latest_overdue_day,
@@ -20,7 +21,6 @@ from bot.domain.reminders import (
     milestone_due,
     milestone_stale_at,
     open_milestone_data,
-    reminder_key,
     window_since,
 )
 from bot.i18n import I18n
@@ -93,12 +93,10 @@ def test_meeting_reminders_are_due_a_day_and_an_hour_before_and_at_its_end() -> 
     starts = _local(2027, 1, 25, 15, 0)
     meeting = _meeting(starts, 90)
     changed = _local(2027, 1, 20, 10, 0)
-    assert meeting_due(ReminderKind.MEETING_DAY, meeting, changed) == starts - timedelta(days=1)
-    assert meeting_due(ReminderKind.MEETING_HOUR, meeting, changed) == starts - timedelta(hours=1)
-    assert meeting_due(ReminderKind.MEETING_HELD, meeting, changed) == starts + timedelta(
-        minutes=90
-    )
-    assert meeting_due(ReminderKind.MEETING_UNANSWERED, meeting, changed) == changed + timedelta(
+    assert meeting_due(NoticeKind.MEETING_DAY, meeting, changed) == starts - timedelta(days=1)
+    assert meeting_due(NoticeKind.MEETING_HOUR, meeting, changed) == starts - timedelta(hours=1)
+    assert meeting_due(NoticeKind.MEETING_HELD, meeting, changed) == starts + timedelta(minutes=90)
+    assert meeting_due(NoticeKind.MEETING_UNANSWERED, meeting, changed) == changed + timedelta(
         days=1
     )
 
@@ -106,9 +104,9 @@ def test_meeting_reminders_are_due_a_day_and_an_hour_before_and_at_its_end() -> 
 def test_a_missed_meeting_reminder_goes_stale_once_a_later_one_says_it() -> None:
     starts = _local(2027, 1, 25, 15, 0)
     meeting = _meeting(starts)
-    day, hour = ReminderKind.MEETING_DAY, ReminderKind.MEETING_HOUR
+    day, hour = NoticeKind.MEETING_DAY, NoticeKind.MEETING_HOUR
 
-    def stale(kind: ReminderKind, now: datetime) -> bool:
+    def stale(kind: NoticeKind, now: datetime) -> bool:
         return is_stale(meeting_stale_at(kind, meeting, TZ), now)
 
     # On the meeting's day «Завтра встреча» no longer holds.
@@ -116,36 +114,36 @@ def test_a_missed_meeting_reminder_goes_stale_once_a_later_one_says_it() -> None
     assert stale(day, _local(2027, 1, 25, 0, 0))
     assert not stale(hour, starts - timedelta(minutes=1))
     assert stale(hour, starts)
-    assert stale(ReminderKind.MEETING_UNANSWERED, starts)
-    assert not stale(ReminderKind.MEETING_HELD, starts + timedelta(days=5))
+    assert stale(NoticeKind.MEETING_UNANSWERED, starts)
+    assert not stale(NoticeKind.MEETING_HELD, starts + timedelta(days=5))
 
 
 def test_the_day_before_reminder_of_a_meeting_just_after_midnight_yields_to_the_hour_one() -> None:
     starts = _local(2027, 1, 25, 0, 30)
-    stale_at = meeting_stale_at(ReminderKind.MEETING_DAY, _meeting(starts), TZ)
+    stale_at = meeting_stale_at(NoticeKind.MEETING_DAY, _meeting(starts), TZ)
     assert stale_at == starts - timedelta(hours=1)
 
 
 def test_deadline_reminders_fall_at_nine_local_and_go_stale_at_the_next_one() -> None:
     due = date(2027, 2, 1)
-    week, day = ReminderKind.MILESTONE_WEEK, ReminderKind.MILESTONE_DAY
+    week, day = NoticeKind.MILESTONE_WEEK, NoticeKind.MILESTONE_DAY
     assert milestone_due(week, due, TZ) == _local(2027, 1, 25, 9, 0)
     assert milestone_due(day, due, TZ) == _local(2027, 1, 31, 9, 0)
-    assert milestone_due(ReminderKind.MILESTONE_OVERDUE, due, TZ, date(2027, 2, 2)) == _local(
+    assert milestone_due(NoticeKind.MILESTONE_OVERDUE, due, TZ, date(2027, 2, 2)) == _local(
         2027, 2, 2, 9, 0
     )
     assert milestone_stale_at(week, due, TZ) == _local(2027, 1, 31, 9, 0)
     assert milestone_stale_at(day, due, TZ) == _local(2027, 2, 1, 0, 0)  # «Завтра» on the day
-    overdue = ReminderKind.MILESTONE_OVERDUE
+    overdue = NoticeKind.MILESTONE_OVERDUE
     assert milestone_stale_at(overdue, due, TZ, date(2027, 2, 2)) == _local(2027, 2, 9, 9, 0)
-    assert milestone_stale_at(ReminderKind.MILESTONE_REVIEW, due, TZ) is None
+    assert milestone_stale_at(NoticeKind.MILESTONE_REVIEW, due, TZ) is None
 
 
 def test_a_key_names_kind_object_due_moment_and_recipient() -> None:
     due = _local(2027, 1, 25, 14, 0)
-    key = reminder_key(ReminderKind.MEETING_HOUR, 7, due, 3)
+    key = NoticeKind.MEETING_HOUR.key(7, due_token(due), 3)
     assert key == "remind:meeting-hour:7:20270125T0800:3"
-    assert reminder_key(ReminderKind.MEETING_HOUR, 7, due + timedelta(hours=1), 3) != key
+    assert NoticeKind.MEETING_HOUR.key(7, due_token(due + timedelta(hours=1)), 3) != key
 
 
 def test_the_open_milestone_button_is_the_plans_own_callback_data() -> None:
@@ -154,7 +152,7 @@ def test_the_open_milestone_button_is_the_plans_own_callback_data() -> None:
     assert MilestoneCb(action="open", milestone_id=42).pack() == data
 
 
-async def test_a_switched_off_kind_is_left_out_by_the_same_query(db: Database, i18n: I18n) -> None:
+async def test_a_switched_off_kind_is_left_out_when_queued(db: Database, i18n: I18n) -> None:
     now = datetime(2026, 9, 1, tzinfo=UTC)
     async with db.transaction() as tx:
         mentor = await tx.people.add(full_name="Иванова Анна", role=Role.MENTOR, now=now)
@@ -176,10 +174,14 @@ async def test_a_switched_off_kind_is_left_out_by_the_same_query(db: Database, i
             (pair.id,),
         )
         window = Window(_local(2027, 1, 11, 8, 0), _local(2027, 1, 11, 10, 0))
-        before = await find_due(tx, window, TZ)
-        await tx.reminders.set_switch(mentee.id, ReminderKind.MILESTONE_OVERDUE.value, False)
-        after = await find_due(tx, window, TZ)
-    milestones = len(before.notices) // 2
+        found = await find_due(tx, window, TZ)
+        await tx.reminders.set_switch(mentee.id, NoticeKind.MILESTONE_OVERDUE.value, False)
+        queued = await tell_all(tx, found.notices, window.now)
+        rows = await tx.conn.execute_fetchall(
+            "SELECT person_id FROM outbox WHERE kind = 'milestone-overdue'"
+        )
+    milestones = len(found.notices) // 2
     assert milestones > 1
-    assert {n.person_id for n in before.notices} == {mentor.id, mentee.id}
-    assert [n.person_id for n in after.notices] == [mentor.id] * milestones
+    assert {n.to for n in found.notices} == {mentor.id, mentee.id}
+    assert queued == milestones
+    assert [row[0] for row in rows] == [mentor.id] * milestones

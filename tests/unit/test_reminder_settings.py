@@ -6,21 +6,19 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.domain.notify import Audience, Notice, NoticeKind, tell_all
 from bot.domain.reminder_settings import (
-    AUDIENCE,
-    Audience,
     audiences,
-    key_prefix,
     kind_meant_for,
     kinds_for,
     switch_reminder,
     switched_on,
 )
-from bot.domain.reminders import ReminderKind, reminder_key
 from bot.i18n import I18n
+from bot.notices import Text
 from handlers.settings import ReminderSwitch
 from storage.db import Database
-from storage.models import Person, QueuedNotice, Role
+from storage.models import Person, Role
 
 NOW = datetime(2027, 1, 20, 4, 0, tzinfo=UTC)
 
@@ -41,19 +39,26 @@ def _person(role: Role, *, active: bool = True) -> Person:
     )
 
 
-def test_every_kind_is_meant_for_someone_and_has_a_label(i18n: I18n) -> None:
+SWITCHABLE = [kind for kind in NoticeKind if kind.switchable]
+
+
+def test_every_kind_is_meant_for_someone_and_a_switchable_one_has_a_label(i18n: I18n) -> None:
     t = i18n.get("ru")
-    assert [kind for kind in ReminderKind if not AUDIENCE.get(kind)] == []
-    assert [kind for kind in ReminderKind if not t.has(f"settings-kind-{kind.value}")] == []
+    assert [kind for kind in NoticeKind if not kind.audience] == []
+    assert [kind for kind in SWITCHABLE if not t.has(kind.label)] == []
+
+
+def test_only_notices_nobody_asked_for_can_be_switched_off() -> None:
+    assert [kind for kind in SWITCHABLE if kind.personal] == []
 
 
 def test_each_role_sees_the_kinds_meant_for_it_in_the_kinds_order() -> None:
     mentee = kinds_for(_person(Role.MENTEE), is_admin=False)
     mentor = kinds_for(_person(Role.MENTOR), is_admin=False)
-    assert ReminderKind.MILESTONE_WEEK in mentee and ReminderKind.MILESTONE_REVIEW not in mentee
-    assert ReminderKind.MILESTONE_REVIEW in mentor and ReminderKind.MILESTONE_WEEK not in mentor
-    assert mentee == [k for k in ReminderKind if Audience.MENTEE in AUDIENCE[k]]
-    order = list(ReminderKind)
+    assert NoticeKind.MILESTONE_WEEK in mentee and NoticeKind.MILESTONE_REVIEW not in mentee
+    assert NoticeKind.MILESTONE_REVIEW in mentor and NoticeKind.MILESTONE_WEEK not in mentor
+    assert mentee == [k for k in SWITCHABLE if Audience.MENTEE in k.audience]
+    order = list(NoticeKind)
     assert mentor == sorted(mentor, key=order.index)
 
 
@@ -65,44 +70,35 @@ def test_an_admin_who_mentors_gets_both_and_someone_who_left_gets_none() -> None
 
 def test_a_kind_from_a_button_is_taken_only_when_it_is_meant_for_the_person() -> None:
     mentee = _person(Role.MENTEE)
-    assert kind_meant_for("milestone-week", mentee, False) is ReminderKind.MILESTONE_WEEK
+    assert kind_meant_for("milestone-week", mentee, False) is NoticeKind.MILESTONE_WEEK
     assert kind_meant_for("milestone-review", mentee, False) is None
     assert kind_meant_for("no-such-kind", mentee, False) is None
 
 
-@pytest.mark.parametrize("kind", list(ReminderKind))
-def test_the_key_prefix_is_how_the_tick_keys_each_kind(kind: ReminderKind) -> None:
-    assert reminder_key(kind, 12, NOW, 3).startswith(key_prefix(kind))
-    others = [k for k in ReminderKind if k is not kind]
-    assert not any(reminder_key(o, 12, NOW, 3).startswith(key_prefix(kind)) for o in others)
+@pytest.mark.parametrize("kind", list(NoticeKind))
+def test_a_kinds_keys_are_its_own(kind: NoticeKind) -> None:
+    others = [k for k in NoticeKind if k is not kind]
+    assert not any(o.key(12, 3).startswith(kind.key() + ":") for o in others)
 
 
-@pytest.mark.parametrize("kind", list(ReminderKind))
-def test_every_switch_button_fits_telegrams_64_bytes(kind: ReminderKind) -> None:
+@pytest.mark.parametrize("kind", SWITCHABLE)
+def test_every_switch_button_fits_telegrams_64_bytes(kind: NoticeKind) -> None:
     assert len(ReminderSwitch(kind=kind.value, on=1).pack().encode()) <= 64
 
 
-def _notice(kind: ReminderKind, person_id: int) -> QueuedNotice:
-    return QueuedNotice(
-        key=reminder_key(kind, 1, NOW, person_id),
-        person_id=person_id,
-        subject="milestone:1",
-        text_key="remind-milestone-day",
-        text_args="{}",
-        buttons=None,
-        not_before=NOW,
-    )
+def _notice(kind: NoticeKind, person_id: int) -> Notice:
+    return Notice(kind, to=person_id, text=Text("remind-milestone-day"), of=(1,), about=1)
 
 
 async def test_switching_off_cancels_only_that_persons_pending_rows_of_that_kind(
     db: Database,
 ) -> None:
-    day, week = ReminderKind.MILESTONE_DAY, ReminderKind.MILESTONE_WEEK
+    day, week = NoticeKind.MILESTONE_DAY, NoticeKind.MILESTONE_WEEK
     async with db.transaction() as tx:
         me = await tx.people.add(full_name="Сидорова Мария", role=Role.MENTEE, now=NOW)
         other = await tx.people.add(full_name="Орлов Илья", role=Role.MENTEE, now=NOW)
         notices = [_notice(day, me.id), _notice(week, me.id), _notice(day, other.id)]
-        await tx.outbox.enqueue_notices(notices, NOW)
+        await tell_all(tx, notices, NOW)
         cancelled = await switch_reminder(tx, me.id, day, False, NOW)
         states = await switched_on(tx, me.id, [day, week])
         rows = await tx.conn.execute_fetchall("SELECT key, status FROM outbox ORDER BY id")

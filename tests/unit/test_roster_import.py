@@ -397,7 +397,7 @@ async def test_a_failed_write_leaves_nothing_of_the_file(
     async def broken(*args: object, **kwargs: object) -> bool:
         raise sqlite3.IntegrityError("outbox is broken")
 
-    monkeypatch.setattr(OutboxRepo, "enqueue_notices", broken)
+    monkeypatch.setattr(OutboxRepo, "add", broken)
     with pytest.raises(sqlite3.IntegrityError):
         await run(db, i18n, IVANOVA, SIDOROVA)
     assert await people_count(db) == 0

@@ -1,0 +1,118 @@
+"""One way to tell someone (bot/domain/notify.py): a notice's kind decides its key, subject and
+delivery; someone who never opened the bot gets theirs when they first do; messages between
+people go ahead of the notices nobody asked for."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.domain.notify import (
+    Chat,
+    Notice,
+    NoticeKind,
+    opened_the_bot,
+    tell,
+    tell_all,
+)
+from bot.notices import Text
+from storage.db import Database
+from storage.models import Role
+from storage.repos import Repos
+
+NOW = datetime(2027, 1, 20, 4, 0, tzinfo=UTC)
+
+
+async def _person(tx: Repos, name: str, telegram_id: int, *, seen: bool) -> int:
+    person = await tx.people.add(full_name=name, role=Role.MENTEE, now=NOW, telegram_id=telegram_id)
+    if seen:
+        await tx.people.mark_seen(person.id, NOW)
+    return person.id
+
+
+def _pair_notice(to: int, pair_id: int = 1) -> Notice:
+    return Notice(NoticeKind.PAIR, to=to, text=Text("notice-pair-started-mentee"), of=(pair_id,))
+
+
+async def _due_keys(db: Database) -> list[str]:
+    async with db.read() as tx:
+        return [message.key for message in await tx.outbox.due(NOW)]
+
+
+async def test_the_kind_makes_the_key_subject_and_delivery(db: Database) -> None:
+    async with db.transaction() as tx:
+        mentor = await _person(tx, "Иванова Анна", 1, seen=True)
+        question = Notice(
+            NoticeKind.QUESTION, to=mentor, text=Text("question-to-mentor"), of=(7,), about=7
+        )
+        reminder = Notice(
+            NoticeKind.QUESTION_REMIND,
+            to=mentor,
+            text=Text("remind-question"),
+            of=(7, "20270120T0400"),
+            about=7,
+        )
+        assert await tell_all(tx, [question, reminder], NOW) == 2
+        rows = await tx.conn.execute_fetchall(
+            "SELECT key, kind, subject, personal FROM outbox ORDER BY id"
+        )
+    assert [tuple(row) for row in rows] == [
+        (f"question:7:{mentor}", "question", "question:7", 1),
+        (f"remind:question-remind:7:20270120T0400:{mentor}", "question-remind",
+         "remind:question:7", 0),
+    ]  # fmt: skip
+
+
+async def test_a_notice_for_someone_who_never_opened_the_bot_waits_for_their_first_start(
+    db: Database,
+) -> None:
+    async with db.transaction() as tx:
+        newcomer = await _person(tx, "Орлов Илья", 2, seen=False)
+        regular = await _person(tx, "Сидорова Мария", 3, seen=True)
+        await tell_all(tx, [_pair_notice(newcomer), _pair_notice(regular)], NOW)
+    assert await _due_keys(db) == [f"pair:1:{regular}"]
+
+    async with db.transaction() as tx:
+        await tx.people.mark_seen(newcomer, NOW)
+        assert await opened_the_bot(tx, newcomer) == 1
+    assert sorted(await _due_keys(db)) == sorted([f"pair:1:{regular}", f"pair:1:{newcomer}"])
+
+
+async def test_an_answer_to_someone_who_asked_for_access_is_never_held(db: Database) -> None:
+    async with db.transaction() as tx:
+        linked = await _person(tx, "Бекович Тимур", 4, seen=False)  # linked by the roster
+        granted = Notice(NoticeKind.ACCESS_ANSWER, to=linked, text=Text("access-granted"), of=(1,))
+        denied = Notice(
+            NoticeKind.ACCESS_ANSWER, to=Chat(7001), text=Text("access-denied"), of=(2,)
+        )
+        assert await tell_all(tx, [granted, denied], NOW) == 2
+    assert sorted(await _due_keys(db)) == sorted(
+        [f"access-answer:1:{linked}", "access-answer:2:chat7001"]
+    )
+
+
+async def test_messages_between_people_go_ahead_of_a_bulk_of_notices(db: Database) -> None:
+    async with db.transaction() as tx:
+        mentor = await _person(tx, "Иванова Анна", 1, seen=True)
+        for pair_id in range(1, 6):
+            await tell(tx, _pair_notice(mentor, pair_id), NOW)
+        question = Notice(
+            NoticeKind.QUESTION, to=mentor, text=Text("question-to-mentor"), of=(9,), about=9
+        )
+        await tell(tx, question, NOW)
+    keys = await _due_keys(db)
+    assert keys[0] == f"question:9:{mentor}"
+    assert keys[1:] == [f"pair:{n}:{mentor}" for n in range(1, 6)]  # then oldest first
+
+
+async def test_a_switched_off_kind_is_not_queued_and_a_fixed_kind_always_is(
+    db: Database,
+) -> None:
+    async with db.transaction() as tx:
+        mentor = await _person(tx, "Иванова Анна", 1, seen=True)
+        await tx.reminders.set_switch(mentor, NoticeKind.QUESTION_REMIND.value, False)
+        reminder = Notice(
+            NoticeKind.QUESTION_REMIND, to=mentor, text=Text("remind-question"), of=(7, "x")
+        )
+        assert not await tell(tx, reminder, NOW)
+        question = Notice(NoticeKind.QUESTION, to=mentor, text=Text("question-to-mentor"), of=(7,))
+        assert await tell(tx, question, NOW)
