@@ -18,7 +18,7 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.methods.base import Response
 
 from bot.config import Settings
-from bot.domain.pair_reminders import Limits
+from bot.domain.attention import Limits
 from bot.domain.plans import plan_every_active_pair
 from bot.domain.rules import quiet_hours_end
 from bot.i18n import I18n

@@ -8,8 +8,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.config import Settings
+from bot.domain.attention import Limits
 from bot.domain.digest import build_digest, digest_page
-from bot.domain.pair_reminders import Limits
 from bot.i18n import Translator
 from bot.rendering import render, render_keyboard
 from scheduler.clock import Clock

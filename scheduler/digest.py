@@ -7,9 +7,9 @@ from __future__ import annotations
 import logging
 from datetime import timedelta, tzinfo
 
+from bot.domain.attention import Limits
 from bot.domain.digest import build_digest, digest_page, week_key
 from bot.domain.notify import Notice, NoticeKind, admins, tell_all
-from bot.domain.pair_reminders import Limits
 from scheduler.clock import Clock
 from scheduler.cron import crontab_trigger, last_fire_before
 from scheduler.sender import OutboxSender

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from datetime import tzinfo
 
+from bot.domain.attention import Limits
 from bot.domain.notify import tell_all
-from bot.domain.pair_reminders import Limits, find_pair_due
+from bot.domain.pair_reminders import find_pair_due
 from bot.domain.reminders import Window, find_due, window_since
 from scheduler.clock import Clock
 from scheduler.sender import OutboxSender

@@ -10,6 +10,7 @@ from datetime import date, datetime
 import aiosqlite
 
 from storage.models import from_db_time, to_db_time
+from storage.rules import milestone_overdue, question_unanswered
 from storage.sql import fetch_all
 
 
@@ -46,9 +47,9 @@ class DigestRepo:
             " (SELECT MAX(h.starts_at) FROM meetings h WHERE h.pair_id = pr.id"
             " AND h.status = 'held') AS last_held,"
             " (SELECT COUNT(*) FROM milestones ms WHERE ms.plan_id = pl.id"
-            " AND ms.status <> 'accepted' AND ms.due_date < ?) AS overdue,"
-            " (SELECT COUNT(*) FROM questions q WHERE q.pair_id = pr.id AND q.status = 'open'"
-            " AND q.asked_at <= ?) AS unanswered"
+            f" AND {milestone_overdue('ms', '?')}) AS overdue,"
+            " (SELECT COUNT(*) FROM questions q WHERE q.pair_id = pr.id"
+            f" AND {question_unanswered('q', '?')}) AS unanswered"
             " FROM pairs pr JOIN people a ON a.id = pr.mentor_id"
             " JOIN people b ON b.id = pr.mentee_id LEFT JOIN plans pl ON pl.pair_id = pr.id"
             " WHERE pr.status = 'active' ORDER BY pr.id",

@@ -10,13 +10,35 @@ import aiosqlite
 from storage.models import Meeting, MeetingFormat, MeetingStatus, from_db_time, to_db_time
 from storage.sql import fetch_all
 
-_SELECT = (
-    "SELECT id, pair_id, proposed_by, starts_at, duration_min, format, topic, status, logged,"
-    " content, result, task, revision FROM meetings"
+# A meeting's columns, read by every query that makes a Meeting (meeting_from_row): a new field
+# is one name here and one line there.
+_FIELDS = (
+    "id",
+    "pair_id",
+    "proposed_by",
+    "starts_at",
+    "duration_min",
+    "format",
+    "topic",
+    "status",
+    "logged",
+    "content",
+    "result",
+    "task",
+    "revision",
 )
 
 
-def _meeting(row: aiosqlite.Row) -> Meeting:
+def meeting_columns(alias: str = "") -> str:
+    """The columns meeting_from_row reads, for a query's SELECT (`alias`: the table's, if any)."""
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(prefix + name for name in _FIELDS)
+
+
+_SELECT = f"SELECT {meeting_columns()} FROM meetings"
+
+
+def meeting_from_row(row: aiosqlite.Row) -> Meeting:
     return Meeting(
         id=row["id"],
         pair_id=row["pair_id"],
@@ -40,7 +62,7 @@ class MeetingsRepo:
 
     async def _many(self, where: str, *params: Any) -> list[Meeting]:
         rows = await fetch_all(self.conn, f"{_SELECT} WHERE {where}", params)
-        return [_meeting(row) for row in rows]
+        return [meeting_from_row(row) for row in rows]
 
     async def get(self, meeting_id: int) -> Meeting | None:
         found = await self._many("id = ?", meeting_id)

@@ -4,6 +4,7 @@ edits of messages it sent earlier."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -149,9 +150,15 @@ class OutboxRepo:
         )
         return cur.rowcount == 1
 
-    async def release_held(self, person_id: int) -> int:
+    async def release_held(self, person_id: int, *, dropped: list[str]) -> int:
         """The person opened the bot: what was held for them is due now (what no longer holds
-        by then is skipped by the sender, by its stale_at)."""
+        by then is skipped by the sender, by its stale_at), but for the kinds `dropped`."""
+        await self.conn.execute(
+            "UPDATE outbox SET status = 'cancelled', last_error = 'said at the first /start'"
+            " WHERE person_id = ? AND status = 'pending' AND held = 1"
+            " AND kind IN (SELECT value FROM json_each(?))",
+            (person_id, json.dumps(dropped)),
+        )
         cur = await self.conn.execute(
             "UPDATE outbox SET held = 0 WHERE person_id = ? AND status = 'pending' AND held = 1",
             (person_id,),

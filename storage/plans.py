@@ -17,6 +17,7 @@ from storage.models import (
     from_db_time,
     to_db_time,
 )
+from storage.rules import milestone_to_report
 from storage.sql import fetch_all, fetch_one
 
 _PLAN = "SELECT id, pair_id, status, submission, comment, decided_by FROM plans"
@@ -205,7 +206,7 @@ class PlansRepo:
         cur = await self.conn.execute(
             "UPDATE milestones SET status = 'submitted', submission = submission + 1,"
             " comment = ?, file_id = ?, file_kind = ?, mentor_comment = NULL, submitted_at = ?"
-            " WHERE id = ? AND status IN ('planned', 'returned')",
+            f" WHERE id = ? AND {milestone_to_report('milestones')}",
             (comment, file_id, file_kind, to_db_time(now), milestone_id),
         )
         return cur.rowcount == 1

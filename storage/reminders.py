@@ -12,14 +12,11 @@ from typing import Any
 
 import aiosqlite
 
-from storage.meetings import _meeting
+from storage.meetings import meeting_columns, meeting_from_row
 from storage.models import Meeting, from_db_time, to_db_time
+from storage.rules import milestone_to_report
 from storage.sql import fetch_all, fetch_one
 
-_MEETING_COLUMNS = (
-    "m.id, m.pair_id, m.proposed_by, m.starts_at, m.duration_min, m.format, m.topic, m.status,"
-    " m.logged, m.content, m.result, m.task, m.revision, m.updated_at"
-)
 # The pair's two people and their names (whether each wants a kind, bot/domain/notify decides).
 _SIDES = "pr.mentor_id, pr.mentee_id, a.full_name AS mentor_name, b.full_name AS mentee_name"
 _PAIR_JOIN = (
@@ -142,13 +139,15 @@ class RemindersRepo:
     async def _meetings(self, where: str, **params: Any) -> list[MeetingDue]:
         rows = await fetch_all(
             self.conn,
-            f"SELECT {_MEETING_COLUMNS}, {_SIDES} FROM meetings m"
+            f"SELECT {meeting_columns('m')}, m.updated_at, {_SIDES} FROM meetings m"
             + _PAIR_JOIN.format(pair="m.pair_id")
             + f" WHERE {where} ORDER BY m.starts_at, m.id",
             params,
         )
         return [
-            MeetingDue(_meeting(row), _sides(row, row["pair_id"]), from_db_time(row["updated_at"]))
+            MeetingDue(
+                meeting_from_row(row), _sides(row, row["pair_id"]), from_db_time(row["updated_at"])
+            )
             for row in rows
         ]
 
@@ -200,7 +199,7 @@ class RemindersRepo:
     async def milestones_due_between(self, first: date, last: date) -> list[MilestoneDue]:
         """Milestones still to report (planned or returned) due in [first, last]."""
         return await self._milestones(
-            "ms.status IN ('planned', 'returned') AND ms.due_date BETWEEN :first AND :last",
+            f"{milestone_to_report('ms')} AND ms.due_date BETWEEN :first AND :last",
             first=first.isoformat(),
             last=last.isoformat(),
         )
@@ -209,7 +208,7 @@ class RemindersRepo:
         """Milestones still to report whose deadline passed and that have a weekly overdue day
         (the day after the deadline, then every 7 days) in [first, last]."""
         return await self._milestones(
-            "ms.status IN ('planned', 'returned') AND ms.due_date < :last"
+            f"{milestone_to_report('ms')} AND ms.due_date < :last"
             " AND (CAST(julianday(:last) - julianday(ms.due_date) AS INTEGER) - 1) % 7"
             " <= CAST(julianday(:last) - julianday(:first) AS INTEGER)",
             first=first.isoformat(),

@@ -9,14 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
+from bot.domain.attention import Limits, is_inactive, plan_late, quiet_since, unanswered_since
 from bot.domain.meetings import duration_text
-from bot.domain.pair_reminders import (
-    Limits,
-    is_inactive,
-    pair_card_data,
-    plan_late,
-    quiet_since,
-)
+from bot.domain.pair_reminders import pair_card_data
 from bot.domain.questions import excerpt
 from bot.domain.rules import local_today
 from bot.notices import REST, Button, Lines, Text, joined
@@ -70,7 +65,7 @@ class Digest:
 async def build_digest(tx: Repos, now: datetime, tz: tzinfo, limits: Limits) -> Digest:
     """Two set-based reads; the rules applied per pair here are the reminders' rules."""
     since = now - PERIOD
-    states = await tx.digest.pair_states(local_today(now, tz), now - limits.question_remind)
+    states = await tx.digest.pair_states(local_today(now, tz), unanswered_since(now, limits))
     week = await tx.digest.week_counts(since, now)
     departments: dict[str, DepartmentDigest] = {}
     attention = []

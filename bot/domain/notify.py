@@ -300,10 +300,18 @@ async def anything_about(tx: Repos, about: About, object_id: object) -> bool:
     return bool(await tx.outbox.copies(about.of(object_id)))
 
 
+# Held for someone who had not opened the bot, and said anew by the greeting at their first
+# /start (their pairs as they are now): dropped then rather than sent after it.
+SAID_BY_THE_GREETING = frozenset({NoticeKind.PAIR})
+
+
 async def opened_the_bot(tx: Repos, person_id: int) -> int:
     """The person has opened the bot (their first /start, or they wrote to it): what was held
-    for them until then is due now. Returns how many were held."""
-    return await tx.outbox.release_held(person_id)
+    for them until then is due now, but for what their greeting says anew. Returns how many
+    held notices are due."""
+    return await tx.outbox.release_held(
+        person_id, dropped=sorted(kind.value for kind in SAID_BY_THE_GREETING)
+    )
 
 
 async def admins(tx: Repos) -> list[Person]:

@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.domain.plans import is_overdue, progress
+from bot.domain.attention import is_overdue
+from bot.domain.plans import progress
 from storage.models import Meeting, Pair
 from storage.repos import Repos
 

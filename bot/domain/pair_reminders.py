@@ -3,8 +3,8 @@ two weeks in, a pair with no held meeting for INACTIVITY_DAYS, the final report 
 
 Same design as bot/domain/reminders.py: each kind has a due moment derived from the tables, the
 tick queues what fell due in its window under a key of kind + object + due + recipient. The
-rules (`question_unanswered`, `plan_late`, `is_inactive`) are the ones the weekly digest counts
-with, so the digest and the reminders never disagree.
+rules (unanswered, inactive, a late plan) are bot/domain/attention.py's, the ones the weekly
+digest counts with, so the digest and the reminders never disagree.
 """
 
 from __future__ import annotations
@@ -13,6 +13,14 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
+from bot.domain.attention import (
+    ESCALATE_INACTIVE,
+    PLAN_WAITS,
+    Limits,
+    inactive_from,
+    plan_due,
+    quiet_since,
+)
 from bot.domain.notify import About, Notice, NoticeKind, admins
 from bot.domain.questions import excerpt
 from bot.domain.reminders import (
@@ -29,64 +37,9 @@ from bot.notices import Button, Text
 from storage.reminders import PairDue, QuestionDue
 from storage.repos import Repos
 
-PLAN_WAITS = timedelta(days=14)  # a plan not approved this long after the pair started
-ESCALATE_INACTIVE = timedelta(days=WEEK)  # still no meeting a week later: the admins are told
 FINAL_REPORT_WEEK_BEFORE = timedelta(days=WEEK)
 _NOTHING = (date.max, date.min)  # a day range that selects no day
 QUESTION_EXCERPT = 120
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """The settings these rules take (QUESTION_REMIND_HOURS, QUESTION_ESCALATE_HOURS,
-    INACTIVITY_DAYS)."""
-
-    question_remind: timedelta = timedelta(hours=24)
-    question_escalate: timedelta = timedelta(hours=72)
-    inactivity: timedelta = timedelta(days=14)
-
-    @classmethod
-    def of(cls, remind_hours: float, escalate_hours: float, inactivity_days: float) -> Limits:
-        return cls(
-            timedelta(hours=remind_hours),
-            timedelta(hours=escalate_hours),
-            timedelta(days=inactivity_days),
-        )
-
-
-# --- the rules ----------------------------------------------------------------------------
-
-
-def question_unanswered(asked_at: datetime, now: datetime, limits: Limits) -> bool:
-    """An open question waits too long once its mentor is reminded of it."""
-    return asked_at + limits.question_remind <= now
-
-
-def plan_due(start: date, tz: tzinfo) -> datetime:
-    return at_local(start + PLAN_WAITS, tz)
-
-
-def plan_late(plan_status: str | None, start: date, now: datetime, tz: tzinfo) -> bool:
-    """Two weeks after the pair started its plan should be approved."""
-    return plan_status != "approved" and plan_due(start, tz) <= now
-
-
-def quiet_since(last_held: datetime | None, start: date, tz: tzinfo) -> datetime:
-    """Since when a pair has had no held meeting: its latest one, or its start."""
-    return last_held if last_held is not None else at_local(start, tz)
-
-
-def inactive_due(
-    kind: NoticeKind, last_held: datetime | None, start: date, tz: tzinfo, limits: Limits
-) -> datetime:
-    due = quiet_since(last_held, start, tz) + limits.inactivity
-    return due + ESCALATE_INACTIVE if kind is NoticeKind.PAIR_INACTIVE_ADMINS else due
-
-
-def is_inactive(
-    last_held: datetime | None, start: date, now: datetime, tz: tzinfo, limits: Limits
-) -> bool:
-    return inactive_due(NoticeKind.PAIR_INACTIVE, last_held, start, tz, limits) <= now
 
 
 def month_before(day: date) -> date:
@@ -296,7 +249,8 @@ async def find_pair_due(
     ):
         starts = days_in(Window(since - wait, now - wait), tz) or _NOTHING
         for row in await tx.reminders.pairs_quiet_since(since - wait, now - wait, *starts):
-            due = inactive_due(kind, row.last_held, row.start, tz, limits)
+            admins_told = kind is NoticeKind.PAIR_INACTIVE_ADMINS
+            due = inactive_from(row.last_held, row.start, tz, limits, admins=admins_told)
             if due not in window:
                 continue
             escalated = kind is NoticeKind.PAIR_INACTIVE_ADMINS

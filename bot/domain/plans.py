@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
+from bot.domain.attention import is_overdue, still_to_report
 from bot.domain.dates import check_date
 from bot.domain.notify import About, cancel_about
 from bot.domain.rules import PairSide, may_work_in_pair, side_in_pair
@@ -159,10 +160,6 @@ def shown_status(milestone: Milestone, today: date) -> str:
     return milestone.status.value
 
 
-def is_overdue(milestone: Milestone, today: date) -> bool:
-    return milestone.status is not MilestoneStatus.ACCEPTED and milestone.due < today
-
-
 def progress(milestones: list[Milestone]) -> tuple[int, int]:
     """(accepted, total)."""
     return sum(m.status is MilestoneStatus.ACCEPTED for m in milestones), len(milestones)
@@ -205,7 +202,8 @@ def plan_submittable(plan: Plan) -> bool:
 
 
 def milestone_submittable(milestone: Milestone) -> bool:
-    return milestone.status in (MilestoneStatus.PLANNED, MilestoneStatus.RETURNED)
+    """The mentee may report it: it is still to report."""
+    return still_to_report(milestone)
 
 
 def milestone_removable(milestone: Milestone) -> bool:

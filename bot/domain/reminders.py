@@ -13,11 +13,10 @@ is sent, what a later reminder has superseded or the event has overtaken is skip
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from bot.domain.meetings import Answer, button_data, question_due_at
+from bot.domain.meetings import Answer, answer_buttons, description, question_due_at
 from bot.domain.notify import Notice, NoticeKind
 from bot.notices import Button, Text
 from storage.models import Meeting, MeetingStatus
@@ -147,26 +146,6 @@ class Found:
     skipped: int = 0
 
 
-def _meeting_text(meeting: Meeting, tz: tzinfo) -> Text:
-    local = meeting.starts_at.astimezone(tz)
-    return Text(
-        "meet-description",
-        {
-            "date": local.strftime("%d.%m.%Y"),
-            "time": local.strftime("%H:%M"),
-            "format": Text(f"meet-format-{meeting.format.value}"),
-            "topic": meeting.topic,
-        },
-    )
-
-
-def _meeting_buttons(meeting: Meeting, answers: Iterable[Answer]) -> list[list[Button]]:
-    return [
-        [Button(Text(f"meet-button-{answer.value}"), data=button_data(meeting, answer))]
-        for answer in answers
-    ]
-
-
 _MEETING_TEXTS = {
     NoticeKind.MEETING_DAY: "remind-meeting-day",
     NoticeKind.MEETING_HOUR: "remind-meeting-hour",
@@ -189,8 +168,8 @@ def meeting_notices(
         recipients = [meeting.proposed_by]
     else:
         recipients = [sides.mentor_id, sides.mentee_id]
-    description = _meeting_text(meeting, tz)
-    buttons = _meeting_buttons(meeting, _MEETING_ANSWERS[kind])
+    said = description(meeting, tz)
+    buttons = answer_buttons(meeting, _MEETING_ANSWERS[kind])
     stale_at = meeting_stale_at(kind, meeting, tz)
     return [
         Notice(
@@ -202,7 +181,7 @@ def meeting_notices(
                     "other": sides.mentee_name
                     if person_id == sides.mentor_id
                     else sides.mentor_name,
-                    "meeting": description,
+                    "meeting": said,
                 },
             ),
             of=(meeting.id, due_token(due)),

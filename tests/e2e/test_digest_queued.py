@@ -16,8 +16,8 @@ from roster_seed import seed
 from test_digest import MONDAY, _programme
 from test_reminders import _app
 
+from bot.domain.attention import Limits
 from bot.domain.digest import build_digest, digest_page, week_key
-from bot.domain.pair_reminders import Limits
 from bot.i18n import I18n
 from bot.notices import JOINED
 from bot.rendering import render, render_keyboard

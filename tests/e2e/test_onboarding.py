@@ -505,15 +505,12 @@ async def test_non_admin_gets_only_for_admins_for_people_and_import_and_nothing_
     await mentor.wait_message("Здравствуйте")
     people_before = await people_count(bot_runner)
 
-    replies = []
     for command in ("/people", "/import"):
         mentor.send(command)
-        replies.append(await mentor.wait_message(""))
+        await mentor.wait_message("только администраторам")
     mentor.send_document(roster_csv("Новиков Новик;наставник;;;;;;;"), "roster.csv")
     after_file = await mentor.wait_message("")
 
-    for reply in replies:
-        assert "только администраторам" in reply["text"]
     assert "Список загружен" not in after_file["text"]
     assert await people_count(bot_runner) == people_before
 

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.attention import Limits
 from bot.domain.bounded import MESSAGE_LIMIT, text_length
 from bot.domain.digest import ATTENTION_PAGE, Digest, build_digest, digest_page, pages
-from bot.domain.pair_reminders import Limits
 from bot.i18n import I18n, Translator
 from bot.notices import args_json, buttons_json
 from bot.rendering import render, render_buttons, render_stored

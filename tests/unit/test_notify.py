@@ -62,19 +62,43 @@ async def test_the_kind_makes_the_key_subject_and_delivery(db: Database) -> None
     ]  # fmt: skip
 
 
+def _reminder(to: int, milestone_id: int = 1) -> Notice:
+    return Notice(
+        NoticeKind.MILESTONE_DAY,
+        to=to,
+        text=Text("remind-milestone-day"),
+        of=(milestone_id, "20270121T0300"),
+        about=milestone_id,
+    )
+
+
 async def test_a_notice_for_someone_who_never_opened_the_bot_waits_for_their_first_start(
     db: Database,
 ) -> None:
     async with db.transaction() as tx:
         newcomer = await _person(tx, "Орлов Илья", 2, seen=False)
         regular = await _person(tx, "Сидорова Мария", 3, seen=True)
-        await tell_all(tx, [_pair_notice(newcomer), _pair_notice(regular)], NOW)
-    assert await _due_keys(db) == [f"pair:1:{regular}"]
+        await tell_all(tx, [_reminder(newcomer), _reminder(regular)], NOW)
+    day = "remind:milestone-day:1:20270121T0300"
+    assert await _due_keys(db) == [f"{day}:{regular}"]
 
     async with db.transaction() as tx:
         await tx.people.mark_seen(newcomer, NOW)
         assert await opened_the_bot(tx, newcomer) == 1
-    assert sorted(await _due_keys(db)) == sorted([f"pair:1:{regular}", f"pair:1:{newcomer}"])
+    assert sorted(await _due_keys(db)) == sorted([f"{day}:{regular}", f"{day}:{newcomer}"])
+
+
+async def test_what_the_first_greeting_says_anew_is_dropped_not_sent_after_it(
+    db: Database,
+) -> None:
+    async with db.transaction() as tx:
+        newcomer = await _person(tx, "Орлов Илья", 2, seen=False)
+        await tell_all(tx, [_pair_notice(newcomer), _reminder(newcomer)], NOW)
+        await tx.people.mark_seen(newcomer, NOW)
+        assert await opened_the_bot(tx, newcomer) == 1
+        rows = await tx.conn.execute_fetchall("SELECT kind, status FROM outbox ORDER BY id")
+    assert [tuple(row) for row in rows] == [("pair", "cancelled"), ("milestone-day", "pending")]
+    assert await _due_keys(db) == [f"remind:milestone-day:1:20270121T0300:{newcomer}"]
 
 
 async def test_an_answer_to_someone_who_asked_for_access_is_never_held(db: Database) -> None:

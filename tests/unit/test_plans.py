@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.domain.attention import is_overdue
 from bot.domain.dates import MAX_DATE
 from bot.domain.plans import (
     PlanError,
@@ -20,7 +21,6 @@ from bot.domain.plans import (
     decide_plan,
     document_allowed,
     edit_milestone,
-    is_overdue,
     load_template,
     milestone_deadline,
     milestone_removable,

@@ -1,0 +1,94 @@
+"""The programme's rules of what needs attention, each named once and called by the reminders,
+the weekly digest, a pair's card and a mentor's /mentees alike, so no two of them disagree:
+
+- a milestone is **overdue** when its deadline has passed and it is not accepted — a report
+  waiting for the mentor's decision included (the regulation's "not done on time");
+- a milestone is **still to report** while the mentee has not sent it (planned, or returned):
+  the deadline reminders and the overdue warnings go only for these, since a report waiting for
+  a decision has the mentor reminded of it instead (MILESTONE_REVIEW);
+- a question is **unanswered** once it has waited `QUESTION_REMIND_HOURS` open;
+- a pair is **inactive** after `INACTIVITY_DAYS` with no held meeting (since its latest, or
+  its start);
+- a plan is **late** when it is not approved two weeks after the pair started.
+
+Where a set-based read must say the same in SQL, storage/rules.py holds that form, and
+tests/unit/test_rules_sql.py runs both over the same generated data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+
+from bot.domain.reminders import WEEK, at_local
+from storage.models import Milestone, MilestoneStatus
+
+PLAN_WAITS = timedelta(days=14)  # a plan not approved this long after the pair started
+ESCALATE_INACTIVE = timedelta(days=WEEK)  # still no meeting a week later: the admins are told
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The settings these rules take (QUESTION_REMIND_HOURS, QUESTION_ESCALATE_HOURS,
+    INACTIVITY_DAYS)."""
+
+    question_remind: timedelta = timedelta(hours=24)
+    question_escalate: timedelta = timedelta(hours=72)
+    inactivity: timedelta = timedelta(days=14)
+
+    @classmethod
+    def of(cls, remind_hours: float, escalate_hours: float, inactivity_days: float) -> Limits:
+        return cls(
+            timedelta(hours=remind_hours),
+            timedelta(hours=escalate_hours),
+            timedelta(days=inactivity_days),
+        )
+
+
+def is_overdue(milestone: Milestone, today: date) -> bool:
+    """Past its deadline and not accepted (a report waiting for a decision included)."""
+    return milestone.status is not MilestoneStatus.ACCEPTED and milestone.due < today
+
+
+def still_to_report(milestone: Milestone) -> bool:
+    """The mentee has not sent it, or it came back: the reminders of its deadline are for it."""
+    return milestone.status in (MilestoneStatus.PLANNED, MilestoneStatus.RETURNED)
+
+
+def question_unanswered(asked_at: datetime, now: datetime, limits: Limits) -> bool:
+    """An open question waits too long once its mentor is reminded of it."""
+    return asked_at + limits.question_remind <= now
+
+
+def unanswered_since(now: datetime, limits: Limits) -> datetime:
+    """The latest moment an open question can have been asked and count as unanswered now."""
+    return now - limits.question_remind
+
+
+def plan_due(start: date, tz: tzinfo) -> datetime:
+    return at_local(start + PLAN_WAITS, tz)
+
+
+def plan_late(plan_status: str | None, start: date, now: datetime, tz: tzinfo) -> bool:
+    """Two weeks after the pair started its plan should be approved."""
+    return plan_status != "approved" and plan_due(start, tz) <= now
+
+
+def quiet_since(last_held: datetime | None, start: date, tz: tzinfo) -> datetime:
+    """Since when a pair has had no held meeting: its latest one, or its start."""
+    return last_held if last_held is not None else at_local(start, tz)
+
+
+def inactive_from(
+    last_held: datetime | None, start: date, tz: tzinfo, limits: Limits, *, admins: bool = False
+) -> datetime:
+    """When a pair becomes inactive (its people are told); with `admins`, when the admins are
+    told, a week later."""
+    due = quiet_since(last_held, start, tz) + limits.inactivity
+    return due + ESCALATE_INACTIVE if admins else due
+
+
+def is_inactive(
+    last_held: datetime | None, start: date, now: datetime, tz: tzinfo, limits: Limits
+) -> bool:
+    return inactive_from(last_held, start, tz, limits) <= now
