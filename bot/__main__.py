@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import html
 import logging
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:  # imported when used: `--help` answers without loading the bot
+    from bot.domain.roster_import import ImportSummary
+    from bot.i18n import Translator
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -58,8 +64,9 @@ async def _run(settings: Settings) -> None:
 
 
 async def _import(settings: Settings, path: Path, data: bytes) -> int:
-    from bot.domain.roster import RosterRefused, parse_roster
-    from bot.domain.roster_import import import_roster, render_cli
+    from bot.domain.roster import parse_roster
+    from bot.domain.roster_file import RosterRefused
+    from bot.domain.roster_import import import_roster
     from bot.domain.rules import local_today
     from bot.i18n import I18n
     from storage.db import open_database
@@ -76,7 +83,6 @@ async def _import(settings: Settings, path: Path, data: bytes) -> int:
         summary = await import_roster(
             db,
             roster,
-            I18n(settings.default_language),
             now=now,
             today=local_today(now, settings.tz),
             max_mentees_per_mentor=settings.max_mentees_per_mentor,
@@ -87,6 +93,17 @@ async def _import(settings: Settings, path: Path, data: bytes) -> int:
     for line in render_cli(t, summary):
         print(line)
     return EXIT_OK
+
+
+def render_cli(t: Translator, summary: ImportSummary) -> list[str]:
+    """The command line's report; the first line's format is a contract scripts rely on."""
+    lines = [
+        f"added: {summary.added}, updated: {summary.updated}, unchanged: {summary.unchanged},"
+        f" pairs formed: {summary.pairs_formed}, errors: {len(summary.errors)}"
+    ]
+    for error in summary.errors:
+        lines.append(f"line {error.line}: {html.unescape(t(error.key, **error.args))}")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,13 +5,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
 
 from bot.config import Settings
-from bot.domain.onboarding import TelegramAccount, display_name, ensure_bootstrap_admin
+from bot.domain.onboarding import (
+    TelegramAccount,
+    display_name,
+    ensure_bootstrap_admin,
+    first_contact,
+)
 from bot.domain.rules import is_admin
 from bot.i18n import I18n
 from scheduler.clock import Clock
@@ -99,10 +105,21 @@ class CurrentPerson(BaseMiddleware):
                 )
                 person = await ensure_bootstrap_admin(self.db, account, self.clock.now())
                 self.sender.wake()  # a request they had sent may be settled: copies to close
+            if person is not None and not person.seen and not _is_start(event):
+                # Someone the roster linked by id writes first with something else than /start.
+                async with self.db.transaction() as tx:
+                    await first_contact(tx, person, user.id, self.clock.now())
+                person = replace(person, seen=True, blocked=False)
+                self.sender.wake()
         data["person"] = person
         data["is_admin"] = is_admin(person, user.id if user else None, self.settings.admin_ids)
         data["t"] = self.i18n.get(person.language if person else self.settings.default_language)
         return await handler(event, data)
+
+
+def _is_start(event: TelegramObject) -> bool:
+    """/start, whose handler records the first contact itself (with an invite, say)."""
+    return isinstance(event, Message) and (event.text or "").startswith("/start")
 
 
 class FormStateWrites(BaseMiddleware):

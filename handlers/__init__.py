@@ -22,13 +22,15 @@ def get_routers() -> list[Router]:
         invite,
         meetings,
         mentees,
-        pairs,
         people,
         questions,
         roster,
         settings,
         start,
     )
+    from handlers.pairs import cards as pair_cards
+    from handlers.pairs import changes as pair_changes
+    from handlers.pairs import form as pair_form
     from handlers.plan import admin_view as plan_admin_view
     from handlers.plan import approval as plan_approval
     from handlers.plan import edit as plan_edit
@@ -42,7 +44,10 @@ def get_routers() -> list[Router]:
         access.router,
         people.router,
         invite.router,
-        pairs.router,
+        # /pair and /pairs: the form, the list and a card, a card's changes.
+        pair_form.router,
+        pair_cards.router,
+        pair_changes.router,
         digest.router,
         roster.router,
         questions.router,

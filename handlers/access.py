@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from bot.domain.access import closing_text
 from bot.domain.onboarding import Decision, approve, decline
 from bot.i18n import I18n, Translator
+from bot.rendering import render
 from handlers.filters import AdminOnly, FreeText
 from handlers.forms import OfCurrentForm, form_id, start_form
 from handlers.keyboards import AccessDecision, PersonPick
@@ -124,8 +125,8 @@ async def _close_if_decided_meanwhile(
         request = await tx.requests.get(request_id)
         if request is None or request.status is RequestStatus.PENDING:
             return
-        text = await closing_text(tx, t, request)
-    await message.edit_text(text)
+        text = await closing_text(tx, request)
+    await message.edit_text(render(t, text))
 
 
 @router.callback_query(AccessDecision.filter(F.action == "role"))

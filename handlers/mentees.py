@@ -11,11 +11,11 @@ from aiogram.types import Message
 
 from bot.config import Settings
 from bot.domain.bounded import bounded_lines
-from bot.domain.meetings import describe
 from bot.domain.overview import PairOverview, pair_overview
 from bot.domain.rules import PairSide, local_today
 from bot.i18n import Html, Translator
 from handlers.filters import Member
+from handlers.meetings.common import describe
 from handlers.pair_choice import pairs_to_choose
 from scheduler.clock import Clock
 from storage.db import Database

@@ -11,12 +11,19 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 
 from bot.domain.bounded import MESSAGE_LIMIT, bounded_lines, text_length
-from bot.domain.staff import role_title as role_title  # re-exported for the handlers
+from bot.domain.staff import role_text
 from bot.i18n import Html, I18n, Translator
+from bot.rendering import render
 from storage.db import Database
 from storage.models import Pair, Person, Role
 
 log = logging.getLogger(__name__)
+
+
+def role_title(t: Translator, person: Person, is_admin: bool) -> str:
+    """«наставник», or «наставник, администратор» for someone granted admin rights."""
+    return render(t, role_text(person, is_admin))
+
 
 EVERYONE = ("start", "help", "cancel")
 MENU_UNKNOWN = "?"  # the last attempt to set a chat's menu failed

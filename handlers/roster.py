@@ -14,8 +14,10 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup, Message
 
 from bot.config import Settings
-from bot.domain.roster import RosterRefused, parse_roster
-from bot.domain.roster_import import import_roster, render_summary
+from bot.domain.bounded import bounded_lines
+from bot.domain.roster import RowError, parse_roster
+from bot.domain.roster_file import RosterRefused
+from bot.domain.roster_import import ImportSummary, import_roster
 from bot.domain.rules import ROSTER_MAX_BYTES, local_today
 from bot.i18n import Html, I18n, Translator
 from handlers.filters import AdminOnly, MenuButton
@@ -79,7 +81,6 @@ async def receive_file(
     summary = await import_roster(
         db,
         roster,
-        i18n,
         now=now,
         today=local_today(now, settings.tz),
         max_mentees_per_mentor=settings.max_mentees_per_mentor,
@@ -109,3 +110,38 @@ async def not_a_file(message: Message, t: Translator) -> None:
 @router.message(F.document)
 async def file_without_command(message: Message, t: Translator) -> None:
     await message.answer(t("roster-use-import-first"))
+
+
+REPLY_ERROR_LINES = 40  # the bad rows listed in the reply; the rest are counted
+
+
+def render_summary(t: Translator, summary: ImportSummary) -> str:
+    """The bot's reply: the counts, then one line per bad row (as many as fit one message)."""
+    lines = [
+        t("roster-summary-title"),
+        t("roster-summary-added", count=summary.added),
+        t("roster-summary-updated", count=summary.updated),
+        t("roster-summary-unchanged", count=summary.unchanged),
+        t("roster-summary-pairs", count=summary.pairs_formed),
+    ]
+    if not summary.errors:
+        lines.append(t("roster-summary-no-errors"))
+        return "\n".join(lines)
+    lines.append("")
+    lines.append(t("roster-summary-errors", count=len(summary.errors)))
+    # One line more than shown is rendered, so that a cut always counts what it left out.
+    rendered = summary.errors[: REPLY_ERROR_LINES + 1]
+    unrendered = len(summary.errors) - len(rendered)
+    return bounded_lines(
+        [
+            t("roster-summary-error", line=str(error.line), reason=Html(_reason(t, error)))
+            for error in rendered
+        ],
+        lambda n: t("roster-summary-more-errors", count=n + unrendered),
+        head="\n".join(lines),
+        max_lines=REPLY_ERROR_LINES,
+    )
+
+
+def _reason(t: Translator, error: RowError) -> str:
+    return t(error.key, **error.args)

@@ -40,6 +40,10 @@ BATCH_SIZE = 200  # due rows read at a time: enough chats to keep 25 a second go
 # Failed calls in a row (an error or the network, in different chats) that mean Telegram or the
 # network is down for everyone: then the whole sender backs off, not only those rows' chats.
 OUTAGE_AFTER_FAILURES = 3
+# A chat whose call failed waits at most this long for its retried row (which keeps its place
+# ahead of the chat's later messages meanwhile); a longer back-off lets the later ones go.
+CHAT_PAUSE_MAX = 30.0
+PER_CHAT_IN_BATCH = 3  # a chat's rows in one batch: one person's pile never fills it
 
 
 class Outcome(Enum):
@@ -93,6 +97,14 @@ class RateLimiter:
         so that its messages keep their order; the other chats are not held up."""
         self._paused_until[chat_id] = self._monotonic() + seconds
 
+    def unpause(self, chat_id: int) -> None:
+        self._paused_until.pop(chat_id, None)
+
+    def paused_chats(self) -> set[int]:
+        now = self._monotonic()
+        self._paused_until = {c: t for c, t in self._paused_until.items() if t > now}
+        return set(self._paused_until)
+
     def paused(self, chat_id: int) -> bool:
         until = self._paused_until.get(chat_id)
         if until is None:
@@ -129,6 +141,7 @@ class OutboxSender:
         self._drain_lock = asyncio.Lock()
         self._stopping = False
         self._failures_in_row = 0  # failed calls since the last that went through
+        self._outage_until = 0.0  # monotonic: a flood wait or an outage pauses everything
 
     def wake(self) -> None:
         """Something was just enqueued: send it now rather than at the next tick."""
@@ -187,13 +200,19 @@ class OutboxSender:
         reread = False
         async with self._drain_lock:
             while not self._stopping:
+                if time.monotonic() < self._outage_until:
+                    break  # the rescheduled row wakes the sender when it is due
                 quiet = self.quiet_until(self.clock.now()) is not None
                 # Whatever was queued until now is in the batch read next: a wake-up during
                 # this batch (a message between people, say) is a reason to read it again.
                 self._wakeup.clear()
                 async with self.db.read() as tx:
                     batch = await tx.outbox.due(
-                        self.clock.now(), limit=BATCH_SIZE, notices=not quiet
+                        self.clock.now(),
+                        limit=BATCH_SIZE,
+                        notices=not quiet,
+                        per_chat=PER_CHAT_IN_BATCH,
+                        skip_chats=self.limiter.paused_chats(),
                     )
                 if not batch:
                     break
@@ -294,14 +313,16 @@ class OutboxSender:
             sent_id = await self._call(message, message.chat_id, silent)
         except TelegramRetryAfter as exc:
             log.info("flood wait %ss for chat %s", exc.retry_after, message.chat_id)
+            seconds = exc.retry_after * self.flood_wait_scale
             await self._later(
                 message,
                 attempt,
                 AttemptOutcome.RETRY_AFTER,
                 f"retry after {exc.retry_after}",
-                exc.retry_after * self.flood_wait_scale,
+                seconds,
                 retry_after=exc.retry_after,
             )
+            self._outage_until = time.monotonic() + seconds
             return Outcome.BACK_OFF
         except Exception as exc:
             if not is_transient(exc):
@@ -329,11 +350,15 @@ class OutboxSender:
                     else AttemptOutcome.SERVER_ERROR
                 )
                 seconds = self._backoff(message)
-                await self._later(message, attempt, outcome, f"unavailable: {exc}", seconds)
-                self.limiter.pause(message.chat_id, seconds)
+                error = f"unavailable: {exc}"
+                if await self._later(message, attempt, outcome, error, seconds):
+                    self.limiter.unpause(message.chat_id)  # given up: nothing to wait for
+                else:
+                    self.limiter.pause(message.chat_id, min(seconds, CHAT_PAUSE_MAX))
                 self._failures_in_row += 1
                 if self._failures_in_row >= OUTAGE_AFTER_FAILURES:
                     self._failures_in_row = 0
+                    self._outage_until = time.monotonic() + seconds
                     return Outcome.BACK_OFF
                 return Outcome.RETRY
             elif isinstance(exc, TelegramAPIError):
@@ -441,9 +466,10 @@ class OutboxSender:
         seconds: float,
         *,
         retry_after: int | None = None,
-    ) -> None:
+    ) -> bool:
         """Try again in `seconds`; a flood wait is no fault of the message and does not count
-        towards its MAX_ATTEMPTS. Giving up is logged once, with the row's key."""
+        towards its MAX_ATTEMPTS. Giving up is logged once, with the row's key. True when it
+        was given up."""
         counts = outcome is not AttemptOutcome.RETRY_AFTER
         async with self.db.transaction() as tx:
             await tx.attempts.finish(attempt, outcome, error, retry_after)
@@ -461,6 +487,7 @@ class OutboxSender:
         else:
             # Come back then, rather than at the next tick, which may be a minute later.
             asyncio.get_running_loop().call_later(seconds, self.wake)
+        return given_up
 
 
 def _is_blocked(exc: Exception, message: OutboxMessage) -> bool:

@@ -5,6 +5,7 @@ edits of messages it sent earlier."""
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -150,14 +151,17 @@ class OutboxRepo:
         )
         return cur.rowcount == 1
 
-    async def release_held(self, person_id: int, *, dropped: list[str]) -> int:
+    async def release_held(
+        self, person_id: int, *, dropped: list[str], older_than: datetime
+    ) -> int:
         """The person opened the bot: what was held for them is due now (what no longer holds
-        by then is skipped by the sender, by its stale_at), but for the kinds `dropped`."""
+        by then is skipped by the sender, by its stale_at), but for the kinds `dropped` and
+        what was queued before `older_than`."""
         await self.conn.execute(
-            "UPDATE outbox SET status = 'cancelled', last_error = 'said at the first /start'"
+            "UPDATE outbox SET status = 'cancelled', last_error = 'held until the first /start'"
             " WHERE person_id = ? AND status = 'pending' AND held = 1"
-            " AND kind IN (SELECT value FROM json_each(?))",
-            (person_id, json.dumps(dropped)),
+            " AND (kind IN (SELECT value FROM json_each(?)) OR created_at < ?)",
+            (person_id, json.dumps(dropped), to_db_time(older_than)),
         )
         cur = await self.conn.execute(
             "UPDATE outbox SET held = 0 WHERE person_id = ? AND status = 'pending' AND held = 1",
@@ -212,27 +216,49 @@ class OutboxRepo:
         return cur.rowcount
 
     async def due(
-        self, now: datetime, limit: int = 100, *, notices: bool = True
+        self,
+        now: datetime,
+        limit: int = 100,
+        *,
+        notices: bool = True,
+        per_chat: int | None = None,
+        skip_chats: Collection[int] = (),
     ) -> list[OutboxMessage]:
         """Pending rows due now: messages between people first (a bulk of notices never holds
         one up), then the others; each oldest first, so a retried row keeps its place in its
         chat. `notices=False` (quiet hours) keeps to the messages between people. An edit waits
-        until the message it changes has gone; a held row until its person opens the bot."""
+        until the message it changes has gone; a held row until its person opens the bot.
+        `per_chat`: at most so many rows of one chat (the first ones), so that one chat's pile
+        never fills the batch; `skip_chats`: chats left out (waiting out a failed call)."""
+        chat = (
+            "CASE WHEN o.edit_of IS NULL THEN COALESCE(o.chat_id, p.telegram_id)"
+            " ELSE c.sent_chat_id END"
+        )
         rows = await fetch_all(
             self.conn,
-            "SELECT o.id, o.key, o.person_id, o.method, o.text, o.markup, o.personal,"
-            " o.attempts, o.file_id, o.file_kind, o.reply_to_message_id,"
+            "SELECT * FROM (SELECT o.id, o.key, o.person_id, o.method, o.text, o.markup,"
+            " o.personal, o.attempts, o.file_id, o.file_kind, o.reply_to_message_id,"
             " o.text_key, o.text_args, o.buttons, o.stale_at, p.language,"
             " COALESCE(o.chat_id, p.telegram_id) AS chat_id,"
             " (p.id IS NULL OR (p.blocked_at IS NULL AND p.active = 1)) AS reachable,"
             " c.status AS copy_status, c.sent_chat_id AS copy_chat,"
-            " c.sent_message_id AS copy_message"
+            " c.sent_message_id AS copy_message,"
+            f" ROW_NUMBER() OVER (PARTITION BY COALESCE({chat}, -o.id)"
+            " ORDER BY o.personal DESC, o.id) AS nth"
             " FROM outbox o LEFT JOIN people p ON p.id = o.person_id"
             " LEFT JOIN outbox c ON c.id = o.edit_of"
             " WHERE o.status = 'pending' AND o.held = 0 AND o.not_before <= ?"
             " AND (o.personal = 1 OR ?) AND (o.edit_of IS NULL OR c.status <> 'pending')"
-            " ORDER BY o.personal DESC, o.id LIMIT ?",
-            (to_db_time(now), int(notices), limit),
+            f" AND COALESCE({chat}, 0) NOT IN (SELECT value FROM json_each(?)))"
+            " WHERE ? IS NULL OR nth <= ? ORDER BY personal DESC, id LIMIT ?",
+            (
+                to_db_time(now),
+                int(notices),
+                json.dumps(sorted(skip_chats)),
+                per_chat,
+                per_chat,
+                limit,
+            ),
         )
         due = []
         for row in rows:

@@ -10,11 +10,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.domain.notify import About, Chat, Notice, NoticeKind, close_copies, copies_to, tell
+from bot.domain.notify import (
+    About,
+    Chat,
+    Notice,
+    NoticeKind,
+    close_copies,
+    copies_to,
+    opened_the_bot,
+    tell,
+)
 from bot.domain.staff import role_text
-from bot.i18n import Translator
 from bot.notices import Button, Text, joined
-from bot.rendering import render
 from storage.models import AccessRequest, Person, RequestStatus
 from storage.repos import Repos
 
@@ -95,11 +102,11 @@ async def queue_settled(
     await tell(tx, answer, now)
 
 
-async def closing_text(tx: Repos, t: Translator, request: AccessRequest) -> str:
+async def closing_text(tx: Repos, request: AccessRequest) -> Text:
     """What every copy of a settled request says: who decided, and how."""
     person = await tx.people.get(request.person_id) if request.person_id else None
     decider = await tx.people.get(request.decided_by) if request.decided_by else None
-    return render(t, _closed_text(request, person, decider))
+    return _closed_text(request, person, decider)
 
 
 def _closed_text(request: AccessRequest, person: Person | None, decider: Person | None) -> Text:
@@ -133,3 +140,5 @@ async def settle_for_account(tx: Repos, telegram_id: int, person: Person, now: d
     settled = await tx.requests.get(request.id)
     assert settled is not None
     await queue_settled(tx, settled, now, person=person, decider=None)
+    if not person.seen:  # they wrote to the bot to ask: what is held for them may go
+        await opened_the_bot(tx, person.id, now)

@@ -70,6 +70,11 @@ def bounded_lines(
     return sep.join([more(left), *shown] if keep == "last" else [*shown, more(left)])
 
 
+def clip(text: str, limit: int) -> str:
+    """Plain text (a name, a comment) cut to `limit` characters with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def plain_clipped(text: str, limit: int) -> str:
     """An HTML text as the plain text it renders to, cut to `limit` UTF-16 code units with an
     ellipsis: the last resort for a text that does not fit, since cutting HTML breaks tags."""

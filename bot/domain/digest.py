@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
 from bot.domain.attention import Limits, is_inactive, plan_late, quiet_since, unanswered_since
-from bot.domain.meetings import duration_text
+from bot.domain.meeting_rules import duration_text
 from bot.domain.pair_reminders import pair_card_data
 from bot.domain.questions import excerpt
 from bot.domain.rules import local_today

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.notices import Button, Html, Text, args_json, buttons_json, joined, stored
@@ -303,14 +303,28 @@ async def anything_about(tx: Repos, about: About, object_id: object) -> bool:
 # Held for someone who had not opened the bot, and said anew by the greeting at their first
 # /start (their pairs as they are now): dropped then rather than sent after it.
 SAID_BY_THE_GREETING = frozenset({NoticeKind.PAIR})
+# Held longer than this, a notice is old news when its person first opens the bot: dropped.
+HELD_AT_MOST = timedelta(days=7)
 
 
-async def opened_the_bot(tx: Repos, person_id: int) -> int:
-    """The person has opened the bot (their first /start, or they wrote to it): what was held
-    for them until then is due now, but for what their greeting says anew. Returns how many
-    held notices are due."""
+async def opened_the_bot(
+    tx: Repos,
+    person_id: int,
+    now: datetime,
+    username: str | None = None,
+    *,
+    greeted: bool = False,
+) -> int:
+    """The person has opened the bot (their first /start, or they wrote to it): that is
+    recorded (with the @username they have now, and no longer blocking it), and what was held
+    for them until then is due now, but for what is older than a week and, when they are
+    `greeted` (a /start), what their greeting says anew. Returns how many held notices are due."""
+    await tx.people.mark_seen(person_id, now, username)
+    dropped = SAID_BY_THE_GREETING if greeted else frozenset()
     return await tx.outbox.release_held(
-        person_id, dropped=sorted(kind.value for kind in SAID_BY_THE_GREETING)
+        person_id,
+        dropped=sorted(kind.value for kind in dropped),
+        older_than=now - HELD_AT_MOST,
     )
 
 

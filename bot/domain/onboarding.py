@@ -48,11 +48,12 @@ class TelegramAccount:
     display_name: str
 
 
-async def _opened(tx: Repos, person_id: int, now: datetime, username: str | None = None) -> None:
-    """The person opened the bot (and no longer blocks it, if they did): what was held for them
-    because they had never opened it is due now."""
-    await tx.people.mark_seen(person_id, now, username)
-    await opened_the_bot(tx, person_id)
+async def first_contact(tx: Repos, person: Person, telegram_id: int, now: datetime) -> None:
+    """A roster person linked by their Telegram id writes to the bot for the first time with
+    something other than /start: they have opened it, as at a /start (a request they had
+    sent is settled, what was held for them goes)."""
+    await opened_the_bot(tx, person.id, now)
+    await settle_for_account(tx, telegram_id, person, now)
 
 
 async def _link(
@@ -62,6 +63,7 @@ async def _link(
     now: datetime,
     *,
     by_username: bool = False,
+    greeted: bool = False,
 ) -> Person:
     await tx.people.update(
         person.id,
@@ -70,7 +72,7 @@ async def _link(
         username=account.username or person.username,
         linked_by_username=by_username,
     )
-    await _opened(tx, person.id, now)
+    await opened_the_bot(tx, person.id, now, greeted=greeted)
     await tx.invites.revoke_for_person(person.id, now)
     linked = await tx.people.get(person.id)
     assert linked is not None
@@ -104,7 +106,7 @@ async def _by_invite(
         return StartResult(StartOutcome.INVITE_USED)
     # A roster id nobody has started the bot from yet may be a typo: the link decides.
     await tx.invites.use(token, now)
-    linked = await _link(tx, target, account, now)
+    linked = await _link(tx, target, account, now, greeted=True)
     return StartResult(StartOutcome.LINKED_BY_INVITE, linked)
 
 
@@ -116,7 +118,7 @@ async def _add_admin(tx: Repos, account: TelegramAccount, now: datetime) -> Pers
         username=account.username,
         telegram_id=account.id,
     )
-    await _opened(tx, admin.id, now)
+    await opened_the_bot(tx, admin.id, now)
     return admin
 
 
@@ -172,7 +174,8 @@ async def recognise(
             if result is not None:
                 return result
         if person is not None:
-            await _opened(tx, person.id, now, username)  # no longer blocked, if they were
+            # No longer blocked, if they were; greeted now.
+            await opened_the_bot(tx, person.id, now, username, greeted=True)
             seen = replace(person, seen=True, blocked=False, username=username or person.username)
             if not person.seen:  # linked by a roster id: a request they had sent is settled
                 await settle_for_account(tx, account.id, seen, now)
@@ -182,7 +185,7 @@ async def recognise(
             # Anyone can register a username a methodist has not taken yet: admin rights never
             # follow one. Such a row is linked by an id, an invite, or an admin's approval.
             if listed is not None and not listed.admin_on_record:
-                linked = await _link(tx, listed, account, now, by_username=True)
+                linked = await _link(tx, listed, account, now, by_username=True, greeted=True)
                 return StartResult(StartOutcome.LINKED_BY_USERNAME, linked)
         request = await tx.requests.by_telegram_id(account.id)
         if request is None:
@@ -252,7 +255,7 @@ async def approve(
                 username=account.username,
                 telegram_id=account.id,
             )
-            await _opened(tx, person.id, now)  # they wrote to the bot to ask
+            await opened_the_bot(tx, person.id, now)  # they wrote to the bot to ask
             await tx.requests.decide(request.id, RequestStatus.APPROVED, admin.id, now, person.id)
         decided = await tx.requests.get(request.id)
         assert decided is not None

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from bot.domain.bounded import clip
 from bot.domain.notify import About, Notice, NoticeKind, admins, close_copies, tell_all
 from bot.domain.plans import decide_plan, submit_plan
 from bot.notices import Button, Lines, Text, joined
@@ -18,10 +19,6 @@ COMMENT_CHARS = 500  # the admin's comment on the closed copies
 
 # ✅ / ↩️ on every admin's copy of a submission: the handlers' callback data.
 DecisionButtons = Callable[[Plan], Sequence[Sequence[Button]]]
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 async def plan_for_admin(tx: Repos, pair: Pair, plan: Plan, decider: Person | None = None) -> Text:
@@ -46,7 +43,7 @@ def _decision_line(plan: Plan, decider: Person) -> Text:
     if plan.status is PlanStatus.APPROVED:
         return Text("plan-copy-approved", {"admin": admin})
     return Text(
-        "plan-copy-returned", {"admin": admin, "comment": _clip(plan.comment or "", COMMENT_CHARS)}
+        "plan-copy-returned", {"admin": admin, "comment": clip(plan.comment or "", COMMENT_CHARS)}
     )
 
 

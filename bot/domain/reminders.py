@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from bot.domain.meetings import Answer, answer_buttons, description, question_due_at
-from bot.domain.notify import Notice, NoticeKind
+from bot.domain.meeting_rules import Answer, answer_buttons, description, question_due_at
+from bot.domain.notify import Notice, NoticeKind, tell_all
 from bot.notices import Button, Text
 from storage.models import Meeting, MeetingStatus
 from storage.reminders import MilestoneDue, Sides
@@ -347,3 +347,11 @@ async def held_question_notices(
     sides = Sides(pair.id, pair.mentor_id, pair.mentee_id, pair.mentor_name, pair.mentee_name)
     kind = NoticeKind.MEETING_HELD
     return meeting_notices(kind, meeting, sides, question_due_at(meeting), tz)
+
+
+async def queue_held_question(tx: Repos, meeting: Meeting, now: datetime, tz: tzinfo) -> bool:
+    """Ask both sides whether a confirmed meeting happened, as the scheduler's tick does once
+    the meeting's planned end has passed (same keys: asked once); False when not due."""
+    notices = await held_question_notices(tx, meeting, now, tz)
+    await tell_all(tx, notices, now)
+    return bool(notices)

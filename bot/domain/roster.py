@@ -6,41 +6,28 @@ saved by Excel as application/vnd.ms-excel, and people rename files.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import unicodedata
-import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
 from bot.domain.dates import MAX_DATE, MIN_DATE, DateOutOfRange, NotADate, read_date
+from bot.domain.roster_file import (
+    BrokenQuote,
+    RosterRefused,
+    Table,
+    cell_text,
+    read_table,
+)
 from bot.domain.rules import (
     MAX_DEPARTMENT_LENGTH,
     MAX_NAME_LENGTH,
     MAX_ORDER_LENGTH,
-    ROSTER_MAX_BYTES,
     ROSTER_MAX_ROWS,
     default_end_is_cut,
 )
 from storage.models import PairKind, Role
 from storage.names import clean_name, clean_text
-
-
-class RosterRefused(Exception):
-    """The file as a whole is refused; nothing is written. `key` is the text that says why."""
-
-    def __init__(self, key: str, **args: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self._args: dict[str, object] = dict(args)
-
-    # The text's arguments, as t(key, **args) takes them; Exception keeps its own tuple inside.
-    @property
-    def args(self) -> dict[str, object]:  # type: ignore[override]
-        return self._args
 
 
 @dataclass(frozen=True)
@@ -135,28 +122,6 @@ _KINDS = {
     "бизнес наставничество": PairKind.BUSINESS,
 }
 
-_ZIP_MAGIC = b"PK\x03\x04"
-_EMPTY_ZIP_MAGIC = b"PK\x05\x06"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
-_BINARY_MAGICS = (
-    b"\x89PNG",
-    b"\xff\xd8\xff",  # JPEG
-    b"GIF87a",
-    b"GIF89a",
-    b"%PDF-",
-    b"\x1f\x8b",  # gzip
-    b"Rar!",
-    b"7z\xbc\xaf",
-    b"RIFF",  # WebP, WAV, AVI
-    b"\x7fELF",
-)
-# A 2 MB XLSX may unpack to far more; real rosters of 5000 rows stay well under this.
-_XLSX_MAX_UNPACKED = 64 * 1024 * 1024
-_MAX_COLUMNS = 64
-# Rows counted toward the cap are the filled ones; this bounds the empty ones in between.
-_MAX_LINES = ROSTER_MAX_ROWS * 10
-# A quoted CSV cell longer than this many lines is a stray quote swallowing rows.
-_MAX_LINES_IN_CELL = 20
 _SHOWN_VALUE_LENGTH = 60
 
 _USERNAME = re.compile(r"@?([A-Za-z0-9_]{5,32})")
@@ -178,213 +143,7 @@ def parse_roster(data: bytes, filename: str | None = None) -> ParsedRoster:
     """Read a roster; raise RosterRefused when the file as a whole cannot be one. `filename` is
     only a hint for messages and is never trusted to tell the format."""
     del filename  # the content decides
-    if len(data) > ROSTER_MAX_BYTES:
-        raise RosterRefused("roster-refused-too-big", max_mb=ROSTER_MAX_BYTES // (1024 * 1024))
-    if data.startswith((_ZIP_MAGIC, _EMPTY_ZIP_MAGIC)):
-        table = _xlsx_table(data)
-    elif data.startswith(_OLE_MAGIC):
-        raise RosterRefused("roster-refused-xls")
-    elif data.startswith(_BINARY_MAGICS):
-        raise RosterRefused("roster-refused-not-roster")
-    else:
-        table = _csv_table(_decode(data))
-    return _parse_table(table)
-
-
-# Reading the table -------------------------------------------------------------------------------
-
-Table = list[tuple[int, Sequence[object]]]
-
-
-def _bounded(rows: Iterable[Sequence[object]]) -> Table:
-    """Number the rows from 1 as a spreadsheet does and enforce the row cap while reading."""
-    table: Table = []
-    filled = 0
-    for line, cells in enumerate(rows, start=1):
-        if _is_empty(cells):
-            if line > _MAX_LINES:
-                raise RosterRefused("roster-refused-too-many-rows", max=ROSTER_MAX_ROWS)
-            continue
-        filled += 1
-        # The header and the title lines above it; _parse_table counts the people exactly.
-        if filled > ROSTER_MAX_ROWS + HEADER_SEARCH_ROWS or line > _MAX_LINES:
-            raise RosterRefused("roster-refused-too-many-rows", max=ROSTER_MAX_ROWS)
-        table.append((line, cells))
-    return table
-
-
-def _xlsx_table(data: bytes) -> Table:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
-        raise RosterRefused("roster-refused-bad-xlsx") from exc
-    if "xl/workbook.xml" not in names:
-        raise RosterRefused("roster-refused-bad-xlsx")
-    if unpacked > _XLSX_MAX_UNPACKED:
-        raise RosterRefused("roster-refused-too-big", max_mb=ROSTER_MAX_BYTES // (1024 * 1024))
-
-    from openpyxl import load_workbook  # imported here: only XLSX rosters pay for it
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds of errors on a damaged workbook
-        raise RosterRefused("roster-refused-bad-xlsx") from exc
-    try:
-        if not workbook.worksheets:
-            raise RosterRefused("roster-refused-empty")
-        sheet = workbook.worksheets[0]
-        # The stored dimensions may be wrong (some programs write A1:A1); read what is there.
-        sheet.reset_dimensions()
-        return _bounded(sheet.iter_rows(max_col=_MAX_COLUMNS, values_only=True))
-    except RosterRefused:
-        raise
-    except Exception as exc:  # a damaged sheet part surfaces only while reading rows
-        raise RosterRefused("roster-refused-bad-xlsx") from exc
-    finally:
-        workbook.close()
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" is UTF-16
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise RosterRefused("roster-refused-not-roster") from exc
-    elif b"\x00" in data:
-        raise RosterRefused("roster-refused-not-roster")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = data.decode("cp1251")  # Russian Excel's "CSV (разделители — запятые)"
-            except UnicodeDecodeError as exc:
-                raise RosterRefused("roster-refused-not-roster") from exc
-    controls = sum(1 for char in text if _is_control(char) and char not in "\t\n\r")
-    if controls * 100 > len(text):
-        raise RosterRefused("roster-refused-not-roster")
-    return text
-
-
-def _csv_table(text: str) -> Table:
-    first_lines = [line for line in text.split("\n") if line.strip()][:HEADER_SEARCH_ROWS]
-    if not first_lines:
-        raise RosterRefused("roster-refused-empty")
-    delimiter = _sniff_delimiter(first_lines)
-    try:
-        return _bounded(_csv_records(text, delimiter))
-    except csv.Error as exc:
-        raise RosterRefused("roster-refused-unreadable") from exc
-
-
-def _sniff_delimiter(first_lines: list[str]) -> str:
-    """The delimiter under which a line names the most known columns (then has the most cells)."""
-
-    def score(delimiter: str) -> tuple[int, int]:
-        return max(score_line(line, delimiter) for line in first_lines)
-
-    def score_line(line: str, delimiter: str) -> tuple[int, int]:
-        try:
-            cells = next(csv.reader([line], delimiter=delimiter), [])
-        except csv.Error:
-            return (0, 0)
-        known = {_column_of(cell) for cell in cells} - {None}
-        return (len(known), len(cells))
-
-    return max((";", ",", "\t"), key=score)
-
-
-class _BrokenQuote(tuple[str, ...]):
-    """A CSV line whose opening quote does not close where a cell can end: read as it stands,
-    the quote would swallow the rows after it. Holds the line as written."""
-
-
-def _csv_records(text: str, delimiter: str) -> Iterator[Sequence[object]]:
-    """The CSV's rows, one per spreadsheet row; a line with a stray quote becomes a _BrokenQuote
-    and the lines after it are read again as rows of their own."""
-    # Lines end at \n, \r\n or \r, as the csv module reads them.
-    lines = io.StringIO(text, newline="").readlines()
-    feed = _CsvLines(lines, delimiter)
-    while True:
-        for cells in csv.reader(feed, delimiter=delimiter):
-            if feed.broken or any(_swallows_rows(cell, delimiter) for cell in cells):
-                feed.broken = True
-                break
-            feed.row_done()
-            yield cells
-        if not feed.broken:
-            return
-        yield _BrokenQuote((lines[feed.row_start].strip(),))
-        feed.skip_broken_row()
-
-
-class _CsvLines:
-    """Feeds a csv.reader line by line and stops it when a quoted cell runs on into what looks
-    like the next rows: a line cannot continue a cell, the cell grows past _MAX_LINES_IN_CELL
-    lines, or the file ends inside the quotes."""
-
-    def __init__(self, lines: list[str], delimiter: str) -> None:
-        self._lines = lines
-        self._delimiter = delimiter
-        self._next = 0
-        self.row_start = 0
-        self._in_row = False
-        self.broken = False
-
-    def __iter__(self) -> Iterator[str]:
-        return self
-
-    def __next__(self) -> str:
-        if self.broken:
-            raise StopIteration
-        if self._next >= len(self._lines):
-            self.broken = self._in_row  # the file ended inside a quoted cell
-            raise StopIteration
-        line = self._lines[self._next]
-        if not self._in_row:
-            # The reader asks for a line in the middle of a row only inside a quoted cell.
-            self._in_row = True
-            self.row_start = self._next
-        elif (
-            not _continues_cell(line, self._delimiter)
-            or self._next - self.row_start >= _MAX_LINES_IN_CELL
-        ):
-            self.broken = True
-            raise StopIteration
-        self._next += 1
-        return line
-
-    def row_done(self) -> None:
-        self._in_row = False
-
-    def skip_broken_row(self) -> None:
-        self._next = self.row_start + 1
-        self._in_row = False
-        self.broken = False
-
-
-def _continues_cell(line: str, delimiter: str) -> bool:
-    """Whether a line can be the next line of a quoted cell: no delimiter before the closing
-    quote ("" is a quote), and the quote, if any, ends the cell as a spreadsheet writes it."""
-    start = 0
-    while (quote := line.find('"', start)) >= 0:
-        if line.startswith('"', quote + 1):
-            start = quote + 2
-            continue
-        return delimiter not in line[:quote] and line[quote + 1 : quote + 2] in (
-            delimiter,
-            "\r",
-            "\n",
-            "",
-        )
-    return delimiter not in line
-
-
-def _swallows_rows(cell: str, delimiter: str) -> bool:
-    """A cell over several lines that holds the delimiter took in text meant as cells."""
-    return delimiter in cell and ("\n" in cell or "\r" in cell)
+    return _parse_table(read_table(data, first_rows=HEADER_SEARCH_ROWS, column_of=_column_of))
 
 
 # Reading the rows --------------------------------------------------------------------------------
@@ -400,7 +159,7 @@ def _parse_table(table: Table) -> ParsedRoster:
     roster = ParsedRoster(rows=[], errors=[])
     for line, cells in people:
         try:
-            if isinstance(cells, _BrokenQuote):
+            if isinstance(cells, BrokenQuote):
                 raise _RowProblem("roster-row-unbalanced-quote", value=_shown(cells[0]))
             roster.rows.append(_parse_row(line, _Cells(cells, columns)))
         except _RowProblem as problem:
@@ -414,7 +173,7 @@ def _find_header(table: Table) -> tuple[int, dict[str, int]]:
     best: tuple[int, dict[str, int]] | None = None
     searched = table[:HEADER_SEARCH_ROWS]
     for index, (_, cells) in enumerate(searched):
-        if isinstance(cells, _BrokenQuote):
+        if isinstance(cells, BrokenQuote):
             continue
         columns = _columns_of(cells)
         if not _missing(columns):
@@ -467,7 +226,7 @@ class _Cells:
         self, column: str, max_length: int, clean: Callable[[str], str] = clean_text
     ) -> str | None:
         """The cell's text: clean_name for names, clean_text for the rest; None when empty."""
-        value = clean(_text(self.raw(column)))
+        value = clean(cell_text(self.raw(column)))
         if not value:
             return None
         if len(value) > max_length:
@@ -553,15 +312,15 @@ def _telegram(raw: object) -> tuple[int | None, str | None]:
         return None, None
     number: int | None = None
     if isinstance(raw, bool):
-        raise _RowProblem("roster-row-bad-telegram", value=_shown(_text(raw)))
+        raise _RowProblem("roster-row-bad-telegram", value=_shown(cell_text(raw)))
     if isinstance(raw, int):
         number = raw
     elif isinstance(raw, float):
         if not raw.is_integer():
-            raise _RowProblem("roster-row-bad-telegram", value=_shown(_text(raw)))
+            raise _RowProblem("roster-row-bad-telegram", value=_shown(cell_text(raw)))
         number = int(raw)
     else:
-        text = _text(raw).strip()
+        text = cell_text(raw).strip()
         if not text:
             return None, None
         digits = _NUMERIC_ID.fullmatch(text)
@@ -573,16 +332,18 @@ def _telegram(raw: object) -> tuple[int | None, str | None]:
                 raise _RowProblem("roster-row-bad-telegram", value=_shown(text))
             return None, name.group(1).lower()
     if not 0 < number < _MAX_TELEGRAM_ID:
-        raise _RowProblem("roster-row-bad-telegram", value=_shown(_text(raw)))
+        raise _RowProblem("roster-row-bad-telegram", value=_shown(cell_text(raw)))
     return number, None
 
 
 def _date(raw: object, column: str) -> date | None:
     """A typed date cell, an Excel serial number or written text, through the one range check."""
     try:
-        return read_date(_text(raw) if isinstance(raw, str) else raw)
+        return read_date(cell_text(raw) if isinstance(raw, str) else raw)
     except NotADate as exc:  # 31.02.2026, 2026/09/01 and the like
-        raise _RowProblem("roster-row-bad-date", column=column, value=_shown(_text(raw))) from exc
+        raise _RowProblem(
+            "roster-row-bad-date", column=column, value=_shown(cell_text(raw))
+        ) from exc
     except DateOutOfRange as exc:  # 31.12.9999, 01.09.1900: a typo, not a date of the programme
         raise _RowProblem(
             "roster-row-date-out-of-range",
@@ -601,7 +362,7 @@ def _day(day: date) -> str:
 
 
 def _column_of(cell: object) -> str | None:
-    name = _NOTE.sub("", _text(cell)).casefold().replace("ё", "е")
+    name = _NOTE.sub("", cell_text(cell)).casefold().replace("ё", "е")
     return _COLUMN_BY_NAME.get(_NOT_WORD.sub("", name))
 
 
@@ -609,31 +370,6 @@ def _word_key(text: str) -> str:
     """Role and kind values: case, ё, hyphens and extra spaces do not matter."""
     folded = text.casefold().replace("ё", "е").replace("-", " ").replace("–", " ").strip(" .")
     return " ".join(folded.split())
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        if value.time() == datetime.min.time():
-            return value.strftime("%d.%m.%Y")
-        return value.strftime("%d.%m.%Y %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%d.%m.%Y")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value)
-    if any(_is_control(char) for char in text):
-        text = "".join(" " if _is_control(char) else char for char in text)
-    return text.strip()
-
-
-def _is_control(char: str) -> bool:
-    return unicodedata.category(char) == "Cc"
-
-
-def _is_empty(cells: Sequence[Any]) -> bool:
-    return all(not _text(cell) for cell in cells)
 
 
 def _shown(text: str) -> str:

@@ -11,7 +11,6 @@ same file again changes nothing.
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 import time
 from collections import defaultdict
@@ -19,13 +18,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from bot.domain.access import settle_for_account
-from bot.domain.bounded import bounded_lines
 from bot.domain.notify import Notice, tell_all
 from bot.domain.pairing import pair_started_notices
 from bot.domain.plans import PlanTemplate, plan_rows, shipped_template
 from bot.domain.roster import ParsedRoster, RosterRow, RowError, parse_telegram
 from bot.domain.rules import check_new_pair, default_pair_end, may_change_role_or_leave
-from bot.i18n import Html, I18n, Translator
 from storage.db import Database
 from storage.models import Pair, PairKind, PairStatus, Person, Role
 from storage.names import clean_name, name_key
@@ -34,7 +31,6 @@ from storage.repos import Repos
 log = logging.getLogger(__name__)
 
 # A reply must fit in one Telegram message (4096 characters); the rest is counted, not listed.
-_REPLY_ERROR_LINES = 40
 # Plans made outside the write lock before planning under it (someone kept changing people).
 _OPTIMISTIC_ATTEMPTS = 3
 
@@ -87,7 +83,6 @@ class _Plan:
 async def import_roster(
     db: Database,
     roster: ParsedRoster,
-    i18n: I18n,
     *,
     now: datetime,
     today: date,
@@ -118,7 +113,7 @@ async def import_roster(
             elif current.fingerprint() != snapshot.fingerprint():
                 log.info("roster import: people or pairs changed while planning; planning again")
                 continue
-            await _write(tx, i18n, planned, template, now=now, imported_by=imported_by)
+            await _write(tx, planned, template, now=now, imported_by=imported_by)
             planned.summary.write_seconds = time.perf_counter() - started
         planned.summary.plans = attempt
         return planned.summary
@@ -127,7 +122,6 @@ async def import_roster(
 
 async def _write(
     tx: Repos,
-    i18n: I18n,
     plan: _Plan,
     template: PlanTemplate,
     *,
@@ -138,12 +132,13 @@ async def _write(
     await tx.people.update_roster_fields_many(plan.updated, now)
     await tx.pairs.add_many(plan.pairs, now, imported_by)
     await tx.plans.add_many(plan_rows(plan.pairs, template), now)
-    await tell_all(tx, plan.notices, now)
-    # Someone waiting for an admin's decision is in the roster by their id now: settled.
+    # Someone waiting for an admin's decision is in the roster by their id now: settled (and,
+    # as they wrote to the bot, what the bot tells them goes to them from now on).
     for telegram_id in await tx.requests.pending_of_people():
         person = await tx.people.by_telegram_id(telegram_id)
         if person is not None:
             await settle_for_account(tx, telegram_id, person, now)
+    await tell_all(tx, plan.notices, now)
 
 
 class _Planner:
@@ -459,46 +454,3 @@ def _changed(person: Person, row: RosterRow) -> Person:
 def _is_explicit_username(reference: str) -> bool:
     """ "Petrov" may be a surname or a username; "@petrov" or a t.me link is surely a username."""
     return reference.startswith("@") or "/" in reference
-
-
-def render_summary(t: Translator, summary: ImportSummary) -> str:
-    """The bot's reply: the counts, then one line per bad row (as many as fit one message)."""
-    lines = [
-        t("roster-summary-title"),
-        t("roster-summary-added", count=summary.added),
-        t("roster-summary-updated", count=summary.updated),
-        t("roster-summary-unchanged", count=summary.unchanged),
-        t("roster-summary-pairs", count=summary.pairs_formed),
-    ]
-    if not summary.errors:
-        lines.append(t("roster-summary-no-errors"))
-        return "\n".join(lines)
-    lines.append("")
-    lines.append(t("roster-summary-errors", count=len(summary.errors)))
-    # One line more than shown is rendered, so that a cut always counts what it left out.
-    rendered = summary.errors[: _REPLY_ERROR_LINES + 1]
-    unrendered = len(summary.errors) - len(rendered)
-    return bounded_lines(
-        [
-            t("roster-summary-error", line=str(error.line), reason=Html(_reason(t, error)))
-            for error in rendered
-        ],
-        lambda n: t("roster-summary-more-errors", count=n + unrendered),
-        head="\n".join(lines),
-        max_lines=_REPLY_ERROR_LINES,
-    )
-
-
-def render_cli(t: Translator, summary: ImportSummary) -> list[str]:
-    """The command line's report; the first line's format is a contract scripts rely on."""
-    lines = [
-        f"added: {summary.added}, updated: {summary.updated}, unchanged: {summary.unchanged},"
-        f" pairs formed: {summary.pairs_formed}, errors: {len(summary.errors)}"
-    ]
-    for error in summary.errors:
-        lines.append(f"line {error.line}: {html.unescape(_reason(t, error))}")
-    return lines
-
-
-def _reason(t: Translator, error: RowError) -> str:
-    return t(error.key, **error.args)

@@ -6,16 +6,9 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.domain.rules import may_change_role_or_leave
-from bot.i18n import Translator
 from bot.notices import Text
-from bot.rendering import render
 from storage.db import Database
 from storage.models import Person, Role
-
-
-def role_title(t: Translator, person: Person, is_admin: bool) -> str:
-    """«наставник», or «наставник, администратор» for someone granted admin rights."""
-    return render(t, role_text(person, is_admin))
 
 
 def role_text(person: Person, is_admin: bool) -> Text:

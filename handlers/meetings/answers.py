@@ -10,22 +10,15 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.config import Settings
 from bot.domain.dates import parse_date
-from bot.domain.meetings import (
-    Answer,
-    MeetingError,
-    MeetingRefusal,
-    answer_meeting,
-    describe,
-    local_moment,
-    parse_time,
-    propose_other_time,
-)
+from bot.domain.meeting_rules import Answer, MeetingError, MeetingRefusal, local_moment, parse_time
+from bot.domain.meetings import answer_meeting, propose_other_time
 from bot.i18n import Html, I18n, Translator
 from handlers.filters import FreeText, Member
 from handlers.meetings.common import (
     MeetingAct,
     OtherTimeForm,
     ask_other_time,
+    describe,
     own_proposal_buttons,
     refusal_text,
     refuse,

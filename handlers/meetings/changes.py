@@ -7,7 +7,8 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
 from bot.config import Settings
-from bot.domain.meetings import Answer, MeetingError, cancel_meeting
+from bot.domain.meeting_rules import Answer, MeetingError
+from bot.domain.meetings import cancel_meeting
 from bot.i18n import I18n, Translator
 from handlers.filters import Member
 from handlers.meetings.common import MeetingAct, refuse, show_done

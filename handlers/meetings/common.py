@@ -3,6 +3,7 @@ small helpers that render a refusal, a row of choices and a meeting's new state.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
 from aiogram.filters.callback_data import CallbackData
@@ -10,16 +11,17 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.domain.meetings import (
+from bot.domain.meeting_rules import (
     Answer,
     MeetingError,
     MeetingRefusal,
-    describe,
-    load_for_press,
-    markup_json,
+    answer_buttons,
+    description,
     may_propose_time,
 )
+from bot.domain.meetings import load_for_press
 from bot.i18n import Html, Translator, as_sentence
+from bot.rendering import render, render_keyboard
 from handlers.forms import start_form
 from handlers.keyboards import Choice, KeyboardBuilder, cancel_button
 from storage.db import Database
@@ -53,10 +55,6 @@ class OtherTimeForm(StatesGroup):
     moment = State()
 
 
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def refusal_text(t: Translator, refusal: MeetingRefusal) -> str:
     if refusal is MeetingRefusal.NOT_NOW:
         return t("stale-button")
@@ -74,6 +72,20 @@ def choices(
     return builder.as_markup()
 
 
+def describe(t: Translator, meeting: Meeting, tz: tzinfo) -> str:
+    """The meeting's date, time, form and topic, as every message about it says them."""
+    return render(t, description(meeting, tz))
+
+
+def answer_markup(
+    t: Translator, meeting: Meeting, answers: Sequence[Answer]
+) -> InlineKeyboardMarkup:
+    """The buttons on a message about the meeting, as the outbox's copies have them."""
+    return InlineKeyboardMarkup.model_validate_json(
+        render_keyboard(t, answer_buttons(meeting, answers))
+    )
+
+
 def duration_choices(t: Translator, form: int) -> InlineKeyboardMarkup:
     options = [(t.plain("meet-duration-button", minutes=m), str(m)) for m in DURATION_BUTTONS]
     return choices(t, form, "mt-dur", options)
@@ -84,9 +96,7 @@ def own_proposal_buttons(t: Translator, meeting: Meeting) -> InlineKeyboardMarku
     (a logged meeting is only confirmed or declined by the other side)."""
     if meeting.logged or meeting.status is not MeetingStatus.PROPOSED:
         return None
-    return InlineKeyboardMarkup.model_validate_json(
-        markup_json(t, meeting, (Answer.MOVE, Answer.CANCEL))
-    )
+    return answer_markup(t, meeting, (Answer.MOVE, Answer.CANCEL))
 
 
 async def show_done(message: Message, t: Translator, meeting: Meeting, tz: tzinfo) -> None:
@@ -95,9 +105,7 @@ async def show_done(message: Message, t: Translator, meeting: Meeting, tz: tzinf
     done = t(f"meet-done-{meeting.status.value}", meeting=Html(describe(t, meeting, tz)))
     markup = None
     if meeting.status is MeetingStatus.CONFIRMED:
-        markup = InlineKeyboardMarkup.model_validate_json(
-            markup_json(t, meeting, (Answer.MOVE, Answer.CANCEL))
-        )
+        markup = answer_markup(t, meeting, (Answer.MOVE, Answer.CANCEL))
     await message.edit_text(done, reply_markup=markup)
 
 

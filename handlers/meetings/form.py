@@ -14,23 +14,21 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.config import Settings
+from bot.domain.bounded import clip
 from bot.domain.dates import parse_date
-from bot.domain.meetings import (
+from bot.domain.meeting_rules import (
     DEFAULT_DURATION,
     MAX_NOTE_LENGTH,
     MAX_TOPIC_LENGTH,
     MeetingError,
     MeetingRefusal,
-    add_meeting,
-    check_new_moment,
-    describe,
     is_past,
     local_day,
     local_moment,
     parse_duration,
     parse_time,
-    record_outcome,
 )
+from bot.domain.meetings import add_meeting, check_new_moment, record_outcome
 from bot.i18n import Html, I18n, Translator
 from handlers.calendar import CalendarPress, calendar_markup, pressed_date
 from handlers.filters import FreeText, Member, MenuButton
@@ -40,7 +38,7 @@ from handlers.meetings.common import (
     TIME_BUTTONS,
     MeetForm,
     choices,
-    clip,
+    describe,
     duration_choices,
     own_proposal_buttons,
     refusal_text,

@@ -11,12 +11,12 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.config import Settings
-from bot.domain.bounded import bounded_lines
-from bot.domain.meetings import hours_text, local_day, minutes_per_month, total_minutes
+from bot.domain.bounded import bounded_lines, clip
+from bot.domain.meeting_rules import duration_text, local_day, minutes_per_month, total_minutes
 from bot.i18n import Html, Translator
+from bot.rendering import render
 from handlers.filters import Member, MenuButton
 from handlers.keyboards import KeyboardBuilder, PairCard, page_slice, pager
-from handlers.meetings.common import clip
 from handlers.pair_choice import WhichPair, chosen_pair, pair_choice, pairs_to_choose
 from storage.db import Database
 from storage.models import Meeting, Pair, Person, Role
@@ -24,6 +24,12 @@ from storage.models import Meeting, Pair, Person, Role
 router = Router(name=__name__)
 router.message.filter(Member(Role.MENTOR, Role.MENTEE))
 router.callback_query.filter(Member(Role.MENTOR, Role.MENTEE))
+
+
+def hours_text(t: Translator, minutes: int) -> str:
+    """«2 часа 30 минут», «1 час», «45 минут» — with Russian plural forms from the catalog."""
+    return render(t, duration_text(minutes), html=False)
+
 
 JOURNAL_FIELD_CHARS = 300
 

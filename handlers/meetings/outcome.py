@@ -9,14 +9,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.config import Settings
-from bot.domain.meetings import (
-    Answer,
-    MeetingError,
-    MeetingRefusal,
-    load_for_press,
-    may_report_outcome,
-    record_outcome,
-)
+from bot.domain.meeting_rules import Answer, MeetingError, MeetingRefusal, may_report_outcome
+from bot.domain.meetings import load_for_press, record_outcome
 from bot.i18n import I18n, Translator
 from handlers.filters import Member
 from handlers.forms import start_form

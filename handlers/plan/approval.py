@@ -14,6 +14,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.config import Settings
+from bot.domain.bounded import clip
 from bot.domain.plan_approval import decide_submission, submit_to_admins
 from bot.domain.plans import MAX_COMMENT_LENGTH, Found, PlanError
 from bot.domain.rules import PairSide
@@ -26,7 +27,6 @@ from handlers.plan.common import (
     PlanCb,
     PlanDecision,
     PlanForm,
-    clip,
     find_plan,
     local_day,
     refused,

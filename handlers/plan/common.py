@@ -76,10 +76,6 @@ def decision_row(t: Translator, plan: Plan, *, view: bool = False) -> list[Inlin
     ]
 
 
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def as_json(markup: InlineKeyboardMarkup) -> str:
     return markup.model_dump_json(exclude_none=True)
 

@@ -10,7 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.config import Settings
-from bot.domain.bounded import bounded_lines
+from bot.domain.bounded import bounded_lines, clip
 from bot.domain.plans import (
     Found,
     milestone_removable,
@@ -30,7 +30,6 @@ from handlers.plan.common import (
     ADMIN_VIEW,
     MilestoneCb,
     PlanCb,
-    clip,
     decision_row,
     find_plan,
     local_day,

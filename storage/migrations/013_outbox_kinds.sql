@@ -6,10 +6,11 @@ UPDATE outbox SET kind = substr(key, 8, instr(substr(key, 8), ':') - 1)
     WHERE key LIKE 'remind:%:%';
 
 -- A notice for someone who has never opened the bot is held until their first /start: Telegram
--- would refuse it (403) and the refusal would mark them as having blocked the bot.
+-- would refuse it (403) and the refusal would mark them as having blocked the bot. (An answer
+-- to someone who asked for access goes: they wrote to the bot.)
 ALTER TABLE outbox ADD COLUMN held INTEGER NOT NULL DEFAULT 0 CHECK (held IN (0, 1));
 UPDATE outbox SET held = 1
-    WHERE status = 'pending' AND method = 'send'
+    WHERE status = 'pending' AND method = 'send' AND key NOT LIKE 'access-request:%:answer'
       AND person_id IN (SELECT id FROM people WHERE first_seen_at IS NULL);
 
 DROP INDEX outbox_due;

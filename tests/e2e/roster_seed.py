@@ -25,7 +25,6 @@ async def seed(app: App, text: str = ROSTER) -> ImportSummary:
     summary = await import_roster(
         app.db,
         parse_roster(text.encode("utf-8")),
-        app.i18n,
         now=datetime.now(UTC),
         today=date.today(),
         max_mentees_per_mentor=app.settings.max_mentees_per_mentor,

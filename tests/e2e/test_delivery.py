@@ -227,3 +227,38 @@ async def test_failures_in_a_row_pause_everyone_as_an_outage(
         ("n503", 1),
         ("n504", 0),  # not tried: three failures in a row are an outage, everything waits
     ]
+
+
+async def test_a_row_given_up_leaves_its_chat_free_for_what_comes_next(
+    fake_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    async with sender_on(fake_api, tmp_path) as (db, sender):
+        async with db.transaction() as tx:
+            await tx.outbox.add_ready_text("doomed", "уведомление", NOW, chat_id=501)
+            await tx.conn.execute("UPDATE outbox SET attempts = 11 WHERE key = 'doomed'")
+        fake_api.fail_next("sendMessage", 501, 500, "Internal Server Error")
+        assert await sender.drain() == 0  # its twelfth attempt: given up
+
+        async with db.transaction() as tx:
+            await tx.outbox.add_ready_text("question", "вопрос", NOW, chat_id=501, personal=True)
+        assert await sender.drain() == 1  # the chat does not wait out a back-off of hours
+
+        async with db.read() as tx:
+            rows = await tx.conn.execute_fetchall("SELECT key, status FROM outbox ORDER BY id")
+    assert [tuple(row) for row in rows] == [("doomed", "failed"), ("question", "sent")]
+
+
+async def test_after_an_outage_is_noticed_a_new_drain_makes_no_call_until_it_is_due(
+    fake_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    async with sender_on(fake_api, tmp_path) as (db, sender):
+        async with db.transaction() as tx:
+            for chat in (501, 502, 503, 504):
+                await tx.outbox.add_ready_text(f"n{chat}", "текст", NOW, chat_id=chat)
+        fake_api.fail_next("sendMessage", None, 502, "Bad Gateway", times=3)
+        assert await sender.drain() == 0
+        calls = len(fake_api.calls("sendMessage"))
+
+        assert await sender.drain() == 0  # woken by something new: still waits out the outage
+
+    assert len(fake_api.calls("sendMessage")) == calls == 3

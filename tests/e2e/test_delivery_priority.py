@@ -152,3 +152,16 @@ async def test_a_question_goes_ahead_of_a_bulk_of_notices_to_people_who_use_the_
 
     last = NEWCOMERS_FROM + 299
     await fake_api.wait_for(lambda: fake_api.messages_to(last), 30.0, "the rest of the bulk")
+
+
+async def test_someone_whose_first_words_are_not_start_gets_what_waited_for_them(
+    fake_api: FakeBotAPI, bot_runner: BotRunner
+) -> None:
+    """A roster person linked by their id who first writes /help has opened the bot too: no
+    greeting names their pair, so the pair's notice that waited for them arrives."""
+    assert bot_runner.app is not None
+    await seed(bot_runner.app, _pair_roster())
+    mentee = TelegramUser(fake_api, MENTEE, "Мария", "Сидорова")
+    mentee.send("/help")
+    await mentee.wait_message("/plan")
+    await mentee.wait_message("Вам назначен наставник: Иванова Анна Петровна", since=0)

@@ -13,8 +13,8 @@ from fake_bot_api import FakeBotAPI
 from people import TelegramUser, start_everyone
 from roster_seed import MENTEE_ORLOV, MENTEE_SIDOROVA, MENTOR_IVANOVA, seed
 
-from bot.domain.meetings import queue_held_question
 from bot.domain.pairing import create_pair
+from bot.domain.reminders import queue_held_question
 from scheduler.clock import ManualClock
 from storage.models import MeetingStatus, PairKind
 

@@ -12,13 +12,11 @@ import pytest
 
 from bot.config import Settings
 from bot.domain.bounded import text_length
-from bot.domain.meetings import (
+from bot.domain.meeting_rules import (
     Answer,
     MeetingRefusal,
-    add_meeting,
     button_data,
     check_moment,
-    hours_text,
     local_day,
     local_moment,
     may_answer,
@@ -28,16 +26,17 @@ from bot.domain.meetings import (
     minutes_per_month,
     parse_duration,
     parse_time,
-    queue_held_question,
     status_on_confirm,
     total_minutes,
 )
+from bot.domain.meetings import add_meeting
 from bot.domain.pairing import create_pair
+from bot.domain.reminders import queue_held_question
 from bot.i18n import I18n
 from bot.rendering import render_stored
 from handlers.calendar import CalendarPress, calendar_markup, pressed_date
 from handlers.meetings.common import MeetingAct
-from handlers.meetings.journal import JournalPage, journal_page
+from handlers.meetings.journal import JournalPage, hours_text, journal_page
 from scheduler.clock import ManualClock
 from storage.db import Database
 from storage.models import (
@@ -289,6 +288,6 @@ async def test_the_journal_of_many_long_entries_fits_one_message_and_pages(
 
 @pytest.mark.parametrize("typed", ["²", "①", "٣", "12a", "", "0", "10000"])
 def test_a_duration_that_is_not_plain_minutes_is_refused_not_crashed_on(typed: str) -> None:
-    from bot.domain.meetings import parse_duration
+    from bot.domain.meeting_rules import parse_duration
 
     assert parse_duration(typed) is None

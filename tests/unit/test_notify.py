@@ -4,9 +4,10 @@ people go ahead of the notices nobody asked for."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.domain.notify import (
+    HELD_AT_MOST,
     Chat,
     Notice,
     NoticeKind,
@@ -83,8 +84,7 @@ async def test_a_notice_for_someone_who_never_opened_the_bot_waits_for_their_fir
     assert await _due_keys(db) == [f"{day}:{regular}"]
 
     async with db.transaction() as tx:
-        await tx.people.mark_seen(newcomer, NOW)
-        assert await opened_the_bot(tx, newcomer) == 1
+        assert await opened_the_bot(tx, newcomer, NOW) == 1
     assert sorted(await _due_keys(db)) == sorted([f"{day}:{regular}", f"{day}:{newcomer}"])
 
 
@@ -94,11 +94,37 @@ async def test_what_the_first_greeting_says_anew_is_dropped_not_sent_after_it(
     async with db.transaction() as tx:
         newcomer = await _person(tx, "Орлов Илья", 2, seen=False)
         await tell_all(tx, [_pair_notice(newcomer), _reminder(newcomer)], NOW)
-        await tx.people.mark_seen(newcomer, NOW)
-        assert await opened_the_bot(tx, newcomer) == 1
+        assert await opened_the_bot(tx, newcomer, NOW, greeted=True) == 1
         rows = await tx.conn.execute_fetchall("SELECT kind, status FROM outbox ORDER BY id")
     assert [tuple(row) for row in rows] == [("pair", "cancelled"), ("milestone-day", "pending")]
     assert await _due_keys(db) == [f"remind:milestone-day:1:20270121T0300:{newcomer}"]
+
+
+async def test_without_a_greeting_the_pair_notice_goes_and_old_news_is_dropped(
+    db: Database,
+) -> None:
+    """Someone who first writes something else than /start is not greeted: their pair's notice
+    goes; what waited over a week is old news either way."""
+    async with db.transaction() as tx:
+        newcomer = await _person(tx, "Орлов Илья", 2, seen=False)
+        await tell(tx, _reminder(newcomer, milestone_id=1), NOW - HELD_AT_MOST - timedelta(hours=1))
+        await tell_all(tx, [_pair_notice(newcomer), _reminder(newcomer, milestone_id=2)], NOW)
+        assert await opened_the_bot(tx, newcomer, NOW) == 2
+        rows = await tx.conn.execute_fetchall("SELECT key, status FROM outbox ORDER BY id")
+    assert [status for _, status in rows] == ["cancelled", "pending", "pending"]
+
+
+async def test_one_chats_pile_does_not_fill_a_batch(db: Database) -> None:
+    async with db.transaction() as tx:
+        admin = await _person(tx, "Асанова Гульнара", 1, seen=True)
+        other = await _person(tx, "Сидорова Мария", 3, seen=True)
+        await tell_all(tx, [_reminder(admin, n) for n in range(1, 251)], NOW)
+        await tell(tx, _reminder(other, 999), NOW)
+    async with db.read() as tx:
+        batch = await tx.outbox.due(NOW, limit=200, per_chat=3)
+        without = await tx.outbox.due(NOW, limit=200, per_chat=3, skip_chats=[1])
+    assert [m.chat_id for m in batch] == [1, 1, 1, 3]
+    assert [m.chat_id for m in without] == [3]
 
 
 async def test_an_answer_to_someone_who_asked_for_access_is_never_held(db: Database) -> None:

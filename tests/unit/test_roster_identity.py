@@ -10,7 +10,7 @@ import pytest
 from test_roster_import import NOW, counts, errors, run
 
 import bot.domain.roster_import
-from bot.domain.roster_import import render_cli
+from bot.__main__ import render_cli
 from bot.i18n import I18n
 from storage.db import Database
 from storage.models import Person, Role

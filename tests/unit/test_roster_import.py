@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 
+from bot.__main__ import render_cli
 from bot.domain.roster import parse_roster
-from bot.domain.roster_import import ImportSummary, import_roster, render_cli, render_summary
+from bot.domain.roster_import import ImportSummary, import_roster
 from bot.domain.rules import PairRefusal
 from bot.i18n import I18n
+from handlers.roster import render_summary
 from storage.db import Database
 from storage.models import Pair, PairKind, PairStatus, Person, Role
 
@@ -39,7 +41,6 @@ async def run(
     return await import_roster(
         db,
         parse_roster(data),
-        i18n,
         now=NOW,
         today=TODAY,
         max_mentees_per_mentor=max_mentees,
@@ -297,7 +298,7 @@ async def test_pair_without_dates_is_not_formed_again_on_another_day(
     await run(db, i18n, *rows)
     data = "\n".join((HEADER, *rows)).encode("utf-8")
     summary = await import_roster(
-        db, parse_roster(data), i18n, now=NOW, today=date(2026, 9, 15), max_mentees_per_mentor=2
+        db, parse_roster(data), now=NOW, today=date(2026, 9, 15), max_mentees_per_mentor=2
     )
     assert counts(summary) == (0, 0, 2, 0)
     assert len(await pairs_of(db, "Орлов Илья")) == 1

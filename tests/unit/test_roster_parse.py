@@ -12,11 +12,11 @@ from openpyxl import Workbook
 from bot.domain.roster import (
     HEADER_SEARCH_ROWS,
     ParsedRoster,
-    RosterRefused,
     RosterRow,
     RowError,
     parse_roster,
 )
+from bot.domain.roster_file import RosterRefused
 from bot.domain.rules import ROSTER_MAX_BYTES, ROSTER_MAX_ROWS
 from storage.models import PairKind, Role
 

@@ -1,0 +1,178 @@
+"""/pairs: the active pairs (those whose plan waits first) and a pair's card: how the pair is
+doing, and the way to its plan, its journal and the changes."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.config import Settings
+from bot.domain.bounded import bounded_lines, clip
+from bot.domain.overview import pair_overview
+from bot.domain.rules import local_today
+from bot.i18n import Translator
+from handlers.filters import AdminOnly, MenuButton
+from handlers.keyboards import KeyboardBuilder, PairCard, PairsList, fetch_page, pager
+from handlers.meetings.journal import journal_button
+from handlers.mentees import overview_text
+from handlers.plan.common import ADMIN_VIEW, PlanCb
+from scheduler.clock import Clock
+from storage.db import Database
+from storage.models import Pair, PairStatus
+
+router = Router(name=__name__)
+router.message.filter(AdminOnly())
+router.callback_query.filter(AdminOnly())
+
+
+HISTORY_LINES = 10  # the newest entries; the card counts the rest and fits one message
+HISTORY_REASON_CHARS = 150
+
+
+# --- /pairs: the active pairs and a pair's card ----------------------------------------------
+
+
+async def _pairs_page(db: Database, t: Translator, page: int) -> tuple[str, InlineKeyboardMarkup]:
+    """A page of the active pairs; those whose plan awaits approval are marked and come first."""
+    # Off the event loop: a page is sorted out of every active pair (~20 ms at 10 000).
+    async with db.bulk_read() as tx:
+        pairs, total, page = await fetch_page(
+            lambda offset, limit: tx.pairs.list_active(offset=offset, limit=limit), page
+        )
+        awaiting = await tx.plans.awaiting_approval([pair.id for pair in pairs])
+        awaiting_total = await tx.plans.awaiting_approval_count()
+    builder = KeyboardBuilder()
+    for pair in pairs:
+        key = "pair-button-awaiting" if pair.id in awaiting else "pair-button"
+        builder.row(
+            InlineKeyboardButton(
+                text=t.plain(key, mentee=pair.mentee_name, mentor=pair.mentor_name),
+                callback_data=PairCard(pair_id=pair.id).pack(),
+            )
+        )
+    pager(builder, t, page, total, lambda n: PairsList(page=n).pack())
+    if not total:
+        return t("pairs-none"), builder.as_markup()
+    title = t("pairs-title", count=total)
+    if awaiting_total:
+        title = t("pairs-awaiting", count=awaiting_total) + "\n" + title
+    return title, builder.as_markup()
+
+
+@router.message(Command("pairs"))
+@router.message(MenuButton("menu-pairs"))
+async def list_pairs(message: Message, state: FSMContext, db: Database, t: Translator) -> None:
+    await state.clear()
+    text, markup = await _pairs_page(db, t, 0)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(PairsList.filter())
+async def pairs_page(
+    callback: CallbackQuery, callback_data: PairsList, db: Database, t: Translator
+) -> None:
+    if isinstance(callback.message, Message):
+        text, markup = await _pairs_page(db, t, callback_data.page)
+        await callback.message.edit_text(text, reply_markup=markup)
+    await callback.answer()
+
+
+def _card_text(
+    t: Translator,
+    pair: Pair,
+    history: list[Pair],
+    overview: str = "",
+    *,
+    plan_awaiting: bool = False,
+) -> str:
+    head = t(
+        "pair-card",
+        mentor=pair.mentor_name,
+        mentee=pair.mentee_name,
+        kind=t(f"pair-kind-{pair.kind.value}"),
+        start=t.date(pair.start),
+        end=t.date(pair.end),
+        order=pair.order_ref or t("pair-no-order"),
+        status=t(f"pair-status-{pair.status.value}"),
+    )
+    if overview:
+        head += "\n" + overview
+    if plan_awaiting:
+        head += "\n" + t("pair-plan-awaiting")
+    earlier = [p for p in history if p.id != pair.id]
+    if not earlier:
+        return head
+    lines = [
+        "• "
+        + t(
+            "pair-history-line",
+            mentor=old.mentor_name,
+            kind=t(f"pair-kind-{old.kind.value}"),
+            start=t.date(old.start),
+            status=t(f"pair-status-{old.status.value}"),
+            reason=clip(old.close_reason or "—", HISTORY_REASON_CHARS),
+        )
+        for old in earlier
+    ]
+    return bounded_lines(
+        lines,
+        lambda n: t("pair-history-more", count=n),
+        head=head + "\n" + t("pair-history"),
+        max_lines=HISTORY_LINES,
+        keep="last",
+    )
+
+
+def _card_buttons(t: Translator, pair: Pair) -> InlineKeyboardMarkup:
+    def button(key: str, action: str) -> list[InlineKeyboardButton]:
+        return [
+            InlineKeyboardButton(
+                text=t(key), callback_data=PairCard(pair_id=pair.id, action=action).pack()
+            )
+        ]
+
+    rows = []
+    if pair.status is PairStatus.ACTIVE:
+        rows = [
+            button("pair-reassign", "reassign"),
+            button("pair-end-early", "end"),
+            button("pair-complete", "complete"),
+        ]
+    # The plan, read only, for a pair of any status: its own row.
+    plan = PlanCb(action=ADMIN_VIEW, pair_id=pair.id).pack()
+    rows.append([InlineKeyboardButton(text=t("plan-open-from-card"), callback_data=plan)])
+    rows.append([journal_button(t, pair)])  # any pair, active or not: read-only
+    rows.append([InlineKeyboardButton(text=t("button-back"), callback_data=PairsList().pack())])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+@router.callback_query(PairCard.filter(F.action.in_({"show", "open"})))
+async def show_pair(
+    callback: CallbackQuery,
+    callback_data: PairCard,
+    state: FSMContext,
+    db: Database,
+    settings: Settings,
+    clock: Clock,
+    t: Translator,
+) -> None:
+    await state.clear()
+    now = clock.now()
+    async with db.read() as tx:
+        pair = await tx.pairs.get(callback_data.pair_id)
+        history = await tx.pairs.history(pair.mentee_id) if pair else []
+        doing = await pair_overview(tx, pair, local_today(now, settings.tz), now) if pair else None
+        awaiting = await tx.plans.awaiting_approval([pair.id]) if pair else set()
+    if pair is None or doing is None or not isinstance(callback.message, Message):
+        await callback.answer(t("stale-button"), show_alert=True)
+        return
+    same_kind = [p for p in history if p.kind is pair.kind]
+    overview = overview_text(t, doing, settings.tz)
+    text = _card_text(t, pair, same_kind, overview, plan_awaiting=bool(awaiting))
+    if callback_data.action == "open":
+        await callback.message.answer(text, reply_markup=_card_buttons(t, pair))
+    else:
+        await callback.message.edit_text(text, reply_markup=_card_buttons(t, pair))
+    await callback.answer()

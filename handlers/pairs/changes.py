@@ -1,0 +1,267 @@
+"""A pair's card changes the pair: a new mentor (with a reason), ended early (with a reason),
+or completed. History is never overwritten: the pair is closed, a reassignment opens its
+continuation with the new mentor."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.config import Settings
+from bot.domain.pairing import PairError, close_pair, reassign_mentor
+from bot.domain.rules import MAX_REASON_LENGTH, local_today
+from bot.i18n import I18n, Translator
+from handlers.filters import AdminOnly, FreeText
+from handlers.forms import OfCurrentForm, form_id, start_form
+from handlers.keyboards import PairCard, PersonPick, cancel_button
+from handlers.menu import pair_line
+from handlers.pairs.common import (
+    EndForm,
+    ReassignForm,
+    load_active_pair,
+    people_to_pick,
+    refusal_text,
+)
+from handlers.picker import last_search, remember_search
+from scheduler.clock import Clock
+from scheduler.sender import OutboxSender
+from storage.db import Database
+from storage.models import PairStatus, Person, Role
+
+router = Router(name=__name__)
+router.message.filter(AdminOnly())
+router.callback_query.filter(AdminOnly())
+
+
+@router.callback_query(PairCard.filter(F.action == "reassign"))
+async def start_reassign(
+    callback: CallbackQuery,
+    callback_data: PairCard,
+    state: FSMContext,
+    db: Database,
+    settings: Settings,
+    t: Translator,
+) -> None:
+    pair = await load_active_pair(callback, db, t, callback_data.pair_id)
+    if pair is None or not isinstance(callback.message, Message):
+        return
+    form = await start_form(state, ReassignForm.mentor, pair_id=pair.id)
+    text, markup = await people_to_pick(db, t, settings, "newmentor", Role.MENTOR, 0, None, form)
+    await callback.message.answer(
+        t("pair-reassign-step-mentor", mentee=pair.mentee_name, mentor=pair.mentor_name)
+        + "\n"
+        + text,
+        reply_markup=markup,
+    )
+    await callback.answer()
+
+
+@router.message(ReassignForm.mentor, FreeText())
+async def search_new_mentor(
+    message: Message, state: FSMContext, db: Database, settings: Settings, t: Translator
+) -> None:
+    query = await remember_search(state, message.text)
+    form = await form_id(state)
+    text, markup = await people_to_pick(db, t, settings, "newmentor", Role.MENTOR, 0, query, form)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(
+    ReassignForm.mentor, PersonPick.filter(F.purpose == "newmentor"), OfCurrentForm()
+)
+async def pick_new_mentor(
+    callback: CallbackQuery,
+    callback_data: PersonPick,
+    state: FSMContext,
+    db: Database,
+    settings: Settings,
+    t: Translator,
+) -> None:
+    if not isinstance(callback.message, Message):
+        return
+    if callback_data.person_id == 0:
+        text, markup = await people_to_pick(
+            db,
+            t,
+            settings,
+            "newmentor",
+            Role.MENTOR,
+            callback_data.page,
+            await last_search(state),
+            callback_data.form,
+        )
+        await callback.message.edit_text(text, reply_markup=markup)
+        await callback.answer()
+        return
+    async with db.read() as tx:
+        mentor = await tx.people.get(callback_data.person_id)
+    if mentor is None or not mentor.active or mentor.role is not Role.MENTOR:
+        await callback.answer(t("stale-button"), show_alert=True)
+        return
+    await state.update_data(new_mentor_id=mentor.id)
+    await state.set_state(ReassignForm.reason)
+    await callback.message.edit_text(
+        t("pair-reassign-step-reason", mentor=mentor.full_name),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, callback_data.form)]]),
+    )
+    await callback.answer()
+
+
+async def _reason(message: Message, t: Translator) -> str | None:
+    """The typed reason, or None after telling the admin what is wrong with it."""
+    reason = " ".join((message.text or "").split())
+    if not reason:
+        await message.answer(t("reason-empty"))
+        return None
+    if len(reason) > MAX_REASON_LENGTH:
+        await message.answer(t("too-long", limit=MAX_REASON_LENGTH))
+        return None
+    return reason
+
+
+@router.message(ReassignForm.reason, FreeText())
+async def reassign_with_reason(
+    message: Message,
+    state: FSMContext,
+    db: Database,
+    i18n: I18n,
+    settings: Settings,
+    clock: Clock,
+    sender: OutboxSender,
+    person: Person,
+    t: Translator,
+) -> None:
+    reason = await _reason(message, t)
+    if reason is None:
+        return
+    data = await state.get_data()
+    now = clock.now()
+    try:
+        async with db.transaction() as tx:
+            pair = await reassign_mentor(
+                tx,
+                pair_id=int(data["pair_id"]),
+                new_mentor_id=int(data["new_mentor_id"]),
+                reason=reason,
+                today=local_today(now, settings.tz),
+                now=now,
+                max_mentees_per_mentor=settings.max_mentees_per_mentor,
+                tz=settings.tz,
+                changed_by=person.id,
+            )
+    except PairError as exc:
+        await message.answer(
+            t(
+                "pair-not-changed",
+                reason=refusal_text(t, exc, settings),
+            )
+        )
+        await state.clear()
+        return
+    except LookupError:
+        await message.answer(t("pair-not-active"))
+        await state.clear()
+        return
+    await state.clear()
+    sender.wake()
+    await message.answer(t("pair-reassigned", pair=pair_line(t, pair)))
+
+
+@router.callback_query(PairCard.filter(F.action == "end"))
+async def start_end(
+    callback: CallbackQuery, callback_data: PairCard, state: FSMContext, db: Database, t: Translator
+) -> None:
+    pair = await load_active_pair(callback, db, t, callback_data.pair_id)
+    if pair is None or not isinstance(callback.message, Message):
+        return
+    form = await start_form(state, EndForm.reason, pair_id=pair.id)
+    await callback.message.answer(
+        t("pair-end-step-reason", pair=pair_line(t, pair)),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, form)]]),
+    )
+    await callback.answer()
+
+
+@router.message(EndForm.reason, FreeText())
+async def end_with_reason(
+    message: Message,
+    state: FSMContext,
+    db: Database,
+    i18n: I18n,
+    settings: Settings,
+    clock: Clock,
+    sender: OutboxSender,
+    t: Translator,
+) -> None:
+    reason = await _reason(message, t)
+    if reason is None:
+        return
+    data = await state.get_data()
+    await state.clear()
+    try:
+        async with db.transaction() as tx:
+            pair = await close_pair(
+                tx,
+                pair_id=int(data["pair_id"]),
+                status=PairStatus.ENDED,
+                reason=reason,
+                now=clock.now(),
+                tz=settings.tz,
+            )
+    except LookupError:
+        await message.answer(t("pair-not-active"))
+        return
+    sender.wake()
+    await message.answer(t("pair-ended", pair=pair_line(t, pair)))
+
+
+@router.callback_query(PairCard.filter(F.action == "complete"))
+async def ask_complete(
+    callback: CallbackQuery, callback_data: PairCard, db: Database, t: Translator
+) -> None:
+    pair = await load_active_pair(callback, db, t, callback_data.pair_id)
+    if pair is None or not isinstance(callback.message, Message):
+        return
+    yes = PairCard(pair_id=pair.id, action="confirm").pack()
+    back = PairCard(pair_id=pair.id).pack()
+    await callback.message.edit_text(
+        t("pair-complete-confirm", pair=pair_line(t, pair)),
+        reply_markup=InlineKeyboardMarkup(
+            inline_keyboard=[
+                [InlineKeyboardButton(text=t("pair-complete-yes"), callback_data=yes)],
+                [InlineKeyboardButton(text=t("button-back"), callback_data=back)],
+            ]
+        ),
+    )
+    await callback.answer()
+
+
+@router.callback_query(PairCard.filter(F.action == "confirm"))
+async def complete(
+    callback: CallbackQuery,
+    callback_data: PairCard,
+    db: Database,
+    i18n: I18n,
+    settings: Settings,
+    clock: Clock,
+    sender: OutboxSender,
+    t: Translator,
+) -> None:
+    try:
+        async with db.transaction() as tx:
+            pair = await close_pair(
+                tx,
+                pair_id=callback_data.pair_id,
+                status=PairStatus.COMPLETED,
+                reason=None,
+                now=clock.now(),
+                tz=settings.tz,
+            )
+    except LookupError:
+        await callback.answer(t("pair-not-active"), show_alert=True)
+        return
+    sender.wake()
+    if isinstance(callback.message, Message):
+        await callback.message.edit_text(t("pair-completed", pair=pair_line(t, pair)))
+    await callback.answer(t("done"))

@@ -1,0 +1,75 @@
+"""What the pairs journeys share: the forms' states, picking a person, a refusal's text and
+the active pair a card's press names."""
+
+from __future__ import annotations
+
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup
+
+from bot.config import Settings
+from bot.domain.pairing import PairError
+from bot.i18n import Html, Translator
+from handlers.picker import people_page
+from storage.db import Database
+from storage.models import Pair, PairStatus, Role
+
+
+class PairForm(StatesGroup):
+    mentor = State()
+    mentee = State()
+    kind = State()
+    start = State()
+    end = State()
+    order = State()
+    confirm = State()
+
+
+class ReassignForm(StatesGroup):
+    mentor = State()
+    reason = State()
+
+
+class EndForm(StatesGroup):
+    reason = State()
+
+
+async def people_to_pick(
+    db: Database,
+    t: Translator,
+    settings: Settings,
+    purpose: str,
+    role: Role,
+    page: int,
+    query: str | None,
+    form: int,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """A page of mentors (with their load) or mentees to pick from, optionally searched."""
+    return await people_page(
+        db,
+        t,
+        purpose=purpose,
+        page=page,
+        query=query,
+        empty_key=f"pair-no-{role.value}s",
+        role=role,
+        max_mentees=settings.max_mentees_per_mentor if role is Role.MENTOR else None,
+        form=form,
+    )
+
+
+def refusal_text(t: Translator, error: PairError, settings: Settings) -> Html:
+    return Html(t(error.refusal.value, max=settings.max_mentees_per_mentor))
+
+
+async def load_active_pair(
+    callback: CallbackQuery, db: Database, t: Translator, pair_id: int
+) -> Pair | None:
+    async with db.read() as tx:
+        pair = await tx.pairs.get(pair_id)
+    if pair is None or pair.status is not PairStatus.ACTIVE:
+        await callback.answer(t("pair-not-active"), show_alert=True)
+        return None
+    return pair
+
+
+# "open": from a reminder or the digest, the card comes as a new message and theirs stays.

@@ -1,0 +1,334 @@
+"""/pair: an admin forms a pair step by step (mentor, mentee, kind, start, end, order) and
+confirms it; both people are told."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.config import Settings
+from bot.domain.dates import parse_date
+from bot.domain.pairing import PairError, create_pair
+from bot.domain.rules import MAX_ORDER_LENGTH, default_end_is_cut, default_pair_end, local_today
+from bot.i18n import I18n, Translator, as_sentence
+from handlers.filters import AdminOnly, FreeText, MenuButton
+from handlers.forms import FORM_KEY, OfCurrentForm, form_id, start_form
+from handlers.keyboards import Choice, PersonPick, cancel_button
+from handlers.menu import pair_line
+from handlers.pairs.common import PairForm, people_to_pick, refusal_text
+from handlers.picker import QUERY_KEY, last_search, remember_search
+from scheduler.clock import Clock
+from scheduler.sender import OutboxSender
+from storage.db import Database
+from storage.models import PairKind, Person, Role
+
+router = Router(name=__name__)
+router.message.filter(AdminOnly())
+router.callback_query.filter(AdminOnly())
+
+
+def _choice_markup(
+    t: Translator, form: int, *choices: tuple[str, str, str]
+) -> InlineKeyboardMarkup:
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=text, callback_data=Choice(step=step, value=value, form=form).pack()
+            )
+        ]
+        for step, value, text in choices
+    ]
+    rows.append([cancel_button(t, form)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+async def _summary(db: Database, t: Translator, data: dict[str, Any]) -> str:
+    async with db.read() as tx:
+        mentor = await tx.people.get(int(data["mentor_id"]))
+        mentee = await tx.people.get(int(data["mentee_id"]))
+    return t(
+        "pair-summary",
+        mentor=mentor.full_name if mentor else "—",
+        mentee=mentee.full_name if mentee else "—",
+        kind=t(f"pair-kind-{data['kind']}"),
+        start=t.date(date.fromisoformat(data["start"])),
+        end=t.date(date.fromisoformat(data["end"])),
+        order=data.get("order") or t("pair-no-order"),
+    )
+
+
+# --- /pair: forming a pair -------------------------------------------------------------------
+
+
+@router.message(Command("pair"))
+@router.message(MenuButton("menu-new-pair"))
+async def new_pair(
+    message: Message, state: FSMContext, db: Database, settings: Settings, t: Translator
+) -> None:
+    form = await start_form(state, PairForm.mentor)
+    text, markup = await people_to_pick(db, t, settings, "mentor", Role.MENTOR, 0, None, form)
+    await message.answer(t("pair-step-mentor") + "\n" + text, reply_markup=markup)
+
+
+@router.message(PairForm.mentor, FreeText())
+@router.message(PairForm.mentee, FreeText())
+async def search_pair_person(
+    message: Message, state: FSMContext, db: Database, settings: Settings, t: Translator
+) -> None:
+    mentor_step = await state.get_state() == PairForm.mentor.state
+    purpose, role = ("mentor", Role.MENTOR) if mentor_step else ("mentee", Role.MENTEE)
+    query = await remember_search(state, message.text)
+    form = await form_id(state)
+    text, markup = await people_to_pick(db, t, settings, purpose, role, 0, query, form)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(PairForm.mentor, PersonPick.filter(F.purpose == "mentor"), OfCurrentForm())
+@router.callback_query(PairForm.mentee, PersonPick.filter(F.purpose == "mentee"), OfCurrentForm())
+async def pick_pair_person(
+    callback: CallbackQuery,
+    callback_data: PersonPick,
+    state: FSMContext,
+    db: Database,
+    settings: Settings,
+    t: Translator,
+) -> None:
+    if not isinstance(callback.message, Message):
+        return
+    role = Role.MENTOR if callback_data.purpose == "mentor" else Role.MENTEE
+    form = callback_data.form
+    if callback_data.person_id == 0:  # another page of the list
+        text, markup = await people_to_pick(
+            db,
+            t,
+            settings,
+            callback_data.purpose,
+            role,
+            callback_data.page,
+            await last_search(state),
+            form,
+        )
+        await callback.message.edit_text(text, reply_markup=markup)
+        await callback.answer()
+        return
+    async with db.read() as tx:
+        chosen = await tx.people.get(callback_data.person_id)
+        load = await tx.pairs.active_mentee_count(chosen.id) if chosen else 0
+    if chosen is None or not chosen.active or chosen.role is not role:
+        await callback.answer(t("stale-button"), show_alert=True)
+        return
+    if role is Role.MENTOR:
+        if load >= settings.max_mentees_per_mentor:
+            await callback.answer(
+                as_sentence(t("pair-refused-mentor-full", max=settings.max_mentees_per_mentor)),
+                show_alert=True,
+            )
+            return
+        await state.update_data({"mentor_id": chosen.id, QUERY_KEY: None})
+        await state.set_state(PairForm.mentee)
+        text, markup = await people_to_pick(db, t, settings, "mentee", Role.MENTEE, 0, None, form)
+        await callback.message.edit_text(
+            t("pair-chosen-mentor", name=chosen.full_name)
+            + "\n"
+            + t("pair-step-mentee")
+            + "\n"
+            + text,
+            reply_markup=markup,
+        )
+    else:
+        await state.update_data(mentee_id=chosen.id)
+        await state.set_state(PairForm.kind)
+        await callback.message.edit_text(
+            t("pair-chosen-mentee", name=chosen.full_name) + "\n" + t("pair-step-kind"),
+            reply_markup=_choice_markup(
+                t,
+                form,
+                ("kind", PairKind.PEDAGOGICAL.value, t("pair-kind-pedagogical")),
+                ("kind", PairKind.BUSINESS.value, t("pair-kind-business")),
+            ),
+        )
+    await callback.answer()
+
+
+@router.callback_query(PairForm.kind, Choice.filter(F.step == "kind"), OfCurrentForm())
+async def pick_kind(
+    callback: CallbackQuery,
+    callback_data: Choice,
+    state: FSMContext,
+    db: Database,
+    settings: Settings,
+    clock: Clock,
+    t: Translator,
+) -> None:
+    if not isinstance(callback.message, Message):
+        return
+    try:
+        kind = PairKind(callback_data.value)
+    except ValueError:
+        await callback.answer(t("stale-button"), show_alert=True)
+        return
+    data = await state.get_data()
+    async with db.read() as tx:
+        existing = await tx.pairs.active_of_kind(int(data["mentee_id"]), kind)
+    if existing is not None:
+        await callback.answer(as_sentence(t("pair-refused-mentee-has-kind")), show_alert=True)
+        return
+    await state.update_data(kind=kind.value)
+    await state.set_state(PairForm.start)
+    today = local_today(clock.now(), settings.tz)
+    await callback.message.edit_text(
+        t("pair-step-start"),
+        reply_markup=_choice_markup(
+            t,
+            callback_data.form,
+            ("start", today.isoformat(), t("pair-start-today", date=t.date(today))),
+        ),
+    )
+    await callback.answer()
+
+
+def _offered_end(start: date) -> tuple[date, str]:
+    """The end the form offers and its label: a year on, or the last date the form accepts
+    when a year on is past it."""
+    return default_pair_end(start), "pair-end-latest" if default_end_is_cut(
+        start
+    ) else "pair-end-year"
+
+
+async def _ask_end(message: Message, state: FSMContext, t: Translator, start: date) -> None:
+    await state.update_data(start=start.isoformat())
+    await state.set_state(PairForm.end)
+    end, label = _offered_end(start)
+    await message.answer(
+        t("pair-step-end", start=t.date(start)),
+        reply_markup=_choice_markup(
+            t, await form_id(state), ("end", end.isoformat(), t(label, date=t.date(end)))
+        ),
+    )
+
+
+async def _ask_order(message: Message, state: FSMContext, t: Translator, end: date) -> None:
+    data = await state.get_data()
+    if end < date.fromisoformat(data["start"]):
+        await message.answer(as_sentence(t("pair-refused-end-before-start")))
+        return
+    await state.update_data(end=end.isoformat())
+    await state.set_state(PairForm.order)
+    await message.answer(
+        t("pair-step-order"),
+        reply_markup=_choice_markup(t, data[FORM_KEY], ("order", "", t("pair-no-order"))),
+    )
+
+
+async def _ask_confirm(
+    message: Message, state: FSMContext, db: Database, t: Translator, order: str
+) -> None:
+    await state.update_data(order=order)
+    await state.set_state(PairForm.confirm)
+    data = await state.get_data()
+    await message.answer(
+        await _summary(db, t, data),
+        reply_markup=_choice_markup(t, data[FORM_KEY], ("confirm", "yes", t("pair-create"))),
+    )
+
+
+@router.callback_query(PairForm.start, Choice.filter(F.step == "start"), OfCurrentForm())
+@router.callback_query(PairForm.end, Choice.filter(F.step == "end"), OfCurrentForm())
+async def pick_date(
+    callback: CallbackQuery, callback_data: Choice, state: FSMContext, t: Translator
+) -> None:
+    if not isinstance(callback.message, Message):
+        return
+    chosen = parse_date(callback_data.value)
+    if chosen is None:
+        await callback.answer(t("stale-button"), show_alert=True)
+        return
+    await callback.message.edit_reply_markup(reply_markup=None)
+    await callback.answer()
+    if callback_data.step == "start":
+        await _ask_end(callback.message, state, t, chosen)
+    else:
+        await _ask_order(callback.message, state, t, chosen)
+
+
+@router.message(PairForm.start, FreeText())
+@router.message(PairForm.end, FreeText())
+async def type_date(message: Message, state: FSMContext, t: Translator) -> None:
+    chosen = parse_date(message.text or "")
+    if chosen is None:
+        await message.answer(t("date-invalid"))
+        return
+    if await state.get_state() == PairForm.start.state:
+        await _ask_end(message, state, t, chosen)
+    else:
+        await _ask_order(message, state, t, chosen)
+
+
+@router.message(PairForm.order, FreeText())
+async def type_order(message: Message, state: FSMContext, db: Database, t: Translator) -> None:
+    order = (message.text or "").strip()
+    if len(order) > MAX_ORDER_LENGTH:
+        await message.answer(t("too-long", limit=MAX_ORDER_LENGTH))
+        return
+    await _ask_confirm(message, state, db, t, order)
+
+
+@router.callback_query(PairForm.order, Choice.filter(F.step == "order"), OfCurrentForm())
+async def skip_order(
+    callback: CallbackQuery, state: FSMContext, db: Database, t: Translator
+) -> None:
+    if isinstance(callback.message, Message):
+        await callback.message.edit_reply_markup(reply_markup=None)
+        await _ask_confirm(callback.message, state, db, t, "")
+    await callback.answer()
+
+
+@router.callback_query(PairForm.confirm, Choice.filter(F.step == "confirm"), OfCurrentForm())
+async def confirm_pair(
+    callback: CallbackQuery,
+    state: FSMContext,
+    db: Database,
+    i18n: I18n,
+    settings: Settings,
+    clock: Clock,
+    sender: OutboxSender,
+    person: Person,
+    t: Translator,
+) -> None:
+    if not isinstance(callback.message, Message):
+        return
+    data = await state.get_data()
+    try:
+        async with db.transaction() as tx:
+            pair = await create_pair(
+                tx,
+                mentor_id=int(data["mentor_id"]),
+                mentee_id=int(data["mentee_id"]),
+                kind=PairKind(data["kind"]),
+                start=date.fromisoformat(data["start"]),
+                end=date.fromisoformat(data["end"]),
+                order_ref=data.get("order") or None,
+                now=clock.now(),
+                max_mentees_per_mentor=settings.max_mentees_per_mentor,
+                created_by=person.id,
+                template=settings.template,
+            )
+    except PairError as exc:
+        await state.clear()
+        await callback.message.edit_text(
+            t(
+                "pair-not-created",
+                reason=refusal_text(t, exc, settings),
+            )
+        )
+        await callback.answer()
+        return
+    await state.clear()
+    sender.wake()
+    await callback.message.edit_text(t("pair-created", pair=pair_line(t, pair)))
+    await callback.answer(t("done"))
