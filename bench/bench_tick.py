@@ -46,6 +46,7 @@ sys.path[:0] = [str(ROOT)]
 
 from bot.domain.notify import NoticeKind  # noqa: E402
 from bot.domain.reminders import CATCH_UP  # noqa: E402
+from handlers.links import LINKS  # noqa: E402
 from scheduler.clock import ManualClock  # noqa: E402
 from scheduler.sender import OutboxSender  # noqa: E402
 from scheduler.tick import MARK, ReminderTick  # noqa: E402
@@ -325,7 +326,7 @@ async def measure(pairs: int, ticks: int, explain: bool) -> tuple[Measure, list[
             milestones, meetings = await seed(db, pairs)
             seeded = time.perf_counter() - began
             clock = ManualClock(_local(TODAY, 13, 59))
-            tick = ReminderTick(db, clock, TZ, cast(OutboxSender, _NoSender()))
+            tick = ReminderTick(db, clock, TZ, cast(OutboxSender, _NoSender()), LINKS)
             await tick.run()  # the first tick ever: it starts now
 
             async def quiet(minute_of_hour: int, hour: int = 14) -> int:

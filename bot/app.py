@@ -32,6 +32,7 @@ from bot.middlewares import (
 from bot.startup import Retrying, Sleep, StopRequested
 from bot.telegram_session import JsonBodySession
 from handlers import get_routers
+from handlers.links import LINKS
 from handlers.menu import ChatMenus, set_default_commands
 from scheduler.clock import Clock, SystemClock
 from scheduler.digest import WeeklyDigest
@@ -242,7 +243,7 @@ async def create_app(
     in_flight = InFlightUpdates()
     menus = ChatMenus(bot, db, i18n, in_flight.until_quiet)
     dp = create_dispatcher(settings, db, i18n, clock, sender, in_flight, menus)
-    weekly_digest = WeeklyDigest(db, clock, settings.tz, sender, limits_of(settings))
+    weekly_digest = WeeklyDigest(db, clock, settings.tz, sender, LINKS, limits_of(settings))
     return App(
         settings=settings,
         db=db,
@@ -254,7 +255,7 @@ async def create_app(
         scheduler=Scheduler(
             settings,
             sender,
-            ReminderTick(db, clock, settings.tz, sender, limits_of(settings)).run,
+            ReminderTick(db, clock, settings.tz, sender, LINKS, limits_of(settings)).run,
             weekly_digest.run,
             partial(weekly_digest.catch_up, settings.digest_cron),
         ),

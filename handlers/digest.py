@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -12,8 +12,9 @@ from bot.domain.attention import Limits
 from bot.domain.digest import build_digest, digest_page
 from bot.i18n import Translator
 from bot.rendering import render, render_keyboard
+from handlers.keyboards import DigestPage
+from handlers.links import LINKS
 from scheduler.clock import Clock
-from scheduler.digest import PAGER
 from storage.db import Database
 
 router = Router(name=__name__)
@@ -29,7 +30,7 @@ async def _page(
             settings.inactivity_days,
         )
         digest = await build_digest(tx, clock.now(), settings.tz, limits)
-    text, buttons = digest_page(digest, settings.tz, page, PAGER)
+    text, buttons = digest_page(digest, settings.tz, page, LINKS)
     return render(t, text), InlineKeyboardMarkup.model_validate_json(render_keyboard(t, buttons))
 
 
@@ -51,24 +52,20 @@ async def digest(
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(F.data.startswith(PAGER))
+@router.callback_query(DigestPage.filter())
 async def digest_page_pressed(
     callback: CallbackQuery,
+    callback_data: DigestPage,
     db: Database,
     settings: Settings,
     clock: Clock,
     is_admin: bool,
     t: Translator,
 ) -> None:
-    page = (callback.data or "")[len(PAGER) :]
-    # isascii: isdigit alone lets «²» through to int()
-    if (
-        not is_admin
-        or not (page.isascii() and page.isdigit())
-        or not isinstance(callback.message, Message)
-    ):
+    """A page turned; a forged page (not a number) never gets here: the fallback says stale."""
+    if not is_admin or callback_data.page < 0 or not isinstance(callback.message, Message):
         await callback.answer(t.plain("stale-button"), show_alert=True)
         return
-    text, markup = await _page(db, settings, clock, t, int(page))
+    text, markup = await _page(db, settings, clock, t, callback_data.page)
     await callback.message.edit_text(text, reply_markup=markup)
     await callback.answer()

@@ -99,6 +99,54 @@ class PairCard(CallbackData, prefix="pa"):
     action: str = "show"  # show | open (as a new message) | reassign | end | complete | confirm
 
 
+# --- the targets of the buttons the core builds (handlers/links.py packs them) ------------------
+
+
+class MeetingAct(CallbackData, prefix="mt"):
+    """A button on a meeting (bot.domain.meeting_rules.Answer)."""
+
+    meeting_id: int
+    rev: int
+    action: str  # bot.domain.meetings.Answer
+
+
+class MilestoneCb(CallbackData, prefix="ml"):
+    # open | done | nofile | title | due | rm | acc | ret | file; an admin's: adm | admf
+    action: str
+    milestone_id: int
+    sub: int = 0  # the report a decision is about
+    form: int = 0
+
+
+class PlanCb(CallbackData, prefix="pn"):
+    # show | add | submit; an admin's: adm (the read-only view); ok | ret only on copies sent
+    # before decisions named the plan (PlanDecision)
+    action: str
+    pair_id: int
+    page: int = 0
+    sub: int = 0  # the plan's submission a decision is about
+    form: int = 0
+
+
+class QuestionAction(CallbackData, prefix="qs"):
+    action: str  # answer | resolve | page
+    question_id: int = 0
+    page: int = 0
+
+
+class WhichPair(CallbackData, prefix="wp"):
+    purpose: str  # the journey that asked: ask, meet, plan, journal …
+    pair_id: int = 0  # 0 with `page`: turn the page
+    page: int = 0
+    form: int = 0  # the form run the choice belongs to (handlers.forms)
+
+
+class DigestPage(CallbackData, prefix="dg"):
+    """A page of the weekly digest's list of pairs that need attention."""
+
+    page: int
+
+
 def department_code(name: str) -> str:
     """A short stand-in for a department's name in callback data (64 bytes would not hold a
     long Cyrillic name); a button keeps meaning its department when the list changes."""

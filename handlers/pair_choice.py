@@ -5,21 +5,13 @@ must be active and the person one of its two people, whatever the callback data 
 
 from __future__ import annotations
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.domain.rules import PairSide, may_work_in_pair, side_in_pair
 from bot.i18n import Translator
-from handlers.keyboards import cancel_button, page_slice, paged_choices
+from handlers.keyboards import WhichPair, cancel_button, page_slice, paged_choices
 from storage.db import Database
 from storage.models import Pair, Person
-
-
-class WhichPair(CallbackData, prefix="wp"):
-    purpose: str  # the journey that asked: ask, meet, plan, journal …
-    pair_id: int = 0  # 0 with `page`: turn the page
-    page: int = 0
-    form: int = 0  # the form run the choice belongs to (handlers.forms)
 
 
 async def pairs_to_choose(db: Database, person: Person, side: PairSide | None = None) -> list[Pair]:

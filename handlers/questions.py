@@ -34,8 +34,16 @@ from bot.i18n import Html, I18n, Translator, as_sentence
 from bot.notices import Button, Text
 from handlers.filters import FreeText, Member, MenuButton
 from handlers.forms import OfCurrentForm, start_form
-from handlers.keyboards import PAGE_SIZE, KeyboardBuilder, cancel_button, fetch_page, pager
-from handlers.pair_choice import WhichPair, chosen_pair, pair_choice, pairs_to_choose
+from handlers.keyboards import (
+    PAGE_SIZE,
+    KeyboardBuilder,
+    QuestionAction,
+    WhichPair,
+    cancel_button,
+    fetch_page,
+    pager,
+)
+from handlers.pair_choice import chosen_pair, pair_choice, pairs_to_choose
 from scheduler.clock import Clock
 from scheduler.sender import OutboxSender
 from storage.db import Database
@@ -44,12 +52,6 @@ from storage.models import FileKind, Pair, Person, Role
 router = Router(name=__name__)
 
 BUTTON_NAME_LENGTH = 40
-
-
-class QuestionAction(CallbackData, prefix="qs"):
-    action: str  # answer | resolve | page
-    question_id: int = 0
-    page: int = 0
 
 
 class AskForm(StatesGroup):

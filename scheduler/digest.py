@@ -9,6 +9,7 @@ from datetime import timedelta, tzinfo
 
 from bot.domain.attention import Limits
 from bot.domain.digest import build_digest, digest_page, week_key
+from bot.domain.links import Links
 from bot.domain.notify import Notice, NoticeKind, admins, tell_all
 from scheduler.clock import Clock
 from scheduler.cron import crontab_trigger, last_fire_before
@@ -17,7 +18,6 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 
-PAGER = "dg:"  # handlers.digest: the attention list's pages
 MARK = "digest"  # scheduler_marks: when the digest was last queued
 CATCH_UP = timedelta(days=7)  # a digest missed longer ago than this is last week's news
 
@@ -29,8 +29,10 @@ class WeeklyDigest:
         clock: Clock,
         tz: tzinfo,
         sender: OutboxSender,
+        links: Links,
         limits: Limits | None = None,
     ) -> None:
+        self.links = links  # what the digest's buttons lead to (handlers/links.py)
         self.db = db
         self.clock = clock
         self.tz = tz
@@ -48,7 +50,7 @@ class WeeklyDigest:
             digest = await build_digest(tx, now, self.tz, self.limits)
             week = week_key(now, self.tz)
             # By key: rendered when sent, in the language each admin has then.
-            text, buttons = digest_page(digest, self.tz, 0, PAGER)
+            text, buttons = digest_page(digest, self.tz, 0, self.links)
             queued = await tell_all(
                 tx,
                 [

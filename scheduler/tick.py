@@ -6,6 +6,7 @@ import logging
 from datetime import tzinfo
 
 from bot.domain.attention import Limits
+from bot.domain.links import Links
 from bot.domain.notify import tell_all
 from bot.domain.pair_reminders import find_pair_due
 from bot.domain.reminders import Window, find_due, window_since
@@ -29,9 +30,11 @@ class ReminderTick:
         clock: Clock,
         tz: tzinfo,
         sender: OutboxSender,
+        links: Links,
         limits: Limits | None = None,
     ) -> None:
         self.limits = limits or Limits()
+        self.links = links  # what the reminders' buttons lead to (handlers/links.py)
         self.db = db
         self.clock = clock
         self.tz = tz
@@ -46,8 +49,8 @@ class ReminderTick:
                 return 0  # the clock has not moved since (or went back): nothing new is due
             since = window_since(done, now)
             window = Window(since, now)
-            found = await find_due(tx, window, self.tz)
-            await find_pair_due(tx, window, self.tz, self.limits, found)
+            found = await find_due(tx, window, self.tz, self.links)
+            await find_pair_due(tx, window, self.tz, self.limits, found, self.links)
             queued = await tell_all(tx, found.notices, now)
             await tx.reminders.set_done_until(MARK, now)
         if found.skipped:

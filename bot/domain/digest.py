@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
 from bot.domain.attention import Limits, is_inactive, plan_late, quiet_since, unanswered_since
+from bot.domain.links import Links
 from bot.domain.meeting_rules import duration_text
-from bot.domain.pair_reminders import pair_card_data
 from bot.domain.questions import excerpt
 from bot.domain.rules import local_today
 from bot.notices import REST, Button, Lines, Text, joined
@@ -147,10 +147,10 @@ def pages(digest: Digest) -> int:
 
 
 def digest_page(
-    digest: Digest, tz: tzinfo, page: int, pager: str
+    digest: Digest, tz: tzinfo, page: int, links: Links
 ) -> tuple[Text, list[list[Button]]]:
     """The digest with one page of the attention list, by catalog key, and its buttons: one to
-    each pair on the page and ◀️ ▶️ whose data is `pager` with the page number. Bounded when
+    each pair's card on the page and ◀️ ▶️ to turn the page. Bounded when
     rendered, in whatever language: the departments get what the rest leaves of one message."""
     page = min(max(page, 0), pages(digest) - 1)
     since = digest.since.astimezone(tz).strftime("%d.%m.%Y")
@@ -184,16 +184,16 @@ def digest_page(
                         "mentee": excerpt(item.state.mentee_name, NAME_CHARS),
                     },
                 ),
-                data=pair_card_data(item.state.pair_id),
+                data=links.pair_card(item.state.pair_id),
             )
         ]
         for n, item in enumerate(shown)
     ]
     moves = []
     if page > 0:
-        moves.append(Button(Text("digest-button-back"), data=f"{pager}{page - 1}"))
+        moves.append(Button(Text("digest-button-back"), data=links.digest_page(page - 1)))
     if page + 1 < pages(digest):
-        moves.append(Button(Text("digest-button-next"), data=f"{pager}{page + 1}"))
+        moves.append(Button(Text("digest-button-next"), data=links.digest_page(page + 1)))
     if moves:
         rows.append(moves)
     return joined(*parts, sep="\n\n"), rows

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
+from bot.domain.links import Links
 from bot.notices import Button, Text
 from storage.models import Meeting, MeetingStatus, Pair
 
@@ -196,11 +197,6 @@ def total_minutes(meetings: Iterable[Meeting]) -> int:
 # --- texts and buttons -----------------------------------------------------------------------
 
 
-def button_data(meeting: Meeting, answer: Answer) -> str:
-    """Callback data of a button on a meeting; handlers.meetings.common.MeetingAct unpacks it."""
-    return f"mt:{meeting.id}:{meeting.revision}:{answer.value}"
-
-
 def description(meeting: Meeting, tz: tzinfo) -> Text:
     """The meeting's date, time, format and topic by catalog key."""
     local = meeting.starts_at.astimezone(tz)
@@ -225,8 +221,15 @@ def duration_text(minutes: int) -> Text:
     return Text("minutes-only", {"minutes": rest})
 
 
-def answer_buttons(meeting: Meeting, answers: Sequence[Answer]) -> list[list[Button]]:
+def answer_buttons(meeting: Meeting, answers: Sequence[Answer], links: Links) -> list[list[Button]]:
+    """A button per answer, each naming the meeting as of its revision (an older button acts
+    on nothing)."""
     return [
-        [Button(Text(f"meet-button-{answer.value}"), data=button_data(meeting, answer))]
+        [
+            Button(
+                Text(f"meet-button-{answer.value}"),
+                data=links.meeting(meeting.id, meeting.revision, answer.value),
+            )
+        ]
         for answer in answers
     ]

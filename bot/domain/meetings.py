@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
+from bot.domain.links import Links
 from bot.domain.meeting_rules import (
     DEFAULT_DURATION,
     Answer,
@@ -25,7 +26,7 @@ from bot.domain.meeting_rules import (
     status_on_confirm,
 )
 from bot.domain.notify import About, Notice, NoticeKind, cancel_about, retire, tell
-from bot.notices import Text
+from bot.notices import Button, Text
 from storage.models import Meeting, MeetingFormat, MeetingStatus, Pair, PairStatus
 from storage.repos import Repos
 
@@ -50,7 +51,7 @@ async def _send(
     text_key: str,
     tz: tzinfo,
     pair: Pair,
-    answers: Sequence[Answer] = (),
+    buttons: Sequence[Sequence[Button]] = (),
     **args: object,
 ) -> None:
     """Tell one side of the pair what happened to the meeting (once per revision and step)."""
@@ -70,7 +71,7 @@ async def _send(
             text=Text(text_key, text_args),
             of=(meeting.id, meeting.revision, what),
             about=meeting.id,
-            buttons=answer_buttons(meeting, answers),
+            buttons=buttons,
         ),
         now,
     )
@@ -117,6 +118,7 @@ async def add_meeting(
     topic: str,
     now: datetime,
     tz: tzinfo,
+    links: Links,
     duration_min: int | None = None,
     content: str | None = None,
     result: str | None = None,
@@ -152,7 +154,7 @@ async def add_meeting(
             "meet-logged-ask",
             tz,
             pair,
-            (Answer.CONFIRM, Answer.DECLINE),
+            answer_buttons(meeting, (Answer.CONFIRM, Answer.DECLINE), links),
             content=content or "—",
             result=result or "—",
             task=task or "—",
@@ -167,7 +169,7 @@ async def add_meeting(
             "meet-invite",
             tz,
             pair,
-            (Answer.CONFIRM, Answer.DECLINE, Answer.OTHER_TIME),
+            answer_buttons(meeting, (Answer.CONFIRM, Answer.DECLINE, Answer.OTHER_TIME), links),
         )
     return meeting
 
@@ -197,6 +199,7 @@ async def answer_meeting(
     confirm: bool,
     now: datetime,
     tz: tzinfo,
+    links: Links,
 ) -> Meeting:
     """The invited side confirms or declines; the proposer is told."""
     meeting, pair = await _fresh(tx, meeting_id, revision)
@@ -211,7 +214,8 @@ async def answer_meeting(
     await cancel_about(tx, About.MEETING_REMINDERS, meeting.id, "the meeting changed")
     text_key = f"meet-told-{status.value}"
     answers = (Answer.MOVE, Answer.CANCEL) if status is MeetingStatus.CONFIRMED else ()
-    await _send(tx, meeting.proposed_by, "answer", now, changed, text_key, tz, pair, answers)
+    buttons = answer_buttons(changed, answers, links)
+    await _send(tx, meeting.proposed_by, "answer", now, changed, text_key, tz, pair, buttons)
     return changed
 
 
@@ -224,6 +228,7 @@ async def propose_other_time(
     starts_at: datetime,
     now: datetime,
     tz: tzinfo,
+    links: Links,
 ) -> Meeting:
     """The invited side asks for another moment, or either side moves a confirmed meeting: the
     proposal goes to the other side, to be confirmed again."""
@@ -255,7 +260,7 @@ async def propose_other_time(
         "meet-invite-moved" if moving else "meet-invite-other-time",
         tz,
         pair,
-        (Answer.CONFIRM, Answer.DECLINE, Answer.OTHER_TIME),
+        answer_buttons(changed, (Answer.CONFIRM, Answer.DECLINE, Answer.OTHER_TIME), links),
     )
     return changed
 

@@ -21,6 +21,7 @@ from bot.domain.attention import (
     plan_due,
     quiet_since,
 )
+from bot.domain.links import Links
 from bot.domain.notify import About, Notice, NoticeKind, admins
 from bot.domain.questions import excerpt
 from bot.domain.reminders import (
@@ -61,26 +62,6 @@ def final_report_stale_at(kind: NoticeKind, end: date, tz: tzinfo) -> datetime:
 
 
 # --- buttons ------------------------------------------------------------------------------
-
-
-def answer_question_data(question_id: int) -> str:
-    """handlers.questions.QuestionAction(action="answer")."""
-    return f"qs:answer:{question_id}:0"
-
-
-def pair_card_data(pair_id: int) -> str:
-    """handlers.keyboards.PairCard(action="open"): the admin's card as a new message."""
-    return f"pa:{pair_id}:open"
-
-
-def plan_data(pair_id: int) -> str:
-    """handlers.plan.common.PlanCb(action="show"): the pair's plan."""
-    return f"pn:show:{pair_id}:0:0:0"
-
-
-def journal_data(pair_id: int) -> str:
-    """handlers.pair_choice.WhichPair(purpose="journal"): the pair's meetings journal."""
-    return f"wp:journal:{pair_id}:0:0"
 
 
 Buttons = list[list[Button]]
@@ -126,8 +107,8 @@ def _hours(since: datetime, now: datetime) -> int:
     return max(int((now - since).total_seconds() // 3600), 1)
 
 
-def _admins_to(admin_ids: list[int], text_key: str, pair_id: int) -> list[_To]:
-    card = _button("remind-button-pair-card", pair_card_data(pair_id))
+def _admins_to(admin_ids: list[int], text_key: str, pair_id: int, links: Links) -> list[_To]:
+    card = _button("remind-button-pair-card", links.pair_card(pair_id))
     return [_To(admin_id, text_key, card) for admin_id in admin_ids]
 
 
@@ -137,13 +118,14 @@ def question_notices(
     due: datetime,
     now: datetime,
     admin_ids: list[int],
+    links: Links,
 ) -> list[Notice]:
     sides = question.sides
     if kind is NoticeKind.QUESTION_REMIND:
-        reply = _button("button-answer", answer_question_data(question.id))
+        reply = _button("button-answer", links.answer_question(question.id))
         to = [_To(sides.mentor_id, "remind-question", reply)]
     else:
-        to = _admins_to(admin_ids, "remind-question-escalate", sides.pair_id)
+        to = _admins_to(admin_ids, "remind-question-escalate", sides.pair_id, links)
     args: dict[str, str | int] = {
         "mentor": sides.mentor_name,
         "mentee": sides.mentee_name,
@@ -153,13 +135,13 @@ def question_notices(
     return _notices(kind, question.id, due, to, args)
 
 
-def plan_notices(row: PairDue, due: datetime, admin_ids: list[int]) -> list[Notice]:
+def plan_notices(row: PairDue, due: datetime, admin_ids: list[int], links: Links) -> list[Notice]:
     sides = row.sides
     waiting = row.plan_status == "submitted"  # submitted: the admins have it to decide
     key = "remind-plan-not-approved" if waiting else "remind-plan-not-submitted"
     to = [
-        _To(sides.mentor_id, key, _button("remind-button-open-plan", plan_data(sides.pair_id))),
-        *_admins_to(admin_ids, "remind-plan-late-admin", sides.pair_id),
+        _To(sides.mentor_id, key, _button("remind-button-open-plan", links.plan(sides.pair_id))),
+        *_admins_to(admin_ids, "remind-plan-late-admin", sides.pair_id, links),
     ]
     args: dict[str, str | int] = {
         "mentor": sides.mentor_name,
@@ -177,16 +159,17 @@ def inactive_notices(
     now: datetime,
     tz: tzinfo,
     admin_ids: list[int],
+    links: Links,
 ) -> list[Notice]:
     sides = row.sides
     if kind is NoticeKind.PAIR_INACTIVE:
-        journal = _button("remind-button-journal", journal_data(sides.pair_id))
+        journal = _button("remind-button-journal", links.journal(sides.pair_id))
         to = [
             _To(sides.mentor_id, "remind-pair-inactive-mentor", journal),
             _To(sides.mentee_id, "remind-pair-inactive-mentee", journal),
         ]
     else:
-        to = _admins_to(admin_ids, "remind-pair-inactive-admin", sides.pair_id)
+        to = _admins_to(admin_ids, "remind-pair-inactive-admin", sides.pair_id, links)
     since = quiet_since(row.last_held, row.start, tz)
     args: dict[str, str | int] = {
         "mentor": sides.mentor_name,
@@ -197,14 +180,16 @@ def inactive_notices(
     return _notices(kind, sides.pair_id, due, to, args)
 
 
-def final_report_notices(kind: NoticeKind, row: PairDue, due: datetime, tz: tzinfo) -> list[Notice]:
+def final_report_notices(
+    kind: NoticeKind, row: PairDue, due: datetime, tz: tzinfo, links: Links
+) -> list[Notice]:
     sides = row.sides
     key = (
         "remind-final-report-month"
         if kind is NoticeKind.FINAL_REPORT_MONTH
         else "remind-final-report-week"
     )
-    plan = _button("remind-button-open-plan", plan_data(sides.pair_id))
+    plan = _button("remind-button-open-plan", links.plan(sides.pair_id))
     to = [_To(sides.mentor_id, key, plan), _To(sides.mentee_id, key, plan)]
     args: dict[str, str | int] = {"end": row.end.strftime("%d.%m.%Y")}
     stale_at = final_report_stale_at(kind, row.end, tz)
@@ -215,7 +200,7 @@ def final_report_notices(kind: NoticeKind, row: PairDue, due: datetime, tz: tzin
 
 
 async def find_pair_due(
-    tx: Repos, window: Window, tz: tzinfo, limits: Limits, found: Found
+    tx: Repos, window: Window, tz: tzinfo, limits: Limits, found: Found, links: Links
 ) -> None:
     """Add to `found` every reminder about questions, plans and pairs due in the window."""
     since, now = window.since, window.now
@@ -241,6 +226,7 @@ async def find_pair_due(
                 question.asked_at + wait,
                 now,
                 await to_admins() if escalated else [],
+                links,
             )
 
     for kind, wait in (
@@ -255,7 +241,7 @@ async def find_pair_due(
                 continue
             escalated = kind is NoticeKind.PAIR_INACTIVE_ADMINS
             found.notices += inactive_notices(
-                kind, row, due, now, tz, await to_admins() if escalated else []
+                kind, row, due, now, tz, await to_admins() if escalated else [], links
             )
 
     days = days_in(window, tz)
@@ -263,7 +249,7 @@ async def find_pair_due(
         return
     first, last = days
     for row in await tx.reminders.pairs_started_between(first - PLAN_WAITS, last - PLAN_WAITS):
-        found.notices += plan_notices(row, plan_due(row.start, tz), await to_admins())
+        found.notices += plan_notices(row, plan_due(row.start, tz), await to_admins(), links)
     for kind, lo, hi in (
         (NoticeKind.FINAL_REPORT_MONTH, timedelta(days=28), timedelta(days=31)),
         (NoticeKind.FINAL_REPORT_WEEK, FINAL_REPORT_WEEK_BEFORE, FINAL_REPORT_WEEK_BEFORE),
@@ -275,7 +261,7 @@ async def find_pair_due(
             if is_stale(final_report_stale_at(kind, row.end, tz), now):
                 found.skipped += 1
                 continue
-            found.notices += final_report_notices(kind, row, due, tz)
+            found.notices += final_report_notices(kind, row, due, tz, links)
 
 
 async def cancel_pair_reminders(

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from bot.domain.links import Links
 from bot.domain.meeting_rules import Answer, answer_buttons, description, question_due_at
 from bot.domain.notify import Notice, NoticeKind, tell_all
 from bot.notices import Button, Text
@@ -161,7 +162,7 @@ _MEETING_ANSWERS = {
 
 
 def meeting_notices(
-    kind: NoticeKind, meeting: Meeting, sides: Sides, due: datetime, tz: tzinfo
+    kind: NoticeKind, meeting: Meeting, sides: Sides, due: datetime, tz: tzinfo, links: Links
 ) -> list[Notice]:
     """The reminder of this kind about a meeting, to each side it is meant for."""
     if kind is NoticeKind.MEETING_UNANSWERED:
@@ -169,7 +170,7 @@ def meeting_notices(
     else:
         recipients = [sides.mentor_id, sides.mentee_id]
     said = description(meeting, tz)
-    buttons = answer_buttons(meeting, _MEETING_ANSWERS[kind])
+    buttons = answer_buttons(meeting, _MEETING_ANSWERS[kind], links)
     stale_at = meeting_stale_at(kind, meeting, tz)
     return [
         Notice(
@@ -199,11 +200,6 @@ def due_token(due: datetime) -> str:
     return f"{due.astimezone(UTC):%Y%m%dT%H%M}"
 
 
-def open_milestone_data(milestone_id: int) -> str:
-    """Callback data of the plan's "open the milestone" button (handlers.plan.MilestoneCb)."""
-    return f"ml:open:{milestone_id}:0:0"
-
-
 def milestone_notices(
     kind: NoticeKind,
     milestone: MilestoneDue,
@@ -211,6 +207,7 @@ def milestone_notices(
     now: datetime,
     day: date,
     tz: tzinfo,
+    links: Links,
 ) -> list[Notice]:
     """`day`: the local day it is sent on (counts the days overdue)."""
     sides = milestone.sides
@@ -232,9 +229,7 @@ def milestone_notices(
     else:
         week = kind is NoticeKind.MILESTONE_WEEK
         to = [(sides.mentee_id, "remind-milestone-week" if week else "remind-milestone-day")]
-    buttons = [
-        [Button(Text("remind-button-open-milestone"), data=open_milestone_data(milestone.id))]
-    ]
+    buttons = [[Button(Text("remind-button-open-milestone"), data=links.milestone(milestone.id))]]
     stale_at = milestone_stale_at(kind, milestone.due, tz, day)
     return [
         Notice(
@@ -253,7 +248,7 @@ def milestone_notices(
 # --- the tick -----------------------------------------------------------------------------
 
 
-async def _meetings(tx: Repos, window: Window, tz: tzinfo, found: Found) -> None:
+async def _meetings(tx: Repos, window: Window, tz: tzinfo, found: Found, links: Links) -> None:
     since, now = window.since, window.now
     candidates = [
         (
@@ -290,10 +285,10 @@ async def _meetings(tx: Repos, window: Window, tz: tzinfo, found: Found) -> None
             if is_stale(meeting_stale_at(kind, row.meeting, tz), now):
                 found.skipped += 1
                 continue
-            found.notices += meeting_notices(kind, row.meeting, row.sides, due, tz)
+            found.notices += meeting_notices(kind, row.meeting, row.sides, due, tz, links)
 
 
-async def _milestones(tx: Repos, window: Window, tz: tzinfo, found: Found) -> None:
+async def _milestones(tx: Repos, window: Window, tz: tzinfo, found: Found, links: Links) -> None:
     now = window.now
     today = now.astimezone(tz).date()
     days = days_in(window, tz)
@@ -306,36 +301,36 @@ async def _milestones(tx: Repos, window: Window, tz: tzinfo, found: Found) -> No
                     found.skipped += 1
                     continue
                 due = milestone_due(kind, row.due, tz)
-                found.notices += milestone_notices(kind, row, due, now, today, tz)
+                found.notices += milestone_notices(kind, row, due, now, today, tz, links)
         kind = NoticeKind.MILESTONE_OVERDUE
         for row in await tx.reminders.milestones_overdue_on(first, last):
             day = latest_overdue_day(row.due, last)
             if day is None:
                 continue
             due = milestone_due(kind, row.due, tz, day)
-            found.notices += milestone_notices(kind, row, due, now, day, tz)
+            found.notices += milestone_notices(kind, row, due, now, day, tz, links)
     kind = NoticeKind.MILESTONE_REVIEW
     for row in await tx.reminders.milestones_submitted(
         window.since - REVIEW_WAITS, now - REVIEW_WAITS
     ):
         assert row.submitted_at is not None
         found.notices += milestone_notices(
-            kind, row, row.submitted_at + REVIEW_WAITS, now, today, tz
+            kind, row, row.submitted_at + REVIEW_WAITS, now, today, tz, links
         )
 
 
-async def find_due(tx: Repos, window: Window, tz: tzinfo) -> Found:
+async def find_due(tx: Repos, window: Window, tz: tzinfo, links: Links) -> Found:
     """Every reminder that fell due in the window, as notices to queue."""
     found = Found()
     if window.since >= window.now:
         return found
-    await _meetings(tx, window, tz, found)
-    await _milestones(tx, window, tz, found)
+    await _meetings(tx, window, tz, found, links)
+    await _milestones(tx, window, tz, found, links)
     return found
 
 
 async def held_question_notices(
-    tx: Repos, meeting: Meeting, now: datetime, tz: tzinfo
+    tx: Repos, meeting: Meeting, now: datetime, tz: tzinfo, links: Links
 ) -> list[Notice]:
     """ "Did it happen?" for a confirmed meeting whose end has passed, as the tick queues it
     (same keys, so asking twice sends it once)."""
@@ -346,12 +341,14 @@ async def held_question_notices(
         return []
     sides = Sides(pair.id, pair.mentor_id, pair.mentee_id, pair.mentor_name, pair.mentee_name)
     kind = NoticeKind.MEETING_HELD
-    return meeting_notices(kind, meeting, sides, question_due_at(meeting), tz)
+    return meeting_notices(kind, meeting, sides, question_due_at(meeting), tz, links)
 
 
-async def queue_held_question(tx: Repos, meeting: Meeting, now: datetime, tz: tzinfo) -> bool:
+async def queue_held_question(
+    tx: Repos, meeting: Meeting, now: datetime, tz: tzinfo, links: Links
+) -> bool:
     """Ask both sides whether a confirmed meeting happened, as the scheduler's tick does once
     the meeting's planned end has passed (same keys: asked once); False when not due."""
-    notices = await held_question_notices(tx, meeting, now, tz)
+    notices = await held_question_notices(tx, meeting, now, tz, links)
     await tell_all(tx, notices, now)
     return bool(notices)

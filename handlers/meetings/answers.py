@@ -14,8 +14,9 @@ from bot.domain.meeting_rules import Answer, MeetingError, MeetingRefusal, local
 from bot.domain.meetings import answer_meeting, propose_other_time
 from bot.i18n import Html, I18n, Translator
 from handlers.filters import FreeText, Member
+from handlers.keyboards import MeetingAct
+from handlers.links import LINKS
 from handlers.meetings.common import (
-    MeetingAct,
     OtherTimeForm,
     ask_other_time,
     describe,
@@ -59,6 +60,7 @@ async def confirm_or_decline(
                 confirm=callback_data.action == Answer.CONFIRM,
                 now=clock.now(),
                 tz=settings.tz,
+                links=LINKS,
             )
     except MeetingError as error:
         await refuse(callback, t, error.refusal)
@@ -117,6 +119,7 @@ async def other_time_typed(
                 starts_at=local_moment(day, at, settings.tz),
                 now=clock.now(),
                 tz=settings.tz,
+                links=LINKS,
             )
     except MeetingError as error:
         await message.answer(refusal_text(t, error.refusal))

@@ -11,7 +11,8 @@ from bot.domain.meeting_rules import Answer, MeetingError
 from bot.domain.meetings import cancel_meeting
 from bot.i18n import I18n, Translator
 from handlers.filters import Member
-from handlers.meetings.common import MeetingAct, refuse, show_done
+from handlers.keyboards import MeetingAct
+from handlers.meetings.common import refuse, show_done
 from scheduler.clock import Clock
 from scheduler.sender import OutboxSender
 from storage.db import Database

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -23,20 +22,13 @@ from bot.domain.meetings import load_for_press
 from bot.i18n import Html, Translator, as_sentence
 from bot.rendering import render, render_keyboard
 from handlers.forms import start_form
-from handlers.keyboards import Choice, KeyboardBuilder, cancel_button
+from handlers.keyboards import Choice, KeyboardBuilder, MeetingAct, cancel_button
+from handlers.links import LINKS
 from storage.db import Database
 from storage.models import Meeting, MeetingStatus, Person
 
 TIME_BUTTONS = ("09:00", "11:00", "13:00", "15:00")
 DURATION_BUTTONS = (45, 60, 90)
-
-
-class MeetingAct(CallbackData, prefix="mt"):
-    """A button on a meeting; packed by bot.domain.meetings.button_data as well."""
-
-    meeting_id: int
-    rev: int
-    action: str  # bot.domain.meetings.Answer
 
 
 class MeetForm(StatesGroup):
@@ -82,7 +74,7 @@ def answer_markup(
 ) -> InlineKeyboardMarkup:
     """The buttons on a message about the meeting, as the outbox's copies have them."""
     return InlineKeyboardMarkup.model_validate_json(
-        render_keyboard(t, answer_buttons(meeting, answers))
+        render_keyboard(t, answer_buttons(meeting, answers, LINKS))
     )
 
 

@@ -33,7 +33,8 @@ from bot.i18n import Html, I18n, Translator
 from handlers.calendar import CalendarPress, calendar_markup, pressed_date
 from handlers.filters import FreeText, Member, MenuButton
 from handlers.forms import FORM_KEY, OfCurrentForm, start_form
-from handlers.keyboards import Choice, cancel_button
+from handlers.keyboards import Choice, WhichPair, cancel_button
+from handlers.links import LINKS
 from handlers.meetings.common import (
     TIME_BUTTONS,
     MeetForm,
@@ -43,7 +44,7 @@ from handlers.meetings.common import (
     own_proposal_buttons,
     refusal_text,
 )
-from handlers.pair_choice import WhichPair, chosen_pair, pair_choice, pairs_to_choose
+from handlers.pair_choice import chosen_pair, pair_choice, pairs_to_choose
 from scheduler.clock import Clock
 from scheduler.sender import OutboxSender
 from storage.db import Database
@@ -194,6 +195,7 @@ async def _save(
                     topic=data["topic"],
                     now=now,
                     tz=settings.tz,
+                    links=LINKS,
                     duration_min=data.get("duration"),
                     content=data.get("content"),
                     result=data.get("result") or None,

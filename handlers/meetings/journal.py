@@ -16,8 +16,8 @@ from bot.domain.meeting_rules import duration_text, local_day, minutes_per_month
 from bot.i18n import Html, Translator
 from bot.rendering import render
 from handlers.filters import Member, MenuButton
-from handlers.keyboards import KeyboardBuilder, PairCard, page_slice, pager
-from handlers.pair_choice import WhichPair, chosen_pair, pair_choice, pairs_to_choose
+from handlers.keyboards import KeyboardBuilder, PairCard, WhichPair, page_slice, pager
+from handlers.pair_choice import chosen_pair, pair_choice, pairs_to_choose
 from storage.db import Database
 from storage.models import Meeting, Pair, Person, Role
 

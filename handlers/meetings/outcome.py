@@ -14,7 +14,8 @@ from bot.domain.meetings import load_for_press, record_outcome
 from bot.i18n import I18n, Translator
 from handlers.filters import Member
 from handlers.forms import start_form
-from handlers.meetings.common import MeetForm, MeetingAct, duration_choices, refuse, show_done
+from handlers.keyboards import MeetingAct
+from handlers.meetings.common import MeetForm, duration_choices, refuse, show_done
 from handlers.meetings.form import advance
 from scheduler.clock import Clock
 from scheduler.sender import OutboxSender

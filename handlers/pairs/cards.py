@@ -14,10 +14,10 @@ from bot.domain.overview import pair_overview
 from bot.domain.rules import local_today
 from bot.i18n import Translator
 from handlers.filters import AdminOnly, MenuButton
-from handlers.keyboards import KeyboardBuilder, PairCard, PairsList, fetch_page, pager
+from handlers.keyboards import KeyboardBuilder, PairCard, PairsList, PlanCb, fetch_page, pager
 from handlers.meetings.journal import journal_button
 from handlers.mentees import overview_text
-from handlers.plan.common import ADMIN_VIEW, PlanCb
+from handlers.plan.common import ADMIN_VIEW
 from scheduler.clock import Clock
 from storage.db import Database
 from storage.models import Pair, PairStatus

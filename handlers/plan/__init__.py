@@ -6,6 +6,7 @@ update in storage."""
 
 from __future__ import annotations
 
-from handlers.plan.common import MilestoneCb, PlanCb, PlanDecision
+from handlers.keyboards import MilestoneCb, PlanCb
+from handlers.plan.common import PlanDecision
 
 __all__ = ["MilestoneCb", "PlanCb", "PlanDecision"]

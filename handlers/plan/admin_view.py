@@ -10,15 +10,8 @@ from aiogram.types import CallbackQuery, Message
 from bot.config import Settings
 from bot.domain.plans import Found
 from bot.i18n import Translator, as_sentence
-from handlers.plan.common import (
-    ADMIN_FILE,
-    ADMIN_VIEW,
-    MilestoneCb,
-    PlanCb,
-    find_plan_for_admin,
-    local_day,
-    stale,
-)
+from handlers.keyboards import MilestoneCb, PlanCb
+from handlers.plan.common import ADMIN_FILE, ADMIN_VIEW, find_plan_for_admin, local_day, stale
 from handlers.plan.view import milestone_card, plan_view
 from scheduler.clock import Clock
 from storage.db import Database

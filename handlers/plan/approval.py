@@ -22,16 +22,8 @@ from bot.i18n import I18n, Translator, as_sentence
 from bot.notices import Button, Text
 from handlers.filters import FreeText
 from handlers.forms import start_form
-from handlers.keyboards import cancel_button
-from handlers.plan.common import (
-    PlanCb,
-    PlanDecision,
-    PlanForm,
-    find_plan,
-    local_day,
-    refused,
-    stale,
-)
+from handlers.keyboards import PlanCb, cancel_button
+from handlers.plan.common import PlanDecision, PlanForm, find_plan, local_day, refused, stale
 from handlers.plan.view import plan_view
 from scheduler.clock import Clock
 from scheduler.sender import OutboxSender

@@ -18,16 +18,6 @@ from storage.db import Database
 from storage.models import Pair, Person, Plan
 
 
-class PlanCb(CallbackData, prefix="pn"):
-    # show | add | submit; an admin's: adm (the read-only view); ok | ret only on copies sent
-    # before decisions named the plan (PlanDecision)
-    action: str
-    pair_id: int
-    page: int = 0
-    sub: int = 0  # the plan's submission a decision is about
-    form: int = 0
-
-
 class PlanDecision(CallbackData, prefix="pd"):
     """An admin's ✅ / ↩️ on a submission: it names the plan, not the pair, so it still works
     after a reassignment moved the plan to the pair that took over."""
@@ -36,14 +26,6 @@ class PlanDecision(CallbackData, prefix="pd"):
     plan_id: int
     sub: int  # the plan's submission the decision is about
     view: int = 0  # 1: pressed on the admin's view of the plan (from the pair's card)
-
-
-class MilestoneCb(CallbackData, prefix="ml"):
-    # open | done | nofile | title | due | rm | acc | ret | file; an admin's: adm | admf
-    action: str
-    milestone_id: int
-    sub: int = 0  # the report a decision is about
-    form: int = 0
 
 
 # An admin's read-only view of a pair's plan, opened from the pair's card.

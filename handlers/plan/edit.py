@@ -29,8 +29,8 @@ from bot.domain.rules import PairSide
 from bot.i18n import Html, Translator, as_sentence
 from handlers.filters import FreeText
 from handlers.forms import form_id, start_form
-from handlers.keyboards import cancel_button
-from handlers.plan.common import MilestoneCb, PlanCb, PlanForm, find_plan, stale
+from handlers.keyboards import MilestoneCb, PlanCb, cancel_button
+from handlers.plan.common import PlanForm, find_plan, stale
 from scheduler.clock import Clock
 from storage.db import Database
 from storage.models import Person

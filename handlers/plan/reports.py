@@ -20,14 +20,8 @@ from bot.i18n import Html, I18n, Translator, as_sentence
 from bot.notices import Button, Text
 from handlers.filters import FreeText
 from handlers.forms import OfCurrentForm, start_form
-from handlers.keyboards import cancel_button
-from handlers.plan.common import (
-    MilestoneCb,
-    PlanForm,
-    find_plan,
-    refused,
-    stale,
-)
+from handlers.keyboards import MilestoneCb, cancel_button
+from handlers.plan.common import PlanForm, find_plan, refused, stale
 from scheduler.clock import Clock
 from scheduler.sender import OutboxSender
 from storage.db import Database

@@ -23,18 +23,17 @@ from bot.domain.plans import (
 from bot.domain.rules import PairSide
 from bot.i18n import Translator
 from handlers.filters import Member, MenuButton
-from handlers.keyboards import KeyboardBuilder, PairCard, page_slice, pager
-from handlers.pair_choice import WhichPair, pair_choice, pairs_to_choose
-from handlers.plan.common import (
-    ADMIN_FILE,
-    ADMIN_VIEW,
+from handlers.keyboards import (
+    KeyboardBuilder,
     MilestoneCb,
+    PairCard,
     PlanCb,
-    decision_row,
-    find_plan,
-    local_day,
-    stale,
+    WhichPair,
+    page_slice,
+    pager,
 )
+from handlers.pair_choice import pair_choice, pairs_to_choose
+from handlers.plan.common import ADMIN_FILE, ADMIN_VIEW, decision_row, find_plan, local_day, stale
 from scheduler.clock import Clock
 from storage.db import Database
 from storage.models import (

@@ -28,7 +28,6 @@ from bot.domain.notify import NoticeKind
 from bot.domain.reminder_settings import switch_reminder
 from scheduler.clock import ManualClock
 from scheduler.cron import crontab_trigger
-from scheduler.digest import PAGER
 from storage.models import to_db_time
 
 MONDAY = datetime(2027, 1, 25, 9, 0, tzinfo=BISHKEK)
@@ -196,7 +195,7 @@ async def test_a_forged_digest_page_is_answered_as_a_stale_button(
     admin.send("/digest")
     shown = await admin.wait_message("Сводка по наставничеству")
     for page in ("²", "-1", "x"):
-        admin.press_data(f"{PAGER}{page}", shown["message_id"])
+        admin.press_data(f"dg:{page}", shown["message_id"])
         answer = await admin.wait_answer_callback()
         assert answer.get("show_alert") is True, page
 

@@ -21,8 +21,8 @@ from bot.domain.digest import build_digest, digest_page, week_key
 from bot.i18n import I18n
 from bot.notices import JOINED
 from bot.rendering import render, render_keyboard
+from handlers.links import LINKS
 from scheduler.clock import ManualClock
-from scheduler.digest import PAGER
 
 NIGHT = MONDAY.replace(hour=22)  # quiet hours (21:00-08:00): the digest waits for the morning
 MORNING = MONDAY + timedelta(days=1, hours=-1, seconds=30)  # Tuesday 08:00:30
@@ -121,7 +121,7 @@ async def test_a_digest_queued_as_ready_text_before_is_still_sent_as_queued(
         person = await tx.people.by_telegram_id(admin_ready.id)
         assert person is not None
         digest = await build_digest(tx, bot_clock.now(), app.settings.tz, Limits())
-        text, buttons = digest_page(digest, app.settings.tz, 0, PAGER)
+        text, buttons = digest_page(digest, app.settings.tz, 0, LINKS)
         t = app.i18n.get("ru")
         # A row as the digest was queued before it was kept by key: ready HTML and markup.
         assert await tx.outbox.add_ready_text(

@@ -15,6 +15,7 @@ from roster_seed import MENTEE_ORLOV, MENTEE_SIDOROVA, MENTOR_IVANOVA, seed
 
 from bot.domain.pairing import create_pair
 from bot.domain.reminders import queue_held_question
+from handlers.links import LINKS
 from scheduler.clock import ManualClock
 from storage.models import MeetingStatus, PairKind
 
@@ -95,7 +96,7 @@ async def test_a_quick_meet_confirmed_and_held_shows_in_the_journal_with_its_hou
     async with app.db.transaction() as tx:
         meeting = await tx.meetings.get(1)
         assert meeting is not None
-        assert await queue_held_question(tx, meeting, bot_clock.now(), app.settings.tz)
+        assert await queue_held_question(tx, meeting, bot_clock.now(), app.settings.tz, LINKS)
     app.sender.wake()
     await mentor.wait_message("Состоялась ли встреча")
     await mentee.wait_message("Состоялась ли встреча")
@@ -342,7 +343,7 @@ async def test_a_meeting_that_was_moved_is_not_held_and_a_new_one_is_proposed(
     async with app.db.transaction() as tx:
         meeting = await tx.meetings.get(1)
         assert meeting is not None
-        assert await queue_held_question(tx, meeting, bot_clock.now(), app.settings.tz)
+        assert await queue_held_question(tx, meeting, bot_clock.now(), app.settings.tz, LINKS)
     app.sender.wake()
     await mentee.wait_message("Состоялась ли встреча")
     mentee.press("🔁 Перенесли")

@@ -14,7 +14,7 @@ from roster_seed import MENTEE_ORLOV, MENTEE_SIDOROVA, MENTOR_IVANOVA, seed
 from test_pairs import form_pair, person
 
 from bot.domain.plans import shipped_template
-from handlers.plan import MilestoneCb, PlanCb
+from handlers.keyboards import MilestoneCb, PlanCb
 from scheduler.clock import Clock, ManualClock
 from storage.models import MilestoneStatus, PlanStatus
 

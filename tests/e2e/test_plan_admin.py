@@ -15,8 +15,8 @@ from test_pairs import open_pair_card, person, reassign
 from test_plan import TEMPLATE_SIZE, _people, _plan_of, _report_first_milestone
 from test_plan import bot_clock as bot_clock  # the same moment as the plan's tests
 
-from handlers.keyboards import PairCard
-from handlers.plan import MilestoneCb, PlanCb, PlanDecision
+from handlers.keyboards import MilestoneCb, PairCard, PlanCb
+from handlers.plan import PlanDecision
 from storage.models import PlanStatus
 
 SECOND_ADMIN_ID = 1002

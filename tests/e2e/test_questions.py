@@ -24,7 +24,7 @@ from roster_seed import (
 from bot.app import App
 from bot.domain.pairing import create_pair
 from bot.domain.questions import MAX_TEXT_LENGTH
-from handlers.questions import QuestionAction
+from handlers.keyboards import QuestionAction
 from storage.models import FileKind, PairKind, QuestionStatus
 
 

@@ -18,6 +18,7 @@ from bot.domain.digest import ATTENTION_PAGE, Digest, build_digest, digest_page,
 from bot.i18n import I18n, Translator
 from bot.notices import args_json, buttons_json
 from bot.rendering import render, render_buttons, render_stored
+from handlers.links import LINKS
 from storage.db import Database
 
 TZ = ZoneInfo("Asia/Bishkek")
@@ -90,7 +91,7 @@ async def test_a_digest_of_300_pairs_in_40_departments_fits_one_message_and_page
 
 def _assert_one_message(t: Translator, digest: Digest, page: int) -> str:
     """The page as the sender renders it from the outbox: one message, ≤ 10 short buttons."""
-    text, rows = digest_page(digest, TZ, page, "dg:")
+    text, rows = digest_page(digest, TZ, page, LINKS)
     rendered = render_stored(t, text.key, args_json(text.args))
     assert rendered == render(t, text)  # what /digest shows now is what the sender sends
     assert text_length(rendered) <= MESSAGE_LIMIT

@@ -15,7 +15,6 @@ from bot.domain.bounded import text_length
 from bot.domain.meeting_rules import (
     Answer,
     MeetingRefusal,
-    button_data,
     check_moment,
     local_day,
     local_moment,
@@ -35,19 +34,12 @@ from bot.domain.reminders import queue_held_question
 from bot.i18n import I18n
 from bot.rendering import render_stored
 from handlers.calendar import CalendarPress, calendar_markup, pressed_date
-from handlers.meetings.common import MeetingAct
+from handlers.keyboards import MeetingAct
+from handlers.links import LINKS
 from handlers.meetings.journal import JournalPage, hours_text, journal_page
 from scheduler.clock import ManualClock
 from storage.db import Database
-from storage.models import (
-    Meeting,
-    MeetingFormat,
-    MeetingStatus,
-    Pair,
-    PairKind,
-    PairStatus,
-    Role,
-)
+from storage.models import Meeting, MeetingFormat, MeetingStatus, Pair, PairKind, PairStatus, Role
 
 BISHKEK = ZoneInfo("Asia/Bishkek")
 PAIR = Pair(
@@ -175,7 +167,7 @@ def test_transitions_who_may_do_what() -> None:
 def test_meeting_buttons_unpack_as_the_handlers_read_them_within_64_bytes() -> None:
     longest = replace(MEETING, id=2**63 - 1, revision=2**31)
     for answer in Answer:
-        data = button_data(longest, answer)
+        data = LINKS.meeting(longest.id, longest.revision, answer.value)
         assert len(data.encode()) <= 64
         act = MeetingAct.unpack(data)
         assert (act.meeting_id, act.rev, act.action) == (longest.id, longest.revision, answer)
@@ -234,16 +226,17 @@ async def test_did_it_happen_is_queued_once_the_meeting_has_ended(db: Database, 
             topic="Разбор КТП",
             now=clock.now(),
             tz=BISHKEK,
+            links=LINKS,
         )
         confirmed = await tx.meetings.change(
             meeting, clock.now(), status=MeetingStatus.CONFIRMED.value
         )
         assert confirmed is not None
         clock.set(starts + timedelta(minutes=30))
-        assert not await queue_held_question(tx, confirmed, clock.now(), BISHKEK)
+        assert not await queue_held_question(tx, confirmed, clock.now(), BISHKEK, LINKS)
         clock.set(starts + timedelta(minutes=60))
-        assert await queue_held_question(tx, confirmed, clock.now(), BISHKEK)
-        assert await queue_held_question(tx, confirmed, clock.now(), BISHKEK)
+        assert await queue_held_question(tx, confirmed, clock.now(), BISHKEK, LINKS)
+        assert await queue_held_question(tx, confirmed, clock.now(), BISHKEK, LINKS)
         rows = await tx.conn.execute_fetchall(
             "SELECT person_id, text_key, text_args, buttons FROM outbox"
             " WHERE key LIKE 'remind:meeting-held:%'"

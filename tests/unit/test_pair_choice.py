@@ -7,7 +7,8 @@ from datetime import date
 
 from bot.domain.rules import PairSide, may_work_in_pair, side_in_pair
 from bot.i18n import I18n
-from handlers.pair_choice import WhichPair, pair_choice
+from handlers.keyboards import WhichPair
+from handlers.pair_choice import pair_choice
 from storage.models import Pair, PairKind, PairStatus, Person, Role
 
 PAIR = Pair(

@@ -16,17 +16,9 @@ from bot.domain.questions import (
     check_content,
     check_resolve,
 )
-from handlers.questions import QuestionAction
+from handlers.keyboards import QuestionAction
 from storage.db import Database
-from storage.models import (
-    FileKind,
-    Pair,
-    PairKind,
-    PairStatus,
-    Question,
-    QuestionStatus,
-    Role,
-)
+from storage.models import FileKind, Pair, PairKind, PairStatus, Question, QuestionStatus, Role
 
 NOW = datetime(2026, 11, 27, 6, 0, tzinfo=UTC)
 MENTOR, MENTEE, STRANGER = 1, 2, 3

@@ -1,0 +1,41 @@
+"""The core's button targets (bot/domain/links.py) packed by the handlers' CallbackData classes:
+the class that reads a press is the one that wrote its data."""
+
+from __future__ import annotations
+
+from bot.domain.links import Links
+from handlers.keyboards import (
+    DigestPage,
+    MeetingAct,
+    MilestoneCb,
+    PairCard,
+    PlanCb,
+    QuestionAction,
+    WhichPair,
+)
+
+
+class CallbackLinks:
+    def meeting(self, meeting_id: int, revision: int, answer: str) -> str:
+        return MeetingAct(meeting_id=meeting_id, rev=revision, action=answer).pack()
+
+    def milestone(self, milestone_id: int) -> str:
+        return MilestoneCb(action="open", milestone_id=milestone_id).pack()
+
+    def answer_question(self, question_id: int) -> str:
+        return QuestionAction(action="answer", question_id=question_id).pack()
+
+    def pair_card(self, pair_id: int) -> str:
+        return PairCard(pair_id=pair_id, action="open").pack()
+
+    def plan(self, pair_id: int) -> str:
+        return PlanCb(action="show", pair_id=pair_id).pack()
+
+    def journal(self, pair_id: int) -> str:
+        return WhichPair(purpose="journal", pair_id=pair_id).pack()
+
+    def digest_page(self, page: int) -> str:
+        return DigestPage(page=page).pack()
+
+
+LINKS: Links = CallbackLinks()
