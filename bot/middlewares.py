@@ -12,6 +12,7 @@ from aiogram import BaseMiddleware, Bot
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
 
 from bot.config import Settings
+from bot.context import Context
 from bot.domain.onboarding import (
     TelegramAccount,
     display_name,
@@ -111,9 +112,12 @@ class CurrentPerson(BaseMiddleware):
                     await first_contact(tx, person, user.id, self.clock.now())
                 person = replace(person, seen=True, blocked=False)
                 self.sender.wake()
-        data["person"] = person
-        data["is_admin"] = is_admin(person, user.id if user else None, self.settings.admin_ids)
-        data["t"] = self.i18n.get(person.language if person else self.settings.default_language)
+        rights = is_admin(person, user.id if user else None, self.settings.admin_ids)
+        t = self.i18n.get(person.language if person else self.settings.default_language)
+        data["person"], data["is_admin"], data["t"] = person, rights, t
+        data["ctx"] = Context(
+            person, rights, t, self.db, self.clock, self.settings, self.sender, self.i18n
+        )
         return await handler(event, data)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from aiogram import Router
 from aiogram.dispatcher.event.handler import FilterObject
 from aiogram.filters import Filter
-from aiogram.types import Message, TelegramObject
+from aiogram.types import CallbackQuery, Message, TelegramObject
 
 from bot.i18n import Translator
 from handlers.keyboards import MENU_KEYS
@@ -50,6 +50,14 @@ class MenuButton(Filter):
 
     async def __call__(self, message: Message, t: Translator) -> bool:
         return message.text is not None and message.text == t(self.key)
+
+
+def shown(callback: CallbackQuery) -> Message:
+    """The message a pressed button is on. Telegram leaves it out for a message too old to
+    show; such presses never reach a handler (bot.middlewares.InaccessibleButtons)."""
+    if not isinstance(callback.message, Message):
+        raise LookupError("a press on a message the bot cannot see reached a handler")
+    return callback.message
 
 
 class OnTheLoop(Filter):

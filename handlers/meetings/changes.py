@@ -4,52 +4,35 @@ told. A press on 🔁 move is handled with 🕒 another time in answers.py: both
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery
 
-from bot.config import Settings
+from bot.context import Context
 from bot.domain.meeting_rules import Answer, MeetingError
 from bot.domain.meetings import cancel_meeting
-from bot.i18n import I18n, Translator
-from handlers.filters import Member
+from handlers.filters import Member, shown
 from handlers.keyboards import MeetingAct
 from handlers.meetings.common import refuse, show_done
-from scheduler.clock import Clock
-from scheduler.sender import OutboxSender
-from storage.db import Database
-from storage.models import Person, Role
+from storage.models import Role
 
 router = Router(name=__name__)
 router.callback_query.filter(Member(Role.MENTOR, Role.MENTEE))
 
 
 @router.callback_query(MeetingAct.filter(F.action == Answer.CANCEL))
-async def cancel_pressed(
-    callback: CallbackQuery,
-    callback_data: MeetingAct,
-    db: Database,
-    settings: Settings,
-    clock: Clock,
-    sender: OutboxSender,
-    i18n: I18n,
-    t: Translator,
-    person: Person,
-) -> None:
-    if not isinstance(callback.message, Message):
-        await callback.answer(t("stale-button"), show_alert=True)
-        return
+async def cancel_pressed(callback: CallbackQuery, callback_data: MeetingAct, ctx: Context) -> None:
     try:
-        async with db.transaction() as tx:
+        async with ctx.db.transaction() as tx:
             meeting = await cancel_meeting(
                 tx,
                 meeting_id=callback_data.meeting_id,
                 revision=callback_data.rev,
-                person_id=person.id,
-                now=clock.now(),
-                tz=settings.tz,
+                person_id=ctx.me.id,
+                now=ctx.now(),
+                tz=ctx.tz,
             )
     except MeetingError as error:
-        await refuse(callback, t, error.refusal)
+        await refuse(callback, ctx.t, error.refusal)
         return
-    sender.wake()
+    ctx.told()
     await callback.answer()
-    await show_done(callback.message, t, meeting, settings.tz)
+    await show_done(shown(callback), ctx.t, meeting, ctx.tz)
