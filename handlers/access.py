@@ -10,20 +10,18 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bot.context import Context
 from bot.domain.access import closing_text
 from bot.domain.onboarding import Decision, approve, decline
-from bot.i18n import I18n, Translator
+from bot.i18n import Translator
 from bot.rendering import render
-from handlers.filters import AdminOnly, FreeText
-from handlers.forms import OfCurrentForm, form_id, start_form
+from handlers.filters import AdminOnly, FreeText, shown
+from handlers.forms import OfCurrentForm, admins_only, form_id, start_form
 from handlers.keyboards import AccessDecision, PersonPick
 from handlers.menu import refresh_commands
 from handlers.picker import last_search, people_page, remember_search
 from handlers.start import request_buttons, request_text
-from scheduler.clock import Clock
-from scheduler.sender import OutboxSender
-from storage.db import Database
-from storage.models import AccessRequest, Person, RequestStatus, Role
+from storage.models import AccessRequest, RequestStatus, Role
 
 log = logging.getLogger(__name__)
 router = Router(name=__name__)
@@ -35,6 +33,9 @@ LINK_PURPOSE = "link"
 
 class LinkForm(StatesGroup):
     person = State()  # choosing the roster person the request belongs to
+
+
+admins_only(LinkForm)
 
 
 def _role_buttons(t: Translator, request_id: int) -> InlineKeyboardMarkup:
@@ -68,129 +69,109 @@ def _confirm_admin_buttons(t: Translator, request_id: int) -> InlineKeyboardMark
 
 
 async def _load_pending(
-    callback: CallbackQuery, db: Database, t: Translator, request_id: int
+    callback: CallbackQuery, ctx: Context, request_id: int
 ) -> AccessRequest | None:
-    async with db.read() as tx:
+    async with ctx.db.read() as tx:
         request = await tx.requests.get(request_id)
     if request is None:
-        await callback.answer(t("stale-button"), show_alert=True)
+        await callback.answer(ctx.t("stale-button"), show_alert=True)
         return None
     if request.status is not RequestStatus.PENDING:
-        await callback.answer(t("access-already-decided"), show_alert=True)
+        await callback.answer(ctx.t("access-already-decided"), show_alert=True)
         return None
     return request
 
 
 @router.callback_query(AccessDecision.filter(F.action.in_({"approve", "back"})))
-async def ask_role(
-    callback: CallbackQuery, callback_data: AccessDecision, db: Database, t: Translator
-) -> None:
-    request = await _load_pending(callback, db, t, callback_data.request_id)
-    if request is None or not isinstance(callback.message, Message):
+async def ask_role(callback: CallbackQuery, callback_data: AccessDecision, ctx: Context) -> None:
+    request = await _load_pending(callback, ctx, callback_data.request_id)
+    if request is None:
         return
+    message, t = shown(callback), ctx.t
     if callback_data.action == "back":
-        async with db.read() as tx:
+        async with ctx.db.read() as tx:
             text = await request_text(tx, t, request)
-        await callback.message.edit_text(text, reply_markup=request_buttons(t, request.id))
+        await message.edit_text(text, reply_markup=request_buttons(t, request.id))
     else:
-        await callback.message.edit_text(
+        await message.edit_text(
             t("access-choose-role", name=request.display_name),
             reply_markup=_role_buttons(t, request.id),
         )
-    await _close_if_decided_meanwhile(callback.message, db, t, request.id)
+    await _close_if_decided_meanwhile(message, ctx, request.id)
     await callback.answer()
 
 
 @router.callback_query(AccessDecision.filter(F.action == "admin"))
 async def confirm_admin(
-    callback: CallbackQuery, callback_data: AccessDecision, db: Database, t: Translator
+    callback: CallbackQuery, callback_data: AccessDecision, ctx: Context
 ) -> None:
-    request = await _load_pending(callback, db, t, callback_data.request_id)
-    if request is None or not isinstance(callback.message, Message):
+    request = await _load_pending(callback, ctx, callback_data.request_id)
+    if request is None:
         return
-    await callback.message.edit_text(
-        t("access-confirm-admin-question", name=request.display_name),
-        reply_markup=_confirm_admin_buttons(t, request.id),
+    message = shown(callback)
+    await message.edit_text(
+        ctx.t("access-confirm-admin-question", name=request.display_name),
+        reply_markup=_confirm_admin_buttons(ctx.t, request.id),
     )
-    await _close_if_decided_meanwhile(callback.message, db, t, request.id)
+    await _close_if_decided_meanwhile(message, ctx, request.id)
     await callback.answer()
 
 
-async def _close_if_decided_meanwhile(
-    message: Message, db: Database, t: Translator, request_id: int
-) -> None:
+async def _close_if_decided_meanwhile(message: Message, ctx: Context, request_id: int) -> None:
     """Another admin may have decided while this copy was being redrawn, and the closing edit
     may have landed first: then this redraw must not leave live buttons behind."""
-    async with db.read() as tx:
+    async with ctx.db.read() as tx:
         request = await tx.requests.get(request_id)
         if request is None or request.status is RequestStatus.PENDING:
             return
         text = await closing_text(tx, request)
-    await message.edit_text(render(t, text))
+    await message.edit_text(render(ctx.t, text))
 
 
 @router.callback_query(AccessDecision.filter(F.action == "role"))
 async def approve_with_role(
-    callback: CallbackQuery,
-    callback_data: AccessDecision,
-    bot: Bot,
-    db: Database,
-    i18n: I18n,
-    clock: Clock,
-    sender: OutboxSender,
-    person: Person,
-    t: Translator,
+    callback: CallbackQuery, callback_data: AccessDecision, bot: Bot, ctx: Context
 ) -> None:
     try:
         role = Role(callback_data.value)
     except ValueError:
-        await callback.answer(t("stale-button"), show_alert=True)
+        await callback.answer(ctx.t("stale-button"), show_alert=True)
         return
-    decision = await approve(db, callback_data.request_id, person, clock.now(), role=role)
-    await _after_decision(callback, bot, db, i18n, sender, t, decision)
+    decision = await approve(ctx.db, callback_data.request_id, ctx.me, ctx.now(), role=role)
+    await _after_decision(callback, bot, ctx, decision)
 
 
 @router.callback_query(AccessDecision.filter(F.action == "decline"))
 async def decline_request(
-    callback: CallbackQuery,
-    callback_data: AccessDecision,
-    bot: Bot,
-    db: Database,
-    i18n: I18n,
-    clock: Clock,
-    sender: OutboxSender,
-    person: Person,
-    t: Translator,
+    callback: CallbackQuery, callback_data: AccessDecision, bot: Bot, ctx: Context
 ) -> None:
-    decision = await decline(db, callback_data.request_id, person, clock.now())
-    await _after_decision(callback, bot, db, i18n, sender, t, decision)
+    decision = await decline(ctx.db, callback_data.request_id, ctx.me, ctx.now())
+    await _after_decision(callback, bot, ctx, decision)
 
 
 @router.callback_query(AccessDecision.filter(F.action == "list"))
 async def choose_roster_person(
-    callback: CallbackQuery,
-    callback_data: AccessDecision,
-    state: FSMContext,
-    db: Database,
-    t: Translator,
+    callback: CallbackQuery, callback_data: AccessDecision, state: FSMContext, ctx: Context
 ) -> None:
-    request = await _load_pending(callback, db, t, callback_data.request_id)
-    if request is None or not isinstance(callback.message, Message):
+    request = await _load_pending(callback, ctx, callback_data.request_id)
+    if request is None:
         return
+    message = shown(callback)
     form = await start_form(state, LinkForm.person, request_id=request.id)
-    text, markup = await _unseen_page(db, t, 0, None, form)
-    await callback.message.answer(
-        t("access-choose-person", name=request.display_name) + "\n" + text, reply_markup=markup
+    text, markup = await _unseen_page(ctx, 0, None, form)
+    await message.answer(
+        ctx.t("access-choose-person", name=request.display_name) + "\n" + text,
+        reply_markup=markup,
     )
     await callback.answer()
 
 
 async def _unseen_page(
-    db: Database, t: Translator, page: int, query: str | None, form: int
+    ctx: Context, page: int, query: str | None, form: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     return await people_page(
-        db,
-        t,
+        ctx.db,
+        ctx.t,
         purpose=LINK_PURPOSE,
         page=page,
         query=query,
@@ -201,11 +182,9 @@ async def _unseen_page(
 
 
 @router.message(LinkForm.person, FreeText())
-async def search_roster_person(
-    message: Message, state: FSMContext, db: Database, t: Translator
-) -> None:
+async def search_roster_person(message: Message, state: FSMContext, ctx: Context) -> None:
     query = await remember_search(state, message.text)
-    text, markup = await _unseen_page(db, t, 0, query, await form_id(state))
+    text, markup = await _unseen_page(ctx, 0, query, await form_id(state))
     await message.answer(text, reply_markup=markup)
 
 
@@ -217,43 +196,32 @@ async def link_to_roster_person(
     callback_data: PersonPick,
     state: FSMContext,
     bot: Bot,
-    db: Database,
-    i18n: I18n,
-    clock: Clock,
-    sender: OutboxSender,
-    person: Person,
-    t: Translator,
+    ctx: Context,
 ) -> None:
-    if not isinstance(callback.message, Message):
-        return
+    message = shown(callback)
     if callback_data.person_id == 0:
         query = await last_search(state)
-        text, markup = await _unseen_page(db, t, callback_data.page, query, callback_data.form)
-        await callback.message.edit_text(text, reply_markup=markup)
+        text, markup = await _unseen_page(ctx, callback_data.page, query, callback_data.form)
+        await message.edit_text(text, reply_markup=markup)
         await callback.answer()
         return
     request_id = int((await state.get_data()).get("request_id", 0))
-    decision = await approve(db, request_id, person, clock.now(), link_to=callback_data.person_id)
+    decision = await approve(ctx.db, request_id, ctx.me, ctx.now(), link_to=callback_data.person_id)
     if decision is not None and decision.error is None:
         await state.clear()
-    await _after_decision(callback, bot, db, i18n, sender, t, decision)
+    await _after_decision(callback, bot, ctx, decision)
 
 
 async def _after_decision(
-    callback: CallbackQuery,
-    bot: Bot,
-    db: Database,
-    i18n: I18n,
-    sender: OutboxSender,
-    t: Translator,
-    decision: Decision | None,
+    callback: CallbackQuery, bot: Bot, ctx: Context, decision: Decision | None
 ) -> None:
     """The decision is saved, and the requester's answer and the closing of every admin's copy
     are queued with it: from here on only this admin's own screen is at stake."""
+    t = ctx.t
     if decision is None:
         await callback.answer(t("stale-button"), show_alert=True)
         return
-    sender.wake()  # a refusal may have settled the request too (its account got in meanwhile)
+    ctx.told()  # a refusal may have settled the request too (its account got in meanwhile)
     if decision.error is not None:
         await callback.answer(t(decision.error.value), show_alert=True)
         return
@@ -261,4 +229,4 @@ async def _after_decision(
     person = decision.person
     if person is not None:
         # Their command menu, if their role needs one of its own; retried at their /start.
-        await refresh_commands(bot, db, i18n, person, person.has_admin_rights)
+        await refresh_commands(bot, ctx.db, ctx.i18n, person, person.has_admin_rights)

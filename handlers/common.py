@@ -9,26 +9,26 @@ from aiogram.filters import Command, ExceptionTypeFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ErrorEvent, Message
 
-from bot.i18n import I18n, Translator
+from bot.context import Context
+from bot.i18n import I18n
 from bot.telegram_errors import is_not_modified, is_transient
-from handlers.forms import form_id
+from handlers.filters import shown
+from handlers.forms import FormGone, form_id
 from handlers.keyboards import Nav, main_menu
 from storage.db import commits_counted
-from storage.models import Person
 
 log = logging.getLogger(__name__)
 router = Router(name=__name__)
 
 
 @router.message(Command("cancel"))
-async def cancel_command(
-    message: Message, state: FSMContext, person: Person | None, is_admin: bool, t: Translator
-) -> None:
+async def cancel_command(message: Message, state: FSMContext, ctx: Context) -> None:
+    t = ctx.t
     had_form = await state.get_state() is not None
     await state.clear()
     await message.answer(
         t("cancelled") if had_form else t("nothing-to-cancel"),
-        reply_markup=main_menu(t, person, is_admin),
+        reply_markup=main_menu(t, ctx.person, ctx.is_admin),
     )
 
 
@@ -40,17 +40,15 @@ async def inert_button(callback: CallbackQuery) -> None:
 
 @router.callback_query(Nav.filter(F.action == "cancel"))
 async def cancel_button(
-    callback: CallbackQuery, callback_data: Nav, state: FSMContext, t: Translator
+    callback: CallbackQuery, callback_data: Nav, state: FSMContext, ctx: Context
 ) -> None:
     if callback_data.form != await form_id(state):
         # A Cancel left on a form that is closed already: the form open now stays open.
-        if isinstance(callback.message, Message):
-            await callback.message.edit_reply_markup(reply_markup=None)
-        await callback.answer(t("form-already-closed"))
+        await shown(callback).edit_reply_markup(reply_markup=None)
+        await callback.answer(ctx.t("form-already-closed"))
         return
     await state.clear()
-    if isinstance(callback.message, Message):
-        await callback.message.edit_text(t("cancelled"))
+    await shown(callback).edit_text(ctx.t("cancelled"))
     await callback.answer()
 
 
@@ -66,13 +64,18 @@ async def on_error(event: ErrorEvent, i18n: I18n) -> None:
         if update.callback_query is not None:
             await update.callback_query.answer()
         return
-    if is_transient(error):
+    t = i18n.get(None)
+    if isinstance(error, FormGone):
+        # A form begun before an upgrade changed its draft: closed (by load_draft), said so.
+        log.info("update %s: a form's draft no longer reads as %s", update.update_id, error)
+    elif is_transient(error):
         # Telegram or the network failed us, not our code: worth a warning, not an alarm.
         log.warning("update %s: the Bot API failed: %r", update.update_id, error)
     else:
         log.error("update %s failed", update.update_id, exc_info=error)
-    t = i18n.get(None)
-    if not commits_counted():
+    if isinstance(error, FormGone) and not commits_counted():
+        text = t("form-gone")
+    elif not commits_counted():
         text = t("error-generic")
     elif is_transient(error):
         text = t("error-after-save")  # Telegram failed to show the result

@@ -7,65 +7,48 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.config import Settings
+from bot.context import Context
 from bot.domain.attention import Limits
 from bot.domain.digest import build_digest, digest_page
-from bot.i18n import Translator
 from bot.rendering import render, render_keyboard
+from handlers.filters import shown
 from handlers.keyboards import DigestPage
 from handlers.links import LINKS
-from scheduler.clock import Clock
-from storage.db import Database
 
 router = Router(name=__name__)
 
 
-async def _page(
-    db: Database, settings: Settings, clock: Clock, t: Translator, page: int
-) -> tuple[str, InlineKeyboardMarkup]:
-    async with db.bulk_read() as tx:  # every active pair: off the event loop
+async def _page(ctx: Context, page: int) -> tuple[str, InlineKeyboardMarkup]:
+    settings, t = ctx.settings, ctx.t
+    async with ctx.db.bulk_read() as tx:  # every active pair: off the event loop
         limits = Limits.of(
             settings.question_remind_hours,
             settings.question_escalate_hours,
             settings.inactivity_days,
         )
-        digest = await build_digest(tx, clock.now(), settings.tz, limits)
+        digest = await build_digest(tx, ctx.now(), settings.tz, limits)
     text, buttons = digest_page(digest, settings.tz, page, LINKS)
     return render(t, text), InlineKeyboardMarkup.model_validate_json(render_keyboard(t, buttons))
 
 
 @router.message(Command("digest"))
-async def digest(
-    message: Message,
-    state: FSMContext,
-    db: Database,
-    settings: Settings,
-    clock: Clock,
-    is_admin: bool,
-    t: Translator,
-) -> None:
-    if not is_admin:
-        await message.answer(t("admin-only"))
+async def digest(message: Message, state: FSMContext, ctx: Context) -> None:
+    if not ctx.is_admin:
+        await message.answer(ctx.t("admin-only"))
         return
     await state.clear()
-    text, markup = await _page(db, settings, clock, t, 0)
+    text, markup = await _page(ctx, 0)
     await message.answer(text, reply_markup=markup)
 
 
 @router.callback_query(DigestPage.filter())
 async def digest_page_pressed(
-    callback: CallbackQuery,
-    callback_data: DigestPage,
-    db: Database,
-    settings: Settings,
-    clock: Clock,
-    is_admin: bool,
-    t: Translator,
+    callback: CallbackQuery, callback_data: DigestPage, ctx: Context
 ) -> None:
     """A page turned; a forged page (not a number) never gets here: the fallback says stale."""
-    if not is_admin or callback_data.page < 0 or not isinstance(callback.message, Message):
-        await callback.answer(t.plain("stale-button"), show_alert=True)
+    if not ctx.is_admin or callback_data.page < 0:
+        await callback.answer(ctx.t.plain("stale-button"), show_alert=True)
         return
-    text, markup = await _page(db, settings, clock, t, callback_data.page)
-    await callback.message.edit_text(text, reply_markup=markup)
+    text, markup = await _page(ctx, callback_data.page)
+    await shown(callback).edit_text(text, reply_markup=markup)
     await callback.answer()

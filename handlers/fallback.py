@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from functools import partial
+
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.i18n import Translator
+from handlers.forms import is_admins_step
 from handlers.keyboards import main_menu
 from handlers.menu import ADMIN
 from storage.models import Person
@@ -27,7 +31,9 @@ async def unknown_command(message: Message, is_admin: bool, t: Translator) -> No
 async def unexpected_message(
     message: Message, state: FSMContext, person: Person | None, is_admin: bool, t: Translator
 ) -> None:
-    if person is None and not is_admin:
+    if not is_admin and is_admins_step(await state.get_state()):
+        await _rights_gone(state, t, message.answer)
+    elif person is None and not is_admin:
         await message.answer(t("help-stranger"))
     elif person is not None and not person.active and not is_admin:
         await message.answer(t("start-deactivated"))
@@ -38,7 +44,20 @@ async def unexpected_message(
 
 
 @router.callback_query()
-async def stale_button(callback: CallbackQuery, t: Translator) -> None:
+async def stale_button(
+    callback: CallbackQuery, state: FSMContext, is_admin: bool, t: Translator
+) -> None:
     """Unparseable, forged, foreign or outdated callback data: answer so the button stops
     spinning, and change nothing."""
+    if not is_admin and is_admins_step(await state.get_state()):
+        await _rights_gone(state, t, partial(callback.answer, show_alert=True))
+        return
     await callback.answer(t("stale-button"), show_alert=True)
+
+
+async def _rights_gone(
+    state: FSMContext, t: Translator, answer: Callable[[str], Awaitable[object]]
+) -> None:
+    """An admin's form, and the person filling it is no admin any more: it closes, saying why."""
+    await state.clear()
+    await answer(t("form-admin-rights-gone"))

@@ -9,16 +9,12 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.deep_linking import create_start_link
 
-from bot.config import Settings
+from bot.context import Context
 from bot.domain.onboarding import create_invite
-from bot.i18n import Translator
-from handlers.filters import AdminOnly, FreeText, MenuButton
-from handlers.forms import OfCurrentForm, form_id, start_form
+from handlers.filters import AdminOnly, FreeText, MenuButton, shown
+from handlers.forms import OfCurrentForm, admins_only, form_id, start_form
 from handlers.keyboards import PersonPick
 from handlers.picker import last_search, people_page, remember_search
-from scheduler.clock import Clock
-from storage.db import Database
-from storage.models import Person
 
 router = Router(name=__name__)
 router.message.filter(AdminOnly())
@@ -31,12 +27,15 @@ class InviteForm(StatesGroup):
     person = State()
 
 
+admins_only(InviteForm)
+
+
 async def _unseen(
-    db: Database, t: Translator, page: int, query: str | None, form: int
+    ctx: Context, page: int, query: str | None, form: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     return await people_page(
-        db,
-        t,
+        ctx.db,
+        ctx.t,
         purpose=PURPOSE,
         page=page,
         query=query,
@@ -46,18 +45,11 @@ async def _unseen(
     )
 
 
-async def send_invite(
-    message: Message,
-    bot: Bot,
-    db: Database,
-    settings: Settings,
-    clock: Clock,
-    admin: Person,
-    t: Translator,
-    person_id: int,
-) -> bool:
-    """Make a link for the person and show it to the admin; False if none can be made."""
-    created = await create_invite(db, person_id, admin.id, clock.now(), settings.invite_ttl_days)
+async def send_invite(message: Message, bot: Bot, ctx: Context, person_id: int) -> bool:
+    """Make a link for the person and show it to the admin acting (ctx.me); False if none can
+    be made."""
+    db, settings, t = ctx.db, ctx.settings, ctx.t
+    created = await create_invite(db, person_id, ctx.me.id, ctx.now(), settings.invite_ttl_days)
     async with db.read() as tx:
         person = await tx.people.get(person_id)
     if created is None or person is None:
@@ -78,16 +70,16 @@ async def send_invite(
 
 @router.message(Command("invite"))
 @router.message(MenuButton("menu-invite"))
-async def invite_command(message: Message, state: FSMContext, db: Database, t: Translator) -> None:
+async def invite_command(message: Message, state: FSMContext, ctx: Context) -> None:
     form = await start_form(state, InviteForm.person)
-    text, markup = await _unseen(db, t, 0, None, form)
-    await message.answer(t("invite-choose") + "\n" + text, reply_markup=markup)
+    text, markup = await _unseen(ctx, 0, None, form)
+    await message.answer(ctx.t("invite-choose") + "\n" + text, reply_markup=markup)
 
 
 @router.message(InviteForm.person, FreeText())
-async def search_person(message: Message, state: FSMContext, db: Database, t: Translator) -> None:
+async def search_person(message: Message, state: FSMContext, ctx: Context) -> None:
     query = await remember_search(state, message.text)
-    text, markup = await _unseen(db, t, 0, query, await form_id(state))
+    text, markup = await _unseen(ctx, 0, query, await form_id(state))
     await message.answer(text, reply_markup=markup)
 
 
@@ -97,21 +89,14 @@ async def pick_person(
     callback_data: PersonPick,
     state: FSMContext,
     bot: Bot,
-    db: Database,
-    settings: Settings,
-    clock: Clock,
-    person: Person,
-    t: Translator,
+    ctx: Context,
 ) -> None:
-    if not isinstance(callback.message, Message):
-        return
+    message = shown(callback)
     if callback_data.person_id == 0:
         query = await last_search(state)
-        text, markup = await _unseen(db, t, callback_data.page, query, callback_data.form)
-        await callback.message.edit_text(text, reply_markup=markup)
+        text, markup = await _unseen(ctx, callback_data.page, query, callback_data.form)
+        await message.edit_text(text, reply_markup=markup)
     else:
-        if await send_invite(
-            callback.message, bot, db, settings, clock, person, t, callback_data.person_id
-        ):
+        if await send_invite(message, bot, ctx, callback_data.person_id):
             await state.clear()
     await callback.answer()

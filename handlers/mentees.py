@@ -9,7 +9,7 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
-from bot.config import Settings
+from bot.context import Context
 from bot.domain.bounded import bounded_lines
 from bot.domain.overview import PairOverview, pair_overview
 from bot.domain.rules import PairSide, local_today
@@ -17,26 +17,23 @@ from bot.i18n import Html, Translator
 from handlers.filters import Member
 from handlers.meetings.common import describe
 from handlers.pair_choice import pairs_to_choose
-from scheduler.clock import Clock
-from storage.db import Database
-from storage.models import Meeting, Person, Role
+from storage.models import Meeting, Role
 
 router = Router(name=__name__)
 
 
 @router.message(Command("mentees"), Member(Role.MENTOR))
-async def mentees_command(
-    message: Message, db: Database, settings: Settings, clock: Clock, person: Person, t: Translator
-) -> None:
-    pairs = await pairs_to_choose(db, person, PairSide.MENTOR)
+async def mentees_command(message: Message, ctx: Context) -> None:
+    t = ctx.t
+    pairs = await pairs_to_choose(ctx.db, ctx.me, PairSide.MENTOR)
     if not pairs:
         await message.answer(t("mentees-none"))
         return
-    now = clock.now()
-    today = local_today(now, settings.tz)
-    async with db.read() as tx:
+    now = ctx.now()
+    today = local_today(now, ctx.tz)
+    async with ctx.db.read() as tx:
         overviews = [await pair_overview(tx, pair, today, now) for pair in pairs]
-    entries = [_entry(t, overview, settings) for overview in overviews]
+    entries = [_entry(t, overview, ctx.tz) for overview in overviews]
     await message.answer(
         bounded_lines(
             entries, lambda n: t("mentees-more", count=n), head=t("mentees-head"), sep="\n\n"
@@ -45,16 +42,16 @@ async def mentees_command(
 
 
 @router.message(Command("mentees"))
-async def mentees_not_mentor(message: Message, t: Translator) -> None:
-    await message.answer(t("mentees-mentors-only"))
+async def mentees_not_mentor(message: Message, ctx: Context) -> None:
+    await message.answer(ctx.t("mentees-mentors-only"))
 
 
-def _entry(t: Translator, overview: PairOverview, settings: Settings) -> str:
+def _entry(t: Translator, overview: PairOverview, tz: tzinfo) -> str:
     return t(
         "mentees-entry",
         name=overview.pair.mentee_name,
         kind=t.plain(f"pair-kind-{overview.pair.kind.value}"),
-        overview=overview_text(t, overview, settings.tz),
+        overview=overview_text(t, overview, tz),
     )
 
 

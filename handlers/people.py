@@ -10,12 +10,12 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.config import Settings
+from bot.context import Context
 from bot.domain.rules import MAX_DEPARTMENT_LENGTH, is_admin
 from bot.domain.staff import change_role, set_active, set_admin_rights, set_department
-from bot.i18n import I18n, Translator
-from handlers.filters import AdminOnly, FreeText, MenuButton
-from handlers.forms import OfCurrentForm, start_form
+from bot.i18n import Translator
+from handlers.filters import AdminOnly, FreeText, MenuButton, shown
+from handlers.forms import OfCurrentForm, admins_only, start_form
 from handlers.invite import send_invite
 from handlers.keyboards import (
     DepartmentPick,
@@ -29,9 +29,7 @@ from handlers.keyboards import (
     pager,
 )
 from handlers.menu import refresh_commands, role_title, with_pair_lines
-from scheduler.clock import Clock
-from storage.db import Database
-from storage.models import Person, Role
+from storage.models import Role
 
 router = Router(name=__name__)
 router.message.filter(AdminOnly())
@@ -44,14 +42,16 @@ class DepartmentForm(StatesGroup):
     name = State()
 
 
+admins_only(DepartmentForm)
+
+
 def _button(text: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=data)
 
 
-async def _list_view(
-    db: Database, t: Translator, query: PeopleList
-) -> tuple[str, InlineKeyboardMarkup]:
-    async with db.read() as tx:
+async def _list_view(ctx: Context, query: PeopleList) -> tuple[str, InlineKeyboardMarkup]:
+    t = ctx.t
+    async with ctx.db.read() as tx:
         departments = await tx.people.departments()
         department = find_department(departments, query.dept) if query.dept else None
         role = Role(query.role) if query.role in ROLE_FILTERS[1:] else None
@@ -103,27 +103,25 @@ async def _list_view(
 
 @router.message(Command("people"))
 @router.message(MenuButton("menu-people"))
-async def people_command(message: Message, state: FSMContext, db: Database, t: Translator) -> None:
+async def people_command(message: Message, state: FSMContext, ctx: Context) -> None:
     await state.clear()
-    text, markup = await _list_view(db, t, PeopleList())
+    text, markup = await _list_view(ctx, PeopleList())
     await message.answer(text, reply_markup=markup)
 
 
 @router.callback_query(PeopleList.filter(F.action == "list"))
-async def people_page(
-    callback: CallbackQuery, callback_data: PeopleList, db: Database, t: Translator
-) -> None:
-    if isinstance(callback.message, Message):
-        text, markup = await _list_view(db, t, callback_data)
-        await callback.message.edit_text(text, reply_markup=markup)
+async def people_page(callback: CallbackQuery, callback_data: PeopleList, ctx: Context) -> None:
+    text, markup = await _list_view(ctx, callback_data)
+    await shown(callback).edit_text(text, reply_markup=markup)
     await callback.answer()
 
 
 @router.callback_query(PeopleList.filter(F.action == "depts"))
 async def choose_department_filter(
-    callback: CallbackQuery, callback_data: PeopleList, db: Database, t: Translator
+    callback: CallbackQuery, callback_data: PeopleList, ctx: Context
 ) -> None:
-    async with db.read() as tx:
+    t = ctx.t
+    async with ctx.db.read() as tx:
         departments = await tx.people.departments()
     role, current = callback_data.role, callback_data.dept
     markup = department_picker(
@@ -134,18 +132,17 @@ async def choose_department_filter(
         lambda n: PeopleList(role=role, dept=current, page=n, action="depts").pack(),
         head=[_button(t("people-all-departments"), PeopleList(role=role).pack())],
     )
-    if isinstance(callback.message, Message):
-        await callback.message.edit_text(t("people-choose-department"), reply_markup=markup)
+    await shown(callback).edit_text(t("people-choose-department"), reply_markup=markup)
     await callback.answer()
 
 
 # --- a person's card -------------------------------------------------------------------------
 
 
-async def _card(
-    db: Database, t: Translator, person_id: int, viewer: Person
-) -> tuple[str, InlineKeyboardMarkup] | None:
-    async with db.read() as tx:
+async def _card(ctx: Context, person_id: int) -> tuple[str, InlineKeyboardMarkup] | None:
+    """The card of a person as the admin acting (ctx.me) sees it."""
+    t = ctx.t
+    async with ctx.db.read() as tx:
         person = await tx.people.get(person_id)
         pairs = await tx.pairs.active_for_person(person_id) if person else []
     if person is None:
@@ -184,7 +181,7 @@ async def _card(
     if not person.seen and person.active:
         rows.append(action("person-invite", "invite"))
     if person.active:
-        if person.id != viewer.id:
+        if person.id != ctx.me.id:
             rows.append(action("person-deactivate", "active", "0"))
     else:
         rows.append(action("person-reactivate", "active", "1"))
@@ -192,38 +189,27 @@ async def _card(
     return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-async def _show_card(
-    callback: CallbackQuery,
-    db: Database,
-    t: Translator,
-    person_id: int,
-    viewer: Person,
-    note: str = "",
-) -> None:
-    card = await _card(db, t, person_id, viewer)
-    if card is None or not isinstance(callback.message, Message):
-        await callback.answer(t("stale-button"), show_alert=True)
+async def _show_card(callback: CallbackQuery, ctx: Context, person_id: int, note: str = "") -> None:
+    card = await _card(ctx, person_id)
+    if card is None:
+        await callback.answer(ctx.t("stale-button"), show_alert=True)
         return
     text, markup = card
-    await callback.message.edit_text(text, reply_markup=markup)
+    await shown(callback).edit_text(text, reply_markup=markup)
     await callback.answer(note)
 
 
 @router.callback_query(PersonCard.filter(F.action == "show"))
 async def show_person(
-    callback: CallbackQuery,
-    callback_data: PersonCard,
-    state: FSMContext,
-    db: Database,
-    person: Person,
-    t: Translator,
+    callback: CallbackQuery, callback_data: PersonCard, state: FSMContext, ctx: Context
 ) -> None:
     await state.clear()
-    await _show_card(callback, db, t, callback_data.person_id, person)
+    await _show_card(callback, ctx, callback_data.person_id)
 
 
 @router.callback_query(PersonCard.filter(F.action == "roles"))
-async def offer_roles(callback: CallbackQuery, callback_data: PersonCard, t: Translator) -> None:
+async def offer_roles(callback: CallbackQuery, callback_data: PersonCard, ctx: Context) -> None:
+    t = ctx.t
     rows = [
         [
             _button(
@@ -236,63 +222,45 @@ async def offer_roles(callback: CallbackQuery, callback_data: PersonCard, t: Tra
         for role in Role
     ]
     rows.append([_button(t("button-back"), PersonCard(person_id=callback_data.person_id).pack())])
-    if isinstance(callback.message, Message):
-        await callback.message.edit_text(
-            t("person-choose-role"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
-        )
+    await shown(callback).edit_text(
+        t("person-choose-role"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
+    )
     await callback.answer()
 
 
 @router.callback_query(PersonCard.filter(F.action.in_({"role", "admin", "active"})))
 async def change_person(
-    callback: CallbackQuery,
-    callback_data: PersonCard,
-    bot: Bot,
-    db: Database,
-    i18n: I18n,
-    settings: Settings,
-    clock: Clock,
-    person: Person,
-    t: Translator,
+    callback: CallbackQuery, callback_data: PersonCard, bot: Bot, ctx: Context
 ) -> None:
     """The card's one-tap changes: a new role, admin rights on/off, left/back."""
-    target, value, now = callback_data.person_id, callback_data.value, clock.now()
+    target, value, now = callback_data.person_id, callback_data.value, ctx.now()
+    db = ctx.db
     if callback_data.action == "role":
         if value not in {role.value for role in Role}:
-            await callback.answer(t("stale-button"), show_alert=True)
+            await callback.answer(ctx.t("stale-button"), show_alert=True)
             return
-        refusal = await change_role(db, target, Role(value), person, now)
+        refusal = await change_role(db, target, Role(value), ctx.me, now)
     elif callback_data.action == "admin":
-        refusal = await set_admin_rights(db, target, value == "1", person, now)
+        refusal = await set_admin_rights(db, target, value == "1", ctx.me, now)
     else:
-        refusal = await set_active(db, target, value == "1", person, now)
+        refusal = await set_active(db, target, value == "1", ctx.me, now)
     if refusal is not None:
-        await callback.answer(t(refusal.value), show_alert=True)
+        await callback.answer(ctx.t(refusal.value), show_alert=True)
         return
-    await _show_card(callback, db, t, target, person, t("done"))
+    await _show_card(callback, ctx, target, ctx.t("done"))
     async with db.read() as tx:
         changed = await tx.people.get(target)
     if changed is not None and changed.seen:
         # Their command menu follows the new role or rights at once, not at their next /start.
-        rights = is_admin(changed, changed.telegram_id, settings.admin_ids)
-        await refresh_commands(bot, db, i18n, changed, rights)
+        rights = is_admin(changed, changed.telegram_id, ctx.settings.admin_ids)
+        await refresh_commands(bot, db, ctx.i18n, changed, rights)
 
 
 @router.callback_query(PersonCard.filter(F.action == "invite"))
 async def invite_from_card(
-    callback: CallbackQuery,
-    callback_data: PersonCard,
-    bot: Bot,
-    db: Database,
-    settings: Settings,
-    clock: Clock,
-    person: Person,
-    t: Translator,
+    callback: CallbackQuery, callback_data: PersonCard, bot: Bot, ctx: Context
 ) -> None:
-    if isinstance(callback.message, Message):
-        await send_invite(
-            callback.message, bot, db, settings, clock, person, t, callback_data.person_id
-        )
+    await send_invite(shown(callback), bot, ctx, callback_data.person_id)
     await callback.answer()
 
 
@@ -311,38 +279,27 @@ def _department_choice(
 
 @router.callback_query(PersonCard.filter(F.action == "dept"))
 async def ask_department(
-    callback: CallbackQuery,
-    callback_data: PersonCard,
-    state: FSMContext,
-    db: Database,
-    t: Translator,
+    callback: CallbackQuery, callback_data: PersonCard, state: FSMContext, ctx: Context
 ) -> None:
-    async with db.read() as tx:
+    async with ctx.db.read() as tx:
         departments = await tx.people.departments()
     form = await start_form(state, DepartmentForm.name, person_id=callback_data.person_id)
-    if isinstance(callback.message, Message):
-        await callback.message.edit_text(
-            t("person-ask-department"), reply_markup=_department_choice(t, departments, 0, form)
-        )
+    await shown(callback).edit_text(
+        ctx.t("person-ask-department"), reply_markup=_department_choice(ctx.t, departments, 0, form)
+    )
     await callback.answer()
 
 
 @router.callback_query(DepartmentForm.name, DepartmentPick.filter(), OfCurrentForm())
 async def pick_department(
-    callback: CallbackQuery,
-    callback_data: DepartmentPick,
-    state: FSMContext,
-    db: Database,
-    clock: Clock,
-    person: Person,
-    t: Translator,
+    callback: CallbackQuery, callback_data: DepartmentPick, state: FSMContext, ctx: Context
 ) -> None:
-    async with db.read() as tx:
+    t = ctx.t
+    async with ctx.db.read() as tx:
         departments = await tx.people.departments()
     if not callback_data.code:  # another page of the list
-        if isinstance(callback.message, Message):
-            markup = _department_choice(t, departments, callback_data.page, callback_data.form)
-            await callback.message.edit_reply_markup(reply_markup=markup)
+        markup = _department_choice(t, departments, callback_data.page, callback_data.form)
+        await shown(callback).edit_reply_markup(reply_markup=markup)
         await callback.answer()
         return
     department = find_department(departments, callback_data.code)
@@ -351,27 +308,26 @@ async def pick_department(
         return
     person_id = int((await state.get_data()).get("person_id", 0))
     await state.clear()
-    refusal = await set_department(db, person_id, department, clock.now())
+    refusal = await set_department(ctx.db, person_id, department, ctx.now())
     if refusal is not None:
         await callback.answer(t(refusal.value), show_alert=True)
         return
-    await _show_card(callback, db, t, person_id, person, t("done"))
+    await _show_card(callback, ctx, person_id, t("done"))
 
 
 @router.message(DepartmentForm.name, FreeText())
-async def type_department(
-    message: Message, state: FSMContext, db: Database, clock: Clock, person: Person, t: Translator
-) -> None:
+async def type_department(message: Message, state: FSMContext, ctx: Context) -> None:
+    t = ctx.t
     name = " ".join((message.text or "").split())
     if len(name) > MAX_DEPARTMENT_LENGTH:
         await message.answer(t("too-long", limit=MAX_DEPARTMENT_LENGTH))
         return
     person_id = int((await state.get_data()).get("person_id", 0))
     await state.clear()
-    refusal = await set_department(db, person_id, name or None, clock.now())
+    refusal = await set_department(ctx.db, person_id, name or None, ctx.now())
     if refusal is not None:
         await message.answer(t(refusal.value))
         return
-    card = await _card(db, t, person_id, person)
+    card = await _card(ctx, person_id)
     if card is not None:
         await message.answer(card[0], reply_markup=card[1])

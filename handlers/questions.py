@@ -6,8 +6,6 @@ Every press loads the question afresh and checks who presses."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
@@ -15,8 +13,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.config import Settings
+from bot.context import Context
 from bot.domain.bounded import bounded_lines
+from bot.domain.fields import visible
 from bot.domain.notify import Attachment
 from bot.domain.questions import (
     MAX_FILE_BYTES,
@@ -30,10 +29,10 @@ from bot.domain.questions import (
     text_limit,
 )
 from bot.domain.rules import PairSide
-from bot.i18n import Html, I18n, Translator, as_sentence
+from bot.i18n import Html, Translator, as_sentence
 from bot.notices import Button, Text
-from handlers.filters import FreeText, Member, MenuButton
-from handlers.forms import OfCurrentForm, start_form
+from handlers.filters import FreeText, Member, MenuButton, shown
+from handlers.forms import Draft, OfCurrentForm, load_draft, save_draft, start_draft
 from handlers.keyboards import (
     PAGE_SIZE,
     KeyboardBuilder,
@@ -44,10 +43,7 @@ from handlers.keyboards import (
     pager,
 )
 from handlers.pair_choice import chosen_pair, pair_choice, pairs_to_choose
-from scheduler.clock import Clock
-from scheduler.sender import OutboxSender
-from storage.db import Database
-from storage.models import FileKind, Pair, Person, Role
+from storage.models import FileKind, Pair, Role
 
 router = Router(name=__name__)
 
@@ -61,6 +57,26 @@ class AskForm(StatesGroup):
 
 class AnswerForm(StatesGroup):
     text = State()
+
+
+class AskDraft(Draft):
+    """A question so far: its pair, and what /ask came with while the pair is being chosen."""
+
+    pair_id: int = 0
+    text: str = ""
+    file_id: str | None = None
+    file_kind: FileKind | None = None
+    file_size: int | None = None
+    ask_message_id: int | None = None
+
+    def attachment(self) -> Attachment | None:
+        if self.file_id is None or self.file_kind is None:
+            return None
+        return Attachment(self.file_id, self.file_kind, self.file_size)
+
+
+class AnswerDraft(Draft):
+    question_id: int
 
 
 def _button(text: str, data: CallbackData) -> InlineKeyboardMarkup:
@@ -105,48 +121,45 @@ def _refusal(t: Translator, refusal: QuestionRefusal, attachment: Attachment | N
 async def ask(
     message: Message,
     state: FSMContext,
-    db: Database,
-    i18n: I18n,
-    clock: Clock,
-    sender: OutboxSender,
-    person: Person,
-    t: Translator,
+    ctx: Context,
     command: CommandObject | None = None,  # None from the menu button
 ) -> None:
-    text = (command.args or "").strip() if command is not None else ""
+    text = visible(command.args) if command is not None else ""
     attachment = _attachment(message)
-    pairs = await pairs_to_choose(db, person, PairSide.MENTEE)
+    pairs = await pairs_to_choose(ctx.db, ctx.me, PairSide.MENTEE)
     if not pairs:
         await state.clear()
-        await message.answer(t("pair-choice-no-pair"))
+        await message.answer(ctx.t("pair-choice-no-pair"))
         return
     if len(pairs) == 1 and (text or attachment):
         await state.clear()
-        await _send_question(message, db, i18n, clock, sender, person, t, pairs[0], text)
+        await _ask(message, ctx, pairs[0], text, attachment, message.message_id)
         return
     if len(pairs) == 1:
-        form = await start_form(state, AskForm.text, pair_id=pairs[0].id)
-        await _prompt(message, t, pairs[0], form)
+        draft = await start_draft(state, AskForm.text, AskDraft(pair_id=pairs[0].id))
+        await _prompt(message, ctx, pairs[0], draft.form)
         return
-    form = await start_form(state, AskForm.pair, text=text, ask_message_id=message.message_id)
-    if attachment is not None:
-        await state.update_data(
-            file_id=attachment.file_id, file_kind=attachment.kind.value, file_size=attachment.size
-        )
-    await message.answer(
-        t("ask-choose-pair"), reply_markup=pair_choice(t, pairs, person, "ask", form=form)
+    waiting = AskDraft(
+        text=text,
+        ask_message_id=message.message_id,
+        file_id=attachment.file_id if attachment else None,
+        file_kind=attachment.kind if attachment else None,
+        file_size=attachment.size if attachment else None,
     )
+    draft = await start_draft(state, AskForm.pair, waiting)
+    markup = pair_choice(ctx.t, pairs, ctx.me, "ask", form=draft.form)
+    await message.answer(ctx.t("ask-choose-pair"), reply_markup=markup)
 
 
 @router.message(Command("ask"))
-async def ask_not_mentee(message: Message, t: Translator) -> None:
-    await message.answer(t("ask-mentees-only"))
+async def ask_not_mentee(message: Message, ctx: Context) -> None:
+    await message.answer(ctx.t("ask-mentees-only"))
 
 
-async def _prompt(message: Message, t: Translator, pair: Pair, form: int) -> None:
+async def _prompt(message: Message, ctx: Context, pair: Pair, form: int) -> None:
     await message.answer(
-        t("ask-prompt", mentor=pair.mentor_name),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, form)]]),
+        ctx.t("ask-prompt", mentor=pair.mentor_name),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(ctx.t, form)]]),
     )
 
 
@@ -154,145 +167,80 @@ async def _prompt(message: Message, t: Translator, pair: Pair, form: int) -> Non
     AskForm.pair, WhichPair.filter(F.purpose == "ask"), OfCurrentForm(), Member(Role.MENTEE)
 )
 async def ask_pick_pair(
-    callback: CallbackQuery,
-    callback_data: WhichPair,
-    state: FSMContext,
-    db: Database,
-    i18n: I18n,
-    clock: Clock,
-    sender: OutboxSender,
-    person: Person,
-    t: Translator,
+    callback: CallbackQuery, callback_data: WhichPair, state: FSMContext, ctx: Context
 ) -> None:
-    if not isinstance(callback.message, Message):
-        return
+    message = shown(callback)
     if callback_data.pair_id == 0:  # another page of the list
-        pairs = await pairs_to_choose(db, person, PairSide.MENTEE)
+        pairs = await pairs_to_choose(ctx.db, ctx.me, PairSide.MENTEE)
         markup = pair_choice(
-            t, pairs, person, "ask", page=callback_data.page, form=callback_data.form
+            ctx.t, pairs, ctx.me, "ask", page=callback_data.page, form=callback_data.form
         )
-        await callback.message.edit_reply_markup(reply_markup=markup)
+        await message.edit_reply_markup(reply_markup=markup)
         await callback.answer()
         return
-    pair = await chosen_pair(db, person, callback_data.pair_id, PairSide.MENTEE)
+    pair = await chosen_pair(ctx.db, ctx.me, callback_data.pair_id, PairSide.MENTEE)
     if pair is None:
-        await callback.answer(t("stale-button"), show_alert=True)
+        await callback.answer(ctx.t("stale-button"), show_alert=True)
         return
-    data = await state.get_data()
-    await callback.message.edit_reply_markup(reply_markup=None)
+    draft = await load_draft(state, AskDraft)
+    await message.edit_reply_markup(reply_markup=None)
     await callback.answer()
-    text = str(data.get("text") or "")
-    attachment = None
-    if data.get("file_id"):
-        attachment = Attachment(
-            str(data["file_id"]), FileKind(data["file_kind"]), data.get("file_size")
-        )
-    if text or attachment:
+    attachment = draft.attachment()
+    if draft.text or attachment:
         await state.clear()
-        await _ask(
-            callback.message,
-            db,
-            i18n,
-            clock,
-            sender,
-            person,
-            t,
-            pair,
-            text,
-            attachment,
-            data.get("ask_message_id"),
-        )
+        await _ask(message, ctx, pair, draft.text, attachment, draft.ask_message_id)
         return
     await state.set_state(AskForm.text)
-    await state.update_data(pair_id=pair.id)
-    await _prompt(callback.message, t, pair, callback_data.form)
+    await save_draft(state, draft.model_copy(update={"pair_id": pair.id}))
+    await _prompt(message, ctx, pair, callback_data.form)
 
 
 @router.message(AskForm.text, Member(Role.MENTEE), F.photo | F.document)
 @router.message(AskForm.text, Member(Role.MENTEE), FreeText())
-async def ask_text(
-    message: Message,
-    state: FSMContext,
-    db: Database,
-    i18n: I18n,
-    clock: Clock,
-    sender: OutboxSender,
-    person: Person,
-    t: Translator,
-) -> None:
-    data = await state.get_data()
-    pair = await chosen_pair(db, person, int(data.get("pair_id") or 0), PairSide.MENTEE)
+async def ask_text(message: Message, state: FSMContext, ctx: Context) -> None:
+    draft = await load_draft(state, AskDraft)
+    pair = await chosen_pair(ctx.db, ctx.me, draft.pair_id, PairSide.MENTEE)
     if pair is None:
         await state.clear()
-        await message.answer(as_sentence(t(QuestionRefusal.PAIR_NOT_ACTIVE.value)))
+        await message.answer(as_sentence(ctx.t(QuestionRefusal.PAIR_NOT_ACTIVE.value)))
         return
-    text = (message.text or message.caption or "").strip()
-    if await _send_question(message, db, i18n, clock, sender, person, t, pair, text):
+    text = visible(message.text or message.caption)
+    if await _ask(message, ctx, pair, text, _attachment(message), message.message_id):
         await state.clear()
 
 
 @router.message(AskForm.text, Member(Role.MENTEE), ~F.text)
-async def ask_unsupported(message: Message, t: Translator) -> None:
-    await message.answer(t("ask-unsupported"))
-
-
-async def _send_question(
-    message: Message,
-    db: Database,
-    i18n: I18n,
-    clock: Clock,
-    sender: OutboxSender,
-    person: Person,
-    t: Translator,
-    pair: Pair,
-    text: str,
-) -> bool:
-    """The question in the person's own message; False when refused (the form stays open)."""
-    return await _ask(
-        message,
-        db,
-        i18n,
-        clock,
-        sender,
-        person,
-        t,
-        pair,
-        text,
-        _attachment(message),
-        message.message_id,
-    )
+async def ask_unsupported(message: Message, ctx: Context) -> None:
+    await message.answer(ctx.t("ask-unsupported"))
 
 
 async def _ask(
     message: Message,
-    db: Database,
-    i18n: I18n,
-    clock: Clock,
-    sender: OutboxSender,
-    person: Person,
-    t: Translator,
+    ctx: Context,
     pair: Pair,
     text: str,
     attachment: Attachment | None,
     ask_message_id: int | None,
 ) -> bool:
+    """Ask the mentor; False when refused (the form stays open)."""
+    t = ctx.t
     try:
-        async with db.transaction() as tx:
+        async with ctx.db.transaction() as tx:
             question = await ask_question(
                 tx,
                 pair=pair,
-                mentee_id=person.id,
+                mentee_id=ctx.me.id,
                 text=text,
                 attachment=attachment,
                 ask_message_id=ask_message_id,
-                now=clock.now(),
+                now=ctx.now(),
                 buttons=answer_buttons,
             )
     except QuestionError as exc:
         reason = Html(_refusal(t, exc.refusal, attachment))
         await message.answer(t("question-not-sent", reason=reason))
         return False
-    sender.wake()
+    ctx.told()
     await message.answer(
         t("question-sent", mentor=pair.mentor_name),
         reply_markup=_resolve_markup(t, question.id),
@@ -305,23 +253,19 @@ async def _ask(
 
 @router.callback_query(QuestionAction.filter(F.action == "answer"), Member(Role.MENTOR))
 async def start_answer(
-    callback: CallbackQuery,
-    callback_data: QuestionAction,
-    state: FSMContext,
-    db: Database,
-    person: Person,
-    t: Translator,
+    callback: CallbackQuery, callback_data: QuestionAction, state: FSMContext, ctx: Context
 ) -> None:
-    async with db.read() as tx:
+    t = ctx.t
+    async with ctx.db.read() as tx:
         question = await tx.questions.get(callback_data.question_id)
         pair = await tx.pairs.get(question.pair_id) if question else None
     refusal = (
-        QuestionRefusal.NOT_YOURS if question is None else check_answer(question, pair, person.id)
+        QuestionRefusal.NOT_YOURS if question is None else check_answer(question, pair, ctx.me.id)
     )
     if refusal is not None or question is None:
         await callback.answer(as_sentence(t.plain(refusal or "stale-button")), show_alert=True)
         return
-    form = await start_form(state, AnswerForm.text, question_id=question.id)
+    draft = await start_draft(state, AnswerForm.text, AnswerDraft(question_id=question.id))
     file_note = t("question-with-file") if question.file_id else ""
     await callback.answer()
     if callback.bot is None:
@@ -330,96 +274,67 @@ async def start_answer(
     await callback.bot.send_message(
         callback.from_user.id,
         t("answer-prompt", mentee=question.mentee_name, text=question.text, file=Html(file_note)),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, form)]]),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, draft.form)]]),
     )
 
 
 @router.message(AnswerForm.text, Member(Role.MENTOR), F.photo | F.document)
 @router.message(AnswerForm.text, Member(Role.MENTOR), FreeText())
-async def answer_text(
-    message: Message,
-    state: FSMContext,
-    db: Database,
-    i18n: I18n,
-    clock: Clock,
-    sender: OutboxSender,
-    person: Person,
-    t: Translator,
-) -> None:
-    data = await state.get_data()
+async def answer_text(message: Message, state: FSMContext, ctx: Context) -> None:
+    t = ctx.t
+    draft = await load_draft(state, AnswerDraft)
     attachment = _attachment(message)
-    text = (message.text or message.caption or "").strip()
     try:
-        async with db.transaction() as tx:
+        async with ctx.db.transaction() as tx:
             question = await answer_question(
                 tx,
-                question_id=int(data.get("question_id") or 0),
-                mentor_id=person.id,
-                text=text,
+                question_id=draft.question_id,
+                mentor_id=ctx.me.id,
+                text=visible(message.text or message.caption),
                 attachment=attachment,
-                now=clock.now(),
+                now=ctx.now(),
                 buttons=resolve_buttons,
             )
     except QuestionError as exc:
         reason = Html(_refusal(t, exc.refusal, attachment))
-        if exc.refusal in (QuestionRefusal.EMPTY, QuestionRefusal.TOO_LONG):
-            await message.answer(t("answer-not-sent", reason=reason))  # the form stays open
-            return
-        await state.clear()
+        if exc.refusal not in (QuestionRefusal.EMPTY, QuestionRefusal.TOO_LONG):
+            await state.clear()  # an empty or a long answer can be written again
         await message.answer(t("answer-not-sent", reason=reason))
         return
     await state.clear()
-    sender.wake()
+    ctx.told()
     await message.answer(t("answer-sent", mentee=question.mentee_name))
 
 
 @router.message(AnswerForm.text, Member(Role.MENTOR), ~F.text)
-async def answer_unsupported(message: Message, t: Translator) -> None:
-    await message.answer(t("ask-unsupported"))
+async def answer_unsupported(message: Message, ctx: Context) -> None:
+    await message.answer(ctx.t("ask-unsupported"))
 
 
 # --- ✅: the mentee closes a question --------------------------------------------------------
 
 
 @router.callback_query(QuestionAction.filter(F.action == "resolve"), Member(Role.MENTEE))
-async def resolve(
-    callback: CallbackQuery,
-    callback_data: QuestionAction,
-    db: Database,
-    i18n: I18n,
-    clock: Clock,
-    sender: OutboxSender,
-    person: Person,
-    t: Translator,
-) -> None:
+async def resolve(callback: CallbackQuery, callback_data: QuestionAction, ctx: Context) -> None:
     try:
-        async with db.transaction() as tx:
+        async with ctx.db.transaction() as tx:
             await resolve_question(
-                tx,
-                question_id=callback_data.question_id,
-                mentee_id=person.id,
-                now=clock.now(),
+                tx, question_id=callback_data.question_id, mentee_id=ctx.me.id, now=ctx.now()
             )
     except QuestionError as exc:
-        await callback.answer(as_sentence(t.plain(exc.refusal.value)), show_alert=True)
+        await callback.answer(as_sentence(ctx.t.plain(exc.refusal.value)), show_alert=True)
         return
-    sender.wake()
-    if isinstance(callback.message, Message):
-        await callback.message.edit_reply_markup(reply_markup=None)
-    await callback.answer(t("question-resolved"))
+    ctx.told()
+    await shown(callback).edit_reply_markup(reply_markup=None)
+    await callback.answer(ctx.t("question-resolved"))
 
 
 # --- /questions: the mentor's open questions --------------------------------------------------
 
 
-def _local(moment: datetime, settings: Settings) -> str:
-    return moment.astimezone(settings.tz).strftime("%d.%m %H:%M")
-
-
-async def _questions_page(
-    db: Database, t: Translator, settings: Settings, mentor: Person, page: int
-) -> tuple[str, InlineKeyboardMarkup]:
-    async with db.read() as tx:
+async def _questions_page(ctx: Context, page: int) -> tuple[str, InlineKeyboardMarkup]:
+    t, mentor = ctx.t, ctx.me
+    async with ctx.db.read() as tx:
         questions, total, page = await fetch_page(
             lambda offset, limit: tx.questions.open_for_mentor(
                 mentor.id, offset=offset, limit=limit
@@ -436,7 +351,7 @@ async def _questions_page(
             t(
                 "questions-line",
                 number=number,
-                asked=_local(question.asked_at, settings),
+                asked=question.asked_at.astimezone(ctx.tz).strftime("%d.%m %H:%M"),
                 mentee=question.mentee_name,
                 text=excerpt(question.text) + (" 📎" if question.file_id else ""),
             )
@@ -460,36 +375,21 @@ async def _questions_page(
 
 @router.message(Command("questions"), Member(Role.MENTOR))
 @router.message(MenuButton("menu-questions"), Member(Role.MENTOR))
-async def list_questions(
-    message: Message,
-    state: FSMContext,
-    db: Database,
-    settings: Settings,
-    person: Person,
-    t: Translator,
-) -> None:
+async def list_questions(message: Message, state: FSMContext, ctx: Context) -> None:
     await state.clear()
-    text, markup = await _questions_page(db, t, settings, person, 0)
+    text, markup = await _questions_page(ctx, 0)
     await message.answer(text, reply_markup=markup if markup.inline_keyboard else None)
 
 
 @router.message(Command("questions"))
-async def questions_not_mentor(message: Message, t: Translator) -> None:
-    await message.answer(t("questions-mentors-only"))
+async def questions_not_mentor(message: Message, ctx: Context) -> None:
+    await message.answer(ctx.t("questions-mentors-only"))
 
 
 @router.callback_query(QuestionAction.filter(F.action == "page"), Member(Role.MENTOR))
 async def questions_page(
-    callback: CallbackQuery,
-    callback_data: QuestionAction,
-    db: Database,
-    settings: Settings,
-    person: Person,
-    t: Translator,
+    callback: CallbackQuery, callback_data: QuestionAction, ctx: Context
 ) -> None:
-    if isinstance(callback.message, Message):
-        text, markup = await _questions_page(db, t, settings, person, callback_data.page)
-        await callback.message.edit_text(
-            text, reply_markup=markup if markup.inline_keyboard else None
-        )
+    text, markup = await _questions_page(ctx, callback_data.page)
+    await shown(callback).edit_text(text, reply_markup=markup if markup.inline_keyboard else None)
     await callback.answer()

@@ -13,20 +13,16 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup, Message
 
-from bot.config import Settings
+from bot.context import Context
 from bot.domain.bounded import bounded_lines
 from bot.domain.roster import RowError, parse_roster
 from bot.domain.roster_file import RosterRefused
 from bot.domain.roster_import import ImportSummary, import_roster
 from bot.domain.rules import ROSTER_MAX_BYTES, local_today
-from bot.i18n import Html, I18n, Translator
+from bot.i18n import Html, Translator
 from handlers.filters import AdminOnly, MenuButton
-from handlers.forms import start_form
+from handlers.forms import admins_only, start_form
 from handlers.keyboards import cancel_button
-from scheduler.clock import Clock
-from scheduler.sender import OutboxSender
-from storage.db import Database
-from storage.models import Person
 
 log = logging.getLogger(__name__)
 router = Router(name=__name__)
@@ -37,9 +33,13 @@ class ImportForm(StatesGroup):
     file = State()
 
 
+admins_only(ImportForm)
+
+
 @router.message(Command("import"))
 @router.message(MenuButton("menu-import"))
-async def ask_for_file(message: Message, state: FSMContext, t: Translator) -> None:
+async def ask_for_file(message: Message, state: FSMContext, ctx: Context) -> None:
+    t = ctx.t
     form = await start_form(state, ImportForm.file)
     await message.answer(
         t("roster-send-file"),
@@ -52,14 +52,9 @@ async def receive_file(
     message: Message,
     state: FSMContext,
     bot: Bot,
-    db: Database,
-    i18n: I18n,
-    settings: Settings,
-    clock: Clock,
-    sender: OutboxSender,
-    person: Person,
-    t: Translator,
+    ctx: Context,
 ) -> None:
+    t = ctx.t
     document = message.document
     assert document is not None
     # Decided by content below; the size is checked before downloading when Telegram tells it.
@@ -77,21 +72,21 @@ async def receive_file(
         await message.answer(t("roster-refused", reason=Html(t(refusal.key, **refusal.args))))
         return
     await state.clear()
-    now = clock.now()
+    now, settings, me = ctx.now(), ctx.settings, ctx.me
     summary = await import_roster(
-        db,
+        ctx.db,
         roster,
         now=now,
         today=local_today(now, settings.tz),
         max_mentees_per_mentor=settings.max_mentees_per_mentor,
         template=settings.template,
-        imported_by=person.id,
+        imported_by=me.id,
     )
-    sender.wake()  # pair notices, and the closing of requests the roster settled
+    ctx.told()  # pair notices, and the closing of requests the roster settled
     log.info(
         "roster imported by %s: %s added, %s updated, %s pairs, %s errors;"
         " write transaction %.3f s, planned %s time(s)",
-        person.id,
+        me.id,
         summary.added,
         summary.updated,
         summary.pairs_formed,
@@ -103,13 +98,13 @@ async def receive_file(
 
 
 @router.message(ImportForm.file, ~F.text.startswith("/"))
-async def not_a_file(message: Message, t: Translator) -> None:
-    await message.answer(t("roster-expecting-file"))
+async def not_a_file(message: Message, ctx: Context) -> None:
+    await message.answer(ctx.t("roster-expecting-file"))
 
 
 @router.message(F.document)
-async def file_without_command(message: Message, t: Translator) -> None:
-    await message.answer(t("roster-use-import-first"))
+async def file_without_command(message: Message, ctx: Context) -> None:
+    await message.answer(ctx.t("roster-use-import-first"))
 
 
 REPLY_ERROR_LINES = 40  # the bad rows listed in the reply; the rest are counted

@@ -10,12 +10,11 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.config import Settings
+from bot.context import Context
 from bot.domain.reminder_settings import kind_meant_for, kinds_for, switch_reminder, switched_on
 from bot.i18n import Translator
+from handlers.filters import shown
 from handlers.keyboards import KeyboardBuilder
-from scheduler.clock import Clock
-from storage.db import Database
-from storage.models import Person
 
 router = Router(name=__name__)
 
@@ -55,54 +54,41 @@ def _shown(markup: InlineKeyboardMarkup | None) -> list[tuple[str, str | None]]:
 
 
 @router.message(Command("settings"))
-async def settings_command(
-    message: Message,
-    db: Database,
-    settings: Settings,
-    person: Person | None,
-    is_admin: bool,
-    t: Translator,
-) -> None:
+async def settings_command(message: Message, ctx: Context) -> None:
+    person, t = ctx.person, ctx.t
     if person is None:
         await message.answer(t("help-stranger"))
         return
-    kinds = kinds_for(person, is_admin)
-    async with db.read() as tx:
+    kinds = kinds_for(person, ctx.is_admin)
+    async with ctx.db.read() as tx:
         states = await switched_on(tx, person.id, kinds)
-    await message.answer(_text(t, settings, bool(kinds)), reply_markup=_markup(t, states))
+    await message.answer(_text(t, ctx.settings, bool(kinds)), reply_markup=_markup(t, states))
 
 
 @router.callback_query(ReminderSwitch.filter())
 async def switch_pressed(
-    callback: CallbackQuery,
-    callback_data: ReminderSwitch,
-    db: Database,
-    clock: Clock,
-    person: Person | None,
-    is_admin: bool,
-    t: Translator,
+    callback: CallbackQuery, callback_data: ReminderSwitch, ctx: Context
 ) -> None:
-    kind = kind_meant_for(callback_data.kind, person, is_admin)
+    person, t = ctx.person, ctx.t
+    kind = kind_meant_for(callback_data.kind, person, ctx.is_admin)
     if person is None or kind is None:
         await callback.answer(t("settings-not-yours"), show_alert=True)
         return
     wanted = bool(callback_data.on)
-    kinds = kinds_for(person, is_admin)
-    async with db.transaction() as tx:
+    kinds = kinds_for(person, ctx.is_admin)
+    async with ctx.db.transaction() as tx:
         changed = (await switched_on(tx, person.id, [kind]))[kind.value] != wanted
         if changed:
-            await switch_reminder(tx, person.id, kind, wanted, clock.now())
+            await switch_reminder(tx, person.id, kind, wanted, ctx.now())
         states = await switched_on(tx, person.id, kinds)
     label = t.plain(f"settings-kind-{kind.value}")
     if not changed:
         # A double press, or a button on an older /settings: its first press already did it.
         await callback.answer(t.plain("settings-already-on" if wanted else "settings-already-off"))
         return
-    markup = _markup(t, states)
-    if isinstance(callback.message, Message) and _shown(callback.message.reply_markup) != _shown(
-        markup
-    ):
-        await callback.message.edit_reply_markup(reply_markup=markup)
+    markup, message = _markup(t, states), shown(callback)
+    if _shown(message.reply_markup) != _shown(markup):
+        await message.edit_reply_markup(reply_markup=markup)
     await callback.answer(
         t.plain("settings-switched-on" if wanted else "settings-switched-off", kind=label)
     )

@@ -5,23 +5,21 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from aiogram import Bot, Router
+from aiogram import Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bot.context import Context
 from bot.domain.access import queue_copy, request_notice
 from bot.domain.notify import About, admins, anything_about
 from bot.domain.onboarding import StartOutcome, TelegramAccount, display_name, recognise
-from bot.i18n import Html, I18n, Translator
+from bot.i18n import Html, Translator
 from bot.notices import Button, Text
 from bot.rendering import render
 from handlers.filters import Member, MenuButton
 from handlers.keyboards import AccessDecision, main_menu
 from handlers.menu import ChatMenus, commands_for, role_title, with_pair_lines
-from scheduler.clock import Clock
-from scheduler.sender import OutboxSender
-from storage.db import Database
 from storage.models import AccessRequest, Person, Role
 from storage.repos import Repos
 
@@ -34,60 +32,54 @@ async def start(
     message: Message,
     command: CommandObject,
     state: FSMContext,
-    bot: Bot,
-    db: Database,
-    i18n: I18n,
-    clock: Clock,
-    sender: OutboxSender,
     menus: ChatMenus,
-    person: Person | None,
     raw_state: str | None,
-    is_admin: bool,
-    t: Translator,
+    ctx: Context,
 ) -> None:
     if raw_state is not None:
         await state.clear()  # /start leaves any form
     user = message.from_user
     assert user is not None
     account = TelegramAccount(user.id, user.username, display_name(user.first_name, user.last_name))
-    now = clock.now()
+    now = ctx.now()
 
     async def share_request(tx: Repos, request: AccessRequest) -> int:
         return await queue_request_for_admins(tx, request, now)
 
+    person = ctx.person
     result = await recognise(
-        db, account, payload=command.args, now=now, known=person, share_request=share_request
+        ctx.db, account, payload=command.args, now=now, known=person, share_request=share_request
     )
     outcome = result.outcome
     if result.person is not None and outcome is not StartOutcome.DEACTIVATED:
         known = result.person
-        t = i18n.get(known.language)
+        t = ctx.i18n.get(known.language)
         if outcome is StartOutcome.INVITE_FOR_SOMEONE_ELSE:
             await message.answer(t("start-invite-for-someone-else"))
-        rights = is_admin or known.has_admin_rights
-        await greet(message, db, i18n, sender, menus, known, rights, now)
+        rights = ctx.is_admin or known.has_admin_rights
+        await greet(message, ctx, menus, known, rights, now)
         if outcome is not StartOutcome.KNOWN or person is None or not person.seen:
             # A request they had sent is settled: the admins' copies say so; and what was held
             # for them until they opened the bot goes now.
-            sender.wake()
+            ctx.told()
         return
     if outcome in (StartOutcome.REQUEST_NEW, StartOutcome.REQUEST_PENDING):
-        sender.wake()  # the request's copies for the admins were queued with it
-    await message.answer(t(f"start-{outcome.value}"))
+        ctx.told()  # the request's copies for the admins were queued with it
+    await message.answer(ctx.t(f"start-{outcome.value}"))
 
 
 async def greet(
     message: Message,
-    db: Database,
-    i18n: I18n,
-    sender: OutboxSender,
+    ctx: Context,
     menus: ChatMenus,
     person: Person,
     is_admin: bool,
     now: datetime,
 ) -> None:
-    t = i18n.get(person.language)
-    async with db.read() as tx:
+    """The greeting of a person known to the programme, in their language and with the rights
+    they have now (which may differ from the update's, before they were recognised)."""
+    t = ctx.i18n.get(person.language)
+    async with ctx.db.read() as tx:
         pairs = await tx.pairs.active_for_person(person.id)
     head = [t("start-greeting", name=person.full_name, role=role_title(t, person, is_admin))]
     tail = [t("start-admin-hint")] if is_admin else []
@@ -103,11 +95,11 @@ async def greet(
     menus.request(person, is_admin)
     if is_admin:
         # Requests that came while they had not opened the bot, or that could not reach them.
-        async with db.transaction() as tx:
+        async with ctx.db.transaction() as tx:
             waiting = await tx.requests.pending_without_copy(person.id)
             queued = [await _queue_copy(tx, request, person, now) for request in waiting]
         if any(queued):
-            sender.wake()
+            ctx.told()
 
 
 async def queue_request_for_admins(tx: Repos, request: AccessRequest, now: datetime) -> int:
@@ -149,25 +141,23 @@ def request_buttons(t: Translator, request_id: int) -> InlineKeyboardMarkup:
 
 @router.message(Command("help"))
 @router.message(MenuButton("menu-help"))
-async def help_command(
-    message: Message, person: Person | None, is_admin: bool, t: Translator
-) -> None:
-    if person is None and not is_admin:
+async def help_command(message: Message, ctx: Context) -> None:
+    t = ctx.t
+    if ctx.person is None and not ctx.is_admin:
         await message.answer(t("help-stranger"))
         return
-    names = commands_for(person, is_admin)
+    names = commands_for(ctx.person, ctx.is_admin)
     lines = [t("help-title")]
     lines.extend(Html(f"/{name} — ") + t(f"command-{name}") for name in names)
     await message.answer("\n".join(lines))  # the menu keyboard stays from /start
 
 
 @router.message(MenuButton("menu-my-pairs"), Member(Role.MENTOR, Role.MENTEE))
-async def my_pairs(message: Message, db: Database, person: Person, t: Translator) -> None:
-    async with db.read() as tx:
-        pairs = await tx.pairs.active_for_person(person.id)
+async def my_pairs(message: Message, ctx: Context) -> None:
+    me, t = ctx.me, ctx.t
+    async with ctx.db.read() as tx:
+        pairs = await tx.pairs.active_for_person(me.id)
     if not pairs:
-        await message.answer(t(f"start-no-pairs-{person.role.value}"))
+        await message.answer(t(f"start-no-pairs-{me.role.value}"))
         return
-    await message.answer(
-        with_pair_lines(t, t(f"start-your-pairs-{person.role.value}"), pairs, person)
-    )
+    await message.answer(with_pair_lines(t, t(f"start-your-pairs-{me.role.value}"), pairs, me))

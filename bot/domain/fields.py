@@ -21,6 +21,7 @@ MAX_TOPIC_LENGTH = 300
 MAX_NOTE_LENGTH = 1000
 MAX_DURATION = 720
 MAX_MILESTONE_TITLE = 300
+MAX_REASON_LENGTH = 500
 _MEET_TEXT = "meet-text-empty"  # «one message, at most N characters»: for empty and too long
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 _SPACES_IN_LINE = re.compile(r"[^\S\n]+")
@@ -49,12 +50,17 @@ def one_line(text: str | None, *, limit: int, empty: str, too_long: str) -> str:
     return cleaned
 
 
-def free_text(text: str | None, *, limit: int, empty: str, too_long: str) -> str:
-    """A comment, a question, what was done: the lines as written, without invisible characters,
-    each line's spaces folded, at most one empty line in a row, trimmed."""
+def visible(text: str | None) -> str:
+    """Free text as written, without what cannot be seen: the lines kept, each line's spaces
+    folded, at most one empty line in a row, trimmed."""
     kept = "".join(_visible(char) for char in (text or "").replace("\r\n", "\n"))
     lines = [_SPACES_IN_LINE.sub(" ", line).strip() for line in kept.split("\n")]
-    cleaned = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def free_text(text: str | None, *, limit: int, empty: str, too_long: str) -> str:
+    """A comment, what was done: `visible` text, not empty, at most `limit` characters."""
+    cleaned = visible(text)
     if not cleaned:
         raise FieldError(empty, max=limit)
     if len(cleaned) > limit:
@@ -117,3 +123,24 @@ def milestone_title(text: str | None) -> str:
     return one_line(
         text, limit=MAX_MILESTONE_TITLE, empty="plan-title-empty", too_long="plan-title-too-long"
     )
+
+
+def milestone_due(text: str | None) -> date:
+    """A deadline typed as a date (whether it lies within the pair's period, the plan says)."""
+    day = parse_date((text or "").strip())
+    if day is None:
+        raise FieldError("date-invalid")
+    return day
+
+
+def change_reason(text: str | None) -> str:
+    """Why an approved plan changes: words, not blanks, dashes or dots alone."""
+    reason = one_line(
+        text,
+        limit=MAX_REASON_LENGTH,
+        empty="plan-reason-empty",
+        too_long="milestone-comment-too-long",
+    )
+    if not any(char.isalnum() for char in reason):
+        raise FieldError("plan-reason-empty", max=MAX_REASON_LENGTH)
+    return reason

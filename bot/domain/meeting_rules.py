@@ -5,20 +5,16 @@ move, cancel or report a meeting and when, the hours of the journal, and how a m
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
+from bot.domain.fields import MAX_DURATION
 from bot.domain.links import Links
 from bot.notices import Button, Text
 from storage.models import Meeting, MeetingStatus, Pair
 
 DEFAULT_DURATION = 60  # minutes, for a clash check before the duration is known
-MAX_DURATION = 720
-MAX_TOPIC_LENGTH = 300
-MAX_NOTE_LENGTH = 1000
-_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 
 
 class MeetingRefusal(StrEnum):
@@ -50,26 +46,6 @@ class Answer(StrEnum):
 
 
 # --- moments ---------------------------------------------------------------------------------
-
-
-def parse_time(text: str) -> time | None:
-    """A time typed as HH:MM (or H.MM); None for anything else, 24:00 included."""
-    match = _TIME.match(text.strip())
-    if not match:
-        return None
-    hours, minutes = int(match.group(1)), int(match.group(2))
-    if hours > 23 or minutes > 59:
-        return None
-    return time(hours, minutes)
-
-
-def parse_duration(text: str) -> int | None:
-    """Minutes typed as a whole number, 1..MAX_DURATION."""
-    text = text.strip()
-    if not re.fullmatch(r"[0-9]{1,4}", text):  # str.isdigit() takes «²», which int() refuses
-        return None
-    minutes = int(text)
-    return minutes if 1 <= minutes <= MAX_DURATION else None
 
 
 def local_moment(day: date, at: time, tz: tzinfo) -> datetime:

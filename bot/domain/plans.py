@@ -18,6 +18,7 @@ from pathlib import Path
 
 from bot.domain.attention import is_overdue, still_to_report
 from bot.domain.dates import check_date
+from bot.domain.fields import MAX_MILESTONE_TITLE
 from bot.domain.notify import About, cancel_about
 from bot.domain.rules import PairSide, may_work_in_pair, side_in_pair
 from storage.models import (
@@ -31,11 +32,9 @@ from storage.models import (
 )
 from storage.repos import Repos
 
-MAX_MILESTONE_TITLE = 300
 MAX_MILESTONES = 60  # a plan of a year has about ten; a forged flood stops here
 MAX_TEMPLATE_BYTES = 64 * 1024
 MAX_COMMENT_LENGTH = 1000
-MAX_REASON_LENGTH = 500
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # what a bot can fetch back from Telegram
 DOCUMENT_EXTENSIONS = frozenset(
     {"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "jpg", "jpeg", "png"}

@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.domain.bounded import text_length
+from bot.domain.fields import visible
 from bot.domain.notify import (
     About,
     Attachment,
@@ -59,9 +60,9 @@ def text_limit(attachment: Attachment | None) -> int:
 
 
 def check_content(text: str, attachment: Attachment | None) -> QuestionRefusal | None:
-    """A question or an answer: some text (a file alone says nothing), bounded, a file of a
-    sensible size."""
-    if not text.strip():
+    """A question or an answer: some text (a file alone says nothing; nor do characters that
+    cannot be seen), bounded, a file of a sensible size."""
+    if not visible(text):
         return QuestionRefusal.EMPTY
     if text_length(html.escape(text)) > text_limit(attachment):  # as Telegram counts it
         return QuestionRefusal.TOO_LONG
@@ -116,6 +117,7 @@ async def ask_question(
         raise QuestionError(QuestionRefusal.NOT_YOURS)
     if pair.status is not PairStatus.ACTIVE:
         raise QuestionError(QuestionRefusal.PAIR_NOT_ACTIVE)
+    text = visible(text)  # zero-width and bidi characters alone say nothing
     refusal = check_content(text, attachment)
     if refusal is not None:
         raise QuestionError(refusal)
@@ -160,6 +162,7 @@ async def answer_question(
     question = await tx.questions.get(question_id)
     if question is None:
         raise QuestionError(QuestionRefusal.NOT_YOURS)
+    text = visible(text)
     refusal = check_answer(question, await tx.pairs.get(question.pair_id), mentor_id)
     refusal = refusal or check_content(text, attachment)
     if refusal is not None:

@@ -4,7 +4,7 @@ small helpers that render a refusal, a row of choices and a meeting's new state.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, tzinfo
+from datetime import date, datetime, time, tzinfo
 
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -16,16 +16,17 @@ from bot.domain.meeting_rules import (
     MeetingRefusal,
     answer_buttons,
     description,
+    local_moment,
     may_propose_time,
 )
 from bot.domain.meetings import load_for_press
 from bot.i18n import Html, Translator, as_sentence
 from bot.rendering import render, render_keyboard
-from handlers.forms import start_form
+from handlers.forms import Draft, start_draft
 from handlers.keyboards import Choice, KeyboardBuilder, MeetingAct, cancel_button
 from handlers.links import LINKS
 from storage.db import Database
-from storage.models import Meeting, MeetingStatus, Person
+from storage.models import Meeting, MeetingFormat, MeetingStatus, Person
 
 TIME_BUTTONS = ("09:00", "11:00", "13:00", "15:00")
 DURATION_BUTTONS = (45, 60, 90)
@@ -45,6 +46,46 @@ class MeetForm(StatesGroup):
 
 class OtherTimeForm(StatesGroup):
     moment = State()
+
+
+class MeetDraft(Draft):
+    """The /meet form so far (MeetForm's steps fill it; None: not given yet). With `meeting_id`
+    it is the details of a meeting that happened ("did it happen?" → held): only those are
+    asked. `result` and `task` are "" when skipped."""
+
+    pair_id: int = 0
+    args: str = ""  # the quick form's words, taken once the pair is known
+    day: date | None = None
+    at: time | None = None
+    format: MeetingFormat | None = None
+    topic: str | None = None
+    duration: int | None = None
+    content: str | None = None
+    result: str | None = None
+    task: str | None = None
+    meeting_id: int = 0
+    rev: int = 0
+
+    @property
+    def held(self) -> bool:
+        return bool(self.meeting_id)
+
+    def moment(self, tz: tzinfo) -> datetime | None:
+        if self.day is None or self.at is None:
+            return None
+        return local_moment(self.day, self.at, tz)
+
+    @classmethod
+    def again(cls, meeting: Meeting) -> MeetDraft:
+        """A new meeting in place of one that did not happen: the same pair, form and topic."""
+        return cls(pair_id=meeting.pair_id, format=meeting.format, topic=meeting.topic)
+
+
+class OtherTimeDraft(Draft):
+    """🕒 another time or 🔁 move: the meeting as of the revision that was pressed."""
+
+    meeting_id: int
+    revision: int
 
 
 def refusal_text(t: Translator, refusal: MeetingRefusal) -> str:
@@ -126,6 +167,7 @@ async def ask_other_time(
     if not may_propose_time(meeting, pair, person.id, now):
         await refuse(callback, t, MeetingRefusal.NOT_NOW)
         return
-    await start_form(state, OtherTimeForm.moment, meeting_id=data.meeting_id, revision=data.rev)
+    draft = OtherTimeDraft(meeting_id=data.meeting_id, revision=data.rev)
+    await start_draft(state, OtherTimeForm.moment, draft)
     await callback.answer()
     await message.answer(t("meet-other-time-ask"))

@@ -8,18 +8,16 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.config import Settings
+from bot.context import Context
 from bot.domain.bounded import bounded_lines, clip
 from bot.domain.overview import pair_overview
 from bot.domain.rules import local_today
 from bot.i18n import Translator
-from handlers.filters import AdminOnly, MenuButton
+from handlers.filters import AdminOnly, MenuButton, shown
 from handlers.keyboards import KeyboardBuilder, PairCard, PairsList, PlanCb, fetch_page, pager
 from handlers.meetings.journal import journal_button
 from handlers.mentees import overview_text
 from handlers.plan.common import ADMIN_VIEW
-from scheduler.clock import Clock
-from storage.db import Database
 from storage.models import Pair, PairStatus
 
 router = Router(name=__name__)
@@ -34,10 +32,11 @@ HISTORY_REASON_CHARS = 150
 # --- /pairs: the active pairs and a pair's card ----------------------------------------------
 
 
-async def _pairs_page(db: Database, t: Translator, page: int) -> tuple[str, InlineKeyboardMarkup]:
+async def _pairs_page(ctx: Context, page: int) -> tuple[str, InlineKeyboardMarkup]:
     """A page of the active pairs; those whose plan awaits approval are marked and come first."""
+    t = ctx.t
     # Off the event loop: a page is sorted out of every active pair (~20 ms at 10 000).
-    async with db.bulk_read() as tx:
+    async with ctx.db.bulk_read() as tx:
         pairs, total, page = await fetch_page(
             lambda offset, limit: tx.pairs.list_active(offset=offset, limit=limit), page
         )
@@ -63,19 +62,16 @@ async def _pairs_page(db: Database, t: Translator, page: int) -> tuple[str, Inli
 
 @router.message(Command("pairs"))
 @router.message(MenuButton("menu-pairs"))
-async def list_pairs(message: Message, state: FSMContext, db: Database, t: Translator) -> None:
+async def list_pairs(message: Message, state: FSMContext, ctx: Context) -> None:
     await state.clear()
-    text, markup = await _pairs_page(db, t, 0)
+    text, markup = await _pairs_page(ctx, 0)
     await message.answer(text, reply_markup=markup)
 
 
 @router.callback_query(PairsList.filter())
-async def pairs_page(
-    callback: CallbackQuery, callback_data: PairsList, db: Database, t: Translator
-) -> None:
-    if isinstance(callback.message, Message):
-        text, markup = await _pairs_page(db, t, callback_data.page)
-        await callback.message.edit_text(text, reply_markup=markup)
+async def pairs_page(callback: CallbackQuery, callback_data: PairsList, ctx: Context) -> None:
+    text, markup = await _pairs_page(ctx, callback_data.page)
+    await shown(callback).edit_text(text, reply_markup=markup)
     await callback.answer()
 
 
@@ -150,29 +146,23 @@ def _card_buttons(t: Translator, pair: Pair) -> InlineKeyboardMarkup:
 
 @router.callback_query(PairCard.filter(F.action.in_({"show", "open"})))
 async def show_pair(
-    callback: CallbackQuery,
-    callback_data: PairCard,
-    state: FSMContext,
-    db: Database,
-    settings: Settings,
-    clock: Clock,
-    t: Translator,
+    callback: CallbackQuery, callback_data: PairCard, state: FSMContext, ctx: Context
 ) -> None:
     await state.clear()
-    now = clock.now()
-    async with db.read() as tx:
+    t, now = ctx.t, ctx.now()
+    async with ctx.db.read() as tx:
         pair = await tx.pairs.get(callback_data.pair_id)
         history = await tx.pairs.history(pair.mentee_id) if pair else []
-        doing = await pair_overview(tx, pair, local_today(now, settings.tz), now) if pair else None
+        doing = await pair_overview(tx, pair, local_today(now, ctx.tz), now) if pair else None
         awaiting = await tx.plans.awaiting_approval([pair.id]) if pair else set()
-    if pair is None or doing is None or not isinstance(callback.message, Message):
+    if pair is None or doing is None:
         await callback.answer(t("stale-button"), show_alert=True)
         return
     same_kind = [p for p in history if p.kind is pair.kind]
-    overview = overview_text(t, doing, settings.tz)
+    overview = overview_text(t, doing, ctx.tz)
     text = _card_text(t, pair, same_kind, overview, plan_awaiting=bool(awaiting))
     if callback_data.action == "open":
-        await callback.message.answer(text, reply_markup=_card_buttons(t, pair))
+        await shown(callback).answer(text, reply_markup=_card_buttons(t, pair))
     else:
-        await callback.message.edit_text(text, reply_markup=_card_buttons(t, pair))
+        await shown(callback).edit_text(text, reply_markup=_card_buttons(t, pair))
     await callback.answer()

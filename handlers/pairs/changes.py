@@ -8,11 +8,10 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.config import Settings
+from bot.context import Context
 from bot.domain.pairing import PairError, close_pair, reassign_mentor
 from bot.domain.rules import MAX_REASON_LENGTH, local_today
-from bot.i18n import I18n, Translator
-from handlers.filters import AdminOnly, FreeText
+from handlers.filters import AdminOnly, FreeText, shown
 from handlers.forms import OfCurrentForm, form_id, start_form
 from handlers.keyboards import PairCard, PersonPick, cancel_button
 from handlers.menu import pair_line
@@ -24,10 +23,7 @@ from handlers.pairs.common import (
     refusal_text,
 )
 from handlers.picker import last_search, remember_search
-from scheduler.clock import Clock
-from scheduler.sender import OutboxSender
-from storage.db import Database
-from storage.models import PairStatus, Person, Role
+from storage.models import PairStatus, Role
 
 router = Router(name=__name__)
 router.message.filter(AdminOnly())
@@ -36,20 +32,15 @@ router.callback_query.filter(AdminOnly())
 
 @router.callback_query(PairCard.filter(F.action == "reassign"))
 async def start_reassign(
-    callback: CallbackQuery,
-    callback_data: PairCard,
-    state: FSMContext,
-    db: Database,
-    settings: Settings,
-    t: Translator,
+    callback: CallbackQuery, callback_data: PairCard, state: FSMContext, ctx: Context
 ) -> None:
-    pair = await load_active_pair(callback, db, t, callback_data.pair_id)
-    if pair is None or not isinstance(callback.message, Message):
+    pair = await load_active_pair(callback, ctx, callback_data.pair_id)
+    if pair is None:
         return
     form = await start_form(state, ReassignForm.mentor, pair_id=pair.id)
-    text, markup = await people_to_pick(db, t, settings, "newmentor", Role.MENTOR, 0, None, form)
-    await callback.message.answer(
-        t("pair-reassign-step-mentor", mentee=pair.mentee_name, mentor=pair.mentor_name)
+    text, markup = await people_to_pick(ctx, "newmentor", Role.MENTOR, 0, None, form)
+    await shown(callback).answer(
+        ctx.t("pair-reassign-step-mentor", mentee=pair.mentee_name, mentor=pair.mentor_name)
         + "\n"
         + text,
         reply_markup=markup,
@@ -58,12 +49,10 @@ async def start_reassign(
 
 
 @router.message(ReassignForm.mentor, FreeText())
-async def search_new_mentor(
-    message: Message, state: FSMContext, db: Database, settings: Settings, t: Translator
-) -> None:
+async def search_new_mentor(message: Message, state: FSMContext, ctx: Context) -> None:
     query = await remember_search(state, message.text)
     form = await form_id(state)
-    text, markup = await people_to_pick(db, t, settings, "newmentor", Role.MENTOR, 0, query, form)
+    text, markup = await people_to_pick(ctx, "newmentor", Role.MENTOR, 0, query, form)
     await message.answer(text, reply_markup=markup)
 
 
@@ -71,74 +60,57 @@ async def search_new_mentor(
     ReassignForm.mentor, PersonPick.filter(F.purpose == "newmentor"), OfCurrentForm()
 )
 async def pick_new_mentor(
-    callback: CallbackQuery,
-    callback_data: PersonPick,
-    state: FSMContext,
-    db: Database,
-    settings: Settings,
-    t: Translator,
+    callback: CallbackQuery, callback_data: PersonPick, state: FSMContext, ctx: Context
 ) -> None:
-    if not isinstance(callback.message, Message):
-        return
+    message, t = shown(callback), ctx.t
     if callback_data.person_id == 0:
         text, markup = await people_to_pick(
-            db,
-            t,
-            settings,
+            ctx,
             "newmentor",
             Role.MENTOR,
             callback_data.page,
             await last_search(state),
             callback_data.form,
         )
-        await callback.message.edit_text(text, reply_markup=markup)
+        await message.edit_text(text, reply_markup=markup)
         await callback.answer()
         return
-    async with db.read() as tx:
+    async with ctx.db.read() as tx:
         mentor = await tx.people.get(callback_data.person_id)
     if mentor is None or not mentor.active or mentor.role is not Role.MENTOR:
         await callback.answer(t("stale-button"), show_alert=True)
         return
     await state.update_data(new_mentor_id=mentor.id)
     await state.set_state(ReassignForm.reason)
-    await callback.message.edit_text(
+    await message.edit_text(
         t("pair-reassign-step-reason", mentor=mentor.full_name),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, callback_data.form)]]),
     )
     await callback.answer()
 
 
-async def _reason(message: Message, t: Translator) -> str | None:
+async def _reason(message: Message, ctx: Context) -> str | None:
     """The typed reason, or None after telling the admin what is wrong with it."""
     reason = " ".join((message.text or "").split())
     if not reason:
-        await message.answer(t("reason-empty"))
+        await message.answer(ctx.t("reason-empty"))
         return None
     if len(reason) > MAX_REASON_LENGTH:
-        await message.answer(t("too-long", limit=MAX_REASON_LENGTH))
+        await message.answer(ctx.t("too-long", limit=MAX_REASON_LENGTH))
         return None
     return reason
 
 
 @router.message(ReassignForm.reason, FreeText())
-async def reassign_with_reason(
-    message: Message,
-    state: FSMContext,
-    db: Database,
-    i18n: I18n,
-    settings: Settings,
-    clock: Clock,
-    sender: OutboxSender,
-    person: Person,
-    t: Translator,
-) -> None:
-    reason = await _reason(message, t)
+async def reassign_with_reason(message: Message, state: FSMContext, ctx: Context) -> None:
+    reason = await _reason(message, ctx)
     if reason is None:
         return
+    t, settings = ctx.t, ctx.settings
     data = await state.get_data()
-    now = clock.now()
+    now, me = ctx.now(), ctx.me  # before the try, whose LookupError means a closed pair
     try:
-        async with db.transaction() as tx:
+        async with ctx.db.transaction() as tx:
             pair = await reassign_mentor(
                 tx,
                 pair_id=int(data["pair_id"]),
@@ -148,15 +120,10 @@ async def reassign_with_reason(
                 now=now,
                 max_mentees_per_mentor=settings.max_mentees_per_mentor,
                 tz=settings.tz,
-                changed_by=person.id,
+                changed_by=me.id,
             )
     except PairError as exc:
-        await message.answer(
-            t(
-                "pair-not-changed",
-                reason=refusal_text(t, exc, settings),
-            )
-        )
+        await message.answer(t("pair-not-changed", reason=refusal_text(ctx, exc)))
         await state.clear()
         return
     except LookupError:
@@ -164,19 +131,20 @@ async def reassign_with_reason(
         await state.clear()
         return
     await state.clear()
-    sender.wake()
+    ctx.told()
     await message.answer(t("pair-reassigned", pair=pair_line(t, pair)))
 
 
 @router.callback_query(PairCard.filter(F.action == "end"))
 async def start_end(
-    callback: CallbackQuery, callback_data: PairCard, state: FSMContext, db: Database, t: Translator
+    callback: CallbackQuery, callback_data: PairCard, state: FSMContext, ctx: Context
 ) -> None:
-    pair = await load_active_pair(callback, db, t, callback_data.pair_id)
-    if pair is None or not isinstance(callback.message, Message):
+    pair = await load_active_pair(callback, ctx, callback_data.pair_id)
+    if pair is None:
         return
+    t = ctx.t
     form = await start_form(state, EndForm.reason, pair_id=pair.id)
-    await callback.message.answer(
+    await shown(callback).answer(
         t("pair-end-step-reason", pair=pair_line(t, pair)),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, form)]]),
     )
@@ -184,48 +152,39 @@ async def start_end(
 
 
 @router.message(EndForm.reason, FreeText())
-async def end_with_reason(
-    message: Message,
-    state: FSMContext,
-    db: Database,
-    i18n: I18n,
-    settings: Settings,
-    clock: Clock,
-    sender: OutboxSender,
-    t: Translator,
-) -> None:
-    reason = await _reason(message, t)
+async def end_with_reason(message: Message, state: FSMContext, ctx: Context) -> None:
+    reason = await _reason(message, ctx)
     if reason is None:
         return
+    t = ctx.t
     data = await state.get_data()
     await state.clear()
     try:
-        async with db.transaction() as tx:
+        async with ctx.db.transaction() as tx:
             pair = await close_pair(
                 tx,
                 pair_id=int(data["pair_id"]),
                 status=PairStatus.ENDED,
                 reason=reason,
-                now=clock.now(),
-                tz=settings.tz,
+                now=ctx.now(),
+                tz=ctx.tz,
             )
     except LookupError:
         await message.answer(t("pair-not-active"))
         return
-    sender.wake()
+    ctx.told()
     await message.answer(t("pair-ended", pair=pair_line(t, pair)))
 
 
 @router.callback_query(PairCard.filter(F.action == "complete"))
-async def ask_complete(
-    callback: CallbackQuery, callback_data: PairCard, db: Database, t: Translator
-) -> None:
-    pair = await load_active_pair(callback, db, t, callback_data.pair_id)
-    if pair is None or not isinstance(callback.message, Message):
+async def ask_complete(callback: CallbackQuery, callback_data: PairCard, ctx: Context) -> None:
+    pair = await load_active_pair(callback, ctx, callback_data.pair_id)
+    if pair is None:
         return
+    t = ctx.t
     yes = PairCard(pair_id=pair.id, action="confirm").pack()
     back = PairCard(pair_id=pair.id).pack()
-    await callback.message.edit_text(
+    await shown(callback).edit_text(
         t("pair-complete-confirm", pair=pair_line(t, pair)),
         reply_markup=InlineKeyboardMarkup(
             inline_keyboard=[
@@ -238,30 +197,21 @@ async def ask_complete(
 
 
 @router.callback_query(PairCard.filter(F.action == "confirm"))
-async def complete(
-    callback: CallbackQuery,
-    callback_data: PairCard,
-    db: Database,
-    i18n: I18n,
-    settings: Settings,
-    clock: Clock,
-    sender: OutboxSender,
-    t: Translator,
-) -> None:
+async def complete(callback: CallbackQuery, callback_data: PairCard, ctx: Context) -> None:
+    t = ctx.t
     try:
-        async with db.transaction() as tx:
+        async with ctx.db.transaction() as tx:
             pair = await close_pair(
                 tx,
                 pair_id=callback_data.pair_id,
                 status=PairStatus.COMPLETED,
                 reason=None,
-                now=clock.now(),
-                tz=settings.tz,
+                now=ctx.now(),
+                tz=ctx.tz,
             )
     except LookupError:
         await callback.answer(t("pair-not-active"), show_alert=True)
         return
-    sender.wake()
-    if isinstance(callback.message, Message):
-        await callback.message.edit_text(t("pair-completed", pair=pair_line(t, pair)))
+    ctx.told()
+    await shown(callback).edit_text(t("pair-completed", pair=pair_line(t, pair)))
     await callback.answer(t("done"))

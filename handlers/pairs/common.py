@@ -6,11 +6,11 @@ from __future__ import annotations
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 
-from bot.config import Settings
+from bot.context import Context
 from bot.domain.pairing import PairError
-from bot.i18n import Html, Translator
+from bot.i18n import Html
+from handlers.forms import admins_only
 from handlers.picker import people_page
-from storage.db import Database
 from storage.models import Pair, PairStatus, Role
 
 
@@ -33,20 +33,17 @@ class EndForm(StatesGroup):
     reason = State()
 
 
+admins_only(PairForm, ReassignForm, EndForm)
+
+
 async def people_to_pick(
-    db: Database,
-    t: Translator,
-    settings: Settings,
-    purpose: str,
-    role: Role,
-    page: int,
-    query: str | None,
-    form: int,
+    ctx: Context, purpose: str, role: Role, page: int, query: str | None, form: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     """A page of mentors (with their load) or mentees to pick from, optionally searched."""
+    settings = ctx.settings
     return await people_page(
-        db,
-        t,
+        ctx.db,
+        ctx.t,
         purpose=purpose,
         page=page,
         query=query,
@@ -57,17 +54,15 @@ async def people_to_pick(
     )
 
 
-def refusal_text(t: Translator, error: PairError, settings: Settings) -> Html:
-    return Html(t(error.refusal.value, max=settings.max_mentees_per_mentor))
+def refusal_text(ctx: Context, error: PairError) -> Html:
+    return Html(ctx.t(error.refusal.value, max=ctx.settings.max_mentees_per_mentor))
 
 
-async def load_active_pair(
-    callback: CallbackQuery, db: Database, t: Translator, pair_id: int
-) -> Pair | None:
-    async with db.read() as tx:
+async def load_active_pair(callback: CallbackQuery, ctx: Context, pair_id: int) -> Pair | None:
+    async with ctx.db.read() as tx:
         pair = await tx.pairs.get(pair_id)
     if pair is None or pair.status is not PairStatus.ACTIVE:
-        await callback.answer(t("pair-not-active"), show_alert=True)
+        await callback.answer(ctx.t("pair-not-active"), show_alert=True)
         return None
     return pair
 

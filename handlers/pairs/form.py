@@ -11,21 +11,18 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.config import Settings
+from bot.context import Context
 from bot.domain.dates import parse_date
 from bot.domain.pairing import PairError, create_pair
-from bot.domain.rules import MAX_ORDER_LENGTH, default_end_is_cut, default_pair_end, local_today
-from bot.i18n import I18n, Translator, as_sentence
-from handlers.filters import AdminOnly, FreeText, MenuButton
+from bot.domain.rules import MAX_ORDER_LENGTH, default_end_is_cut, default_pair_end
+from bot.i18n import Translator, as_sentence
+from handlers.filters import AdminOnly, FreeText, MenuButton, shown
 from handlers.forms import FORM_KEY, OfCurrentForm, form_id, start_form
 from handlers.keyboards import Choice, PersonPick, cancel_button
 from handlers.menu import pair_line
 from handlers.pairs.common import PairForm, people_to_pick, refusal_text
 from handlers.picker import QUERY_KEY, last_search, remember_search
-from scheduler.clock import Clock
-from scheduler.sender import OutboxSender
-from storage.db import Database
-from storage.models import PairKind, Person, Role
+from storage.models import PairKind, Role
 
 router = Router(name=__name__)
 router.message.filter(AdminOnly())
@@ -47,8 +44,9 @@ def _choice_markup(
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-async def _summary(db: Database, t: Translator, data: dict[str, Any]) -> str:
-    async with db.read() as tx:
+async def _summary(ctx: Context, data: dict[str, Any]) -> str:
+    t = ctx.t
+    async with ctx.db.read() as tx:
         mentor = await tx.people.get(int(data["mentor_id"]))
         mentee = await tx.people.get(int(data["mentee_id"]))
     return t(
@@ -67,56 +65,39 @@ async def _summary(db: Database, t: Translator, data: dict[str, Any]) -> str:
 
 @router.message(Command("pair"))
 @router.message(MenuButton("menu-new-pair"))
-async def new_pair(
-    message: Message, state: FSMContext, db: Database, settings: Settings, t: Translator
-) -> None:
+async def new_pair(message: Message, state: FSMContext, ctx: Context) -> None:
     form = await start_form(state, PairForm.mentor)
-    text, markup = await people_to_pick(db, t, settings, "mentor", Role.MENTOR, 0, None, form)
-    await message.answer(t("pair-step-mentor") + "\n" + text, reply_markup=markup)
+    text, markup = await people_to_pick(ctx, "mentor", Role.MENTOR, 0, None, form)
+    await message.answer(ctx.t("pair-step-mentor") + "\n" + text, reply_markup=markup)
 
 
 @router.message(PairForm.mentor, FreeText())
 @router.message(PairForm.mentee, FreeText())
-async def search_pair_person(
-    message: Message, state: FSMContext, db: Database, settings: Settings, t: Translator
-) -> None:
+async def search_pair_person(message: Message, state: FSMContext, ctx: Context) -> None:
     mentor_step = await state.get_state() == PairForm.mentor.state
     purpose, role = ("mentor", Role.MENTOR) if mentor_step else ("mentee", Role.MENTEE)
     query = await remember_search(state, message.text)
     form = await form_id(state)
-    text, markup = await people_to_pick(db, t, settings, purpose, role, 0, query, form)
+    text, markup = await people_to_pick(ctx, purpose, role, 0, query, form)
     await message.answer(text, reply_markup=markup)
 
 
 @router.callback_query(PairForm.mentor, PersonPick.filter(F.purpose == "mentor"), OfCurrentForm())
 @router.callback_query(PairForm.mentee, PersonPick.filter(F.purpose == "mentee"), OfCurrentForm())
 async def pick_pair_person(
-    callback: CallbackQuery,
-    callback_data: PersonPick,
-    state: FSMContext,
-    db: Database,
-    settings: Settings,
-    t: Translator,
+    callback: CallbackQuery, callback_data: PersonPick, state: FSMContext, ctx: Context
 ) -> None:
-    if not isinstance(callback.message, Message):
-        return
+    message, t, settings = shown(callback), ctx.t, ctx.settings
     role = Role.MENTOR if callback_data.purpose == "mentor" else Role.MENTEE
     form = callback_data.form
     if callback_data.person_id == 0:  # another page of the list
         text, markup = await people_to_pick(
-            db,
-            t,
-            settings,
-            callback_data.purpose,
-            role,
-            callback_data.page,
-            await last_search(state),
-            form,
+            ctx, callback_data.purpose, role, callback_data.page, await last_search(state), form
         )
-        await callback.message.edit_text(text, reply_markup=markup)
+        await message.edit_text(text, reply_markup=markup)
         await callback.answer()
         return
-    async with db.read() as tx:
+    async with ctx.db.read() as tx:
         chosen = await tx.people.get(callback_data.person_id)
         load = await tx.pairs.active_mentee_count(chosen.id) if chosen else 0
     if chosen is None or not chosen.active or chosen.role is not role:
@@ -131,8 +112,8 @@ async def pick_pair_person(
             return
         await state.update_data({"mentor_id": chosen.id, QUERY_KEY: None})
         await state.set_state(PairForm.mentee)
-        text, markup = await people_to_pick(db, t, settings, "mentee", Role.MENTEE, 0, None, form)
-        await callback.message.edit_text(
+        text, markup = await people_to_pick(ctx, "mentee", Role.MENTEE, 0, None, form)
+        await message.edit_text(
             t("pair-chosen-mentor", name=chosen.full_name)
             + "\n"
             + t("pair-step-mentee")
@@ -143,7 +124,7 @@ async def pick_pair_person(
     else:
         await state.update_data(mentee_id=chosen.id)
         await state.set_state(PairForm.kind)
-        await callback.message.edit_text(
+        await message.edit_text(
             t("pair-chosen-mentee", name=chosen.full_name) + "\n" + t("pair-step-kind"),
             reply_markup=_choice_markup(
                 t,
@@ -157,31 +138,24 @@ async def pick_pair_person(
 
 @router.callback_query(PairForm.kind, Choice.filter(F.step == "kind"), OfCurrentForm())
 async def pick_kind(
-    callback: CallbackQuery,
-    callback_data: Choice,
-    state: FSMContext,
-    db: Database,
-    settings: Settings,
-    clock: Clock,
-    t: Translator,
+    callback: CallbackQuery, callback_data: Choice, state: FSMContext, ctx: Context
 ) -> None:
-    if not isinstance(callback.message, Message):
-        return
+    message, t = shown(callback), ctx.t
     try:
         kind = PairKind(callback_data.value)
     except ValueError:
         await callback.answer(t("stale-button"), show_alert=True)
         return
     data = await state.get_data()
-    async with db.read() as tx:
+    async with ctx.db.read() as tx:
         existing = await tx.pairs.active_of_kind(int(data["mentee_id"]), kind)
     if existing is not None:
         await callback.answer(as_sentence(t("pair-refused-mentee-has-kind")), show_alert=True)
         return
     await state.update_data(kind=kind.value)
     await state.set_state(PairForm.start)
-    today = local_today(clock.now(), settings.tz)
-    await callback.message.edit_text(
+    today = ctx.today()
+    await message.edit_text(
         t("pair-step-start"),
         reply_markup=_choice_markup(
             t,
@@ -200,7 +174,8 @@ def _offered_end(start: date) -> tuple[date, str]:
     ) else "pair-end-year"
 
 
-async def _ask_end(message: Message, state: FSMContext, t: Translator, start: date) -> None:
+async def _ask_end(message: Message, state: FSMContext, ctx: Context, start: date) -> None:
+    t = ctx.t
     await state.update_data(start=start.isoformat())
     await state.set_state(PairForm.end)
     end, label = _offered_end(start)
@@ -212,7 +187,8 @@ async def _ask_end(message: Message, state: FSMContext, t: Translator, start: da
     )
 
 
-async def _ask_order(message: Message, state: FSMContext, t: Translator, end: date) -> None:
+async def _ask_order(message: Message, state: FSMContext, ctx: Context, end: date) -> None:
+    t = ctx.t
     data = await state.get_data()
     if end < date.fromisoformat(data["start"]):
         await message.answer(as_sentence(t("pair-refused-end-before-start")))
@@ -225,86 +201,72 @@ async def _ask_order(message: Message, state: FSMContext, t: Translator, end: da
     )
 
 
-async def _ask_confirm(
-    message: Message, state: FSMContext, db: Database, t: Translator, order: str
-) -> None:
+async def _ask_confirm(message: Message, state: FSMContext, ctx: Context, order: str) -> None:
     await state.update_data(order=order)
     await state.set_state(PairForm.confirm)
     data = await state.get_data()
     await message.answer(
-        await _summary(db, t, data),
-        reply_markup=_choice_markup(t, data[FORM_KEY], ("confirm", "yes", t("pair-create"))),
+        await _summary(ctx, data),
+        reply_markup=_choice_markup(
+            ctx.t, data[FORM_KEY], ("confirm", "yes", ctx.t("pair-create"))
+        ),
     )
 
 
 @router.callback_query(PairForm.start, Choice.filter(F.step == "start"), OfCurrentForm())
 @router.callback_query(PairForm.end, Choice.filter(F.step == "end"), OfCurrentForm())
 async def pick_date(
-    callback: CallbackQuery, callback_data: Choice, state: FSMContext, t: Translator
+    callback: CallbackQuery, callback_data: Choice, state: FSMContext, ctx: Context
 ) -> None:
-    if not isinstance(callback.message, Message):
-        return
+    message = shown(callback)
     chosen = parse_date(callback_data.value)
     if chosen is None:
-        await callback.answer(t("stale-button"), show_alert=True)
+        await callback.answer(ctx.t("stale-button"), show_alert=True)
         return
-    await callback.message.edit_reply_markup(reply_markup=None)
+    await message.edit_reply_markup(reply_markup=None)
     await callback.answer()
     if callback_data.step == "start":
-        await _ask_end(callback.message, state, t, chosen)
+        await _ask_end(message, state, ctx, chosen)
     else:
-        await _ask_order(callback.message, state, t, chosen)
+        await _ask_order(message, state, ctx, chosen)
 
 
 @router.message(PairForm.start, FreeText())
 @router.message(PairForm.end, FreeText())
-async def type_date(message: Message, state: FSMContext, t: Translator) -> None:
+async def type_date(message: Message, state: FSMContext, ctx: Context) -> None:
     chosen = parse_date(message.text or "")
     if chosen is None:
-        await message.answer(t("date-invalid"))
+        await message.answer(ctx.t("date-invalid"))
         return
     if await state.get_state() == PairForm.start.state:
-        await _ask_end(message, state, t, chosen)
+        await _ask_end(message, state, ctx, chosen)
     else:
-        await _ask_order(message, state, t, chosen)
+        await _ask_order(message, state, ctx, chosen)
 
 
 @router.message(PairForm.order, FreeText())
-async def type_order(message: Message, state: FSMContext, db: Database, t: Translator) -> None:
+async def type_order(message: Message, state: FSMContext, ctx: Context) -> None:
     order = (message.text or "").strip()
     if len(order) > MAX_ORDER_LENGTH:
-        await message.answer(t("too-long", limit=MAX_ORDER_LENGTH))
+        await message.answer(ctx.t("too-long", limit=MAX_ORDER_LENGTH))
         return
-    await _ask_confirm(message, state, db, t, order)
+    await _ask_confirm(message, state, ctx, order)
 
 
 @router.callback_query(PairForm.order, Choice.filter(F.step == "order"), OfCurrentForm())
-async def skip_order(
-    callback: CallbackQuery, state: FSMContext, db: Database, t: Translator
-) -> None:
-    if isinstance(callback.message, Message):
-        await callback.message.edit_reply_markup(reply_markup=None)
-        await _ask_confirm(callback.message, state, db, t, "")
+async def skip_order(callback: CallbackQuery, state: FSMContext, ctx: Context) -> None:
+    message = shown(callback)
+    await message.edit_reply_markup(reply_markup=None)
+    await _ask_confirm(message, state, ctx, "")
     await callback.answer()
 
 
 @router.callback_query(PairForm.confirm, Choice.filter(F.step == "confirm"), OfCurrentForm())
-async def confirm_pair(
-    callback: CallbackQuery,
-    state: FSMContext,
-    db: Database,
-    i18n: I18n,
-    settings: Settings,
-    clock: Clock,
-    sender: OutboxSender,
-    person: Person,
-    t: Translator,
-) -> None:
-    if not isinstance(callback.message, Message):
-        return
+async def confirm_pair(callback: CallbackQuery, state: FSMContext, ctx: Context) -> None:
+    message, t, settings = shown(callback), ctx.t, ctx.settings
     data = await state.get_data()
     try:
-        async with db.transaction() as tx:
+        async with ctx.db.transaction() as tx:
             pair = await create_pair(
                 tx,
                 mentor_id=int(data["mentor_id"]),
@@ -313,22 +275,17 @@ async def confirm_pair(
                 start=date.fromisoformat(data["start"]),
                 end=date.fromisoformat(data["end"]),
                 order_ref=data.get("order") or None,
-                now=clock.now(),
+                now=ctx.now(),
                 max_mentees_per_mentor=settings.max_mentees_per_mentor,
-                created_by=person.id,
+                created_by=ctx.me.id,
                 template=settings.template,
             )
     except PairError as exc:
         await state.clear()
-        await callback.message.edit_text(
-            t(
-                "pair-not-created",
-                reason=refusal_text(t, exc, settings),
-            )
-        )
+        await message.edit_text(t("pair-not-created", reason=refusal_text(ctx, exc)))
         await callback.answer()
         return
     await state.clear()
-    sender.wake()
-    await callback.message.edit_text(t("pair-created", pair=pair_line(t, pair)))
+    ctx.told()
+    await message.edit_text(t("pair-created", pair=pair_line(t, pair)))
     await callback.answer(t("done"))

@@ -5,34 +5,28 @@ admin; the mentor's and mentee's own views stay behind /plan."""
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery
 
-from bot.config import Settings
+from bot.context import Context
 from bot.domain.plans import Found
-from bot.i18n import Translator, as_sentence
+from bot.i18n import as_sentence
+from handlers.filters import shown
 from handlers.keyboards import MilestoneCb, PlanCb
-from handlers.plan.common import ADMIN_FILE, ADMIN_VIEW, find_plan_for_admin, local_day, stale
+from handlers.plan.common import ADMIN_FILE, ADMIN_VIEW, find_plan_for_admin, stale
 from handlers.plan.view import milestone_card, plan_view
-from scheduler.clock import Clock
-from storage.db import Database
 
 router = Router(name=__name__)
 
 
 async def _admin_found(
-    callback: CallbackQuery,
-    db: Database,
-    is_admin: bool,
-    t: Translator,
-    *,
-    pair_id: int = 0,
-    milestone_id: int = 0,
+    callback: CallbackQuery, ctx: Context, *, pair_id: int = 0, milestone_id: int = 0
 ) -> Found | None:
     """The plan a press names for an admin; otherwise the press is answered and None."""
-    if not is_admin or not isinstance(callback.message, Message):
+    t = ctx.t
+    if not ctx.is_admin:
         await stale(callback, t)
         return None
-    pair, found = await find_plan_for_admin(db, pair_id=pair_id, milestone_id=milestone_id)
+    pair, found = await find_plan_for_admin(ctx.db, pair_id=pair_id, milestone_id=milestone_id)
     if pair is not None and found is None:
         # The plan went with the pair's mentee to the pair that took over (a reassignment).
         await callback.answer(as_sentence(t.plain("plan-no-plan")), show_alert=True)
@@ -44,58 +38,38 @@ async def _admin_found(
 
 
 @router.callback_query(PlanCb.filter(F.action == ADMIN_VIEW))
-async def admin_plan_page(
-    callback: CallbackQuery,
-    callback_data: PlanCb,
-    db: Database,
-    is_admin: bool,
-    settings: Settings,
-    clock: Clock,
-    t: Translator,
-) -> None:
-    found = await _admin_found(callback, db, is_admin, t, pair_id=callback_data.pair_id)
-    if found is None or not isinstance(callback.message, Message):
+async def admin_plan_page(callback: CallbackQuery, callback_data: PlanCb, ctx: Context) -> None:
+    found = await _admin_found(callback, ctx, pair_id=callback_data.pair_id)
+    if found is None:
         return
-    today = local_day(clock, settings)
-    text, markup = await plan_view(db, t, found, callback_data.page, today, settings.tz)
-    await callback.message.edit_text(text, reply_markup=markup)
+    text, markup = await plan_view(ctx, found, callback_data.page)
+    await shown(callback).edit_text(text, reply_markup=markup)
     await callback.answer()
 
 
 @router.callback_query(MilestoneCb.filter(F.action == ADMIN_VIEW))
 async def admin_milestone(
-    callback: CallbackQuery,
-    callback_data: MilestoneCb,
-    db: Database,
-    is_admin: bool,
-    settings: Settings,
-    clock: Clock,
-    t: Translator,
+    callback: CallbackQuery, callback_data: MilestoneCb, ctx: Context
 ) -> None:
-    found = await _admin_found(callback, db, is_admin, t, milestone_id=callback_data.milestone_id)
-    if found is None or found.milestone is None or not isinstance(callback.message, Message):
+    found = await _admin_found(callback, ctx, milestone_id=callback_data.milestone_id)
+    if found is None or found.milestone is None:
         return
-    text, markup = milestone_card(t, found, found.milestone, local_day(clock, settings))
-    await callback.message.edit_text(text, reply_markup=markup)
+    text, markup = milestone_card(ctx.t, found, found.milestone, ctx.today())
+    await shown(callback).edit_text(text, reply_markup=markup)
     await callback.answer()
 
 
 @router.callback_query(MilestoneCb.filter(F.action == ADMIN_FILE))
 async def admin_file(
-    callback: CallbackQuery,
-    callback_data: MilestoneCb,
-    bot: Bot,
-    db: Database,
-    is_admin: bool,
-    t: Translator,
+    callback: CallbackQuery, callback_data: MilestoneCb, bot: Bot, ctx: Context
 ) -> None:
     """The admin gets the report's file in their own chat, by its file_id."""
-    found = await _admin_found(callback, db, is_admin, t, milestone_id=callback_data.milestone_id)
+    found = await _admin_found(callback, ctx, milestone_id=callback_data.milestone_id)
     if found is None or found.milestone is None:
         return
     milestone = found.milestone
     if not milestone.file_id:
-        await stale(callback, t)
+        await stale(callback, ctx.t)
         return
     if milestone.file_kind == "photo":
         await bot.send_photo(callback.from_user.id, milestone.file_id)

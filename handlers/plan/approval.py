@@ -6,27 +6,24 @@ reassignment moves the plan to the pair that takes over, and the decision follow
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.config import Settings
+from bot.context import Context
 from bot.domain.bounded import clip
 from bot.domain.plan_approval import decide_submission, submit_to_admins
 from bot.domain.plans import MAX_COMMENT_LENGTH, Found, PlanError
 from bot.domain.rules import PairSide
-from bot.i18n import I18n, Translator, as_sentence
+from bot.i18n import as_sentence
 from bot.notices import Button, Text
-from handlers.filters import FreeText
+from handlers.filters import FreeText, shown
 from handlers.forms import start_form
 from handlers.keyboards import PlanCb, cancel_button
-from handlers.plan.common import PlanDecision, PlanForm, find_plan, local_day, refused, stale
+from handlers.plan.common import PlanDecision, PlanForm, find_plan, refused, stale
 from handlers.plan.view import plan_view
-from scheduler.clock import Clock
-from scheduler.sender import OutboxSender
 from storage.db import Database
 from storage.models import Person, Plan, PlanStatus
 
@@ -48,9 +45,10 @@ def _plan_decision_buttons(plan: Plan) -> list[list[Button]]:
     ]
 
 
-async def _decided_note(db: Database, t: Translator, plan_id: int, sub: int) -> str:
+async def _decided_note(ctx: Context, plan_id: int, sub: int) -> str:
     """Why a decision on this copy comes too late: who decided it, or that it is an old copy."""
-    async with db.read() as tx:
+    t = ctx.t
+    async with ctx.db.read() as tx:
         plan = await tx.plans.get(plan_id)
         decider = await tx.people.get(plan.decided_by) if plan and plan.decided_by else None
     if plan is None or plan.submission < sub:
@@ -64,56 +62,39 @@ async def _decided_note(db: Database, t: Translator, plan_id: int, sub: int) -> 
 
 
 @router.callback_query(PlanCb.filter(F.action == "submit"))
-async def submit(
-    callback: CallbackQuery,
-    callback_data: PlanCb,
-    db: Database,
-    i18n: I18n,
-    person: Person | None,
-    settings: Settings,
-    clock: Clock,
-    sender: OutboxSender,
-    t: Translator,
-) -> None:
+async def submit(callback: CallbackQuery, callback_data: PlanCb, ctx: Context) -> None:
+    person = ctx.person
     found = (
-        await find_plan(db, person, pair_id=callback_data.pair_id, side=PairSide.MENTOR)
+        await find_plan(ctx.db, person, pair_id=callback_data.pair_id, side=PairSide.MENTOR)
         if person
         else None
     )
-    if found is None or not isinstance(callback.message, Message):
-        await stale(callback, t)
+    if found is None:
+        await stale(callback, ctx.t)
         return
-    now = clock.now()
+    now = ctx.now()
     try:
-        async with db.transaction() as tx:
+        async with ctx.db.transaction() as tx:
             plan = await submit_to_admins(tx, found.pair, found.plan, now, _plan_decision_buttons)
     except PlanError as exc:
-        await refused(callback, t, exc)
+        await refused(callback, ctx.t, exc)
         return
-    sender.wake()
+    ctx.told()
     refreshed = Found(found.pair, plan, found.side)
-    text, markup = await plan_view(db, t, refreshed, 0, local_day(clock, settings), settings.tz)
-    await callback.message.edit_text(text, reply_markup=markup)
-    await callback.answer(t("plan-submitted"))
+    text, markup = await plan_view(ctx, refreshed, 0)
+    await shown(callback).edit_text(text, reply_markup=markup)
+    await callback.answer(ctx.t("plan-submitted"))
 
 
 async def _decide_plan(
-    db: Database,
-    i18n: I18n,
-    sender: OutboxSender,
-    *,
-    plan_id: int,
-    sub: int,
-    approve: bool,
-    admin: Person,
-    comment: str | None,
-    now: datetime,
+    ctx: Context, *, plan_id: int, sub: int, approve: bool, admin: Person, comment: str | None
 ) -> Found:
     """Decide a submission of a plan, whichever pair it belongs to now: its people are told
     and every admin's copy is closed."""
-    async with db.transaction() as tx:
+    now = ctx.now()
+    async with ctx.db.transaction() as tx:
         pair, decided = await decide_submission(tx, plan_id, sub, approve, admin, comment, now)
-    sender.wake()
+    ctx.told()
     return Found(pair, decided, None)
 
 
@@ -129,17 +110,7 @@ class _Press:
 
 @router.callback_query(PlanDecision.filter(F.action.in_({"ok", "ret"})))
 async def plan_decision(
-    callback: CallbackQuery,
-    callback_data: PlanDecision,
-    state: FSMContext,
-    db: Database,
-    i18n: I18n,
-    person: Person | None,
-    is_admin: bool,
-    settings: Settings,
-    clock: Clock,
-    sender: OutboxSender,
-    t: Translator,
+    callback: CallbackQuery, callback_data: PlanDecision, state: FSMContext, ctx: Context
 ) -> None:
     press = _Press(
         callback_data.plan_id,
@@ -147,70 +118,48 @@ async def plan_decision(
         callback_data.action == "ok",
         callback_data.view == 1,
     )
-    await _on_decision(
-        callback, press, state, db, i18n, person, is_admin, settings, clock, sender, t
-    )
+    await _on_decision(callback, press, state, ctx)
 
 
 @router.callback_query(PlanCb.filter(F.action.in_({"ok", "ret"})))
 async def plan_decision_by_pair(
-    callback: CallbackQuery,
-    callback_data: PlanCb,
-    state: FSMContext,
-    db: Database,
-    i18n: I18n,
-    person: Person | None,
-    is_admin: bool,
-    settings: Settings,
-    clock: Clock,
-    sender: OutboxSender,
-    t: Translator,
+    callback: CallbackQuery, callback_data: PlanCb, state: FSMContext, ctx: Context
 ) -> None:
     """A copy sent before decisions named the plan: its pair leads to the plan, also when a
     reassignment has moved it on since."""
-    async with db.read() as tx:
+    async with ctx.db.read() as tx:
         plan = await tx.plans.for_pair_or_successor(callback_data.pair_id)
-    if plan is None or not is_admin:
-        await stale(callback, t)
+    if plan is None or not ctx.is_admin:
+        await stale(callback, ctx.t)
         return
     press = _Press(plan.id, callback_data.sub, callback_data.action == "ok", False)
-    await _on_decision(
-        callback, press, state, db, i18n, person, is_admin, settings, clock, sender, t
-    )
+    await _on_decision(callback, press, state, ctx)
 
 
 async def _on_decision(
-    callback: CallbackQuery,
-    press: _Press,
-    state: FSMContext,
-    db: Database,
-    i18n: I18n,
-    person: Person | None,
-    is_admin: bool,
-    settings: Settings,
-    clock: Clock,
-    sender: OutboxSender,
-    t: Translator,
+    callback: CallbackQuery, press: _Press, state: FSMContext, ctx: Context
 ) -> None:
     """The presser is an admin and the plan is on the admins' desk with this very submission;
     otherwise the press says why it changes nothing."""
-    if not is_admin or person is None or not isinstance(callback.message, Message):
+    person, t = ctx.person, ctx.t
+    if not ctx.is_admin or person is None:
         await stale(callback, t)
         return
-    async with db.read() as tx:
+    message = shown(callback)
+    async with ctx.db.read() as tx:
         plan = await tx.plans.get(press.plan_id)
     if plan is None:
         await stale(callback, t)
         return
     if plan.status is not PlanStatus.SUBMITTED or plan.submission != press.sub:
-        note = await _decided_note(db, t, press.plan_id, press.sub)
+        note = await _decided_note(ctx, press.plan_id, press.sub)
         await callback.answer(note, show_alert=True)
         return
     if not press.approve:
         form = await start_form(
             state, PlanForm.plan_return_comment, plan_id=press.plan_id, sub=press.sub
         )
-        await callback.message.answer(
+        await message.answer(
             t("plan-ask-return-comment", max=MAX_COMMENT_LENGTH),
             reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, form)]]),
         )
@@ -218,53 +167,41 @@ async def _on_decision(
         return
     try:
         decided = await _decide_plan(
-            db, i18n, sender, plan_id=press.plan_id, sub=press.sub,
-            approve=True, admin=person, comment=None, now=clock.now(),
-        )  # fmt: skip
+            ctx, plan_id=press.plan_id, sub=press.sub, approve=True, admin=person, comment=None
+        )
     except PlanError:  # another admin was a moment faster
-        note = await _decided_note(db, t, press.plan_id, press.sub)
+        note = await _decided_note(ctx, press.plan_id, press.sub)
         await callback.answer(note, show_alert=True)
         return
     if press.on_view:  # the admin's view shows the plan as it stands now
-        today = local_day(clock, settings)
-        text, markup = await plan_view(db, t, decided, 0, today, settings.tz)
-        await callback.message.edit_text(text, reply_markup=markup)
+        text, markup = await plan_view(ctx, decided, 0)
+        await message.edit_text(text, reply_markup=markup)
     # Every copy, this one too, is closed through the outbox; the plan above may already fill
     # a message: the decision is a message of its own.
-    await callback.message.answer(t("plan-decided-approved", admin=person.full_name))
+    await message.answer(t("plan-decided-approved", admin=person.full_name))
     await callback.answer(t("done"))
 
 
 @router.message(PlanForm.plan_return_comment, FreeText())
-async def plan_return_comment(
-    message: Message,
-    state: FSMContext,
-    db: Database,
-    i18n: I18n,
-    person: Person | None,
-    is_admin: bool,
-    clock: Clock,
-    sender: OutboxSender,
-    t: Translator,
-) -> None:
+async def plan_return_comment(message: Message, state: FSMContext, ctx: Context) -> None:
+    person, t = ctx.person, ctx.t
     comment = (message.text or "").strip()
     if len(comment) > MAX_COMMENT_LENGTH:
         await message.answer(t("milestone-comment-too-long", max=MAX_COMMENT_LENGTH))
         return
     data = await state.get_data()
     await state.clear()
-    plan_id = await _form_plan_id(db, data)
-    if not is_admin or person is None or plan_id is None:
+    plan_id = await _form_plan_id(ctx.db, data)
+    if not ctx.is_admin or person is None or plan_id is None:
         await message.answer(t("stale-button"))
         return
     sub = int(data.get("sub", 0))
     try:
         await _decide_plan(
-            db, i18n, sender, plan_id=plan_id, sub=sub,
-            approve=False, admin=person, comment=comment, now=clock.now(),
-        )  # fmt: skip
+            ctx, plan_id=plan_id, sub=sub, approve=False, admin=person, comment=comment
+        )
     except PlanError:
-        note = await _decided_note(db, t, plan_id, sub)
+        note = await _decided_note(ctx, plan_id, sub)
         await message.answer(t("plan-refused", reason=note))
         return
     await message.answer(t("plan-decided-returned", admin=person.full_name))

@@ -13,6 +13,7 @@ from bot.config import Settings
 from bot.domain.plans import Found, PlanError, load_plan, lookup_plan
 from bot.domain.rules import PairSide, local_today
 from bot.i18n import Translator, as_sentence
+from handlers.forms import admins_only
 from scheduler.clock import Clock
 from storage.db import Database
 from storage.models import Pair, Person, Plan
@@ -43,6 +44,9 @@ class PlanForm(StatesGroup):
     return_comment = State()
     plan_return_comment = State()
     change_reason = State()
+
+
+admins_only(PlanForm.plan_return_comment)
 
 
 def decision_row(t: Translator, plan: Plan, *, view: bool = False) -> list[InlineKeyboardButton]:

@@ -7,6 +7,7 @@ from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bot.context import Context
 from bot.domain.plan_reports import decide_report, report_milestone
 from bot.domain.plans import (
     MAX_COMMENT_LENGTH,
@@ -16,16 +17,13 @@ from bot.domain.plans import (
     milestone_submittable,
 )
 from bot.domain.rules import PairSide
-from bot.i18n import Html, I18n, Translator, as_sentence
+from bot.i18n import Html, as_sentence
 from bot.notices import Button, Text
-from handlers.filters import FreeText
+from handlers.filters import FreeText, shown
 from handlers.forms import OfCurrentForm, start_form
 from handlers.keyboards import MilestoneCb, cancel_button
 from handlers.plan.common import PlanForm, find_plan, refused, stale
-from scheduler.clock import Clock
-from scheduler.sender import OutboxSender
-from storage.db import Database
-from storage.models import Milestone, MilestoneStatus, Person
+from storage.models import Milestone, MilestoneStatus
 
 router = Router(name=__name__)
 
@@ -56,19 +54,17 @@ def _decision_button_rows(milestone: Milestone) -> list[list[Button]]:
 
 @router.callback_query(MilestoneCb.filter(F.action == "done"))
 async def report_start(
-    callback: CallbackQuery,
-    callback_data: MilestoneCb,
-    state: FSMContext,
-    db: Database,
-    person: Person | None,
-    t: Translator,
+    callback: CallbackQuery, callback_data: MilestoneCb, state: FSMContext, ctx: Context
 ) -> None:
+    person, t = ctx.person, ctx.t
     found = (
-        await find_plan(db, person, milestone_id=callback_data.milestone_id, side=PairSide.MENTEE)
+        await find_plan(
+            ctx.db, person, milestone_id=callback_data.milestone_id, side=PairSide.MENTEE
+        )
         if person
         else None
     )
-    if found is None or found.milestone is None or not isinstance(callback.message, Message):
+    if found is None or found.milestone is None:
         await stale(callback, t)
         return
     if not milestone_submittable(found.milestone):
@@ -77,7 +73,7 @@ async def report_start(
         )
         return
     form = await start_form(state, PlanForm.report_comment, milestone_id=found.milestone.id)
-    await callback.message.answer(
+    await shown(callback).answer(
         t("milestone-ask-comment", max=MAX_COMMENT_LENGTH),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, form)]]),
     )
@@ -85,7 +81,8 @@ async def report_start(
 
 
 @router.message(PlanForm.report_comment, FreeText())
-async def report_comment(message: Message, state: FSMContext, t: Translator) -> None:
+async def report_comment(message: Message, state: FSMContext, ctx: Context) -> None:
+    t = ctx.t
     comment = (message.text or "").strip()
     if len(comment) > MAX_COMMENT_LENGTH:
         await message.answer(t("milestone-comment-too-long", max=MAX_COMMENT_LENGTH))
@@ -109,22 +106,19 @@ async def report_comment(message: Message, state: FSMContext, t: Translator) -> 
 async def _finish_report(
     message: Message,
     state: FSMContext,
-    db: Database,
-    i18n: I18n,
-    sender: OutboxSender,
-    person: Person,
-    clock: Clock,
-    t: Translator,
+    ctx: Context,
     file_id: str | None,
     file_kind: str | None,
 ) -> None:
+    t = ctx.t
     data = await state.get_data()
     await state.clear()
+    me = ctx.me  # before the try, whose LookupError means a stale milestone
     try:
-        async with db.transaction() as tx:
+        async with ctx.db.transaction() as tx:
             await report_milestone(
-                tx, person, int(data["milestone_id"]), str(data["comment"]), file_id,
-                file_kind, clock.now(), _decision_button_rows,
+                tx, me, int(data["milestone_id"]), str(data["comment"]), file_id,
+                file_kind, ctx.now(), _decision_button_rows,
             )  # fmt: skip
     except LookupError:
         await message.answer(t("stale-button"))
@@ -132,71 +126,41 @@ async def _finish_report(
     except PlanError as exc:
         await message.answer(t("plan-refused", reason=Html(t(str(exc.refusal)))))
         return
-    sender.wake()
+    ctx.told()
     await message.answer(t("milestone-sent"))
 
 
 @router.message(PlanForm.report_file, F.document)
-async def report_document(
-    message: Message,
-    state: FSMContext,
-    db: Database,
-    i18n: I18n,
-    sender: OutboxSender,
-    person: Person,
-    clock: Clock,
-    t: Translator,
-) -> None:
+async def report_document(message: Message, state: FSMContext, ctx: Context) -> None:
     document = message.document
     assert document is not None
     if not document_allowed(document.file_name, document.file_size):
-        await message.answer(t("milestone-file-refused"))
+        await message.answer(ctx.t("milestone-file-refused"))
         return
-    await _finish_report(
-        message, state, db, i18n, sender, person, clock, t, document.file_id, "document"
-    )
+    await _finish_report(message, state, ctx, document.file_id, "document")
 
 
 @router.message(PlanForm.report_file, F.photo)
-async def report_photo(
-    message: Message,
-    state: FSMContext,
-    db: Database,
-    i18n: I18n,
-    sender: OutboxSender,
-    person: Person,
-    clock: Clock,
-    t: Translator,
-) -> None:
+async def report_photo(message: Message, state: FSMContext, ctx: Context) -> None:
     photo = (message.photo or [])[-1]  # the largest size
     if photo.file_size is not None and photo.file_size > MAX_DOCUMENT_BYTES:
-        await message.answer(t("milestone-file-refused"))
+        await message.answer(ctx.t("milestone-file-refused"))
         return
-    await _finish_report(message, state, db, i18n, sender, person, clock, t, photo.file_id, "photo")
+    await _finish_report(message, state, ctx, photo.file_id, "photo")
 
 
 @router.message(PlanForm.report_file, FreeText())
-async def report_not_a_file(message: Message, t: Translator) -> None:
-    await message.answer(t("milestone-ask-file"))
+async def report_not_a_file(message: Message, ctx: Context) -> None:
+    await message.answer(ctx.t("milestone-ask-file"))
 
 
 @router.callback_query(
     PlanForm.report_file, MilestoneCb.filter(F.action == "nofile"), OfCurrentForm()
 )
-async def report_without_file(
-    callback: CallbackQuery,
-    state: FSMContext,
-    db: Database,
-    i18n: I18n,
-    sender: OutboxSender,
-    person: Person,
-    clock: Clock,
-    t: Translator,
-) -> None:
-    if not isinstance(callback.message, Message):
-        return
-    await callback.message.edit_reply_markup(reply_markup=None)
-    await _finish_report(callback.message, state, db, i18n, sender, person, clock, t, None, None)
+async def report_without_file(callback: CallbackQuery, state: FSMContext, ctx: Context) -> None:
+    message = shown(callback)
+    await message.edit_reply_markup(reply_markup=None)
+    await _finish_report(message, state, ctx, None, None)
     await callback.answer()
 
 
@@ -205,29 +169,20 @@ async def report_without_file(
 
 @router.callback_query(MilestoneCb.filter(F.action.in_({"acc", "ret"})))
 async def report_decision(
-    callback: CallbackQuery,
-    callback_data: MilestoneCb,
-    state: FSMContext,
-    db: Database,
-    i18n: I18n,
-    sender: OutboxSender,
-    person: Person | None,
-    clock: Clock,
-    t: Translator,
+    callback: CallbackQuery, callback_data: MilestoneCb, state: FSMContext, ctx: Context
 ) -> None:
+    person, t = ctx.person, ctx.t
     found = (
-        await find_plan(db, person, milestone_id=callback_data.milestone_id, side=PairSide.MENTOR)
+        await find_plan(
+            ctx.db, person, milestone_id=callback_data.milestone_id, side=PairSide.MENTOR
+        )
         if person
         else None
     )
-    if (
-        person is None
-        or found is None
-        or found.milestone is None
-        or not isinstance(callback.message, Message)
-    ):
+    if person is None or found is None or found.milestone is None:
         await stale(callback, t)
         return
+    message = shown(callback)
     milestone = found.milestone
     if (
         milestone.status is not MilestoneStatus.SUBMITTED
@@ -239,51 +194,42 @@ async def report_decision(
         form = await start_form(
             state, PlanForm.return_comment, milestone_id=milestone.id, sub=callback_data.sub
         )
-        await callback.message.answer(
+        await message.answer(
             t("milestone-ask-return-comment", max=MAX_COMMENT_LENGTH),
             reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, form)]]),
         )
         await callback.answer()
         return
     try:
-        async with db.transaction() as tx:
-            await decide_report(
-                tx, person, milestone.id, callback_data.sub, True, None, clock.now()
-            )
+        async with ctx.db.transaction() as tx:
+            await decide_report(tx, person, milestone.id, callback_data.sub, True, None, ctx.now())
     except LookupError:
         await stale(callback, t)
         return
     except PlanError as exc:
         await refused(callback, t, exc)
         return
-    sender.wake()
-    await callback.message.edit_reply_markup(reply_markup=None)
-    await callback.message.answer(t("milestone-decided-accepted"))
+    ctx.told()
+    await message.edit_reply_markup(reply_markup=None)
+    await message.answer(t("milestone-decided-accepted"))
     await callback.answer(t("done"))
 
 
 @router.message(PlanForm.return_comment, FreeText())
-async def report_return_comment(
-    message: Message,
-    state: FSMContext,
-    db: Database,
-    i18n: I18n,
-    sender: OutboxSender,
-    person: Person,
-    clock: Clock,
-    t: Translator,
-) -> None:
+async def report_return_comment(message: Message, state: FSMContext, ctx: Context) -> None:
+    t = ctx.t
     comment = (message.text or "").strip()
     if len(comment) > MAX_COMMENT_LENGTH:
         await message.answer(t("milestone-comment-too-long", max=MAX_COMMENT_LENGTH))
         return
     data = await state.get_data()
     await state.clear()
+    me = ctx.me  # before the try, whose LookupError means a stale milestone
     try:
-        async with db.transaction() as tx:
+        async with ctx.db.transaction() as tx:
             await decide_report(
-                tx, person, int(data["milestone_id"]), int(data["sub"]), False, comment,
-                clock.now(),
+                tx, me, int(data["milestone_id"]), int(data["sub"]), False, comment,
+                ctx.now(),
             )  # fmt: skip
     except LookupError:
         await message.answer(t("stale-button"))
@@ -291,23 +237,21 @@ async def report_return_comment(
     except PlanError as exc:
         await message.answer(t("plan-refused", reason=Html(t(str(exc.refusal)))))
         return
-    sender.wake()
+    ctx.told()
     await message.answer(t("milestone-decided-returned"))
 
 
 @router.callback_query(MilestoneCb.filter(F.action == "file"))
 async def open_file(
-    callback: CallbackQuery,
-    callback_data: MilestoneCb,
-    bot: Bot,
-    db: Database,
-    person: Person | None,
-    t: Translator,
+    callback: CallbackQuery, callback_data: MilestoneCb, bot: Bot, ctx: Context
 ) -> None:
     """The person acting gets the report's file again, by its file_id."""
-    found = await find_plan(db, person, milestone_id=callback_data.milestone_id) if person else None
+    person = ctx.person
+    found = (
+        await find_plan(ctx.db, person, milestone_id=callback_data.milestone_id) if person else None
+    )
     if found is None or found.milestone is None or not found.milestone.file_id:
-        await stale(callback, t)
+        await stale(callback, ctx.t)
         return
     assert person is not None and person.telegram_id is not None
     if found.milestone.file_kind == "photo":

@@ -9,7 +9,7 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.config import Settings
+from bot.context import Context
 from bot.domain.bounded import bounded_lines, clip
 from bot.domain.plans import (
     Found,
@@ -22,7 +22,7 @@ from bot.domain.plans import (
 )
 from bot.domain.rules import PairSide
 from bot.i18n import Translator
-from handlers.filters import Member, MenuButton
+from handlers.filters import Member, MenuButton, shown
 from handlers.keyboards import (
     KeyboardBuilder,
     MilestoneCb,
@@ -33,14 +33,11 @@ from handlers.keyboards import (
     pager,
 )
 from handlers.pair_choice import pair_choice, pairs_to_choose
-from handlers.plan.common import ADMIN_FILE, ADMIN_VIEW, decision_row, find_plan, local_day, stale
-from scheduler.clock import Clock
-from storage.db import Database
+from handlers.plan.common import ADMIN_FILE, ADMIN_VIEW, decision_row, find_plan, stale
 from storage.models import (
     Milestone,
     MilestoneStatus,
     Pair,
-    Person,
     Plan,
     PlanChange,
     PlanHistoryEntry,
@@ -110,13 +107,13 @@ def _plan_line(t: Translator, number: int, milestone: Milestone, today: date) ->
     )
 
 
-async def plan_view(
-    db: Database, t: Translator, found: Found, page: int, today: date, tz: tzinfo
-) -> tuple[str, InlineKeyboardMarkup]:
-    """A page of the plan: its head, the milestones of the page and a button to each; an
-    admin's view (no side) has no buttons that change anything and leads back to the card."""
+async def plan_view(ctx: Context, found: Found, page: int) -> tuple[str, InlineKeyboardMarkup]:
+    """A page of the plan as it stands today: its head, the milestones of the page and a button
+    to each; an admin's view (no side) has no buttons that change anything and leads back to
+    the card."""
+    t, today, tz = ctx.t, ctx.today(), ctx.tz
     show_action, open_action = ("show", "open") if found.side else (ADMIN_VIEW, ADMIN_VIEW)
-    async with db.read() as tx:
+    async with ctx.db.read() as tx:
         milestones = await tx.plans.milestones(found.plan.id)
         history, changes = await tx.plans.history(found.plan.id, HISTORY_LINES)
     shown, page = page_slice(milestones, page)
@@ -226,96 +223,68 @@ def milestone_card(
 
 @router.message(Command("plan"), Member(Role.MENTOR, Role.MENTEE))
 @router.message(MenuButton("menu-plan"), Member(Role.MENTOR, Role.MENTEE))
-async def plan_command(
-    message: Message,
-    state: FSMContext,
-    db: Database,
-    person: Person,
-    settings: Settings,
-    clock: Clock,
-    t: Translator,
-) -> None:
+async def plan_command(message: Message, state: FSMContext, ctx: Context) -> None:
     await state.clear()
-    pairs = await pairs_to_choose(db, person)
+    me, t = ctx.me, ctx.t
+    pairs = await pairs_to_choose(ctx.db, me)
     if not pairs:
         await message.answer(t("pair-choice-no-pair"))
         return
     if len(pairs) > 1:
-        await message.answer(
-            t("plan-choose-pair"), reply_markup=pair_choice(t, pairs, person, "plan")
-        )
+        await message.answer(t("plan-choose-pair"), reply_markup=pair_choice(t, pairs, me, "plan"))
         return
-    found = await find_plan(db, person, pair_id=pairs[0].id)
+    found = await find_plan(ctx.db, me, pair_id=pairs[0].id)
     if found is None:
         await message.answer(t("plan-no-plan"))
         return
-    text, markup = await plan_view(db, t, found, 0, local_day(clock, settings), settings.tz)
+    text, markup = await plan_view(ctx, found, 0)
     await message.answer(text, reply_markup=markup)
 
 
 @router.callback_query(WhichPair.filter(F.purpose == "plan"))
-async def plan_pair_chosen(
-    callback: CallbackQuery,
-    callback_data: WhichPair,
-    db: Database,
-    person: Person | None,
-    settings: Settings,
-    clock: Clock,
-    t: Translator,
-) -> None:
-    if person is None or not isinstance(callback.message, Message):
+async def plan_pair_chosen(callback: CallbackQuery, callback_data: WhichPair, ctx: Context) -> None:
+    person, t = ctx.person, ctx.t
+    if person is None:
         await stale(callback, t)
         return
+    message = shown(callback)
     if callback_data.pair_id == 0:  # another page of the pairs
-        pairs = await pairs_to_choose(db, person)
+        pairs = await pairs_to_choose(ctx.db, person)
         markup = pair_choice(t, pairs, person, "plan", page=callback_data.page)
-        await callback.message.edit_reply_markup(reply_markup=markup)
+        await message.edit_reply_markup(reply_markup=markup)
         await callback.answer()
         return
-    found = await find_plan(db, person, pair_id=callback_data.pair_id)  # checks it as chosen_pair
+    # find_plan checks it as chosen_pair
+    found = await find_plan(ctx.db, person, pair_id=callback_data.pair_id)
     if found is None:
         await stale(callback, t)
         return
-    text, markup = await plan_view(db, t, found, 0, local_day(clock, settings), settings.tz)
-    await callback.message.edit_text(text, reply_markup=markup)
+    text, markup = await plan_view(ctx, found, 0)
+    await message.edit_text(text, reply_markup=markup)
     await callback.answer()
 
 
 @router.callback_query(PlanCb.filter(F.action == "show"))
-async def plan_page(
-    callback: CallbackQuery,
-    callback_data: PlanCb,
-    db: Database,
-    person: Person | None,
-    settings: Settings,
-    clock: Clock,
-    t: Translator,
-) -> None:
-    found = await find_plan(db, person, pair_id=callback_data.pair_id) if person else None
-    if found is None or not isinstance(callback.message, Message):
-        await stale(callback, t)
+async def plan_page(callback: CallbackQuery, callback_data: PlanCb, ctx: Context) -> None:
+    person = ctx.person
+    found = await find_plan(ctx.db, person, pair_id=callback_data.pair_id) if person else None
+    if found is None:
+        await stale(callback, ctx.t)
         return
-    text, markup = await plan_view(
-        db, t, found, callback_data.page, local_day(clock, settings), settings.tz
-    )
-    await callback.message.edit_text(text, reply_markup=markup)
+    text, markup = await plan_view(ctx, found, callback_data.page)
+    await shown(callback).edit_text(text, reply_markup=markup)
     await callback.answer()
 
 
 @router.callback_query(MilestoneCb.filter(F.action == "open"))
-async def open_milestone(
-    callback: CallbackQuery,
-    callback_data: MilestoneCb,
-    db: Database,
-    person: Person | None,
-    settings: Settings,
-    clock: Clock,
-    t: Translator,
-) -> None:
-    found = await find_plan(db, person, milestone_id=callback_data.milestone_id) if person else None
-    if found is None or found.milestone is None or not isinstance(callback.message, Message):
-        await stale(callback, t)
+async def open_milestone(callback: CallbackQuery, callback_data: MilestoneCb, ctx: Context) -> None:
+    person = ctx.person
+    found = (
+        await find_plan(ctx.db, person, milestone_id=callback_data.milestone_id) if person else None
+    )
+    if found is None or found.milestone is None:
+        await stale(callback, ctx.t)
         return
-    text, markup = milestone_card(t, found, found.milestone, local_day(clock, settings))
-    await callback.message.edit_text(text, reply_markup=markup)
+    text, markup = milestone_card(ctx.t, found, found.milestone, ctx.today())
+    await shown(callback).edit_text(text, reply_markup=markup)
     await callback.answer()

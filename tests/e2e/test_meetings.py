@@ -408,3 +408,22 @@ async def test_the_proposer_moves_a_meeting_nobody_answered_and_the_other_side_g
     mentor.press("🚫 Отменить встречу", sent)  # answered: the proposer's copy is stale too
     assert (await mentor.wait_answer_callback())["show_alert"]
     assert await _statuses(bot_runner) == [MeetingStatus.CONFIRMED]
+
+
+async def test_a_quick_meet_with_a_topic_the_form_would_refuse_asks_for_it_instead(
+    bot_runner: BotRunner, people: tuple[TelegramUser, TelegramUser]
+) -> None:
+    """One parser per field: the quick form refuses what the step refuses (it used to cut a long
+    topic silently), keeps the date and time it was given, and asks for the topic."""
+    _mentor, mentee = people
+    mentee.send("/meet 25.01.2027 15:00 " + "Т" * 1000)
+    refused = await mentee.wait_message("не длиннее 300")
+    assert "Т" * 300 not in refused["text"]
+    await mentee.wait_message("Форма работы")
+    mentee.press("консультация")
+    await mentee.wait_message("Тема встречи")
+    mentee.send("\u200b\u2066\u2069   ")  # nothing that can be seen is no topic either
+    await mentee.wait_message("не длиннее 300")
+    mentee.send("Разбор КТП")
+    sent = await mentee.wait_message("Приглашение отправлено")
+    assert "25.01.2027 в 15:00, консультация: «Разбор КТП»" in sent["text"]

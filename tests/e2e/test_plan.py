@@ -118,7 +118,11 @@ async def test_mentor_adds_a_milestone_submits_and_the_first_admin_approves(
     await mentor.wait_message("Наставляемый: Сидорова")
     mentor.press("➕ Добавить этап")
     await mentor.wait_message("Название этапа")
-    mentor.send("Участие в неделе ПЦК")
+    mentor.send("   ")  # three spaces: no title, not a title too long
+    await mentor.wait_message("Название не может быть пустым")
+    mentor.send("\u200b\u2066\u2069")  # nothing that can be seen either
+    await mentor.wait_message("Название не может быть пустым")
+    mentor.send("Участие\u200b в неделе ПЦК")
     await mentor.wait_message("Срок этапа")
     mentor.send("01.07.2027")  # after the pair's end
     await mentor.wait_message("в пределах пары")

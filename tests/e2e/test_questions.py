@@ -355,3 +355,17 @@ async def test_a_caption_too_long_is_sent_cut_as_plain_text(
     bot_runner.app.sender.wake()
     message = await mentee.wait_message("Заголовок")
     assert len(message["caption"]) == 1024 and message["caption"].endswith("…")
+
+
+async def test_a_question_of_nothing_that_can_be_seen_is_not_sent(
+    bot_runner: BotRunner, fake_api: FakeBotAPI
+) -> None:
+    mentor, mentee = await setup_pair(bot_runner, fake_api)
+    mentee.send("/ask \u200b\u200d\u2066\u2069\u202e")  # as /ask alone: it asks for the question
+    await mentee.wait_message("Напишите вопрос")
+    mentee.send("\u200b\u00ad\u2060")
+    await mentee.wait_message("Вопрос не отправлен")
+    mentee.send("Как\u200b оформить\u2066 КТП?")
+    await mentee.wait_message("Вопрос отправлен")
+    question = await mentor.wait_message("оформить")
+    assert "Как оформить КТП?" in question["text"]  # sent without what cannot be seen

@@ -8,8 +8,6 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from bot.config import Settings
 from bot.domain.bounded import text_length
 from bot.domain.meeting_rules import (
@@ -23,8 +21,6 @@ from bot.domain.meeting_rules import (
     may_propose_time,
     may_report_outcome,
     minutes_per_month,
-    parse_duration,
-    parse_time,
     status_on_confirm,
     total_minutes,
 )
@@ -107,18 +103,6 @@ def test_hours_read_with_russian_plural_forms() -> None:
     assert t.plain("meetings-count", count=1) == "1 встреча"
     assert t.plain("meetings-count", count=3) == "3 встречи"
     assert t.plain("meetings-count", count=5) == "5 встреч"
-
-
-def test_typed_times_and_durations_are_read_or_refused() -> None:
-    assert parse_time("15:30") == time(15, 30)
-    assert parse_time("9.05") == time(9, 5)
-    assert parse_time("24:00") is None
-    assert parse_time("12:60") is None
-    assert parse_time("полдень") is None
-    assert parse_duration("90") == 90
-    assert parse_duration("0") is None
-    assert parse_duration("721") is None
-    assert parse_duration("-5") is None
 
 
 def test_a_moment_is_refused_in_the_past_outside_the_period_or_on_a_clash() -> None:
@@ -277,10 +261,3 @@ async def test_the_journal_of_many_long_entries_fits_one_message_and_pages(
     assert "&lt;b&gt;тема" in text
     assert markup is not None
     assert len([b for row in markup.inline_keyboard for b in row]) <= 100
-
-
-@pytest.mark.parametrize("typed", ["²", "①", "٣", "12a", "", "0", "10000"])
-def test_a_duration_that_is_not_plain_minutes_is_refused_not_crashed_on(typed: str) -> None:
-    from bot.domain.meeting_rules import parse_duration
-
-    assert parse_duration(typed) is None

@@ -67,6 +67,7 @@ milestone-removed = Этап удалён.
 plan-ask-title = Название этапа (до { $max } символов):
 plan-ask-due = Срок этапа: дата ДД.ММ.ГГГГ в пределах пары ({ $start } – { $end }).
 plan-title-too-long = Слишком длинное название: не больше { $max } символов.
+plan-title-empty = Название не может быть пустым: напишите его словами (до { $max } символов).
 plan-milestone-added = ✅ Этап добавлен: { $title }, до { $due }.
 plan-milestone-changed = ✅ Этап изменён: { $title }, до { $due }.
 milestone-ask-comment = Напишите коротко, что сделано (до { $max } символов).
