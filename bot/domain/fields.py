@@ -15,6 +15,8 @@ import unicodedata
 from datetime import date, time
 
 from bot.domain.dates import parse_date
+from bot.domain.rules import MAX_ORDER_LENGTH
+from bot.domain.rules import MAX_REASON_LENGTH as MAX_PAIR_REASON_LENGTH
 from storage.names import clean_text
 
 MAX_TOPIC_LENGTH = 300
@@ -46,7 +48,7 @@ def one_line(text: str | None, *, limit: int, empty: str, too_long: str) -> str:
     if not cleaned:
         raise FieldError(empty, max=limit)
     if len(cleaned) > limit:
-        raise FieldError(too_long, max=limit, length=len(cleaned))
+        raise FieldError(too_long, max=limit, limit=limit, length=len(cleaned))
     return cleaned
 
 
@@ -64,7 +66,7 @@ def free_text(text: str | None, *, limit: int, empty: str, too_long: str) -> str
     if not cleaned:
         raise FieldError(empty, max=limit)
     if len(cleaned) > limit:
-        raise FieldError(too_long, max=limit, length=len(cleaned))
+        raise FieldError(too_long, max=limit, limit=limit, length=len(cleaned))
     return cleaned
 
 
@@ -125,12 +127,30 @@ def milestone_title(text: str | None) -> str:
     )
 
 
-def milestone_due(text: str | None) -> date:
-    """A deadline typed as a date (whether it lies within the pair's period, the plan says)."""
+def a_date(text: str | None) -> date:
+    """A date typed DD.MM.YYYY (or YYYY-MM-DD), within the programme's range of dates."""
     day = parse_date((text or "").strip())
     if day is None:
         raise FieldError("date-invalid")
     return day
+
+
+def milestone_due(text: str | None) -> date:
+    """A deadline (whether it lies within the pair's period, the plan says)."""
+    return a_date(text)
+
+
+def pair_change_reason(text: str | None) -> str:
+    """Why a pair gets a new mentor or ends early (it goes into the pair's history)."""
+    return one_line(text, limit=MAX_PAIR_REASON_LENGTH, empty="reason-empty", too_long="too-long")
+
+
+def order_ref(text: str | None) -> str:
+    """The director's order a pair is formed by, as written (its number and date); "" for none."""
+    order = clean_text(text or "")
+    if len(order) > MAX_ORDER_LENGTH:
+        raise FieldError("too-long", limit=MAX_ORDER_LENGTH)
+    return order
 
 
 def change_reason(text: str | None) -> str:

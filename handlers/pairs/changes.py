@@ -9,10 +9,12 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.context import Context
+from bot.domain import fields
+from bot.domain.fields import FieldError
 from bot.domain.pairing import PairError, close_pair, reassign_mentor
-from bot.domain.rules import MAX_REASON_LENGTH, local_today
+from bot.domain.rules import local_today
 from handlers.filters import AdminOnly, FreeText, shown
-from handlers.forms import OfCurrentForm, form_id, start_form
+from handlers.forms import Draft, OfCurrentForm, form_id, load_draft, save_draft, start_draft
 from handlers.keyboards import PairCard, PersonPick, cancel_button
 from handlers.menu import pair_line
 from handlers.pairs.common import (
@@ -30,6 +32,15 @@ router.message.filter(AdminOnly())
 router.callback_query.filter(AdminOnly())
 
 
+class PairChangeDraft(Draft):
+    """A new mentor for a pair, or its early end: the pair, the new mentor (ReassignForm) and
+    `query`, the search typed to find them (handlers/picker.py keeps it)."""
+
+    pair_id: int
+    new_mentor_id: int | None = None
+    query: str | None = None
+
+
 @router.callback_query(PairCard.filter(F.action == "reassign"))
 async def start_reassign(
     callback: CallbackQuery, callback_data: PairCard, state: FSMContext, ctx: Context
@@ -37,8 +48,8 @@ async def start_reassign(
     pair = await load_active_pair(callback, ctx, callback_data.pair_id)
     if pair is None:
         return
-    form = await start_form(state, ReassignForm.mentor, pair_id=pair.id)
-    text, markup = await people_to_pick(ctx, "newmentor", Role.MENTOR, 0, None, form)
+    draft = await start_draft(state, ReassignForm.mentor, PairChangeDraft(pair_id=pair.id))
+    text, markup = await people_to_pick(ctx, "newmentor", Role.MENTOR, 0, None, draft.form)
     await shown(callback).answer(
         ctx.t("pair-reassign-step-mentor", mentee=pair.mentee_name, mentor=pair.mentor_name)
         + "\n"
@@ -80,7 +91,8 @@ async def pick_new_mentor(
     if mentor is None or not mentor.active or mentor.role is not Role.MENTOR:
         await callback.answer(t("stale-button"), show_alert=True)
         return
-    await state.update_data(new_mentor_id=mentor.id)
+    draft = await load_draft(state, PairChangeDraft)
+    await save_draft(state, draft.model_copy(update={"new_mentor_id": mentor.id}))
     await state.set_state(ReassignForm.reason)
     await message.edit_text(
         t("pair-reassign-step-reason", mentor=mentor.full_name),
@@ -91,14 +103,11 @@ async def pick_new_mentor(
 
 async def _reason(message: Message, ctx: Context) -> str | None:
     """The typed reason, or None after telling the admin what is wrong with it."""
-    reason = " ".join((message.text or "").split())
-    if not reason:
-        await message.answer(ctx.t("reason-empty"))
+    try:
+        return fields.pair_change_reason(message.text)
+    except FieldError as error:
+        await message.answer(ctx.t(error.key, **error.values))
         return None
-    if len(reason) > MAX_REASON_LENGTH:
-        await message.answer(ctx.t("too-long", limit=MAX_REASON_LENGTH))
-        return None
-    return reason
 
 
 @router.message(ReassignForm.reason, FreeText())
@@ -107,14 +116,14 @@ async def reassign_with_reason(message: Message, state: FSMContext, ctx: Context
     if reason is None:
         return
     t, settings = ctx.t, ctx.settings
-    data = await state.get_data()
+    draft = await load_draft(state, PairChangeDraft)
     now, me = ctx.now(), ctx.me  # before the try, whose LookupError means a closed pair
     try:
         async with ctx.db.transaction() as tx:
             pair = await reassign_mentor(
                 tx,
-                pair_id=int(data["pair_id"]),
-                new_mentor_id=int(data["new_mentor_id"]),
+                pair_id=draft.pair_id,
+                new_mentor_id=draft.new_mentor_id or 0,
                 reason=reason,
                 today=local_today(now, settings.tz),
                 now=now,
@@ -143,10 +152,10 @@ async def start_end(
     if pair is None:
         return
     t = ctx.t
-    form = await start_form(state, EndForm.reason, pair_id=pair.id)
+    draft = await start_draft(state, EndForm.reason, PairChangeDraft(pair_id=pair.id))
     await shown(callback).answer(
         t("pair-end-step-reason", pair=pair_line(t, pair)),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, form)]]),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, draft.form)]]),
     )
     await callback.answer()
 
@@ -157,13 +166,13 @@ async def end_with_reason(message: Message, state: FSMContext, ctx: Context) -> 
     if reason is None:
         return
     t = ctx.t
-    data = await state.get_data()
+    draft = await load_draft(state, PairChangeDraft)
     await state.clear()
     try:
         async with ctx.db.transaction() as tx:
             pair = await close_pair(
                 tx,
-                pair_id=int(data["pair_id"]),
+                pair_id=draft.pair_id,
                 status=PairStatus.ENDED,
                 reason=reason,
                 now=ctx.now(),

@@ -4,7 +4,6 @@ confirms it; both people are told."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import Command
@@ -12,21 +11,35 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.context import Context
-from bot.domain.dates import parse_date
+from bot.domain import fields
+from bot.domain.fields import FieldError
 from bot.domain.pairing import PairError, create_pair
-from bot.domain.rules import MAX_ORDER_LENGTH, default_end_is_cut, default_pair_end
+from bot.domain.rules import default_end_is_cut, default_pair_end
 from bot.i18n import Translator, as_sentence
 from handlers.filters import AdminOnly, FreeText, MenuButton, shown
-from handlers.forms import FORM_KEY, OfCurrentForm, form_id, start_form
+from handlers.forms import Draft, OfCurrentForm, form_id, load_draft, save_draft, start_draft
 from handlers.keyboards import Choice, PersonPick, cancel_button
 from handlers.menu import pair_line
 from handlers.pairs.common import PairForm, people_to_pick, refusal_text
-from handlers.picker import QUERY_KEY, last_search, remember_search
+from handlers.picker import last_search, remember_search
 from storage.models import PairKind, Role
 
 router = Router(name=__name__)
 router.message.filter(AdminOnly())
 router.callback_query.filter(AdminOnly())
+
+
+class PairDraft(Draft):
+    """A pair so far, as the director's order gives it; `query`: the search typed at the step
+    of choosing a person (handlers/picker.py keeps it)."""
+
+    mentor_id: int | None = None
+    mentee_id: int | None = None
+    kind: PairKind | None = None
+    start: date | None = None
+    end: date | None = None
+    order: str | None = None
+    query: str | None = None
 
 
 def _choice_markup(
@@ -44,19 +57,20 @@ def _choice_markup(
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-async def _summary(ctx: Context, data: dict[str, Any]) -> str:
+async def _summary(ctx: Context, draft: PairDraft) -> str:
     t = ctx.t
+    assert draft.kind and draft.start and draft.end
     async with ctx.db.read() as tx:
-        mentor = await tx.people.get(int(data["mentor_id"]))
-        mentee = await tx.people.get(int(data["mentee_id"]))
+        mentor = await tx.people.get(draft.mentor_id or 0)
+        mentee = await tx.people.get(draft.mentee_id or 0)
     return t(
         "pair-summary",
         mentor=mentor.full_name if mentor else "—",
         mentee=mentee.full_name if mentee else "—",
-        kind=t(f"pair-kind-{data['kind']}"),
-        start=t.date(date.fromisoformat(data["start"])),
-        end=t.date(date.fromisoformat(data["end"])),
-        order=data.get("order") or t("pair-no-order"),
+        kind=t(f"pair-kind-{draft.kind.value}"),
+        start=t.date(draft.start),
+        end=t.date(draft.end),
+        order=draft.order or t("pair-no-order"),
     )
 
 
@@ -66,8 +80,8 @@ async def _summary(ctx: Context, data: dict[str, Any]) -> str:
 @router.message(Command("pair"))
 @router.message(MenuButton("menu-new-pair"))
 async def new_pair(message: Message, state: FSMContext, ctx: Context) -> None:
-    form = await start_form(state, PairForm.mentor)
-    text, markup = await people_to_pick(ctx, "mentor", Role.MENTOR, 0, None, form)
+    draft = await start_draft(state, PairForm.mentor, PairDraft())
+    text, markup = await people_to_pick(ctx, "mentor", Role.MENTOR, 0, None, draft.form)
     await message.answer(ctx.t("pair-step-mentor") + "\n" + text, reply_markup=markup)
 
 
@@ -110,7 +124,8 @@ async def pick_pair_person(
                 show_alert=True,
             )
             return
-        await state.update_data({"mentor_id": chosen.id, QUERY_KEY: None})
+        draft = await load_draft(state, PairDraft)
+        await save_draft(state, draft.model_copy(update={"mentor_id": chosen.id, "query": None}))
         await state.set_state(PairForm.mentee)
         text, markup = await people_to_pick(ctx, "mentee", Role.MENTEE, 0, None, form)
         await message.edit_text(
@@ -122,7 +137,8 @@ async def pick_pair_person(
             reply_markup=markup,
         )
     else:
-        await state.update_data(mentee_id=chosen.id)
+        draft = await load_draft(state, PairDraft)
+        await save_draft(state, draft.model_copy(update={"mentee_id": chosen.id}))
         await state.set_state(PairForm.kind)
         await message.edit_text(
             t("pair-chosen-mentee", name=chosen.full_name) + "\n" + t("pair-step-kind"),
@@ -146,13 +162,13 @@ async def pick_kind(
     except ValueError:
         await callback.answer(t("stale-button"), show_alert=True)
         return
-    data = await state.get_data()
+    draft = await load_draft(state, PairDraft)
     async with ctx.db.read() as tx:
-        existing = await tx.pairs.active_of_kind(int(data["mentee_id"]), kind)
+        existing = await tx.pairs.active_of_kind(draft.mentee_id or 0, kind)
     if existing is not None:
         await callback.answer(as_sentence(t("pair-refused-mentee-has-kind")), show_alert=True)
         return
-    await state.update_data(kind=kind.value)
+    await save_draft(state, draft.model_copy(update={"kind": kind}))
     await state.set_state(PairForm.start)
     today = ctx.today()
     await message.edit_text(
@@ -176,40 +192,39 @@ def _offered_end(start: date) -> tuple[date, str]:
 
 async def _ask_end(message: Message, state: FSMContext, ctx: Context, start: date) -> None:
     t = ctx.t
-    await state.update_data(start=start.isoformat())
+    draft = await load_draft(state, PairDraft)
+    await save_draft(state, draft.model_copy(update={"start": start}))
     await state.set_state(PairForm.end)
     end, label = _offered_end(start)
     await message.answer(
         t("pair-step-end", start=t.date(start)),
         reply_markup=_choice_markup(
-            t, await form_id(state), ("end", end.isoformat(), t(label, date=t.date(end)))
+            t, draft.form, ("end", end.isoformat(), t(label, date=t.date(end)))
         ),
     )
 
 
 async def _ask_order(message: Message, state: FSMContext, ctx: Context, end: date) -> None:
     t = ctx.t
-    data = await state.get_data()
-    if end < date.fromisoformat(data["start"]):
+    draft = await load_draft(state, PairDraft)
+    if draft.start is None or end < draft.start:
         await message.answer(as_sentence(t("pair-refused-end-before-start")))
         return
-    await state.update_data(end=end.isoformat())
+    await save_draft(state, draft.model_copy(update={"end": end}))
     await state.set_state(PairForm.order)
     await message.answer(
         t("pair-step-order"),
-        reply_markup=_choice_markup(t, data[FORM_KEY], ("order", "", t("pair-no-order"))),
+        reply_markup=_choice_markup(t, draft.form, ("order", "", t("pair-no-order"))),
     )
 
 
 async def _ask_confirm(message: Message, state: FSMContext, ctx: Context, order: str) -> None:
-    await state.update_data(order=order)
+    draft = (await load_draft(state, PairDraft)).model_copy(update={"order": order})
+    await save_draft(state, draft)
     await state.set_state(PairForm.confirm)
-    data = await state.get_data()
     await message.answer(
-        await _summary(ctx, data),
-        reply_markup=_choice_markup(
-            ctx.t, data[FORM_KEY], ("confirm", "yes", ctx.t("pair-create"))
-        ),
+        await _summary(ctx, draft),
+        reply_markup=_choice_markup(ctx.t, draft.form, ("confirm", "yes", ctx.t("pair-create"))),
     )
 
 
@@ -219,8 +234,9 @@ async def pick_date(
     callback: CallbackQuery, callback_data: Choice, state: FSMContext, ctx: Context
 ) -> None:
     message = shown(callback)
-    chosen = parse_date(callback_data.value)
-    if chosen is None:
+    try:
+        chosen = fields.a_date(callback_data.value)
+    except FieldError:  # a button's date that is no date: forged
         await callback.answer(ctx.t("stale-button"), show_alert=True)
         return
     await message.edit_reply_markup(reply_markup=None)
@@ -234,9 +250,10 @@ async def pick_date(
 @router.message(PairForm.start, FreeText())
 @router.message(PairForm.end, FreeText())
 async def type_date(message: Message, state: FSMContext, ctx: Context) -> None:
-    chosen = parse_date(message.text or "")
-    if chosen is None:
-        await message.answer(ctx.t("date-invalid"))
+    try:
+        chosen = fields.a_date(message.text)
+    except FieldError as error:
+        await message.answer(ctx.t(error.key, **error.values))
         return
     if await state.get_state() == PairForm.start.state:
         await _ask_end(message, state, ctx, chosen)
@@ -246,9 +263,10 @@ async def type_date(message: Message, state: FSMContext, ctx: Context) -> None:
 
 @router.message(PairForm.order, FreeText())
 async def type_order(message: Message, state: FSMContext, ctx: Context) -> None:
-    order = (message.text or "").strip()
-    if len(order) > MAX_ORDER_LENGTH:
-        await message.answer(ctx.t("too-long", limit=MAX_ORDER_LENGTH))
+    try:
+        order = fields.order_ref(message.text)
+    except FieldError as error:
+        await message.answer(ctx.t(error.key, **error.values))
         return
     await _ask_confirm(message, state, ctx, order)
 
@@ -264,17 +282,18 @@ async def skip_order(callback: CallbackQuery, state: FSMContext, ctx: Context) -
 @router.callback_query(PairForm.confirm, Choice.filter(F.step == "confirm"), OfCurrentForm())
 async def confirm_pair(callback: CallbackQuery, state: FSMContext, ctx: Context) -> None:
     message, t, settings = shown(callback), ctx.t, ctx.settings
-    data = await state.get_data()
+    draft = await load_draft(state, PairDraft)
+    assert draft.mentor_id and draft.mentee_id and draft.kind and draft.start and draft.end
     try:
         async with ctx.db.transaction() as tx:
             pair = await create_pair(
                 tx,
-                mentor_id=int(data["mentor_id"]),
-                mentee_id=int(data["mentee_id"]),
-                kind=PairKind(data["kind"]),
-                start=date.fromisoformat(data["start"]),
-                end=date.fromisoformat(data["end"]),
-                order_ref=data.get("order") or None,
+                mentor_id=draft.mentor_id,
+                mentee_id=draft.mentee_id,
+                kind=draft.kind,
+                start=draft.start,
+                end=draft.end,
+                order_ref=draft.order or None,
                 now=ctx.now(),
                 max_mentees_per_mentor=settings.max_mentees_per_mentor,
                 created_by=ctx.me.id,
