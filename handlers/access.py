@@ -16,7 +16,7 @@ from bot.domain.onboarding import Decision, approve, decline
 from bot.i18n import Translator
 from bot.rendering import render
 from handlers.filters import AdminOnly, FreeText, shown
-from handlers.forms import OfCurrentForm, admins_only, form_id, start_form
+from handlers.forms import Draft, OfCurrentForm, admins_only, form_id, load_draft, start_draft
 from handlers.keyboards import AccessDecision, PersonPick
 from handlers.menu import refresh_commands
 from handlers.picker import last_search, people_page, remember_search
@@ -36,6 +36,14 @@ class LinkForm(StatesGroup):
 
 
 admins_only(LinkForm)
+
+
+class LinkDraft(Draft):
+    """The access request to settle as a roster person, and the search typed to find them
+    (`query`, kept by handlers/picker.py)."""
+
+    request_id: int
+    query: str | None = None
 
 
 def _role_buttons(t: Translator, request_id: int) -> InlineKeyboardMarkup:
@@ -157,8 +165,8 @@ async def choose_roster_person(
     if request is None:
         return
     message = shown(callback)
-    form = await start_form(state, LinkForm.person, request_id=request.id)
-    text, markup = await _unseen_page(ctx, 0, None, form)
+    draft = await start_draft(state, LinkForm.person, LinkDraft(request_id=request.id))
+    text, markup = await _unseen_page(ctx, 0, None, draft.form)
     await message.answer(
         ctx.t("access-choose-person", name=request.display_name) + "\n" + text,
         reply_markup=markup,
@@ -205,7 +213,7 @@ async def link_to_roster_person(
         await message.edit_text(text, reply_markup=markup)
         await callback.answer()
         return
-    request_id = int((await state.get_data()).get("request_id", 0))
+    request_id = (await load_draft(state, LinkDraft)).request_id
     decision = await approve(ctx.db, request_id, ctx.me, ctx.now(), link_to=callback_data.person_id)
     if decision is not None and decision.error is None:
         await state.clear()

@@ -12,7 +12,7 @@ from aiogram.utils.deep_linking import create_start_link
 from bot.context import Context
 from bot.domain.onboarding import create_invite
 from handlers.filters import AdminOnly, FreeText, MenuButton, shown
-from handlers.forms import OfCurrentForm, admins_only, form_id, start_form
+from handlers.forms import Draft, OfCurrentForm, admins_only, form_id, start_draft
 from handlers.keyboards import PersonPick
 from handlers.picker import last_search, people_page, remember_search
 
@@ -28,6 +28,12 @@ class InviteForm(StatesGroup):
 
 
 admins_only(InviteForm)
+
+
+class InviteDraft(Draft):
+    """The search typed to find whom to invite (`query`, kept by handlers/picker.py)."""
+
+    query: str | None = None
 
 
 async def _unseen(
@@ -71,8 +77,8 @@ async def send_invite(message: Message, bot: Bot, ctx: Context, person_id: int) 
 @router.message(Command("invite"))
 @router.message(MenuButton("menu-invite"))
 async def invite_command(message: Message, state: FSMContext, ctx: Context) -> None:
-    form = await start_form(state, InviteForm.person)
-    text, markup = await _unseen(ctx, 0, None, form)
+    draft = await start_draft(state, InviteForm.person, InviteDraft())
+    text, markup = await _unseen(ctx, 0, None, draft.form)
     await message.answer(ctx.t("invite-choose") + "\n" + text, reply_markup=markup)
 
 

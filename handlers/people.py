@@ -11,11 +11,13 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.context import Context
-from bot.domain.rules import MAX_DEPARTMENT_LENGTH, is_admin
+from bot.domain import fields
+from bot.domain.fields import FieldError
+from bot.domain.rules import is_admin
 from bot.domain.staff import change_role, set_active, set_admin_rights, set_department
 from bot.i18n import Translator
 from handlers.filters import AdminOnly, FreeText, MenuButton, shown
-from handlers.forms import OfCurrentForm, admins_only, start_form
+from handlers.forms import Draft, OfCurrentForm, admins_only, load_draft, start_draft
 from handlers.invite import send_invite
 from handlers.keyboards import (
     DepartmentPick,
@@ -43,6 +45,12 @@ class DepartmentForm(StatesGroup):
 
 
 admins_only(DepartmentForm)
+
+
+class DepartmentDraft(Draft):
+    """Whose department is being set."""
+
+    person_id: int
 
 
 def _button(text: str, data: str) -> InlineKeyboardButton:
@@ -283,7 +291,8 @@ async def ask_department(
 ) -> None:
     async with ctx.db.read() as tx:
         departments = await tx.people.departments()
-    form = await start_form(state, DepartmentForm.name, person_id=callback_data.person_id)
+    draft = DepartmentDraft(person_id=callback_data.person_id)
+    form = (await start_draft(state, DepartmentForm.name, draft)).form
     await shown(callback).edit_text(
         ctx.t("person-ask-department"), reply_markup=_department_choice(ctx.t, departments, 0, form)
     )
@@ -306,7 +315,7 @@ async def pick_department(
     if department is None:
         await callback.answer(t("stale-button"), show_alert=True)
         return
-    person_id = int((await state.get_data()).get("person_id", 0))
+    person_id = (await load_draft(state, DepartmentDraft)).person_id
     await state.clear()
     refusal = await set_department(ctx.db, person_id, department, ctx.now())
     if refusal is not None:
@@ -318,11 +327,12 @@ async def pick_department(
 @router.message(DepartmentForm.name, FreeText())
 async def type_department(message: Message, state: FSMContext, ctx: Context) -> None:
     t = ctx.t
-    name = " ".join((message.text or "").split())
-    if len(name) > MAX_DEPARTMENT_LENGTH:
-        await message.answer(t("too-long", limit=MAX_DEPARTMENT_LENGTH))
+    try:
+        name = fields.department(message.text)
+    except FieldError as error:
+        await message.answer(t(error.key, **error.values))
         return
-    person_id = int((await state.get_data()).get("person_id", 0))
+    person_id = (await load_draft(state, DepartmentDraft)).person_id
     await state.clear()
     refusal = await set_department(ctx.db, person_id, name or None, ctx.now())
     if refusal is not None:

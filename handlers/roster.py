@@ -21,7 +21,7 @@ from bot.domain.roster_import import ImportSummary, import_roster
 from bot.domain.rules import ROSTER_MAX_BYTES, local_today
 from bot.i18n import Html, Translator
 from handlers.filters import AdminOnly, MenuButton
-from handlers.forms import admins_only, start_form
+from handlers.forms import Draft, admins_only, start_draft
 from handlers.keyboards import cancel_button
 
 log = logging.getLogger(__name__)
@@ -40,10 +40,10 @@ admins_only(ImportForm)
 @router.message(MenuButton("menu-import"))
 async def ask_for_file(message: Message, state: FSMContext, ctx: Context) -> None:
     t = ctx.t
-    form = await start_form(state, ImportForm.file)
+    draft = await start_draft(state, ImportForm.file, Draft())
     await message.answer(
         t("roster-send-file"),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, form)]]),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, draft.form)]]),
     )
 
 

@@ -67,7 +67,6 @@ class RateLimiter:
         self.per_second = per_second
         self._monotonic = monotonic
         self._last_by_chat: dict[int, float] = {}
-        self._paused_until: dict[int, float] = {}  # a chat whose last call failed
         self._recent: list[float] = []
 
     def delay_for(self, chat_id: int) -> float:
@@ -92,27 +91,37 @@ class RateLimiter:
         self._last_by_chat[chat_id] = now
         self._recent.append(now)
 
-    def pause(self, chat_id: int, seconds: float) -> None:
-        """A call to this chat failed: nothing more goes to it for `seconds` (its row's back-off),
-        so that its messages keep their order; the other chats are not held up."""
-        self._paused_until[chat_id] = self._monotonic() + seconds
 
-    def unpause(self, chat_id: int) -> None:
-        self._paused_until.pop(chat_id, None)
+class Pauses:
+    """Chats whose last call failed wait out their row's back-off (so that their messages keep
+    their order), and a flood wait or an outage holds everything: by the sender's clock, the
+    one the rows' retry moments are set by."""
 
-    def paused_chats(self) -> set[int]:
-        now = self._monotonic()
-        self._paused_until = {c: t for c, t in self._paused_until.items() if t > now}
-        return set(self._paused_until)
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self._chats: dict[int, datetime] = {}
+        self._everything: datetime | None = None
 
-    def paused(self, chat_id: int) -> bool:
-        until = self._paused_until.get(chat_id)
-        if until is None:
-            return False
-        if self._monotonic() >= until:
-            del self._paused_until[chat_id]
-            return False
-        return True
+    def chat(self, chat_id: int, seconds: float) -> None:
+        self._chats[chat_id] = self.clock.now() + timedelta(seconds=seconds)
+
+    def free(self, chat_id: int) -> None:
+        self._chats.pop(chat_id, None)
+
+    def chats(self) -> set[int]:
+        now = self.clock.now()
+        self._chats = {chat: until for chat, until in self._chats.items() if until > now}
+        return set(self._chats)
+
+    def holds(self, chat_id: int) -> bool:
+        until = self._chats.get(chat_id)
+        return until is not None and until > self.clock.now()
+
+    def everything(self, seconds: float) -> None:
+        self._everything = self.clock.now() + timedelta(seconds=seconds)
+
+    def hold_everything(self) -> bool:
+        return self._everything is not None and self._everything > self.clock.now()
 
 
 class OutboxSender:
@@ -141,7 +150,7 @@ class OutboxSender:
         self._drain_lock = asyncio.Lock()
         self._stopping = False
         self._failures_in_row = 0  # failed calls since the last that went through
-        self._outage_until = 0.0  # monotonic: a flood wait or an outage pauses everything
+        self.pauses = Pauses(clock)
 
     def wake(self) -> None:
         """Something was just enqueued: send it now rather than at the next tick."""
@@ -200,7 +209,7 @@ class OutboxSender:
         reread = False
         async with self._drain_lock:
             while not self._stopping:
-                if time.monotonic() < self._outage_until:
+                if self.pauses.hold_everything():
                     break  # the rescheduled row wakes the sender when it is due
                 quiet = self.quiet_until(self.clock.now()) is not None
                 # Whatever was queued until now is in the batch read next: a wake-up during
@@ -212,7 +221,7 @@ class OutboxSender:
                         limit=BATCH_SIZE,
                         notices=not quiet,
                         per_chat=PER_CHAT_IN_BATCH,
-                        skip_chats=self.limiter.paused_chats(),
+                        skip_chats=self.pauses.chats(),
                     )
                 if not batch:
                     break
@@ -264,7 +273,7 @@ class OutboxSender:
                 return batch.pop(index)  # skipped at once: not linked
             if chat in passed:
                 continue  # an earlier message to this chat goes first
-            if chat in failed_chats or self.limiter.paused(chat):
+            if chat in failed_chats or self.pauses.holds(chat):
                 passed.add(chat)
                 continue
             if message.personal or self.limiter.chat_ready(chat):
@@ -274,7 +283,7 @@ class OutboxSender:
             return None
         for index, message in enumerate(batch):
             chat = message.chat_id
-            if chat is not None and chat not in failed_chats and not self.limiter.paused(chat):
+            if chat is not None and chat not in failed_chats and not self.pauses.holds(chat):
                 return batch.pop(index)
         return None
 
@@ -322,7 +331,7 @@ class OutboxSender:
                 seconds,
                 retry_after=exc.retry_after,
             )
-            self._outage_until = time.monotonic() + seconds
+            self.pauses.everything(seconds)
             return Outcome.BACK_OFF
         except Exception as exc:
             if not is_transient(exc):
@@ -352,13 +361,13 @@ class OutboxSender:
                 seconds = self._backoff(message)
                 error = f"unavailable: {exc}"
                 if await self._later(message, attempt, outcome, error, seconds):
-                    self.limiter.unpause(message.chat_id)  # given up: nothing to wait for
+                    self.pauses.free(message.chat_id)  # given up: nothing to wait for
                 else:
-                    self.limiter.pause(message.chat_id, min(seconds, CHAT_PAUSE_MAX))
+                    self.pauses.chat(message.chat_id, min(seconds, CHAT_PAUSE_MAX))
                 self._failures_in_row += 1
                 if self._failures_in_row >= OUTAGE_AFTER_FAILURES:
                     self._failures_in_row = 0
-                    self._outage_until = time.monotonic() + seconds
+                    self.pauses.everything(seconds)
                     return Outcome.BACK_OFF
                 return Outcome.RETRY
             elif isinstance(exc, TelegramAPIError):

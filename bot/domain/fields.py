@@ -15,7 +15,7 @@ import unicodedata
 from datetime import date, time
 
 from bot.domain.dates import parse_date
-from bot.domain.rules import MAX_ORDER_LENGTH
+from bot.domain.rules import MAX_DEPARTMENT_LENGTH, MAX_ORDER_LENGTH
 from bot.domain.rules import MAX_REASON_LENGTH as MAX_PAIR_REASON_LENGTH
 from storage.names import clean_text
 
@@ -24,6 +24,7 @@ MAX_NOTE_LENGTH = 1000
 MAX_DURATION = 720
 MAX_MILESTONE_TITLE = 300
 MAX_REASON_LENGTH = 500
+MAX_COMMENT_LENGTH = 1000
 _MEET_TEXT = "meet-text-empty"  # «one message, at most N characters»: for empty and too long
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 _SPACES_IN_LINE = re.compile(r"[^\S\n]+")
@@ -127,6 +128,14 @@ def milestone_title(text: str | None) -> str:
     )
 
 
+def comment(text: str | None) -> str:
+    """A report's comment, or why a report or a plan is returned: free text, maybe empty."""
+    cleaned = visible(text)
+    if len(cleaned) > MAX_COMMENT_LENGTH:
+        raise FieldError("milestone-comment-too-long", max=MAX_COMMENT_LENGTH)
+    return cleaned
+
+
 def a_date(text: str | None) -> date:
     """A date typed DD.MM.YYYY (or YYYY-MM-DD), within the programme's range of dates."""
     day = parse_date((text or "").strip())
@@ -143,6 +152,14 @@ def milestone_due(text: str | None) -> date:
 def pair_change_reason(text: str | None) -> str:
     """Why a pair gets a new mentor or ends early (it goes into the pair's history)."""
     return one_line(text, limit=MAX_PAIR_REASON_LENGTH, empty="reason-empty", too_long="too-long")
+
+
+def department(text: str | None) -> str:
+    """A department (ПЦК) typed for a person; "" for none."""
+    name = clean_text(text or "")  # as the roster reads a department
+    if len(name) > MAX_DEPARTMENT_LENGTH:
+        raise FieldError("too-long", limit=MAX_DEPARTMENT_LENGTH)
+    return name
 
 
 def order_ref(text: str | None) -> str:

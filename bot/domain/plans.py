@@ -34,7 +34,6 @@ from storage.repos import Repos
 
 MAX_MILESTONES = 60  # a plan of a year has about ten; a forged flood stops here
 MAX_TEMPLATE_BYTES = 64 * 1024
-MAX_COMMENT_LENGTH = 1000
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # what a bot can fetch back from Telegram
 DOCUMENT_EXTENSIONS = frozenset(
     {"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "jpg", "jpeg", "png"}

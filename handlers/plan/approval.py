@@ -6,21 +6,22 @@ reassignment moves the plan to the pair that takes over, and the decision follow
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.context import Context
+from bot.domain import fields
 from bot.domain.bounded import clip
+from bot.domain.fields import MAX_COMMENT_LENGTH, FieldError
 from bot.domain.plan_approval import decide_submission, submit_to_admins
-from bot.domain.plans import MAX_COMMENT_LENGTH, Found, PlanError
+from bot.domain.plans import Found, PlanError
 from bot.domain.rules import PairSide
 from bot.i18n import as_sentence
 from bot.notices import Button, Text
 from handlers.filters import FreeText, shown
-from handlers.forms import start_form
+from handlers.forms import Draft, load_draft, start_draft
 from handlers.keyboards import PlanCb, cancel_button
 from handlers.plan.common import PlanDecision, PlanForm, find_plan, refused, stale
 from handlers.plan.view import plan_view
@@ -28,6 +29,16 @@ from storage.db import Database
 from storage.models import Person, Plan, PlanStatus
 
 router = Router(name=__name__)
+
+
+class PlanReturnDraft(Draft):
+    """An admin returning submission `sub` of a plan (its comment is the form's step); a form
+    begun before decisions named the plan names its pair instead."""
+
+    plan_id: int | None = None
+    pair_id: int = 0
+    sub: int = 0
+
 
 NAME_CHARS_IN_ALERT = 80  # an alert holds 200 characters
 
@@ -156,9 +167,8 @@ async def _on_decision(
         await callback.answer(note, show_alert=True)
         return
     if not press.approve:
-        form = await start_form(
-            state, PlanForm.plan_return_comment, plan_id=press.plan_id, sub=press.sub
-        )
+        draft = PlanReturnDraft(plan_id=press.plan_id, sub=press.sub)
+        form = (await start_draft(state, PlanForm.plan_return_comment, draft)).form
         await message.answer(
             t("plan-ask-return-comment", max=MAX_COMMENT_LENGTH),
             reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, form)]]),
@@ -185,17 +195,18 @@ async def _on_decision(
 @router.message(PlanForm.plan_return_comment, FreeText())
 async def plan_return_comment(message: Message, state: FSMContext, ctx: Context) -> None:
     person, t = ctx.person, ctx.t
-    comment = (message.text or "").strip()
-    if len(comment) > MAX_COMMENT_LENGTH:
-        await message.answer(t("milestone-comment-too-long", max=MAX_COMMENT_LENGTH))
+    try:
+        comment = fields.comment(message.text)
+    except FieldError as error:
+        await message.answer(t(error.key, **error.values))
         return
-    data = await state.get_data()
+    draft = await load_draft(state, PlanReturnDraft)
     await state.clear()
-    plan_id = await _form_plan_id(ctx.db, data)
+    plan_id = await _form_plan_id(ctx.db, draft)
     if not ctx.is_admin or person is None or plan_id is None:
         await message.answer(t("stale-button"))
         return
-    sub = int(data.get("sub", 0))
+    sub = draft.sub
     try:
         await _decide_plan(
             ctx, plan_id=plan_id, sub=sub, approve=False, admin=person, comment=comment
@@ -207,11 +218,11 @@ async def plan_return_comment(message: Message, state: FSMContext, ctx: Context)
     await message.answer(t("plan-decided-returned", admin=person.full_name))
 
 
-async def _form_plan_id(db: Database, data: dict[str, Any]) -> int | None:
+async def _form_plan_id(db: Database, draft: PlanReturnDraft) -> int | None:
     """The plan a return form is about; a form begun before decisions named the plan names
     its pair (and may have outlived a reassignment)."""
-    if data.get("plan_id"):
-        return int(data["plan_id"])
+    if draft.plan_id:
+        return draft.plan_id
     async with db.read() as tx:
-        plan = await tx.plans.for_pair_or_successor(int(data.get("pair_id", 0)))
+        plan = await tx.plans.for_pair_or_successor(draft.pair_id)
     return plan.id if plan else None

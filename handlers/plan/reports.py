@@ -8,9 +8,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.context import Context
+from bot.domain import fields
+from bot.domain.fields import MAX_COMMENT_LENGTH, FieldError
 from bot.domain.plan_reports import decide_report, report_milestone
 from bot.domain.plans import (
-    MAX_COMMENT_LENGTH,
     MAX_DOCUMENT_BYTES,
     PlanError,
     document_allowed,
@@ -20,12 +21,30 @@ from bot.domain.rules import PairSide
 from bot.i18n import Html, as_sentence
 from bot.notices import Button, Text
 from handlers.filters import FreeText, shown
-from handlers.forms import OfCurrentForm, start_form
+from handlers.forms import Draft, OfCurrentForm, load_draft, save_draft, start_draft
 from handlers.keyboards import MilestoneCb, cancel_button
 from handlers.plan.common import PlanForm, find_plan, refused, stale
 from storage.models import Milestone, MilestoneStatus
 
 router = Router(name=__name__)
+
+
+class ReportDraft(Draft):
+    """A milestone's report so far (the mentee's comment), or the mentor's return of report
+    `sub` (its comment is the form's last step)."""
+
+    milestone_id: int
+    comment: str | None = None
+    sub: int = 0
+
+
+async def _comment(message: Message, ctx: Context) -> str | None:
+    """The comment typed, or None after saying what is wrong with it."""
+    try:
+        return fields.comment(message.text)
+    except FieldError as error:
+        await message.answer(ctx.t(error.key, **error.values))
+        return None
 
 
 def _decision_button_rows(milestone: Milestone) -> list[list[Button]]:
@@ -72,7 +91,8 @@ async def report_start(
             as_sentence(t.plain("milestone-refused-not-submittable")), show_alert=True
         )
         return
-    form = await start_form(state, PlanForm.report_comment, milestone_id=found.milestone.id)
+    draft = ReportDraft(milestone_id=found.milestone.id)
+    form = (await start_draft(state, PlanForm.report_comment, draft)).form
     await shown(callback).answer(
         t("milestone-ask-comment", max=MAX_COMMENT_LENGTH),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, form)]]),
@@ -83,15 +103,14 @@ async def report_start(
 @router.message(PlanForm.report_comment, FreeText())
 async def report_comment(message: Message, state: FSMContext, ctx: Context) -> None:
     t = ctx.t
-    comment = (message.text or "").strip()
-    if len(comment) > MAX_COMMENT_LENGTH:
-        await message.answer(t("milestone-comment-too-long", max=MAX_COMMENT_LENGTH))
+    comment = await _comment(message, ctx)
+    if comment is None:
         return
-    await state.update_data(comment=comment)
+    draft = (await load_draft(state, ReportDraft)).model_copy(update={"comment": comment})
+    await save_draft(state, draft)
     await state.set_state(PlanForm.report_file)
-    data = await state.get_data()
-    form = int(data["form"])
-    no_file = MilestoneCb(action="nofile", milestone_id=int(data["milestone_id"]), form=form)
+    form = draft.form
+    no_file = MilestoneCb(action="nofile", milestone_id=draft.milestone_id, form=form)
     await message.answer(
         t("milestone-ask-file"),
         reply_markup=InlineKeyboardMarkup(
@@ -111,13 +130,13 @@ async def _finish_report(
     file_kind: str | None,
 ) -> None:
     t = ctx.t
-    data = await state.get_data()
+    draft = await load_draft(state, ReportDraft)
     await state.clear()
     me = ctx.me  # before the try, whose LookupError means a stale milestone
     try:
         async with ctx.db.transaction() as tx:
             await report_milestone(
-                tx, me, int(data["milestone_id"]), str(data["comment"]), file_id,
+                tx, me, draft.milestone_id, draft.comment or "", file_id,
                 file_kind, ctx.now(), _decision_button_rows,
             )  # fmt: skip
     except LookupError:
@@ -191,9 +210,8 @@ async def report_decision(
         await callback.answer(as_sentence(t.plain("milestone-refused-decided")), show_alert=True)
         return
     if callback_data.action == "ret":
-        form = await start_form(
-            state, PlanForm.return_comment, milestone_id=milestone.id, sub=callback_data.sub
-        )
+        draft = ReportDraft(milestone_id=milestone.id, sub=callback_data.sub)
+        form = (await start_draft(state, PlanForm.return_comment, draft)).form
         await message.answer(
             t("milestone-ask-return-comment", max=MAX_COMMENT_LENGTH),
             reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, form)]]),
@@ -218,17 +236,16 @@ async def report_decision(
 @router.message(PlanForm.return_comment, FreeText())
 async def report_return_comment(message: Message, state: FSMContext, ctx: Context) -> None:
     t = ctx.t
-    comment = (message.text or "").strip()
-    if len(comment) > MAX_COMMENT_LENGTH:
-        await message.answer(t("milestone-comment-too-long", max=MAX_COMMENT_LENGTH))
+    comment = await _comment(message, ctx)
+    if comment is None:
         return
-    data = await state.get_data()
+    draft = await load_draft(state, ReportDraft)
     await state.clear()
     me = ctx.me  # before the try, whose LookupError means a stale milestone
     try:
         async with ctx.db.transaction() as tx:
             await decide_report(
-                tx, me, int(data["milestone_id"]), int(data["sub"]), False, comment,
+                tx, me, draft.milestone_id, draft.sub, False, comment,
                 ctx.now(),
             )  # fmt: skip
     except LookupError:
