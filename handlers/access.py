@@ -39,11 +39,10 @@ admins_only(LinkForm)
 
 
 class LinkDraft(Draft):
-    """The access request to settle as a roster person, and the search typed to find them
-    (`query`, kept by handlers/picker.py)."""
+    """The access request to link to a roster person, and the search typed to find them."""
 
     request_id: int
-    query: str | None = None
+    query: str | None = None  # picker.QUERY_KEY: remember_search/last_search keep it
 
 
 def _role_buttons(t: Translator, request_id: int) -> InlineKeyboardMarkup:

@@ -31,9 +31,9 @@ admins_only(InviteForm)
 
 
 class InviteDraft(Draft):
-    """The search typed to find whom to invite (`query`, kept by handlers/picker.py)."""
+    """The search typed to find whom to invite."""
 
-    query: str | None = None
+    query: str | None = None  # picker.QUERY_KEY: remember_search/last_search keep it
 
 
 async def _unseen(

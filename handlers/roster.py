@@ -36,11 +36,15 @@ class ImportForm(StatesGroup):
 admins_only(ImportForm)
 
 
+class ImportDraft(Draft):
+    """Nothing gathered: the import waits for its one file (only the run's id is kept)."""
+
+
 @router.message(Command("import"))
 @router.message(MenuButton("menu-import"))
 async def ask_for_file(message: Message, state: FSMContext, ctx: Context) -> None:
     t = ctx.t
-    draft = await start_draft(state, ImportForm.file, Draft())
+    draft = await start_draft(state, ImportForm.file, ImportDraft())
     await message.answer(
         t("roster-send-file"),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, draft.form)]]),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 from aiogram import Router
@@ -11,8 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.context import Context
-from bot.domain.access import queue_copy, request_notice
-from bot.domain.notify import About, admins, anything_about
+from bot.domain.access import request_notice, share_request, share_waiting_with
 from bot.domain.onboarding import StartOutcome, TelegramAccount, display_name, recognise
 from bot.i18n import Html, Translator
 from bot.notices import Button, Text
@@ -23,7 +21,6 @@ from handlers.menu import ChatMenus, commands_for, role_title, with_pair_lines
 from storage.models import AccessRequest, Person, Role
 from storage.repos import Repos
 
-log = logging.getLogger(__name__)
 router = Router(name=__name__)
 
 
@@ -43,12 +40,12 @@ async def start(
     account = TelegramAccount(user.id, user.username, display_name(user.first_name, user.last_name))
     now = ctx.now()
 
-    async def share_request(tx: Repos, request: AccessRequest) -> int:
-        return await queue_request_for_admins(tx, request, now)
+    async def share(tx: Repos, request: AccessRequest) -> int:
+        return await share_request(tx, request, now, decision_buttons)
 
     person = ctx.person
     result = await recognise(
-        ctx.db, account, payload=command.args, now=now, known=person, share_request=share_request
+        ctx.db, account, payload=command.args, now=now, known=person, share_request=share
     )
     outcome = result.outcome
     if result.person is not None and outcome is not StartOutcome.DEACTIVATED:
@@ -96,32 +93,18 @@ async def greet(
     if is_admin:
         # Requests that came while they had not opened the bot, or that could not reach them.
         async with ctx.db.transaction() as tx:
-            waiting = await tx.requests.pending_without_copy(person.id)
-            queued = [await _queue_copy(tx, request, person, now) for request in waiting]
-        if any(queued):
+            queued = await share_waiting_with(tx, person, now, decision_buttons)
+        if queued:
             ctx.told()
 
 
-async def queue_request_for_admins(tx: Repos, request: AccessRequest, now: datetime) -> int:
-    """Every admin who uses the bot gets the request with ✅/❌ through the outbox, which keeps
-    the message ids so that every copy can be closed once the first admin decides. Idempotent:
-    a copy sent or on its way is not queued again."""
-    shown = 0
-    for admin in await admins(tx):
-        if admin.telegram_id is not None and admin.seen and not admin.blocked:
-            shown += await _queue_copy(tx, request, admin, now)
-    if not shown and not await anything_about(tx, About.ACCESS_REQUEST, request.id):
-        # It stays pending: each admin gets it when they next /start.
-        log.warning("access request %s reached no admin yet", request.id)
-    return shown
+def decision_buttons(request: AccessRequest) -> list[list[Button]]:
+    """✅ / ❌ on every admin's copy of a request."""
 
-
-async def _queue_copy(tx: Repos, request: AccessRequest, admin: Person, now: datetime) -> bool:
     def button(key: str, action: str) -> Button:
         return Button(Text(key), data=AccessDecision(request_id=request.id, action=action).pack())
 
-    buttons = [[button("button-approve", "approve"), button("button-decline", "decline")]]
-    return await queue_copy(tx, request, admin, buttons, now)
+    return [[button("button-approve", "approve"), button("button-decline", "decline")]]
 
 
 async def request_text(tx: Repos, t: Translator, request: AccessRequest) -> str:

@@ -7,7 +7,8 @@ silently in quiet hours (see the sender)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from bot.domain.notify import (
@@ -15,6 +16,8 @@ from bot.domain.notify import (
     Chat,
     Notice,
     NoticeKind,
+    admins,
+    anything_about,
     close_copies,
     copies_to,
     opened_the_bot,
@@ -24,6 +27,8 @@ from bot.domain.staff import role_text
 from bot.notices import Button, Text, joined
 from storage.models import AccessRequest, Person, RequestStatus
 from storage.repos import Repos
+
+log = logging.getLogger(__name__)
 
 
 async def request_notice(tx: Repos, request: AccessRequest) -> Text:
@@ -43,6 +48,34 @@ async def request_notice(tx: Repos, request: AccessRequest) -> Text:
         return text
     row = Text("access-request-admin-row", {"username": username, "name": listed.full_name})
     return joined(text, row)
+
+
+# ✅ / ❌ on an admin's copy of a request: the handlers' callback data.
+DecisionButtons = Callable[[AccessRequest], Sequence[Sequence[Button]]]
+
+
+async def share_request(
+    tx: Repos, request: AccessRequest, now: datetime, buttons: DecisionButtons
+) -> int:
+    """Every admin who uses the bot gets the request with the buttons to decide it; the first
+    decision closes every copy. Idempotent: a copy sent or on its way is not queued again.
+    Returns how many copies were queued; with none anywhere, it waits for an admin's /start."""
+    shown = 0
+    for admin in await admins(tx):
+        if admin.telegram_id is not None and admin.seen and not admin.blocked:
+            shown += await queue_copy(tx, request, admin, buttons(request), now)
+    if not shown and not await anything_about(tx, About.ACCESS_REQUEST, request.id):
+        log.warning("access request %s reached no admin yet", request.id)
+    return shown
+
+
+async def share_waiting_with(
+    tx: Repos, admin: Person, now: datetime, buttons: DecisionButtons
+) -> int:
+    """The requests that came while this admin had not opened the bot, or could not reach them:
+    theirs now. Returns how many were queued."""
+    waiting = await tx.requests.pending_without_copy(admin.id)
+    return sum([await queue_copy(tx, request, admin, buttons(request), now) for request in waiting])
 
 
 async def queue_copy(

@@ -32,11 +32,10 @@ router = Router(name=__name__)
 
 
 class PlanReturnDraft(Draft):
-    """An admin returning submission `sub` of a plan (its comment is the form's step); a form
-    begun before decisions named the plan names its pair instead."""
+    """An admin returning submission `sub` of a plan (the comment is the form's one step)."""
 
-    plan_id: int | None = None
-    pair_id: int = 0
+    plan_id: int | None = None  # None: a form begun before decisions named the plan…
+    pair_id: int = 0  # …names its pair instead (see _form_plan_id)
     sub: int = 0
 
 

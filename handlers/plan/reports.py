@@ -30,12 +30,11 @@ router = Router(name=__name__)
 
 
 class ReportDraft(Draft):
-    """A milestone's report so far (the mentee's comment), or the mentor's return of report
-    `sub` (its comment is the form's last step)."""
+    """A milestone's report so far (its comment), or the mentor's return of its report `sub`."""
 
     milestone_id: int
-    comment: str | None = None
-    sub: int = 0
+    comment: str | None = None  # report: typed at report_comment, sent at report_file
+    sub: int = 0  # return: the submission returned (its comment is the last step)
 
 
 async def _comment(message: Message, ctx: Context) -> str | None:
