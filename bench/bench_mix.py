@@ -51,7 +51,7 @@ ANSWER_MARKS = (
     ("/start", "Здравствуйте, <b>"),  # start-greeting
     ("/plan", "<b>Индивидуальный план</b>"),  # plan-head
     ("/mentees", "<b>Мои наставляемые</b>"),  # mentees-head
-    ("/ask", "Вопрос отправлен наставнику"),  # question-sent
+    ("/ask", "Вопрос отправлен"),  # question-sent
     ("/meet", "<b>Форма работы?</b>"),  # meet-step-format
 )
 NOTICE_MARK = "<b>Вопрос от"  # question-to-mentor: the outbox's message to the other side

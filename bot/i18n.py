@@ -3,12 +3,19 @@
 Fluent picks Russian plural forms by CLDR rules ("1 пара, 3 пары, 5 пар"). Arguments that are
 plain strings are HTML-escaped, since every message is sent with parse_mode=HTML; a fragment
 that is already safe HTML is passed as `Html(...)`.
+
+A full name (`PersonName`) is shown as given by `{ $mentor }` and in other forms by the catalog's
+functions (bot/names.py): `{ GEN($mentor) }`, `DAT`, `ACC`, `INS`, `PRE` decline it («от
+Сидоровой Марии Олеговны»), `SHORT` shortens it («Сидорова М. О.»), `ADDRESS` is how one
+addresses them («Мария Олеговна»), and `GENDER($mentor)` selects a form that agrees with them:
+`{ GENDER($mentor) -> [female] подтвердила *[other] подтвердил }`.
 """
 
 from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Callable
 from datetime import date
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -16,6 +23,7 @@ from typing import Any
 
 from fluent.runtime import FluentBundle, FluentResource
 from fluent.runtime.resolver import (
+    FunctionReference,
     NeverIsolatingPlaceable,
     Pattern,
     Placeable,
@@ -23,7 +31,10 @@ from fluent.runtime.resolver import (
     VariableReference,
 )
 
+from bot import names
+from bot.names import Case
 from bot.notices import Html
+from storage.names import PersonName
 
 __all__ = ["Html", "I18n", "Translator", "as_sentence"]
 
@@ -84,9 +95,12 @@ class _PlainPattern:
     by joining strings: the same result as Fluent's resolver at a tenth of its cost, which
     counted in every update (a plan page formats some thirty texts)."""
 
-    def __init__(self, literals: list[str], names: list[str]) -> None:
+    def __init__(
+        self, literals: list[str], names: list[str], functions: list[Callable[[str], str] | None]
+    ) -> None:
         self.literals = literals  # one more than names: text before, between and after them
         self.names = names
+        self.functions = functions  # a name function applied to the argument, or None
 
     @classmethod
     def of(cls, bundle: FluentBundle, key: str) -> _PlainPattern | None:
@@ -98,6 +112,7 @@ class _PlainPattern:
         # Fluent compiles a pattern of one element to that element.
         elements = value.elements if isinstance(value, Pattern) else [value]
         literals, names = [""], []
+        functions: list[Callable[[str], str] | None] = []
         for element in elements:
             if isinstance(element, TextElement):
                 literals[-1] += element.value
@@ -105,18 +120,36 @@ class _PlainPattern:
                 element.expression, VariableReference
             ):
                 names.append(element.expression.id.name)
+                functions.append(None)
+                literals.append("")
+            elif (
+                isinstance(element, Placeable | NeverIsolatingPlaceable)
+                and isinstance(element.expression, FunctionReference)
+                and element.expression.id.name in NAME_FUNCTIONS
+                and not element.expression.arguments.named
+                and len(element.expression.arguments.positional) == 1
+                and isinstance(element.expression.arguments.positional[0], VariableReference)
+            ):  # { GEN($mentor) }: a name's form, called here as Fluent would call it
+                names.append(element.expression.arguments.positional[0].id.name)
+                functions.append(NAME_FUNCTIONS[element.expression.id.name])
                 literals.append("")
             else:
                 return None  # a selector (plural forms), a reference, a literal: Fluent's own
-        return cls(literals, names)
+        return cls(literals, names, functions)
 
     def format(self, args: dict[str, Any]) -> str | None:
         """None when an argument needs Fluent: a number it would group with spaces (1 000), a
         missing or unusual value (Fluent reports those)."""
         parts = [self.literals[0]]
-        for name, literal in zip(self.names, self.literals[1:], strict=True):
+        for name, function, literal in zip(
+            self.names, self.functions, self.literals[1:], strict=True
+        ):
             value = args.get(name)
-            if isinstance(value, str):  # of any length: Fluent's resolver gives «{???}» past
+            if function is not None:
+                if not isinstance(value, str):
+                    return None
+                parts.append(function(value))
+            elif isinstance(value, str):  # of any length: Fluent's resolver gives «{???}» past
                 parts.append(value)  # MAX_PART_LENGTH characters, a joined text does not
             elif type(value) is int and -1000 < value < 1000:
                 parts.append(str(value))
@@ -126,11 +159,72 @@ class _PlainPattern:
         return "".join(parts)
 
 
+class _NameArg(str):
+    """A full name as a Fluent argument: its text as shown (escaped for HTML), the name and its
+    gender kept for the catalog's name functions."""
+
+    __slots__ = ("escape", "name")
+    name: PersonName
+    escape: bool
+
+    def __new__(cls, name: PersonName, *, escape: bool) -> _NameArg:
+        arg = super().__new__(cls, html.escape(name, quote=False) if escape else name)
+        arg.name, arg.escape = name, escape
+        return arg
+
+    def shown(self, text: str) -> str:
+        return html.escape(text, quote=False) if self.escape else text
+
+
+def _name_of(value: str) -> tuple[PersonName, _NameArg | None]:
+    """The name behind an argument: a PersonName's, or a plain string read as a name (already
+    escaped, so shown as it is)."""
+    if isinstance(value, _NameArg):
+        return value.name, value
+    return (value if isinstance(value, PersonName) else PersonName(value)), None
+
+
+def _case(case: Case) -> Callable[[str], str]:
+    def form(value: str) -> str:
+        name, arg = _name_of(value)
+        text = names.declined(name, names.gender_of(name, name.gender), case)
+        return arg.shown(text) if arg else text
+
+    return form
+
+
+def _shown_by(function: Callable[[str], str]) -> Callable[[str], str]:
+    def form(value: str) -> str:
+        name, arg = _name_of(value)
+        return arg.shown(function(name)) if arg else function(name)
+
+    return form
+
+
+def _gender(value: str) -> str:
+    name, _ = _name_of(value)
+    return "female" if names.gender_of(name, name.gender).value == "f" else "male"
+
+
+NAME_FUNCTIONS: dict[str, Callable[[str], str]] = {
+    "GEN": _case(Case.GENITIVE),
+    "DAT": _case(Case.DATIVE),
+    "ACC": _case(Case.ACCUSATIVE),
+    "INS": _case(Case.INSTRUMENTAL),
+    "PRE": _case(Case.PREPOSITIONAL),
+    "SHORT": _shown_by(names.short),
+    "ADDRESS": _shown_by(names.address),
+    "GENDER": _gender,
+}
+
+
 def _prepare(args: dict[str, Any], *, escape: bool) -> dict[str, Any]:
     prepared: dict[str, Any] = {}
     for name, value in args.items():
         if isinstance(value, Html):
             prepared[name] = str(value)
+        elif isinstance(value, PersonName):
+            prepared[name] = _NameArg(value, escape=escape)
         elif isinstance(value, str):
             prepared[name] = html.escape(value, quote=False) if escape else value
         elif value is None:
@@ -154,7 +248,11 @@ class I18n:
         self.default_language = default_language
         bundles: dict[str, FluentBundle] = {}
         for language in self.languages:
-            bundle = FluentBundle([language], use_isolating=False)
+            bundle = FluentBundle(
+                [language],
+                functions=NAME_FUNCTIONS,  # type: ignore[arg-type]  # returns str, as Fluent takes
+                use_isolating=False,
+            )
             for entry in sorted((root / language).iterdir(), key=lambda e: e.name):
                 if entry.name.endswith(".ftl"):
                     bundle.add_resource(FluentResource(entry.read_text(encoding="utf-8")))

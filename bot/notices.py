@@ -3,7 +3,8 @@ labels are catalog keys. The outbox stores them as JSON and the sender renders t
 recipient's language when it sends (`bot/rendering.py`), so a queued message follows a change of
 language. Nothing here knows the catalogs: the programme's core (bot/domain) builds these.
 
-An argument is a string (HTML-escaped when rendered), a number (Fluent picks the plural form),
+An argument is a string (HTML-escaped when rendered), a person's full name (`PersonName`: the
+catalog declines it and agrees with its gender), a number (Fluent picks the plural form),
 or another catalog text (`Text`), rendered in the same language first; `Lines` are bounded to
 their budget when rendered (one message, a share of it, or what the other parts of the
 `joined` text around them leave). `joined(...)` puts texts one after another in code (a Fluent
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 from bot.domain.bounded import MESSAGE_LIMIT
+from storage.names import PersonName
 
 
 class Html(str):
@@ -28,6 +30,7 @@ class Html(str):
 _NESTED = "$text"  # marks an argument that is itself a catalog text
 _HTML = "$html"  # marks an argument that is already safe HTML
 _LINES = "$lines"  # marks an argument that is lines bounded when rendered
+_NAME = "$name"  # marks an argument that is a person's full name, with its gender
 JOINED = "$joined"  # the key of texts joined in code: a catalog placeable holds ≤ 1000 chars
 REST: Final = "rest"  # a Lines budget: what the other parts of its joined text leave
 
@@ -84,6 +87,8 @@ def _encode(value: Any) -> Any:
         if value.sep != "\n":
             encoded["sep"] = value.sep
         return {_LINES: encoded}
+    if isinstance(value, PersonName):
+        return {_NAME: str(value), "g": value.gender.value if value.gender else None}
     if isinstance(value, Text):
         return {_NESTED: value.key, "args": {k: _encode(v) for k, v in value.args.items()}}
     if value is None or isinstance(value, str | int | float):
@@ -103,6 +108,8 @@ def _decode(value: Any) -> Any:
             lines.get("budget", MESSAGE_LIMIT),
             lines.get("sep", "\n"),
         )
+    if isinstance(value, dict) and _NAME in value:
+        return PersonName(value[_NAME], value.get("g"))
     if isinstance(value, dict) and _NESTED in value:
         return Text(value[_NESTED], {k: _decode(v) for k, v in value.get("args", {}).items()})
     return value

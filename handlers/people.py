@@ -14,7 +14,14 @@ from bot.context import Context
 from bot.domain import fields
 from bot.domain.fields import FieldError
 from bot.domain.rules import is_admin
-from bot.domain.staff import change_role, set_active, set_admin_rights, set_department
+from bot.domain.staff import (
+    change_role,
+    rename,
+    set_active,
+    set_admin_rights,
+    set_department,
+    set_gender,
+)
 from bot.i18n import Translator
 from handlers.filters import AdminOnly, FreeText, MenuButton, shown
 from handlers.forms import Draft, OfCurrentForm, admins_only, load_draft, start_draft
@@ -32,6 +39,7 @@ from handlers.keyboards import (
 )
 from handlers.menu import refresh_commands, role_title, with_pair_lines
 from storage.models import Role
+from storage.names import Gender, gender_from_name
 
 router = Router(name=__name__)
 router.message.filter(AdminOnly())
@@ -49,6 +57,19 @@ admins_only(DepartmentForm)
 
 class DepartmentDraft(Draft):
     """Whose department is being set."""
+
+    person_id: int
+
+
+class NameForm(StatesGroup):
+    name = State()
+
+
+admins_only(NameForm)
+
+
+class NameDraft(Draft):
+    """Whose name is being corrected."""
 
     person_id: int
 
@@ -162,7 +183,7 @@ async def _card(ctx: Context, person_id: int) -> tuple[str, InlineKeyboardMarkup
     else:
         telegram = t("person-telegram-unknown")
     if not person.seen:
-        telegram = t("person-not-seen", telegram=telegram)
+        telegram = t("person-not-seen", telegram=telegram, name=person.full_name)
     head = [
         t(
             "person-card",
@@ -170,9 +191,14 @@ async def _card(ctx: Context, person_id: int) -> tuple[str, InlineKeyboardMarkup
             role=role_title(t, person, person.has_admin_rights or person.is_admin),
             department=person.department or "—",
             telegram=telegram,
-            status=t("person-active") if person.active else t("person-inactive"),
+            status=t("person-active")
+            if person.active
+            else t("person-inactive", name=person.full_name),
         )
     ]
+    name_tells = gender_from_name(person.full_name) is not None
+    if not name_tells:  # the texts need it and the name does not tell it: the admin does
+        head.append(t("person-gender", gender=person.gender.value if person.gender else "none"))
     if pairs:
         head.append(t("person-pairs"))
     text = with_pair_lines(t, "\n".join(head), pairs)
@@ -181,6 +207,15 @@ async def _card(ctx: Context, person_id: int) -> tuple[str, InlineKeyboardMarkup
         return [_button(t(key), PersonCard(person_id=person.id, action=name, value=value).pack())]
 
     rows = [action("person-change-role", "roles"), action("person-change-department", "dept")]
+    rows.append(action("person-rename", "name"))
+    if not name_tells:
+        rows.append(
+            [
+                _button(t(key), PersonCard(person_id=person.id, action="gender", value=g).pack())
+                for key, g in (("person-set-female", "f"), ("person-set-male", "m"))
+                if person.gender is None or person.gender.value != g
+            ]
+        )
     if person.role is not Role.ADMIN:
         if person.is_admin:
             rows.append(action("person-revoke-admin", "admin", "0"))
@@ -236,14 +271,19 @@ async def offer_roles(callback: CallbackQuery, callback_data: PersonCard, ctx: C
     await callback.answer()
 
 
-@router.callback_query(PersonCard.filter(F.action.in_({"role", "admin", "active"})))
+@router.callback_query(PersonCard.filter(F.action.in_({"role", "admin", "active", "gender"})))
 async def change_person(
     callback: CallbackQuery, callback_data: PersonCard, bot: Bot, ctx: Context
 ) -> None:
-    """The card's one-tap changes: a new role, admin rights on/off, left/back."""
+    """The card's one-tap changes: a new role, admin rights on/off, left/back, the gender."""
     target, value, now = callback_data.person_id, callback_data.value, ctx.now()
     db = ctx.db
-    if callback_data.action == "role":
+    if callback_data.action == "gender":
+        if value not in {gender.value for gender in Gender}:
+            await callback.answer(ctx.t("stale-button"), show_alert=True)
+            return
+        refusal = await set_gender(db, target, Gender(value), now)
+    elif callback_data.action == "role":
         if value not in {role.value for role in Role}:
             await callback.answer(ctx.t("stale-button"), show_alert=True)
             return
@@ -335,6 +375,42 @@ async def type_department(message: Message, state: FSMContext, ctx: Context) -> 
     person_id = (await load_draft(state, DepartmentDraft)).person_id
     await state.clear()
     refusal = await set_department(ctx.db, person_id, name or None, ctx.now())
+    if refusal is not None:
+        await message.answer(t(refusal.value))
+        return
+    card = await _card(ctx, person_id)
+    if card is not None:
+        await message.answer(card[0], reply_markup=card[1])
+
+
+@router.callback_query(PersonCard.filter(F.action == "name"))
+async def ask_name(
+    callback: CallbackQuery, callback_data: PersonCard, state: FSMContext, ctx: Context
+) -> None:
+    async with ctx.db.read() as tx:
+        person = await tx.people.get(callback_data.person_id)
+    if person is None:
+        await callback.answer(ctx.t("stale-button"), show_alert=True)
+        return
+    form = (await start_draft(state, NameForm.name, NameDraft(person_id=person.id))).form
+    await shown(callback).edit_text(
+        ctx.t("person-ask-name", name=person.full_name),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(ctx.t, form)]]),
+    )
+    await callback.answer()
+
+
+@router.message(NameForm.name, FreeText())
+async def type_name(message: Message, state: FSMContext, ctx: Context) -> None:
+    t = ctx.t
+    try:
+        name = fields.full_name(message.text)
+    except FieldError as error:
+        await message.answer(t(error.key, **error.values))
+        return
+    person_id = (await load_draft(state, NameDraft)).person_id
+    await state.clear()
+    refusal = await rename(ctx.db, person_id, name, ctx.now())
     if refusal is not None:
         await message.answer(t(refusal.value))
         return

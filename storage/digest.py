@@ -10,6 +10,7 @@ from datetime import date, datetime
 import aiosqlite
 
 from storage.models import from_db_time, to_db_time
+from storage.names import PersonName
 from storage.rules import milestone_overdue, question_unanswered
 from storage.sql import fetch_all
 
@@ -43,7 +44,8 @@ class DigestRepo:
         rows = await fetch_all(
             self.conn,
             "SELECT pr.id, COALESCE(b.department, '') AS department, a.full_name AS mentor_name,"
-            " b.full_name AS mentee_name, pr.start_date, pl.status AS plan_status,"
+            " b.full_name AS mentee_name, a.gender AS mentor_gender, b.gender AS mentee_gender,"
+            " pr.start_date, pl.status AS plan_status,"
             " (SELECT MAX(h.starts_at) FROM meetings h WHERE h.pair_id = pr.id"
             " AND h.status = 'held') AS last_held,"
             " (SELECT COUNT(*) FROM milestones ms WHERE ms.plan_id = pl.id"
@@ -59,8 +61,8 @@ class DigestRepo:
             PairState(
                 pair_id=row["id"],
                 department=row["department"],
-                mentor_name=row["mentor_name"],
-                mentee_name=row["mentee_name"],
+                mentor_name=PersonName(row["mentor_name"], row["mentor_gender"]),
+                mentee_name=PersonName(row["mentee_name"], row["mentee_gender"]),
                 start=date.fromisoformat(row["start_date"]),
                 plan_status=row["plan_status"],
                 last_held=from_db_time(row["last_held"]) if row["last_held"] else None,

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
+from storage.names import Gender
+
 
 class Role(StrEnum):
     MENTEE = "mentee"
@@ -54,6 +56,8 @@ class Person:
     seen: bool  # has opened the bot at least once
     commands_menu: str | None = None  # what set_my_commands last got for their chat
     linked_by_username: bool = False  # their account was linked by a bare @username only
+    gender: Gender | None = None  # recorded (role word, card); full_name.gender is the one used
+    name_from_telegram: bool = False  # the name is Telegram's, until a roster row or an admin's
 
     @property
     def admin_on_record(self) -> bool:

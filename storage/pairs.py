@@ -9,12 +9,14 @@ from typing import Any
 import aiosqlite
 
 from storage.models import Pair, PairKind, PairStatus, to_db_time
+from storage.names import PersonName
 from storage.sql import fetch_all, fetch_one
 
 _SELECT = (
     "SELECT p.id, p.mentor_id, p.mentee_id, p.kind, p.start_date, p.end_date, p.order_ref,"
     " p.status, p.close_reason, p.previous_pair_id,"
-    " mentor.full_name AS mentor_name, mentee.full_name AS mentee_name"
+    " mentor.full_name AS mentor_name, mentee.full_name AS mentee_name,"
+    " mentor.gender AS mentor_gender, mentee.gender AS mentee_gender"
     " FROM pairs p JOIN people mentor ON mentor.id = p.mentor_id"
     " JOIN people mentee ON mentee.id = p.mentee_id"
 )
@@ -32,8 +34,8 @@ def _pair(row: aiosqlite.Row) -> Pair:
         status=PairStatus(row["status"]),
         close_reason=row["close_reason"],
         previous_pair_id=row["previous_pair_id"],
-        mentor_name=row["mentor_name"],
-        mentee_name=row["mentee_name"],
+        mentor_name=PersonName(row["mentor_name"], row["mentor_gender"]),
+        mentee_name=PersonName(row["mentee_name"], row["mentee_gender"]),
     )
 
 

@@ -8,19 +8,19 @@ from typing import Any
 import aiosqlite
 
 from storage.models import Person, Role, to_db_time
-from storage.names import clean_name, name_key
+from storage.names import Gender, PersonName, clean_name, name_key
 from storage.sql import fetch_all, fetch_one
 
 _COLUMNS = (
     "id, full_name, role, is_admin, department, username, telegram_id, language, active,"
-    " blocked_at, first_seen_at, commands_menu, linked_by_username"
+    " blocked_at, first_seen_at, commands_menu, linked_by_username, gender, name_from_telegram"
 )
 
 
 def _person(row: aiosqlite.Row) -> Person:
     return Person(
         id=row["id"],
-        full_name=row["full_name"],
+        full_name=PersonName(row["full_name"], row["gender"]),
         role=Role(row["role"]),
         is_admin=bool(row["is_admin"]),
         department=row["department"],
@@ -32,6 +32,8 @@ def _person(row: aiosqlite.Row) -> Person:
         seen=row["first_seen_at"] is not None,
         commands_menu=row["commands_menu"],
         linked_by_username=bool(row["linked_by_username"]),
+        gender=Gender(row["gender"]) if row["gender"] else None,
+        name_from_telegram=bool(row["name_from_telegram"]),
     )
 
 
@@ -79,8 +81,8 @@ class PeopleRepo:
         stamp = to_db_time(now)
         await self.conn.executemany(
             "INSERT INTO people (id, full_name, name_key, role, is_admin, department, username,"
-            " telegram_id, language, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " telegram_id, language, gender, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     p.id,
@@ -92,6 +94,7 @@ class PeopleRepo:
                     p.username.lower() if p.username else None,
                     p.telegram_id,
                     p.language,
+                    p.gender.value if p.gender else None,
                     stamp,
                     stamp,
                 )
@@ -100,11 +103,13 @@ class PeopleRepo:
         )
 
     async def update_roster_fields_many(self, people: list[Person], now: datetime) -> None:
-        """Write the fields a roster row may change (name, role, department, username, id)."""
+        """Write the fields a roster row may change (name, role, department, username, id, the
+        gender its role word tells); the name is the roster's from now on."""
         stamp = to_db_time(now)
         await self.conn.executemany(
             "UPDATE people SET full_name = ?, name_key = ?, role = ?, department = ?,"
-            " username = ?, telegram_id = ?, updated_at = ? WHERE id = ?",
+            " username = ?, telegram_id = ?, gender = ?, name_from_telegram = 0, updated_at = ?"
+            " WHERE id = ?",
             [
                 (
                     clean_name(p.full_name),
@@ -113,6 +118,7 @@ class PeopleRepo:
                     p.department,
                     p.username.lower() if p.username else None,
                     p.telegram_id,
+                    p.gender.value if p.gender else None,
                     stamp,
                     p.id,
                 )
@@ -131,12 +137,13 @@ class PeopleRepo:
         username: str | None = None,
         telegram_id: int | None = None,
         language: str | None = None,
+        name_from_telegram: bool = False,
     ) -> Person:
         stamp = to_db_time(now)
         cur = await self.conn.execute(
             "INSERT INTO people (full_name, name_key, role, is_admin, department, username,"
-            " telegram_id, language, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " telegram_id, language, name_from_telegram, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 clean_name(full_name),
                 name_key(full_name),
@@ -146,6 +153,7 @@ class PeopleRepo:
                 username.lower() if username else None,
                 telegram_id,
                 language,
+                int(name_from_telegram),
                 stamp,
                 stamp,
             ),
@@ -166,6 +174,8 @@ class PeopleRepo:
             "language",
             "active",
             "linked_by_username",
+            "gender",
+            "name_from_telegram",
         }
         unknown = set(fields) - allowed
         if unknown:
@@ -174,7 +184,7 @@ class PeopleRepo:
             return
         values: dict[str, Any] = {}
         for column, value in fields.items():
-            if isinstance(value, Role):
+            if isinstance(value, Role | Gender):
                 value = value.value
             elif isinstance(value, bool):
                 value = int(value)
@@ -182,6 +192,7 @@ class PeopleRepo:
         if "full_name" in values:
             values["full_name"] = clean_name(values["full_name"])
             values["name_key"] = name_key(values["full_name"])
+            values.setdefault("name_from_telegram", 0)  # a name set here is no longer Telegram's
         if values.get("username"):
             values["username"] = str(values["username"]).lower()
         values["updated_at"] = to_db_time(now)

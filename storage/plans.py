@@ -17,6 +17,7 @@ from storage.models import (
     from_db_time,
     to_db_time,
 )
+from storage.names import PersonName
 from storage.rules import milestone_to_report
 from storage.sql import fetch_all, fetch_one
 
@@ -251,7 +252,7 @@ class PlansRepo:
         rows = await fetch_all(
             self.conn,
             "SELECT h.change, h.title, h.old_value, h.new_value, h.reason, h.created_at,"
-            " p.full_name FROM plan_history h JOIN people p ON p.id = h.person_id"
+            " p.full_name, p.gender FROM plan_history h JOIN people p ON p.id = h.person_id"
             " WHERE h.plan_id = ? ORDER BY h.id DESC LIMIT ?",
             (plan_id, limit),
         )
@@ -262,7 +263,7 @@ class PlansRepo:
                 old=r["old_value"],
                 new=r["new_value"],
                 reason=r["reason"],
-                author_name=r["full_name"],
+                author_name=PersonName(r["full_name"], r["gender"]),
                 at=from_db_time(r["created_at"]),
             )
             for r in reversed(rows)

@@ -7,12 +7,14 @@ from datetime import datetime
 import aiosqlite
 
 from storage.models import FileKind, Question, QuestionStatus, from_db_time, to_db_time
+from storage.names import PersonName
 from storage.sql import fetch_all, fetch_one
 
 _SELECT = (
     "SELECT q.id, q.pair_id, p.mentor_id, p.mentee_id, q.text, q.file_id, q.file_kind,"
     " q.ask_message_id, q.status, q.asked_at, q.answered_at, q.resolved_at,"
-    " mentor.full_name AS mentor_name, mentee.full_name AS mentee_name"
+    " mentor.full_name AS mentor_name, mentee.full_name AS mentee_name,"
+    " mentor.gender AS mentor_gender, mentee.gender AS mentee_gender"
     " FROM questions q JOIN pairs p ON p.id = q.pair_id"
     " JOIN people mentor ON mentor.id = p.mentor_id"
     " JOIN people mentee ON mentee.id = p.mentee_id"
@@ -37,8 +39,8 @@ def _question(row: aiosqlite.Row) -> Question:
         asked_at=from_db_time(row["asked_at"]),
         answered_at=_time(row["answered_at"]),
         resolved_at=_time(row["resolved_at"]),
-        mentor_name=row["mentor_name"],
-        mentee_name=row["mentee_name"],
+        mentor_name=PersonName(row["mentor_name"], row["mentor_gender"]),
+        mentee_name=PersonName(row["mentee_name"], row["mentee_gender"]),
     )
 
 

@@ -14,11 +14,15 @@ import aiosqlite
 
 from storage.meetings import meeting_columns, meeting_from_row
 from storage.models import Meeting, from_db_time, to_db_time
+from storage.names import PersonName
 from storage.rules import milestone_to_report
 from storage.sql import fetch_all, fetch_one
 
 # The pair's two people and their names (whether each wants a kind, bot/domain/notify decides).
-_SIDES = "pr.mentor_id, pr.mentee_id, a.full_name AS mentor_name, b.full_name AS mentee_name"
+_SIDES = (
+    "pr.mentor_id, pr.mentee_id, a.full_name AS mentor_name, b.full_name AS mentee_name,"
+    " a.gender AS mentor_gender, b.gender AS mentee_gender"
+)
 _PAIR_JOIN = (
     " JOIN pairs pr ON pr.id = {pair} AND pr.status = 'active'"
     " JOIN people a ON a.id = pr.mentor_id JOIN people b ON b.id = pr.mentee_id"
@@ -83,8 +87,8 @@ def _sides(row: aiosqlite.Row, pair_id: int) -> Sides:
         pair_id=pair_id,
         mentor_id=row["mentor_id"],
         mentee_id=row["mentee_id"],
-        mentor_name=row["mentor_name"],
-        mentee_name=row["mentee_name"],
+        mentor_name=PersonName(row["mentor_name"], row["mentor_gender"]),
+        mentee_name=PersonName(row["mentee_name"], row["mentee_gender"]),
     )
 
 

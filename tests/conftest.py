@@ -53,7 +53,7 @@ ENGLISH_FOR_TESTS = (
     "pair-kind-pedagogical = teaching\n"
     "pair-no-order = no order\n"
     "access-granted = Access granted. Hello, <b>{ $name }</b>! You are { $role }.\n"
-    "role-mentor = mentor\n"
+    "role-of-mentor = mentor\n"
     "question-to-mentor = ❓ <b>A question from { $mentee }</b>\n"
     "\n"
     "    { $text }\n"

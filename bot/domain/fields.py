@@ -15,9 +15,9 @@ import unicodedata
 from datetime import date, time
 
 from bot.domain.dates import parse_date
-from bot.domain.rules import MAX_DEPARTMENT_LENGTH, MAX_ORDER_LENGTH
+from bot.domain.rules import MAX_DEPARTMENT_LENGTH, MAX_NAME_LENGTH, MAX_ORDER_LENGTH
 from bot.domain.rules import MAX_REASON_LENGTH as MAX_PAIR_REASON_LENGTH
-from storage.names import clean_text
+from storage.names import clean_name, clean_text
 
 MAX_TOPIC_LENGTH = 300
 MAX_NOTE_LENGTH = 1000
@@ -152,6 +152,17 @@ def milestone_due(text: str | None) -> date:
 def pair_change_reason(text: str | None) -> str:
     """Why a pair gets a new mentor or ends early (it goes into the pair's history)."""
     return one_line(text, limit=MAX_PAIR_REASON_LENGTH, empty="reason-empty", too_long="too-long")
+
+
+def full_name(text: str | None) -> str:
+    """A person's full name as an admin corrects it: cleaned as the roster's names are, with
+    letters in it."""
+    name = clean_name(text or "")
+    if not any(char.isalpha() for char in name):
+        raise FieldError("person-name-empty")
+    if len(name) > MAX_NAME_LENGTH:
+        raise FieldError("too-long", limit=MAX_NAME_LENGTH)
+    return name
 
 
 def department(text: str | None) -> str:

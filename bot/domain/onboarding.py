@@ -117,6 +117,7 @@ async def _add_admin(tx: Repos, account: TelegramAccount, now: datetime) -> Pers
         now=now,
         username=account.username,
         telegram_id=account.id,
+        name_from_telegram=True,
     )
     await opened_the_bot(tx, admin.id, now)
     return admin
@@ -254,6 +255,7 @@ async def approve(
                 now=now,
                 username=account.username,
                 telegram_id=account.id,
+                name_from_telegram=True,
             )
             await opened_the_bot(tx, person.id, now)  # they wrote to the bot to ask
             await tx.requests.decide(request.id, RequestStatus.APPROVED, admin.id, now, person.id)

@@ -78,7 +78,7 @@ async def decide_report(
         to=found.pair.mentee_id,
         text=Text(
             "notice-milestone-accepted" if accept else "notice-milestone-returned",
-            {"title": milestone.title, "comment": comment or ""},
+            {"mentor": found.pair.mentor_name, "title": milestone.title, "comment": comment or ""},
         ),
         of=(milestone.id, milestone.status.value, submission),
     )

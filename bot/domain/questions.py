@@ -47,6 +47,7 @@ class QuestionRefusal(StrEnum):
     PAIR_NOT_ACTIVE = "question-refused-pair-not-active"
     ANSWERED = "question-refused-answered"
     RESOLVED = "question-refused-resolved"
+    RESOLVED_BY_YOU = "question-refused-resolved-by-you"
 
 
 class QuestionError(Exception):
@@ -89,7 +90,7 @@ def check_resolve(question: Question, person_id: int) -> QuestionRefusal | None:
     if question.mentee_id != person_id:
         return QuestionRefusal.NOT_YOURS
     if question.status is QuestionStatus.RESOLVED:
-        return QuestionRefusal.RESOLVED
+        return QuestionRefusal.RESOLVED_BY_YOU
     return None
 
 
@@ -211,8 +212,14 @@ async def resolve_question(
     if refusal is not None:
         raise QuestionError(refusal)
     if not await tx.questions.mark_resolved(question.id, now):
-        raise QuestionError(QuestionRefusal.RESOLVED)
-    await retire(tx, About.QUESTION, question.id, Text("question-copy-resolved"), now)
+        raise QuestionError(QuestionRefusal.RESOLVED_BY_YOU)
+    await retire(
+        tx,
+        About.QUESTION,
+        question.id,
+        Text("question-copy-resolved", {"mentee": question.mentee_name}),
+        now,
+    )
     await cancel_about(tx, About.QUESTION_REMINDERS, question.id, "resolved")
     return question
 

@@ -27,7 +27,7 @@ from bot.domain.rules import (
     default_end_is_cut,
 )
 from storage.models import PairKind, Role
-from storage.names import clean_name, clean_text
+from storage.names import Gender, clean_name, clean_text
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class RosterRow:
     start: date | None
     end: date | None
     order_ref: str | None
+    gender: Gender | None = None  # a feminine role word («наставляемая») tells it
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ _NAME_PARTS = ("last_name", "first_name", "middle_name")
 # An export puts a title line or two above the header; it is looked for among the first rows.
 HEADER_SEARCH_ROWS = 10
 
+_FEMININE_ROLE_WORDS = frozenset({"наставница", "наставляемая"})
 _ROLES = {
     "mentor": Role.MENTOR,
     "наставник": Role.MENTOR,
@@ -240,6 +242,7 @@ def _parse_row(line: int, cells: _Cells) -> RosterRow:
     if role_text is None:
         raise _RowProblem("roster-row-no-role")
     role = _ROLES.get(_word_key(role_text))
+    gender = Gender.FEMALE if _word_key(role_text) in _FEMININE_ROLE_WORDS else None
     if role is None:
         raise _RowProblem("roster-row-bad-role", value=_shown(role_text))
     telegram_id, username = _telegram(cells.raw("telegram"))
@@ -278,6 +281,7 @@ def _parse_row(line: int, cells: _Cells) -> RosterRow:
         start=start,
         end=end,
         order_ref=order_ref,
+        gender=gender,
     )
 
 

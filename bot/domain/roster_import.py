@@ -253,6 +253,7 @@ class _Planner:
                 active=True,
                 blocked=False,
                 seen=False,
+                gender=row.gender,
             )
             self.next_person_id += 1
             self._put(added)
@@ -298,6 +299,8 @@ class _Planner:
             person = self._by_telegram(row.telegram_id)
             if person is not None:
                 if not _same_name(person, row):
+                    if person.name_from_telegram and not named:
+                        return person  # the name Telegram gave gives way to the full name
                     if person.seen:  # the id is theirs for sure: the file has the wrong one
                         raise _in_use(person, row, str(row.telegram_id))
                     if named:
@@ -448,6 +451,7 @@ def _changed(person: Person, row: RosterRow) -> Person:
         department=row.department if row.department is not None else person.department,
         username=row.username if row.username is not None else person.username,
         telegram_id=row.telegram_id if row.telegram_id is not None else person.telegram_id,
+        gender=row.gender or person.gender,
     )
 
 

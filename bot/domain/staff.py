@@ -9,11 +9,12 @@ from bot.domain.rules import may_change_role_or_leave
 from bot.notices import Text
 from storage.db import Database
 from storage.models import Person, Role
+from storage.names import Gender
 
 
 def role_text(person: Person, is_admin: bool) -> Text:
     """The role title by catalog key, for a message rendered when it is sent."""
-    title = Text(f"role-{person.role.value}")
+    title = Text(f"role-of-{person.role.value}", {"name": person.full_name})
     if is_admin and person.role is not Role.ADMIN:
         return Text("role-with-admin", {"role": title})
     return title
@@ -52,6 +53,28 @@ async def set_department(
         if await tx.people.get(person_id) is None:
             return StaffRefusal.NO_SUCH_PERSON
         await tx.people.update(person_id, now, department=department)
+    return None
+
+
+async def rename(
+    db: Database, person_id: int, full_name: str, now: datetime
+) -> StaffRefusal | None:
+    """An admin corrects a name (it is the roster's from now on, not Telegram's)."""
+    async with db.transaction() as tx:
+        if await tx.people.get(person_id) is None:
+            return StaffRefusal.NO_SUCH_PERSON
+        await tx.people.update(person_id, now, full_name=full_name, name_from_telegram=False)
+    return None
+
+
+async def set_gender(
+    db: Database, person_id: int, gender: Gender, now: datetime
+) -> StaffRefusal | None:
+    """The gender texts agree with, for a name whose patronymic does not tell it."""
+    async with db.transaction() as tx:
+        if await tx.people.get(person_id) is None:
+            return StaffRefusal.NO_SUCH_PERSON
+        await tx.people.update(person_id, now, gender=gender)
     return None
 
 

@@ -125,7 +125,7 @@ async def test_a_person_who_left_is_told_so_even_with_someone_elses_invite(
     await leaver.wait_message("Здравствуйте")
     await open_card(admin, "Ушедшая Ольга")
     admin.press("🚫 Выбыл из программы")
-    await admin.wait_message("выбыл (история сохранена)")
+    await admin.wait_message("из программы (история сохранена)")
     _, token = await create_invite(admin, "Петрова Елена")
 
     leaver.send(f"/start {token}")
@@ -151,7 +151,7 @@ async def test_a_file_never_makes_someone_linked_by_username_an_admin_without_th
     claimant.send("/start")
     greeting = await claimant.wait_message("Здравствуйте")
 
-    assert "строка 2: «Орлов Илья» вошёл(ла) в бот только по имени пользователя" in refused["text"]
+    assert "строка 2: «Орлов Илья» вошёл в бот только по имени пользователя" in refused["text"]
     assert "В списке" not in answer["text"]
     assert "Обновлён 1 человек" in by_id["text"]
     assert "Вы — администратор программы." in greeting["text"]

@@ -87,7 +87,7 @@ async def test_a_quick_meet_confirmed_and_held_shows_in_the_journal_with_its_hou
     assert "25.01.2027 в 15:00, консультация: «Разбор КТП»" in invite["text"]
     mentor.press("✅ Подтвердить")
     await mentor.wait_message("Встреча подтверждена")
-    await mentee.wait_message("подтвердил(а) встречу")
+    await mentee.wait_message("подтвердила встречу")
 
     # What the scheduler will call once the meeting's planned end has passed.
     bot_clock.set(datetime(2027, 1, 25, 16, 30, tzinfo=BISHKEK))
@@ -132,7 +132,7 @@ async def test_the_invited_side_declines_and_the_proposer_is_told(
     await mentee.wait_message("приглашает на встречу")
     mentee.press("❌ Отклонить")
     await mentee.wait_message("Встреча отклонена")
-    await mentor.wait_message("отклонил(а) встречу")
+    await mentor.wait_message("отклонила встречу")
     assert await _statuses(bot_runner) == [MeetingStatus.DECLINED]
 
 
@@ -147,13 +147,13 @@ async def test_another_time_goes_back_the_other_way_and_a_past_moment_is_refused
     mentor.send("19.01.2027 10:00")
     await mentor.wait_message("это время уже прошло")
     mentor.send("27.01.2027 11:30")
-    await mentor.wait_message("Предложил(а) другое время")
+    await mentor.wait_message("Вы предложили другое время")
     offer = await mentee.wait_message("предлагает другое время")
     assert "27.01.2027 в 11:30" in offer["text"]
     mentor.press("✅ Подтвердить")  # the old invitation is stale now
     assert (await mentor.wait_answer_callback())["show_alert"]
     mentee.press("✅ Подтвердить")
-    await mentor.wait_message("подтвердил(а) встречу")
+    await mentor.wait_message("подтвердила встречу")
     assert await _statuses(bot_runner) == [MeetingStatus.CONFIRMED]
 
 
@@ -176,7 +176,7 @@ async def test_a_past_meeting_is_logged_with_what_is_missing_and_confirmed(
     assert (await mentor.wait_answer_callback())["show_alert"]
     mentor.press("Без задания")
     await mentor.wait_message("Встреча записана")
-    ask = await mentee.wait_message("записал(а) прошедшую встречу")
+    ask = await mentee.wait_message("записала прошедшую встречу")
     assert "45 минут" in ask["text"] and "Результат: —" in ask["text"]
     mentee.press("✅ Подтвердить")
     await mentee.wait_message("записана в журнал")
@@ -231,7 +231,7 @@ async def test_forged_stale_and_double_presses_change_nothing(
 
     mentor.press("🚫 Отменить встречу")
     await mentor.wait_message("Встреча отменена")
-    await mentee.wait_message("отменил(а) встречу")
+    await mentee.wait_message("отменила встречу")
     assert await _statuses(bot_runner) == [MeetingStatus.CANCELLED]
 
 
@@ -303,16 +303,16 @@ async def test_either_side_moves_a_confirmed_meeting_and_the_other_confirms_agai
     await mentor.wait_message("приглашает на встречу")
     mentor.press("✅ Подтвердить")
     await mentor.wait_message("Встреча подтверждена")
-    await mentee.wait_message("подтвердил(а) встречу")
+    await mentee.wait_message("подтвердила встречу")
     mentee.press("🔁 Перенести встречу")
     await mentee.wait_message("Пришлите новое время")
     mentee.send("28.01.2027 10:00")
-    await mentee.wait_message("Предложил(а) другое время")
+    await mentee.wait_message("Вы предложили другое время")
     offer = await mentor.wait_message("предлагает перенести встречу")
     assert "28.01.2027 в 10:00" in offer["text"]
     assert await _statuses(bot_runner) == [MeetingStatus.PROPOSED]
     mentor.press("✅ Подтвердить")
-    await mentee.wait_message("подтвердил(а) встречу")
+    await mentee.wait_message("подтвердила встречу")
     assert await _statuses(bot_runner) == [MeetingStatus.CONFIRMED]
 
 
@@ -336,7 +336,7 @@ async def test_a_meeting_that_was_moved_is_not_held_and_a_new_one_is_proposed(
     await _propose(mentor, "25.01.2027 15:00 Разбор КТП")
     await mentee.wait_message("приглашает на встречу")
     mentee.press("✅ Подтвердить")
-    await mentor.wait_message("подтвердил(а) встречу")
+    await mentor.wait_message("подтвердила встречу")
     bot_clock.set(datetime(2027, 1, 25, 17, 0, tzinfo=BISHKEK))
     app = bot_runner.app
     assert app is not None
@@ -368,7 +368,7 @@ async def test_the_proposer_cancels_a_meeting_nobody_answered_and_the_invitation
     invite = await mentor.wait_message("приглашает на встречу")
     mentee.press("🚫 Отменить встречу", own)
     await mentee.wait_message("Встреча отменена")
-    await mentor.wait_message("отменил(а) встречу")
+    await mentor.wait_message("отменила встречу")
     retired = await mentor.wait_message("кнопки больше не действуют")
     assert retired["message_id"] == invite["message_id"]
     assert "приглашает на встречу" in retired["text"] and "reply_markup" not in retired
@@ -395,7 +395,7 @@ async def test_the_proposer_moves_a_meeting_nobody_answered_and_the_other_side_g
     mentor.press("🔁 Перенести встречу", own)
     await mentor.wait_message("Пришлите новое время")
     mentor.send("28.01.2027 10:00")
-    sent = await mentor.wait_message("Предложил(а) другое время")
+    sent = await mentor.wait_message("Вы предложили другое время")
     assert "🚫 Отменить встречу" in mentor.inline_buttons(sent)
     offer = await mentee.wait_message("предлагает перенести встречу")
     assert "28.01.2027 в 10:00" in offer["text"]
@@ -404,7 +404,7 @@ async def test_the_proposer_moves_a_meeting_nobody_answered_and_the_other_side_g
     mentor.press("🚫 Отменить встречу", own)  # the first copy is stale now
     assert (await mentor.wait_answer_callback())["show_alert"]
     mentee.press("✅ Подтвердить", offer)
-    await mentor.wait_message("подтвердил(а) встречу")
+    await mentor.wait_message("подтвердила встречу")
     mentor.press("🚫 Отменить встречу", sent)  # answered: the proposer's copy is stale too
     assert (await mentor.wait_answer_callback())["show_alert"]
     assert await _statuses(bot_runner) == [MeetingStatus.CONFIRMED]

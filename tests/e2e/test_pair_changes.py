@@ -73,7 +73,7 @@ async def test_a_new_mentor_takes_over_the_open_questions_and_the_old_meetings_a
     admin.send("Длительный больничный")
     await admin.wait_message("Наставник сменён")
 
-    handed = await old.wait_message("вопрос передан Смирнов Алексей Николаевич")
+    handed = await old.wait_message("вопрос передан Смирнову Алексею Николаевичу")
     assert handed["message_id"] == copy["message_id"] and "reply_markup" not in handed
     retired = await old.wait_message("кнопки больше не действуют")
     assert retired["message_id"] == invite["message_id"] and "reply_markup" not in retired
@@ -92,7 +92,7 @@ async def test_a_new_mentor_takes_over_the_open_questions_and_the_old_meetings_a
     await new.wait_message("Напишите ответ")
     new.send("Я покажу образец")
     await new.wait_message("Ответ отправлен")
-    answer = await mentee.wait_message("Ответ наставника Смирнов Алексей Николаевич")
+    answer = await mentee.wait_message("Ответ от Смирнова Алексея Николаевича")
     assert "Я покажу образец" in answer["text"]
     assert await _statuses(bot_runner) == ([MeetingStatus.CANCELLED], [QuestionStatus.ANSWERED])
 
@@ -103,7 +103,7 @@ async def test_an_ended_pair_keeps_no_meetings_ahead_and_both_sides_are_told(
     mentor, _, mentee, copy, invite = await _pair_with_work(bot_runner, fake_api, admin)
     mentor.press("✅ Подтвердить", invite)
     await mentor.wait_message("Встреча подтверждена")
-    told = await mentee.wait_message("подтвердил(а) встречу")
+    told = await mentee.wait_message("подтвердила встречу")
 
     await open_pair_card(admin, PAIR)
     admin.press("⏹ Прекратить досрочно")

@@ -94,7 +94,7 @@ async def test_an_unanswered_question_reminds_the_mentor_then_tells_the_admins(
     await _at(bot_runner, bot_clock, 2027, 1, 23, 10, 0, 30)
     _nobody_else(people, "без ответа 72 часа", "admin")
     escalated = _with(admin, "без ответа")
-    assert "Сидорова Мария Ивановна наставнику Иванова Анна Петровна" in escalated["text"]
+    assert "Сидоровой Марии Ивановны наставнику Ивановой Анне Петровне" in escalated["text"]
     admin.press("👥 Карточка пары", escalated)
     await admin.wait_message("Пара")
     await _at(bot_runner, bot_clock, 2027, 1, 27, 10, 0)  # days later: nothing is repeated
@@ -102,7 +102,7 @@ async def test_an_unanswered_question_reminds_the_mentor_then_tells_the_admins(
     _nobody_else(people, "без ответа 72 часа", "admin")
 
     mentor.press("💬 Ответить", _with(mentor, "ждёт ответа"))
-    await mentor.wait_message("Вопрос от Сидорова")
+    await mentor.wait_message("Вопрос от Сидоровой")
 
 
 async def test_a_plan_not_approved_and_a_pair_without_meetings_are_told_two_weeks_in(
@@ -117,9 +117,9 @@ async def test_a_plan_not_approved_and_a_pair_without_meetings_are_told_two_week
     assert mentor.inline_buttons(_with(mentor, "ещё не отправлен")) == ["📋 Открыть план"]
     assert admin.inline_buttons(_with(admin, "ещё не отправлен")) == ["👥 Карточка пары"]
     _nobody_else(people, "не было встреч 14 дней — с начала наставничества", "mentor", "mentee")
-    assert "С Сидорова Мария Ивановна" in _with(mentor, "не было встреч")["text"]
+    assert "С Сидоровой Марией Ивановной" in _with(mentor, "не было встреч")["text"]
     assert (
-        "С наставником Иванова Анна Петровна" in _with(people["mentee"], "не было встреч")["text"]
+        "наставником Ивановой Анной Петровной" in _with(people["mentee"], "не было встреч")["text"]
     )
     _nobody_else(people, "нет проведённых встреч", *())
 

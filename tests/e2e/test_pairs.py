@@ -74,7 +74,7 @@ async def test_admin_forms_a_pair_and_both_people_are_told(
 
     await form_pair(admin, "Иванова Анна", "Сидорова Мария Ивановна", order="№ 112-к от 28.08.2026")
 
-    await mentor.wait_message("Вы назначены наставником: Сидорова Мария Ивановна")
+    await mentor.wait_message("Вы назначены наставником Сидоровой Марии Ивановны")
     notice = await mentee.wait_message("Вам назначен наставник: Иванова Анна Петровна")
     assert "№ 112-к от 28.08.2026" in notice["text"]
     async with bot_runner.app.db.read() as tx:
@@ -168,7 +168,7 @@ async def test_reassigning_the_mentor_keeps_history_and_tells_all_three(
     admin.send("Длительный больничный <наставника>")
     await admin.wait_message("Наставник сменён")
 
-    await old_mentor.wait_message("Наставляемый Орлов Илья Сергеевич передан другому наставнику")
+    await old_mentor.wait_message("наставляемого Орлова Илью Сергеевича передали")
     await new_mentor.wait_message("Прежний наставник: Иванова Анна Петровна")
     told = await mentee.wait_message("Ваш наставник сменился")
     assert "Длительный больничный <наставника>" in told["text"]  # escaped, shown as typed

@@ -83,7 +83,7 @@ async def test_a_person_who_left_keeps_history_and_loses_access(
     await seed(bot_runner.app)
     await open_card(admin, "Сидорова Мария")
     admin.press("🚫 Выбыл из программы")
-    await admin.wait_message("выбыл (история сохранена)")
+    await admin.wait_message("из программы (история сохранена)")
 
     mentee = TelegramUser(fake_api, MENTEE_SIDOROVA, "Мария", "Сидорова")
     mentee.send("/start")

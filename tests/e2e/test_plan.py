@@ -140,7 +140,7 @@ async def test_mentor_adds_a_milestone_submits_and_the_first_admin_approves(
     copy = await admin.wait_message("План на утверждение")
     assert "Участие в неделе ПЦК" in copy["text"]
     admin.press("✅ Утвердить")
-    await admin.wait_message("План утверждён")
+    await admin.wait_message("Вы утвердили план")
     await mentor.wait_message("утверждён", since=0)
     await sidorova.wait_message("утверждён")
 
@@ -186,7 +186,7 @@ async def test_a_report_with_a_file_is_accepted_and_a_second_press_changes_nothi
 
     await _report_first_milestone(sidorova, "Изучила устав и положение", file=True)
 
-    report = await mentor.wait_message("отметил(а) этап выполненным")
+    report = await mentor.wait_message("отметила этап выполненным")
     assert "Изучила устав и положение" in report["text"]
     mentor.press("📎 Открыть файл", report)
     sent = await fake_api.wait_for(
@@ -195,7 +195,7 @@ async def test_a_report_with_a_file_is_accepted_and_a_second_press_changes_nothi
     assert sent["document"]["file_name"] == "конспект.pdf"
     mentor.press("✅ Принять", report)
     await mentor.wait_message("Принято.")
-    await sidorova.wait_message("Наставник принял этап")
+    await sidorova.wait_message("Иванова Анна Петровна приняла этап")
 
     mentor.press_data(MilestoneCb(action="acc", milestone_id=1, sub=1).pack(), report["message_id"])
     answer = await mentor.wait_answer_callback()
@@ -212,7 +212,7 @@ async def test_a_report_returned_with_a_comment_survives_a_restart_mid_form(
     mentor, sidorova, _ = await _people(bot_runner, fake_api)
     _, plan_id = await _plan_of(bot_runner, MENTEE_SIDOROVA)
     await _report_first_milestone(sidorova, "Прочитала", file=False)
-    report = await mentor.wait_message("отметил(а) этап выполненным")
+    report = await mentor.wait_message("отметила этап выполненным")
 
     mentor.press("↩️ Вернуть", report)
     await mentor.wait_message("что доработать")
@@ -220,7 +220,7 @@ async def test_a_report_returned_with_a_comment_survives_a_restart_mid_form(
     mentor.send("Добавьте конспект положения об аттестации")
     await mentor.wait_message("Возвращено с замечанием")
 
-    told = await sidorova.wait_message("Наставник вернул этап")
+    told = await sidorova.wait_message("Иванова Анна Петровна вернула этап")
     assert "Добавьте конспект положения об аттестации" in told["text"]
     assert MilestoneStatus.RETURNED in await _milestones(bot_runner, plan_id)
     mentor.press("✅ Принять", report)  # the report was returned meanwhile

@@ -200,12 +200,12 @@ async def test_the_first_decision_closes_every_admins_copy_and_a_late_press_says
     theirs = await second.wait_message("План на утверждение")
 
     second.press("✅ Утвердить", theirs)
-    await second.wait_message("План утверждён")
-    closed = await admin.wait_message("Утвердил(а): Осмонов Бакыт")
+    await second.wait_message("Вы утвердили план")
+    closed = await admin.wait_message("Осмонов Бакыт утвердил план")
     assert closed["message_id"] == mine["message_id"]
     assert admin.inline_buttons(closed) == []
     assert "Изучение нормативных документов" in closed["text"]  # the plan is still there
-    own = await second.wait_message("Утвердил(а): Осмонов Бакыт")
+    own = await second.wait_message("Осмонов Бакыт утвердил план")
     assert own["message_id"] == theirs["message_id"] and second.inline_buttons(own) == []
 
     for button in ("✅ Утвердить", "↩️ Вернуть на доработку"):  # as before the edit reached it
@@ -254,8 +254,8 @@ async def test_a_returned_plan_sent_again_gets_new_copies_and_the_old_ones_stay_
     admin.press("↩️ Вернуть на доработку", first_mine)
     await admin.wait_message("замечание к плану")
     admin.send("Добавьте открытый урок во втором семестре")
-    await admin.wait_message("План возвращён на доработку")
-    closed = await second.wait_message("Вернул(а) на доработку: Асанова Гульнара")
+    await admin.wait_message("Вы вернули план на доработку")
+    closed = await second.wait_message("Асанова Гульнара вернула план на доработку")
     assert "Добавьте открытый урок" in closed["text"] and second.inline_buttons(closed) == []
     await mentor.wait_message("возвращён на доработку", since=0)
 
@@ -268,11 +268,11 @@ async def test_a_returned_plan_sent_again_gets_new_copies_and_the_old_ones_stay_
     assert "отправлен заново" in (await second.wait_answer_callback())["text"]
 
     second.press("✅ Утвердить", again_theirs)
-    await admin.wait_message("Утвердил(а): Осмонов Бакыт")
+    await admin.wait_message("Осмонов Бакыт утвердил план")
     assert admin.inline_buttons(fake_api.message(ADMIN_ID, again_mine["message_id"])) == []
     # The first submission's copies still tell how that one ended.
     old = fake_api.message(SECOND_ADMIN_ID, first_theirs["message_id"])
-    assert old is not None and "Вернул(а) на доработку: Асанова Гульнара" in old["text"]
+    assert old is not None and "Асанова Гульнара вернула план на доработку" in old["text"]
     async with bot_runner.app.db.read() as tx:
         plan = await tx.plans.get(plan_id)
     assert plan is not None and plan.status is PlanStatus.APPROVED and plan.submission == 2
@@ -301,11 +301,11 @@ async def test_a_double_press_and_a_return_typed_too_late_change_nothing(
     answers = sorted([early["text"], late["text"]])
     assert answers[0] == "Готово", answers
     assert "уже принято" in answers[1] and "Асанова Гульнара" in answers[1], answers
-    await second.wait_message("Утвердил(а): Асанова Гульнара")
+    await second.wait_message("Асанова Гульнара утвердила план")
 
     second.send("Слишком поздно")
     refusal = await second.wait_message("Не получилось")
-    assert "утвердил(а) Асанова Гульнара" in refusal["text"]
+    assert "Асанова Гульнара утвердила план" in refusal["text"]
     async with bot_runner.app.db.read() as tx:
         plan = await tx.plans.get(plan_id)
     assert plan is not None and plan.status is PlanStatus.APPROVED and plan.comment is None
@@ -337,8 +337,8 @@ async def test_a_plan_submitted_before_a_reassignment_is_decided_where_it_went(
     assert moved == plan_id and new_pair_id != old_pair_id
 
     second.press("✅ Утвердить", theirs)
-    await second.wait_message("План утверждён")
-    closed = await admin.wait_message("Утвердил(а): Осмонов Бакыт")
+    await second.wait_message("Вы утвердили план")
+    closed = await admin.wait_message("Осмонов Бакыт утвердил план")
     assert closed["message_id"] == mine["message_id"] and admin.inline_buttons(closed) == []
     told = await smirnov.wait_message("утверждён")  # the plan's mentor now
     assert "Смирнов Алексей Николаевич" in told["text"]
@@ -385,8 +385,8 @@ async def test_an_old_copy_naming_the_pair_still_returns_the_plan_after_a_reassi
     await admin.wait_message("замечание к плану")
     await bot_runner.restart()
     admin.send("Добавьте открытый урок у нового наставника")
-    await admin.wait_message("План возвращён на доработку")
-    closed = await admin.wait_message("Вернул(а) на доработку: Асанова Гульнара")
+    await admin.wait_message("Вы вернули план на доработку")
+    closed = await admin.wait_message("Асанова Гульнара вернула план на доработку")
     assert closed["message_id"] == copy["message_id"] and admin.inline_buttons(closed) == []
     told = await smirnov.wait_message("возвращён на доработку")
     assert "Добавьте открытый урок у нового наставника" in told["text"]
@@ -434,12 +434,12 @@ async def test_an_admin_who_opens_the_bot_later_finds_the_plan_in_pairs_and_appr
     assert not set(MENTOR_ONLY) & set(later.inline_buttons(view))
 
     later.press("✅ Утвердить", view)
-    await later.wait_message("План утверждён (Осмонов Бакыт)")
+    await later.wait_message("Вы утвердили план")
     shown = fake_api.message(SECOND_ADMIN_ID, view["message_id"])
     assert shown is not None and "План: утверждён" in shown["text"]
     assert not set(DECISION) & set(later.inline_buttons(shown))
     assert "⬅️ К карточке пары" in later.inline_buttons(shown)
-    closed = await admin.wait_message("Утвердил(а): Осмонов Бакыт")
+    closed = await admin.wait_message("Осмонов Бакыт утвердил план")
     assert closed["message_id"] == copy["message_id"] and admin.inline_buttons(closed) == []
     await sidorova.wait_message("утверждён", since=0)
 
@@ -474,9 +474,9 @@ async def test_a_plan_returned_from_the_admins_view_closes_every_copy(
     second.press("↩️ Вернуть на доработку", view)
     await second.wait_message("замечание к плану")
     second.send("Нет посещения уроков наставника")
-    await second.wait_message("План возвращён на доработку")
+    await second.wait_message("Вы вернули план на доработку")
     for someone, copy in ((admin, mine), (second, theirs)):
-        closed = await someone.wait_message("Вернул(а) на доработку: Осмонов Бакыт", since=0)
+        closed = await someone.wait_message("Осмонов Бакыт вернул план на доработку", since=0)
         assert closed["message_id"] == copy["message_id"] and someone.inline_buttons(closed) == []
     told = await mentor.wait_message("Нет посещения уроков наставника", since=0)
     assert "возвращён на доработку" in told["text"]

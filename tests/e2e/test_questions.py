@@ -81,17 +81,17 @@ async def test_a_question_reaches_the_mentor_and_the_answer_replies_to_it(
     mentor, mentee = await setup_pair(bot_runner, fake_api)
 
     asked = mentee.send("/ask Как оформить <КТП> & рабочую программу?")
-    await mentee.wait_message("Вопрос отправлен наставнику: Иванова Анна Петровна")
-    copy = await mentor.wait_message("Вопрос от Сидорова Мария Ивановна")
+    await mentee.wait_message("Вопрос отправлен: его получит Иванова Анна Петровна")
+    copy = await mentor.wait_message("Вопрос от Сидоровой Марии Ивановны")
     assert "Как оформить <КТП> & рабочую программу?" in copy["text"]  # escaped, shown as typed
     assert mentor.inline_buttons(copy) == ["💬 Ответить"]
 
     mentor.press("💬 Ответить", copy)
     await mentor.wait_message("Напишите ответ")
     mentor.send("По образцу методкабинета, приложение 3.")
-    await mentor.wait_message("Ответ отправлен: Сидорова Мария Ивановна")
+    await mentor.wait_message("Ответ отправлен Сидоровой Марии Ивановне")
 
-    answer = await mentee.wait_message("Ответ наставника Иванова Анна Петровна")
+    answer = await mentee.wait_message("Ответ от Ивановой Анны Петровны")
     assert "По образцу методкабинета, приложение 3." in answer["text"]
     assert answer["reply_to_message"]["message_id"] == asked["message_id"]
     assert mentee.inline_buttons(answer) == ["✅ Вопрос решён"]
@@ -104,12 +104,12 @@ async def test_a_question_with_a_photo_and_an_answer_with_a_document(
     mentor, mentee = await setup_pair(bot_runner, fake_api)
 
     mentee.send("/ask")
-    await mentee.wait_message("Напишите вопрос наставнику (Иванова Анна Петровна)")
+    await mentee.wait_message("Напишите вопрос наставнику, Ивановой Анне Петровне,")
     asked = mentee.send_photo(caption="Так заполнять журнал?")
     await mentee.wait_message("Вопрос отправлен")
     copy = await mentor.wait_message("Так заполнять журнал?")
     assert copy["photo"][0]["file_id"] == asked["photo"][-1]["file_id"]  # the largest size
-    assert "Вопрос от Сидорова Мария Ивановна" in copy["caption"]
+    assert "Вопрос от Сидоровой Марии Ивановны" in copy["caption"]
 
     mentor.press("💬 Ответить", copy)
     await mentor.wait_message("(с вложением 📎)")
@@ -121,7 +121,7 @@ async def test_a_question_with_a_photo_and_an_answer_with_a_document(
     answer = await mentee.wait_message("Вот образец")
     assert answer["document"]["file_id"] == sent["document"]["file_id"]
     assert answer["reply_to_message"]["message_id"] == asked["message_id"]
-    assert "Ответ наставника Иванова Анна Петровна" in answer["caption"]
+    assert "Ответ от Ивановой Анны Петровны" in answer["caption"]
     # The mentor's copy (a photo) keeps its photo; its caption says it is answered, no 💬.
     edited = await mentor.wait_message("Вы ответили на этот вопрос")
     assert edited["message_id"] == copy["message_id"] and "reply_markup" not in edited
@@ -170,7 +170,7 @@ async def test_a_mentee_with_two_mentors_chooses_whom_to_ask(
     mentee.send("/ask Где пройти практику на подстанции?")
     await mentee.wait_message("Кому задать вопрос?")
     mentee.press("Белов Дмитрий Игоревич", contains=True)
-    await mentee.wait_message("Вопрос отправлен наставнику: Белов Дмитрий Игоревич")
+    await mentee.wait_message("Вопрос отправлен: его получит Белов Дмитрий Игоревич")
     await business.wait_message("Где пройти практику на подстанции?")
     await bot_runner.settle()
     assert not any("подстанции" in (m.get("text") or "") for m in pedagogue.messages())
@@ -238,12 +238,12 @@ async def test_resolving_and_forged_stale_or_double_presses_change_nothing(
     mentee.press_data(
         QuestionAction(action="resolve", question_id=question_id).pack(), sent["message_id"]
     )
-    assert "уже закрыл" in (await mentee.wait_answer_callback())["text"]
-    closed = await mentor.wait_message("Наставляемый закрыл вопрос")
+    assert "уже закрыли" in (await mentee.wait_answer_callback())["text"]
+    closed = await mentor.wait_message("Сидорова Мария Ивановна закрыла вопрос")
     assert closed["message_id"] == copy["message_id"] and "reply_markup" not in closed
     mentor.press_data(copy_button(copy), copy["message_id"])  # an old 💬 kept on screen
     alert = await mentor.wait_answer_callback()
-    assert alert["show_alert"] and "уже закрыл этот вопрос" in alert["text"]
+    assert alert["show_alert"] and "вопрос уже закрыт" in alert["text"]
 
     # An answered question: a second 💬 is refused, another pair's mentor cannot answer.
     mentee.send("/ask Нужен ответ")

@@ -185,7 +185,7 @@ async def test_a_question_and_the_edit_that_retires_its_button_follow_the_mentor
     fake_api.fail_next("sendMessage", MENTOR_IVANOVA, 502, "Bad Gateway")
 
     mentee.send("/ask Как оформить <КТП> & программу?")
-    await mentee.wait_message("Вопрос отправлен наставнику")
+    await mentee.wait_message("Вопрос отправлен")
 
     async def copy_tried() -> bool:
         async with app.db.read() as tx:
@@ -212,5 +212,5 @@ async def test_a_question_and_the_edit_that_retires_its_button_follow_the_mentor
     edited = await mentor.wait_message("You answered this question")
     assert edited["message_id"] == copy["message_id"] and "reply_markup" not in edited
     assert edited["text"] == copy["text"] + "\n\n✅ You answered this question."
-    answer = await mentee.wait_message("Ответ наставника")
+    answer = await mentee.wait_message("Ответ от ")
     assert mentee.inline_buttons(answer) == ["✅ Вопрос решён"]

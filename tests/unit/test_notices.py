@@ -41,7 +41,7 @@ def test_a_nested_catalog_text_is_rendered_in_the_same_language(i18n: I18n) -> N
     stored = args_json({"other": "Иванова Анна", "meeting": meeting})
     text = render_stored(i18n.get("ru"), "remind-meeting-day", stored)
     assert text == (
-        "📅 Завтра встреча с Иванова Анна: 25.01.2027 в 15:00, консультация: «A &amp; B»."
+        "📅 Завтра встреча с Ивановой Анной: 25.01.2027 в 15:00, консультация: «A &amp; B»."
     )
 
 

@@ -73,7 +73,7 @@ def test_only_the_mentee_resolves_an_open_or_answered_question_once() -> None:
     assert check_resolve(replace(QUESTION, status=QuestionStatus.ANSWERED), MENTEE) is None
     assert check_resolve(QUESTION, MENTOR) is QuestionRefusal.NOT_YOURS
     resolved = replace(QUESTION, status=QuestionStatus.RESOLVED)
-    assert check_resolve(resolved, MENTEE) is QuestionRefusal.RESOLVED
+    assert check_resolve(resolved, MENTEE) is QuestionRefusal.RESOLVED_BY_YOU
 
 
 def test_content_needs_text_within_bounds_and_a_sensible_file() -> None:

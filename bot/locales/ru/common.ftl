@@ -3,6 +3,13 @@ role-mentee = наставляемый
 role-mentor = наставник
 role-admin = администратор программы
 role-with-admin = { $role } и администратор программы
+# The role of a person named $name, agreeing with them («Вы — наставляемая»)
+role-of-mentee = { GENDER($name) ->
+    [female] наставляемая
+   *[other] наставляемый
+}
+role-of-mentor = наставник
+role-of-admin = администратор программы
 pair-kind-pedagogical = педагогический
 pair-kind-business = бизнес-наставничество
 no-username = без @username
@@ -77,7 +84,7 @@ search-hint = Выберите из списка или пришлите час�
 search-nothing-found = Никого не нашлось. Пришлите другую часть фамилии или нажмите «Отмена».
 
 ## /start
-start-greeting = Здравствуйте, <b>{ $name }</b>! Вы — { $role }.
+start-greeting = Здравствуйте, <b>{ ADDRESS($name) }</b>! Вы — { $role }.
 start-your-pairs-mentor = Ваши наставляемые:
 start-your-pairs-mentee = Ваши наставники:
 start-no-pairs-mentor = Наставляемых у вас пока нет: пары назначает методический кабинет.
@@ -119,7 +126,7 @@ access-already-decided = Этот запрос уже рассмотрен др�
 access-account-taken = Этот Telegram уже привязан к человеку в списке.
 access-person-linked = Этот человек уже открыл бота со своего Telegram. Выберите другого.
 access-no-such-person = Такого человека нет в списке. Выберите другого.
-access-granted = Доступ открыт. Здравствуйте, <b>{ $name }</b>! Вы — { $role }. Нажмите /start, чтобы открыть меню.
+access-granted = Доступ открыт. Здравствуйте, <b>{ ADDRESS($name) }</b>! Вы — { $role }. Нажмите /start, чтобы открыть меню.
 access-denied = Администратор отклонил ваш запрос на доступ. Если это ошибка, обратитесь в методический кабинет колледжа.
 
 ## /people
@@ -129,7 +136,7 @@ people-title = { $count ->
    *[many] В списке { $count } человек.
 }
 people-none = Никого не нашлось. Добавьте людей через /import или измените фильтр.
-people-legend = ⏳ — ещё не открыл бота, 🚫 — выбыл из программы.
+people-legend = ⏳ — ещё не открывали бота, 🚫 — выбыли из программы.
 people-filter-all = Все
 people-filter-mentor = Наставники
 people-filter-mentee = Наставляемые
@@ -147,9 +154,15 @@ person-card = <b>{ $name }</b>
     Статус: { $status }
 person-telegram-id = id { $telegram_id }
 person-telegram-unknown = не указан
-person-not-seen = { $telegram }, ещё не открывал(а) бота
+person-not-seen = { $telegram }, { GENDER($name) ->
+    [female] ещё не открывала
+   *[other] ещё не открывал
+} бота
 person-active = участвует в программе
-person-inactive = выбыл (история сохранена)
+person-inactive = { GENDER($name) ->
+    [female] выбыла
+   *[other] выбыл
+} из программы (история сохранена)
 person-pairs = Активные пары:
 person-change-role = 🎭 Изменить роль
 person-change-department = 🏢 Изменить ПЦК
@@ -163,14 +176,24 @@ person-ask-department = Выберите ПЦК из списка или при�
 person-has-active-pairs = У этого человека есть активные пары. Сначала завершите их или передайте наставляемого другому наставнику — в /pairs.
 person-admin-by-role = Права администратора даёт роль «администратор программы»: чтобы их снять, измените роль.
 person-not-yourself = Это нельзя сделать с собственной учётной записью: попросите другого администратора.
+person-gender = Род в сообщениях бота: { $gender ->
+    [f] женский
+    [m] мужской
+   *[none] не указан (по ФИО не понять)
+}
+person-set-female = 👩 Женский род
+person-set-male = 👨 Мужской род
+person-rename = ✏️ Исправить ФИО
+person-ask-name = Пришлите ФИО полностью: фамилия, имя, отчество. Сейчас: <b>{ $name }</b>.
+person-name-empty = В ФИО нет ни одной буквы. Пришлите фамилию, имя и отчество.
 
 ## /invite
 invite-choose = Для кого ссылка-приглашение? Здесь люди из списка, которые ещё не открывали бота. Тех, чей Telegram указан в списке, бот узнает и без ссылки.
 invite-everyone-linked = Все люди из списка уже открыли бота.
-invite-impossible = Для этого человека ссылку сделать нельзя: он уже открыл бота или выбыл из программы.
+invite-impossible = Для этого человека ссылку сделать нельзя: бот его уже знает, или человек выбыл из программы.
 invite-link = 🔗 Личная ссылка-приглашение. Кому: <b>{ $name }</b>.
     { $link }
-    Одноразовая, действует до { $expires }. Перешлите её этому человеку: по ней бот узнает его.
+    Одноразовая, действует до { $expires }. Перешлите её: по ней бот узнает { ACC($name) }.
 
 ## /import (the roster texts themselves are in roster.ftl)
 roster-send-file = 📥 Пришлите файл со списком сотрудников: CSV (UTF-8 или Windows-1251, разделитель «;» или «,») или XLSX, до 2 МБ.

@@ -67,7 +67,7 @@ meet-refused-past = это время уже прошло; выберите вр
 meet-refused-outside-period = дата вне срока наставничества пары.
 meet-refused-clash = в это время у кого-то из вас уже есть встреча.
 meet-refused = Не получилось: { $reason }
-meet-proposed = ✅ Приглашение отправлено: { $other }, { $meeting }. Я сообщу, когда будет ответ; до ответа встречу можно перенести или отменить кнопками ниже.
+meet-proposed = ✅ Приглашение отправлено { DAT($other) }: { $meeting }. Я сообщу, когда будет ответ; до ответа встречу можно перенести или отменить кнопками ниже.
 meet-logged = ✅ Встреча записана: { $meeting }. { $other } подтвердит её, и она попадёт в журнал.
 meet-no-task = Без задания
 meet-button-time = { $time }
@@ -76,15 +76,33 @@ meet-duration-button = { $minutes } мин
 ## Messages to the other side (through the outbox)
 meet-invite = 📅 { $other } приглашает на встречу: { $meeting }.
 meet-invite-other-time = 🕒 { $other } предлагает другое время: { $meeting }.
-meet-logged-ask = 📝 { $other } записал(а) прошедшую встречу: { $meeting }.
+meet-logged-ask = 📝 { $other } { GENDER($other) ->
+    [female] записала
+   *[other] записал
+} прошедшую встречу: { $meeting }.
     Длительность: { $minutes }. Сделано: { $content }. Результат: { $result }. Задание: { $task }.
     Подтвердите, что она была.
-meet-told-confirmed = ✅ { $other } подтвердил(а) встречу: { $meeting }.
-meet-told-declined = ❌ { $other } отклонил(а) встречу: { $meeting }.
-meet-told-held = ✅ { $other } подтвердил(а) встречу, она в журнале: { $meeting }.
-meet-told-not_held = { $other } отметил(а), что встреча не состоялась: { $meeting }.
-meet-told-cancelled = 🚫 { $other } отменил(а) встречу: { $meeting }.
-meet-held-question = Состоялась ли встреча с { $other }? { $meeting }
+meet-told-confirmed = ✅ { $other } { GENDER($other) ->
+    [female] подтвердила
+   *[other] подтвердил
+} встречу: { $meeting }.
+meet-told-declined = ❌ { $other } { GENDER($other) ->
+    [female] отклонила
+   *[other] отклонил
+} встречу: { $meeting }.
+meet-told-held = ✅ { $other } { GENDER($other) ->
+    [female] подтвердила
+   *[other] подтвердил
+} встречу, она в журнале: { $meeting }.
+meet-told-not_held = { $other } { GENDER($other) ->
+    [female] отметила
+   *[other] отметил
+}, что встреча не состоялась: { $meeting }.
+meet-told-cancelled = 🚫 { $other } { GENDER($other) ->
+    [female] отменила
+   *[other] отменил
+} встречу: { $meeting }.
+meet-held-question = Состоялась ли встреча с { INS($other) }? { $meeting }
 
 ## Buttons on a meeting (bot.domain.meetings.Answer)
 meet-button-ok = ✅ Подтвердить
@@ -103,7 +121,7 @@ meet-done-cancelled = Встреча отменена: { $meeting }.
 meet-done-not_held = Записал: встреча не состоялась.
 meet-other-time-ask = Пришлите новое время одним сообщением: ДД.ММ.ГГГГ ЧЧ:ММ (местное время).
 meet-other-time-invalid = Не понял. Пришлите дату и время так: 05.02.2027 15:30.
-meet-other-time-sent = 🕒 Предложил(а) другое время: { $meeting }. Жду ответа.
+meet-other-time-sent = 🕒 Вы предложили другое время: { $meeting }. Жду ответа.
 meet-moved-ask = Встреча отмечена как перенесённая. Выберите новый день.
 
 ## /journal
@@ -118,7 +136,10 @@ journal-entry = <b>{ $date }</b> · { $format }
     Результат: { $result }
     Задание: { $task }
 journal-more = … и ещё { $count }
-meet-told-moved = 🔁 { $other } отметил(а), что встречу перенесли; новое приглашение придёт отдельно: { $meeting }.
+meet-told-moved = 🔁 { $other } { GENDER($other) ->
+    [female] отметила
+   *[other] отметил
+}, что встречу перенесли; новое приглашение придёт отдельно: { $meeting }.
 meet-button-move = 🔁 Перенести встречу
 meet-invite-moved = 🔁 { $other } предлагает перенести встречу: { $meeting }.
 journal-choose-pair = Журнал какой пары показать?
@@ -126,8 +147,8 @@ journal-choose-pair = Журнал какой пары показать?
 ## The other side's copy of a meeting, its buttons taken away (an outbox edit)
 meet-retired-cancelled = 🚫 <i>Встреча отменена, кнопки больше не действуют.</i>
 meet-retired-moved = 🔁 <i>Предложено другое время, оно пришло отдельным сообщением.</i>
-meet-cancelled-pair-closed = 🚫 Встреча с { $other } отменена: пара наставничества закрыта. { $meeting }
-meet-cancelled-reassigned = 🚫 Встреча с { $other } отменена: у пары сменился наставник. { $meeting }
+meet-cancelled-pair-closed = 🚫 Встреча с { INS($other) } отменена: пара наставничества закрыта. { $meeting }
+meet-cancelled-reassigned = 🚫 Встреча с { INS($other) } отменена: у пары сменился наставник. { $meeting }
 
 ## An admin's view of a pair's journal (from the pair card)
 pair-journal = 📓 Журнал

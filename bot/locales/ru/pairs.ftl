@@ -17,7 +17,10 @@ pair-step-start = <b>Шаг 4 из 6.</b> Дата начала: нажмите 
 pair-step-end = <b>Шаг 5 из 6.</b> Начало — { $start }. Дата окончания: по умолчанию через год, или пришлите дату ДД.ММ.ГГГГ.
 pair-step-order = <b>Шаг 6 из 6.</b> Приказ о закреплении: пришлите номер и дату, например «№ 112-к от 28.08.2026».
 pair-chosen-mentor = Наставник: <b>{ $name }</b>.
-pair-chosen-mentee = Наставляемый: <b>{ $name }</b>.
+pair-chosen-mentee = { GENDER($name) ->
+    [female] Наставляемая
+   *[other] Наставляемый
+}: <b>{ $name }</b>.
 pair-mentor-load = { $name } — { $load } из { $max }
 pair-no-mentors = В списке нет ни одного наставника. Добавьте людей через /import.
 pair-no-mentees = В списке нет ни одного наставляемого. Добавьте людей через /import.
@@ -77,10 +80,13 @@ pair-ended = ⏹ Пара прекращена: { $pair }.
 pair-completed = 🏁 Пара завершена: { $pair }.
 
 ## Notices to the people of a pair (sent through the outbox)
-notice-pair-started-mentor = 🤝 Вы назначены наставником: <b>{ $mentee }</b> ({ $kind }, { $start } – { $end }). Приказ: { $order }
+notice-pair-started-mentor = 🤝 Вы назначены наставником { GEN($mentee) } ({ $kind }, { $start } – { $end }). Приказ: { $order }
 notice-pair-started-mentee = 🤝 Вам назначен наставник: <b>{ $mentor }</b> ({ $kind }, { $start } – { $end }). Приказ: { $order }
-notice-pair-reassigned-old-mentor = 🔁 Наставляемый { $mentee } передан другому наставнику: { $mentor }. Причина: { $reason }
-notice-pair-reassigned-new-mentor = 🤝 Вы назначены наставником: <b>{ $mentee }</b> ({ $kind }, до { $end }). Прежний наставник: { $old_mentor }. Причина смены: { $reason }
+notice-pair-reassigned-old-mentor = 🔁 { GENDER($mentee) ->
+    [female] Вашу наставляемую
+   *[other] Вашего наставляемого
+} { ACC($mentee) } передали другому наставнику: { $mentor }. Причина: { $reason }
+notice-pair-reassigned-new-mentor = 🤝 Вы назначены наставником { GEN($mentee) } ({ $kind }, до { $end }). Прежний наставник: { $old_mentor }. Причина смены: { $reason }
 notice-pair-reassigned-mentee = 🔁 Ваш наставник сменился: теперь это <b>{ $mentor }</b>. Прежний наставник: { $old_mentor }. Причина: { $reason }
 notice-pair-ended = ⏹ Пара «{ $mentee } ← { $mentor }» прекращена досрочно. Причина: { $reason }
 notice-pair-completed = 🏁 Пара «{ $mentee } ← { $mentor }» завершена: программа наставничества выполнена. Спасибо!

@@ -111,19 +111,40 @@ plan-refused = Не получилось: { $reason }
 plan-for-admin = <b>План на утверждение</b>
     Наставник: { $mentor }
     Наставляемый: { $mentee }
-plan-copy-approved = ✅ Утвердил(а): { $admin }
-plan-copy-returned = ↩️ Вернул(а) на доработку: { $admin }. Замечание: { $comment }
-plan-already-approved = Решение уже принято: план утвердил(а) { $admin }.
-plan-already-returned = Решение уже принято: план вернул(а) на доработку { $admin }.
+plan-copy-approved = ✅ { $admin } { GENDER($admin) ->
+    [female] утвердила
+   *[other] утвердил
+} план.
+plan-copy-returned = ↩️ { $admin } { GENDER($admin) ->
+    [female] вернула
+   *[other] вернул
+} план на доработку. Замечание: { $comment }
+plan-already-approved = Решение уже принято: { $admin } { GENDER($admin) ->
+    [female] утвердила
+   *[other] утвердил
+} план.
+plan-already-returned = Решение уже принято: { $admin } { GENDER($admin) ->
+    [female] вернула
+   *[other] вернул
+} план на доработку.
 plan-copy-outdated = Решение по этой отправке плана уже принято, план отправлен заново — решайте по новой копии.
-plan-decided-approved = ✅ План утверждён ({ $admin }).
-plan-decided-returned = ↩️ План возвращён на доработку ({ $admin }).
+plan-decided-approved = ✅ Вы утвердили план.
+plan-decided-returned = ↩️ Вы вернули план на доработку.
 notice-plan-approved = ✅ Индивидуальный план пары «{ $mentor } — { $mentee }» утверждён.
 notice-plan-returned = ↩️ Индивидуальный план пары «{ $mentor } — { $mentee }» возвращён на доработку. Замечание: { $comment }
-notice-milestone-submitted = 🟡 { $mentee } отметил(а) этап выполненным: <b>{ $title }</b> (срок { $due })
+notice-milestone-submitted = 🟡 { $mentee } { GENDER($mentee) ->
+    [female] отметила
+   *[other] отметил
+} этап выполненным: <b>{ $title }</b> (срок { $due })
     Отчёт: { $comment }
 notice-milestone-file = 📎 К отчёту приложен файл — нажмите «Открыть файл».
-notice-milestone-accepted = ✅ Наставник принял этап «{ $title }».
-notice-milestone-returned = ↩️ Наставник вернул этап «{ $title }». Замечание: { $comment }
+notice-milestone-accepted = ✅ { $mentor } { GENDER($mentor) ->
+    [female] приняла
+   *[other] принял
+} этап «{ $title }».
+notice-milestone-returned = ↩️ { $mentor } { GENDER($mentor) ->
+    [female] вернула
+   *[other] вернул
+} этап «{ $title }». Замечание: { $comment }
 milestone-decided-accepted = ✅ Принято.
 milestone-decided-returned = ↩️ Возвращено с замечанием.

@@ -1,9 +1,12 @@
 ## Reminders and warnings the scheduler sends (bot/domain/reminders.py)
 
 # Meetings; $meeting is meet-description
-remind-meeting-day = 📅 Завтра встреча с { $other }: { $meeting }.
-remind-meeting-hour = ⏰ Через час встреча с { $other }: { $meeting }.
-remind-meeting-unanswered = ⏳ { $other } пока не ответил(а) на приглашение: { $meeting }. Можно напомнить лично или отменить встречу.
+remind-meeting-day = 📅 Завтра встреча с { INS($other) }: { $meeting }.
+remind-meeting-hour = ⏰ Через час встреча с { INS($other) }: { $meeting }.
+remind-meeting-unanswered = ⏳ { $other } пока не { GENDER($other) ->
+    [female] ответила
+   *[other] ответил
+} на приглашение: { $meeting }. Можно напомнить лично или отменить встречу.
 
 # Milestones of the plan
 remind-milestone-week = 📌 Через неделю, { $due }, срок этапа плана «{ $title }».
@@ -13,12 +16,15 @@ remind-milestone-overdue = ⚠️ Этап плана «{ $title }» проср�
     [few] дня
    *[many] дней
 }.
-remind-milestone-overdue-mentor = ⚠️ У { $mentee } просрочен этап плана «{ $title }»: срок был { $due }, прошло { $days } { $days ->
+remind-milestone-overdue-mentor = ⚠️ У { GEN($mentee) } просрочен этап плана «{ $title }»: срок был { $due }, прошло { $days } { $days ->
     [one] день
     [few] дня
    *[many] дней
 }.
-remind-milestone-review = 🕒 { $mentee } сдал(а) этап «{ $title }» { $days } { $days ->
+remind-milestone-review = 🕒 { $mentee } { GENDER($mentee) ->
+    [female] сдала
+   *[other] сдал
+} этап «{ $title }» { $days } { $days ->
     [one] день
     [few] дня
    *[many] дней
@@ -26,27 +32,27 @@ remind-milestone-review = 🕒 { $mentee } сдал(а) этап «{ $title }» 
 remind-button-open-milestone = 📋 Открыть этап
 
 # Questions; $text is the question's beginning, $hours how long it waits
-remind-question = 💬 Вопрос от { $mentee } ждёт ответа { $hours } { $hours ->
+remind-question = 💬 Вопрос от { GEN($mentee) } ждёт ответа { $hours } { $hours ->
     [one] час
     [few] часа
    *[many] часов
 }: «{ $text }».
-remind-question-escalate = ⚠️ Вопрос наставляемого { $mentee } наставнику { $mentor } без ответа { $hours } { $hours ->
+remind-question-escalate = ⚠️ Вопрос { GEN($mentee) } наставнику { DAT($mentor) } без ответа { $hours } { $hours ->
     [one] час
     [few] часа
    *[many] часов
 }: «{ $text }».
 
 # The plan two weeks after the pair started ($start); $waiting: yes when it waits for approval
-remind-plan-not-submitted = 📋 Пара с { $mentee } началась { $start }, а индивидуальный план ещё не отправлен на утверждение. Заполните его и отправьте методисту.
-remind-plan-not-approved = 📋 Пара с { $mentee } началась { $start }, а индивидуальный план ещё не утверждён: он ждёт решения методиста.
+remind-plan-not-submitted = 📋 Пара с { INS($mentee) } началась { $start }, а индивидуальный план ещё не отправлен на утверждение. Заполните его и отправьте методисту.
+remind-plan-not-approved = 📋 Пара с { INS($mentee) } началась { $start }, а индивидуальный план ещё не утверждён: он ждёт решения методиста.
 remind-plan-late-admin = 📋 Пара { $mentor } — { $mentee } началась { $start }, а план { $waiting ->
     [yes] ждёт вашего утверждения
    *[no] ещё не отправлен на утверждение
 }.
 
 # No held meeting for INACTIVITY_DAYS; $held: yes when the pair has held one before
-remind-pair-inactive-mentor = 🔕 С { $mentee } не было встреч { $days } { $days ->
+remind-pair-inactive-mentor = 💤 С { INS($mentee) } не было встреч { $days } { $days ->
     [one] день
     [few] дня
    *[many] дней
@@ -54,7 +60,7 @@ remind-pair-inactive-mentor = 🔕 С { $mentee } не было встреч { $
     [yes] {""}
    *[no] {" "}— с начала наставничества
 }. Назначьте встречу: /meet
-remind-pair-inactive-mentee = 🔕 С наставником { $mentor } не было встреч { $days } { $days ->
+remind-pair-inactive-mentee = 💤 С наставником { INS($mentor) } не было встреч { $days } { $days ->
     [one] день
     [few] дня
    *[many] дней

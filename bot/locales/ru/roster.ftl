@@ -53,14 +53,20 @@ roster-row-no-default-end = через год после начала { $start }
 roster-row-too-long = слишком длинное значение в столбце «{ roster-column }»: не больше { $max } символов
 roster-row-ambiguous-name = в базе уже несколько человек с ФИО «{ $name }»: укажите в строке Telegram нужного
 roster-row-ambiguous-username = @{ $username } записан у нескольких человек: укажите числовой id Telegram
-roster-row-identity-conflict = Telegram { $telegram } уже записан у «{ $owner }», а ФИО «{ $name }» — у другого человека
-roster-row-account-in-use = Telegram { $telegram } — это «{ $owner }»: он(а) уже пользуется ботом под этим именем, а в строке — «{ $name }»; проверьте Telegram в строке
+roster-row-identity-conflict = Telegram { $telegram } в базе — это «{ $owner }», а ФИО «{ $name }» — другой человек
+roster-row-account-in-use = Telegram { $telegram } — это «{ $owner }», и под этим именем бот уже знает этого человека, а в строке — «{ $name }»; проверьте Telegram в строке
 roster-row-admin-kept = «{ $name }» пользуется ботом как администратор: файл не снимает права администратора — роль такого человека меняется в его карточке (/people)
-roster-row-admin-by-username = «{ $name }» вошёл(ла) в бот только по имени пользователя Telegram: права администратора файлом так не выдаются — укажите в строке его (её) числовой Telegram id или выдайте права в карточке (/people)
-roster-row-role-locked = нельзя сменить роль: у «{ $name }» есть действующие пары; сначала завершите их или передайте другому наставнику
+roster-row-admin-by-username = «{ $name }» { GENDER($name) ->
+    [female] вошла
+   *[other] вошёл
+} в бот только по имени пользователя Telegram: права администратора файлом так не выдаются — укажите в строке числовой Telegram id или выдайте права в карточке (/people)
+roster-row-role-locked = нельзя сменить роль: у { GEN($name) } есть действующие пары; сначала завершите их или передайте другому наставнику
 roster-row-repeat-differs = этот человек уже есть в строке { $first }, но с другими данными
 roster-row-mentor-not-found = наставник «{ $mentor }» не найден: добавьте в файл его строку с ролью «наставник»
-roster-row-mentor-not-mentor = «{ $mentor }» не записан(а) наставником
+roster-row-mentor-not-mentor = «{ $mentor }» не { GENDER($mentor) ->
+    [female] записана
+   *[other] записан
+} наставником
 roster-row-mentor-ambiguous = несколько наставников подходят под «{ $mentor }»: укажите ФИО полностью или Telegram
 roster-row-conflict = строка противоречит уже записанным данным
 
