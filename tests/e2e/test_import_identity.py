@@ -155,3 +155,20 @@ async def test_a_file_never_makes_someone_linked_by_username_an_admin_without_th
     assert "В списке" not in answer["text"]
     assert "Обновлён 1 человек" in by_id["text"]
     assert "Вы — администратор программы." in greeting["text"]
+
+
+@pytest.mark.usefixtures("bot_runner")
+async def test_the_first_admins_name_from_telegram_gives_way_to_the_rosters_full_name(
+    admin: TelegramUser,
+) -> None:
+    admin.send("/start")
+    await admin.wait_message("Здравствуйте, Асанова Гульнара!")  # Telegram's name, no patronymic
+
+    summary = await upload(
+        admin, roster(f"Асанова Гульнара Маратовна;методист;{admin.id};ПЦК ИТ;;;;;"), "me.csv"
+    )
+    admin.send("/start")
+    greeting = await admin.wait_message("Здравствуйте")
+
+    assert "Обновлён 1 человек" in summary["text"], summary["text"]
+    assert "Здравствуйте, Гульнара Маратовна! Вы — администратор программы." in greeting["text"]
