@@ -243,7 +243,9 @@ async def create_app(
     in_flight = InFlightUpdates()
     menus = ChatMenus(bot, db, i18n, in_flight.until_quiet)
     dp = create_dispatcher(settings, db, i18n, clock, sender, in_flight, menus)
-    weekly_digest = WeeklyDigest(db, clock, settings.tz, sender, LINKS, limits_of(settings))
+    weekly_digest = WeeklyDigest(
+        db, clock, settings.tz, sender, LINKS, limits_of(settings), settings.digest_cron
+    )
     return App(
         settings=settings,
         db=db,

@@ -75,6 +75,19 @@ def crontab_trigger(expression: str, timezone: tzinfo) -> BaseTrigger:
     return CronTrigger(day=day, day_of_week=_apscheduler_days(day_of_week), **common)
 
 
+_WINDOWS = (timedelta(hours=1), timedelta(days=1), timedelta(days=8), timedelta(days=32))
+
+
+def previous_fire(trigger: BaseTrigger, at: datetime) -> datetime | None:
+    """The trigger's latest fire time at or before `at` within a year, found in the smallest
+    window that holds one (a cron of every minute is not walked for a week)."""
+    for window in (*_WINDOWS, timedelta(days=367)):
+        fire = last_fire_before(trigger, at, window)
+        if fire is not None:
+            return fire
+    return None
+
+
 def last_fire_before(trigger: BaseTrigger, now: datetime, within: timedelta) -> datetime | None:
     """The trigger's latest fire time at or before `now`, if one falls within `within`."""
     last, moment = None, now - within

@@ -1,6 +1,7 @@
-"""The weekly digest as a job: at DIGEST_CRON (an APScheduler cron job, scheduler/setup.py) it
-is queued through the outbox to every admin who has it on, under a key per admin and week, so
-a restart or a second run in the same week does not repeat it; quiet hours defer it."""
+"""The digest as a job: at DIGEST_CRON (an APScheduler cron job, scheduler/setup.py) it is
+queued through the outbox to every admin who has it on, under a key per admin and firing, so a
+restart or a second run for the same firing does not repeat it, and a DIGEST_CRON of every day
+sends one every day; it covers the time since the firing before. Quiet hours defer it."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ import logging
 from datetime import timedelta, tzinfo
 
 from bot.domain.attention import Limits
-from bot.domain.digest import build_digest, digest_page, week_key
+from bot.domain.digest import PERIOD, build_digest, digest_page, firing_key
 from bot.domain.links import Links
 from bot.domain.notify import Notice, NoticeKind, admins, tell_all
 from scheduler.clock import Clock
-from scheduler.cron import crontab_trigger, last_fire_before
+from scheduler.cron import crontab_trigger, last_fire_before, previous_fire
 from scheduler.sender import OutboxSender
 from storage.db import Database
 
@@ -31,7 +32,9 @@ class WeeklyDigest:
         sender: OutboxSender,
         links: Links,
         limits: Limits | None = None,
+        expression: str = "0 9 * * 1",
     ) -> None:
+        self.trigger = crontab_trigger(expression, tz)  # DIGEST_CRON
         self.links = links  # what the digest's buttons lead to (handlers/links.py)
         self.db = db
         self.clock = clock
@@ -40,21 +43,24 @@ class WeeklyDigest:
         self.limits = limits or Limits()
 
     async def run(self) -> int:
-        """Queue this week's digest to every admin; returns how many are new."""
+        """Queue the digest of the latest firing to every admin; returns how many are new."""
         now = self.clock.now()
+        fired = previous_fire(self.trigger, now) or now
+        before = previous_fire(self.trigger, fired - timedelta(microseconds=1))
+        since = before if before is not None else fired - PERIOD
         async with self.db.transaction(heavy=True) as tx:
             await tx.reminders.set_done_until(MARK, now)
             to = await admins(tx)
             if not to:
                 return 0
-            digest = await build_digest(tx, now, self.tz, self.limits)
-            week = week_key(now, self.tz)
+            digest = await build_digest(tx, now, self.tz, self.limits, since=since)
+            firing = firing_key(fired, self.tz)
             # By key: rendered when sent, in the language each admin has then.
             text, buttons = digest_page(digest, self.tz, 0, self.links)
             queued = await tell_all(
                 tx,
                 [
-                    Notice(NoticeKind.DIGEST, to=admin.id, text=text, of=(week,), buttons=buttons)
+                    Notice(NoticeKind.DIGEST, to=admin.id, text=text, of=(firing,), buttons=buttons)
                     for admin in to
                 ],
                 now,
@@ -66,7 +72,7 @@ class WeeklyDigest:
 
     async def catch_up(self, expression: str) -> int:
         """At start-up: a DIGEST_CRON moment of the last week that passed while the bot was
-        down is queued now (its key per week keeps it single); a first start only records
+        down is queued now (its key per firing keeps it single); a first start only records
         the moment, so a new installation does not open with a digest."""
         now = self.clock.now()
         async with self.db.read() as tx:

@@ -62,9 +62,12 @@ class Digest:
     attention: list[Attention] = field(default_factory=list)
 
 
-async def build_digest(tx: Repos, now: datetime, tz: tzinfo, limits: Limits) -> Digest:
-    """Two set-based reads; the rules applied per pair here are the reminders' rules."""
-    since = now - PERIOD
+async def build_digest(
+    tx: Repos, now: datetime, tz: tzinfo, limits: Limits, since: datetime | None = None
+) -> Digest:
+    """Two set-based reads; the rules applied per pair here are the reminders' rules. The
+    counts cover (since, now]: the last 7 days unless the schedule's previous firing says."""
+    since = since if since is not None else now - PERIOD
     states = await tx.digest.pair_states(local_today(now, tz), unanswered_since(now, limits))
     week = await tx.digest.week_counts(since, now)
     departments: dict[str, DepartmentDigest] = {}
@@ -199,7 +202,6 @@ def digest_page(
     return joined(*parts, sep="\n\n"), rows
 
 
-def week_key(now: datetime, tz: tzinfo) -> str:
-    """The local ISO week: the scheduled digest goes once a week to each admin."""
-    year, week, _ = now.astimezone(tz).isocalendar()
-    return f"{year}-W{week:02d}"
+def firing_key(fired: datetime, tz: tzinfo) -> str:
+    """The scheduled digest's firing, local: it goes once per firing to each admin."""
+    return fired.astimezone(tz).strftime("%Y-%m-%dT%H:%M")

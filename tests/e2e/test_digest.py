@@ -215,3 +215,22 @@ async def test_a_digest_missed_while_the_bot_was_down_is_sent_when_it_starts(
     await bot_runner.settle()
     titles = [m for m in people["admin"].messages() if "Сводка" in (m.get("text") or "")]
     assert len(titles) == 2
+
+
+async def test_a_daily_digest_cron_sends_a_digest_every_day_covering_the_day_before(
+    bot_runner: BotRunner, people: dict[str, TelegramUser], bot_clock: ManualClock
+) -> None:
+    app = await bot_runner.restart(digest_cron="0 9 * * *")
+    assert app.scheduler.digest is not None
+    admin = people["admin"]
+    bot_clock.set(MONDAY)
+    await app.scheduler.digest()
+    await admin.wait_message("за 24.01.2027 — 25.01.2027")
+    bot_clock.set(MONDAY + timedelta(hours=3))
+    await app.scheduler.digest()  # the same firing again (a restart): not repeated
+    bot_clock.set(MONDAY + timedelta(days=1))
+    await app.scheduler.digest()
+    await admin.wait_message("за 25.01.2027 — 26.01.2027")
+    await bot_runner.settle()
+    titles = [m for m in admin.messages() if "Сводка" in (m.get("text") or "")]
+    assert len(titles) == 2

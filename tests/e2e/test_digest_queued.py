@@ -17,12 +17,13 @@ from test_digest import MONDAY, _programme
 from test_reminders import _app
 
 from bot.domain.attention import Limits
-from bot.domain.digest import build_digest, digest_page, week_key
+from bot.domain.digest import build_digest, digest_page, firing_key
 from bot.i18n import I18n
 from bot.notices import JOINED
 from bot.rendering import render, render_keyboard
 from handlers.links import LINKS
 from scheduler.clock import ManualClock
+from scheduler.cron import crontab_trigger, previous_fire
 
 NIGHT = MONDAY.replace(hour=22)  # quiet hours (21:00-08:00): the digest waits for the morning
 MORNING = MONDAY + timedelta(days=1, hours=-1, seconds=30)  # Tuesday 08:00:30
@@ -72,8 +73,10 @@ async def test_a_digest_queued_at_night_follows_the_admins_switch_to_english(
     person_id, (key, status, text, markup, text_key, text_args, buttons) = await _outbox_row(
         bot_runner, admin_ready
     )
-    week = week_key(bot_clock.now(), app.settings.tz)
-    assert key == f"remind:digest:{week}:{person_id}"
+    trigger = crontab_trigger(app.settings.digest_cron, app.settings.tz)
+    fired = previous_fire(trigger, bot_clock.now())
+    assert fired is not None
+    assert key == f"remind:digest:{firing_key(fired, app.settings.tz)}:{person_id}"
     assert status == "pending" and text == "" and markup is None
     assert text_key == JOINED  # keys and numbers: no rendered text in the row
     for key_kept in ("digest-title", "digest-numbers", "digest-department", "hours-and-minutes"):
@@ -125,7 +128,7 @@ async def test_a_digest_queued_as_ready_text_before_is_still_sent_as_queued(
         t = app.i18n.get("ru")
         # A row as the digest was queued before it was kept by key: ready HTML and markup.
         assert await tx.outbox.add_ready_text(
-            f"remind:digest:{week_key(bot_clock.now(), app.settings.tz)}:{person.id}",
+            f"remind:digest:2027-W04:{person.id}",  # the key per week rows had then
             render(t, text),
             bot_clock.now(),
             person_id=person.id,
