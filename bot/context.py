@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
 from bot.config import Settings
-from bot.domain.rules import local_today
+from bot.domain.rules import local_today, quiet_hours_end
 from bot.i18n import I18n, Translator
 from scheduler.clock import Clock
 from scheduler.sender import OutboxSender
@@ -41,6 +41,12 @@ class Context:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def quiet_until(self) -> datetime | None:
+        """When the quiet hours now in force end (local), None outside them: a notice queued
+        now waits until then."""
+        until = quiet_hours_end(self.now(), self.settings.quiet_window, self.tz)
+        return until.astimezone(self.tz) if until is not None else None
 
     def today(self) -> date:
         """The local date."""

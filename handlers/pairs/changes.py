@@ -13,6 +13,7 @@ from bot.domain import fields
 from bot.domain.fields import FieldError
 from bot.domain.pairing import PairError, close_pair, reassign_mentor
 from bot.domain.rules import local_today
+from bot.i18n import Html
 from handlers.filters import AdminOnly, FreeText, shown
 from handlers.forms import Draft, OfCurrentForm, form_id, load_draft, save_draft, start_draft
 from handlers.keyboards import PairCard, PersonPick, cancel_button
@@ -21,6 +22,7 @@ from handlers.pairs.common import (
     EndForm,
     ReassignForm,
     load_active_pair,
+    notices_sent,
     people_to_pick,
     refusal_text,
 )
@@ -141,7 +143,8 @@ async def reassign_with_reason(message: Message, state: FSMContext, ctx: Context
         return
     await state.clear()
     ctx.told()
-    await message.answer(t("pair-reassigned", pair=pair_line(t, pair)))
+    notices = Html(notices_sent(ctx))
+    await message.answer(t("pair-reassigned", pair=pair_line(t, pair), notices=notices))
 
 
 @router.callback_query(PairCard.filter(F.action == "end"))

@@ -54,6 +54,15 @@ async def people_to_pick(
     )
 
 
+def notices_sent(ctx: Context) -> str:
+    """What became of the notices just queued to a pair's people: sent, or when they will go
+    (quiet hours hold them until the morning)."""
+    until = ctx.quiet_until()
+    if until is None:
+        return ctx.t("pair-notices-sent")
+    return ctx.t("pair-notices-morning", time=until.strftime("%H:%M"))
+
+
 def refusal_text(ctx: Context, error: PairError) -> Html:
     return Html(ctx.t(error.refusal.value, max=ctx.settings.max_mentees_per_mentor))
 

@@ -15,12 +15,12 @@ from bot.domain import fields
 from bot.domain.fields import FieldError
 from bot.domain.pairing import PairError, create_pair
 from bot.domain.rules import default_end_is_cut, default_pair_end
-from bot.i18n import Translator, as_sentence
+from bot.i18n import Html, Translator, as_sentence
 from handlers.filters import AdminOnly, FreeText, MenuButton, shown
 from handlers.forms import Draft, OfCurrentForm, form_id, load_draft, save_draft, start_draft
 from handlers.keyboards import Choice, PersonPick, cancel_button
 from handlers.menu import pair_line
-from handlers.pairs.common import PairForm, people_to_pick, refusal_text
+from handlers.pairs.common import PairForm, notices_sent, people_to_pick, refusal_text
 from handlers.picker import last_search, remember_search
 from storage.models import PairKind, Role
 
@@ -306,5 +306,6 @@ async def confirm_pair(callback: CallbackQuery, state: FSMContext, ctx: Context)
         return
     await state.clear()
     ctx.told()
-    await message.edit_text(t("pair-created", pair=pair_line(t, pair)))
+    notices = Html(notices_sent(ctx))
+    await message.edit_text(t("pair-created", pair=pair_line(t, pair), notices=notices))
     await callback.answer(t("done"))

@@ -9,6 +9,8 @@ from datetime import datetime
 import pytest
 from conftest import BotRunner
 from people import TelegramUser
+from roster_seed import seed
+from test_pairs import fill_pair_form
 from test_reminders import BISHKEK, TIMEOUT, _app, _confirmed_meeting, _count, bot_clock, people  # noqa: F401
 
 from scheduler.clock import ManualClock
@@ -71,3 +73,18 @@ async def test_a_day_before_reminder_held_into_the_meeting_day_is_skipped(
     for who in (people["mentor"], people["mentee"]):
         assert _count(who, "Завтра встреча") == 0
     assert await _statuses(bot_runner, "meeting-day") == [("skipped", "stale")] * 2
+
+
+@pytest.mark.bot_settings(quiet_hours="21:00-08:00")
+async def test_a_pair_formed_in_quiet_hours_says_when_its_people_will_be_told(
+    bot_runner: BotRunner,
+    admin: TelegramUser,
+    bot_clock: ManualClock,  # noqa: F811
+) -> None:
+    await seed(bot_runner.app)
+    bot_clock.set(datetime(2027, 1, 25, 22, 10, tzinfo=BISHKEK))
+    await fill_pair_form(admin, "Иванова Анна", "Сидорова Мария Ивановна", order=None)
+    admin.press("✅ Сформировать пару")
+    formed = await admin.wait_message("Пара сформирована")
+    assert "Сейчас тихие часы: участники получат уведомления в 08:00" in formed["text"]
+    assert "отправлены" not in formed["text"]
