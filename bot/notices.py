@@ -4,7 +4,9 @@ recipient's language when it sends (`bot/rendering.py`), so a queued message fol
 language. Nothing here knows the catalogs: the programme's core (bot/domain) builds these.
 
 An argument is a string (HTML-escaped when rendered), a person's full name (`PersonName`: the
-catalog declines it and agrees with its gender), a number (Fluent picks the plural form),
+catalog declines it and agrees with its gender), a number (Fluent picks the plural form; a
+`HoursSince` or `MinutesUntil` is a number counted when the text is rendered, so a message held
+by quiet hours says what is true when it arrives),
 or another catalog text (`Text`), rendered in the same language first; `Lines` are bounded to
 their budget when rendered (one message, a share of it, or what the other parts of the
 `joined` text around them leave). `joined(...)` puts texts one after another in code (a Fluent
@@ -17,6 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Final, Literal
 
 from bot.domain.bounded import MESSAGE_LIMIT
@@ -31,6 +34,8 @@ _NESTED = "$text"  # marks an argument that is itself a catalog text
 _HTML = "$html"  # marks an argument that is already safe HTML
 _LINES = "$lines"  # marks an argument that is lines bounded when rendered
 _NAME = "$name"  # marks an argument that is a person's full name, with its gender
+_HOURS_SINCE = "$hours_since"  # marks a number of hours counted when rendered
+_MINUTES_UNTIL = "$minutes_until"  # marks a number of minutes counted when rendered
 JOINED = "$joined"  # the key of texts joined in code: a catalog placeable holds ≤ 1000 chars
 REST: Final = "rest"  # a Lines budget: what the other parts of its joined text leave
 
@@ -41,6 +46,29 @@ class Text:
 
     key: str
     args: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class HoursSince:
+    """The whole hours from `moment` to when the text is rendered (at least 1): a queued
+    «ждёт ответа 34 часа» counts them when it is sent, not when it was queued."""
+
+    moment: datetime
+
+    def at(self, now: datetime) -> int:
+        return max(int((now - self.moment).total_seconds() // 3600), 1)
+
+
+@dataclass(frozen=True, slots=True)
+class MinutesUntil:
+    """The minutes from when the text is rendered to `moment`, to the nearest 5 (at least 5):
+    «через час» queued for 07:30 and held by quiet hours says «через 30 минут» at 08:00."""
+
+    moment: datetime
+
+    def at(self, now: datetime) -> int:
+        minutes = (self.moment - now).total_seconds() / 60
+        return max(round(minutes / 5) * 5, 5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +117,10 @@ def _encode(value: Any) -> Any:
         return {_LINES: encoded}
     if isinstance(value, PersonName):
         return {_NAME: str(value), "g": value.gender.value if value.gender else None}
+    if isinstance(value, HoursSince):
+        return {_HOURS_SINCE: value.moment.isoformat()}
+    if isinstance(value, MinutesUntil):
+        return {_MINUTES_UNTIL: value.moment.isoformat()}
     if isinstance(value, Text):
         return {_NESTED: value.key, "args": {k: _encode(v) for k, v in value.args.items()}}
     if value is None or isinstance(value, str | int | float):
@@ -110,6 +142,10 @@ def _decode(value: Any) -> Any:
         )
     if isinstance(value, dict) and _NAME in value:
         return PersonName(value[_NAME], value.get("g"))
+    if isinstance(value, dict) and _HOURS_SINCE in value:
+        return HoursSince(datetime.fromisoformat(value[_HOURS_SINCE]))
+    if isinstance(value, dict) and _MINUTES_UNTIL in value:
+        return MinutesUntil(datetime.fromisoformat(value[_MINUTES_UNTIL]))
     if isinstance(value, dict) and _NESTED in value:
         return Text(value[_NESTED], {k: _decode(v) for k, v in value.get("args", {}).items()})
     return value

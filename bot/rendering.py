@@ -5,35 +5,51 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.domain.bounded import MESSAGE_LIMIT, bounded_lines, text_length
 from bot.i18n import Translator
-from bot.notices import JOINED, REST, Button, Html, Lines, Text, stored, stored_buttons
+from bot.notices import (
+    JOINED,
+    REST,
+    Button,
+    HoursSince,
+    Html,
+    Lines,
+    MinutesUntil,
+    Text,
+    stored,
+    stored_buttons,
+)
 
 
-def _args(t: Translator, args: Mapping[str, Any], *, html: bool) -> dict[str, Any]:
+def _args(t: Translator, args: Mapping[str, Any], *, html: bool, now: datetime) -> dict[str, Any]:
     rendered: dict[str, Any] = {}
     for name, value in args.items():
-        if isinstance(value, Lines):
-            rendered[name] = Html(_bounded(t, value, html=html))
+        if isinstance(value, HoursSince | MinutesUntil):
+            rendered[name] = value.at(now)
+        elif isinstance(value, Lines):
+            rendered[name] = Html(_bounded(t, value, html=html, now=now))
         elif isinstance(value, Text):
-            text = render(t, value, html=html)
+            text = render(t, value, html=html, now=now)
             rendered[name] = Html(text) if html else text
         else:
             rendered[name] = value
     return rendered
 
 
-def _part(t: Translator, part: Any, *, html: bool) -> str:
+def _part(t: Translator, part: Any, *, html: bool, now: datetime) -> str:
     if isinstance(part, Lines):
-        return _bounded(t, part, html=html)
+        return _bounded(t, part, html=html, now=now)
     if isinstance(part, Html):
         return str(part)
-    return render(t, part, html=html)
+    return render(t, part, html=html, now=now)
 
 
-def _bounded(t: Translator, lines: Lines, *, html: bool, rest: int | None = None) -> str:
+def _bounded(
+    t: Translator, lines: Lines, *, html: bool, now: datetime, rest: int | None = None
+) -> str:
     """`rest`: what is left of the message for Lines whose budget is REST (a part of a joined
     text, which alone knows what its other parts take)."""
     if isinstance(lines.budget, int):
@@ -47,9 +63,9 @@ def _bounded(t: Translator, lines: Lines, *, html: bool, rest: int | None = None
         return t(lines.more, count=count)
 
     return bounded_lines(
-        [render(t, line, html=html) for line in lines.lines],
+        [render(t, line, html=html, now=now) for line in lines.lines],
         more,
-        head=render(t, lines.head, html=html) if lines.head is not None else "",
+        head=render(t, lines.head, html=html, now=now) if lines.head is not None else "",
         budget=budget,
         sep=lines.sep,
     )
@@ -67,36 +83,44 @@ def _takes_rest(part: Any) -> bool:
     return isinstance(part, Text) and part.key == JOINED and any(map(_takes_rest, _parts(part)))
 
 
-def _joined(t: Translator, text: Text, *, html: bool, limit: int = MESSAGE_LIMIT) -> str:
+def _joined(
+    t: Translator, text: Text, *, html: bool, now: datetime, limit: int = MESSAGE_LIMIT
+) -> str:
     sep = str(text.args["sep"])
     parts = _parts(text)
     rest = [n for n, part in enumerate(parts) if _takes_rest(part)]
     if len(rest) > 1:
         raise ValueError("one part of a joined text at most takes what the others leave")
-    shown = {n: _part(t, part, html=html) for n, part in enumerate(parts) if n not in rest}
+    shown = {
+        n: _part(t, part, html=html, now=now) for n, part in enumerate(parts) if n not in rest
+    }
     for n in rest:  # after the others: it gets the message's length they leave
         used = sum(text_length(part) for part in shown.values())
         left = limit - used - text_length(sep) * (len(parts) - 1)
         part = parts[n]
         shown[n] = (
-            _bounded(t, part, html=html, rest=left)
+            _bounded(t, part, html=html, now=now, rest=left)
             if isinstance(part, Lines)
-            else _joined(t, part, html=html, limit=left)
+            else _joined(t, part, html=html, now=now, limit=left)
         )
     return sep.join(shown[n] for n in range(len(parts)))
 
 
-def render(t: Translator, text: Text, *, html: bool = True) -> str:
-    """The text in `t`'s language: HTML for a message, plain for a button label."""
+def render(t: Translator, text: Text, *, html: bool = True, now: datetime | None = None) -> str:
+    """The text in `t`'s language: HTML for a message, plain for a button label; the numbers
+    counted when rendered are counted at `now` (the sender's clock; by default the moment)."""
+    now = now or datetime.now(UTC)
     if text.key == JOINED:
-        return _joined(t, text, html=html)
-    args = _args(t, text.args, html=html)
+        return _joined(t, text, html=html, now=now)
+    args = _args(t, text.args, html=html, now=now)
     return t(text.key, **args) if html else t.plain(text.key, **args)
 
 
-def render_stored(t: Translator, key: str, stored_args: str | None) -> str:
-    """A message text from what the outbox keeps."""
-    return render(t, stored(key, stored_args))
+def render_stored(
+    t: Translator, key: str, stored_args: str | None, now: datetime | None = None
+) -> str:
+    """A message text from what the outbox keeps, as true at `now` (when it is sent)."""
+    return render(t, stored(key, stored_args), now=now)
 
 
 def render_buttons(t: Translator, stored: str) -> str:

@@ -6,12 +6,14 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+from functools import cache
+from importlib import resources
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import InlineKeyboardMarkup, Message
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Message
 
 from bot.context import Context
 from bot.domain.bounded import bounded_lines
@@ -45,10 +47,22 @@ class ImportDraft(Draft):
 async def ask_for_file(message: Message, state: FSMContext, ctx: Context) -> None:
     t = ctx.t
     draft = await start_draft(state, ImportForm.file, ImportDraft())
+    for file_name, caption in SAMPLES:  # first: the prompt, with its button, comes last
+        sample = BufferedInputFile(_sample(file_name), filename=t.plain(f"{caption}-file"))
+        await message.answer_document(sample, caption=t(caption))
     await message.answer(
         t("roster-send-file"),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, draft.form)]]),
     )
+
+
+# The sample rosters sent with the prompt (bot/samples: the example roster of examples/).
+SAMPLES = (("roster.xlsx", "roster-sample-xlsx"), ("roster.csv", "roster-sample-csv"))
+
+
+@cache
+def _sample(file_name: str) -> bytes:
+    return (resources.files("bot") / "samples" / file_name).read_bytes()
 
 
 @router.message(ImportForm.file, F.document)

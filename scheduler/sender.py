@@ -458,7 +458,7 @@ class OutboxSender:
         if self.i18n is None:
             raise RuntimeError("a row kept as a catalog key needs the sender's i18n")
         t = self.i18n.get(message.language)
-        text = render_stored(t, message.text_key, message.text_args)
+        text = render_stored(t, message.text_key, message.text_args, self.clock.now())
         return text, render_buttons(t, message.buttons) if message.buttons else None
 
     async def _skip(self, message: OutboxMessage, reason: str) -> Outcome:

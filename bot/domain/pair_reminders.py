@@ -10,6 +10,7 @@ digest counts with, so the digest and the reminders never disagree.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
@@ -34,7 +35,7 @@ from bot.domain.reminders import (
     due_token,
     is_stale,
 )
-from bot.notices import Button, Text
+from bot.notices import Button, HoursSince, Text
 from storage.reminders import PairDue, QuestionDue
 from storage.repos import Repos
 
@@ -86,7 +87,7 @@ def _notices(
     object_id: int,
     due: datetime,
     to: list[_To],
-    args: dict[str, str | int],
+    args: Mapping[str, object],
     stale_at: datetime | None = None,
 ) -> list[Notice]:
     return [
@@ -101,10 +102,6 @@ def _notices(
         )
         for one in to
     ]
-
-
-def _hours(since: datetime, now: datetime) -> int:
-    return max(int((now - since).total_seconds() // 3600), 1)
 
 
 def _admins_to(admin_ids: list[int], text_key: str, pair_id: int, links: Links) -> list[_To]:
@@ -126,11 +123,11 @@ def question_notices(
         to = [_To(sides.mentor_id, "remind-question", reply)]
     else:
         to = _admins_to(admin_ids, "remind-question-escalate", sides.pair_id, links)
-    args: dict[str, str | int] = {
+    args: dict[str, object] = {
         "mentor": sides.mentor_name,
         "mentee": sides.mentee_name,
         "text": excerpt(question.text, QUESTION_EXCERPT),
-        "hours": _hours(question.asked_at, now),
+        "hours": HoursSince(question.asked_at),  # counted when it is sent
     }
     return _notices(kind, question.id, due, to, args)
 

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from bot.domain.links import Links
 from bot.domain.meeting_rules import Answer, answer_buttons, description, question_due_at
 from bot.domain.notify import Notice, NoticeKind, tell_all
-from bot.notices import Button, Text
+from bot.notices import Button, MinutesUntil, Text
 from storage.models import Meeting, MeetingStatus
 from storage.reminders import MilestoneDue, Sides
 from storage.repos import Repos
@@ -183,6 +183,7 @@ def meeting_notices(
                     if person_id == sides.mentor_id
                     else sides.mentor_name,
                     "meeting": said,
+                    "minutes": MinutesUntil(meeting.starts_at),  # counted when it is sent
                 },
             ),
             of=(meeting.id, due_token(due)),

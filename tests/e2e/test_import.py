@@ -538,3 +538,18 @@ async def test_cli_import_while_the_bot_runs_gets_pair_notices_to_linked_people(
     greeting = await mentor.wait_message("Ваши наставляемые")
     assert "Мария Ивановна" in greeting["text"]
     assert "Орлов Илья Сергеевич" in greeting["text"]
+
+
+@pytest.mark.usefixtures("bot_runner")
+async def test_the_import_prompt_comes_with_the_sample_rosters_as_files(
+    admin: TelegramUser, fake_api: FakeBotAPI
+) -> None:
+    admin.send("/import")
+    prompt = await admin.wait_message("Пришлите файл")
+
+    files = fake_api.documents_to(admin.id)
+    assert [f.file_name for f in files] == ["образец_списка.xlsx", "образец_списка.csv"]
+    assert files[1].data == (EXAMPLES / "roster.csv").read_bytes()
+    assert files[0].data == (EXAMPLES / "roster.xlsx").read_bytes()
+    assert "Образцы — выше" in prompt["text"] and "examples/" not in prompt["text"]
+    assert admin.inline_buttons(prompt) == ["✖️ Отмена"]

@@ -88,3 +88,19 @@ async def test_a_pair_formed_in_quiet_hours_says_when_its_people_will_be_told(
     formed = await admin.wait_message("Пара сформирована")
     assert "Сейчас тихие часы: участники получат уведомления в 08:00" in formed["text"]
     assert "отправлены" not in formed["text"]
+
+
+@pytest.mark.bot_settings(quiet_hours="21:00-08:00")
+async def test_an_hour_reminder_held_by_quiet_hours_says_the_time_left_when_it_arrives(
+    bot_runner: BotRunner,
+    people: dict[str, TelegramUser],  # noqa: F811
+    bot_clock: ManualClock,  # noqa: F811
+) -> None:
+    await _confirmed_meeting(people, "26.01.2027 08:30 Разбор КТП")
+    await _at(bot_runner, bot_clock, 2027, 1, 26, 7, 30, 30)  # due now, but quiet hours
+    assert await _statuses(bot_runner, "meeting-hour") == [("pending", None)] * 2
+    await _at(bot_runner, bot_clock, 2027, 1, 26, 8, 0, 30)
+    for who in (people["mentor"], people["mentee"]):
+        reminder = await who.wait_message("встреча с")
+        assert reminder["text"].startswith("⏰ Через 30 минут встреча с"), reminder["text"]
+        assert _count(who, "Через час") == 0

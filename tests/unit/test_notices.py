@@ -190,3 +190,34 @@ def test_buttons_shown_now_render_as_the_queued_ones(i18n: I18n) -> None:
     assert stored is not None
     t = i18n.get("ru")
     assert render_keyboard(t, rows) == render_buttons(t, stored)
+
+
+def test_hours_and_minutes_kept_in_a_notice_are_counted_when_it_is_rendered() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.i18n import I18n
+    from bot.notices import HoursSince, MinutesUntil, args_json
+    from bot.rendering import render_stored
+    from storage.names import PersonName
+
+    asked = datetime(2027, 1, 25, 22, 0, tzinfo=UTC)
+    t = I18n("ru").get("ru")
+    question = args_json(
+        {"mentee": PersonName("Сидорова Мария Ивановна"), "text": "?", "hours": HoursSince(asked)}
+    )
+    at_queue = render_stored(t, "remind-question", question, asked + timedelta(hours=24))
+    at_send = render_stored(t, "remind-question", question, asked + timedelta(hours=34, minutes=5))
+    assert "ждёт ответа 24 часа" in at_queue and "ждёт ответа 34 часа" in at_send
+    meeting = args_json(
+        {
+            "other": PersonName("Иванова Анна Петровна"),
+            "meeting": "—",
+            "minutes": MinutesUntil(asked),
+        }
+    )
+    hour = render_stored(
+        t, "remind-meeting-hour", meeting, asked - timedelta(minutes=59, seconds=30)
+    )
+    soon = render_stored(t, "remind-meeting-hour", meeting, asked - timedelta(minutes=31))
+    assert hour.startswith("⏰ Через час встреча с Ивановой Анной Петровной")
+    assert soon.startswith("⏰ Через 30 минут встреча")

@@ -1,8 +1,15 @@
 ## Reminders and warnings the scheduler sends (bot/domain/reminders.py)
 
-# Meetings; $meeting is meet-description
+# Meetings; $meeting is meet-description, $minutes counted when the reminder is sent
 remind-meeting-day = 📅 Завтра встреча с { INS($other) }: { $meeting }.
-remind-meeting-hour = ⏰ Через час встреча с { INS($other) }: { $meeting }.
+remind-meeting-hour = ⏰ Через { $minutes ->
+    [60] час
+   *[other] { $minutes } { $minutes ->
+        [one] минуту
+        [few] минуты
+       *[many] минут
+    }
+} встреча с { INS($other) }: { $meeting }.
 remind-meeting-unanswered = ⏳ { $other } пока не { GENDER($other) ->
     [female] ответила
    *[other] ответил
@@ -31,7 +38,7 @@ remind-milestone-review = 🕒 { $mentee } { GENDER($mentee) ->
 } назад: он ждёт вашего решения.
 remind-button-open-milestone = 📋 Открыть этап
 
-# Questions; $text is the question's beginning, $hours how long it waits
+# Questions; $text is the question's beginning, $hours how long it waits when sent
 remind-question = 💬 Вопрос от { GEN($mentee) } ждёт ответа { $hours } { $hours ->
     [one] час
     [few] часа
