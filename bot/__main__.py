@@ -69,6 +69,7 @@ async def _import(settings: Settings, path: Path, data: bytes) -> int:
     from bot.domain.roster_import import import_roster
     from bot.domain.rules import local_today
     from bot.i18n import I18n
+    from handlers.links import LINKS
     from storage.db import open_database
 
     t = I18n(settings.default_language).get(None)
@@ -87,6 +88,7 @@ async def _import(settings: Settings, path: Path, data: bytes) -> int:
             today=local_today(now, settings.tz),
             max_mentees_per_mentor=settings.max_mentees_per_mentor,
             template=settings.template,
+            links=LINKS,  # the pairs' notices open the plan, as the bot's own import
         )
     finally:
         await db.close()

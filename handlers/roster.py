@@ -25,6 +25,7 @@ from bot.i18n import Html, Translator
 from handlers.filters import AdminOnly, MenuButton
 from handlers.forms import Draft, admins_only, start_draft
 from handlers.keyboards import cancel_button
+from handlers.links import LINKS
 
 log = logging.getLogger(__name__)
 router = Router(name=__name__)
@@ -98,6 +99,7 @@ async def receive_file(
         today=local_today(now, settings.tz),
         max_mentees_per_mentor=settings.max_mentees_per_mentor,
         template=settings.template,
+        links=LINKS,
         imported_by=me.id,
     )
     ctx.told()  # pair notices, and the closing of requests the roster settled

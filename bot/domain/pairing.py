@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
 
+from bot.domain.links import Links
 from bot.domain.meetings import cancel_meetings_ahead
 from bot.domain.notify import Notice, NoticeKind, tell_all
 from bot.domain.pair_reminders import cancel_pair_reminders
 from bot.domain.plans import PlanTemplate, create_plan, shipped_template
 from bot.domain.questions import hand_over_questions
 from bot.domain.rules import PairRefusal, check_new_mentor, check_new_pair
-from bot.notices import Text
+from bot.notices import Button, Text
 from storage.models import Pair, PairKind, PairStatus, Person
 from storage.repos import Repos
 
@@ -53,6 +54,7 @@ async def create_pair(
     max_mentees_per_mentor: int,
     created_by: int | None = None,
     template: PlanTemplate | None = None,
+    links: Links | None = None,
 ) -> Pair:
     """A new pair, with its plan from `template` (default: the shipped one); both are told."""
     mentor, mentee = await _load_pair_people(tx, mentor_id, mentee_id)
@@ -80,18 +82,23 @@ async def create_pair(
         created_by=created_by,
     )
     await create_plan(tx, pair, template or shipped_template(), now)
-    await tell_all(tx, pair_started_notices(pair, mentor, mentee), now)
+    await tell_all(tx, pair_started_notices(pair, mentor, mentee, links), now)
     return pair
 
 
-def pair_started_notices(pair: Pair, mentor: Person, mentee: Person) -> list[Notice]:
-    """The notices of a new pair, for the form and the roster import alike."""
+def pair_started_notices(
+    pair: Pair, mentor: Person, mentee: Person, links: Links | None = None
+) -> list[Notice]:
+    """The notices of a new pair, for the form and the roster import alike, each with the way
+    to its next step: the plan (no button when `links` is None)."""
+    plan = [[Button(Text("remind-button-open-plan"), data=links.plan(pair.id))]] if links else []
     return [
         Notice(
             NoticeKind.PAIR,
             to=person.id,
             text=Text(text_key, _pair_args(pair)),
             of=(pair.id, "started"),
+            buttons=plan,
         )
         for person, text_key in (
             (mentor, "notice-pair-started-mentor"),

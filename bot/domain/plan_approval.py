@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from bot.domain.bounded import clip
+from bot.domain.links import Links
 from bot.domain.notify import About, Notice, NoticeKind, admins, close_copies, tell_all
 from bot.domain.plans import decide_plan, submit_plan
 from bot.notices import Button, Lines, Text, joined
@@ -81,6 +82,7 @@ async def decide_submission(
     admin: Person,
     comment: str | None,
     now: datetime,
+    links: Links | None = None,
 ) -> tuple[Pair, Plan]:
     """Decide a submission of a plan, whichever pair it belongs to now: its people are told
     and every admin's copy is closed. LookupError: no such plan; PlanError: decided already,
@@ -92,15 +94,23 @@ async def decide_submission(
     decided = await decide_plan(tx, plan.id, submission, approve, admin.id, comment, now)
     await _close_copies(tx, pair, decided, admin, now)
     args = {"mentor": pair.mentor_name, "mentee": pair.mentee_name, "comment": comment or ""}
-    text = Text("notice-plan-approved" if approve else "notice-plan-returned", args)
+    # The mentor edits the plan: a return's comment is theirs; the mentee learns of it.
+    texts = {
+        pair.mentor_id: "notice-plan-approved" if approve else "notice-plan-returned",
+        pair.mentee_id: "notice-plan-approved" if approve else "notice-plan-returned-mentee",
+    }
+    plan_button = (
+        [[Button(Text("remind-button-open-plan"), data=links.plan(pair.id))]] if links else []
+    )
     await tell_all(
         tx,
         [
             Notice(
                 NoticeKind.PLAN_DECISION,
                 to=someone_id,
-                text=text,
+                text=Text(texts[someone_id], args),
                 of=(plan.id, decided.status.value, submission),
+                buttons=plan_button,
             )
             for someone_id in (pair.mentor_id, pair.mentee_id)
             if await tx.people.get(someone_id) is not None

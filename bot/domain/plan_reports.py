@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from bot.domain.links import Links
 from bot.domain.notify import Notice, NoticeKind, tell
 from bot.domain.plans import decide_milestone, load_plan, submit_milestone
 from bot.domain.rules import PairSide
@@ -65,8 +66,11 @@ async def decide_report(
     accept: bool,
     comment: str | None,
     now: datetime,
+    links: Links | None = None,
 ) -> Milestone:
-    """The mentor accepts or returns the report they were shown; the mentee is told either way.
+    """The mentor accepts or returns the report they were shown; the mentee is told either way,
+    with the button that acts on it: a returned milestone opens to be reported again, an
+    accepted one opens the plan.
     LookupError when the person is not the mentor of an active pair with this milestone;
     PlanError when the report was decided or replaced since."""
     found = await load_plan(tx, person, milestone_id=milestone_id)
@@ -81,6 +85,17 @@ async def decide_report(
             {"mentor": found.pair.mentor_name, "title": milestone.title, "comment": comment or ""},
         ),
         of=(milestone.id, milestone.status.value, submission),
+        buttons=_decision_buttons(milestone, found.pair.id, accept, links),
     )
     await tell(tx, decision, now)
     return milestone
+
+
+def _decision_buttons(
+    milestone: Milestone, pair_id: int, accept: bool, links: Links | None
+) -> list[list[Button]]:
+    if links is None:
+        return []
+    if accept:
+        return [[Button(Text("remind-button-open-plan"), data=links.plan(pair_id))]]
+    return [[Button(Text("remind-button-open-milestone"), data=links.milestone(milestone.id))]]

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from bot.domain.access import settle_for_account
+from bot.domain.links import Links
 from bot.domain.notify import Notice, tell_all
 from bot.domain.pairing import pair_started_notices
 from bot.domain.plans import PlanTemplate, plan_rows, shipped_template
@@ -89,13 +90,14 @@ async def import_roster(
     max_mentees_per_mentor: int,
     imported_by: int | None = None,
     template: PlanTemplate | None = None,
+    links: Links | None = None,
 ) -> ImportSummary:
     """`imported_by` is the importing admin's person id (None from the command line); every
     new pair gets its plan from `template` (default: the shipped one)."""
     template = template or shipped_template()
 
     def plan(snapshot: _Snapshot) -> _Plan:
-        planner = _Planner(snapshot, roster, today, max_mentees_per_mentor, imported_by)
+        planner = _Planner(snapshot, roster, today, max_mentees_per_mentor, imported_by, links)
         return planner.run(now)
 
     for attempt in range(1, _OPTIMISTIC_ATTEMPTS + 2):
@@ -151,7 +153,9 @@ class _Planner:
         today: date,
         max_mentees_per_mentor: int,
         imported_by: int | None,
+        links: Links | None = None,
     ) -> None:
+        self.links = links  # the buttons of the pairs' notices
         self.roster = roster
         self.today = today
         self.max_mentees = max_mentees_per_mentor
@@ -229,7 +233,7 @@ class _Planner:
                 notice
                 for pair in self.new_pairs
                 for notice in pair_started_notices(
-                    pair, self.people[pair.mentor_id], self.people[pair.mentee_id]
+                    pair, self.people[pair.mentor_id], self.people[pair.mentee_id], self.links
                 )
             ],
         )

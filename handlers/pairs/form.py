@@ -19,6 +19,7 @@ from bot.i18n import Html, Translator, as_sentence
 from handlers.filters import AdminOnly, FreeText, MenuButton, shown
 from handlers.forms import Draft, OfCurrentForm, form_id, load_draft, save_draft, start_draft
 from handlers.keyboards import Choice, PersonPick, cancel_button
+from handlers.links import LINKS
 from handlers.menu import pair_line
 from handlers.pairs.common import PairForm, notices_sent, people_to_pick, refusal_text
 from handlers.picker import last_search, remember_search
@@ -298,6 +299,7 @@ async def confirm_pair(callback: CallbackQuery, state: FSMContext, ctx: Context)
                 max_mentees_per_mentor=settings.max_mentees_per_mentor,
                 created_by=ctx.me.id,
                 template=settings.template,
+                links=LINKS,
             )
     except PairError as exc:
         await state.clear()

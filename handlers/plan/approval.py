@@ -23,6 +23,7 @@ from bot.notices import Button, Text
 from handlers.filters import FreeText, shown
 from handlers.forms import Draft, load_draft, start_draft
 from handlers.keyboards import PlanCb, cancel_button
+from handlers.links import LINKS
 from handlers.plan.common import PlanDecision, PlanForm, find_plan, refused, stale
 from handlers.plan.view import plan_view
 from storage.db import Database
@@ -103,7 +104,9 @@ async def _decide_plan(
     and every admin's copy is closed."""
     now = ctx.now()
     async with ctx.db.transaction() as tx:
-        pair, decided = await decide_submission(tx, plan_id, sub, approve, admin, comment, now)
+        pair, decided = await decide_submission(
+            tx, plan_id, sub, approve, admin, comment, now, LINKS
+        )
     ctx.told()
     return Found(pair, decided, None)
 

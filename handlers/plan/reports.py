@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from bot.context import Context
 from bot.domain import fields
+from bot.domain.bounded import MESSAGE_LIMIT, text_length
 from bot.domain.fields import MAX_COMMENT_LENGTH, FieldError
 from bot.domain.plan_reports import decide_report, report_milestone
 from bot.domain.plans import (
@@ -23,6 +24,7 @@ from bot.notices import Button, Text
 from handlers.filters import FreeText, shown
 from handlers.forms import Draft, OfCurrentForm, load_draft, save_draft, start_draft
 from handlers.keyboards import MilestoneCb, cancel_button
+from handlers.links import LINKS
 from handlers.plan.common import PlanForm, find_plan, refused, stale
 from storage.models import Milestone, MilestoneStatus
 
@@ -219,7 +221,9 @@ async def report_decision(
         return
     try:
         async with ctx.db.transaction() as tx:
-            await decide_report(tx, person, milestone.id, callback_data.sub, True, None, ctx.now())
+            await decide_report(
+                tx, person, milestone.id, callback_data.sub, True, None, ctx.now(), LINKS
+            )
     except LookupError:
         await stale(callback, t)
         return
@@ -227,8 +231,13 @@ async def report_decision(
         await refused(callback, t, exc)
         return
     ctx.told()
-    await message.edit_reply_markup(reply_markup=None)
-    await message.answer(t("milestone-decided-accepted"))
+    # The report itself says the decision, and loses its buttons.
+    decided = f"{message.html_text}\n\n{t('milestone-card-accepted', date=t.date(ctx.today()))}"
+    if message.text is not None and text_length(decided) <= MESSAGE_LIMIT:
+        await message.edit_text(decided, reply_markup=None)
+    else:  # a caption, or no room left: the buttons go, the decision comes below
+        await message.edit_reply_markup(reply_markup=None)
+        await message.answer(t("milestone-decided-accepted"))
     await callback.answer(t("done"))
 
 
@@ -245,7 +254,7 @@ async def report_return_comment(message: Message, state: FSMContext, ctx: Contex
         async with ctx.db.transaction() as tx:
             await decide_report(
                 tx, me, draft.milestone_id, draft.sub, False, comment,
-                ctx.now(),
+                ctx.now(), LINKS,
             )  # fmt: skip
     except LookupError:
         await message.answer(t("stale-button"))

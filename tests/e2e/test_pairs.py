@@ -77,6 +77,9 @@ async def test_admin_forms_a_pair_and_both_people_are_told(
     await mentor.wait_message("Вы назначены наставником Сидоровой Марии Ивановны")
     notice = await mentee.wait_message("Вам назначен наставник: Иванова Анна Петровна")
     assert "№ 112-к от 28.08.2026" in notice["text"]
+    assert mentee.inline_buttons(notice) == ["📋 Открыть план"]  # the next step
+    mentee.press("📋 Открыть план", notice)
+    await mentee.wait_message("Индивидуальный план")
     async with bot_runner.app.db.read() as tx:
         (pair,), _ = await tx.pairs.list_active()
     assert (pair.mentor_name, pair.mentee_name) == (

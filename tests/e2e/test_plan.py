@@ -194,8 +194,10 @@ async def test_a_report_with_a_file_is_accepted_and_a_second_press_changes_nothi
     )
     assert sent["document"]["file_name"] == "конспект.pdf"
     mentor.press("✅ Принять", report)
-    await mentor.wait_message("Принято.")
-    await sidorova.wait_message("Иванова Анна Петровна приняла этап")
+    card = await mentor.wait_message("✅ Принят ")  # the report itself says the decision
+    assert card["message_id"] == report["message_id"] and "reply_markup" not in card
+    accepted = await sidorova.wait_message("Иванова Анна Петровна приняла этап")
+    assert sidorova.inline_buttons(accepted) == ["📋 Открыть план"]
 
     mentor.press_data(MilestoneCb(action="acc", milestone_id=1, sub=1).pack(), report["message_id"])
     answer = await mentor.wait_answer_callback()
@@ -222,6 +224,9 @@ async def test_a_report_returned_with_a_comment_survives_a_restart_mid_form(
 
     told = await sidorova.wait_message("Иванова Анна Петровна вернула этап")
     assert "Добавьте конспект положения об аттестации" in told["text"]
+    assert sidorova.inline_buttons(told) == ["📋 Открыть этап"]  # to report it again
+    sidorova.press("📋 Открыть этап", told)
+    await sidorova.wait_message("Срок:")
     assert MilestoneStatus.RETURNED in await _milestones(bot_runner, plan_id)
     mentor.press("✅ Принять", report)  # the report was returned meanwhile
     answer = await mentor.wait_answer_callback()

@@ -390,7 +390,9 @@ async def test_an_old_copy_naming_the_pair_still_returns_the_plan_after_a_reassi
     assert closed["message_id"] == copy["message_id"] and admin.inline_buttons(closed) == []
     told = await smirnov.wait_message("возвращён на доработку")
     assert "Добавьте открытый урок у нового наставника" in told["text"]
-    await sidorova.wait_message("возвращён на доработку", since=0)
+    told_mentee = await sidorova.wait_message("вернул индивидуальный план", since=0)
+    assert "Замечание" not in told_mentee["text"]  # the comment is the mentor's to act on
+    assert sidorova.inline_buttons(told_mentee) == ["📋 Открыть план"]
     assert not [m for m in mentor.messages() if "возвращён" in m.get("text", "")]
     async with bot_runner.app.db.read() as tx:
         plan = await tx.plans.get(plan_id)

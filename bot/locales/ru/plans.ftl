@@ -148,3 +148,6 @@ notice-milestone-returned = ↩️ { $mentor } { GENDER($mentor) ->
 } этап «{ $title }». Замечание: { $comment }
 milestone-decided-accepted = ✅ Принято.
 milestone-decided-returned = ↩️ Возвращено с замечанием.
+
+milestone-card-accepted = ✅ <b>Принят { $date }</b>
+notice-plan-returned-mentee = ↩️ Методический кабинет вернул индивидуальный план на доработку. Наставник, { $mentor }, поправит его и отправит снова.
