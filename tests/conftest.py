@@ -48,8 +48,9 @@ def i18n() -> I18n:
 ENGLISH_FOR_TESTS = (
     "remind-milestone-day = 📌 Tomorrow, { $due }, is the deadline of «{ $title }».\n"
     "remind-button-open-milestone = 📋 Open the milestone\n"
-    "notice-pair-started-mentee = 🤝 Your mentor is <b>{ $mentor }</b>"
-    " ({ $kind }, { $start } – { $end }). Order: { $order }\n"
+    "notice-pair-formed-mentee = 🤝 Your mentor is <b>{ $mentor }</b>"
+    " ({ $kind }, { $start } – { $end }).{ $order }\n"
+    'pair-order = {" "}Order: { $order }\n'
     "pair-kind-pedagogical = teaching\n"
     "pair-no-order = no order\n"
     "access-granted = Access granted. Hello, <b>{ $name }</b>! You are { $role }.\n"

@@ -29,7 +29,7 @@ def _pair_args(pair: Pair) -> dict[str, object]:
         "kind": Text(f"pair-kind-{pair.kind.value}"),
         "start": pair.start.strftime("%d.%m.%Y"),
         "end": pair.end.strftime("%d.%m.%Y"),
-        "order": pair.order_ref or Text("pair-no-order"),
+        "order": Text("pair-order", {"order": pair.order_ref}) if pair.order_ref else "",
     }
 
 
@@ -101,8 +101,8 @@ def pair_started_notices(
             buttons=plan,
         )
         for person, text_key in (
-            (mentor, "notice-pair-started-mentor"),
-            (mentee, "notice-pair-started-mentee"),
+            (mentor, "notice-pair-formed-mentor"),
+            (mentee, "notice-pair-formed-mentee"),
         )
     ]
 

@@ -90,7 +90,7 @@ def _card_text(
         kind=t(f"pair-kind-{pair.kind.value}"),
         start=t.date(pair.start),
         end=t.date(pair.end),
-        order=pair.order_ref or t("pair-no-order"),
+        order=pair.order_ref or "—",
         status=t(f"pair-status-{pair.status.value}"),
     )
     if overview:

@@ -71,7 +71,7 @@ async def _summary(ctx: Context, draft: PairDraft) -> str:
         kind=t(f"pair-kind-{draft.kind.value}"),
         start=t.date(draft.start),
         end=t.date(draft.end),
-        order=draft.order or t("pair-no-order"),
+        order=draft.order or "—",
     )
 
 

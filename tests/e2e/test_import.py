@@ -259,7 +259,9 @@ async def test_upload_of_an_xlsx_with_number_and_date_cells(
     assert "Сформирована 1 пара" in summary["text"]
     assert "Ошибок нет." in summary["text"]
     assert "Мария Ивановна" in greeting["text"]
-    assert "Иванова Анна Петровна (педагогический, до 30.06.2027)" in greeting["text"]
+    assert (
+        "Иванова Анна Петровна (педагогическое наставничество, до 30.06.2027)" in greeting["text"]
+    )
 
 
 @pytest.mark.usefixtures("bot_runner")
@@ -532,7 +534,7 @@ async def test_cli_import_while_the_bot_runs_gets_pair_notices_to_linked_people(
         "added: 4, updated: 0, unchanged: 4, pairs formed: 4, errors: 0"
     ]
     for notice in notices:
-        assert "(педагогический, 01.09.2026 – 30.06.2027)" in notice["text"]
+        assert "(педагогическое наставничество, 01.09.2026 – 30.06.2027)" in notice["text"]
         assert ORDER in notice["text"]
     mentor.send("/start")
     greeting = await mentor.wait_message("Ваши наставляемые")

@@ -93,7 +93,7 @@ async def test_a_mentors_overview_shows_each_mentees_plan_meetings_and_questions
     mentor.send("/mentees")
     overview = (await mentor.wait_message("Мои наставляемые"))["text"]
 
-    assert "Сидорова Мария Ивановна · педагогический" in overview
+    assert "Сидорова Мария Ивановна · педагогическое наставничество" in overview
     assert "План: принято 0 из 8" in overview
     assert "Следующая встреча: —" in overview
     assert "Вопросов без ответа: 1" in overview

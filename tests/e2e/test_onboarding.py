@@ -168,7 +168,9 @@ async def test_mentee_listed_by_username_is_linked_and_sees_their_mentor(
     assert commands is not None
     assert "Здравствуйте, Илья Сергеевич! Вы — наставляемый." in greeting["text"]
     assert "Ваши наставники:" in greeting["text"]
-    assert "Иванова Анна Петровна (педагогический, до 30.06.2027)" in greeting["text"]
+    assert (
+        "Иванова Анна Петровна (педагогическое наставничество, до 30.06.2027)" in greeting["text"]
+    )
     assert MEMBER_BUTTON in mentee.reply_keyboard()
     assert ADMIN_BUTTON not in mentee.reply_keyboard()
     assert not ADMIN_COMMANDS & set(commands)
@@ -188,8 +190,13 @@ async def test_mentor_of_the_example_roster_sees_their_mentees_at_start_and_in_m
 
     assert "Анна Петровна" in greeting["text"]
     for message in (greeting, my_pairs):
-        assert "Сидорова Мария Ивановна (педагогический, до 30.06.2027)" in message["text"]
-        assert "Орлов Илья Сергеевич (педагогический, до 30.06.2027)" in message["text"]
+        assert (
+            "Сидорова Мария Ивановна (педагогическое наставничество, до 30.06.2027)"
+            in message["text"]
+        )
+        assert (
+            "Орлов Илья Сергеевич (педагогическое наставничество, до 30.06.2027)" in message["text"]
+        )
         assert "Зайцева" not in message["text"]
 
 

@@ -37,7 +37,7 @@ async def fill_pair_form(
     await admin.wait_message("Выберите наставляемого")
     admin.press(mentee)
     await admin.wait_message("Вид наставничества")
-    admin.press("педагогический")
+    admin.press("педагогическое наставничество")
     await admin.wait_message("Дата начала")
     admin.press("Сегодня", contains=True)
     await admin.wait_message("Дата окончания")
@@ -103,7 +103,7 @@ async def test_a_form_in_progress_survives_a_restart(
 
     admin.press("Орлов Илья Сергеевич")
     await admin.wait_message("Вид наставничества")
-    admin.press("педагогический")
+    admin.press("педагогическое наставничество")
     await admin.wait_message("Дата начала")
     admin.send("01.09.2026")
     await admin.wait_message("Дата окончания")
@@ -142,7 +142,7 @@ async def test_a_mentee_cannot_get_a_second_pair_of_the_same_kind(
     await admin.wait_message("Выберите наставляемого")
     admin.press("Сидорова Мария Ивановна")
     await admin.wait_message("Вид наставничества")
-    admin.press("педагогический")
+    admin.press("педагогическое наставничество")
     answer = await admin.wait_answer_callback()
     assert "уже есть активная пара этого вида" in answer["text"]
 
@@ -416,7 +416,7 @@ async def reach_start_step(admin: TelegramUser) -> None:
     await admin.wait_message("Выберите наставляемого")
     admin.press("Орлов Илья Сергеевич")
     await admin.wait_message("Вид наставничества")
-    admin.press("педагогический")
+    admin.press("педагогическое наставничество")
     await admin.wait_message("Дата начала")
 
 

@@ -57,5 +57,5 @@ def test_the_choice_names_the_other_side_and_pages_within_telegrams_limits() -> 
     assert len(buttons) <= 100
     assert all(len((b.callback_data or "").encode()) <= 64 for b in buttons)
     assert rows[0][0].text.startswith("Наставляемый 25")
-    assert rows[0][0].text.endswith("· бизнес")
+    assert rows[0][0].text.endswith("· бизнес-наставничество")
     assert WhichPair.unpack(rows[0][0].callback_data or "").pair_id == 25

@@ -10,7 +10,7 @@ role-of-mentee = { GENDER($name) ->
 }
 role-of-mentor = наставник
 role-of-admin = администратор программы
-pair-kind-pedagogical = педагогический
+pair-kind-pedagogical = педагогическое наставничество
 pair-kind-business = бизнес-наставничество
 no-username = без @username
 

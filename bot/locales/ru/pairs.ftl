@@ -80,6 +80,10 @@ pair-ended = ⏹ Пара прекращена: { $pair }.
 pair-completed = 🏁 Пара завершена: { $pair }.
 
 ## Notices to the people of a pair (sent through the outbox)
+notice-pair-formed-mentor = 🤝 Вы назначены наставником { GEN($mentee) } ({ $kind }, { $start } – { $end }).{ $order }
+notice-pair-formed-mentee = 🤝 Вам назначен наставник: <b>{ $mentor }</b> ({ $kind }, { $start } – { $end }).{ $order }
+pair-order = {" "}Приказ: { $order }
+# The same notices as rows queued before the order became a line of its own keep them.
 notice-pair-started-mentor = 🤝 Вы назначены наставником { GEN($mentee) } ({ $kind }, { $start } – { $end }). Приказ: { $order }
 notice-pair-started-mentee = 🤝 Вам назначен наставник: <b>{ $mentor }</b> ({ $kind }, { $start } – { $end }). Приказ: { $order }
 notice-pair-reassigned-old-mentor = 🔁 { GENDER($mentee) ->
@@ -93,8 +97,8 @@ notice-pair-completed = 🏁 Пара «{ $mentee } ← { $mentor }» завер
 
 # Choosing the pair a journey works in (a mentee with two mentors, a mentor with several mentees).
 pair-choice-label = { $name } · { $kind ->
-        [business] бизнес
-       *[other] педагогическое
+        [business] бизнес-наставничество
+       *[other] педагогическое наставничество
     }
 pair-choice-no-pair = У вас нет действующей пары наставничества. Пары формирует методический кабинет; когда вас закрепят, я напишу.
 
