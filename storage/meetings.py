@@ -155,6 +155,17 @@ class MeetingsRepo:
         )
         return found[0] if found else None
 
+    async def unmarked_of_pair(self, pair_id: int, now: datetime) -> Meeting | None:
+        """The pair's latest confirmed meeting whose time has come and that nobody has marked
+        held or not held yet."""
+        found = await self._many(
+            "pair_id = ? AND status = 'confirmed' AND starts_at <= ?"
+            " ORDER BY starts_at DESC, id DESC LIMIT 1",
+            pair_id,
+            to_db_time(now),
+        )
+        return found[0] if found else None
+
     async def ahead_of_pair(self, pair_id: int, now: datetime) -> list[Meeting]:
         """The pair's proposed or confirmed meetings that start after `now`."""
         return await self._many(

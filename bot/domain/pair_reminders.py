@@ -23,6 +23,7 @@ from bot.domain.attention import (
     quiet_since,
 )
 from bot.domain.links import Links
+from bot.domain.meeting_rules import Answer, answer_buttons, description
 from bot.domain.notify import About, Notice, NoticeKind, admins
 from bot.domain.questions import excerpt
 from bot.domain.reminders import (
@@ -36,6 +37,7 @@ from bot.domain.reminders import (
     is_stale,
 )
 from bot.notices import Button, HoursSince, Text
+from storage.models import Meeting
 from storage.reminders import PairDue, QuestionDue
 from storage.repos import Repos
 
@@ -157,9 +159,20 @@ def inactive_notices(
     tz: tzinfo,
     admin_ids: list[int],
     links: Links,
+    unmarked: Meeting | None = None,
 ) -> list[Notice]:
+    """`unmarked`: the pair's meeting that took place by its time but nobody has said whether
+    it was held: the people are asked that, with its buttons, rather than told of no meetings."""
     sides = row.sides
-    if kind is NoticeKind.PAIR_INACTIVE:
+    args: dict[str, object] = {}
+    if kind is NoticeKind.PAIR_INACTIVE and unmarked is not None:
+        held = answer_buttons(unmarked, (Answer.HELD, Answer.NOT_HELD, Answer.MOVED), links)
+        to = [
+            _To(sides.mentor_id, "remind-pair-unmarked-mentor", held),
+            _To(sides.mentee_id, "remind-pair-unmarked-mentee", held),
+        ]
+        args["meeting"] = description(unmarked, tz)
+    elif kind is NoticeKind.PAIR_INACTIVE:
         journal = _button("remind-button-journal", links.journal(sides.pair_id))
         to = [
             _To(sides.mentor_id, "remind-pair-inactive-mentor", journal),
@@ -168,7 +181,7 @@ def inactive_notices(
     else:
         to = _admins_to(admin_ids, "remind-pair-inactive-admin", sides.pair_id, links)
     since = quiet_since(row.last_held, row.start, tz)
-    args: dict[str, str | int] = {
+    args |= {
         "mentor": sides.mentor_name,
         "mentee": sides.mentee_name,
         "days": max((now - since).days, 1),
@@ -237,8 +250,11 @@ async def find_pair_due(
             if due not in window:
                 continue
             escalated = kind is NoticeKind.PAIR_INACTIVE_ADMINS
+            unmarked = (
+                None if escalated else await tx.meetings.unmarked_of_pair(row.sides.pair_id, now)
+            )
             found.notices += inactive_notices(
-                kind, row, due, now, tz, await to_admins() if escalated else [], links
+                kind, row, due, now, tz, await to_admins() if escalated else [], links, unmarked
             )
 
     days = days_in(window, tz)

@@ -12,7 +12,16 @@ from conftest import BotRunner
 from fake_bot_api import FakeBotAPI
 from people import TelegramUser, start_everyone
 from roster_seed import MENTEE_ORLOV, MENTEE_SIDOROVA, MENTOR_IVANOVA, MENTOR_SMIRNOV, seed
-from test_reminders import BISHKEK, NOW, _app, _at, _nobody_else, _pending, _with
+from test_reminders import (
+    BISHKEK,
+    NOW,
+    _app,
+    _at,
+    _confirmed_meeting,
+    _nobody_else,
+    _pending,
+    _with,
+)
 
 from bot.app import App
 from bot.domain.pairing import close_pair, create_pair, reassign_mentor
@@ -217,3 +226,22 @@ async def _person(app: App, telegram_id: int) -> int:
         person = await tx.people.by_telegram_id(telegram_id)
     assert person is not None
     return person.id
+
+
+async def test_a_quiet_pair_with_a_meeting_nobody_marked_is_asked_about_it_instead(
+    bot_runner: BotRunner, people: dict[str, TelegramUser], bot_clock: ManualClock
+) -> None:
+    await _confirmed_meeting(people, "27.01.2027 10:00 Разбор КТП")
+    await _at(bot_runner, bot_clock, 2027, 2, 3, 9, 0, 30)  # 14 days in, the meeting unmarked
+    _nobody_else(people, "не было встреч", *())
+    _nobody_else(people, "Пока её не отметили", "mentor", "mentee")
+    asked = _with(people["mentee"], "Пока её не отметили")
+    assert "Состоялась ли встреча с наставником Ивановой Анной Петровной?" in asked["text"]
+    assert "27.01.2027 в 10:00" in asked["text"] and "14 дней" in asked["text"]
+    assert people["mentee"].inline_buttons(asked) == [
+        "✅ Состоялась",
+        "❌ Не состоялась",
+        "🔁 Перенесли",
+    ]
+    people["mentee"].press("✅ Состоялась", asked)
+    await people["mentee"].wait_message("Сколько минут она длилась")  # the journal's details

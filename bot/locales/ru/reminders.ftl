@@ -75,6 +75,17 @@ remind-pair-inactive-mentee = 💤 С наставником { INS($mentor) } н
     [yes] {""}
    *[no] {" "}— с начала наставничества
 }. Назначьте встречу: /meet
+# … and when a meeting that took place waits for «Состоялась ли?»: that question, with its buttons
+remind-pair-unmarked-mentor = 📝 Состоялась ли встреча с { INS($mentee) }? { $meeting }. Пока её не отметили, в журнале пары нет встреч уже { $days } { $days ->
+    [one] день
+    [few] дня
+   *[many] дней
+}.
+remind-pair-unmarked-mentee = 📝 Состоялась ли встреча с наставником { INS($mentor) }? { $meeting }. Пока её не отметили, в журнале пары нет встреч уже { $days } { $days ->
+    [one] день
+    [few] дня
+   *[many] дней
+}.
 remind-pair-inactive-admin = ⚠️ В паре { $mentor } — { $mentee } нет проведённых встреч { $days } { $days ->
     [one] день
     [few] дня
