@@ -16,6 +16,7 @@ from bot.i18n import Html, Translator
 from bot.notices import Button, Text
 from bot.rendering import render
 from handlers.filters import Member, MenuButton
+from handlers.guide import guide_buttons
 from handlers.keyboards import AccessDecision, main_menu
 from handlers.menu import ChatMenus, commands_for, role_title, with_pair_lines
 from storage.models import AccessRequest, Person, Role
@@ -132,7 +133,13 @@ async def help_command(message: Message, ctx: Context) -> None:
     names = commands_for(ctx.person, ctx.is_admin)
     lines = [t("help-title")]
     lines.extend(Html(f"/{name} — ") + t(f"command-{name}") for name in names)
-    await message.answer("\n".join(lines))  # the menu keyboard stays from /start
+    role = ctx.person.role if ctx.person is not None else None
+    guides = guide_buttons(t, role, ctx.is_admin)
+    if guides:
+        lines.append(t("help-guide"))
+    # The menu keyboard stays from /start; the buttons open the reader's own guide.
+    markup = InlineKeyboardMarkup(inline_keyboard=[[button] for button in guides])
+    await message.answer("\n".join(lines), reply_markup=markup if guides else None)
 
 
 @router.message(MenuButton("menu-my-pairs"), Member(Role.MENTOR, Role.MENTEE))

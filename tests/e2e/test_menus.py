@@ -11,6 +11,8 @@ from roster_seed import seed
 from test_onboarding import chat_commands
 from test_pairs import open_pair_card
 
+from handlers.guide import GUIDES, Guide
+
 ROSTER = (
     "ФИО;Роль;Telegram;ПЦК;Наставник;Вид;Начало;Окончание\n"
     "Иванова Анна Петровна;наставник;2001;ПЦК ИТ;;;;\n"
@@ -113,3 +115,27 @@ async def test_an_admins_pair_card_shows_how_the_pair_is_doing(
 
     assert "План: принято 0 из 8" in card["text"]
     assert "Вопросов без ответа: 1" in card["text"]
+
+
+async def test_help_offers_the_readers_own_guide_and_sends_it_whole(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
+) -> None:
+    await seed(bot_runner.app, ROSTER)
+    mentee = TelegramUser(fake_api, 3001, "Мария", "Сидорова")
+    mentee.send("/start")
+    await mentee.wait_message("Здравствуйте")
+    mentee.send("/help")
+    shown = await mentee.wait_message("Что я умею")
+    assert mentee.inline_buttons(shown) == ["📖 Памятка наставляемого"]
+    mentee.press("📖 Памятка наставляемого", shown)
+    title = (GUIDES / "mentee.md").read_text(encoding="utf-8").splitlines()[0].lstrip("# ")
+    first = await mentee.wait_message(title)
+    assert first["text"].startswith(title)
+
+    mentee.press_data(Guide(name="admin").pack(), shown["message_id"])  # not hers
+    assert (await mentee.wait_answer_callback()).get("show_alert") is True
+
+    admin.send("/start")
+    await admin.wait_message("Здравствуйте")
+    admin.send("/help")
+    assert admin.inline_buttons(await admin.wait_message("Что я умею")) == ["📖 Памятка методиста"]

@@ -102,6 +102,10 @@ start-invite-for-someone-else = Эта ссылка-приглашение вы�
 
 ## /help
 help-title = <b>Что я умею</b>
+help-guide = Подробно — в памятке: кнопка ниже.
+guide-button-mentee = 📖 Памятка наставляемого
+guide-button-mentor = 📖 Памятка наставника
+guide-button-admin = 📖 Памятка методиста
 help-stranger = Я — бот программы наставничества колледжа. Чтобы получить доступ, отправьте /start или попросите в методическом кабинете личную ссылку-приглашение.
 
 ## Pairs in lists
