@@ -13,6 +13,7 @@ from typing import Literal
 
 MESSAGE_LIMIT = 4096  # characters of a message's text after its HTML is rendered
 CAPTION_LIMIT = 1024  # characters of a photo's or document's caption, rendered
+ALERT_LIMIT = 200  # characters of the alert a button press is answered with
 _TAG = re.compile(r"<[^>]*>")
 
 

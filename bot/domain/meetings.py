@@ -186,6 +186,28 @@ async def _fresh(tx: Repos, meeting_id: int, revision: int) -> tuple[Meeting, Pa
     return meeting, pair
 
 
+_WHAT_HAPPENED = {
+    MeetingStatus.HELD: "meet-already-held",
+    MeetingStatus.NOT_HELD: "meet-already-not_held",
+    MeetingStatus.CANCELLED: "meet-already-cancelled",
+    MeetingStatus.DECLINED: "meet-already-declined",
+    MeetingStatus.CONFIRMED: "meet-already-confirmed",
+    MeetingStatus.PROPOSED: "meet-already-changed",
+}
+
+
+async def what_happened(tx: Repos, meeting_id: int, person_id: int, tz: tzinfo) -> Text | None:
+    """What became of a meeting, for a side of its pair pressing a button that no longer acts
+    («Встреча уже отмечена: состоялась»); None for anyone else, or a meeting that is gone."""
+    meeting = await tx.meetings.get(meeting_id)
+    pair = await tx.pairs.get(meeting.pair_id) if meeting else None
+    if meeting is None or pair is None or person_id not in (pair.mentor_id, pair.mentee_id):
+        return None
+    if pair.status is not PairStatus.ACTIVE:
+        return Text("meet-already-pair-closed")
+    return Text(_WHAT_HAPPENED[meeting.status], {"meeting": description(meeting, tz)})
+
+
 async def load_for_press(tx: Repos, meeting_id: int, revision: int) -> tuple[Meeting, Pair]:
     return await _fresh(tx, meeting_id, revision)
 

@@ -24,6 +24,7 @@ from handlers.meetings.common import (
     ask_other_time,
     describe,
     own_proposal_buttons,
+    press_of,
     refusal_text,
     refuse,
     show_done,
@@ -52,7 +53,7 @@ async def confirm_or_decline(
                 links=LINKS,
             )
     except MeetingError as error:
-        await refuse(callback, ctx.t, error.refusal)
+        await refuse(callback, ctx.t, error.refusal, press_of(ctx, callback_data))
         return
     ctx.told()
     await callback.answer()
@@ -64,9 +65,7 @@ async def confirm_or_decline(
 async def other_time_pressed(
     callback: CallbackQuery, callback_data: MeetingAct, state: FSMContext, ctx: Context
 ) -> None:
-    await ask_other_time(
-        callback, shown(callback), state, ctx.db, ctx.t, ctx.me, callback_data, ctx.now()
-    )
+    await ask_other_time(callback, shown(callback), state, ctx, callback_data)
 
 
 @router.message(OtherTimeForm.moment, FreeText())

@@ -11,7 +11,7 @@ from bot.domain.meeting_rules import Answer, MeetingError
 from bot.domain.meetings import cancel_meeting
 from handlers.filters import Member, shown
 from handlers.keyboards import MeetingAct
-from handlers.meetings.common import refuse, show_done
+from handlers.meetings.common import press_of, refuse, show_done
 from storage.models import Role
 
 router = Router(name=__name__)
@@ -31,7 +31,7 @@ async def cancel_pressed(callback: CallbackQuery, callback_data: MeetingAct, ctx
                 tz=ctx.tz,
             )
     except MeetingError as error:
-        await refuse(callback, ctx.t, error.refusal)
+        await refuse(callback, ctx.t, error.refusal, press_of(ctx, callback_data))
         return
     ctx.told()
     await callback.answer()

@@ -10,6 +10,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.context import Context
+from bot.domain.bounded import ALERT_LIMIT, clip
 from bot.domain.meeting_rules import (
     Answer,
     MeetingError,
@@ -19,14 +21,14 @@ from bot.domain.meeting_rules import (
     local_moment,
     may_propose_time,
 )
-from bot.domain.meetings import load_for_press
+from bot.domain.meetings import load_for_press, what_happened
 from bot.i18n import Html, Translator, as_sentence
 from bot.rendering import render, render_keyboard
 from handlers.forms import Draft, start_draft
 from handlers.keyboards import Choice, KeyboardBuilder, MeetingAct, cancel_button
 from handlers.links import LINKS
 from storage.db import Database
-from storage.models import Meeting, MeetingFormat, MeetingStatus, Person
+from storage.models import Meeting, MeetingFormat, MeetingStatus
 
 TIME_BUTTONS = ("09:00", "11:00", "13:00", "15:00")
 DURATION_BUTTONS = (45, 60, 90)
@@ -142,30 +144,43 @@ async def show_done(message: Message, t: Translator, meeting: Meeting, tz: tzinf
     await message.edit_text(done, reply_markup=markup)
 
 
-async def refuse(callback: CallbackQuery, t: Translator, refusal: MeetingRefusal) -> None:
-    """A press that changes nothing says why, in an alert."""
-    await callback.answer(as_sentence(t.plain(refusal.value)), show_alert=True)
+def press_of(ctx: Context, data: MeetingAct) -> tuple[Database, int, int, tzinfo]:
+    """What `refuse` needs to say what happened to the meeting a press names."""
+    return ctx.db, ctx.me.id, data.meeting_id, ctx.tz
+
+
+async def refuse(
+    callback: CallbackQuery,
+    t: Translator,
+    refusal: MeetingRefusal,
+    press: tuple[Database, int, int, tzinfo] | None = None,
+) -> None:
+    """A press that changes nothing says why, in an alert; a button that no longer acts
+    (`press`: the database, the person, the meeting pressed, the zone) says what happened to
+    the meeting instead of that the button is stale."""
+    text = t.plain(refusal.value)
+    if refusal is MeetingRefusal.NOT_NOW and press is not None:
+        db, person_id, meeting_id, tz = press
+        async with db.read() as tx:
+            happened = await what_happened(tx, meeting_id, person_id, tz)
+        if happened is not None:
+            text = render(t, happened, html=False)
+    await callback.answer(clip(as_sentence(text), ALERT_LIMIT), show_alert=True)
 
 
 async def ask_other_time(
-    callback: CallbackQuery,
-    message: Message,
-    state: FSMContext,
-    db: Database,
-    t: Translator,
-    person: Person,
-    data: MeetingAct,
-    now: datetime,
+    callback: CallbackQuery, message: Message, state: FSMContext, ctx: Context, data: MeetingAct
 ) -> None:
     """🕒 on an invitation or 🔁 on a confirmed meeting: ask for the new moment, if allowed."""
+    t, person = ctx.t, ctx.me
     try:
-        async with db.read() as tx:
+        async with ctx.db.read() as tx:
             meeting, pair = await load_for_press(tx, data.meeting_id, data.rev)
     except MeetingError as error:
-        await refuse(callback, t, error.refusal)
+        await refuse(callback, t, error.refusal, press_of(ctx, data))
         return
-    if not may_propose_time(meeting, pair, person.id, now):
-        await refuse(callback, t, MeetingRefusal.NOT_NOW)
+    if not may_propose_time(meeting, pair, person.id, ctx.now()):
+        await refuse(callback, t, MeetingRefusal.NOT_NOW, press_of(ctx, data))
         return
     draft = OtherTimeDraft(meeting_id=data.meeting_id, revision=data.rev)
     await start_draft(state, OtherTimeForm.moment, draft)

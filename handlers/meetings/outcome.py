@@ -14,7 +14,7 @@ from bot.domain.meetings import load_for_press, record_outcome
 from handlers.filters import Member, shown
 from handlers.forms import start_draft
 from handlers.keyboards import MeetingAct
-from handlers.meetings.common import MeetDraft, MeetForm, refuse, show_done
+from handlers.meetings.common import MeetDraft, MeetForm, press_of, refuse, show_done
 from handlers.meetings.form import advance
 from storage.models import Role
 
@@ -54,7 +54,7 @@ async def held_or_moved(
                 moved=True,
             )
     except MeetingError as error:
-        await refuse(callback, ctx.t, error.refusal)
+        await refuse(callback, ctx.t, error.refusal, press_of(ctx, callback_data))
         return
     ctx.told()
     await start_draft(state, MeetForm.date, MeetDraft.again(meeting))
@@ -78,7 +78,7 @@ async def not_held(callback: CallbackQuery, callback_data: MeetingAct, ctx: Cont
                 tz=ctx.tz,
             )
     except MeetingError as error:
-        await refuse(callback, ctx.t, error.refusal)
+        await refuse(callback, ctx.t, error.refusal, press_of(ctx, callback_data))
         return
     ctx.told()
     await callback.answer()

@@ -169,6 +169,11 @@ async def test_a_confirmed_meeting_is_reminded_a_day_and_an_hour_before_and_aske
         _nobody_else(people, text, *both)
     people["mentee"].press("❌ Не состоялась")
     await people["mentor"].wait_message("не состоялась")
+    # The mentor's own copy, pressed after: it says what happened, not that it is stale.
+    held = next(b for b in asked["reply_markup"]["inline_keyboard"][0] if "Состоялась" in b["text"])
+    people["mentor"].press_data(held["callback_data"], asked["message_id"])
+    alert = await people["mentor"].wait_answer_callback()
+    assert alert["text"].startswith("Встреча уже отмечена: не состоялась"), alert
 
 
 async def test_a_proposal_nobody_answered_for_a_day_is_told_to_the_proposer_only(

@@ -154,3 +154,11 @@ meet-cancelled-reassigned = 🚫 Встреча с { INS($other) } отмене�
 pair-journal = 📓 Журнал
 journal-back-to-card = ⬅️ К карточке пары
 journal-entry-mentor = Наставник: { $mentor }
+
+meet-already-held = Встреча уже отмечена: состоялась, она в журнале. { $meeting }
+meet-already-not_held = Встреча уже отмечена: не состоялась. { $meeting }
+meet-already-cancelled = Встреча отменена, эти кнопки больше не действуют. { $meeting }
+meet-already-declined = Приглашение на эту встречу отклонено. { $meeting }
+meet-already-confirmed = Встреча уже подтверждена: { $meeting }
+meet-already-changed = Время встречи изменилось — ответьте на новое приглашение: { $meeting }
+meet-already-pair-closed = Пара наставничества закрыта: эта встреча больше не в силе.
