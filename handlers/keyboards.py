@@ -162,8 +162,8 @@ def cancel_button(t: Translator, form: int = 0) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=t("button-cancel"), callback_data=data)
 
 
-def last_page(total: int) -> int:
-    return max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1) - 1
+def last_page(total: int, size: int = PAGE_SIZE) -> int:
+    return max((total + size - 1) // size, 1) - 1
 
 
 async def fetch_page(
@@ -180,10 +180,10 @@ async def fetch_page(
     return items, total, page
 
 
-def page_slice(items: Sequence[T], page: int) -> tuple[list[T], int]:
+def page_slice(items: Sequence[T], page: int, size: int = PAGE_SIZE) -> tuple[list[T], int]:
     """One page of a list held in memory and the page shown (clamped like `fetch_page`)."""
-    page = min(max(page, 0), last_page(len(items)))
-    return list(items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]), page
+    page = min(max(page, 0), last_page(len(items), size))
+    return list(items[page * size : (page + 1) * size]), page
 
 
 def pager(
@@ -192,9 +192,10 @@ def pager(
     page: int,
     total: int,
     make: Callable[[int], str],
+    size: int = PAGE_SIZE,
 ) -> None:
     """Add ◀️ / ▶️ buttons when the list has more than one page."""
-    pages = last_page(total) + 1
+    pages = last_page(total, size) + 1
     if pages == 1:
         return
     row = []

@@ -45,6 +45,10 @@ from storage.models import (
     Role,
 )
 
+# A plan of a year has about ten steps: one page holds it whole (a 9-step plan paged at 8 hid
+# its last step); the buttons stay far below Telegram's 100.
+PLAN_PAGE = 15
+
 router = Router(name=__name__)
 
 TITLE_CHARS_ON_BUTTON = 40
@@ -116,8 +120,8 @@ async def plan_view(ctx: Context, found: Found, page: int) -> tuple[str, InlineK
     async with ctx.db.read() as tx:
         milestones = await tx.plans.milestones(found.plan.id)
         history, changes = await tx.plans.history(found.plan.id, HISTORY_LINES)
-    shown, page = page_slice(milestones, page)
-    first = page * 8 + 1
+    shown, page = page_slice(milestones, page, PLAN_PAGE)
+    first = page * PLAN_PAGE + 1
     lines = [_plan_line(t, first + n, m, today) for n, m in enumerate(shown)]
     head = _plan_head(t, found.pair, found.plan, milestones)
     if history:
@@ -143,6 +147,7 @@ async def plan_view(ctx: Context, found: Found, page: int) -> tuple[str, InlineK
         page,
         len(milestones),
         lambda n: PlanCb(action=show_action, pair_id=pair_id, page=n).pack(),
+        PLAN_PAGE,
     )
     if found.side is None:
         if found.plan.status is PlanStatus.SUBMITTED:  # an admin decides here too

@@ -12,7 +12,7 @@ from fake_bot_api import FakeBotAPI
 from people import ADMIN_ID, TelegramUser, start_everyone
 from roster_seed import MENTEE_ORLOV, MENTEE_SIDOROVA, MENTOR_IVANOVA, MENTOR_SMIRNOV
 from test_pairs import open_pair_card, person, reassign
-from test_plan import TEMPLATE_SIZE, _people, _plan_of, _report_first_milestone
+from test_plan import PLAN_PAGE, TEMPLATE_SIZE, _people, _plan_of, _report_first_milestone
 from test_plan import bot_clock as bot_clock  # the same moment as the plan's tests
 
 from handlers.keyboards import MilestoneCb, PairCard, PlanCb
@@ -64,7 +64,7 @@ async def test_an_admin_opens_the_plan_from_the_card_read_only_pages_and_goes_ba
     buttons = admin.inline_buttons(shown)
     assert not set(MENTOR_ONLY) & set(buttons)
     assert "⬅️ К карточке пары" in buttons
-    if TEMPLATE_SIZE > 8:
+    if TEMPLATE_SIZE > PLAN_PAGE:
         admin.press("▶️", shown, contains=True)
         second = await admin.wait_message(f"{TEMPLATE_SIZE}. ")
         assert "Изучение нормативных документов" not in second["text"]  # the first one
