@@ -22,10 +22,11 @@ async def people_page(
     role: Role | None = None,
     unseen: bool = False,
     max_mentees: int | None = None,
+    mark_mentored: bool = False,
     form: int = 0,
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """People to pick from (with each mentor's load when `max_mentees` is given); `empty_key`
-    explains an empty list that was not searched."""
+    """People to pick from (with each mentor's load when `max_mentees` is given, each mentee's
+    mentor when `mark_mentored`); `empty_key` explains an empty list that was not searched."""
     async with db.read() as tx:
         people, total, page = await fetch_page(
             lambda offset, limit: tx.people.page(
@@ -40,6 +41,14 @@ async def people_page(
                 labels[person.id] = t.plain(
                     "pair-mentor-load", name=person.full_name, load=load, max=max_mentees
                 )
+        if mark_mentored:
+            for person in people:
+                kinds = {pair.kind.value for pair in await tx.pairs.active_for_person(person.id)}
+                if kinds:  # still pickable: a pair of the other kind may be meant
+                    kind = kinds.pop() if len(kinds) == 1 else "both"
+                    labels[person.id] = t.plain(
+                        "pair-mentee-mentored", name=person.full_name, kind=kind
+                    )
     if not people:
         text = t("search-nothing-found") if query else t(empty_key)
         return text, InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t, form)]])

@@ -50,6 +50,7 @@ async def people_to_pick(
         empty_key=f"pair-no-{role.value}s",
         role=role,
         max_mentees=settings.max_mentees_per_mentor if role is Role.MENTOR else None,
+        mark_mentored=role is Role.MENTEE,
         form=form,
     )
 

@@ -139,8 +139,10 @@ async def test_a_mentee_cannot_get_a_second_pair_of_the_same_kind(
     admin.send("/pair")
     await admin.wait_message("Выберите наставника")
     admin.press("Смирнов Алексей", contains=True)
-    await admin.wait_message("Выберите наставляемого")
-    admin.press("Сидорова Мария Ивановна")
+    picker = await admin.wait_message("Выберите наставляемого")
+    assert "Сидорова Мария Ивановна · 🤝 есть наставник" in admin.inline_buttons(picker)
+    assert "Орлов Илья Сергеевич" in admin.inline_buttons(picker)  # no pair yet: no mark
+    admin.press("Сидорова Мария Ивановна · 🤝 есть наставник")
     await admin.wait_message("Вид наставничества")
     admin.press("педагогическое наставничество")
     answer = await admin.wait_answer_callback()

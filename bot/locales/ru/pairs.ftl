@@ -22,6 +22,11 @@ pair-chosen-mentee = { GENDER($name) ->
    *[other] Наставляемый
 }: <b>{ $name }</b>.
 pair-mentor-load = { $name } — { $load } из { $max }
+pair-mentee-mentored = { $name } · 🤝 { $kind ->
+    [business] есть бизнес-наставник
+    [both] есть оба наставника
+   *[other] есть наставник
+}
 pair-no-mentors = В списке нет ни одного наставника. Добавьте людей через /import.
 pair-no-mentees = В списке нет ни одного наставляемого. Добавьте людей через /import.
 pair-start-today = Сегодня, { $date }
