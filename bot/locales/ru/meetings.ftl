@@ -80,7 +80,10 @@ meet-logged-ask = 📝 { $other } { GENDER($other) ->
     [female] записала
    *[other] записал
 } прошедшую встречу: { $meeting }.
-    Длительность: { $minutes }. Сделано: { $content }. Результат: { $result }. Задание: { $task }.
+    Длительность: { $minutes }
+    Сделано: { $content }
+    Результат: { $result }
+    Задание: { $task }
     Подтвердите, что она была.
 meet-told-confirmed = ✅ { $other } { GENDER($other) ->
     [female] подтвердила
