@@ -140,7 +140,7 @@ async def test_a_digest_queued_as_ready_text_before_is_still_sent_as_queued(
     app.sender.wake()
 
     sent = await admin_ready.wait_message("Сводка по наставничеству", since=0)
-    assert "Всего: 3 активные пары; 1 встреча проведена (1 час 30 минут)" in sent["text"]
+    assert "Всего: 3 активные пары\n• проведено встреч: 1 (1 час 30 минут)" in sent["text"]
     assert admin_ready.inline_buttons(sent) == [
         "1. Орлов Илья Сергеевич",
         "2. Сидорова Мария Ивановна",

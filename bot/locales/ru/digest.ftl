@@ -8,19 +8,25 @@ digest-numbers = { $pairs } { $pairs ->
     [one] активная пара
     [few] активные пары
    *[many] активных пар
-}; { $meetings } { $meetings ->
-    [one] встреча проведена
-    [few] встречи проведено
-   *[many] встреч проведено
-} ({ $hours }); этапов принято: { $accepted }, просрочено: { $overdue }; { $asked } { $asked ->
-    [one] вопрос задан
-    [few] вопроса задано
-   *[many] вопросов задано
-}, без ответа: { $unanswered }; без встреч { $inactive } { $inactive ->
-    [one] пара
-    [few] пары
-   *[many] пар
-}.
+}{ $meetings ->
+    [0] {""}
+   *[other] {"\u000A"}• проведено встреч: { $meetings } ({ $hours })
+}{ $accepted ->
+    [0] {""}
+   *[other] {"\u000A"}• принято этапов: { $accepted }
+}{ $overdue ->
+    [0] {""}
+   *[other] {"\u000A"}• просрочено этапов: { $overdue }
+}{ $asked ->
+    [0] {""}
+   *[other] {"\u000A"}• задано вопросов: { $asked }
+}{ $unanswered ->
+    [0] {""}
+   *[other] {"\u000A"}• вопросов без ответа: { $unanswered }
+}{ $inactive ->
+    [0] {""}
+   *[other] {"\u000A"}• пар без встреч: { $inactive }
+}
 digest-more-departments = … и ещё { $count } ПЦК (они учтены во «Всего»).
 digest-attention = ⚠️ <b>Требуют внимания: { $count } { $count ->
     [one] пара
