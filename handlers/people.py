@@ -15,6 +15,7 @@ from bot.domain import fields
 from bot.domain.fields import FieldError
 from bot.domain.rules import is_admin
 from bot.domain.staff import (
+    StaffRefusal,
     change_role,
     rename,
     set_active,
@@ -375,8 +376,15 @@ async def type_department(message: Message, state: FSMContext, ctx: Context) -> 
     person_id = (await load_draft(state, DepartmentDraft)).person_id
     await state.clear()
     refusal = await set_department(ctx.db, person_id, name or None, ctx.now())
+    await _typed_change_done(message, ctx, person_id, refusal)
+
+
+async def _typed_change_done(
+    message: Message, ctx: Context, person_id: int, refusal: StaffRefusal | None
+) -> None:
+    """After a change typed into a form: why it was refused, or the card as it is now."""
     if refusal is not None:
-        await message.answer(t(refusal.value))
+        await message.answer(ctx.t(refusal.value))
         return
     card = await _card(ctx, person_id)
     if card is not None:
@@ -411,9 +419,4 @@ async def type_name(message: Message, state: FSMContext, ctx: Context) -> None:
     person_id = (await load_draft(state, NameDraft)).person_id
     await state.clear()
     refusal = await rename(ctx.db, person_id, name, ctx.now())
-    if refusal is not None:
-        await message.answer(t(refusal.value))
-        return
-    card = await _card(ctx, person_id)
-    if card is not None:
-        await message.answer(card[0], reply_markup=card[1])
+    await _typed_change_done(message, ctx, person_id, refusal)

@@ -271,3 +271,29 @@ async def test_a_mentor_with_many_long_pairs_is_greeted_within_one_message(
         assert 3 <= shown < 30
         assert t.plain("list-more-pairs", count=30 - shown) in visible
     assert greeting.endswith(t.plain("start-help-hint"))
+
+
+async def test_an_admin_sets_the_gender_a_name_does_not_tell_and_corrects_the_name(
+    bot_runner: BotRunner, admin: TelegramUser
+) -> None:
+    await seed(bot_runner.app)
+    admin.send("/start")
+    await admin.wait_message("Здравствуйте")
+    card = await open_card(admin, "Асанова Гульнара")  # Telegram's name: no patronymic
+    assert "Род в сообщениях бота: не указан" in card["text"]
+    assert {"👩 Женский род", "👨 Мужской род", "✏️ Исправить ФИО"} <= set(
+        admin.inline_buttons(card)
+    )
+
+    admin.press("👩 Женский род", card)
+    card = await admin.wait_message("Род в сообщениях бота: женский")
+    assert "👩 Женский род" not in admin.inline_buttons(card)
+
+    admin.press("✏️ Исправить ФИО", card)
+    await admin.wait_message("Пришлите ФИО полностью")
+    admin.send("\u200b ")  # nothing that can be seen
+    await admin.wait_message("нет ни одной буквы")
+    admin.send("Асанова  Гульнара Маратовна")
+    card = await admin.wait_message("Роль:")
+    assert card["text"].startswith("Асанова Гульнара Маратовна")
+    assert "Род в сообщениях" not in card["text"]  # the patronymic tells it now
