@@ -36,6 +36,7 @@ _LINES = "$lines"  # marks an argument that is lines bounded when rendered
 _NAME = "$name"  # marks an argument that is a person's full name, with its gender
 _HOURS_SINCE = "$hours_since"  # marks a number of hours counted when rendered
 _MINUTES_UNTIL = "$minutes_until"  # marks a number of minutes counted when rendered
+_WAITED = "$waited"  # marks how long something has waited, said when rendered
 JOINED = "$joined"  # the key of texts joined in code: a catalog placeable holds ≤ 1000 chars
 REST: Final = "rest"  # a Lines budget: what the other parts of its joined text leave
 
@@ -57,6 +58,20 @@ class HoursSince:
 
     def at(self, now: datetime) -> int:
         return max(int((now - self.moment).total_seconds() // 3600), 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Waited:
+    """How long something has waited since `moment`, said when the text is rendered: in hours
+    up to two days («34 часа»), then in days («3 дня»)."""
+
+    moment: datetime
+
+    def at(self, now: datetime) -> Text:
+        hours = HoursSince(self.moment).at(now)
+        if hours < 48:
+            return Text("waited-hours", {"hours": hours})
+        return Text("waited-days", {"days": hours // 24})
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +136,8 @@ def _encode(value: Any) -> Any:
         return {_HOURS_SINCE: value.moment.isoformat()}
     if isinstance(value, MinutesUntil):
         return {_MINUTES_UNTIL: value.moment.isoformat()}
+    if isinstance(value, Waited):
+        return {_WAITED: value.moment.isoformat()}
     if isinstance(value, Text):
         return {_NESTED: value.key, "args": {k: _encode(v) for k, v in value.args.items()}}
     if value is None or isinstance(value, str | int | float):
@@ -146,6 +163,8 @@ def _decode(value: Any) -> Any:
         return HoursSince(datetime.fromisoformat(value[_HOURS_SINCE]))
     if isinstance(value, dict) and _MINUTES_UNTIL in value:
         return MinutesUntil(datetime.fromisoformat(value[_MINUTES_UNTIL]))
+    if isinstance(value, dict) and _WAITED in value:
+        return Waited(datetime.fromisoformat(value[_WAITED]))
     if isinstance(value, dict) and _NESTED in value:
         return Text(value[_NESTED], {k: _decode(v) for k, v in value.get("args", {}).items()})
     return value

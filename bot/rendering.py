@@ -19,6 +19,7 @@ from bot.notices import (
     Lines,
     MinutesUntil,
     Text,
+    Waited,
     stored,
     stored_buttons,
 )
@@ -29,6 +30,9 @@ def _args(t: Translator, args: Mapping[str, Any], *, html: bool, now: datetime) 
     for name, value in args.items():
         if isinstance(value, HoursSince | MinutesUntil):
             rendered[name] = value.at(now)
+        elif isinstance(value, Waited):
+            said = render(t, value.at(now), html=html, now=now)
+            rendered[name] = Html(said) if html else said
         elif isinstance(value, Lines):
             rendered[name] = Html(_bounded(t, value, html=html, now=now))
         elif isinstance(value, Text):

@@ -36,7 +36,7 @@ from bot.domain.reminders import (
     due_token,
     is_stale,
 )
-from bot.notices import Button, HoursSince, Text
+from bot.notices import Button, Text, Waited
 from storage.models import Meeting
 from storage.reminders import PairDue, QuestionDue
 from storage.repos import Repos
@@ -122,14 +122,14 @@ def question_notices(
     sides = question.sides
     if kind is NoticeKind.QUESTION_REMIND:
         reply = _button("button-answer", links.answer_question(question.id))
-        to = [_To(sides.mentor_id, "remind-question", reply)]
+        to = [_To(sides.mentor_id, "remind-question-waits", reply)]
     else:
-        to = _admins_to(admin_ids, "remind-question-escalate", sides.pair_id, links)
+        to = _admins_to(admin_ids, "remind-question-escalate-waits", sides.pair_id, links)
     args: dict[str, object] = {
         "mentor": sides.mentor_name,
         "mentee": sides.mentee_name,
         "text": excerpt(question.text, QUESTION_EXCERPT),
-        "hours": HoursSince(question.asked_at),  # counted when it is sent
+        "waited": Waited(question.asked_at),  # said when it is sent: hours, then days
     }
     return _notices(kind, question.id, due, to, args)
 

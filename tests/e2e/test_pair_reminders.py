@@ -101,14 +101,14 @@ async def test_an_unanswered_question_reminds_the_mentor_then_tells_the_admins(
     await _at(bot_runner, bot_clock, 2027, 1, 23, 9, 59)
     _nobody_else(people, "без ответа", *())
     await _at(bot_runner, bot_clock, 2027, 1, 23, 10, 0, 30)
-    _nobody_else(people, "без ответа 72 часа", "admin")
+    _nobody_else(people, "без ответа 3 дня", "admin")
     escalated = _with(admin, "без ответа")
     assert "Сидоровой Марии Ивановны наставнику Ивановой Анне Петровне" in escalated["text"]
     admin.press("👥 Карточка пары", escalated)
     await admin.wait_message("Пара")
     await _at(bot_runner, bot_clock, 2027, 1, 27, 10, 0)  # days later: nothing is repeated
     _nobody_else(people, "ждёт ответа", "mentor")
-    _nobody_else(people, "без ответа 72 часа", "admin")
+    _nobody_else(people, "без ответа 3 дня", "admin")
 
     mentor.press("💬 Ответить", _with(mentor, "ждёт ответа"))
     await mentor.wait_message("Вопрос от Сидоровой")

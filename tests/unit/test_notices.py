@@ -196,7 +196,7 @@ def test_hours_and_minutes_kept_in_a_notice_are_counted_when_it_is_rendered() ->
     from datetime import UTC, datetime, timedelta
 
     from bot.i18n import I18n
-    from bot.notices import HoursSince, MinutesUntil, args_json
+    from bot.notices import HoursSince, MinutesUntil, Waited, args_json
     from bot.rendering import render_stored
     from storage.names import PersonName
 
@@ -208,6 +208,12 @@ def test_hours_and_minutes_kept_in_a_notice_are_counted_when_it_is_rendered() ->
     at_queue = render_stored(t, "remind-question", question, asked + timedelta(hours=24))
     at_send = render_stored(t, "remind-question", question, asked + timedelta(hours=34, minutes=5))
     assert "ждёт ответа 24 часа" in at_queue and "ждёт ответа 34 часа" in at_send
+    waits = args_json(
+        {"mentee": PersonName("Сидорова Мария Ивановна"), "text": "?", "waited": Waited(asked)}
+    )
+    hours = render_stored(t, "remind-question-waits", waits, asked + timedelta(hours=47))
+    days = render_stored(t, "remind-question-waits", waits, asked + timedelta(hours=73))
+    assert "ждёт ответа 47 часов" in hours and "ждёт ответа 3 дня" in days  # days past two
     meeting = args_json(
         {
             "other": PersonName("Иванова Анна Петровна"),

@@ -38,7 +38,20 @@ remind-milestone-review = 🕒 { $mentee } { GENDER($mentee) ->
 } назад: он ждёт вашего решения.
 remind-button-open-milestone = 📋 Открыть этап
 
-# Questions; $text is the question's beginning, $hours how long it waits when sent
+# Questions; $text is the question's beginning, $waited how long it has waited (said when sent)
+remind-question-waits = 💬 Вопрос от { GEN($mentee) } ждёт ответа { $waited }: «{ $text }».
+remind-question-escalate-waits = ⚠️ Вопрос { GEN($mentee) } наставнику { DAT($mentor) } без ответа { $waited }: «{ $text }».
+waited-hours = { $hours } { $hours ->
+    [one] час
+    [few] часа
+   *[many] часов
+}
+waited-days = { $days } { $days ->
+    [one] день
+    [few] дня
+   *[many] дней
+}
+# The same as rows queued before the wait was said in days past two days keep them:
 remind-question = 💬 Вопрос от { GEN($mentee) } ждёт ответа { $hours } { $hours ->
     [one] час
     [few] часа
