@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -95,9 +96,7 @@ def _joined(
     rest = [n for n, part in enumerate(parts) if _takes_rest(part)]
     if len(rest) > 1:
         raise ValueError("one part of a joined text at most takes what the others leave")
-    shown = {
-        n: _part(t, part, html=html, now=now) for n, part in enumerate(parts) if n not in rest
-    }
+    shown = {n: _part(t, part, html=html, now=now) for n, part in enumerate(parts) if n not in rest}
     for n in rest:  # after the others: it gets the message's length they leave
         used = sum(text_length(part) for part in shown.values())
         left = limit - used - text_length(sep) * (len(parts) - 1)
@@ -146,3 +145,48 @@ def render_keyboard(t: Translator, rows: Sequence[Sequence[Button]]) -> str:
             line.append(shown)
         keyboard.append(line)
     return json.dumps({"inline_keyboard": keyboard}, ensure_ascii=False)
+
+
+# Marks of the notices sent as one message, on each one's text and on its buttons' labels.
+BUNDLE_MARKS = ("1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟")
+BUNDLE_BUTTONS = 100  # Telegram's limit of buttons on a message
+
+
+@dataclass(frozen=True, slots=True)
+class Bundled:
+    """Several notices as one message: the text, its keyboard (Bot API JSON, or None) and how
+    many of the notices given it holds (the first ones; the rest did not fit and go later)."""
+
+    text: str
+    markup: str | None
+    count: int
+
+
+def render_bundle(
+    t: Translator,
+    notices: Sequence[tuple[Text, Sequence[Sequence[Button]]]],
+    now: datetime,
+    limit: int = MESSAGE_LIMIT,
+) -> Bundled:
+    """Notices due for one person at one moment, as one message: each text marked 1️⃣, 2️⃣ …
+    and its buttons marked the same, as many as fit one message (at least the first)."""
+    if len(notices) == 1:
+        text, buttons = notices[0]
+        markup = render_keyboard(t, buttons) if buttons else None
+        return Bundled(render(t, text, now=now), markup, 1)
+    texts: list[str] = []
+    keyboard: list[list[dict[str, str]]] = []
+    for mark, (text, buttons) in zip(BUNDLE_MARKS, notices, strict=False):
+        said = f"{mark} {render(t, text, now=now)}"
+        rows = json.loads(render_keyboard(t, buttons))["inline_keyboard"] if buttons else []
+        for row in rows:
+            for button in row:
+                button["text"] = f"{mark} {button['text']}"
+        length = sum(map(text_length, texts)) + 2 * len(texts) + text_length(said)
+        count = sum(map(len, keyboard)) + sum(map(len, rows))
+        if texts and (length > limit or count > BUNDLE_BUTTONS):
+            break
+        texts.append(said)
+        keyboard += rows
+    markup = json.dumps({"inline_keyboard": keyboard}, ensure_ascii=False) if keyboard else None
+    return Bundled("\n\n".join(texts), markup, len(texts))

@@ -110,8 +110,13 @@ class MeetingAct(CallbackData, prefix="mt"):
     action: str  # bot.domain.meetings.Answer
 
 
+# The action of a notice's button that opens a plan or a milestone as a new message (the
+# notice, and whatever else it says, stays as it is).
+VIEW = "view"
+
+
 class MilestoneCb(CallbackData, prefix="ml"):
-    # open | done | nofile | title | due | rm | acc | ret | file; an admin's: adm | admf
+    # open | view | done | nofile | title | due | rm | acc | ret | file; an admin's: adm | admf
     action: str
     milestone_id: int
     sub: int = 0  # the report a decision is about
@@ -119,7 +124,7 @@ class MilestoneCb(CallbackData, prefix="ml"):
 
 
 class PlanCb(CallbackData, prefix="pn"):
-    # show | add | submit; an admin's: adm (the read-only view); ok | ret only on copies sent
+    # show | view | add | submit; an admin's: adm (the read-only view); ok | ret only on copies sent
     # before decisions named the plan (PlanDecision)
     action: str
     pair_id: int

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.domain.links import Links
 from handlers.keyboards import (
+    VIEW,
     DigestPage,
     MeetingAct,
     MilestoneCb,
@@ -20,7 +21,7 @@ class CallbackLinks:
         return MeetingAct(meeting_id=meeting_id, rev=revision, action=answer).pack()
 
     def milestone(self, milestone_id: int) -> str:
-        return MilestoneCb(action="open", milestone_id=milestone_id).pack()
+        return MilestoneCb(action=VIEW, milestone_id=milestone_id).pack()
 
     def answer_question(self, question_id: int) -> str:
         return QuestionAction(action="answer", question_id=question_id).pack()
@@ -29,7 +30,7 @@ class CallbackLinks:
         return PairCard(pair_id=pair_id, action="open").pack()
 
     def plan(self, pair_id: int) -> str:
-        return PlanCb(action="show", pair_id=pair_id).pack()
+        return PlanCb(action=VIEW, pair_id=pair_id).pack()
 
     def journal(self, pair_id: int) -> str:
         return WhichPair(purpose="journal", pair_id=pair_id).pack()

@@ -21,13 +21,17 @@ from aiogram.exceptions import (
 from aiogram.types import InlineKeyboardMarkup, ReplyParameters
 
 from bot.domain.bounded import CAPTION_LIMIT, plain_clipped, text_length
+from bot.domain.notify import JOINED_KINDS, NoticeKind
 from bot.i18n import I18n
-from bot.rendering import render_buttons, render_stored
+from bot.notices import stored, stored_buttons
+from bot.rendering import BUNDLE_MARKS, render_bundle, render_buttons, render_stored
 from bot.telegram_errors import is_not_modified, is_transient
 from scheduler.clock import Clock
 from storage.attempts import AttemptOutcome
 from storage.db import Database
 from storage.models import FileKind, OutboxMessage, OutboxMethod
+from storage.outbox import Joining
+from storage.repos import Repos
 
 log = logging.getLogger(__name__)
 
@@ -314,12 +318,13 @@ class OutboxSender:
                 # Held by quiet hours, a back-off or a stop past the moment it held for.
                 await tx.outbox.mark_skipped(message.id, "stale")
                 return Outcome.STALE
+            joining = await self._joining(tx, message)
             # Marked before the call: a stop between the call and its record is then known.
             attempt = await tx.attempts.begin(message.id, self.clock.now())
         self.limiter.record(message.chat_id)
         sent_id: int | None = None
         try:
-            sent_id = await self._call(message, message.chat_id, silent)
+            sent_id, joining = await self._call(message, message.chat_id, silent, joining)
         except TelegramRetryAfter as exc:
             log.info("flood wait %ss for chat %s", exc.retry_after, message.chat_id)
             seconds = exc.retry_after * self.flood_wait_scale
@@ -393,16 +398,39 @@ class OutboxSender:
                 return Outcome.DONE
         self._failures_in_row = 0
         async with self.db.transaction() as tx:
-            await tx.outbox.mark_sent(message.id, self.clock.now(), message.chat_id, sent_id)
+            for row_id in (message.id, *(row.id for row in joining)):
+                await tx.outbox.mark_sent(row_id, self.clock.now(), message.chat_id, sent_id)
             await tx.attempts.finish(attempt, AttemptOutcome.SENT)
         return Outcome.SENT
+
+    async def _joining(self, tx: Repos, message: OutboxMessage) -> list[Joining]:
+        """The other notices that go in this one's message: due for the same person at the
+        same moment, of the kinds that join (bot/domain/notify.py JOINED_KINDS)."""
+        kind = NoticeKind.named(message.kind) if message.kind else None
+        if (
+            kind is None
+            or not kind.joins_others
+            or message.method is not OutboxMethod.SEND
+            or message.text_key is None
+            or message.file_id is not None
+            or message.reply_to_message_id is not None
+        ):
+            return []
+        kinds = [joined.value for joined in JOINED_KINDS]
+        return await tx.outbox.joining(message, kinds, self.clock.now(), len(BUNDLE_MARKS) - 1)
 
     def _backoff(self, message: OutboxMessage) -> float:
         return min(self.retry_base * 2.0**message.attempts, RETRY_MAX_SECONDS)
 
-    async def _call(self, message: OutboxMessage, chat_id: int, silent: bool) -> int | None:
-        """One Bot API call for the row; the id of the message it sent or changed."""
-        text, markup_json = self._content(message)
+    async def _call(
+        self, message: OutboxMessage, chat_id: int, silent: bool, joining: list[Joining]
+    ) -> tuple[int | None, list[Joining]]:
+        """One Bot API call for the row (and the notices joining it in one message); the id of
+        the message it sent or changed, and the joining notices the message holds."""
+        if joining:
+            text, markup_json, joining = self._bundle(message, joining)
+        else:
+            text, markup_json = self._content(message)
         markup = InlineKeyboardMarkup.model_validate_json(markup_json) if markup_json else None
         if message.method is OutboxMethod.EDIT and message.file_kind is not None:
             await self.bot.edit_message_caption(
@@ -411,7 +439,7 @@ class OutboxSender:
                 message_id=message.message_id,
                 reply_markup=markup,
             )
-            return message.message_id
+            return message.message_id, []
         if message.method is OutboxMethod.EDIT:
             await self.bot.edit_message_text(
                 text=text,
@@ -419,7 +447,7 @@ class OutboxSender:
                 message_id=message.message_id,
                 reply_markup=markup,
             )
-            return message.message_id
+            return message.message_id, []
         # A deleted original must not stop the message: it then goes without the quote.
         reply = (
             ReplyParameters(
@@ -436,7 +464,7 @@ class OutboxSender:
                 disable_notification=silent or None,
                 reply_parameters=reply,
             )
-            return sent.message_id
+            return sent.message_id, joining
         extra: dict[str, Any] = {
             "caption": _caption(text) or None,
             "reply_markup": markup,
@@ -449,7 +477,7 @@ class OutboxSender:
             sent = await self.bot.send_photo(chat_id, message.file_id, **extra)
         else:
             sent = await self.bot.send_document(chat_id, message.file_id, **extra)
-        return sent.message_id
+        return sent.message_id, []
 
     def _content(self, message: OutboxMessage) -> tuple[str, str | None]:
         """The text and keyboard JSON: as queued, or rendered now in the recipient's language."""
@@ -460,6 +488,23 @@ class OutboxSender:
         t = self.i18n.get(message.language)
         text = render_stored(t, message.text_key, message.text_args, self.clock.now())
         return text, render_buttons(t, message.buttons) if message.buttons else None
+
+    def _bundle(
+        self, message: OutboxMessage, joining: list[Joining]
+    ) -> tuple[str, str | None, list[Joining]]:
+        """The notice and those joining it as one message, rendered in the recipient's language
+        now; the joining notices that fit in it (the rest go in a message of their own)."""
+        if self.i18n is None or message.text_key is None:
+            raise RuntimeError("notices sent as one message are kept as catalog keys")
+        t = self.i18n.get(message.language)
+        rows = [(message.text_key, message.text_args, message.buttons)]
+        rows += [(row.text_key, row.text_args, row.buttons) for row in joining]
+        notices = [
+            (stored(key, args), stored_buttons(buttons) if buttons else [])
+            for key, args, buttons in rows
+        ]
+        bundled = render_bundle(t, notices, self.clock.now())
+        return bundled.text, bundled.markup, joining[: bundled.count - 1]
 
     async def _skip(self, message: OutboxMessage, reason: str) -> Outcome:
         async with self.db.transaction() as tx:

@@ -141,6 +141,7 @@ class OutboxMessage:
     buttons: str | None = None  # JSON rows of buttons with catalog labels
     language: str | None = None  # the recipient's language now; None: the default
     stale_at: datetime | None = None  # from then on it no longer holds: skipped, not sent
+    kind: str | None = None  # bot/domain/notify.py NoticeKind; None: queued before kinds
 
 
 @dataclass(frozen=True, slots=True)

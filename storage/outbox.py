@@ -34,6 +34,16 @@ class WithButtons:
 
 
 @dataclass(frozen=True, slots=True)
+class Joining:
+    """A notice due for the same person as the one being sent, to go in the same message."""
+
+    id: int
+    text_key: str
+    text_args: str | None
+    buttons: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class SentCopy:
     """A message the outbox holds for a subject (a copy of a request, say)."""
 
@@ -238,7 +248,7 @@ class OutboxRepo:
             self.conn,
             "SELECT * FROM (SELECT o.id, o.key, o.person_id, o.method, o.text, o.markup,"
             " o.personal, o.attempts, o.file_id, o.file_kind, o.reply_to_message_id,"
-            " o.text_key, o.text_args, o.buttons, o.stale_at, p.language,"
+            " o.text_key, o.text_args, o.buttons, o.stale_at, o.kind, p.language,"
             " COALESCE(o.chat_id, p.telegram_id) AS chat_id,"
             " (p.id IS NULL OR (p.blocked_at IS NULL AND p.active = 1)) AS reachable,"
             " c.status AS copy_status, c.sent_chat_id AS copy_chat,"
@@ -287,9 +297,34 @@ class OutboxRepo:
                     buttons=row["buttons"],
                     language=row["language"],
                     stale_at=from_db_time(row["stale_at"]) if row["stale_at"] else None,
+                    kind=row["kind"],
                 )
             )
         return due
+
+    async def joining(
+        self, message: OutboxMessage, kinds: Collection[str], now: datetime, limit: int
+    ) -> list[Joining]:
+        """The other notices of `kinds` due now for the message's person, oldest first, that
+        can go in the same message: plain texts kept by key, no file, no reply, still true."""
+        rows = await fetch_all(
+            self.conn,
+            "SELECT id, text_key, text_args, buttons FROM outbox"
+            " WHERE person_id = ? AND status = 'pending' AND id <> ? AND held = 0"
+            " AND not_before <= ? AND method = 'send' AND personal = 0"
+            " AND file_id IS NULL AND reply_to_message_id IS NULL AND text_key IS NOT NULL"
+            " AND (stale_at IS NULL OR stale_at > ?)"
+            " AND kind IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT ?",
+            (
+                message.person_id,
+                message.id,
+                to_db_time(now),
+                to_db_time(now),
+                json.dumps(sorted(kinds)),
+                limit,
+            ),
+        )
+        return [Joining(row[0], row[1], row[2], row[3]) for row in rows]
 
     async def is_pending(self, message_id: int) -> bool:
         row = await fetch_one(self.conn, "SELECT status FROM outbox WHERE id = ?", (message_id,))

@@ -141,6 +141,12 @@ class NoticeKind(StrEnum):
         return Audience.APPLICANT not in self.audience
 
     @property
+    def joins_others(self) -> bool:
+        """Goes in one message with the others of such kinds due for the same person at the
+        same moment (JOINED_KINDS)."""
+        return self in JOINED_KINDS
+
+    @property
     def label(self) -> str:
         """The catalog key of its name in /settings."""
         return f"settings-kind-{self.value}"
@@ -151,6 +157,28 @@ class NoticeKind(StrEnum):
         declared ('remind:<kind>:…'), so one queued before an upgrade is not queued twice."""
         prefix = f"remind:{self.value}" if self.switchable else self.value
         return ":".join((prefix, *map(str, parts)))
+
+
+# Reminders and warnings whose buttons only open something, each as a new message: when
+# several fall due for one person at the same moment (the morning's deadlines, an overdue
+# milestone, a quiet pair, or what quiet hours held), the sender sends them as one message.
+# Meeting reminders are left out: their buttons answer the meeting in place, and each has its
+# own moment anyway; the digest is a message of its own.
+JOINED_KINDS = frozenset(
+    {
+        NoticeKind.MILESTONE_WEEK,
+        NoticeKind.MILESTONE_DAY,
+        NoticeKind.MILESTONE_OVERDUE,
+        NoticeKind.MILESTONE_REVIEW,
+        NoticeKind.QUESTION_REMIND,
+        NoticeKind.QUESTION_ESCALATE,
+        NoticeKind.PLAN_LATE,
+        NoticeKind.PAIR_INACTIVE,
+        NoticeKind.PAIR_INACTIVE_ADMINS,
+        NoticeKind.FINAL_REPORT_MONTH,
+        NoticeKind.FINAL_REPORT_WEEK,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)

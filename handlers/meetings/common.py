@@ -136,12 +136,46 @@ def own_proposal_buttons(t: Translator, meeting: Meeting) -> InlineKeyboardMarku
 
 async def show_done(message: Message, t: Translator, meeting: Meeting, tz: tzinfo) -> None:
     """The pressed message becomes what the press did; a confirmed meeting keeps its buttons
-    to move or cancel it."""
+    to move or cancel it. A message that says more than this meeting (several reminders in
+    one) keeps its text and its other buttons, and what the press did comes below it."""
     done = t(f"meet-done-{meeting.status.value}", meeting=Html(describe(t, meeting, tz)))
     markup = None
     if meeting.status is MeetingStatus.CONFIRMED:
         markup = answer_markup(t, meeting, (Answer.MOVE, Answer.CANCEL))
-    await message.edit_text(done, reply_markup=markup)
+    others = other_buttons(message, meeting.id)
+    if others is None:
+        await message.edit_text(done, reply_markup=markup)
+        return
+    await message.edit_reply_markup(reply_markup=others or None)
+    await message.answer(done, reply_markup=markup)
+
+
+async def drop_meeting_buttons(message: Message, meeting_id: int) -> None:
+    """The pressed message loses the buttons on this meeting, and keeps any others."""
+    await message.edit_reply_markup(reply_markup=other_buttons(message, meeting_id) or None)
+
+
+def other_buttons(message: Message, meeting_id: int) -> InlineKeyboardMarkup | None:
+    """The message's buttons that are not on this meeting (None when it has no others): a
+    message of several reminders has the others' buttons too."""
+    markup = message.reply_markup
+    if markup is None:
+        return None
+
+    def on_meeting(data: str | None) -> bool:
+        if data is None or not data.startswith(f"{MeetingAct.__prefix__}:"):
+            return False
+        try:
+            return MeetingAct.unpack(data).meeting_id == meeting_id
+        except (TypeError, ValueError):
+            return False
+
+    rows = [
+        [button for button in row if not on_meeting(button.callback_data)]
+        for row in markup.inline_keyboard
+    ]
+    rows = [row for row in rows if row]
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
 def press_of(ctx: Context, data: MeetingAct) -> tuple[Database, int, int, tzinfo]:

@@ -14,7 +14,14 @@ from bot.domain.meetings import load_for_press, record_outcome
 from handlers.filters import Member, shown
 from handlers.forms import start_draft
 from handlers.keyboards import MeetingAct
-from handlers.meetings.common import MeetDraft, MeetForm, press_of, refuse, show_done
+from handlers.meetings.common import (
+    MeetDraft,
+    MeetForm,
+    drop_meeting_buttons,
+    press_of,
+    refuse,
+    show_done,
+)
 from handlers.meetings.form import advance
 from storage.models import Role
 
@@ -38,7 +45,7 @@ async def held_or_moved(
             held = MeetDraft(pair_id=pair.id, meeting_id=meeting.id, rev=meeting.revision)
             await start_draft(state, MeetForm.duration, held)
             await callback.answer()
-            await message.edit_reply_markup(reply_markup=None)
+            await drop_meeting_buttons(message, meeting.id)
             await advance(message, state, ctx)
             return
         # Moved: not held at that time; a new meeting of the same kind is proposed.
@@ -59,7 +66,7 @@ async def held_or_moved(
     ctx.told()
     await start_draft(state, MeetForm.date, MeetDraft.again(meeting))
     await callback.answer()
-    await message.edit_reply_markup(reply_markup=None)
+    await drop_meeting_buttons(message, meeting.id)
     await message.answer(ctx.t("meet-moved-ask"))
     await advance(message, state, ctx)
 

@@ -24,6 +24,7 @@ from bot.domain.rules import PairSide
 from bot.i18n import Translator
 from handlers.filters import Member, MenuButton, shown
 from handlers.keyboards import (
+    VIEW,
     KeyboardBuilder,
     MilestoneCb,
     PairCard,
@@ -269,7 +270,9 @@ async def plan_pair_chosen(callback: CallbackQuery, callback_data: WhichPair, ct
     await callback.answer()
 
 
-@router.callback_query(PlanCb.filter(F.action == "show"))
+# "show"/"open" turn the pages of the plan in place; "view" (a notice's button) opens the plan
+# or the milestone as a new message, so the notice, and whatever else it says, stays.
+@router.callback_query(PlanCb.filter(F.action.in_({"show", VIEW})))
 async def plan_page(callback: CallbackQuery, callback_data: PlanCb, ctx: Context) -> None:
     person = ctx.person
     found = await find_plan(ctx.db, person, pair_id=callback_data.pair_id) if person else None
@@ -277,11 +280,10 @@ async def plan_page(callback: CallbackQuery, callback_data: PlanCb, ctx: Context
         await stale(callback, ctx.t)
         return
     text, markup = await plan_view(ctx, found, callback_data.page)
-    await shown(callback).edit_text(text, reply_markup=markup)
-    await callback.answer()
+    await _show(callback, callback_data.action == VIEW, text, markup)
 
 
-@router.callback_query(MilestoneCb.filter(F.action == "open"))
+@router.callback_query(MilestoneCb.filter(F.action.in_({"open", VIEW})))
 async def open_milestone(callback: CallbackQuery, callback_data: MilestoneCb, ctx: Context) -> None:
     person = ctx.person
     found = (
@@ -291,5 +293,15 @@ async def open_milestone(callback: CallbackQuery, callback_data: MilestoneCb, ct
         await stale(callback, ctx.t)
         return
     text, markup = milestone_card(ctx.t, found, found.milestone, ctx.today())
-    await shown(callback).edit_text(text, reply_markup=markup)
+    await _show(callback, callback_data.action == VIEW, text, markup)
+
+
+async def _show(
+    callback: CallbackQuery, as_new: bool, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
+    message = shown(callback)
+    if as_new:
+        await message.answer(text, reply_markup=markup)
+    else:
+        await message.edit_text(text, reply_markup=markup)
     await callback.answer()

@@ -123,7 +123,11 @@ async def test_a_plan_not_approved_and_a_pair_without_meetings_are_told_two_week
     _nobody_else(people, "не было встреч", *())
     await _at(bot_runner, bot_clock, 2027, 2, 3, 9, 0, 30)
     _nobody_else(people, "ещё не отправлен на утверждение", "mentor", "admin")
-    assert mentor.inline_buttons(_with(mentor, "ещё не отправлен")) == ["📋 Открыть план"]
+    # Due for the mentor at the same moment: one message, each part marked, buttons too.
+    morning = _with(mentor, "ещё не отправлен")
+    assert morning == _with(mentor, "не было встреч")
+    assert morning["text"].startswith("1️⃣ ") and "\n\n2️⃣ " in morning["text"]
+    assert mentor.inline_buttons(morning) == ["1️⃣ 📓 Журнал встреч", "2️⃣ 📋 Открыть план"]
     assert admin.inline_buttons(_with(admin, "ещё не отправлен")) == ["👥 Карточка пары"]
     _nobody_else(people, "не было встреч 14 дней — с начала наставничества", "mentor", "mentee")
     assert "С Сидоровой Марией Ивановной" in _with(mentor, "не было встреч")["text"]
@@ -132,7 +136,7 @@ async def test_a_plan_not_approved_and_a_pair_without_meetings_are_told_two_week
     )
     _nobody_else(people, "нет проведённых встреч", *())
 
-    mentor.press("📋 Открыть план", _with(mentor, "ещё не отправлен"))
+    mentor.press("2️⃣ 📋 Открыть план", morning)
     await mentor.wait_message("Индивидуальный план")
     people["mentee"].press("📓 Журнал встреч", _with(people["mentee"], "не было встреч"))
     await people["mentee"].wait_message("Журнал")
@@ -142,8 +146,8 @@ async def test_a_plan_not_approved_and_a_pair_without_meetings_are_told_two_week
     await _at(bot_runner, bot_clock, 2027, 2, 10, 9, 0, 30)
     _nobody_else(people, "нет проведённых встреч 21 день", "admin")
     await _at(bot_runner, bot_clock, 2027, 2, 17, 9, 0, 30)  # nothing is repeated
-    # The mentor's reminder turned into the plan when pressed; the mentee's stays (a new one).
-    _nobody_else(people, "ещё не отправлен на утверждение", "admin")
+    # The plan and the journal opened as new messages: the reminders stay as they were.
+    _nobody_else(people, "ещё не отправлен на утверждение", "mentor", "admin")
     _nobody_else(people, "не было встреч 14", "mentor", "mentee")
     _nobody_else(people, "нет проведённых встреч 21", "admin")
 

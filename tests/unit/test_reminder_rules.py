@@ -148,8 +148,8 @@ def test_a_key_names_kind_object_due_moment_and_recipient() -> None:
 
 def test_the_open_milestone_button_is_the_plans_own_callback_data() -> None:
     data = LINKS.milestone(42)
-    assert data == "ml:open:42:0:0"  # as queued before the links were the handlers' own
-    assert MilestoneCb.unpack(data) == MilestoneCb(action="open", milestone_id=42)
+    assert data == "ml:view:42:0:0"  # opens the milestone as a new message
+    assert MilestoneCb.unpack(data) == MilestoneCb(action="view", milestone_id=42)
 
 
 async def test_a_switched_off_kind_is_left_out_when_queued(db: Database, i18n: I18n) -> None:
