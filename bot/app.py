@@ -38,7 +38,7 @@ from scheduler.clock import Clock, SystemClock
 from scheduler.digest import WeeklyDigest
 from scheduler.sender import OutboxSender
 from scheduler.setup import Scheduler
-from scheduler.tick import ReminderTick
+from scheduler.tick import ReminderTick, digest_soon
 from storage.db import Database, open_database
 from storage.fsm import SQLiteStorage
 
@@ -257,7 +257,15 @@ async def create_app(
         scheduler=Scheduler(
             settings,
             sender,
-            ReminderTick(db, clock, settings.tz, sender, LINKS, limits_of(settings)).run,
+            ReminderTick(
+                db,
+                clock,
+                settings.tz,
+                sender,
+                LINKS,
+                limits_of(settings),
+                digest_soon(settings.digest_cron, settings.tz),
+            ).run,
             weekly_digest.run,
             partial(weekly_digest.catch_up, settings.digest_cron),
         ),

@@ -94,3 +94,9 @@ def last_fire_before(trigger: BaseTrigger, now: datetime, within: timedelta) -> 
     while (fire := trigger.get_next_fire_time(None, moment)) is not None and fire <= now:
         last, moment = fire, fire + timedelta(seconds=1)
     return last
+
+
+def fires_within(trigger: BaseTrigger, start: datetime, span: timedelta) -> bool:
+    """Whether the trigger fires at `start` or within `span` after it."""
+    fire = trigger.get_next_fire_time(None, start)
+    return fire is not None and fire <= start + span

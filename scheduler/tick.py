@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
-from datetime import tzinfo
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+from functools import partial
 
 from bot.domain.attention import Limits
 from bot.domain.links import Links
 from bot.domain.notify import tell_all
-from bot.domain.pair_reminders import find_pair_due
+from bot.domain.pair_reminders import DIGEST_FOLDS, find_pair_due
 from bot.domain.reminders import Window, find_due, window_since
 from scheduler.clock import Clock
+from scheduler.cron import crontab_trigger, fires_within
 from scheduler.sender import OutboxSender
 from storage.db import Database
 
@@ -32,8 +35,11 @@ class ReminderTick:
         sender: OutboxSender,
         links: Links,
         limits: Limits | None = None,
+        digest_soon: Callable[[datetime], bool] = lambda _due: False,
     ) -> None:
         self.limits = limits or Limits()
+        # Whether a weekly digest goes within DIGEST_FOLDS of a moment (from DIGEST_CRON).
+        self.digest_soon = digest_soon
         self.links = links  # what the reminders' buttons lead to (handlers/links.py)
         self.db = db
         self.clock = clock
@@ -50,7 +56,9 @@ class ReminderTick:
             since = window_since(done, now)
             window = Window(since, now)
             found = await find_due(tx, window, self.tz, self.links)
-            await find_pair_due(tx, window, self.tz, self.limits, found, self.links)
+            await find_pair_due(
+                tx, window, self.tz, self.limits, found, self.links, self.digest_soon
+            )
             queued = await tell_all(tx, found.notices, now)
             await tx.reminders.set_done_until(MARK, now)
         if found.skipped:
@@ -62,3 +70,10 @@ class ReminderTick:
             log.info("reminders: %s queued", queued)
             self.sender.wake()
         return queued
+
+
+def digest_soon(digest_cron: str, tz: tzinfo) -> Callable[[datetime], bool]:
+    """Whether DIGEST_CRON fires at a moment or within DIGEST_FOLDS after it: an admins'
+    warning due then is left to the digest."""
+    trigger = crontab_trigger(digest_cron, tz)
+    return partial(fires_within, trigger, span=DIGEST_FOLDS)

@@ -22,6 +22,7 @@ class PairState:
     mentor_name: str
     mentee_name: str
     start: date
+    entered_at: datetime  # when the pair was entered in the bot
     plan_status: str | None
     last_held: datetime | None  # the start of its latest held meeting
     overdue: int  # milestones not accepted whose deadline passed
@@ -45,7 +46,7 @@ class DigestRepo:
             self.conn,
             "SELECT pr.id, COALESCE(b.department, '') AS department, a.full_name AS mentor_name,"
             " b.full_name AS mentee_name, a.gender AS mentor_gender, b.gender AS mentee_gender,"
-            " pr.start_date, pl.status AS plan_status,"
+            " pr.start_date, pr.created_at, pl.status AS plan_status,"
             " (SELECT MAX(h.starts_at) FROM meetings h WHERE h.pair_id = pr.id"
             " AND h.status = 'held') AS last_held,"
             " (SELECT COUNT(*) FROM milestones ms WHERE ms.plan_id = pl.id"
@@ -64,6 +65,7 @@ class DigestRepo:
                 mentor_name=PersonName(row["mentor_name"], row["mentor_gender"]),
                 mentee_name=PersonName(row["mentee_name"], row["mentee_gender"]),
                 start=date.fromisoformat(row["start_date"]),
+                entered_at=from_db_time(row["created_at"]),
                 plan_status=row["plan_status"],
                 last_held=from_db_time(row["last_held"]) if row["last_held"] else None,
                 overdue=row["overdue"],

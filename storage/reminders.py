@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import aiosqlite
@@ -19,6 +19,8 @@ from storage.rules import milestone_to_report
 from storage.sql import fetch_all, fetch_one
 
 # The pair's two people and their names (whether each wants a kind, bot/domain/notify decides).
+_A_DAY = timedelta(days=1)  # the UTC day of pairs.counted_from against the local one
+
 _SIDES = (
     "pr.mentor_id, pr.mentee_id, a.full_name AS mentor_name, b.full_name AS mentee_name,"
     " a.gender AS mentor_gender, b.gender AS mentee_gender"
@@ -73,6 +75,7 @@ class PairDue:
     end: date
     plan_status: str | None
     last_held: datetime | None  # the start of its latest held meeting
+    entered_at: datetime  # when the pair was entered in the bot
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +257,7 @@ class RemindersRepo:
         rows = await fetch_all(
             self.conn,
             "SELECT pr.id AS pair_id, pr.start_date, pr.end_date, pl.status AS plan_status,"
-            " (SELECT MAX(h.starts_at) FROM meetings h WHERE h.pair_id = pr.id"
+            " pr.created_at, (SELECT MAX(h.starts_at) FROM meetings h WHERE h.pair_id = pr.id"
             f" AND h.status = 'held') AS last_held, {_SIDES} FROM pairs pr"
             " JOIN people a ON a.id = pr.mentor_id JOIN people b ON b.id = pr.mentee_id"
             " LEFT JOIN plans pl ON pl.pair_id = pr.id"
@@ -268,17 +271,20 @@ class RemindersRepo:
                 end=date.fromisoformat(row["end_date"]),
                 plan_status=row["plan_status"],
                 last_held=from_db_time(row["last_held"]) if row["last_held"] else None,
+                entered_at=from_db_time(row["created_at"]),
             )
             for row in rows
         ]
 
-    async def pairs_started_between(self, first: date, last: date) -> list[PairDue]:
-        """Active pairs that started in [first, last] whose plan is not approved yet."""
+    async def pairs_counted_between(self, first: date, last: date) -> list[PairDue]:
+        """Active pairs whose plan is not approved yet, counted from (started, or entered in
+        the bot) around [first, last]: a day wider on each side, for the UTC day the column
+        keeps; bot/domain/attention.py `counted_from` decides."""
         return await self._pairs(
-            "pr.status = 'active' AND pr.start_date BETWEEN :first AND :last"
+            "pr.status = 'active' AND pr.counted_from BETWEEN :first AND :last"
             " AND COALESCE(pl.status, '') <> 'approved'",
-            first=first.isoformat(),
-            last=last.isoformat(),
+            first=(first - _A_DAY).isoformat(),
+            last=(last + _A_DAY).isoformat(),
         )
 
     async def pairs_ending_between(self, first: date, last: date) -> list[PairDue]:
@@ -292,7 +298,8 @@ class RemindersRepo:
         self, after: datetime, until: datetime, first: date, last: date
     ) -> list[PairDue]:
         """Active pairs whose last held meeting started in (after, until], or with none held
-        that started in [first, last]: those whose quiet time ends in the tick's window."""
+        counted from around [first, last] (see pairs_counted_between): those whose quiet time
+        may end in the tick's window."""
         held_in = (
             "pr.id IN (SELECT m.pair_id FROM meetings m WHERE m.status = 'held'"
             " AND m.starts_at > :after AND m.starts_at <= :until AND NOT EXISTS ("
@@ -300,7 +307,7 @@ class RemindersRepo:
             " AND n.starts_at > m.starts_at))"
         )
         none_held = (
-            "pr.status = 'active' AND pr.start_date BETWEEN :first AND :last"
+            "pr.status = 'active' AND pr.counted_from BETWEEN :first AND :last"
             " AND NOT EXISTS (SELECT 1 FROM meetings n WHERE n.pair_id = pr.id"
             " AND n.status = 'held')"
         )
@@ -310,8 +317,8 @@ class RemindersRepo:
             f"+pr.status = 'active' AND ({held_in} OR ({none_held}))",
             after=to_db_time(after),
             until=to_db_time(until),
-            first=first.isoformat(),
-            last=last.isoformat(),
+            first=(first - _A_DAY).isoformat(),
+            last=(last + _A_DAY).isoformat(),
         )
 
     # --- an ended pair --------------------------------------------------------------------------

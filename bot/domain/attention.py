@@ -65,30 +65,41 @@ def unanswered_since(now: datetime, limits: Limits) -> datetime:
     return now - limits.question_remind
 
 
-def plan_due(start: date, tz: tzinfo) -> datetime:
-    return at_local(start + PLAN_WAITS, tz)
+def counted_from(start: date, entered_at: datetime, tz: tzinfo) -> date:
+    """The day a pair's rules count from: its start, or, for a pair entered in the bot after it
+    began (the roster imported at deployment), the local day it was entered: its meetings and
+    plan before that are on paper, so it is not quiet, nor its plan late, from its first day in
+    the bot. storage/migrations/015 keeps the same by the UTC day for the tick's reads."""
+    return max(start, entered_at.astimezone(tz).date())
 
 
-def plan_late(plan_status: str | None, start: date, now: datetime, tz: tzinfo) -> bool:
-    """Two weeks after the pair started its plan should be approved."""
-    return plan_status != "approved" and plan_due(start, tz) <= now
+def plan_due(counted: date, tz: tzinfo) -> datetime:
+    """When the plan should be approved: two weeks after the day the pair is counted from."""
+    return at_local(counted + PLAN_WAITS, tz)
 
 
-def quiet_since(last_held: datetime | None, start: date, tz: tzinfo) -> datetime:
-    """Since when a pair has had no held meeting: its latest one, or its start."""
-    return last_held if last_held is not None else at_local(start, tz)
+def plan_late(plan_status: str | None, counted: date, now: datetime, tz: tzinfo) -> bool:
+    """Two weeks after the pair started (or was entered in the bot) its plan should be
+    approved."""
+    return plan_status != "approved" and plan_due(counted, tz) <= now
+
+
+def quiet_since(last_held: datetime | None, counted: date, tz: tzinfo) -> datetime:
+    """Since when a pair has had no held meeting: its latest one, or the day it is counted
+    from (its start, or when it was entered in the bot)."""
+    return last_held if last_held is not None else at_local(counted, tz)
 
 
 def inactive_from(
-    last_held: datetime | None, start: date, tz: tzinfo, limits: Limits, *, admins: bool = False
+    last_held: datetime | None, counted: date, tz: tzinfo, limits: Limits, *, admins: bool = False
 ) -> datetime:
     """When a pair becomes inactive (its people are told); with `admins`, when the admins are
     told, a week later."""
-    due = quiet_since(last_held, start, tz) + limits.inactivity
+    due = quiet_since(last_held, counted, tz) + limits.inactivity
     return due + ESCALATE_INACTIVE if admins else due
 
 
 def is_inactive(
-    last_held: datetime | None, start: date, now: datetime, tz: tzinfo, limits: Limits
+    last_held: datetime | None, counted: date, now: datetime, tz: tzinfo, limits: Limits
 ) -> bool:
-    return inactive_from(last_held, start, tz, limits) <= now
+    return inactive_from(last_held, counted, tz, limits) <= now

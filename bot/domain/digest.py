@@ -9,7 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
-from bot.domain.attention import Limits, is_inactive, plan_late, quiet_since, unanswered_since
+from bot.domain.attention import (
+    Limits,
+    counted_from,
+    is_inactive,
+    plan_late,
+    quiet_since,
+    unanswered_since,
+)
 from bot.domain.links import Links
 from bot.domain.meeting_rules import duration_text
 from bot.domain.questions import excerpt
@@ -77,11 +84,12 @@ async def build_digest(
         dept.pairs += 1
         dept.overdue += state.overdue
         dept.unanswered += state.unanswered
-        inactive = is_inactive(state.last_held, state.start, now, tz, limits)
+        counted = counted_from(state.start, state.entered_at, tz)
+        inactive = is_inactive(state.last_held, counted, now, tz, limits)
         dept.inactive += inactive
-        late = plan_late(state.plan_status, state.start, now, tz)
+        late = plan_late(state.plan_status, counted, now, tz)
         if state.overdue or state.unanswered or inactive or late:
-            quiet = (now - quiet_since(state.last_held, state.start, tz)).days
+            quiet = (now - quiet_since(state.last_held, counted, tz)).days
             attention.append(
                 Attention(state, state.overdue, state.unanswered, quiet if inactive else None, late)
             )

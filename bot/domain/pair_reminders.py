@@ -10,7 +10,7 @@ digest counts with, so the digest and the reminders never disagree.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
@@ -18,6 +18,7 @@ from bot.domain.attention import (
     ESCALATE_INACTIVE,
     PLAN_WAITS,
     Limits,
+    counted_from,
     inactive_from,
     plan_due,
     quiet_since,
@@ -44,6 +45,9 @@ from storage.repos import Repos
 FINAL_REPORT_WEEK_BEFORE = timedelta(days=WEEK)
 _NOTHING = (date.max, date.min)  # a day range that selects no day
 QUESTION_EXCERPT = 120
+# An admins' warning due this long before a weekly digest (or at its moment) is left to the
+# digest, which lists the same pair: one message, not a warning and its repeat minutes later.
+DIGEST_FOLDS = timedelta(hours=1)
 
 
 def month_before(day: date) -> date:
@@ -180,12 +184,14 @@ def inactive_notices(
         ]
     else:
         to = _admins_to(admin_ids, "remind-pair-inactive-admin", sides.pair_id, links)
-    since = quiet_since(row.last_held, row.start, tz)
+    counted = counted_from(row.start, row.entered_at, tz)
+    since = quiet_since(row.last_held, counted, tz)
     args |= {
         "mentor": sides.mentor_name,
         "mentee": sides.mentee_name,
         "days": max((now - since).days, 1),
-        "held": "yes" if row.last_held is not None else "no",
+        # Quiet since the start, or, for a pair entered in the bot after it, since then.
+        "held": "yes" if row.last_held is not None else "no" if counted == row.start else "entered",
     }
     return _notices(kind, sides.pair_id, due, to, args)
 
@@ -210,19 +216,34 @@ def final_report_notices(
 
 
 async def find_pair_due(
-    tx: Repos, window: Window, tz: tzinfo, limits: Limits, found: Found, links: Links
+    tx: Repos,
+    window: Window,
+    tz: tzinfo,
+    limits: Limits,
+    found: Found,
+    links: Links,
+    digest_soon: Callable[[datetime], bool] = lambda _due: False,
 ) -> None:
-    """Add to `found` every reminder about questions, plans and pairs due in the window."""
+    """Add to `found` every reminder about questions, plans and pairs due in the window.
+    `digest_soon(due)`: whether a weekly digest is queued at that moment or within
+    DIGEST_FOLDS after it; the admins' warning is then left to the digest, which lists the pair
+    anyway, for every admin who gets the digest."""
     since, now = window.since, window.now
     if since >= now:
         return
     admin_ids: list[int] | None = None
+    without_digest: list[int] | None = None
 
-    async def to_admins() -> list[int]:
-        nonlocal admin_ids
+    async def to_admins(due: datetime) -> list[int]:
+        nonlocal admin_ids, without_digest
         if admin_ids is None:
             admin_ids = [admin.id for admin in await admins(tx)]
-        return admin_ids
+        if not digest_soon(due):
+            return admin_ids
+        if without_digest is None:
+            off = await tx.reminders.switched_off_among([NoticeKind.DIGEST.value])
+            without_digest = [admin for admin in admin_ids if (admin, NoticeKind.DIGEST) in off]
+        return without_digest
 
     for kind, wait in (
         (NoticeKind.QUESTION_REMIND, limits.question_remind),
@@ -235,7 +256,7 @@ async def find_pair_due(
                 question,
                 question.asked_at + wait,
                 now,
-                await to_admins() if escalated else [],
+                await to_admins(question.asked_at + wait) if escalated else [],
                 links,
             )
 
@@ -246,23 +267,26 @@ async def find_pair_due(
         starts = days_in(Window(since - wait, now - wait), tz) or _NOTHING
         for row in await tx.reminders.pairs_quiet_since(since - wait, now - wait, *starts):
             admins_told = kind is NoticeKind.PAIR_INACTIVE_ADMINS
-            due = inactive_from(row.last_held, row.start, tz, limits, admins=admins_told)
+            counted = counted_from(row.start, row.entered_at, tz)
+            due = inactive_from(row.last_held, counted, tz, limits, admins=admins_told)
             if due not in window:
                 continue
             escalated = kind is NoticeKind.PAIR_INACTIVE_ADMINS
             unmarked = (
                 None if escalated else await tx.meetings.unmarked_of_pair(row.sides.pair_id, now)
             )
-            found.notices += inactive_notices(
-                kind, row, due, now, tz, await to_admins() if escalated else [], links, unmarked
-            )
+            told = await to_admins(due) if escalated else []
+            found.notices += inactive_notices(kind, row, due, now, tz, told, links, unmarked)
 
     days = days_in(window, tz)
     if days is None:
         return
     first, last = days
-    for row in await tx.reminders.pairs_started_between(first - PLAN_WAITS, last - PLAN_WAITS):
-        found.notices += plan_notices(row, plan_due(row.start, tz), await to_admins(), links)
+    for row in await tx.reminders.pairs_counted_between(first - PLAN_WAITS, last - PLAN_WAITS):
+        due = plan_due(counted_from(row.start, row.entered_at, tz), tz)
+        if due not in window:
+            continue
+        found.notices += plan_notices(row, due, await to_admins(due), links)
     for kind, lo, hi in (
         (NoticeKind.FINAL_REPORT_MONTH, timedelta(days=28), timedelta(days=31)),
         (NoticeKind.FINAL_REPORT_WEEK, FINAL_REPORT_WEEK_BEFORE, FINAL_REPORT_WEEK_BEFORE),

@@ -24,7 +24,9 @@ from test_reminders import (
 )
 
 from bot.app import App
+from bot.domain.notify import NoticeKind
 from bot.domain.pairing import close_pair, create_pair, reassign_mentor
+from bot.domain.reminder_settings import switch_reminder
 from scheduler.clock import ManualClock
 from storage.models import PairKind, PairStatus
 
@@ -64,8 +66,8 @@ async def _pair(app: App, mentor_tg: int, mentee_tg: int, start: date, end: date
 async def people(
     bot_runner: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
 ) -> dict[str, TelegramUser]:
-    """Иванова with Сидорова, started today (the tests' pair); Смирнов with Орлов, started in
-    September (bystanders)."""
+    """Иванова with Сидорова, started today (the tests' pair); Смирнов with Орлов, started and
+    entered in the bot in September (bystanders)."""
     app = _app(bot_runner)
     await seed(app)
     found = {
@@ -77,7 +79,12 @@ async def people(
     }
     await start_everyone(*found.values())
     await _pair(app, MENTOR_IVANOVA, MENTEE_SIDOROVA, date(2027, 1, 20), date(2027, 6, 30))
-    await _pair(app, MENTOR_SMIRNOV, MENTEE_ORLOV, date(2026, 9, 1), date(2027, 8, 31))
+    bystanders = await _pair(app, MENTOR_SMIRNOV, MENTEE_ORLOV, date(2026, 9, 1), date(2027, 8, 31))
+    async with app.db.transaction() as tx:  # in the bot since September: long told of all
+        await tx.conn.execute(
+            "UPDATE pairs SET created_at = '2026-09-01T03:00:00+00:00' WHERE id = ?",
+            (bystanders,),
+        )
     await found["mentee"].wait_message("Вам назначен наставник", since=0)
     await found["other_mentee"].wait_message("Вам назначен наставник", since=0)
     return found
@@ -249,3 +256,42 @@ async def test_a_quiet_pair_with_a_meeting_nobody_marked_is_asked_about_it_inste
     ]
     people["mentee"].press("✅ Состоялась", asked)
     await people["mentee"].wait_message("Сколько минут она длилась")  # the journal's details
+
+
+async def test_a_pair_entered_after_it_began_tells_its_people_first_and_its_admins_in_the_digest(
+    bot_runner: BotRunner, people: dict[str, TelegramUser], bot_clock: ManualClock
+) -> None:
+    """Смирнов and Орлов started in September but were entered in the bot on Monday 18.01 (the
+    roster imported at deployment): they are counted from then. Two weeks later, a Monday, the
+    people are told; the admins' warning, due at the digest's moment, is left to the digest."""
+    app = _app(bot_runner)
+    admin, other_mentor = people["admin"], people["other_mentor"]
+    async with app.db.transaction() as tx:
+        await tx.conn.execute(
+            "UPDATE pairs SET created_at = '2027-01-18T04:00:00+00:00' WHERE mentor_id ="
+            " (SELECT id FROM people WHERE telegram_id = ?)",
+            (MENTOR_SMIRNOV,),
+        )
+    await _at(bot_runner, bot_clock, 2027, 1, 31, 9, 0, 30)
+    _nobody_else(people, "не было встреч", *())  # its start was months ago: nothing till now
+
+    await _at(bot_runner, bot_clock, 2027, 2, 1, 9, 0, 30)  # a Monday, DIGEST_CRON's moment
+    entered = "не было встреч 14 дней — с тех пор как пара появилась в боте"
+    _nobody_else(people, entered, "other_mentor", "other_mentee")
+    assert _with(other_mentor, entered) == _with(other_mentor, "ещё не отправлен")
+    assert app.scheduler.digest is not None
+    await app.scheduler.digest()
+    digest = await admin.wait_message("Сводка по наставничеству")
+    assert "Смирнов" in digest["text"] and "план не утверждён" in digest["text"]
+    await bot_runner.settle()
+    _nobody_else(people, "ещё не отправлен на утверждение", "other_mentor")  # no admin's own
+
+    # A week on, still no meeting: the admins' warning is due at the digest's moment again;
+    # an admin who switched the digest off gets it as a message of its own.
+    async with app.db.transaction() as tx:
+        me = await tx.people.by_telegram_id(admin.id)
+        assert me is not None
+        await switch_reminder(tx, me.id, NoticeKind.DIGEST, False, bot_clock.now())
+    await _at(bot_runner, bot_clock, 2027, 2, 8, 9, 0, 30)
+    warning = _with(admin, "нет проведённых встреч 21 день")
+    assert "Смирнов" in warning["text"]

@@ -13,6 +13,7 @@ import pytest
 
 from bot.domain.attention import (
     Limits,
+    counted_from,
     is_inactive,
     is_overdue,
     question_unanswered,
@@ -131,8 +132,10 @@ async def test_the_digests_counts_follow_the_rules(db: Database, seed: int) -> N
                 for q in opened
             )
             assert state.last_held == last_held
-            assert is_inactive(state.last_held, state.start, NOW, TZ, LIMITS) == is_inactive(
-                last_held, pair.start, NOW, TZ, LIMITS
+            counted = counted_from(state.start, state.entered_at, TZ)
+            assert counted == counted_from(pair.start, NOW, TZ)  # entered at NOW
+            assert is_inactive(state.last_held, counted, NOW, TZ, LIMITS) == is_inactive(
+                last_held, counted, NOW, TZ, LIMITS
             )
 
 
@@ -152,3 +155,47 @@ async def test_the_reminders_read_the_milestones_still_to_report(db: Database, s
                     expected.add(milestone.id)
     assert found == expected
     assert found  # the generated data has some on both sides
+
+
+@pytest.mark.parametrize("seed", range(3))
+async def test_the_ticks_reads_find_every_pair_by_the_day_it_is_counted_from(
+    db: Database, seed: int
+) -> None:
+    """pairs.counted_from keeps the UTC day a pair was entered, the rule the local one: the
+    tick's reads, a day wider, find every pair the rule counts from a day, entered around local
+    midnight too (18:00 UTC is midnight in Bishkek)."""
+    rng = random.Random(seed)
+    counted: dict[int, date] = {}
+    async with db.transaction() as tx:
+        for n in range(30):
+            start = date(2027, 1, 1) + timedelta(days=rng.randint(0, 15))
+            entered = datetime.combine(
+                start + timedelta(days=rng.randint(-3, 3)), datetime.min.time(), UTC
+            ) + timedelta(hours=rng.choice([0, 5, 17, 18, 19, 23]), minutes=rng.randint(0, 59))
+            mentor = await tx.people.add(full_name=f"Наставник {n}", role=Role.MENTOR, now=NOW)
+            mentee = await tx.people.add(full_name=f"Наставляемый {n}", role=Role.MENTEE, now=NOW)
+            pair = await create_pair(
+                tx,
+                mentor_id=mentor.id,
+                mentee_id=mentee.id,
+                kind=PairKind.PEDAGOGICAL,
+                start=start,
+                end=END,
+                order_ref=None,
+                now=entered,
+                max_mentees_per_mentor=2,
+            )
+            counted[pair.id] = counted_from(start, entered, TZ)
+        assert any(day > date(2027, 1, 16) for day in counted.values())  # entered after start
+        for offset in range(25):
+            day = date(2026, 12, 30) + timedelta(days=offset)
+            expected = {pair for pair, on in counted.items() if on == day}
+            planned = {
+                row.sides.pair_id for row in await tx.reminders.pairs_counted_between(day, day)
+            }
+            after = datetime.combine(day, datetime.min.time(), UTC)
+            quiet = await tx.reminders.pairs_quiet_since(after, after, day, day)
+            assert expected <= planned
+            assert expected <= {row.sides.pair_id for row in quiet}
+            for row in quiet:
+                assert row.entered_at.tzinfo is not None

@@ -71,13 +71,15 @@ remind-plan-late-admin = 📋 Пара { $mentor } — { $mentee } начала�
    *[no] ещё не отправлен на утверждение
 }.
 
-# No held meeting for INACTIVITY_DAYS; $held: yes when the pair has held one before
+# No held meeting for INACTIVITY_DAYS; $held: yes when the pair has held one before, entered when
+# it has none and was entered in the bot after it began (counted from then), else no
 remind-pair-inactive-mentor = 💤 С { INS($mentee) } не было встреч { $days } { $days ->
     [one] день
     [few] дня
    *[many] дней
 }{ $held ->
     [yes] {""}
+    [entered] {" "}— с тех пор как пара появилась в боте
    *[no] {" "}— с начала наставничества
 }. Назначьте встречу: /meet
 remind-pair-inactive-mentee = 💤 С наставником { INS($mentor) } не было встреч { $days } { $days ->
@@ -86,6 +88,7 @@ remind-pair-inactive-mentee = 💤 С наставником { INS($mentor) } н
    *[many] дней
 }{ $held ->
     [yes] {""}
+    [entered] {" "}— с тех пор как пара появилась в боте
    *[no] {" "}— с начала наставничества
 }. Назначьте встречу: /meet
 # … and when a meeting that took place waits for «Состоялась ли?»: that question, with its buttons
