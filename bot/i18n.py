@@ -59,11 +59,11 @@ class Translator:
             if fixed is None:
                 fixed = self._fixed[key] = self._format(key, {})
             return fixed
-        return self._format(key, _prepare(args, escape=True))
+        return nested_quotes(self._format(key, _prepare(args, escape=True)))
 
     def plain(self, key: str, **args: Any) -> str:
         """The text for a button label or an alert, which Telegram shows as typed."""
-        return self._format(key, _prepare(args, escape=False))
+        return nested_quotes(self._format(key, _prepare(args, escape=False)))
 
     def _format(self, key: str, args: dict[str, Any]) -> str:
         if key in self._plain_patterns:
@@ -274,3 +274,24 @@ class I18n:
 def as_sentence(text: str) -> str:
     """A reason written to follow a colon («…: у наставника уже…»), shown on its own."""
     return text[:1].upper() + text[1:]
+
+
+def nested_quotes(text: str) -> str:
+    """Quotes inside quotes read „…“, as Russian typography has them: a title in «» put in a
+    text's own «» («Открытый урок „Моя профессия“»). A text whose «» do not pair (a lone « in
+    someone's title) is left as it is rather than turned inside out."""
+    if text.count("«") < 2:
+        return text
+    shown, depth = [], 0
+    for char in text:
+        if char == "«":
+            shown.append("„" if depth else char)
+            depth += 1
+        elif char == "»":
+            depth -= 1
+            if depth < 0:
+                return text
+            shown.append("“" if depth else char)
+        else:
+            shown.append(char)
+    return "".join(shown) if depth == 0 else text

@@ -71,3 +71,13 @@ def test_every_text_agrees_with_the_person_and_declines_their_name(t, person: Pe
             if before and before[-1].lower().strip("(«") in PREPOSITIONS:
                 problems.append(f"{key}: «{before[-1]} {person}» in {text!r}")
     assert not problems, "\n".join(problems)
+
+
+def test_a_quote_inside_a_quote_reads_with_low_and_high_quotes(t) -> None:  # type: ignore[no-untyped-def]
+    said = t("remind-milestone-day", title="Открытый урок «Моя профессия»", due="22.01.2027")
+    assert "«Открытый урок „Моя профессия“»" in said
+    label = t.plain("remind-milestone-day", title="Урок «А» и «Б»", due="22.01.2027")
+    assert "«Урок „А“ и „Б“»" in label
+    # Someone's lone « is left alone rather than turning the text's own quotes inside out.
+    lone = t("remind-milestone-day", title="Тема «без пары", due="22.01.2027")
+    assert "«Тема «без пары»" in lone
