@@ -354,16 +354,18 @@ async def record_outcome(
         raise MeetingError(MeetingRefusal.NOT_NOW)
     await cancel_about(tx, About.MEETING_REMINDERS, meeting.id, "the meeting changed")
     await cancel_about(tx, About.MEETING, meeting.id, "outcome recorded")
-    await _send(
-        tx,
-        _other_id(pair, person_id),
-        "outcome",
-        now,
-        changed,
-        "meet-told-moved" if moved else f"meet-told-{changed.status.value}",
-        tz,
-        pair,
-    )
+    details: dict[str, str] = {}
+    text_key = "meet-told-moved" if moved else f"meet-told-{changed.status.value}"
+    if changed.status is MeetingStatus.HELD:
+        # The other side reads what was recorded, the task set for the mentee above all.
+        text_key = "meet-told-held-details"
+        details = {
+            "content": changed.content or "—",
+            "result": changed.result or "—",
+            "task": changed.task or "—",
+        }
+    other = _other_id(pair, person_id)
+    await _send(tx, other, "outcome", now, changed, text_key, tz, pair, (), **details)
     return changed
 
 

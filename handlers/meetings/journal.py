@@ -201,7 +201,7 @@ async def admin_journal_page(
 
 
 def journal_button(t: Translator, pair: Pair) -> InlineKeyboardButton:
-    """The «📓 Журнал» button on an admin's pair card."""
+    """The «📒 Журнал» button on an admin's pair card."""
     return InlineKeyboardButton(
         text=t("pair-journal"), callback_data=PairJournal(pair_id=pair.id).pack()
     )

@@ -110,7 +110,10 @@ async def test_a_quick_meet_confirmed_and_held_shows_in_the_journal_with_its_hou
     await mentor.wait_message("Задание наставляемому")
     mentor.send("Исправить КТП к пятнице")
     await mentor.wait_message("записана в журнал")
-    await mentee.wait_message("она в журнале")
+    told = await mentee.wait_message("она в журнале")
+    assert "отметила, что встреча состоялась" in told["text"]
+    assert "Задание: Исправить КТП к пятнице" in told["text"]  # the task, not only the fact
+    assert "Результат: КТП согласована, добавить часы практики" in told["text"]
     mentee.press("✅ Состоялась")  # the other side's question is answered already
     assert (await mentee.wait_answer_callback())["show_alert"]
 

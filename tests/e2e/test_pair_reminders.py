@@ -134,7 +134,7 @@ async def test_a_plan_not_approved_and_a_pair_without_meetings_are_told_two_week
     morning = _with(mentor, "ещё не отправлен")
     assert morning == _with(mentor, "не было встреч")
     assert morning["text"].startswith("1️⃣ ") and "\n\n2️⃣ " in morning["text"]
-    assert mentor.inline_buttons(morning) == ["1️⃣ 📓 Журнал встреч", "2️⃣ 📋 Открыть план"]
+    assert mentor.inline_buttons(morning) == ["1️⃣ 📒 Журнал встреч", "2️⃣ 📋 Открыть план"]
     assert admin.inline_buttons(_with(admin, "ещё не отправлен")) == ["👥 Карточка пары"]
     _nobody_else(people, "не было встреч 14 дней — с начала наставничества", "mentor", "mentee")
     assert "С Сидоровой Марией Ивановной" in _with(mentor, "не было встреч")["text"]
@@ -145,7 +145,7 @@ async def test_a_plan_not_approved_and_a_pair_without_meetings_are_told_two_week
 
     mentor.press("2️⃣ 📋 Открыть план", morning)
     await mentor.wait_message("Индивидуальный план")
-    people["mentee"].press("📓 Журнал встреч", _with(people["mentee"], "не было встреч"))
+    people["mentee"].press("📒 Журнал встреч", _with(people["mentee"], "не было встреч"))
     await people["mentee"].wait_message("Журнал")
 
     await _at(bot_runner, bot_clock, 2027, 2, 10, 8, 59)

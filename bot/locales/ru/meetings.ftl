@@ -97,6 +97,15 @@ meet-told-held = ✅ { $other } { GENDER($other) ->
     [female] подтвердила
    *[other] подтвердил
 } встречу, она в журнале: { $meeting }.
+# "Did it happen?" answered «состоялась» with the details: the other side reads them
+meet-told-held-details = ✅ { $other } { GENDER($other) ->
+    [female] отметила
+   *[other] отметил
+}, что встреча состоялась; она в журнале: { $meeting }.
+    Длительность: { $minutes }
+    Сделано: { $content }
+    Результат: { $result }
+    Задание: { $task }
 meet-told-not_held = { $other } { GENDER($other) ->
     [female] отметила
    *[other] отметил
@@ -154,7 +163,7 @@ meet-cancelled-pair-closed = 🚫 Встреча с { INS($other) } отмене
 meet-cancelled-reassigned = 🚫 Встреча с { INS($other) } отменена: у пары сменился наставник. { $meeting }
 
 ## An admin's view of a pair's journal (from the pair card)
-pair-journal = 📓 Журнал
+pair-journal = 📒 Журнал
 journal-back-to-card = ⬅️ К карточке пары
 journal-entry-mentor = Наставник: { $mentor }
 

@@ -114,4 +114,4 @@ remind-final-report-week = 🗂 Через неделю, { $end }, заканч�
 
 remind-button-open-plan = 📋 Открыть план
 remind-button-pair-card = 👥 Карточка пары
-remind-button-journal = 📓 Журнал встреч
+remind-button-journal = 📒 Журнал встреч
