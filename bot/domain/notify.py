@@ -101,6 +101,8 @@ class NoticeKind(StrEnum):
     MILESTONE_DECISION = "milestone-decision", _MENTEE, _PERSONAL, _FIXED, None
     PLAN_SUBMITTED = "plan-submitted", _ADMINS, _PERSONAL, _FIXED, About.PLAN_SUBMISSION
     PLAN_DECISION = "plan-decision", _BOTH, _PERSONAL, _FIXED, None
+    # a deadline of an approved plan moved by the mentor, to the mentee
+    PLAN_CHANGED = "plan-changed", _MENTEE, _PERSONAL, _FIXED, None
     # --- notices nobody asked for --------------------------------------------------------------
     PAIR = "pair", _BOTH, _NOTICE, _FIXED, None  # formed, reassigned, ended, completed
     MEETING_CALLED_OFF = "meeting-called-off", _BOTH, _NOTICE, _FIXED, About.MEETING

@@ -19,8 +19,10 @@ from pathlib import Path
 from bot.domain.attention import is_overdue, still_to_report
 from bot.domain.dates import check_date
 from bot.domain.fields import MAX_MILESTONE_TITLE
-from bot.domain.notify import About, cancel_about
+from bot.domain.links import Links
+from bot.domain.notify import About, Notice, NoticeKind, cancel_about, tell
 from bot.domain.rules import PairSide, may_work_in_pair, side_in_pair
+from bot.notices import Button, Text
 from storage.models import (
     Milestone,
     MilestoneStatus,
@@ -354,11 +356,38 @@ async def edit_milestone(
     title: str | None = None,
     due: date | None = None,
     reason: str | None = None,
+    links: Links | None = None,
 ) -> None:
+    """A milestone's new title or deadline. A deadline of an approved plan moved is told to the
+    mentee (with the button to the milestone when `links`): it is the one they work to."""
     _check_change(plan, reason)
     if due is not None and (refusal := check_deadline(pair, due)) is not None:
         raise PlanError(refusal)
     await tx.plans.edit_milestone(milestone.id, title=title, due=due)
+    if due is not None and due != milestone.due and plan.status is PlanStatus.APPROVED:
+        moved = Text(
+            "notice-milestone-due-moved",
+            {
+                "mentor": pair.mentor_name,
+                "title": title or milestone.title,
+                "old": milestone.due.strftime("%d.%m.%Y"),
+                "new": due.strftime("%d.%m.%Y"),
+                "reason": reason or "—",
+            },
+        )
+        buttons = (
+            [[Button(Text("remind-button-open-milestone"), data=links.milestone(milestone.id))]]
+            if links
+            else []
+        )
+        notice = Notice(
+            NoticeKind.PLAN_CHANGED,
+            to=pair.mentee_id,
+            text=moved,
+            of=(milestone.id, "due", due.isoformat(), now.isoformat()),
+            buttons=buttons,
+        )
+        await tell(tx, notice, now)
     if title is not None:
         await _log(tx, plan, PlanChange.TITLE, milestone.title, milestone.title, title,
                    author_id, reason, now)  # fmt: skip

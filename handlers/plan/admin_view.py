@@ -12,7 +12,13 @@ from bot.domain.plans import Found
 from bot.i18n import as_sentence
 from handlers.filters import shown
 from handlers.keyboards import MilestoneCb, PlanCb
-from handlers.plan.common import ADMIN_FILE, ADMIN_VIEW, find_plan_for_admin, stale
+from handlers.plan.common import (
+    ADMIN_FILE,
+    ADMIN_VIEW,
+    find_plan_for_admin,
+    send_report_file,
+    stale,
+)
 from handlers.plan.view import milestone_card, plan_view
 
 router = Router(name=__name__)
@@ -71,8 +77,5 @@ async def admin_file(
     if not milestone.file_id:
         await stale(callback, ctx.t)
         return
-    if milestone.file_kind == "photo":
-        await bot.send_photo(callback.from_user.id, milestone.file_id)
-    else:
-        await bot.send_document(callback.from_user.id, milestone.file_id)
+    await send_report_file(bot, callback.from_user.id, ctx.t, found)
     await callback.answer()

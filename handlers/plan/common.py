@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from aiogram import Bot
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
@@ -103,3 +104,15 @@ async def refused(callback: CallbackQuery, t: Translator, error: PlanError) -> N
 
 def local_day(clock: Clock, settings: Settings) -> date:
     return local_today(clock.now(), settings.tz)
+
+
+async def send_report_file(bot: Bot, chat_id: int, t: Translator, found: Found) -> None:
+    """A report's file sent again, by its file_id, with a caption saying whose report and which
+    milestone: on its own in the chat, it would say neither."""
+    milestone = found.milestone
+    assert milestone is not None and milestone.file_id is not None
+    caption = t("milestone-file-caption", mentee=found.pair.mentee_name, title=milestone.title)
+    if milestone.file_kind == "photo":
+        await bot.send_photo(chat_id, milestone.file_id, caption=caption)
+    else:
+        await bot.send_document(chat_id, milestone.file_id, caption=caption)

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.context import Context
 from bot.domain import fields
@@ -33,6 +33,7 @@ from bot.i18n import Html, as_sentence
 from handlers.filters import FreeText, shown
 from handlers.forms import Draft, load_draft, save_draft, start_draft
 from handlers.keyboards import MilestoneCb, PlanCb, cancel_button
+from handlers.links import LINKS
 from handlers.plan.common import PlanForm, find_plan, stale
 
 router = Router(name=__name__)
@@ -226,7 +227,7 @@ async def _apply_and_answer(
     message: Message, state: FSMContext, ctx: Context, draft: PlanChangeDraft, reason: str | None
 ) -> None:
     try:
-        answer = await _apply(ctx, draft, reason)
+        answer, pair_id = await _apply(ctx, draft, reason)
     except LookupError:
         await state.clear()
         await message.answer(ctx.t("stale-button"))
@@ -238,11 +239,17 @@ async def _apply_and_answer(
         await message.answer(t("plan-refused", reason=Html(t(str(exc.refusal)))))
         return
     await state.clear()
-    await message.answer(answer)
+    # Every change ends with the way back to the plan it changed.
+    back = InlineKeyboardButton(
+        text=ctx.t.plain("plan-back"),
+        callback_data=PlanCb(action="show", pair_id=pair_id).pack(),
+    )
+    await message.answer(answer, reply_markup=InlineKeyboardMarkup(inline_keyboard=[[back]]))
 
 
-async def _apply(ctx: Context, draft: PlanChangeDraft, reason: str | None) -> str:
-    """Apply the change against fresh state; returns the answer. LookupError: stale."""
+async def _apply(ctx: Context, draft: PlanChangeDraft, reason: str | None) -> tuple[str, int]:
+    """Apply the change against fresh state; returns the answer and the pair whose plan it
+    changed. LookupError: stale."""
     t, person = ctx.t, ctx.me
     async with ctx.db.transaction() as tx:
         found = await load_plan(tx, person, pair_id=draft.pair_id, milestone_id=draft.milestone_id)
@@ -251,15 +258,24 @@ async def _apply(ctx: Context, draft: PlanChangeDraft, reason: str | None) -> st
         common: dict[str, Any] = {"author_id": person.id, "now": ctx.now(), "reason": reason}
         if draft.change == "add" and draft.due is not None and draft.title is not None:
             await add_milestone(tx, found.plan, found.pair, draft.title, draft.due, **common)
-            return t("plan-milestone-added", title=draft.title, due=t.date(draft.due))
+            added = t("plan-milestone-added", title=draft.title, due=t.date(draft.due))
+            return added, found.pair.id
         milestone = found.milestone
         if milestone is None:
             raise LookupError("no such milestone")
         if draft.change == "remove":
             await remove_milestone(tx, found.plan, milestone, **common)
-            return t("milestone-removed")
+            return t("milestone-removed"), found.pair.id
         await edit_milestone(
-            tx, found.plan, found.pair, milestone, title=draft.title, due=draft.due, **common
+            tx,
+            found.plan,
+            found.pair,
+            milestone,
+            title=draft.title,
+            due=draft.due,
+            links=LINKS,
+            **common,
         )
-        return t("plan-milestone-changed", title=draft.title or milestone.title,
-                 due=t.date(draft.due or milestone.due))  # fmt: skip
+        changed = t("plan-milestone-changed", title=draft.title or milestone.title,
+                    due=t.date(draft.due or milestone.due))  # fmt: skip
+        return changed, found.pair.id

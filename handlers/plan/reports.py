@@ -3,7 +3,10 @@ accepts or returns it (with a comment) and may open the file."""
 
 from __future__ import annotations
 
+import logging
+
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
@@ -25,9 +28,10 @@ from handlers.filters import FreeText, shown
 from handlers.forms import Draft, OfCurrentForm, load_draft, save_draft, start_draft
 from handlers.keyboards import MilestoneCb, cancel_button
 from handlers.links import LINKS
-from handlers.plan.common import PlanForm, find_plan, refused, stale
+from handlers.plan.common import PlanForm, find_plan, refused, send_report_file, stale
 from storage.models import Milestone, MilestoneStatus
 
+log = logging.getLogger(__name__)
 router = Router(name=__name__)
 
 
@@ -37,6 +41,8 @@ class ReportDraft(Draft):
     milestone_id: int
     comment: str | None = None  # report: typed at report_comment, sent at report_file
     sub: int = 0  # return: the submission returned (its comment is the last step)
+    card_id: int = 0  # return: the report's message, edited to the decision at the end
+    card_html: str = ""  # … its text ("" for a caption: only its buttons go)
 
 
 async def _comment(message: Message, ctx: Context) -> str | None:
@@ -211,7 +217,12 @@ async def report_decision(
         await callback.answer(as_sentence(t.plain("milestone-refused-decided")), show_alert=True)
         return
     if callback_data.action == "ret":
-        draft = ReportDraft(milestone_id=milestone.id, sub=callback_data.sub)
+        draft = ReportDraft(
+            milestone_id=milestone.id,
+            sub=callback_data.sub,
+            card_id=message.message_id,
+            card_html=message.html_text if message.text is not None else "",
+        )
         form = (await start_draft(state, PlanForm.return_comment, draft)).form
         await message.answer(
             t("milestone-ask-return-comment", max=MAX_COMMENT_LENGTH),
@@ -231,14 +242,32 @@ async def report_decision(
         await refused(callback, t, exc)
         return
     ctx.told()
-    # The report itself says the decision, and loses its buttons.
-    decided = f"{message.html_text}\n\n{t('milestone-card-accepted', date=t.date(ctx.today()))}"
-    if message.text is not None and text_length(decided) <= MESSAGE_LIMIT:
-        await message.edit_text(decided, reply_markup=None)
-    else:  # a caption, or no room left: the buttons go, the decision comes below
-        await message.edit_reply_markup(reply_markup=None)
+    note = t("milestone-card-accepted", date=t.date(ctx.today()))
+    card = message.html_text if message.text is not None else ""
+    if not await _card_says(message.bot, message.chat.id, message.message_id, card, note):
         await message.answer(t("milestone-decided-accepted"))
     await callback.answer(t("done"))
+
+
+async def _card_says(
+    bot: Bot | None, chat_id: int, card_id: int, card_html: str, note: str
+) -> bool:
+    """The report's message says the decision below its text and loses its buttons; False
+    when it cannot (a caption, no room left, or Telegram refused): only its buttons go, and the
+    decision is to be said below. The decision is saved either way."""
+    if bot is None:
+        return False
+    decided = f"{card_html}\n\n{note}"
+    try:
+        if card_html and text_length(decided) <= MESSAGE_LIMIT:
+            await bot.edit_message_text(
+                text=decided, chat_id=chat_id, message_id=card_id, reply_markup=None
+            )
+            return True
+        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=card_id, reply_markup=None)
+    except TelegramAPIError as error:  # too old to edit, say: the decision stands
+        log.info("the report card %s was not edited: %s", card_id, error)
+    return False
 
 
 @router.message(PlanForm.return_comment, FreeText())
@@ -263,6 +292,9 @@ async def report_return_comment(message: Message, state: FSMContext, ctx: Contex
         await message.answer(t("plan-refused", reason=Html(t(str(exc.refusal)))))
         return
     ctx.told()
+    if draft.card_id:
+        note = t("milestone-card-returned", date=t.date(ctx.today()))
+        await _card_says(message.bot, message.chat.id, draft.card_id, draft.card_html, note)
     await message.answer(t("milestone-decided-returned"))
 
 
@@ -279,8 +311,5 @@ async def open_file(
         await stale(callback, ctx.t)
         return
     assert person is not None and person.telegram_id is not None
-    if found.milestone.file_kind == "photo":
-        await bot.send_photo(person.telegram_id, found.milestone.file_id)
-    else:
-        await bot.send_document(person.telegram_id, found.milestone.file_id)
+    await send_report_file(bot, person.telegram_id, ctx.t, found)
     await callback.answer()

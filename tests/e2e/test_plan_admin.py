@@ -80,6 +80,7 @@ async def test_an_admin_opens_the_plan_from_the_card_read_only_pages_and_goes_ba
         lambda: next((m for m in admin.messages() if "document" in m), None), 5.0, "the file"
     )
     assert file["document"]["file_name"] == "конспект.pdf"
+    assert file["caption"].startswith("📎 Отчёт Сидоровой Марии Ивановны по этапу «")
 
     admin.press("⬅️ К плану", card)
     again = await admin.wait_message("Индивидуальный план")

@@ -138,6 +138,10 @@ notice-milestone-submitted = 🟡 { $mentee } { GENDER($mentee) ->
 } этап выполненным: <b>{ $title }</b> (срок { $due })
     Отчёт: { $comment }
 notice-milestone-file = 📎 К отчёту приложен файл — нажмите «Открыть файл».
+notice-milestone-due-moved = 📅 { $mentor } { GENDER($mentor) ->
+    [female] перенесла
+   *[other] перенёс
+} срок этапа «{ $title }» с { $old } на { $new }. Причина: { $reason }
 notice-milestone-accepted = ✅ { $mentor } { GENDER($mentor) ->
     [female] приняла
    *[other] принял
@@ -149,5 +153,8 @@ notice-milestone-returned = ↩️ { $mentor } { GENDER($mentor) ->
 milestone-decided-accepted = ✅ Принято.
 milestone-decided-returned = ↩️ Возвращено с замечанием.
 
+# The caption of a report's file sent again from the plan
+milestone-file-caption = 📎 Отчёт { GEN($mentee) } по этапу «{ $title }»
 milestone-card-accepted = ✅ <b>Принят { $date }</b>
+milestone-card-returned = ↩️ <b>Возвращён { $date }</b> с замечанием
 notice-plan-returned-mentee = ↩️ Методический кабинет вернул индивидуальный план на доработку. Наставник, { $mentor }, поправит его и отправит снова.
