@@ -33,25 +33,30 @@ PAIRS = 12
 LIMITS = Limits()
 
 
+async def _pair(tx: Repos, n: int, start: date, entered: datetime) -> Pair:
+    """The n-th pair, of its own mentor and mentee, started on `start`, entered at `entered`."""
+    mentor = await tx.people.add(full_name=f"Наставник {n}", role=Role.MENTOR, now=NOW)
+    mentee = await tx.people.add(full_name=f"Наставляемый {n}", role=Role.MENTEE, now=NOW)
+    return await create_pair(
+        tx,
+        mentor_id=mentor.id,
+        mentee_id=mentee.id,
+        kind=PairKind.PEDAGOGICAL,
+        start=start,
+        end=END,
+        order_ref=None,
+        now=entered,
+        max_mentees_per_mentor=2,
+    )
+
+
 async def _programme(tx: Repos, seed: int) -> list[Pair]:
     """Pairs whose milestones, questions and meetings fall on every side of each rule's line."""
     rng = random.Random(seed)
     pairs = []
     today = local_today(NOW, TZ)
     for n in range(PAIRS):
-        mentor = await tx.people.add(full_name=f"Наставник {n}", role=Role.MENTOR, now=NOW)
-        mentee = await tx.people.add(full_name=f"Наставляемый {n}", role=Role.MENTEE, now=NOW)
-        pair = await create_pair(
-            tx,
-            mentor_id=mentor.id,
-            mentee_id=mentee.id,
-            kind=PairKind.PEDAGOGICAL,
-            start=START,
-            end=END,
-            order_ref=None,
-            now=NOW,
-            max_mentees_per_mentor=2,
-        )
+        pair = await _pair(tx, n, START, NOW)
         pairs.append(pair)
         plan = await tx.plans.for_pair(pair.id)
         assert plan is not None
@@ -86,7 +91,7 @@ async def _programme(tx: Repos, seed: int) -> list[Pair]:
             starts = NOW - LIMITS.inactivity + timedelta(hours=rng.randint(-30, 30))
             meeting = await tx.meetings.add(
                 pair_id=pair.id,
-                proposed_by=mentor.id,
+                proposed_by=pair.mentor_id,
                 starts_at=starts,
                 duration_min=60,
                 format=MeetingFormat.CONSULTATION,
@@ -172,19 +177,7 @@ async def test_the_ticks_reads_find_every_pair_by_the_day_it_is_counted_from(
             entered = datetime.combine(
                 start + timedelta(days=rng.randint(-3, 3)), datetime.min.time(), UTC
             ) + timedelta(hours=rng.choice([0, 5, 17, 18, 19, 23]), minutes=rng.randint(0, 59))
-            mentor = await tx.people.add(full_name=f"Наставник {n}", role=Role.MENTOR, now=NOW)
-            mentee = await tx.people.add(full_name=f"Наставляемый {n}", role=Role.MENTEE, now=NOW)
-            pair = await create_pair(
-                tx,
-                mentor_id=mentor.id,
-                mentee_id=mentee.id,
-                kind=PairKind.PEDAGOGICAL,
-                start=start,
-                end=END,
-                order_ref=None,
-                now=entered,
-                max_mentees_per_mentor=2,
-            )
+            pair = await _pair(tx, n, start, entered)
             counted[pair.id] = counted_from(start, entered, TZ)
         assert any(day > date(2027, 1, 16) for day in counted.values())  # entered after start
         for offset in range(25):
