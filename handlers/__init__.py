@@ -14,6 +14,7 @@ from handlers.filters import keep_filters_on_the_loop
 def get_routers() -> list[Router]:
     from handlers import (
         access,
+        attention,
         calendar,
         chat_member,
         common,
@@ -51,6 +52,7 @@ def get_routers() -> list[Router]:
         pair_cards.router,
         pair_changes.router,
         digest.router,
+        attention.router,
         roster.router,
         questions.router,
         # /plan's journeys: their callbacks differ by action and their forms by state.

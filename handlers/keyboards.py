@@ -102,6 +102,13 @@ class PairCard(CallbackData, prefix="pa"):
 # --- the targets of the buttons the core builds (handlers/links.py packs them) ------------------
 
 
+class AttentionPage(CallbackData, prefix="at"):
+    """A page of /overdue or /inactive."""
+
+    concern: str  # bot.domain.digest.Concern
+    page: int = 0
+
+
 class MeetingAct(CallbackData, prefix="mt"):
     """A button on a meeting (bot.domain.meeting_rules.Answer)."""
 

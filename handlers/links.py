@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.domain.links import Links
 from handlers.keyboards import (
     VIEW,
+    AttentionPage,
     DigestPage,
     MeetingAct,
     MilestoneCb,
@@ -37,6 +38,9 @@ class CallbackLinks:
 
     def digest_page(self, page: int) -> str:
         return DigestPage(page=page).pack()
+
+    def attention_page(self, concern: str, page: int) -> str:
+        return AttentionPage(concern=concern, page=page).pack()
 
 
 LINKS: Links = CallbackLinks()

@@ -6,8 +6,10 @@ scheduled one is rendered when it is sent, in the admin's language then."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
+from enum import StrEnum
 
 from bot.domain.attention import (
     Limits,
@@ -185,7 +187,14 @@ def digest_page(
         blocks = [_department(dept) for dept in digest.departments]
         parts.append(Lines(None, blocks, "digest-more-departments", budget=REST, sep="\n\n"))
     parts.append(tail)
-    rows = [
+    rows = _pair_buttons(shown, first, links)
+    rows += _pager(page, pages(digest), links.digest_page)
+    return joined(*parts, sep="\n\n"), rows
+
+
+def _pair_buttons(shown: list[Attention], first: int, links: Links) -> list[list[Button]]:
+    """A button to each pair's card on the page, numbered as its line."""
+    return [
         [
             Button(
                 Text(
@@ -200,14 +209,55 @@ def digest_page(
         ]
         for n, item in enumerate(shown)
     ]
+
+
+def _pager(page: int, count: int, to_page: Callable[[int], str]) -> list[list[Button]]:
     moves = []
     if page > 0:
-        moves.append(Button(Text("digest-button-back"), data=links.digest_page(page - 1)))
-    if page + 1 < pages(digest):
-        moves.append(Button(Text("digest-button-next"), data=links.digest_page(page + 1)))
-    if moves:
-        rows.append(moves)
-    return joined(*parts, sep="\n\n"), rows
+        moves.append(Button(Text("digest-button-back"), data=to_page(page - 1)))
+    if page + 1 < count:
+        moves.append(Button(Text("digest-button-next"), data=to_page(page + 1)))
+    return [moves] if moves else []
+
+
+# --- /overdue and /inactive: the attention list by one reason ----------------------------
+
+
+class Concern(StrEnum):
+    """A reason a pair needs attention that an admin lists on its own."""
+
+    OVERDUE = "overdue"  # milestones past their deadline and not accepted
+    INACTIVE = "inactive"  # no held meeting for INACTIVITY_DAYS
+
+
+def concerned(digest: Digest, concern: Concern) -> list[Attention]:
+    """The pairs of the digest's attention list that need it for this reason, in its order."""
+    if concern is Concern.OVERDUE:
+        return [item for item in digest.attention if item.overdue]
+    return [item for item in digest.attention if item.quiet_days is not None]
+
+
+def concern_page(
+    digest: Digest, concern: Concern, page: int, links: Links
+) -> tuple[Text, list[list[Button]]]:
+    """One page of the pairs that need attention for this reason, each line with all its
+    reasons (as the digest says them) and a button to its card; ◀️ ▶️ turn the pages. The
+    same pairs and numbers as the digest's: they are counted by the same rules at once."""
+    items = concerned(digest, concern)
+    count = max((len(items) + ATTENTION_PAGE - 1) // ATTENTION_PAGE, 1)
+    page = min(max(page, 0), count - 1)
+    if not items:
+        return Text(f"concern-none-{concern.value}"), []
+    first = page * ATTENTION_PAGE
+    shown = items[first : first + ATTENTION_PAGE]
+    title = Text(
+        f"concern-title-{concern.value}", {"count": len(items), "page": page + 1, "pages": count}
+    )
+    lines = [_attention_line(first + n + 1, item) for n, item in enumerate(shown)]
+    text = joined(Lines(title, lines, "digest-more-pairs", budget=REST))
+    rows = _pair_buttons(shown, first, links)
+    rows += _pager(page, count, lambda to: links.attention_page(concern.value, to))
+    return text, rows
 
 
 def firing_key(fired: datetime, tz: tzinfo) -> str:

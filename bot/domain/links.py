@@ -37,3 +37,7 @@ class Links(Protocol):
     def digest_page(self, page: int) -> str:
         """A page of the weekly digest's list of pairs that need attention."""
         ...
+
+    def attention_page(self, concern: str, page: int) -> str:
+        """A page of /overdue or /inactive (bot.domain.digest.Concern)."""
+        ...

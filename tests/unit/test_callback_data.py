@@ -16,6 +16,7 @@ from aiogram.filters.callback_data import CallbackData
 
 import handlers
 from handlers.keyboards import (
+    AttentionPage,
     DigestPage,
     MeetingAct,
     MilestoneCb,
@@ -80,6 +81,9 @@ def test_the_cores_buttons_are_packed_by_the_classes_that_read_them() -> None:
     assert PlanCb.unpack(LINKS.plan(n)) == PlanCb(action="view", pair_id=n)
     assert WhichPair.unpack(LINKS.journal(n)) == WhichPair(purpose="journal", pair_id=n)
     assert DigestPage.unpack(LINKS.digest_page(n)) == DigestPage(page=n)
+    assert AttentionPage.unpack(LINKS.attention_page("inactive", n)) == AttentionPage(
+        concern="inactive", page=n
+    )
 
 
 def test_buttons_queued_before_keep_working() -> None:

@@ -14,7 +14,16 @@ import pytest
 
 from bot.domain.attention import Limits
 from bot.domain.bounded import MESSAGE_LIMIT, text_length
-from bot.domain.digest import ATTENTION_PAGE, Digest, build_digest, digest_page, pages
+from bot.domain.digest import (
+    ATTENTION_PAGE,
+    Concern,
+    Digest,
+    build_digest,
+    concern_page,
+    concerned,
+    digest_page,
+    pages,
+)
 from bot.i18n import I18n, Translator
 from bot.notices import args_json, buttons_json
 from bot.rendering import render, render_buttons, render_stored
@@ -142,3 +151,23 @@ async def test_a_digest_in_a_wordier_language_still_fits_one_message(
         assert "… и ещё" in text  # the Russian "more" texts: the wordy catalog lacks them
         # Fewer departments shown, more counted: their share is what the rest leaves.
         assert 0 < text.count("Предметно-цикловая") < russian.count("Предметно-цикловая")
+
+
+async def test_overdue_and_inactive_of_300_pairs_page_within_one_message(
+    db: Database, i18n: I18n
+) -> None:
+    await _programme(db)
+    async with db.read() as tx:
+        digest = await build_digest(tx, NOW, TZ, Limits())
+    t = i18n.get("ru")
+    for concern in Concern:
+        assert len(concerned(digest, concern)) == PAIRS
+        last = (PAIRS + ATTENTION_PAGE - 1) // ATTENTION_PAGE - 1
+        for page in (0, 1, last, last + 5):  # a page past the end shows the last one
+            text, rows = concern_page(digest, concern, page, LINKS)
+            rendered = render(t, text)
+            assert text_length(rendered) <= MESSAGE_LIMIT
+            assert f"из {last + 1})" in rendered
+            shown = [button for row in rows for button in row]
+            assert len(shown) <= ATTENTION_PAGE + 2
+            assert all(len((b.data or "").encode()) <= 64 for b in shown)

@@ -47,3 +47,17 @@ digest-reason-plan = план не утверждён
 digest-button-pair = { $number }. { $mentee }
 digest-button-back = ◀️ Назад
 digest-button-next = Дальше ▶️
+
+## /overdue and /inactive: the attention list by one reason
+concern-title-overdue = ⏰ <b>Просроченные этапы: { $count } { $count ->
+    [one] пара
+    [few] пары
+   *[many] пар
+}</b> (страница { $page } из { $pages })
+concern-title-inactive = 💤 <b>Давно не было встреч: { $count } { $count ->
+    [one] пара
+    [few] пары
+   *[many] пар
+}</b> (страница { $page } из { $pages })
+concern-none-overdue = ✅ Пар с просроченными этапами нет.
+concern-none-inactive = ✅ Пар, где давно не было встреч, нет.

@@ -1,0 +1,70 @@
+"""/overdue and /inactive: the pairs that need attention for one reason, counted as the digest
+counts them (the same pairs and numbers for the same moment), each opening its card; admins
+only, and a forged page changes nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import test_digest
+from people import TelegramUser
+
+from handlers.keyboards import AttentionPage
+from scheduler.clock import ManualClock
+
+people = test_digest.people  # Иванова–Сидорова overdue, Смирнов–Орлов and Белов–Зайцева quiet
+
+
+@pytest.fixture
+def bot_clock() -> ManualClock:
+    return ManualClock(test_digest.MONDAY - timedelta(hours=1))
+
+
+async def test_overdue_and_inactive_list_the_digests_pairs_for_that_reason(
+    people: dict[str, TelegramUser],
+) -> None:
+    admin = people["admin"]
+    admin.send("/digest")
+    digest = await admin.wait_message("Сводка по наставничеству")
+
+    admin.send("/overdue")
+    overdue = await admin.wait_message("Просроченные этапы")
+    assert "Просроченные этапы: 1 пара" in overdue["text"]
+    assert (
+        "1. Иванова Анна Петровна — Сидорова Мария Ивановна: просрочено этапов: 1"
+        in (overdue["text"])
+    )
+    assert "Сидорова Мария Ивановна: просрочено этапов: 1" in digest["text"]  # the same count
+    assert admin.inline_buttons(overdue) == ["1. Сидорова Мария Ивановна"]
+
+    admin.send("/inactive")
+    inactive = await admin.wait_message("Давно не было встреч")
+    assert "Давно не было встреч: 2 пары" in inactive["text"]
+    for line in (
+        "1. Смирнов Алексей Николаевич — Орлов Илья Сергеевич: вопросов без ответа: 1"
+        " · без встреч 145 дней",
+        "Белов Дмитрий Игоревич — Зайцева Ксения Андреевна: без встреч 20 дней",
+    ):
+        assert line in inactive["text"] and line.split(". ", 1)[-1] in digest["text"]
+    assert admin.inline_buttons(inactive) == [
+        "1. Орлов Илья Сергеевич",
+        "2. Зайцева Ксения Андреевна",
+    ]
+    admin.press("2. Зайцева Ксения Андреевна", inactive)
+    await admin.wait_message("Зайцева Ксения Андреевна")
+
+    for forged in ("at:stats:0", "at:overdue:-1"):
+        admin.press_data(forged, inactive["message_id"])
+        assert (await admin.wait_answer_callback())["show_alert"], forged
+
+
+async def test_overdue_and_inactive_are_refused_to_mentors_and_mentees(
+    people: dict[str, TelegramUser],
+) -> None:
+    for who in (people["mentor"], people["mentee"]):
+        for command in ("/overdue", "/inactive"):
+            who.send(command)
+            await who.wait_message("только администраторам")
+        who.press_data(AttentionPage(concern="overdue").pack(), 1)
+        assert (await who.wait_answer_callback())["show_alert"]
