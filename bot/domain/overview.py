@@ -37,3 +37,13 @@ async def pair_overview(tx: Repos, pair: Pair, today: date, now: datetime) -> Pa
         last_held=await tx.meetings.last_held_of_pair(pair.id),
         open_questions=await tx.questions.open_count(pair.id),
     )
+
+
+PROGRESS_CELLS = 5
+
+
+def progress_bar(accepted: int, total: int, cells: int = PROGRESS_CELLS) -> str:
+    """The plan's progress at a glance, «▓▓▓░░»: a cell a fifth of the milestones accepted
+    (rounded down, so a full bar means all of them; a plan with none is all empty)."""
+    filled = accepted * cells // total if total else 0
+    return "▓" * filled + "░" * (cells - filled)

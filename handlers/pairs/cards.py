@@ -3,6 +3,8 @@ doing, and the way to its plan, its journal and the changes."""
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
@@ -10,9 +12,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from bot.context import Context
 from bot.domain.bounded import bounded_lines, clip
-from bot.domain.overview import pair_overview
+from bot.domain.overview import PairOverview, pair_overview, progress_bar
 from bot.domain.rules import local_today
-from bot.i18n import Translator
+from bot.i18n import Html, Translator
 from handlers.filters import AdminOnly, MenuButton, shown
 from handlers.keyboards import KeyboardBuilder, PairCard, PairsList, PlanCb, fetch_page, pager
 from handlers.meetings.journal import journal_button
@@ -42,6 +44,7 @@ async def _pairs_page(ctx: Context, page: int) -> tuple[str, InlineKeyboardMarku
         )
         awaiting = await tx.plans.awaiting_approval([pair.id for pair in pairs])
         awaiting_total = await tx.plans.awaiting_approval_count()
+        overviews = [await pair_overview(tx, pair, ctx.today(), ctx.now()) for pair in pairs]
     builder = KeyboardBuilder()
     for pair in pairs:
         key = "pair-button-awaiting" if pair.id in awaiting else "pair-button"
@@ -57,7 +60,26 @@ async def _pairs_page(ctx: Context, page: int) -> tuple[str, InlineKeyboardMarku
     title = t("pairs-title", count=total)
     if awaiting_total:
         title = t("pairs-awaiting", count=awaiting_total) + "\n" + title
-    return title, builder.as_markup()
+    lines = [_progress_line(t, seen, ctx.tz) for seen in overviews]
+    return "\n".join([title, *lines]), builder.as_markup()
+
+
+def _progress_line(t: Translator, seen: PairOverview, tz: tzinfo) -> str:
+    """«Сидорова М. И. ← Иванова А. П.: ▓▓▓░░ 6/10 · последняя встреча 01.12.2026»."""
+    last = (
+        t("pairs-last-held", date=t.date(seen.last_held.starts_at.astimezone(tz).date()))
+        if seen.last_held is not None
+        else t("pairs-no-meetings")
+    )
+    return t(
+        "pairs-line",
+        mentee=seen.pair.mentee_name,
+        mentor=seen.pair.mentor_name,
+        bar=progress_bar(seen.accepted, seen.milestones),
+        accepted=seen.accepted,
+        total=seen.milestones,
+        last=Html(last),
+    )
 
 
 @router.message(Command("pairs"))

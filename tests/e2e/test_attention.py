@@ -4,6 +4,7 @@ only, and a forged page changes nothing."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -68,3 +69,17 @@ async def test_overdue_and_inactive_are_refused_to_mentors_and_mentees(
             await who.wait_message("только администраторам")
         who.press_data(AttentionPage(concern="overdue").pack(), 1)
         assert (await who.wait_answer_callback())["show_alert"]
+
+
+async def test_pairs_shows_each_pairs_progress_and_last_held_meeting(
+    people: dict[str, TelegramUser],
+) -> None:
+    admin = people["admin"]
+    admin.send("/pairs")
+    listed = await admin.wait_message("Активны 3 пары")
+    lines = listed["text"].split("\n")[1:]
+    assert len(lines) == 3
+    zaitseva = next(line for line in lines if line.startswith("Зайцева К. А. ← Белов Д. И.: "))
+    assert re.search(r": ░░░░░ 1/\d+ · последняя встреча 05\.01\.2027$", zaitseva), zaitseva
+    orlov = next(line for line in lines if line.startswith("Орлов И. С."))
+    assert orlov.endswith(" · встреч ещё не было")

@@ -160,7 +160,10 @@ async def test_reassigning_the_mentor_keeps_history_and_tells_all_three(
     await form_pair(admin, "Иванова Анна", "Орлов Илья Сергеевич", order=None)
 
     admin.send("/pairs")
-    await admin.wait_message("Активна 1 пара")
+    listed = await admin.wait_message("Активна 1 пара")
+    # Each pair of the page with its plan's progress and its last held meeting.
+    assert "\nОрлов И. С. ← Иванова А. П.: ░░░░░ 0/" in listed["text"]
+    assert listed["text"].endswith(" · встреч ещё не было")
     admin.press("Орлов Илья Сергеевич ← Иванова Анна Петровна")
     await admin.wait_message("Состояние: активна")
     admin.press("🔁 Сменить наставника")

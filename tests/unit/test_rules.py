@@ -114,3 +114,13 @@ def test_quiet_hours_over_midnight() -> None:
     assert quiet_hours_end(datetime(2026, 11, 28, 13, 30, tzinfo=bishkek), lunch, bishkek) == (
         datetime(2026, 11, 28, 14, 0, tzinfo=bishkek).astimezone(UTC)
     )
+
+
+def test_the_progress_bar_fills_a_cell_a_fifth_and_is_full_only_when_all_are_accepted() -> None:
+    from bot.domain.overview import progress_bar
+
+    assert progress_bar(0, 10) == "░░░░░"
+    assert progress_bar(6, 10) == "▓▓▓░░"
+    assert progress_bar(9, 10) == "▓▓▓▓░"
+    assert progress_bar(10, 10) == "▓▓▓▓▓"
+    assert progress_bar(0, 0) == "░░░░░"

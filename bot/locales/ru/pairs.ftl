@@ -51,6 +51,10 @@ pairs-title = { $count ->
     [few] Активны { $count } пары. Выберите пару:
    *[many] Активно { $count } пар. Выберите пару:
 }
+# A pair of the page: its plan's progress (accepted of all) and its last held meeting
+pairs-line = { SHORT($mentee) } ← { SHORT($mentor) }: { $bar } { $accepted }/{ $total } · { $last }
+pairs-last-held = последняя встреча { $date }
+pairs-no-meetings = встреч ещё не было
 pairs-none = Активных пар нет. Сформировать пару — /pair.
 pair-button = { $mentee } ← { $mentor }
 pair-card = <b>Пара</b>
