@@ -29,6 +29,7 @@ def get_routers() -> list[Router]:
         roster,
         settings,
         start,
+        stats,
     )
     from handlers.pairs import cards as pair_cards
     from handlers.pairs import changes as pair_changes
@@ -53,6 +54,7 @@ def get_routers() -> list[Router]:
         pair_changes.router,
         digest.router,
         attention.router,
+        stats.router,
         roster.router,
         questions.router,
         # /plan's journeys: their callbacks differ by action and their forms by state.

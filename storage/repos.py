@@ -15,6 +15,7 @@ from storage.people import PeopleRepo
 from storage.plans import PlansRepo
 from storage.questions import QuestionsRepo
 from storage.reminders import RemindersRepo
+from storage.stats import StatsRepo
 
 
 class Repos:
@@ -31,3 +32,4 @@ class Repos:
         self.meetings = MeetingsRepo(conn)
         self.reminders = RemindersRepo(conn)
         self.digest = DigestRepo(conn)
+        self.stats = StatsRepo(conn)

@@ -9,7 +9,10 @@ the weekly digest, a pair's card and a mentor's /mentees alike, so no two of the
 - a question is **unanswered** once it has waited `QUESTION_REMIND_HOURS` open;
 - a pair is **inactive** after `INACTIVITY_DAYS` with no held meeting (since its latest, or
   its start);
-- a plan is **late** when it is not approved two weeks after the pair started.
+- a plan is **late** when it is not approved two weeks after the pair started;
+- a milestone **counts for completion** once its deadline has passed or it is accepted, and is
+  **done on time** when it is accepted and the report accepted was sent by its deadline (the
+  share of these is the plan completion of /stats, the export and the reports).
 
 Where a set-based read must say the same in SQL, storage/rules.py holds that form, and
 tests/unit/test_rules_sql.py runs both over the same generated data.
@@ -48,6 +51,19 @@ class Limits:
 def is_overdue(milestone: Milestone, today: date) -> bool:
     """Past its deadline and not accepted (a report waiting for a decision included)."""
     return milestone.status is not MilestoneStatus.ACCEPTED and milestone.due < today
+
+
+def counts_for_completion(status: str, due: date, today: date) -> bool:
+    """A milestone whose outcome is settled: its deadline has passed, or it is accepted early."""
+    return status == MilestoneStatus.ACCEPTED or due < today
+
+
+def done_on_time(status: str, due: date, reported_at: datetime | None, tz: tzinfo) -> bool:
+    """Accepted, on the report sent by its deadline (local day); accepted with no report on
+    record (before reports were kept) counts as on time."""
+    if status != MilestoneStatus.ACCEPTED:
+        return False
+    return reported_at is None or reported_at.astimezone(tz).date() <= due
 
 
 def still_to_report(milestone: Milestone) -> bool:
