@@ -19,6 +19,7 @@ def get_routers() -> list[Router]:
         chat_member,
         common,
         digest,
+        export,
         fallback,
         guide,
         invite,
@@ -55,6 +56,7 @@ def get_routers() -> list[Router]:
         digest.router,
         attention.router,
         stats.router,
+        export.router,
         roster.router,
         questions.router,
         # /plan's journeys: their callbacks differ by action and their forms by state.

@@ -32,7 +32,18 @@ BY_ROLE = {
     Role.MENTEE: ("plan", "meet", "journal", "ask"),
     Role.MENTOR: ("mentees", "plan", "meet", "journal", "questions"),
 }
-ADMIN = ("people", "invite", "pair", "pairs", "digest", "stats", "overdue", "inactive", "import")
+ADMIN = (
+    "people",
+    "invite",
+    "pair",
+    "pairs",
+    "digest",
+    "stats",
+    "overdue",
+    "inactive",
+    "export",
+    "import",
+)
 
 
 def commands_for(person: Person | None, is_admin: bool) -> list[str]:

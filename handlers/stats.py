@@ -46,13 +46,13 @@ async def stats_command(
         names = [d.name for d in stats.departments if d.name]
         found = match_department(query.department, names)
         if found is None:
-            await message.answer(_not_found(ctx, query.department, names))
+            await message.answer(not_found(ctx, query.department, names))
             return
         stats = narrowed(stats, found)
     await message.answer(render(ctx.t, stats_text(stats)))
 
 
-def _not_found(ctx: Context, query: str, names: list[str]) -> str:
+def not_found(ctx: Context, query: str, names: list[str]) -> str:
     if not names:
         return ctx.t("stats-no-departments")
     shown = [f"«{excerpt(name, DEPARTMENT_CHARS)}»" for name in names[:NAMES_SHOWN]]

@@ -7,6 +7,7 @@ import aiosqlite
 from storage.access_requests import AccessRequestsRepo
 from storage.attempts import AttemptsRepo
 from storage.digest import DigestRepo
+from storage.export import ExportRepo
 from storage.invites import InvitesRepo
 from storage.meetings import MeetingsRepo
 from storage.outbox import OutboxRepo
@@ -33,3 +34,4 @@ class Repos:
         self.reminders = RemindersRepo(conn)
         self.digest = DigestRepo(conn)
         self.stats = StatsRepo(conn)
+        self.export = ExportRepo(conn)

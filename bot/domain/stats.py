@@ -20,7 +20,7 @@ from bot.domain.rules import local_today
 from bot.notices import REST, Lines, Text, joined
 from storage.models import MeetingFormat, PairStatus
 from storage.repos import Repos
-from storage.stats import PairRow, StatsRows
+from storage.stats import StatsRows
 
 DEPARTMENT_CHARS = 60
 ACADEMIC_YEAR_STARTS = 9  # September: a period not given is the academic year so far
@@ -125,11 +125,11 @@ class Stats:
     department: str | None = None  # the one asked for, when one was
 
 
-def worked_in(pair: PairRow, period: Period, tz: tzinfo) -> bool:
+def worked_in(start: date, closed_at: datetime | None, period: Period, tz: tzinfo) -> bool:
     """A pair worked in the period when it began by its last day and was not closed before its
     first."""
-    closed = pair.closed_at.astimezone(tz).date() if pair.closed_at else None
-    return pair.start <= period.last and (closed is None or closed >= period.first)
+    closed = closed_at.astimezone(tz).date() if closed_at else None
+    return start <= period.last and (closed is None or closed >= period.first)
 
 
 def count(rows: StatsRows, period: Period, today: date, tz: tzinfo) -> Stats:
@@ -143,7 +143,7 @@ def count(rows: StatsRows, period: Period, today: date, tz: tzinfo) -> Stats:
         return found
 
     for pair in rows.pairs:
-        if not worked_in(pair, period, tz):
+        if not worked_in(pair.start, pair.closed_at, period, tz):
             continue
         dept = of(pair.department)
         if pair.status == PairStatus.ACTIVE:

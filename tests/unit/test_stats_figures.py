@@ -36,9 +36,9 @@ def _pair(status: str = "active", closed: datetime | None = None, dept: str = "Ð
 def test_a_pair_worked_in_a_period_it_overlaps_by_local_days() -> None:
     # Closed at 20:00 UTC on 31 August: 1 September already in Bishkek.
     closed = datetime(2026, 8, 31, 20, 0, tzinfo=UTC)
-    assert worked_in(_pair("ended", closed), YEAR, TZ)
-    assert not worked_in(_pair("ended", closed - timedelta(hours=3)), YEAR, TZ)
-    assert not worked_in(_pair(), Period(date(2026, 1, 1), date(2026, 8, 31)), TZ)
+    assert worked_in(date(2026, 9, 1), closed, YEAR, TZ)
+    assert not worked_in(date(2026, 9, 1), closed - timedelta(hours=3), YEAR, TZ)
+    assert not worked_in(date(2026, 9, 1), None, Period(date(2026, 1, 1), date(2026, 8, 31)), TZ)
 
 
 def test_plan_completion_counts_settled_milestones_and_ones_reported_in_time() -> None:

@@ -26,6 +26,7 @@ command-digest = еженедельная сводка по парам и ПЦК
 command-stats = статистика программы за период, по ПЦК
 command-overdue = пары с просроченными этапами
 command-inactive = пары, где давно не было встреч
+command-export = выгрузка в Excel (XLSX) или CSV за период
 command-import = импорт списка сотрудников (CSV или XLSX)
 command-mentees = мои наставляемые: план, встречи, вопросы
 command-plan = индивидуальный план: этапы, сроки, отметки
