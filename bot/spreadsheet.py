@@ -4,10 +4,8 @@ The XLSX: a bold header row, frozen under it, an autofilter over the table, widt
 what the columns hold, dates and local times as real spreadsheet dates. The CSV: what Russian
 Excel opens by a double click — UTF-8 with a BOM, `;` between fields. Text typed by people is
 never taken for a formula: an XLSX cell is kept as text, and a CSV field that a spreadsheet
-would evaluate (=, +, -, @ first) is prefixed with an apostrophe.
-
-`write_export` is what bot/offload.py runs in a child process: the rows go in, the file's bytes
-come out, and openpyxl never stays in the bot's memory."""
+would evaluate (=, +, -, @ first) is prefixed with an apostrophe. Written in a child process
+(bot/jobs.py), so openpyxl never stays in the bot's memory."""
 
 from __future__ import annotations
 
@@ -16,11 +14,8 @@ import io
 import zipfile
 from collections.abc import Sequence
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from bot.domain.export import Table, Value, tables
-from bot.domain.stats import Period
-from storage.export import ExportRows
+from bot.domain.export import Table, Value
 
 DATE_FORMAT = "DD.MM.YYYY"
 TIME_FORMAT = "DD.MM.YYYY HH:MM"
@@ -125,16 +120,3 @@ def csv_zip(built: Sequence[Table]) -> bytes:
             archive.writestr(f"{table.name}.csv", "\ufeff" + text.getvalue())
     return out.getvalue()
 
-
-def write_export(
-    rows: ExportRows,
-    period: Period,
-    department: str | None,
-    labels: dict[str, str],
-    tz_name: str,
-    today: date,
-    kind: str,
-) -> bytes:
-    """The export's file: "xlsx", or "csv" (a zip)."""
-    built = tables(rows, period, department, labels, ZoneInfo(tz_name), today)
-    return xlsx(built) if kind == "xlsx" else csv_zip(built)

@@ -1,6 +1,7 @@
 """/export for admins: the programme as an XLSX workbook, or `/export csv` as a zip of CSV
-files, for a period and optionally one department (as /stats takes them). The rows are read
-here; the file is written in a child process (bot/offload.py), so the bot keeps answering."""
+files, for a period and optionally one department (as /stats takes them). Read and written in
+a child process (bot/jobs.py via bot/offload.py), so the bot keeps answering and its memory
+does not grow with the programme."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from aiogram.types import BufferedInputFile, Message
 from bot.context import Context
 from bot.domain.export import LABELS
 from bot.domain.rules import local_today
-from bot.domain.stats import StatsQuery, match_department, parse_query
+from bot.domain.stats import StatsQuery, parse_query
+from bot.jobs import NoSuchDepartment, export_file
 from bot.offload import in_child
-from bot.spreadsheet import write_export
 from handlers.stats import not_found
 
 router = Router(name=__name__)
@@ -43,43 +44,28 @@ async def export_command(
     if not isinstance(query, StatsQuery):
         await message.answer(ctx.t("export-usage"))
         return
-    since, until = query.period.bounds(tz)
-    async with ctx.db.bulk_read() as tx:
-        rows = await tx.export.rows(query.period.first, query.period.last, since, until)
-    department = None
-    if query.department is not None:
-        names = sorted({p.department for p in rows.pairs if p.department})
-        department = match_department(query.department, names)
-        if department is None:
-            await message.answer(not_found(ctx, query.department, names))
-            return
     await message.bot.send_chat_action(message.chat.id, "upload_document")  # type: ignore[union-attr]
     labels = {key: ctx.t.plain(key) for key in LABELS}
     try:
-        data = await in_child(
-            write_export,
-            rows,
-            query.period,
-            department,
-            labels,
-            ctx.settings.timezone,
-            today,
-            kind,
-        )
+        made = await in_child(
+            export_file, ctx.db.path, query.period, query.department, labels,
+            ctx.settings.timezone, today, kind,
+        )  # fmt: skip
     except Exception:  # the child failed or was killed: nothing was changed, say so
         logger.exception("export failed")
         await message.answer(ctx.t("export-failed"))
         return
+    if isinstance(made, NoSuchDepartment):
+        await message.answer(not_found(ctx, query.department or "", made.names))
+        return
+    data, department = made
     period = {
         "first": query.period.first.strftime("%d.%m.%Y"),
         "last": query.period.last.strftime("%d.%m.%Y"),
     }
     name = ctx.t.plain("export-file-name", **period, kind=kind if kind == "xlsx" else "zip")
+    caption = "export-caption-csv" if kind == "csv" else "export-caption"
+    where = f", {department}" if department else ""
     await message.answer_document(
-        BufferedInputFile(data, filename=name),
-        caption=ctx.t(
-            "export-caption-csv" if kind == "csv" else "export-caption",
-            **period,
-            where=f", {department}" if department else "",
-        ),
+        BufferedInputFile(data, filename=name), caption=ctx.t(caption, **period, where=where)
     )

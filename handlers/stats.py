@@ -1,28 +1,27 @@
 """/stats for admins: the programme over a period (the academic year so far unless given),
-overall and per department, or one department's figures (bot/domain/stats.py)."""
+overall and per department, or one department's figures (bot/domain/stats.py), then its chart
+as a photo. Counted and drawn in a child process (bot/jobs.py via bot/offload.py)."""
 
 from __future__ import annotations
+
+import logging
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
-from aiogram.types import Message
+from aiogram.types import BufferedInputFile, Message
 
+from bot.chart import LABELS as CHART_LABELS
 from bot.context import Context
 from bot.domain.questions import excerpt
 from bot.domain.rules import local_today
-from bot.domain.stats import (
-    DEPARTMENT_CHARS,
-    StatsQuery,
-    build_stats,
-    match_department,
-    narrowed,
-    parse_query,
-    stats_text,
-)
+from bot.domain.stats import DEPARTMENT_CHARS, StatsQuery, parse_query, stats_text
+from bot.jobs import NoSuchDepartment, stats_with_chart
+from bot.offload import in_child
 from bot.rendering import render
 
 router = Router(name=__name__)
+logger = logging.getLogger(__name__)
 
 NAMES_SHOWN = 15  # departments named when the one asked for is not found
 
@@ -40,16 +39,26 @@ async def stats_command(
     if not isinstance(query, StatsQuery):
         await message.answer(ctx.t(query))
         return
-    async with ctx.db.bulk_read() as tx:  # every pair and meeting of the period
-        stats = await build_stats(tx, query.period, ctx.now(), tz)
-    if query.department is not None:
-        names = [d.name for d in stats.departments if d.name]
-        found = match_department(query.department, names)
-        if found is None:
-            await message.answer(not_found(ctx, query.department, names))
-            return
-        stats = narrowed(stats, found)
-    await message.answer(render(ctx.t, stats_text(stats)))
+    await message.bot.send_chat_action(message.chat.id, "typing")  # type: ignore[union-attr]
+    labels = {key: ctx.t.plain(key) for key in CHART_LABELS}
+    try:
+        made = await in_child(
+            stats_with_chart, ctx.db.path, query.period, query.department, labels,
+            ctx.settings.timezone, ctx.now(),
+        )  # fmt: skip
+    except Exception:  # the child failed or was killed: nothing was changed, say so
+        logger.exception("stats failed")
+        await message.answer(ctx.t("stats-failed"))
+        return
+    if isinstance(made, NoSuchDepartment):
+        await message.answer(not_found(ctx, query.department or "", made.names))
+        return
+    await message.answer(render(ctx.t, stats_text(made.stats)))
+    if made.chart is not None:
+        await message.answer_photo(
+            BufferedInputFile(made.chart, filename="stats.png"),
+            caption=ctx.t("stats-chart-caption"),
+        )
 
 
 def not_found(ctx: Context, query: str, names: list[str]) -> str:

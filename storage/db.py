@@ -305,3 +305,19 @@ async def open_database(path: Path | str) -> Database:
     await db.connect()
     await db.migrate()
     return db
+
+
+@asynccontextmanager
+async def read_snapshot(path: Path | str) -> AsyncIterator[Repos]:
+    """The repositories over a read-only connection of its own, in one read transaction: the
+    reads of a report or an export in a child process (bot/offload.py) agree to the row, and in
+    WAL mode they hold no lock a writer waits for."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA query_only = ON")
+        conn.execute("BEGIN")
+        yield Repos(cast(aiosqlite.Connection, LoopReader(conn)))
+    finally:
+        conn.close()

@@ -7,8 +7,8 @@ same figures from here."""
 
 from __future__ import annotations
 
-import asyncio
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
@@ -97,6 +97,7 @@ class DepartmentStats:
     open_lessons: int = 0
     asked: int = 0
     waits: list[float] = field(default_factory=list)  # minutes to each answer
+    weeks: Counter[date] = field(default_factory=Counter)  # meetings held per week (its Monday)
 
     @property
     def completion(self) -> int | None:
@@ -115,6 +116,7 @@ class DepartmentStats:
         ).split():
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.waits.extend(other.waits)
+        self.weeks.update(other.weeks)
 
 
 @dataclass
@@ -164,6 +166,8 @@ def count(rows: StatsRows, period: Period, today: date, tz: tzinfo) -> Stats:
         dept.mentor_visits += meeting.format == MeetingFormat.MENTOR_VISIT
         dept.mentee_visits += meeting.format == MeetingFormat.MENTEE_VISIT
         dept.open_lessons += meeting.format == MeetingFormat.OPEN_LESSON
+        day = meeting.starts_at.astimezone(tz).date()
+        dept.weeks[day - timedelta(days=day.weekday())] += 1
     for question in rows.questions:
         dept = of(question.department)
         dept.asked += 1
@@ -177,10 +181,18 @@ def count(rows: StatsRows, period: Period, today: date, tz: tzinfo) -> Stats:
 
 
 async def build_stats(tx: Repos, period: Period, now: datetime, tz: tzinfo) -> Stats:
-    """One read of the rows (on the database's thread), counted in a worker thread."""
+    """One read of the rows, then counted (bot/jobs.py runs it in a child process)."""
     since, until = period.bounds(tz)
     rows = await tx.stats.rows(period.first, period.last, since, until)
-    return await asyncio.to_thread(count, rows, period, local_today(now, tz), tz)
+    return count(rows, period, local_today(now, tz), tz)
+
+
+def weekly(dept: DepartmentStats, period: Period) -> list[tuple[date, int]]:
+    """Meetings held per week of the period (by its Monday), the weeks without any included."""
+    first = period.first - timedelta(days=period.first.weekday())
+    weeks = (period.last - first).days // 7 + 1
+    mondays = [first + timedelta(days=7 * n) for n in range(weeks)]
+    return [(monday, dept.weeks.get(monday, 0)) for monday in mondays]
 
 
 def narrowed(stats: Stats, department: str) -> Stats:

@@ -18,6 +18,7 @@ SMALL_RUNS = {
     "bench_mix.py": ["--rounds", "1"],
     "bench_import_latency.py": ["--rows", "300", "--rounds", "1"],
     "bench_tick.py": ["--sizes", "100,200", "--ticks", "1"],
+    "bench_reports.py": ["--pairs", "40", "--meetings", "5"],
     "bench_delivery.py": ["--notices", "100", "--chats", "30", "--fail-every", "17"],
 }
 RUN_TIMEOUT = 300

@@ -374,6 +374,15 @@ class FakeBotAPI:
         stored = self._chats.get(chat_id, {}).get(message_id)
         return None if stored is None or stored.deleted else copy.deepcopy(stored.message)
 
+    def photos_to(self, chat_id: int) -> list[UploadedFile]:
+        """The photos the bot uploaded to a chat, oldest first."""
+        sent = [r.params for r in self.calls("sendPhoto") if r.ok]
+        return [
+            p["photo"]
+            for p in sent
+            if p.get("chat_id") == chat_id and isinstance(p.get("photo"), UploadedFile)
+        ]
+
     def documents_to(self, chat_id: int) -> list[UploadedFile]:
         """The files the bot uploaded to a chat, oldest first."""
         sent = [r.params for r in self.calls("sendDocument") if r.ok]
@@ -692,10 +701,13 @@ class FakeBotAPI:
 
     def _send_photo(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = _chat_id(params)
-        if isinstance(params.get("photo"), UploadedFile):
-            raise bad_request("photo uploads are not supported by the fake server")
-        photo = self._known_file(params.get("photo"), "photo")
-        content: dict[str, Any] = {"photo": [photo], **self._caption(params)}
+        upload = params.get("photo")
+        if isinstance(upload, UploadedFile):
+            width, height = _photo_size(upload.data)
+            sizes = self.add_photo(upload.data, width, height)
+        else:
+            sizes = [self._known_file(upload, "photo")]
+        content: dict[str, Any] = {"photo": sizes, **self._caption(params)}
         content.update(self._reply_to(chat_id, params))
         markup = _checked_markup(params.get("reply_markup"))
         if markup is not None:
@@ -780,6 +792,24 @@ class FakeBotAPI:
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _photo_size(data: bytes) -> tuple[int, int]:
+    """A PNG's width and height, refused as Telegram refuses a photo: not an image it reads,
+    over 10 MB, width and height over 10 000 together, or one over 20 times the other."""
+    if len(data) > PHOTO_MAX_BYTES:
+        raise bad_request("PHOTO_INVALID_DIMENSIONS")  # what Telegram says of a too big photo
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        raise bad_request("IMAGE_PROCESS_FAILED")
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if not width or not height or width + height > 10_000 or max(width, height) > 20 * min(
+        width, height
+    ):
+        raise bad_request("PHOTO_INVALID_DIMENSIONS")
+    return width, height
 
 
 def _json(body: dict[str, Any], status: int = 200) -> web.Response:

@@ -179,6 +179,10 @@ class TelegramUser:
         """The files the bot uploaded to this person, oldest first."""
         return self.api.documents_to(self.id)
 
+    def photos(self) -> list[UploadedFile]:
+        """The photos the bot uploaded to this person (a chart), oldest first."""
+        return self.api.photos_to(self.id)
+
     # --- waiting ------------------------------------------------------------------------------
 
     async def wait_message(

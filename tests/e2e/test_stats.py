@@ -1,7 +1,8 @@
 """/stats through the real app on the digest's seeded programme, with a pair ended early, a
 completed one, lesson visits both ways, an open lesson and an answered question: the right
 figures overall and per department, the same as the digest's for the same week, one
-department on its own; bad arguments answered; refused to mentors and mentees."""
+department on its own, the chart as a PNG photo; bad arguments answered; refused to mentors
+and mentees."""
 
 from __future__ import annotations
 
@@ -97,6 +98,11 @@ async def test_stats_shows_the_programme_overall_and_per_department(
         "ПЦК электротехники\n• пары: 1 активная, 1 прекращена досрочно"
         "\n• проведено встреч: 4 (3 часа 45 минут)" in text
     )
+
+    chart = await admin.wait_message("Встречи по неделям и выполнение плана")
+    assert chart["photo"][-1]["width"] == 1000  # a PNG the size it was drawn
+    png = admin.photos()[-1].data
+    assert png.startswith(b"\x89PNG") and len(admin.photos()) == 1
 
     # The year to the pairs' end: the accepted milestone (due in June) counts, on time.
     admin.send("/stats 01.09.2026 30.06.2027 пцк  электротехники")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import date, datetime
 
@@ -196,8 +197,10 @@ def test_xlsx_with_wrong_stored_dimensions_is_read_to_the_end() -> None:
         for item in source.infolist():
             content = source.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
-                assert b'<dimension ref="A1:B3" />' in content
-                content = content.replace(b'<dimension ref="A1:B3" />', b'<dimension ref="A1" />')
+                # openpyxl writes `/>` with lxml installed (python-docx's), ` />` without it.
+                stored = re.compile(rb'<dimension ref="A1:B3"\s*/>')
+                assert stored.search(content)
+                content = stored.sub(b'<dimension ref="A1" />', content)
             target.writestr(item, content)
     assert len(parse_roster(patched.getvalue()).rows) == 2
 

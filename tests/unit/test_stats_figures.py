@@ -18,6 +18,7 @@ from bot.domain.stats import (
     match_department,
     parse_query,
     stats_text,
+    weekly,
     worked_in,
 )
 from bot.i18n import I18n
@@ -89,6 +90,15 @@ def test_count_per_department_and_in_total() -> None:
     assert (stats.total.meetings, stats.total.minutes, stats.total.open_lessons) == (3, 150, 1)
     assert (it.asked, it.median_wait) == (4, 180)
     assert stats.total.completion == 33 and none.completion is None
+    # 20 January 2027 is a Wednesday: its week is the one of Monday the 18th.
+    weeks = weekly(stats.total, Period(date(2027, 1, 1), date(2027, 1, 25)))
+    assert weeks == [
+        (date(2026, 12, 28), 0),
+        (date(2027, 1, 4), 0),
+        (date(2027, 1, 11), 0),
+        (date(2027, 1, 18), 3),
+        (date(2027, 1, 25), 0),
+    ]
 
 
 def test_the_period_and_department_typed_after_stats() -> None:
@@ -120,3 +130,16 @@ def test_stats_of_400_departments_with_long_names_fit_one_message(i18n: I18n) ->
     text = render(i18n.get("ru"), stats_text(count(rows, YEAR, TODAY, TZ)))
     assert text_length(text) <= MESSAGE_LIMIT
     assert "400 активных" in text and "и ещё" in text
+
+
+def test_the_chart_is_a_png_of_the_weeks_and_the_departments() -> None:
+    from bot.chart import draw
+
+    labels = {"chart-meetings": "Встречи", "chart-completion": "В срок, %"}
+    weeks = [(date(2026, 9, 7) + timedelta(days=7 * n), n % 4) for n in range(200)]
+    departments = [(f"ПЦК {'длинное название ' * 4}{n}", n * 3) for n in range(40)]
+    png = draw(weeks, departments, labels)
+    assert png.startswith(b"\x89PNG")
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert width == 1000 and height < 1000  # 15 departments at most: Telegram takes it
+    assert draw(weeks, [], labels).startswith(b"\x89PNG")

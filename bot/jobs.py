@@ -1,0 +1,91 @@
+"""The heavy jobs bot/offload.py runs in a child process: each opens the database read-only
+itself (one snapshot), so the rows never pass through the bot's own memory, counts or writes
+what it must, and returns only the result — a file's bytes, or figures. Everything here is a
+plain function of plain, picklable arguments."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.chart import draw
+from bot.domain.export import tables
+from bot.domain.stats import Period, Stats, build_stats, match_department, narrowed, weekly
+from bot.spreadsheet import csv_zip, xlsx
+from storage.db import read_snapshot
+from storage.export import ExportRows
+
+
+@dataclass(frozen=True, slots=True)
+class NoSuchDepartment:
+    """The department asked for is none of these."""
+
+    names: list[str]
+
+
+async def _export_rows(database: Path, period: Period, tz: ZoneInfo) -> ExportRows:
+    since, until = period.bounds(tz)
+    async with read_snapshot(database) as tx:
+        return await tx.export.rows(period.first, period.last, since, until)
+
+
+def export_file(
+    database: Path,
+    period: Period,
+    department: str | None,
+    labels: dict[str, str],
+    tz_name: str,
+    today: date,
+    kind: str,
+) -> tuple[bytes, str | None] | NoSuchDepartment:
+    """The export's file ("xlsx", or "csv": a zip) and the department it covers (as named in
+    the data), or the departments there are when the one typed matches none."""
+    tz = ZoneInfo(tz_name)
+    rows = asyncio.run(_export_rows(database, period, tz))
+    found = None
+    if department is not None:
+        names = sorted({p.department for p in rows.pairs if p.department})
+        found = match_department(department, names)
+        if found is None:
+            return NoSuchDepartment(names)
+    built = tables(rows, period, found, labels, tz, today)
+    return (xlsx(built) if kind == "xlsx" else csv_zip(built)), found
+
+
+@dataclass(frozen=True, slots=True)
+class StatsMade:
+    stats: Stats
+    chart: bytes | None  # a PNG; None when the period has nothing to draw
+
+
+async def _stats(database: Path, period: Period, now: datetime, tz: ZoneInfo) -> Stats:
+    async with read_snapshot(database) as tx:
+        return await build_stats(tx, period, now, tz)
+
+
+def stats_with_chart(
+    database: Path,
+    period: Period,
+    department: str | None,
+    labels: dict[str, str],
+    tz_name: str,
+    now: datetime,
+) -> StatsMade | NoSuchDepartment:
+    """/stats's figures (of one department, when one is asked for) and its chart."""
+    stats = asyncio.run(_stats(database, period, now, ZoneInfo(tz_name)))
+    if department is not None:
+        names = [d.name for d in stats.departments if d.name]
+        found = match_department(department, names)
+        if found is None:
+            return NoSuchDepartment(names)
+        stats = narrowed(stats, found)
+    settled = sorted(
+        (d for d in stats.departments if d.completion is not None), key=lambda d: -d.due
+    )
+    completion = [(d.name or labels["digest-no-department"], d.completion or 0) for d in settled]
+    if not stats.total.meetings and not completion:
+        return StatsMade(stats, None)
+    return StatsMade(stats, draw(weekly(stats.total, period), completion, labels))
