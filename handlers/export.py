@@ -40,7 +40,7 @@ async def export_command(
         kind, words = words[0].casefold(), words[1:]
     tz = ctx.settings.tz
     today = local_today(ctx.now(), tz)
-    query = parse_query(words[0] if words else None, today)
+    query = parse_query(" ".join(words), today)
     if not isinstance(query, StatsQuery):
         await message.answer(ctx.t("export-usage"))
         return

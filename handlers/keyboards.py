@@ -153,6 +153,15 @@ class WhichPair(CallbackData, prefix="wp"):
     form: int = 0  # the form run the choice belongs to (handlers.forms)
 
 
+class FeedbackCb(CallbackData, prefix="fb"):
+    """A questionnaire form's button (bot.domain.feedback: SCORE, FOCUS, COMMENT…)."""
+
+    form: int
+    act: str
+    item: int = 0
+    score: int = 0
+
+
 class DigestPage(CallbackData, prefix="dg"):
     """A page of the weekly digest's list of pairs that need attention."""
 

@@ -8,6 +8,7 @@ from handlers.keyboards import (
     VIEW,
     AttentionPage,
     DigestPage,
+    FeedbackCb,
     MeetingAct,
     MilestoneCb,
     PairCard,
@@ -41,6 +42,9 @@ class CallbackLinks:
 
     def attention_page(self, concern: str, page: int) -> str:
         return AttentionPage(concern=concern, page=page).pack()
+
+    def feedback(self, form_id: int, act: str, item: int = 0, score: int = 0) -> str:
+        return FeedbackCb(form=form_id, act=act, item=item, score=score).pack()
 
 
 LINKS: Links = CallbackLinks()

@@ -8,6 +8,7 @@ from datetime import datetime, tzinfo
 from functools import partial
 
 from bot.domain.attention import Limits
+from bot.domain.feedback import find_feedback_due
 from bot.domain.links import Links
 from bot.domain.notify import tell_all
 from bot.domain.pair_reminders import DIGEST_FOLDS, find_pair_due
@@ -59,6 +60,7 @@ class ReminderTick:
             await find_pair_due(
                 tx, window, self.tz, self.limits, found, self.links, self.digest_soon
             )
+            await find_feedback_due(tx, window, self.tz, found, self.links)
             queued = await tell_all(tx, found.notices, now)
             await tx.reminders.set_done_until(MARK, now)
         if found.skipped:

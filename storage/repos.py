@@ -8,6 +8,7 @@ from storage.access_requests import AccessRequestsRepo
 from storage.attempts import AttemptsRepo
 from storage.digest import DigestRepo
 from storage.export import ExportRepo
+from storage.feedback import FeedbackRepo
 from storage.invites import InvitesRepo
 from storage.meetings import MeetingsRepo
 from storage.outbox import OutboxRepo
@@ -35,3 +36,4 @@ class Repos:
         self.digest = DigestRepo(conn)
         self.stats = StatsRepo(conn)
         self.export = ExportRepo(conn)
+        self.feedback = FeedbackRepo(conn)

@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 import aiosqlite
 
+from storage.feedback import AnsweredRow, FeedbackRepo
 from storage.models import from_db_time, to_db_time
 from storage.sql import fetch_all
 
@@ -57,6 +58,7 @@ class StatsRows:
     milestones: list[MilestoneRow]
     meetings: list[MeetingRow]
     questions: list[QuestionRow]
+    feedback: list[AnsweredRow]  # questionnaires answered in the period
 
 
 class StatsRepo:
@@ -120,6 +122,7 @@ class StatsRepo:
             questions=[
                 QuestionRow(row[0], from_db_time(row[1]), _moment(row[2])) for row in questions
             ],
+            feedback=await FeedbackRepo(self.conn).answered_between(since, until),
         )
 
 

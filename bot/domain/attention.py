@@ -50,7 +50,12 @@ class Limits:
 
 def is_overdue(milestone: Milestone, today: date) -> bool:
     """Past its deadline and not accepted (a report waiting for a decision included)."""
-    return milestone.status is not MilestoneStatus.ACCEPTED and milestone.due < today
+    return is_overdue_on(milestone.status, milestone.due, today)
+
+
+def is_overdue_on(status: str, due: date, today: date) -> bool:
+    """is_overdue of a milestone read as plain values (a report's rows)."""
+    return status != MilestoneStatus.ACCEPTED and due < today
 
 
 def counts_for_completion(status: str, due: date, today: date) -> bool:

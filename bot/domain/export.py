@@ -7,16 +7,23 @@ language gives (`LABELS`), so the bot's own process only reads and sends."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
 from bot.domain.attention import counts_for_completion, done_on_time
+from bot.domain.feedback import ASKED, ITEMS
 from bot.domain.stats import Period, worked_in
-from storage.export import ExportRows, PairRow
+from storage.export import ExportRows, MeetingRow, MilestoneRow, PairRow
 
 Value = str | int | float | date | datetime | None
 
-SHEETS = ("people", "pairs", "plan", "journal", "questions")
+SHEETS = ("people", "pairs", "plan", "journal", "questions", "feedback")
+# Every item of both sides' questionnaires, a column each (the other side's left empty).
+_ITEM_COLUMNS = tuple(
+    f"stats-item-{side}-{item}" for side, items in ITEMS.items() for item in items
+)
+_FEEDBACK_TAIL = ("comment", "shared")
 _COLUMNS = {
     "people": ("name", "role", "department", "telegram", "active", "seen", "added"),
     "pairs": (
@@ -78,6 +85,7 @@ _COLUMNS = {
         "answered",
         "waited",
     ),
+    "feedback": ("pair", "mentor", "mentee", "department", "round", "side", "filled"),
 }
 _VALUES = (
     "role-mentee",
@@ -106,12 +114,18 @@ _VALUES = (
     "export-no",
     "export-admin",
     "digest-no-department",
+    "feedback-round-mid",
+    "feedback-round-final",
+    "export-round-asked",
+    *_ITEM_COLUMNS,
 )
 # Every catalog key the tables take their words from; the handler renders them in the
 # person's language and passes them in.
 LABELS = (
     *(f"export-sheet-{sheet}" for sheet in SHEETS),
-    *sorted({f"export-column-{c}" for columns in _COLUMNS.values() for c in columns}),
+    *sorted(
+        {f"export-column-{c}" for columns in (*_COLUMNS.values(), _FEEDBACK_TAIL) for c in columns}
+    ),
     *_VALUES,
 )
 
@@ -122,6 +136,57 @@ class Table:
     title: str  # the sheet's, in the person's language
     header: list[str]
     rows: list[list[Value]]
+
+
+@dataclass
+class PairFigures:
+    """A pair's plan completion and meetings in a period, as /stats counts them."""
+
+    due: int = 0  # milestones that count for completion
+    on_time: int = 0
+    meetings: int = 0
+    minutes: int = 0
+    last_meeting: datetime | None = None
+
+    @property
+    def completion(self) -> int | None:
+        return round(100 * self.on_time / self.due) if self.due else None
+
+
+def pair_figures(
+    milestones: Iterable[MilestoneRow], meetings: Iterable[MeetingRow], today: date, tz: tzinfo
+) -> defaultdict[int, PairFigures]:
+    """Per pair, by the programme's rules (attention.py)."""
+    figures: defaultdict[int, PairFigures] = defaultdict(PairFigures)
+    for m in milestones:
+        if counts_for_completion(m.status, m.due, today):
+            found = figures[m.pair_id]
+            found.due += 1
+            found.on_time += done_on_time(m.status, m.due, m.reported_at, tz)
+    for meeting in meetings:
+        found = figures[meeting.pair_id]
+        found.meetings += 1
+        found.minutes += meeting.minutes
+        if found.last_meeting is None or meeting.starts_at > found.last_meeting:
+            found.last_meeting = meeting.starts_at
+    return figures
+
+
+def _scores(side: str, scores: dict[str, int]) -> list[Value]:
+    """A form's scores in the item columns: its side's filled in, the other side's empty."""
+    mine = f"stats-item-{side}-"
+    return [
+        scores.get(key.removeprefix(mine)) if key.startswith(mine) else None
+        for key in _ITEM_COLUMNS
+    ]
+
+
+def _header(sheet: str, word: Callable[[str], str]) -> list[str]:
+    header = [word(f"export-column-{c}") for c in _COLUMNS[sheet]]
+    if sheet == "feedback":
+        header += [word(key) for key in _ITEM_COLUMNS]
+        header += [word(f"export-column-{c}") for c in _FEEDBACK_TAIL]
+    return header
 
 
 def _local(moment: datetime | None, tz: tzinfo) -> datetime | None:
@@ -167,19 +232,7 @@ def tables(
     meetings = [m for m in rows.meetings if m.pair_id in known]
     questions = [q for q in rows.questions if q.pair_id in known]
 
-    due: dict[int, int] = defaultdict(int)
-    on_time: dict[int, int] = defaultdict(int)
-    for m in milestones:
-        if counts_for_completion(m.status, m.due, today):
-            due[m.pair_id] += 1
-            on_time[m.pair_id] += done_on_time(m.status, m.due, m.reported_at, tz)
-    held: dict[int, int] = defaultdict(int)
-    minutes: dict[int, int] = defaultdict(int)
-    last: dict[int, datetime] = {}
-    for meeting in meetings:
-        held[meeting.pair_id] += 1
-        minutes[meeting.pair_id] += meeting.minutes
-        last[meeting.pair_id] = max(last.get(meeting.pair_id, meeting.starts_at), meeting.starts_at)
+    figures = pair_figures(milestones, meetings, today, tz)
 
     people: list[list[Value]] = [
         [
@@ -207,11 +260,11 @@ def tables(
             word(f"pair-status-{p.status}"),
             _local(p.closed_at, tz),
             p.close_reason,
-            due[p.pair_id],
-            on_time[p.pair_id],
-            held[p.pair_id],
-            _hours(minutes[p.pair_id]),
-            _local(last.get(p.pair_id), tz),
+            figures[p.pair_id].due,
+            figures[p.pair_id].on_time,
+            figures[p.pair_id].meetings,
+            _hours(figures[p.pair_id].minutes),
+            _local(figures[p.pair_id].last_meeting, tz),
         ]
         for p in pairs.values()
     ]
@@ -273,18 +326,41 @@ def tables(
         ]
         for q in questions
     ]
+    def round_name(round_: str) -> str:
+        if round_.startswith(ASKED):
+            day = date.fromisoformat(round_.removeprefix(ASKED))
+            return f"{word('export-round-asked')} {day:%d.%m.%Y}"
+        return word(f"feedback-round-{round_}")
+
+    feedback: list[list[Value]] = [
+        [
+            f.pair_id,
+            f.mentor,
+            f.mentee,
+            dept(f.department),
+            round_name(f.round),
+            word(f"role-{f.side}"),
+            _local(f.answered_at, tz),
+            *_scores(f.side, f.scores),
+            f.comment,
+            (yes(f.shared) if f.side == "mentee" and f.comment else None),
+        ]
+        for f in rows.feedback
+        if wanted(f.department)
+    ]  # fmt: skip
     built: dict[str, list[list[Value]]] = {
         "people": people,
         "pairs": pair_rows,
         "plan": plan_rows,
         "journal": journal,
         "questions": question_rows,
+        "feedback": feedback,
     }
     return [
         Table(
             sheet,
             word(f"export-sheet-{sheet}"),
-            [word(f"export-column-{c}") for c in _COLUMNS[sheet]],
+            _header(sheet, word),
             built[sheet],
         )
         for sheet in SHEETS

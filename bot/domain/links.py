@@ -41,3 +41,7 @@ class Links(Protocol):
     def attention_page(self, concern: str, page: int) -> str:
         """A page of /overdue or /inactive (bot.domain.digest.Concern)."""
         ...
+
+    def feedback(self, form_id: int, act: str, item: int = 0, score: int = 0) -> str:
+        """A questionnaire form's button (bot.domain.feedback: rate, change, comment…)."""
+        ...

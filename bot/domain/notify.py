@@ -52,6 +52,7 @@ class About(StrEnum):
     QUESTION_REMINDERS = "remind:question"
     PAIR_REMINDERS = "remind:pair"  # about the pair as a whole: its end cancels them
     DIGEST = "digest"
+    FEEDBACK = "feedback"  # a questionnaire's form: answering it drops its reminder
 
     def of(self, *object_id: object) -> str:
         return ":".join((self.value, *map(str, object_id)))
@@ -103,9 +104,13 @@ class NoticeKind(StrEnum):
     PLAN_DECISION = "plan-decision", _BOTH, _PERSONAL, _FIXED, None
     # a deadline of an approved plan moved by the mentor, to the mentee
     PLAN_CHANGED = "plan-changed", _MENTEE, _PERSONAL, _FIXED, None
+    # a mentee's questionnaire comment, which they chose to show their mentor
+    FEEDBACK_SHARED = "feedback-shared", _MENTOR, _PERSONAL, _FIXED, None
     # --- notices nobody asked for --------------------------------------------------------------
     PAIR = "pair", _BOTH, _NOTICE, _FIXED, None  # formed, reassigned, ended, completed
     MEETING_CALLED_OFF = "meeting-called-off", _BOTH, _NOTICE, _FIXED, About.MEETING
+    # a questionnaire's form (mid-period, final, or asked by an admin): the form itself
+    FEEDBACK_ASK = "feedback-ask", _BOTH, _NOTICE, _FIXED, About.FEEDBACK
     # --- reminders and warnings (the scheduler's; each can be switched off) ---------------------
     MEETING_DAY = "meeting-day", _BOTH, _NOTICE, _SWITCH, About.MEETING_REMINDERS
     MEETING_HOUR = "meeting-hour", _BOTH, _NOTICE, _SWITCH, About.MEETING_REMINDERS
@@ -129,6 +134,7 @@ class NoticeKind(StrEnum):
     PAIR_INACTIVE_ADMINS = "pair-inactive-admins", _ADMINS, _NOTICE, _SWITCH, About.PAIR_REMINDERS
     FINAL_REPORT_MONTH = "final-report-month", _BOTH, _NOTICE, _SWITCH, About.PAIR_REMINDERS
     FINAL_REPORT_WEEK = "final-report-week", _BOTH, _NOTICE, _SWITCH, About.PAIR_REMINDERS
+    FEEDBACK_REMIND = "feedback-remind", _BOTH, _NOTICE, _SWITCH, About.FEEDBACK
     DIGEST = "digest", _ADMINS, _NOTICE, _SWITCH, About.DIGEST
 
     @classmethod
@@ -179,6 +185,7 @@ JOINED_KINDS = frozenset(
         NoticeKind.PAIR_INACTIVE_ADMINS,
         NoticeKind.FINAL_REPORT_MONTH,
         NoticeKind.FINAL_REPORT_WEEK,
+        NoticeKind.FEEDBACK_REMIND,
     }
 )
 

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from bot.domain.attention import counts_for_completion, done_on_time
 from bot.domain.dates import parse_date
+from bot.domain.feedback import ITEMS
 from bot.domain.meeting_rules import duration_text
 from bot.domain.questions import excerpt
 from bot.domain.rules import local_today
@@ -98,6 +99,12 @@ class DepartmentStats:
     asked: int = 0
     waits: list[float] = field(default_factory=list)  # minutes to each answer
     weeks: Counter[date] = field(default_factory=Counter)  # meetings held per week (its Monday)
+    forms: Counter[str] = field(default_factory=Counter)  # questionnaires answered, per side
+    ratings: dict[str, list[int]] = field(default_factory=dict)  # "side:item": the scores
+
+    def average(self, side: str, item: str) -> float | None:
+        scores = self.ratings.get(f"{side}:{item}")
+        return sum(scores) / len(scores) if scores else None
 
     @property
     def completion(self) -> int | None:
@@ -117,6 +124,9 @@ class DepartmentStats:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.waits.extend(other.waits)
         self.weeks.update(other.weeks)
+        self.forms.update(other.forms)
+        for key, scores in other.ratings.items():
+            self.ratings.setdefault(key, []).extend(scores)
 
 
 @dataclass
@@ -173,6 +183,11 @@ def count(rows: StatsRows, period: Period, today: date, tz: tzinfo) -> Stats:
         dept.asked += 1
         if question.answered_at is not None:
             dept.waits.append((question.answered_at - question.asked_at).total_seconds() / 60)
+    for form in rows.feedback:
+        dept = of(form.department)
+        dept.forms[form.side] += 1
+        for item, score in form.scores.items():
+            dept.ratings.setdefault(f"{form.side}:{item}", []).append(score)
     total = DepartmentStats("")
     for dept in departments.values():
         total.add(dept)
@@ -252,9 +267,28 @@ def _figures(dept: DepartmentStats) -> Text:
                 {"count": dept.asked, "wait": duration_text(max(wait, 1))},
             )
         )
+    for side, items in ITEMS.items():
+        if not dept.forms[side]:
+            continue
+        averages = [
+            Text("stats-average", {"item": Text(f"stats-item-{side}-{item}"), "value": _one(mean)})
+            for item in items
+            if (mean := dept.average(side, item)) is not None
+        ]
+        lines.append(
+            Text(
+                f"stats-line-feedback-{side}",
+                {"count": dept.forms[side], "averages": joined(*averages, sep=" · ")},
+            )
+        )
     if not lines:
         return Text("stats-line-nothing")
     return joined(*lines)
+
+
+def _one(value: float) -> str:
+    """4.25 → «4,3»: one decimal, the decimal comma."""
+    return f"{value:.1f}".replace(".", ",")
 
 
 def department_name(name: str) -> str | Text:

@@ -157,6 +157,7 @@ def _card_buttons(t: Translator, pair: Pair) -> InlineKeyboardMarkup:
             button("pair-reassign", "reassign"),
             button("pair-end-early", "end"),
             button("pair-complete", "complete"),
+            button("pair-ask-feedback", "feedback"),
         ]
     # The plan, read only, for a pair of any status: its own row.
     plan = PlanCb(action=ADMIN_VIEW, pair_id=pair.id).pack()

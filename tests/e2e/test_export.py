@@ -49,7 +49,7 @@ async def test_export_is_a_workbook_of_typed_sheets(
     caption = await admin.wait_message("Выгрузка за 01.09.2026 — 25.01.2027")
     assert "по листу на каждое" in caption["caption"]
     book = openpyxl.load_workbook(io.BytesIO(sent.data))
-    assert book.sheetnames == ["Люди", "Пары", "План", "Журнал", "Вопросы"]
+    assert book.sheetnames == ["Люди", "Пары", "План", "Журнал", "Вопросы", "Анкеты"]
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2"
         assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:")
@@ -101,6 +101,7 @@ async def test_export_csv_is_a_zip_russian_excel_opens(
     await admin.wait_message("ПЦК электротехники: архив CSV")
     archive = zipfile.ZipFile(io.BytesIO(sent.data))
     assert sorted(archive.namelist()) == [
+        "feedback.csv",
         "journal.csv",
         "pairs.csv",
         "people.csv",

@@ -20,6 +20,7 @@ from bot.domain.attention import (
     still_to_report,
     unanswered_since,
 )
+from bot.domain.feedback import final_day, mid_day
 from bot.domain.pairing import create_pair
 from bot.domain.rules import local_today
 from storage.db import Database
@@ -192,3 +193,42 @@ async def test_the_ticks_reads_find_every_pair_by_the_day_it_is_counted_from(
             assert expected <= {row.sides.pair_id for row in quiet}
             for row in quiet:
                 assert row.entered_at.tzinfo is not None
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_the_ticks_read_of_feedback_rounds_finds_each_pairs_middle_and_final_day(
+    db: Database, seed: int
+) -> None:
+    """The indexed `pairs.midpoint` (migration 016) and the final day's read against
+    feedback.mid_day and final_day, over pairs of every length from a day to two years."""
+    rng = random.Random(seed)
+    async with db.transaction() as tx:
+        pairs = []
+        for n in range(40):
+            start = START + timedelta(days=rng.randrange(400))
+            mentor = await tx.people.add(full_name=f"Наставник {n}", role=Role.MENTOR, now=NOW)
+            mentee = await tx.people.add(full_name=f"Наставляемый {n}", role=Role.MENTEE, now=NOW)
+            pairs.append(
+                await create_pair(
+                    tx,
+                    mentor_id=mentor.id,
+                    mentee_id=mentee.id,
+                    kind=PairKind.PEDAGOGICAL,
+                    start=start,
+                    end=start + timedelta(days=rng.randrange(0, 730)),
+                    order_ref=None,
+                    now=NOW,
+                    max_mentees_per_mentor=2,
+                )
+            )
+    first = START
+    async with db.read() as tx:
+        for offset in range(0, 1200, 7):  # a week a read, as windows of days
+            lo, hi = first + timedelta(days=offset), first + timedelta(days=offset + 6)
+            found = {r.sides.pair_id for r in await tx.feedback.rounds_between(lo, hi, 7)}
+            expected = {
+                p.id
+                for p in pairs
+                if lo <= mid_day(p.start, p.end) <= hi or lo <= final_day(p.end) <= hi
+            }
+            assert found == expected, (lo, hi)

@@ -23,6 +23,7 @@ from bot.domain.stats import (
 )
 from bot.i18n import I18n
 from bot.rendering import render
+from storage.feedback import AnsweredRow
 from storage.stats import MeetingRow, MilestoneRow, PairRow, QuestionRow, StatsRows
 
 TZ = ZoneInfo("Asia/Bishkek")
@@ -80,6 +81,22 @@ def test_count_per_department_and_in_total() -> None:
             QuestionRow("ИТ", asked, asked + timedelta(hours=10)),
             QuestionRow("ИТ", asked, None),
         ],
+        feedback=[
+            AnsweredRow(1, "ИТ", "М", "Н", "mid", "mentee", asked, None, False, {"support": 4}),
+            AnsweredRow(
+                1,
+                "ИТ",
+                "М",
+                "Н",
+                "final",
+                "mentee",
+                asked,
+                "Спасибо",
+                True,
+                {"support": 5, "confidence": 3},
+            ),
+            AnsweredRow(1, "", "М", "Н", "mid", "mentor", asked, None, False, {"methods": 2}),
+        ],
     )
     stats = count(rows, YEAR, TODAY, TZ)
     it, none = stats.departments
@@ -90,6 +107,16 @@ def test_count_per_department_and_in_total() -> None:
     assert (stats.total.meetings, stats.total.minutes, stats.total.open_lessons) == (3, 150, 1)
     assert (it.asked, it.median_wait) == (4, 180)
     assert stats.total.completion == 33 and none.completion is None
+    assert (
+        it.forms["mentee"],
+        it.average("mentee", "support"),
+        it.average("mentee", "usefulness"),
+    ) == (
+        2,
+        4.5,
+        None,
+    )
+    assert stats.total.average("mentor", "methods") == 2 and stats.total.forms["mentor"] == 1
     # 20 January 2027 is a Wednesday: its week is the one of Monday the 18th.
     weeks = weekly(stats.total, Period(date(2027, 1, 1), date(2027, 1, 25)))
     assert weeks == [
@@ -126,6 +153,7 @@ def test_stats_of_400_departments_with_long_names_fit_one_message(i18n: I18n) ->
         milestones=[],
         meetings=[],
         questions=[],
+        feedback=[],
     )
     text = render(i18n.get("ru"), stats_text(count(rows, YEAR, TODAY, TZ)))
     assert text_length(text) <= MESSAGE_LIMIT

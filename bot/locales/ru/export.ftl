@@ -2,8 +2,8 @@
 
 export-usage = Напишите так: <code>/export</code> — таблица XLSX с 1 сентября по сегодня; <code>/export 01.09.2026 31.12.2026 ПЦК ИТ</code> — за период и по одной ПЦК; <code>/export csv</code> — то же архивом CSV.
 export-file-name = nastavnik-{ $first }-{ $last }.{ $kind }
-export-caption = 📊 Выгрузка за { $first } — { $last }{ $where }: люди, пары, план, журнал встреч, вопросы — по листу на каждое.
-export-caption-csv = 📊 Выгрузка за { $first } — { $last }{ $where }: архив CSV (UTF-8, разделитель «;»), по файлу на людей, пары, план, журнал встреч и вопросы.
+export-caption = 📊 Выгрузка за { $first } — { $last }{ $where }: люди, пары, план, журнал встреч, вопросы, анкеты — по листу на каждое.
+export-caption-csv = 📊 Выгрузка за { $first } — { $last }{ $where }: архив CSV (UTF-8, разделитель «;»), по файлу на людей, пары, план, журнал встреч, вопросы и анкеты.
 export-failed = ⚠️ Не получилось собрать выгрузку. Попробуйте ещё раз через минуту; если не выйдет, сообщите тому, кто обслуживает бота.
 export-sheet-people = Люди
 export-sheet-pairs = Пары
@@ -57,3 +57,10 @@ export-admin = администратор
 question-status-open = ждёт ответа
 question-status-answered = отвечен
 question-status-resolved = закрыт
+export-sheet-feedback = Анкеты
+export-column-round = Анкета
+export-column-side = Кто отвечал
+export-column-filled = Заполнена
+export-column-comment = Комментарий
+export-column-shared = Показан наставнику
+export-round-asked = по запросу методиста

@@ -78,6 +78,7 @@ pair-status-reassigned = наставник сменён
 pair-reassign = 🔁 Сменить наставника
 pair-end-early = ⏹ Прекратить досрочно
 pair-complete = 🏁 Завершить (программа выполнена)
+pair-ask-feedback = 📝 Запросить анкеты сейчас
 pair-complete-yes = 🏁 Да, завершить
 pair-complete-confirm = Завершить пару { $pair } как выполненную? Оба участника получат уведомление.
 pair-not-active = Эта пара уже не активна.

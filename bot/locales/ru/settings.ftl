@@ -30,4 +30,5 @@ settings-kind-pair-inactive = Давно не было встреч
 settings-kind-pair-inactive-admins = Пара без встреч (методистам)
 settings-kind-final-report-month = Итоговый отчёт: за месяц до конца
 settings-kind-final-report-week = Итоговый отчёт: за неделю до конца
+settings-kind-feedback-remind = Анкета ждёт ответа
 settings-kind-digest = Еженедельная сводка
