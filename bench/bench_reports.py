@@ -1,6 +1,6 @@
-"""/stats and /export over a big programme: how long each takes, the bot's memory at rest before
-and after them and at its peak (against the echo bot's), and how long another person waits for
-/help meanwhile.
+"""/stats, /export and /report over a big programme: how long each takes, the bot's memory at
+rest before and after them and at its peak (against the echo bot's), and how long another
+person waits for /help meanwhile.
 
 The programme: a roster of mentors and mentees imported with `python -m bot import` (1 000 pairs
 by default), then 30 meetings held, 5 questions and the plan's milestones settled per pair,
@@ -8,8 +8,9 @@ written straight into the database (the bench's own SQL: the bot's forms would t
 real bot (`python -m bot`) polls a fake Bot API server in this process over real HTTP. An admin
 sends each command in turn while another person keeps sending /help, one at a time, until the
 answer arrives; the answer is checked (the figures in /stats, the workbook and the zip read back
-with their rows). Memory from /proc: the bot's RSS at rest before the first command and after
-the last one (the libraries that write the files must not stay), and its peak (VmHWM).
+with their rows, the programme's report with its pairs and chart). Memory from /proc: the bot's
+RSS at rest before the first command and after the last one (the libraries that write the
+files must not stay), and its peak (VmHWM).
 
 The bench fails (exit 1) when an answer is missing or wrong, or when the bot's resting memory
 after the commands exceeds its resting memory before them by more than `--rest-growth` (the
@@ -164,6 +165,14 @@ def check_answer(command: str, api: FakeBotAPI, pairs: int, meetings: int) -> No
             raise BenchError(f"/stats does not say {pairs} pairs and {meetings} meetings:\n{text}")
         return
     sent = api.documents_to(ADMIN_ID)[-1]
+    if command == "/report":
+        import docx
+
+        document = docx.Document(io.BytesIO(sent.data))
+        listed = len(document.tables[-1].rows) - 1
+        if listed != pairs or len(document.inline_shapes) != 1:
+            raise BenchError(f"/report lists {listed} pairs, not {pairs}, or has no chart")
+        return
     if command == "/export":
         from openpyxl import load_workbook
 
@@ -238,8 +247,15 @@ async def run(
             sys.executable, "-m", "bot", cwd=workdir,
             env=bot_env(**settings) | {"PYTHONPATH": str(ROOT)}, stdout=log, stderr=log,
         )  # fmt: skip
-    commands = [Command("/stats"), Command("/export"), Command("/export csv")]
-    expects = {"/stats": "Встречи по неделям", "/export": "Выгрузка за", "/export csv": "архив CSV"}
+    commands = [
+        Command("/stats"), Command("/export"), Command("/export csv"), Command("/report"),
+    ]  # fmt: skip
+    expects = {
+        "/stats": "Встречи по неделям",
+        "/export": "Выгрузка за",
+        "/export csv": "архив CSV",
+        "/report": "Отчёт о программе наставничества",
+    }
     try:
         await api.wait_for(
             lambda: api.calls("getUpdates") or process.returncode is not None,

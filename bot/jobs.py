@@ -11,12 +11,24 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.chart import LABELS as CHART_LABELS
 from bot.chart import draw
-from bot.domain.export import tables
-from bot.domain.stats import Period, Stats, build_stats, match_department, narrowed, weekly
+from bot.documents import pair_report, programme_report
+from bot.domain.export import pair_figures, tables
+from bot.domain.rules import local_today
+from bot.domain.stats import (
+    Period,
+    Stats,
+    build_stats,
+    match_department,
+    narrowed,
+    weekly,
+    worked_in,
+)
+from bot.i18n import I18n
 from bot.spreadsheet import csv_zip, xlsx
 from storage.db import read_snapshot
-from storage.export import ExportRows
+from storage.export import ExportRows, PairFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +78,16 @@ async def _stats(database: Path, period: Period, now: datetime, tz: ZoneInfo) ->
         return await build_stats(tx, period, now, tz)
 
 
+def _chart(stats: Stats, period: Period, labels: dict[str, str]) -> bytes | None:
+    settled = sorted(
+        (d for d in stats.departments if d.completion is not None), key=lambda d: -d.due
+    )
+    completion = [(d.name or labels["digest-no-department"], d.completion or 0) for d in settled]
+    if not stats.total.meetings and not completion:
+        return None
+    return draw(weekly(stats.total, period), completion, labels)
+
+
 def stats_with_chart(
     database: Path,
     period: Period,
@@ -82,10 +104,47 @@ def stats_with_chart(
         if found is None:
             return NoSuchDepartment(names)
         stats = narrowed(stats, found)
-    settled = sorted(
-        (d for d in stats.departments if d.completion is not None), key=lambda d: -d.due
-    )
-    completion = [(d.name or labels["digest-no-department"], d.completion or 0) for d in settled]
-    if not stats.total.meetings and not completion:
-        return StatsMade(stats, None)
-    return StatsMade(stats, draw(weekly(stats.total, period), completion, labels))
+    return StatsMade(stats, _chart(stats, period, labels))
+
+
+def pair_report_file(
+    database: Path, pair_id: int, admin: bool, language: str, tz_name: str, now: datetime
+) -> bytes | None:
+    """The pair's report for the council (DOCX); None when there is no such pair."""
+    tz = ZoneInfo(tz_name)
+
+    async def read() -> PairFile | None:
+        async with read_snapshot(database) as tx:
+            return await tx.export.of_pair(pair_id)
+
+    found = asyncio.run(read())
+    if found is None:
+        return None
+    t = I18n().get(language)
+    return pair_report(found, t, tz, local_today(now, tz), admin=admin)
+
+
+def programme_report_file(
+    database: Path, period: Period, language: str, tz_name: str, now: datetime
+) -> bytes:
+    """The programme's report for the council (DOCX): /stats's figures, the chart, the pairs
+    that worked in the period with their completion."""
+    tz = ZoneInfo(tz_name)
+    today = local_today(now, tz)
+
+    async def read() -> tuple[Stats, ExportRows]:
+        since, until = period.bounds(tz)
+        async with read_snapshot(database) as tx:
+            stats = await build_stats(tx, period, now, tz)
+            return stats, await tx.export.rows(period.first, period.last, since, until)
+
+    stats, rows = asyncio.run(read())
+    t = I18n().get(language)
+    labels = {key: t.plain(key) for key in CHART_LABELS}
+    figures = pair_figures(rows.milestones, rows.meetings, today, tz)
+    pairs = [
+        (p, figures[p.pair_id])
+        for p in rows.pairs
+        if p.status != "reassigned" and worked_in(p.start, p.closed_at, period, tz)
+    ]
+    return programme_report(stats, pairs, _chart(stats, period, labels), t, tz)

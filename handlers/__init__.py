@@ -28,6 +28,7 @@ def get_routers() -> list[Router]:
         mentees,
         people,
         questions,
+        reports,
         roster,
         settings,
         start,
@@ -58,6 +59,7 @@ def get_routers() -> list[Router]:
         attention.router,
         stats.router,
         export.router,
+        reports.router,
         roster.router,
         questions.router,
         # /plan's journeys: their callbacks differ by action and their forms by state.

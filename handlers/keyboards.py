@@ -162,6 +162,12 @@ class FeedbackCb(CallbackData, prefix="fb"):
     score: int = 0
 
 
+class PairReportCb(CallbackData, prefix="rp"):
+    """The pair's report for the council (a DOCX): its admins and its mentor."""
+
+    pair_id: int
+
+
 class DigestPage(CallbackData, prefix="dg"):
     """A page of the weekly digest's list of pairs that need attention."""
 

@@ -12,6 +12,7 @@ from handlers.keyboards import (
     MeetingAct,
     MilestoneCb,
     PairCard,
+    PairReportCb,
     PlanCb,
     QuestionAction,
     WhichPair,
@@ -42,6 +43,9 @@ class CallbackLinks:
 
     def attention_page(self, concern: str, page: int) -> str:
         return AttentionPage(concern=concern, page=page).pack()
+
+    def pair_report(self, pair_id: int) -> str:
+        return PairReportCb(pair_id=pair_id).pack()
 
     def feedback(self, form_id: int, act: str, item: int = 0, score: int = 0) -> str:
         return FeedbackCb(form=form_id, act=act, item=item, score=score).pack()

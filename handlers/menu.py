@@ -42,6 +42,7 @@ ADMIN = (
     "overdue",
     "inactive",
     "export",
+    "report",
     "import",
 )
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
 from bot.domain.links import Links
-from bot.domain.notify import About, Notice, NoticeKind, cancel_about, tell, tell_all
+from bot.domain.notify import About, Notice, NoticeKind, admins, cancel_about, tell, tell_all
 from bot.domain.reminders import Found, Window, at_local, days_in, due_token
 from bot.domain.rules import PairSide, local_today
 from bot.notices import Button, Lines, Text, joined
-from storage.feedback import FeedbackForm
+from storage.feedback import FeedbackForm, RoundDue
 from storage.models import Pair, PairStatus
 from storage.reminders import Sides
 from storage.repos import Repos
@@ -246,6 +246,30 @@ async def share_comment(
     return await tx.feedback.get(form.id)
 
 
+async def report_offers(
+    tx: Repos, row: RoundDue, round_: str, links: Links
+) -> list[Notice]:
+    """At mid-period and a week before the end, the pair's report for the council is offered
+    to its mentor and the admins (PAIR_REPORT: joined with the morning's other notices)."""
+    sides = row.sides
+    button = [[Button(Text("pair-report-button"), data=links.pair_report(sides.pair_id))]]
+    args = {
+        "mentor": sides.mentor_name,
+        "mentee": sides.mentee_name,
+        "when": round_,
+        "end": row.end.strftime("%d.%m.%Y"),
+    }
+    told = [(sides.mentor_id, "notice-pair-report-mentor")]
+    told += [(admin.id, "notice-pair-report-admin") for admin in await admins(tx)]
+    return [
+        Notice(
+            NoticeKind.PAIR_REPORT, to=person_id, text=Text(key, args),
+            of=(sides.pair_id, round_), about=sides.pair_id, buttons=button,
+        )
+        for person_id, key in told
+    ]  # fmt: skip
+
+
 # --- the tick -----------------------------------------------------------------------------
 
 
@@ -261,6 +285,7 @@ async def find_feedback_due(
             for round_, day in ((MID, mid_day(row.start, row.end)), (FINAL, final_day(row.end))):
                 if first <= day <= last and row.start <= day and at_local(day, tz) in window:
                     found.notices += await open_round(tx, row.sides, round_, window.now, links)
+                    found.notices += await report_offers(tx, row, round_, links)
     since, now = window.since - REMIND_AFTER, window.now - REMIND_AFTER
     for due in await tx.feedback.open_since(since, now):
         form, sides = due.form, due.sides

@@ -45,3 +45,7 @@ class Links(Protocol):
     def feedback(self, form_id: int, act: str, item: int = 0, score: int = 0) -> str:
         """A questionnaire form's button (bot.domain.feedback: rate, change, comment…)."""
         ...
+
+    def pair_report(self, pair_id: int) -> str:
+        """The pair's report for the council (a DOCX)."""
+        ...

@@ -135,6 +135,14 @@ class NoticeKind(StrEnum):
     FINAL_REPORT_MONTH = "final-report-month", _BOTH, _NOTICE, _SWITCH, About.PAIR_REMINDERS
     FINAL_REPORT_WEEK = "final-report-week", _BOTH, _NOTICE, _SWITCH, About.PAIR_REMINDERS
     FEEDBACK_REMIND = "feedback-remind", _BOTH, _NOTICE, _SWITCH, About.FEEDBACK
+    # the pair's report for the council, offered at mid-period and a week before the end
+    PAIR_REPORT = (
+        "pair-report",
+        frozenset({Audience.MENTOR, Audience.ADMIN}),
+        _NOTICE,
+        _SWITCH,
+        About.PAIR_REMINDERS,
+    )
     DIGEST = "digest", _ADMINS, _NOTICE, _SWITCH, About.DIGEST
 
     @classmethod
@@ -186,6 +194,7 @@ JOINED_KINDS = frozenset(
         NoticeKind.FINAL_REPORT_MONTH,
         NoticeKind.FINAL_REPORT_WEEK,
         NoticeKind.FEEDBACK_REMIND,
+        NoticeKind.PAIR_REPORT,
     }
 )
 

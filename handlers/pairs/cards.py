@@ -16,7 +16,15 @@ from bot.domain.overview import PairOverview, pair_overview, progress_bar
 from bot.domain.rules import local_today
 from bot.i18n import Html, Translator
 from handlers.filters import AdminOnly, MenuButton, shown
-from handlers.keyboards import KeyboardBuilder, PairCard, PairsList, PlanCb, fetch_page, pager
+from handlers.keyboards import (
+    KeyboardBuilder,
+    PairCard,
+    PairReportCb,
+    PairsList,
+    PlanCb,
+    fetch_page,
+    pager,
+)
 from handlers.meetings.journal import journal_button
 from handlers.mentees import overview_text
 from handlers.plan.common import ADMIN_VIEW
@@ -163,6 +171,8 @@ def _card_buttons(t: Translator, pair: Pair) -> InlineKeyboardMarkup:
     plan = PlanCb(action=ADMIN_VIEW, pair_id=pair.id).pack()
     rows.append([InlineKeyboardButton(text=t("plan-open-from-card"), callback_data=plan)])
     rows.append([journal_button(t, pair)])  # any pair, active or not: read-only
+    report = PairReportCb(pair_id=pair.id).pack()
+    rows.append([InlineKeyboardButton(text=t("pair-report-button"), callback_data=report)])
     rows.append([InlineKeyboardButton(text=t("button-back"), callback_data=PairsList().pack())])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 

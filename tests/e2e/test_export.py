@@ -98,7 +98,7 @@ async def test_export_csv_is_a_zip_russian_excel_opens(
     admin.send("/export csv 01.09.2026 30.06.2027 электротехники")
     sent = await admin.wait_document(timeout=30)
     assert sent.file_name == "nastavnik-01.09.2026-30.06.2027.zip"
-    await admin.wait_message("ПЦК электротехники: архив CSV")
+    await admin.wait_message("ПЦК электротехники: архив CSV", timeout=30)
     archive = zipfile.ZipFile(io.BytesIO(sent.data))
     assert sorted(archive.namelist()) == [
         "feedback.csv",
@@ -136,7 +136,7 @@ async def test_export_answers_bad_arguments_and_is_refused_to_others(
     admin.send("/export 31.12.2026")
     await admin.wait_message("Напишите так")
     admin.send("/export химия")
-    await admin.wait_message("ПЦК «химия» не нашлась")
+    await admin.wait_message("ПЦК «химия» не нашлась", timeout=30)
     for who in (people["mentor"], people["mentee"]):
         who.send("/export")
         await who.wait_message("только администраторам")

@@ -23,6 +23,9 @@ from bot.domain.reminder_settings import switch_reminder
 from handlers.keyboards import FeedbackCb, PairCard
 from scheduler.clock import ManualClock
 
+# /stats and the files are made in a child process: starting it on a busy machine takes a while.
+CHILD = 30.0
+
 people = test_pair_reminders.people  # Иванова–Сидорова 20.01–30.06.2027; Смирнов–Орлов
 MIDDLE = mid_day(date(2027, 1, 20), date(2027, 6, 30))
 
@@ -63,6 +66,14 @@ async def test_the_mid_period_round_is_rated_in_place_and_commented(
     _nobody_else(people, "Анкета:")
     await _at(bot_runner, bot_clock, 2027, 4, 10, 9, 0, 30)
     _nobody_else(people, "Анкета: середина срока наставничества", "mentor", "mentee")
+    # The pair's report for the council is offered to its mentor and the admins then too.
+    _nobody_else(people, "отчёт для педсовета готов", "mentor", "admin")
+    offer = _with(admin, "отчёт для педсовета готов")
+    assert (
+        "Пара Иванова Анна Петровна — Сидорова Мария Ивановна подошла к середине срока"
+        in (offer["text"])
+    )
+    assert "📄 Отчёт для педсовета (DOCX)" in " ".join(admin.inline_buttons(offer))
     form = _with(mentee, "Анкета: середина срока")
     assert "Как вам работается с наставником — Ивановой Анной Петровной?" in form["text"]
     assert "▶️ 1. Довольны ли вы поддержкой наставника" in form["text"]
@@ -125,7 +136,7 @@ async def test_the_mid_period_round_is_rated_in_place_and_commented(
     assert (await mentor.wait_answer_callback())["show_alert"]  # done: no more changes
 
     admin.send("/stats 01.01.2027 30.06.2027")
-    stats = await admin.wait_message("Наставничество за")
+    stats = await admin.wait_message("Наставничество за", timeout=CHILD)
     assert (
         "• анкеты наставляемых (1): поддержка 4,0 · доступность 5,0 · польза встреч 5,0"
         " · уверенность 4,0" in stats["text"]

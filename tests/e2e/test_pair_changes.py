@@ -160,7 +160,11 @@ async def test_an_admin_reads_a_pairs_journal_from_its_card_and_its_earlier_ment
     await _held(bot_runner, 2, 4, 20)
 
     card = await open_pair_card(admin, "Орлов Илья Сергеевич ← Смирнов Алексей Николаевич")
-    assert admin.inline_buttons(card)[-2:] == ["📒 Журнал", "⬅️ Назад"]
+    assert admin.inline_buttons(card)[-3:] == [
+        "📒 Журнал",
+        "📄 Отчёт для педсовета (DOCX)",
+        "⬅️ Назад",
+    ]
     admin.press("📒 Журнал", card)
     journal = await admin.wait_message("Журнал наставничества")
     assert journal["message_id"] == card["message_id"]  # read in place of the card

@@ -17,6 +17,9 @@ from test_reminders import _app
 from scheduler.clock import ManualClock
 from storage.models import to_db_time
 
+# /stats and the files are made in a child process: starting it on a busy machine takes a while.
+CHILD = 30.0
+
 people = test_digest.people
 
 
@@ -79,7 +82,7 @@ async def test_stats_shows_the_programme_overall_and_per_department(
     await _more(bot_runner)
     admin = people["admin"]
     admin.send("/stats")
-    text = (await admin.wait_message("Наставничество за"))["text"]
+    text = (await admin.wait_message("Наставничество за", timeout=CHILD))["text"]
     assert "Наставничество за 01.09.2026 — 25.01.2027" in text
     assert (
         "Всего\n• пары: 3 активные, 1 завершена, 1 прекращена досрочно"
@@ -99,14 +102,14 @@ async def test_stats_shows_the_programme_overall_and_per_department(
         "\n• проведено встреч: 4 (3 часа 45 минут)" in text
     )
 
-    chart = await admin.wait_message("Встречи по неделям и выполнение плана")
+    chart = await admin.wait_message("Встречи по неделям и выполнение плана", timeout=CHILD)
     assert chart["photo"][-1]["width"] == 1000  # a PNG the size it was drawn
     png = admin.photos()[-1].data
     assert png.startswith(b"\x89PNG") and len(admin.photos()) == 1
 
     # The year to the pairs' end: the accepted milestone (due in June) counts, on time.
     admin.send("/stats 01.09.2026 30.06.2027 пцк  электротехники")
-    text = (await admin.wait_message("ПЦК электротехники: наставничество"))["text"]
+    text = (await admin.wait_message("ПЦК электротехники: наставничество", timeout=CHILD))["text"]
     assert "за 01.09.2026 — 30.06.2027" in text
     assert "• план: в срок 1 из 1 этапа (100 %)" in text
     assert "ПЦК ИТ" not in text
@@ -121,7 +124,7 @@ async def test_stats_for_the_digests_week_gives_the_digests_figures(
     assert "Всего: 3 активные пары\n• проведено встреч: 1 (1 час 30 минут)" in digest
     assert "• задано вопросов: 2\n" in digest
     admin.send("/stats 19.01.2027 25.01.2027")
-    text = (await admin.wait_message("Наставничество за"))["text"]
+    text = (await admin.wait_message("Наставничество за", timeout=CHILD))["text"]
     assert "Всего\n• пары: 3 активные\n" in text
     assert "• проведено встреч: 1 (1 час 30 минут)" in text
     assert "• задано вопросов: 2, ответов пока нет" in text
@@ -139,7 +142,7 @@ async def test_stats_answers_bad_arguments_and_is_refused_to_others(
         ("Химия <b>", "ПЦК «Химия &lt;b&gt;» не нашлась. Есть: «ПЦК ИТ», «ПЦК электротехники»"),
     ):
         admin.send(f"/stats {args}")
-        await admin.wait_message(answer.replace("&lt;", "<").replace("&gt;", ">"))
+        await admin.wait_message(answer.replace("&lt;", "<").replace("&gt;", ">"), timeout=CHILD)
     for who in (people["mentor"], people["mentee"]):
         who.send("/stats")
         await who.wait_message("только администраторам")

@@ -27,6 +27,7 @@ command-stats = статистика программы за период, по 
 command-overdue = пары с просроченными этапами
 command-inactive = пары, где давно не было встреч
 command-export = выгрузка в Excel (XLSX) или CSV за период
+command-report = отчёт о программе для педсовета (DOCX)
 command-import = импорт списка сотрудников (CSV или XLSX)
 command-mentees = мои наставляемые: план, встречи, вопросы
 command-plan = индивидуальный план: этапы, сроки, отметки

@@ -31,4 +31,5 @@ settings-kind-pair-inactive-admins = Пара без встреч (методи�
 settings-kind-final-report-month = Итоговый отчёт: за месяц до конца
 settings-kind-final-report-week = Итоговый отчёт: за неделю до конца
 settings-kind-feedback-remind = Анкета ждёт ответа
+settings-kind-pair-report = Отчёт пары для педсовета
 settings-kind-digest = Еженедельная сводка

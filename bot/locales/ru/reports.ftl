@@ -1,0 +1,92 @@
+## The council's papers (bot/documents.py): a pair's report and the programme's report
+
+report-pair-title = Отчёт о работе пары наставничества
+report-mentee = Наставляемый
+report-mentor = Наставник
+report-kind = Вид наставничества
+report-period = Срок
+report-order = Приказ
+report-no-order = не указан
+report-status = Состояние
+report-plan = Индивидуальный план развития
+report-plan-summary = Выполнено в срок { $on_time } из { $counted } этапов, срок которых наступил или которые приняты (всего этапов: { $total }).
+report-plan-number = №
+report-plan-activity = Мероприятие
+report-plan-due = Срок
+report-plan-evidence = Отчёт наставляемого
+report-plan-mark = Отметка о выполнении
+report-mark-on-time = принят { $date }, в срок
+report-mark-late = принят { $date }, с опозданием
+report-mark-overdue = просрочен
+report-mark-planned = запланирован
+report-mark-submitted = на проверке
+report-mark-returned = возвращён на доработку
+report-journal = Журнал наставничества
+report-journal-date = Дата
+report-journal-format = Форма работы
+report-journal-topic = Тема
+report-journal-content = Содержание
+report-journal-result = Результат, рекомендации
+report-journal-task = Задание наставляемому
+report-journal-hours = Часы
+report-month = Месяц
+report-meetings = Встреч
+report-hours = Часов
+report-total = Итого
+report-feedback = Анкеты эффективности
+report-feedback-none = Анкеты пока не заполнены.
+report-feedback-form = { $round }: отвечал { $side }, { $date }
+report-feedback-item = Пункт
+report-feedback-score = Оценка (1–5)
+report-feedback-comment = Комментарий: { $comment }
+report-feedback-shared = Комментарий наставляемого: { $comment }
+report-conclusion = Заключение наставника
+report-conclusion-none = Заключение наставника в боте не получено (оно пишется комментарием к итоговой анкете).
+report-signature = { $role } ____________________ { $name }
+report-signature-date = «___» ______________ 20___ г.
+report-sign-mentor = Наставник
+report-sign-mentee = Наставляемый
+report-sign-office = Руководитель методической службы
+report-programme-title = Отчёт о программе наставничества
+report-programme-period = За период { $first } — { $last }.
+report-totals = Итоги по программе и по ПЦК
+report-column-department = ПЦК
+report-column-active = Активных пар
+report-column-completed = Завершено
+report-column-ended = Прекращено досрочно
+report-column-plan = Этапы в срок
+report-column-meetings = Встреч
+report-column-hours = Часов
+report-column-mentor-visits = Посещений уроков наставляемого
+report-column-mentee-visits = Посещений уроков наставника
+report-column-open-lessons = Открытых уроков
+report-column-questions = Вопросов
+report-median-wait = Медиана времени до ответа на вопрос: { $wait }.
+report-no-answers = На вопросы за период ещё не отвечали.
+report-feedback-mentee = Анкеты наставляемых ({ $count }), средние оценки: { $averages }.
+report-feedback-mentor = Анкеты наставников ({ $count }), средние оценки: { $averages }.
+report-chart = Встречи по неделям и выполнение плана
+report-pairs = Пары и выполнение плана
+report-pairs-number = №
+report-pairs-mentee = Наставляемый
+report-pairs-mentor = Наставник
+report-pairs-department = ПЦК
+report-pairs-status = Состояние
+report-pairs-plan = Этапы в срок
+report-pairs-meetings = Встреч
+report-pairs-hours = Часов
+report-file-pair = otchet-para-{ $pair }.docx
+report-file-programme = otchet-nastavnichestvo-{ $first }-{ $last }.docx
+report-caption-pair = 📄 Отчёт пары { $mentee } — { $mentor } для педсовета: план, журнал, часы по месяцам, анкеты, заключение наставника и строки для подписей.
+report-caption-programme = 📄 Отчёт о программе наставничества за { $first } — { $last }: итоги и таблица по ПЦК, график, пары и выполнение плана.
+report-failed = ⚠️ Не получилось собрать отчёт. Попробуйте ещё раз через минуту; если не выйдет, сообщите тому, кто обслуживает бота.
+report-usage = Напишите период двумя датами: <code>/report 01.09.2026 31.12.2026</code>. Без дат — с 1 сентября по сегодня.
+pair-report-button = 📄 Отчёт для педсовета (DOCX)
+notice-pair-report-mentor = 📄 Пара с { INS($mentee) } подошла к { $when ->
+    [mid] середине срока
+   *[final] концу срока ({ $end })
+}: отчёт для педсовета готов — план, журнал, часы, анкеты. Ваше заключение — комментарий к итоговой анкете.
+notice-pair-report-admin = 📄 Пара { $mentor } — { $mentee } подошла к { $when ->
+    [mid] середине срока
+   *[final] концу срока ({ $end })
+}: отчёт для педсовета готов.
