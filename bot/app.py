@@ -244,7 +244,15 @@ async def create_app(
     menus = ChatMenus(bot, db, i18n, in_flight.until_quiet)
     dp = create_dispatcher(settings, db, i18n, clock, sender, in_flight, menus)
     weekly_digest = WeeklyDigest(
-        db, clock, settings.tz, sender, LINKS, limits_of(settings), settings.digest_cron
+        db,
+        clock,
+        settings.tz,
+        sender,
+        LINKS,
+        limits_of(settings),
+        settings.digest_cron,
+        language=settings.default_language,
+        timezone=settings.timezone,
     )
     return App(
         settings=settings,

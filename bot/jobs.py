@@ -19,6 +19,7 @@ from bot.domain.rules import local_today
 from bot.domain.stats import (
     Period,
     Stats,
+    academic_year,
     build_stats,
     match_department,
     narrowed,
@@ -148,3 +149,12 @@ def programme_report_file(
         if p.status != "reassigned" and worked_in(p.start, p.closed_at, period, tz)
     ]
     return programme_report(stats, pairs, _chart(stats, period, labels), t, tz)
+
+
+def digest_chart(database: Path, language: str, tz_name: str, now: datetime) -> bytes | None:
+    """The chart sent with the weekly digest: /stats's, over the academic year so far."""
+    tz = ZoneInfo(tz_name)
+    period = academic_year(local_today(now, tz))
+    stats = asyncio.run(_stats(database, period, now, tz))
+    t = I18n().get(language)
+    return _chart(stats, period, {key: t.plain(key) for key in CHART_LABELS})

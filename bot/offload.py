@@ -36,7 +36,14 @@ async def in_child(job: Callable[..., T], *args: Any) -> T:
     async with _semaphore():
         pool = ProcessPoolExecutor(max_workers=1, mp_context=_CONTEXT)
         try:
-            return await asyncio.get_running_loop().run_in_executor(pool, job, *args)
-        finally:
-            # Joining the finished process takes a moment: not on the event loop.
+            result = await asyncio.get_running_loop().run_in_executor(pool, job, *args)
+        except asyncio.CancelledError:
+            # The bot is stopping: no waiting for the child, which ends with its job.
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        except BaseException:
             await asyncio.to_thread(pool.shutdown)
+            raise
+        # Joining the finished process takes a moment: not on the event loop.
+        await asyncio.to_thread(pool.shutdown)
+        return result

@@ -92,6 +92,18 @@ class DepartmentPick(CallbackData, prefix="dp"):
 
 class PairsList(CallbackData, prefix="pp"):
     page: int = 0
+    # The filters (a button from before they existed reads as the active pairs of any kind).
+    status: str = "active"  # active | completed | ended | all
+    kind: str = ""  # "" = any | pedagogical | business
+    dept: str = ""  # department_code of the mentee's department; "" = any
+
+
+class PairsDepartments(CallbackData, prefix="pq"):
+    """The /pairs department filter's list of departments (a page), keeping the other filters."""
+
+    status: str = "active"
+    kind: str = ""
+    page: int = 0
 
 
 class PairCard(CallbackData, prefix="pa"):

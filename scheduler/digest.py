@@ -6,12 +6,15 @@ sends one every day; it covers the time since the firing before. Quiet hours def
 from __future__ import annotations
 
 import logging
-from datetime import timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from bot.domain.attention import Limits
 from bot.domain.digest import PERIOD, build_digest, digest_page, firing_key
 from bot.domain.links import Links
 from bot.domain.notify import Notice, NoticeKind, admins, tell_all
+from bot.jobs import digest_chart
+from bot.notices import Text
+from bot.offload import in_child
 from scheduler.clock import Clock
 from scheduler.cron import crontab_trigger, last_fire_before, previous_fire
 from scheduler.sender import OutboxSender
@@ -33,7 +36,13 @@ class WeeklyDigest:
         links: Links,
         limits: Limits | None = None,
         expression: str = "0 9 * * 1",
+        *,
+        language: str = "ru",
+        timezone: str = "Asia/Bishkek",
+        with_chart: bool = True,
     ) -> None:
+        self.language, self.timezone = language, timezone  # the chart's words and days
+        self.with_chart = with_chart
         self.trigger = crontab_trigger(expression, tz)  # DIGEST_CRON
         self.links = links  # what the digest's buttons lead to (handlers/links.py)
         self.db = db
@@ -42,12 +51,27 @@ class WeeklyDigest:
         self.sender = sender
         self.limits = limits or Limits()
 
+    async def _chart(self, now: datetime) -> bytes | None:
+        """The chart that follows the digest (drawn in a child process); None when there is
+        nothing to draw or drawing failed (the digest goes without it)."""
+        try:
+            return await in_child(digest_chart, self.db.path, self.language, self.timezone, now)
+        except Exception:
+            log.exception("digest: the chart could not be drawn; the digest goes without it")
+            return None
+
     async def run(self) -> int:
-        """Queue the digest of the latest firing to every admin; returns how many are new."""
+        """Queue the digest of the latest firing to every admin, and its chart after it;
+        returns how many are new."""
         now = self.clock.now()
         fired = previous_fire(self.trigger, now) or now
         before = previous_fire(self.trigger, fired - timedelta(microseconds=1))
         since = before if before is not None else fired - PERIOD
+        async with self.db.read() as tx:
+            queued_before = bool(await admins(tx)) and await tx.outbox.has_key_prefix(
+                NoticeKind.DIGEST.key(firing_key(fired, self.tz), "")
+            )
+        chart = None if queued_before or not self.with_chart else await self._chart(now)
         async with self.db.transaction(heavy=True) as tx:
             await tx.reminders.set_done_until(MARK, now)
             to = await admins(tx)
@@ -57,14 +81,20 @@ class WeeklyDigest:
             firing = firing_key(fired, self.tz)
             # By key: rendered when sent, in the language each admin has then.
             text, buttons = digest_page(digest, self.tz, 0, self.links)
-            queued = await tell_all(
-                tx,
-                [
-                    Notice(NoticeKind.DIGEST, to=admin.id, text=text, of=(firing,), buttons=buttons)
+            notices = [
+                Notice(NoticeKind.DIGEST, to=admin.id, text=text, of=(firing,), buttons=buttons)
+                for admin in to
+            ]
+            if chart is not None:
+                upload = await tx.outbox.add_upload(chart, "digest.png", now)
+                notices += [
+                    Notice(
+                        NoticeKind.DIGEST, to=admin.id, text=Text("stats-chart-caption"),
+                        of=(firing, "chart"), upload=upload,
+                    )
                     for admin in to
-                ],
-                now,
-            )
+                ]  # fmt: skip
+            queued = await tell_all(tx, notices, now)
         if queued:
             log.info("digest: queued to %s admins", queued)
             self.sender.wake()

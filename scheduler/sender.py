@@ -18,7 +18,7 @@ from aiogram.exceptions import (
     TelegramNetworkError,
     TelegramRetryAfter,
 )
-from aiogram.types import InlineKeyboardMarkup, ReplyParameters
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, ReplyParameters
 
 from bot.domain.bounded import CAPTION_LIMIT, plain_clipped, text_length
 from bot.domain.notify import JOINED_KINDS, NoticeKind
@@ -413,6 +413,7 @@ class OutboxSender:
             or message.method is not OutboxMethod.SEND
             or message.text_key is None
             or message.file_id is not None
+            or message.upload_id is not None
             or message.reply_to_message_id is not None
         ):
             return []
@@ -456,6 +457,8 @@ class OutboxSender:
             if message.reply_to_message_id is not None
             else None
         )
+        if message.upload_id is not None:
+            return await self._send_upload(message, chat_id, text, markup, silent), []
         if message.file_id is None or message.file_kind is None:
             sent = await self.bot.send_message(
                 chat_id,
@@ -478,6 +481,35 @@ class OutboxSender:
         else:
             sent = await self.bot.send_document(chat_id, message.file_id, **extra)
         return sent.message_id, []
+
+    async def _send_upload(
+        self,
+        message: OutboxMessage,
+        chat_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | None,
+        silent: bool,
+    ) -> int | None:
+        """A photo the bot made: uploaded by the first row that sends it, then sent on by the
+        file_id Telegram gave it."""
+        assert message.upload_id is not None
+        async with self.db.read() as tx:
+            found = await tx.outbox.upload(message.upload_id)
+        if found is None:
+            raise LookupError(f"upload {message.upload_id} is gone")
+        data, filename, file_id = found
+        photo: str | BufferedInputFile = file_id or BufferedInputFile(data, filename=filename)
+        sent = await self.bot.send_photo(
+            chat_id,
+            photo,
+            caption=_caption(text) or None,
+            reply_markup=markup,
+            disable_notification=silent or None,
+        )
+        if file_id is None and sent.photo:
+            async with self.db.transaction(bookkeeping=True) as tx:
+                await tx.outbox.uploaded(message.upload_id, sent.photo[-1].file_id)
+        return sent.message_id
 
     def _content(self, message: OutboxMessage) -> tuple[str, str | None]:
         """The text and keyboard JSON: as queued, or rendered now in the recipient's language."""

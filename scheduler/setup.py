@@ -76,6 +76,11 @@ class Scheduler:
             return
         try:
             await self.digest()
+        except asyncio.CancelledError:
+            if not self._stopping:
+                raise
+            # Stopped while the chart was drawn: nothing was queued; the next start catches up.
+            log.info("the weekly digest was interrupted by the stop; it goes at the next start")
         except Exception:
             log.exception("the weekly digest failed")
 
@@ -84,6 +89,10 @@ class Scheduler:
             return
         try:
             await self.digest_catch_up()
+        except asyncio.CancelledError:
+            if not self._stopping:
+                raise
+            log.info("the weekly digest's catch-up was interrupted by the stop")
         except Exception:
             log.exception("the weekly digest's catch-up failed")
 

@@ -142,6 +142,7 @@ class OutboxMessage:
     language: str | None = None  # the recipient's language now; None: the default
     stale_at: datetime | None = None  # from then on it no longer holds: skipped, not sent
     kind: str | None = None  # bot/domain/notify.py NoticeKind; None: queued before kinds
+    upload_id: int | None = None  # a photo the bot made (uploads), `text` its caption
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +166,7 @@ class OutboxRow:
     file_kind: FileKind | None = None
     reply_to_message_id: int | None = None  # a message in the recipient's chat
     held_until_seen: bool = True  # for someone who never opened the bot: held until they do
+    upload_id: int | None = None  # a photo the bot made (storage/outbox.py add_upload)
 
 
 class QuestionStatus(StrEnum):

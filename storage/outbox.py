@@ -71,8 +71,8 @@ class OutboxRepo:
         await self.conn.executemany(
             "INSERT OR IGNORE INTO outbox (key, person_id, chat_id, kind, subject, personal,"
             " text, text_key, text_args, buttons, not_before, created_at, stale_at, file_id,"
-            " file_kind, reply_to_message_id, held)"
-            " VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " file_kind, reply_to_message_id, upload_id, held)"
+            " VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
             " ? AND COALESCE((SELECT first_seen_at IS NULL FROM people WHERE id = ?), 0))",
             [
                 (
@@ -91,6 +91,7 @@ class OutboxRepo:
                     row.file_id,
                     row.file_kind.value if row.file_kind else None,
                     row.reply_to_message_id,
+                    row.upload_id,
                     int(row.held_until_seen),
                     row.person_id,
                 )
@@ -98,6 +99,35 @@ class OutboxRepo:
             ],
         )
         return self.conn.total_changes - before
+
+    async def add_upload(self, data: bytes, filename: str, now: datetime) -> int:
+        """A file the bot made, for outbox rows to send (their upload_id)."""
+        cursor = await self.conn.execute(
+            "INSERT INTO uploads (data, filename, created_at) VALUES (?, ?, ?)",
+            (data, filename, to_db_time(now)),
+        )
+        return int(cursor.lastrowid or 0)
+
+    async def upload(self, upload_id: int) -> tuple[bytes, str, str | None] | None:
+        """(data, filename, Telegram's file_id once uploaded)."""
+        row = await fetch_one(
+            self.conn, "SELECT data, filename, file_id FROM uploads WHERE id = ?", (upload_id,)
+        )
+        return (bytes(row[0]), row[1], row[2]) if row else None
+
+    async def uploaded(self, upload_id: int, file_id: str) -> None:
+        await self.conn.execute(
+            "UPDATE uploads SET file_id = ? WHERE id = ? AND file_id IS NULL", (file_id, upload_id)
+        )
+
+    async def has_key_prefix(self, prefix: str) -> bool:
+        """Whether any row's key starts with `prefix` (by the keys' unique index)."""
+        row = await fetch_one(
+            self.conn,
+            "SELECT 1 FROM outbox WHERE key >= ? AND key < ? LIMIT 1",
+            (prefix, prefix + "\U0010ffff"),
+        )
+        return row is not None
 
     async def add_ready_texts(self, notices: list[tuple[str, int, str]], now: datetime) -> None:
         """Notices (key, person id, ready text) due now, as rows were queued before texts were
@@ -248,7 +278,7 @@ class OutboxRepo:
             self.conn,
             "SELECT * FROM (SELECT o.id, o.key, o.person_id, o.method, o.text, o.markup,"
             " o.personal, o.attempts, o.file_id, o.file_kind, o.reply_to_message_id,"
-            " o.text_key, o.text_args, o.buttons, o.stale_at, o.kind, p.language,"
+            " o.text_key, o.text_args, o.buttons, o.stale_at, o.kind, o.upload_id, p.language,"
             " COALESCE(o.chat_id, p.telegram_id) AS chat_id,"
             " (p.id IS NULL OR (p.blocked_at IS NULL AND p.active = 1)) AS reachable,"
             " c.status AS copy_status, c.sent_chat_id AS copy_chat,"
@@ -298,6 +328,7 @@ class OutboxRepo:
                     language=row["language"],
                     stale_at=from_db_time(row["stale_at"]) if row["stale_at"] else None,
                     kind=row["kind"],
+                    upload_id=row["upload_id"],
                 )
             )
         return due

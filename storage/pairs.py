@@ -182,5 +182,53 @@ class PairsRepo:
         )
         return pairs, total
 
+    async def list_filtered(
+        self,
+        *,
+        status: str | None,
+        kind: str | None,
+        department: str | None,
+        offset: int = 0,
+        limit: int = 10,
+    ) -> tuple[list[Pair], int]:
+        """Pairs of a status (None: every one but the reassigned, whose continuations are
+        listed), a kind and the mentee's department (None: any), by the mentee's name; those
+        whose plan awaits approval first."""
+        where = ["p.status <> 'reassigned'" if status is None else "p.status = ?"]
+        params: list[Any] = [] if status is None else [status]
+        if kind is not None:
+            where.append("p.kind = ?")
+            params.append(kind)
+        if department is not None:
+            where.append("COALESCE(mentee.department, '') = ?")
+            params.append(department)
+        condition = " AND ".join(where)
+        row = await fetch_one(
+            self.conn,
+            "SELECT COUNT(*) FROM pairs p JOIN people mentee ON mentee.id = p.mentee_id"
+            f" WHERE {condition}",
+            params,
+        )
+        total = int(row[0]) if row else 0
+        pairs = await self._many(
+            f"{condition} ORDER BY EXISTS (SELECT 1 FROM plans pl"
+            " WHERE pl.pair_id = p.id AND pl.status = 'submitted') DESC,"
+            " mentee.name_key, p.id LIMIT ? OFFSET ?",
+            *params,
+            limit,
+            offset,
+        )
+        return pairs, total
+
+    async def mentee_departments(self) -> list[str]:
+        """The departments of the mentees of any pair, for the /pairs filter."""
+        rows = await fetch_all(
+            self.conn,
+            "SELECT DISTINCT mentee.department FROM pairs p JOIN people mentee"
+            " ON mentee.id = p.mentee_id WHERE mentee.department IS NOT NULL"
+            " AND mentee.department <> '' ORDER BY mentee.department",
+        )
+        return [row[0] for row in rows]
+
     async def history(self, mentee_id: int) -> list[Pair]:
         return await self._many("p.mentee_id = ? ORDER BY p.start_date, p.id", mentee_id)

@@ -231,6 +231,7 @@ class Notice:
     reply_to: int | None = None  # a message in the recipient's chat
     stale_at: datetime | None = None  # from then on it no longer holds: skipped, not sent
     not_before: datetime | None = None
+    upload: int | None = None  # a photo the bot made (tx.outbox.add_upload): the text its caption
 
     def subject(self) -> str | None:
         if self.kind.about is None:
@@ -279,6 +280,7 @@ def _row(notice: Notice, now: datetime) -> OutboxRow:
         file_kind=attachment.kind if attachment else None,
         reply_to_message_id=notice.reply_to,
         held_until_seen=notice.kind.held_until_seen,
+        upload_id=notice.upload,
     )
 
 

@@ -20,15 +20,18 @@ from handlers.keyboards import (
     KeyboardBuilder,
     PairCard,
     PairReportCb,
+    PairsDepartments,
     PairsList,
     PlanCb,
+    department_picker,
     fetch_page,
+    find_department,
     pager,
 )
 from handlers.meetings.journal import journal_button
 from handlers.mentees import overview_text
 from handlers.plan.common import ADMIN_VIEW
-from storage.models import Pair, PairStatus
+from storage.models import Pair, PairKind, PairStatus
 
 router = Router(name=__name__)
 router.message.filter(AdminOnly())
@@ -42,18 +45,64 @@ HISTORY_REASON_CHARS = 150
 # --- /pairs: the active pairs and a pair's card ----------------------------------------------
 
 
-async def _pairs_page(ctx: Context, page: int) -> tuple[str, InlineKeyboardMarkup]:
-    """A page of the active pairs; those whose plan awaits approval are marked and come first."""
+STATUS_FILTERS = ("active", "completed", "ended", "all")
+KIND_FILTERS = ("", PairKind.PEDAGOGICAL.value, PairKind.BUSINESS.value)
+
+
+async def _pairs_page(ctx: Context, query: PairsList) -> tuple[str, InlineKeyboardMarkup]:
+    """A page of the pairs by status (active by default), kind and the mentee's department;
+    those whose plan awaits approval are marked and come first."""
     t = ctx.t
-    # Off the event loop: a page is sorted out of every active pair (~20 ms at 10 000).
+    status = query.status if query.status in STATUS_FILTERS else "active"
+    kind = query.kind if query.kind in KIND_FILTERS else ""
+    # Off the event loop: a page is sorted out of every pair (~20 ms at 10 000).
     async with ctx.db.bulk_read() as tx:
+        departments = await tx.pairs.mentee_departments()
+        department = find_department(departments, query.dept) if query.dept else None
         pairs, total, page = await fetch_page(
-            lambda offset, limit: tx.pairs.list_active(offset=offset, limit=limit), page
+            lambda offset, limit: tx.pairs.list_filtered(
+                status=None if status == "all" else status,
+                kind=kind or None,
+                department=department,
+                offset=offset,
+                limit=limit,
+            ),
+            query.page,
         )
         awaiting = await tx.plans.awaiting_approval([pair.id for pair in pairs])
         awaiting_total = await tx.plans.awaiting_approval_count()
         overviews = [await pair_overview(tx, pair, ctx.today(), ctx.now()) for pair in pairs]
+    dept = query.dept if department is not None else ""
+    shown = PairsList(status=status, kind=kind, dept=dept)
     builder = KeyboardBuilder()
+    builder.row(
+        *(
+            InlineKeyboardButton(
+                text=("• " if value == status else "") + t(f"pairs-filter-{value}"),
+                callback_data=shown.model_copy(update={"status": value}).pack(),
+            )
+            for value in STATUS_FILTERS
+        )
+    )
+    builder.row(
+        *(
+            InlineKeyboardButton(
+                text=("• " if value == kind else "") + t(f"pairs-filter-kind-{value or 'all'}"),
+                callback_data=shown.model_copy(update={"kind": value}).pack(),
+            )
+            for value in KIND_FILTERS
+        )
+    )
+    if departments:
+        builder.row(
+            InlineKeyboardButton(
+                text=t.plain(
+                    "people-filter-department",
+                    department=department or t("people-all-departments"),
+                ),
+                callback_data=PairsDepartments(status=status, kind=kind).pack(),
+            )
+        )
     for pair in pairs:
         key = "pair-button-awaiting" if pair.id in awaiting else "pair-button"
         builder.row(
@@ -62,11 +111,22 @@ async def _pairs_page(ctx: Context, page: int) -> tuple[str, InlineKeyboardMarku
                 callback_data=PairCard(pair_id=pair.id).pack(),
             )
         )
-    pager(builder, t, page, total, lambda n: PairsList(page=n).pack())
+    pager(builder, t, page, total, lambda n: shown.model_copy(update={"page": n}).pack())
+    filtered = status != "active" or kind or department is not None
     if not total:
-        return t("pairs-none"), builder.as_markup()
-    title = t("pairs-title", count=total)
-    if awaiting_total:
+        return t("pairs-none-filtered" if filtered else "pairs-none"), builder.as_markup()
+    title = (
+        t(
+            "pairs-title-filtered",
+            count=total,
+            status=t(f"pairs-filter-{status}"),
+            kind=t(f"pairs-filter-kind-{kind or 'all'}"),
+            department=department or t("people-all-departments"),
+        )
+        if filtered
+        else t("pairs-title", count=total)
+    )
+    if awaiting_total and status == "active":
         title = t("pairs-awaiting", count=awaiting_total) + "\n" + title
     lines = [_progress_line(t, seen, ctx.tz) for seen in overviews]
     return "\n".join([title, *lines]), builder.as_markup()
@@ -94,14 +154,40 @@ def _progress_line(t: Translator, seen: PairOverview, tz: tzinfo) -> str:
 @router.message(MenuButton("menu-pairs"))
 async def list_pairs(message: Message, state: FSMContext, ctx: Context) -> None:
     await state.clear()
-    text, markup = await _pairs_page(ctx, 0)
+    text, markup = await _pairs_page(ctx, PairsList())
     await message.answer(text, reply_markup=markup)
 
 
 @router.callback_query(PairsList.filter())
 async def pairs_page(callback: CallbackQuery, callback_data: PairsList, ctx: Context) -> None:
-    text, markup = await _pairs_page(ctx, callback_data.page)
+    """A page, or a filter changed; a forged value reads as no filter."""
+    text, markup = await _pairs_page(ctx, callback_data)
     await shown(callback).edit_text(text, reply_markup=markup)
+    await callback.answer()
+
+
+@router.callback_query(PairsDepartments.filter())
+async def pairs_departments(
+    callback: CallbackQuery, callback_data: PairsDepartments, ctx: Context
+) -> None:
+    """The mentees' departments to filter by, a page at a time; «all» clears the filter."""
+    async with ctx.db.read() as tx:
+        departments = await tx.pairs.mentee_departments()
+    query = PairsList(status=callback_data.status, kind=callback_data.kind)
+    markup = department_picker(
+        ctx.t,
+        departments,
+        callback_data.page,
+        lambda code: query.model_copy(update={"dept": code}).pack(),
+        lambda n: callback_data.model_copy(update={"page": n}).pack(),
+        head=[
+            InlineKeyboardButton(
+                text=ctx.t("people-all-departments"),
+                callback_data=query.model_copy(update={"dept": ""}).pack(),
+            )
+        ],
+    )
+    await shown(callback).edit_text(ctx.t("pairs-choose-department"), reply_markup=markup)
     await callback.answer()
 
 

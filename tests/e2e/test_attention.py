@@ -9,6 +9,8 @@ from datetime import timedelta
 
 import pytest
 import test_digest
+import test_stats
+from conftest import BotRunner
 from people import TelegramUser
 
 from handlers.keyboards import AttentionPage
@@ -83,3 +85,34 @@ async def test_pairs_shows_each_pairs_progress_and_last_held_meeting(
     assert re.search(r": ░░░░░ 1/\d+ · последняя встреча 05\.01\.2027$", zaitseva), zaitseva
     orlov = next(line for line in lines if line.startswith("Орлов И. С."))
     assert orlov.endswith(" · встреч ещё не было")
+
+
+async def test_pairs_filters_by_status_kind_and_department(
+    bot_runner: BotRunner, people: dict[str, TelegramUser]
+) -> None:
+    await test_stats._more(bot_runner)  # Смирнов–Зайцева ended, Белов–Орлов completed
+    admin = people["admin"]
+    admin.send("/pairs")
+    listed = await admin.wait_message("Активны 3 пары")
+    assert admin.inline_buttons(listed)[:8] == [
+        "• Активные", "Завершённые", "Прекращённые", "Все",
+        "• Любой вид", "Педагогическое", "Бизнес", "ПЦК: все ▾",
+    ]  # fmt: skip
+    admin.press("Все", listed)
+    every = await admin.wait_message("Пар: 5 (Все; Любой вид; ПЦК: все)")
+    admin.press("Бизнес", every)
+    business = await admin.wait_message("Пар: 2 (Все; Бизнес; ПЦК: все)")
+    assert "Орлов Илья Сергеевич ← Белов Дмитрий Игоревич" in admin.inline_buttons(business)
+    admin.press("ПЦК: все ▾", business)
+    picker = await admin.wait_message("Пары какой ПЦК")
+    assert admin.inline_buttons(picker)[:3] == ["все", "ПЦК ИТ", "ПЦК электротехники"]
+    admin.press("ПЦК электротехники", picker)
+    one = await admin.wait_message("Пар: 1 (Все; Бизнес; ПЦК: ПЦК электротехники)")
+    assert "Зайцева Ксения Андреевна ← Смирнов Алексей Николаевич" in admin.inline_buttons(one)
+    admin.press("Завершённые", one)
+    await admin.wait_message("Таких пар нет. Измените фильтр")
+    # A forged filter reads as none; a mentor's press is refused.
+    admin.press_data("pp:0:nonsense:nonsense:zzz", one["message_id"])
+    await admin.wait_message("Активны 3 пары")
+    people["mentor"].press_data("pp:0:all", 1)
+    assert (await people["mentor"].wait_answer_callback())["show_alert"]

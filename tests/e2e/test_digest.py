@@ -184,7 +184,7 @@ async def test_switching_the_digest_off_cancels_one_already_queued(
     app = _app(bot_runner)
     bot_clock.set(MONDAY.replace(hour=22))  # quiet hours: the digest waits for the morning
     assert app.scheduler.digest is not None
-    assert await app.scheduler.digest() == 1
+    assert await app.scheduler.digest() == 2  # the digest and its chart
     async with app.db.transaction() as tx:
         admin = await tx.people.by_telegram_id(people["admin"].id)
         assert admin is not None
@@ -192,7 +192,7 @@ async def test_switching_the_digest_off_cancels_one_already_queued(
         rows = await tx.conn.execute_fetchall(
             "SELECT key, status FROM outbox WHERE subject = ?", ("digest",)
         )
-    assert [(row[1]) for row in rows] == ["cancelled"]
+    assert [(row[1]) for row in rows] == ["cancelled", "cancelled"]  # the digest and its chart
 
 
 async def test_a_forged_digest_page_is_answered_as_a_stale_button(
@@ -216,7 +216,7 @@ async def test_a_digest_missed_while_the_bot_was_down_is_sent_when_it_starts(
     await app.scheduler.digest()  # last week's, on time
     await people["admin"].wait_message("Сводка по наставничеству")
     bot_clock.set(MONDAY + timedelta(minutes=5))  # down 08:58–09:05: this week's job never ran
-    assert await app.scheduler.digest_catch_up() == 1
+    assert await app.scheduler.digest_catch_up() == 2  # the digest and its chart
     assert await app.scheduler.digest_catch_up() == 0  # a second start: nothing more
     await people["admin"].wait_message("за 18.01.2027 — 25.01.2027")
     await bot_runner.settle()
@@ -241,3 +241,27 @@ async def test_a_daily_digest_cron_sends_a_digest_every_day_covering_the_day_bef
     await bot_runner.settle()
     titles = [m for m in admin.messages() if "Сводка" in (m.get("text") or "")]
     assert len(titles) == 2
+
+
+async def test_the_scheduled_digest_brings_its_chart_uploaded_once_for_every_admin(
+    bot_runner: BotRunner,
+    fake_api: FakeBotAPI,
+    people: dict[str, TelegramUser],
+    bot_clock: ManualClock,
+) -> None:
+    app = _app(bot_runner)
+    async with app.db.transaction() as tx:  # a second admin: the mentor is granted the rights
+        await tx.conn.execute("UPDATE people SET is_admin = 1 WHERE telegram_id = ?", (2001,))
+    bot_clock.set(MONDAY)
+    assert app.scheduler.digest is not None
+    assert await app.scheduler.digest() == 4  # the digest and the chart, to each admin
+    for who in (people["admin"], people["mentor"]):
+        await who.wait_message("Сводка по наставничеству")
+        chart = await who.wait_message("Встречи по неделям и выполнение плана")
+        assert chart["photo"] and chart["message_id"] > who.messages()[0]["message_id"]
+    sent = [call.params["photo"] for call in fake_api.calls("sendPhoto") if call.ok]
+    assert len(sent) == 2
+    uploads = [photo for photo in sent if not isinstance(photo, str)]
+    assert len(uploads) == 1 and uploads[0].data.startswith(b"\x89PNG")  # uploaded once,
+    assert any(isinstance(photo, str) for photo in sent)  # then sent on by its file_id
+    assert await app.scheduler.digest() == 0  # the same firing again: nothing, no chart drawn

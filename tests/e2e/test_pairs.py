@@ -206,7 +206,11 @@ async def test_ending_a_pair_early_needs_a_reason_and_tells_both(
     await mentor.wait_message("прекращена досрочно. Причина: Увольнение наставляемого")
     await mentee.wait_message("прекращена досрочно")
     admin.send("/pairs")
-    await admin.wait_message("Активных пар нет")
+    empty = await admin.wait_message("Активных пар нет")
+    admin.press("Прекращённые", empty)
+    ended = await admin.wait_message("Пар: 1 (Прекращённые; Любой вид; ПЦК: все)")
+    assert "Сидорова Мария Ивановна ← Иванова Анна Петровна" in admin.inline_buttons(ended)
+    assert "• Прекращённые" in admin.inline_buttons(ended)
 
 
 async def test_a_forged_callback_from_a_mentee_changes_nothing(

@@ -114,3 +114,13 @@ pair-choice-no-pair = У вас нет действующей пары наст�
 
 pair-notices-sent = Участникам отправлены уведомления
 pair-notices-morning = Сейчас тихие часы: участники получат уведомления в { $time }
+pairs-filter-active = Активные
+pairs-filter-completed = Завершённые
+pairs-filter-ended = Прекращённые
+pairs-filter-all = Все
+pairs-filter-kind-all = Любой вид
+pairs-filter-kind-pedagogical = Педагогическое
+pairs-filter-kind-business = Бизнес
+pairs-title-filtered = Пар: { $count } ({ $status }; { $kind }; ПЦК: { $department }). Выберите пару:
+pairs-none-filtered = Таких пар нет. Измените фильтр кнопками ниже.
+pairs-choose-department = Пары какой ПЦК (по наставляемому) показать?
