@@ -5,8 +5,6 @@ does not grow with the programme."""
 
 from __future__ import annotations
 
-import logging
-
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
@@ -17,11 +15,10 @@ from bot.domain.export import LABELS
 from bot.domain.rules import local_today
 from bot.domain.stats import StatsQuery, parse_query
 from bot.jobs import NoSuchDepartment, export_file
-from bot.offload import in_child
+from handlers.offloaded import Failed, made_in_child
 from handlers.stats import not_found
 
 router = Router(name=__name__)
-logger = logging.getLogger(__name__)
 
 KINDS = ("xlsx", "csv")
 
@@ -44,16 +41,12 @@ async def export_command(
     if not isinstance(query, StatsQuery):
         await message.answer(ctx.t("export-usage"))
         return
-    await message.bot.send_chat_action(message.chat.id, "upload_document")  # type: ignore[union-attr]
     labels = {key: ctx.t.plain(key) for key in LABELS}
-    try:
-        made = await in_child(
-            export_file, ctx.db.path, query.period, query.department, labels,
-            ctx.settings.timezone, today, kind,
-        )  # fmt: skip
-    except Exception:  # the child failed or was killed: nothing was changed, say so
-        logger.exception("export failed")
-        await message.answer(ctx.t("export-failed"))
+    made = await made_in_child(
+        message, ctx, "upload_document", "export-failed", export_file, ctx.db.path,
+        query.period, query.department, labels, ctx.settings.timezone, today, kind,
+    )  # fmt: skip
+    if isinstance(made, Failed):
         return
     if isinstance(made, NoSuchDepartment):
         await message.answer(not_found(ctx, query.department or "", made.names))

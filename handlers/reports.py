@@ -4,8 +4,6 @@ the admins and the pair's own mentor. Written in a child process (bot/jobs.py)."
 
 from __future__ import annotations
 
-import logging
-
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
@@ -15,12 +13,11 @@ from bot.context import Context
 from bot.domain.rules import local_today
 from bot.domain.stats import StatsQuery, parse_query
 from bot.jobs import pair_report_file, programme_report_file
-from bot.offload import in_child
 from handlers.filters import shown
 from handlers.keyboards import PairReportCb
+from handlers.offloaded import Failed, made_in_child
 
 router = Router(name=__name__)
-logger = logging.getLogger(__name__)
 
 
 @router.message(Command("report"))
@@ -35,15 +32,11 @@ async def programme_report(
     if not isinstance(query, StatsQuery) or query.department is not None:
         await message.answer(ctx.t("report-usage"))
         return
-    await message.bot.send_chat_action(message.chat.id, "upload_document")  # type: ignore[union-attr]
-    try:
-        data = await in_child(
-            programme_report_file, ctx.db.path, query.period, ctx.t.language,
-            ctx.settings.timezone, ctx.now(),
-        )  # fmt: skip
-    except Exception:  # the child failed or was killed: nothing was changed, say so
-        logger.exception("programme report failed")
-        await message.answer(ctx.t("report-failed"))
+    data = await made_in_child(
+        message, ctx, "upload_document", "report-failed", programme_report_file, ctx.db.path,
+        query.period, ctx.t.language, ctx.settings.timezone, ctx.now(),
+    )  # fmt: skip
+    if isinstance(data, Failed):
         return
     period = {
         "first": query.period.first.strftime("%d.%m.%Y"),
@@ -66,16 +59,13 @@ async def pair_report(callback: CallbackQuery, callback_data: PairReportCb, ctx:
         await callback.answer(ctx.t.plain("stale-button"), show_alert=True)
         return
     await callback.answer()
-    try:
-        data = await in_child(
-            pair_report_file, ctx.db.path, pair.id, ctx.is_admin, ctx.t.language,
-            ctx.settings.timezone, ctx.now(),
-        )  # fmt: skip
-    except Exception:
-        logger.exception("pair report failed")
-        await shown(callback).answer(ctx.t("report-failed"))
+    data = await made_in_child(
+        shown(callback), ctx, "upload_document", "report-failed", pair_report_file,
+        ctx.db.path, pair.id, ctx.is_admin, ctx.t.language, ctx.settings.timezone, ctx.now(),
+    )  # fmt: skip
+    if isinstance(data, Failed):
         return
-    if data is None:
+    if data is None:  # the pair is gone
         await shown(callback).answer(ctx.t("report-failed"))
         return
     await shown(callback).answer_document(

@@ -4,8 +4,6 @@ as a photo. Counted and drawn in a child process (bot/jobs.py via bot/offload.py
 
 from __future__ import annotations
 
-import logging
-
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
@@ -17,11 +15,10 @@ from bot.domain.questions import excerpt
 from bot.domain.rules import local_today
 from bot.domain.stats import DEPARTMENT_CHARS, StatsQuery, parse_query, stats_text
 from bot.jobs import NoSuchDepartment, stats_with_chart
-from bot.offload import in_child
 from bot.rendering import render
+from handlers.offloaded import Failed, made_in_child
 
 router = Router(name=__name__)
-logger = logging.getLogger(__name__)
 
 NAMES_SHOWN = 15  # departments named when the one asked for is not found
 
@@ -39,16 +36,12 @@ async def stats_command(
     if not isinstance(query, StatsQuery):
         await message.answer(ctx.t(query))
         return
-    await message.bot.send_chat_action(message.chat.id, "typing")  # type: ignore[union-attr]
     labels = {key: ctx.t.plain(key) for key in CHART_LABELS}
-    try:
-        made = await in_child(
-            stats_with_chart, ctx.db.path, query.period, query.department, labels,
-            ctx.settings.timezone, ctx.now(),
-        )  # fmt: skip
-    except Exception:  # the child failed or was killed: nothing was changed, say so
-        logger.exception("stats failed")
-        await message.answer(ctx.t("stats-failed"))
+    made = await made_in_child(
+        message, ctx, "typing", "stats-failed", stats_with_chart, ctx.db.path, query.period,
+        query.department, labels, ctx.settings.timezone, ctx.now(),
+    )  # fmt: skip
+    if isinstance(made, Failed):
         return
     if isinstance(made, NoSuchDepartment):
         await message.answer(not_found(ctx, query.department or "", made.names))

@@ -101,6 +101,7 @@ class DepartmentStats:
     weeks: Counter[date] = field(default_factory=Counter)  # meetings held per week (its Monday)
     forms: Counter[str] = field(default_factory=Counter)  # questionnaires answered, per side
     ratings: dict[str, list[int]] = field(default_factory=dict)  # "side:item": the scores
+    comments: int = 0  # questionnaires with a comment (read in the export and the reports)
 
     def average(self, side: str, item: str) -> float | None:
         scores = self.ratings.get(f"{side}:{item}")
@@ -119,7 +120,7 @@ class DepartmentStats:
     def add(self, other: DepartmentStats) -> None:
         for name in (
             "active completed ended due on_time meetings minutes mentor_visits mentee_visits"
-            " open_lessons asked"
+            " open_lessons asked comments"
         ).split():
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.waits.extend(other.waits)
@@ -186,6 +187,7 @@ def count(rows: StatsRows, period: Period, today: date, tz: tzinfo) -> Stats:
     for form in rows.feedback:
         dept = of(form.department)
         dept.forms[form.side] += 1
+        dept.comments += bool(form.comment)
         for item, score in form.scores.items():
             dept.ratings.setdefault(f"{form.side}:{item}", []).append(score)
     total = DepartmentStats("")
@@ -281,6 +283,8 @@ def _figures(dept: DepartmentStats) -> Text:
                 {"count": dept.forms[side], "averages": joined(*averages, sep=" · ")},
             )
         )
+    if dept.comments:
+        lines.append(Text("stats-line-comments", {"count": dept.comments}))
     if not lines:
         return Text("stats-line-nothing")
     return joined(*lines)

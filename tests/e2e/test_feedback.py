@@ -145,6 +145,7 @@ async def test_the_mid_period_round_is_rated_in_place_and_commented(
         "• анкеты наставников (1): планирование 4,0 · методы 4,0 · управление группой 3,0"
         " · документация 5,0 · самообразование 4,0" in stats["text"]
     )
+    assert "• комментариев в анкетах: 1 — читайте их в /export" in stats["text"]
     admin.send("/export 01.01.2027 30.06.2027")
     book = openpyxl.load_workbook(io.BytesIO((await admin.wait_document(timeout=30)).data))
     rows = list(book["Анкеты"].iter_rows(values_only=True))

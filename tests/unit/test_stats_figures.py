@@ -116,6 +116,7 @@ def test_count_per_department_and_in_total() -> None:
         4.5,
         None,
     )
+    assert (it.comments, none.comments) == (1, 0)
     assert stats.total.average("mentor", "methods") == 2 and stats.total.forms["mentor"] == 1
     # 20 January 2027 is a Wednesday: its week is the one of Monday the 18th.
     weeks = weekly(stats.total, Period(date(2027, 1, 1), date(2027, 1, 25)))

@@ -54,3 +54,4 @@ stats-item-mentor-methods = методы
 stats-item-mentor-classroom = управление группой
 stats-item-mentor-documents = документация
 stats-item-mentor-self-education = самообразование
+stats-line-comments = • комментариев в анкетах: { $count } — читайте их в /export (лист «Анкеты») и в отчётах
