@@ -1,4 +1,5 @@
-"""`python -m bot`: run the bot; `python -m bot import FILE`: import a roster."""
+"""`python -m bot`: run the bot; `python -m bot import FILE`: import a roster;
+`python -m bot backup PATH`: a consistent copy of the database."""
 
 from __future__ import annotations
 
@@ -39,6 +40,12 @@ def _parser() -> argparse.ArgumentParser:
         "import", help="import a staff roster (CSV or XLSX); the bot may be running"
     )
     importer.add_argument("file", type=Path, help="the roster file")
+    backup = commands.add_parser(
+        "backup", help="copy the database consistently (the bot may be running)"
+    )
+    backup.add_argument(
+        "path", type=Path, help="the copy's file (name.db), or a folder for a dated copy in it"
+    )
     return parser
 
 
@@ -120,12 +127,27 @@ def main(argv: list[str] | None = None) -> int:
     _configure_logging(settings)
     if args.command == "import":
         return _import_command(settings, args.file)
+    if args.command == "backup":
+        return _backup_command(settings, args.path)
     return _run_command(settings)
+
+
+def _backup_command(settings: Settings, path: Path) -> int:
+    """One line: the copy made, or why not (exit 1)."""
+    from storage.backup import BackupFailed, make_backup
+
+    try:
+        made = make_backup(settings.database_path, path, datetime.now(UTC))
+    except BackupFailed as exc:
+        print(f"backup failed: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    print(f"backup: {made} ({made.stat().st_size} bytes)")
+    return EXIT_OK
 
 
 def _import_command(settings: Settings, path: Path) -> int:
     # No aiogram on this path: an import from the shell starts in a fraction of a second.
-    from storage.db import DatabaseUnavailable
+    from storage.db import DatabaseNewer, DatabaseUnavailable
 
     try:
         data = path.read_bytes()
@@ -134,6 +156,9 @@ def _import_command(settings: Settings, path: Path) -> int:
         return EXIT_USAGE
     try:
         return asyncio.run(_import(settings, path, data))
+    except DatabaseNewer as exc:
+        print(f"database refused: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
     except DatabaseUnavailable as exc:
         print(f"settings error: DATABASE_PATH: cannot open {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -142,10 +167,13 @@ def _import_command(settings: Settings, path: Path) -> int:
 def _run_command(settings: Settings) -> int:
     from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 
-    from storage.db import DatabaseUnavailable
+    from storage.db import DatabaseNewer, DatabaseUnavailable
 
     try:
         asyncio.run(_run(settings))
+    except DatabaseNewer as exc:
+        print(f"database refused: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
     except DatabaseUnavailable as exc:
         print(f"settings error: DATABASE_PATH: cannot open {exc}", file=sys.stderr)
         return EXIT_USAGE

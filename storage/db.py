@@ -155,6 +155,11 @@ class DatabaseUnavailable(Exception):
     """The database file cannot be opened (a bad DATABASE_PATH, no permission, not SQLite)."""
 
 
+class DatabaseNewer(DatabaseUnavailable):
+    """The database was written by a newer version of the bot: its schema has migrations this
+    version does not know, whose data it would misread. Nothing is changed."""
+
+
 class Database:
     """One connection per process; aiogram runs handlers concurrently, so every use of the
     connection takes a lock and transactions never interleave. Other processes (the CLI import)
@@ -272,7 +277,16 @@ class Database:
         filled later is applied too), in order, each in its own transaction."""
         applied = []
         recorded = await self.recorded_versions()
-        for version, name, source in available_migrations():
+        known = available_migrations()
+        newest = max((m.version for m in known), default=0)
+        unknown = sorted(v for v in recorded if v > newest)
+        if unknown:
+            raise DatabaseNewer(
+                f"{self.path}: written by a newer version of the bot (schema {unknown[-1]};"
+                f" this one knows up to {newest}): run that version, or restore a backup made"
+                " by this one"
+            )
+        for version, name, source in known:
             if version in recorded or (up_to is not None and version > up_to):
                 continue
             record = (
@@ -303,7 +317,11 @@ class Database:
 async def open_database(path: Path | str) -> Database:
     db = Database(path)
     await db.connect()
-    await db.migrate()
+    try:
+        await db.migrate()
+    except BaseException:  # a refused or failed migration: no connection thread left behind
+        await db.close()
+        raise
     return db
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import signal
 import socket
 import subprocess
@@ -236,3 +237,101 @@ def test_a_bad_plan_template_stops_start_up_with_one_line(
 
     assert_one_line_naming(result, "PLAN_TEMPLATE")
     assert str(template) in result.stderr and problem in result.stderr
+
+
+async def _start(
+    tmp_path: Path, fake_api: FakeBotAPI, database: Path
+) -> asyncio.subprocess.Process:
+    """`python -m bot` on `database`, polling the fake server."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=tmp_path,
+        env=bot_env(
+            BOT_TOKEN=fake_api.token, TELEGRAM_API_URL=fake_api.base_url, ADMIN_IDS="111",
+            DATABASE_PATH=str(database), QUIET_HOURS="",
+        ),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    await fake_api.wait_for(
+        lambda: fake_api.calls("getUpdates") or process.returncode is not None,
+        START_TIMEOUT,
+        "the bot's first getUpdates",
+    )
+    assert process.returncode is None, (await process.communicate())[1].decode()
+    return process
+
+
+async def _stop(process: asyncio.subprocess.Process) -> str:
+    process.send_signal(signal.SIGTERM)
+    _, stderr = await asyncio.wait_for(process.communicate(), STOP_TIMEOUT)
+    return stderr.decode()
+
+
+async def test_a_backup_made_while_the_bot_runs_restores_and_the_bot_starts_on_it(
+    tmp_path: Path, fake_api: FakeBotAPI
+) -> None:
+    from people import TelegramUser
+
+    database = tmp_path / "data" / "bot.db"
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "ФИО;Роль;Telegram\nИванова Анна Петровна;наставник;2001\n", encoding="utf-8"
+    )
+    imported = await asyncio.to_thread(
+        run_bot, tmp_path, "import", str(roster), DATABASE_PATH=str(database)
+    )
+    assert imported.returncode == 0, imported.stderr
+    process = await _start(tmp_path, fake_api, database)
+    try:
+        mentor = TelegramUser(fake_api, 2001, "Анна", "Иванова")
+        mentor.send("/start")
+        await mentor.wait_message("Здравствуйте, Анна Петровна", timeout=30)
+        copy = await asyncio.to_thread(
+            run_bot, tmp_path, "backup", str(tmp_path / "backups"), DATABASE_PATH=str(database)
+        )
+    finally:
+        stderr = await _stop(process)
+    assert copy.returncode == 0, copy.stderr
+    (line,) = copy.stdout.strip().splitlines()
+    assert line.startswith(f"backup: {tmp_path / 'backups'}/nastavnik-") and "bytes" in line
+    restored = tmp_path / "restored" / "bot.db"
+    await asyncio.to_thread(restored.parent.mkdir)
+    # The README's restore: the bot stopped, the copy put in place of the database.
+    await asyncio.to_thread(shutil.copyfile, line.split(" ")[1], restored)
+
+    again = FakeBotAPI()
+    await again.start()
+    try:
+        process = await _start(tmp_path, again, restored)
+        try:
+            mentor = TelegramUser(again, 2001, "Анна", "Иванова")
+            mentor.send("/help")  # known from the copy: no access request, her own help
+            await mentor.wait_message("Что я умею", timeout=30)
+            assert not any("доступ" in (m.get("text") or "") for m in mentor.messages())
+        finally:
+            stderr = await _stop(process)
+    finally:
+        await again.stop()
+    assert "Traceback" not in stderr, stderr
+
+
+def test_a_backup_of_no_database_fails_with_one_line(tmp_path: Path) -> None:
+    result = run_bot(tmp_path, "backup", str(tmp_path / "b.db"), DATABASE_PATH="none/x.db")
+    assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
+    assert "backup failed: no database at none/x.db" in result.stderr
+
+
+def test_a_database_of_a_newer_bot_is_refused_with_one_line(tmp_path: Path) -> None:
+    import sqlite3
+
+    database = tmp_path / "bot.db"
+    roster = tmp_path / "roster.csv"
+    roster.write_text("ФИО;Роль\nИванова Анна Петровна;наставник\n", encoding="utf-8")
+    assert run_bot(tmp_path, "import", str(roster), DATABASE_PATH=str(database)).returncode == 0
+    with sqlite3.connect(database) as conn:
+        conn.execute("INSERT INTO schema_version VALUES (999, '999_future.sql', 'x')")
+    for args, token in (((), "123:abc"), (("import", str(roster)), "")):
+        result = run_bot(tmp_path, *args, DATABASE_PATH=str(database), BOT_TOKEN=token)
+        assert result.returncode == 1, result.stderr
+        (line,) = result.stderr.strip().splitlines()
+        assert line.startswith("database refused:") and "schema 999" in line, line
+        assert "Traceback" not in result.stderr
