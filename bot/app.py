@@ -34,6 +34,7 @@ from bot.telegram_session import JsonBodySession
 from handlers import get_routers
 from handlers.links import LINKS
 from handlers.menu import ChatMenus, set_default_commands
+from scheduler.backup import DailyBackup
 from scheduler.clock import Clock, SystemClock
 from scheduler.digest import WeeklyDigest
 from scheduler.sender import OutboxSender
@@ -276,6 +277,13 @@ async def create_app(
             ).run,
             weekly_digest.run,
             partial(weekly_digest.catch_up, settings.digest_cron),
+            backup=(
+                DailyBackup(
+                    settings.database_path, settings.backup_dir, settings.backup_keep, clock
+                ).run
+                if settings.backup_dir is not None
+                else None
+            ),
         ),
         in_flight=in_flight,
         menus=menus,

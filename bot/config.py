@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     question_escalate_hours: float = Field(72.0, gt=0)
     inactivity_days: float = Field(14.0, gt=0)
     digest_cron: str = "0 9 * * 1"
+    # The daily backup: a folder to keep dated copies in ("" = none), how many, and when.
+    backup_dir: Path | None = None
+    backup_keep: int = Field(14, ge=1)
+    backup_cron: str = "30 3 * * *"
     invite_ttl_days: float = Field(14.0, gt=0)
     quiet_hours: str = "21:00-08:00"
     log_level: str = "INFO"
@@ -106,7 +110,14 @@ class Settings(BaseSettings):
             _parse_quiet_hours(value)
         return value.strip()
 
-    @field_validator("digest_cron")
+    @field_validator("backup_dir", mode="before")
+    @classmethod
+    def _empty_backup_dir_is_none(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("digest_cron", "backup_cron")
     @classmethod
     def _digest_cron(cls, value: str) -> str:
         from scheduler.cron import crontab_trigger

@@ -26,12 +26,14 @@ class Scheduler:
         tick: Callable[[], Awaitable[object]] | None = None,
         digest: Callable[[], Awaitable[object]] | None = None,
         digest_catch_up: Callable[[], Awaitable[object]] | None = None,
+        backup: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self.settings = settings
         self.sender = sender
         self.tick = tick  # queues what fell due (scheduler/tick.py)
         self.digest = digest  # queues the weekly digest (scheduler/digest.py)
         self.digest_catch_up = digest_catch_up  # … missed while the bot was down, at start
+        self.backup = backup  # the daily backup (scheduler/backup.py), when BACKUP_DIR is set
         self.jobs = AsyncIOScheduler(timezone=settings.tz)
         self._sender_task: asyncio.Task[None] | None = None
         self._tick_lock = asyncio.Lock()  # held while a tick runs: stop() waits for it
@@ -69,7 +71,24 @@ class Scheduler:
             self.jobs.add_job(
                 self._digest_catch_up, "date", run_date=datetime.now(UTC), id="digest-catch-up"
             )
+        if self.backup is not None:
+            self.jobs.add_job(
+                self._backup,
+                crontab_trigger(self.settings.backup_cron, self.settings.tz),
+                id="backup",
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=3600,
+            )
         self.jobs.start()
+
+    async def _backup(self) -> None:
+        if self._stopping or self.backup is None:
+            return
+        try:
+            await self.backup()
+        except Exception:
+            log.exception("the daily backup failed; it is tried again at the next BACKUP_CRON")
 
     async def _digest(self) -> None:
         if self._stopping or self.digest is None:
