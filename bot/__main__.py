@@ -57,6 +57,9 @@ def _configure_logging(settings: Settings) -> None:
     )
     # aiohttp's access and client logs would print request URLs, which carry the token.
     logging.getLogger("aiohttp").setLevel(logging.WARNING)
+    # aiogram's own line per update names the bot, not the person: bot.middlewares.UpdateLog
+    # writes the one line per update.
+    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
     # APScheduler logs two INFO lines per job run (the tick: every minute); only for DEBUG.
     logging.getLogger("apscheduler").setLevel(
         logging.DEBUG if settings.log_level == "DEBUG" else logging.WARNING

@@ -28,6 +28,7 @@ from bot.middlewares import (
     InaccessibleButtons,
     InFlightUpdates,
     PrivateChatsOnly,
+    UpdateLog,
 )
 from bot.startup import Retrying, Sleep, StopRequested
 from bot.telegram_session import JsonBodySession
@@ -111,6 +112,7 @@ def create_dispatcher(
         sender=sender,
         menus=menus,
     )
+    dp.update.outer_middleware(UpdateLog())
     dp.update.outer_middleware(in_flight)
     dp.update.outer_middleware(FormStateWrites(storage))
     private_only = PrivateChatsOnly(i18n)

@@ -31,6 +31,26 @@ log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
+class UpdateLog(BaseMiddleware):
+    """One INFO line per update: its id, its type and the Telegram id of the person, and how
+    long it took — never what they wrote (nor the token: no URL is logged)."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        started = asyncio.get_running_loop().time()
+        try:
+            return await handler(event, data)
+        finally:
+            if log.isEnabledFor(logging.INFO):
+                user = data.get("event_from_user")
+                log.info(
+                    "update %s (%s) from %s: %.0f ms",
+                    getattr(event, "update_id", "?"),
+                    getattr(event, "event_type", "?"),
+                    user.id if user is not None else "-",
+                    (asyncio.get_running_loop().time() - started) * 1000,
+                )
+
+
 class PrivateChatsOnly(BaseMiddleware):
     """The bot works in private chats; in a group, what is addressed to it gets a polite
     refusal and nothing else."""
