@@ -14,6 +14,7 @@ from storage.meetings import MeetingsRepo
 from storage.outbox import OutboxRepo
 from storage.pairs import PairsRepo
 from storage.people import PeopleRepo
+from storage.personal_data import PersonalDataRepo
 from storage.plans import PlansRepo
 from storage.questions import QuestionsRepo
 from storage.reminders import RemindersRepo
@@ -37,3 +38,4 @@ class Repos:
         self.stats = StatsRepo(conn)
         self.export = ExportRepo(conn)
         self.feedback = FeedbackRepo(conn)
+        self.personal_data = PersonalDataRepo(conn)

@@ -314,6 +314,8 @@ async def cancel_pair_reminders(
         About.PAIR_REMINDERS.of(pair_id),
         *(About.MEETING_REMINDERS.of(meeting_id) for meeting_id in objects.meetings),
         *(About.QUESTION_REMINDERS.of(question_id) for question_id in objects.questions),
+        # A questionnaire not sent yet (waiting for the morning) is about a pair that is over.
+        *(About.FEEDBACK.of(form.id) for form in await tx.feedback.open_of_pair(pair_id)),
     ]
     of_the_plan = [
         About.MILESTONE_REMINDERS.of(milestone_id) for milestone_id in objects.milestones

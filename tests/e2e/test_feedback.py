@@ -17,11 +17,14 @@ from conftest import BotRunner
 from people import TelegramUser
 from test_reminders import NOW, _app, _at, _nobody_else, _with
 
-from bot.domain.feedback import mid_day
+from bot.domain.feedback import ask_now, mid_day
 from bot.domain.notify import NoticeKind
+from bot.domain.pairing import close_pair
 from bot.domain.reminder_settings import switch_reminder
 from handlers.keyboards import FeedbackCb, PairCard
+from handlers.links import LINKS
 from scheduler.clock import ManualClock
+from storage.models import PairStatus
 
 # /stats and the files are made in a child process: starting it on a busy machine takes a while.
 CHILD = 30.0
@@ -195,3 +198,21 @@ async def test_an_admin_asks_from_the_card_and_an_open_form_is_reminded_once(
     assert again["message_id"] != form["message_id"]
     await _at(bot_runner, bot_clock, 2027, 1, 30, 10, 0)
     _nobody_else(people, "вас ждёт анкета", "mentee")  # once
+
+
+async def test_a_round_asked_at_night_is_not_sent_for_a_pair_ended_before_morning(
+    bot_runner: BotRunner, people: dict[str, TelegramUser], bot_clock: ManualClock
+) -> None:
+    app = _app(bot_runner)
+    await _at(bot_runner, bot_clock, 2027, 1, 20, 22, 0)  # quiet hours: notices wait
+    async with app.db.transaction() as tx:
+        person = await tx.people.by_telegram_id(people["mentee"].id)
+        assert person is not None
+        pair = (await tx.pairs.active_for_person(person.id))[0]
+        await ask_now(tx, pair, bot_clock.now(), app.settings.tz, LINKS)
+        await close_pair(
+            tx, pair_id=pair.id, status=PairStatus.ENDED, reason="Увольнение",
+            now=bot_clock.now(), tz=app.settings.tz,
+        )  # fmt: skip
+    await _at(bot_runner, bot_clock, 2027, 1, 21, 8, 30)
+    _nobody_else(people, "Анкета:")
