@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import html
 import logging
+import sqlite3
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,6 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     backup.add_argument(
         "path", type=Path, help="the copy's file (name.db), or a folder for a dated copy in it"
+    )
+    commands.add_parser(
+        "health",
+        help="exit 0 when the bot's scheduler is running and its outbox moving, else 1",
     )
     return parser
 
@@ -132,7 +137,43 @@ def main(argv: list[str] | None = None) -> int:
         return _import_command(settings, args.file)
     if args.command == "backup":
         return _backup_command(settings, args.path)
+    if args.command == "health":
+        return _health_command(settings)
     return _run_command(settings)
+
+
+# The bot is taken for stopped when its tick is this many periods late (one minute at least);
+# a message due this long and not sent means the outbox is not moving.
+TICKS_LATE = 3
+OUTBOX_STUCK = 10  # minutes
+
+
+def _health_command(settings: Settings) -> int:
+    """One line: `ok: …`, or what is wrong (exit 1)."""
+    from datetime import timedelta
+
+    from storage.health import read_health
+
+    now = datetime.now(UTC)
+    try:
+        health = read_health(settings.database_path, now, timedelta(minutes=OUTBOX_STUCK))
+    except (OSError, sqlite3.Error) as exc:
+        print(f"unhealthy: {exc}")
+        return EXIT_REFUSED
+    late = timedelta(seconds=max(TICKS_LATE * settings.scheduler_tick_seconds, 60))
+    if health.last_tick is None or now - health.last_tick > late:
+        when = health.last_tick.isoformat(timespec="seconds") if health.last_tick else "never"
+        print(f"unhealthy: the scheduler has not run since {when} (the bot is not running?)")
+        return EXIT_REFUSED
+    if health.overdue_messages:
+        print(
+            f"unhealthy: {health.overdue_messages} messages due for over {OUTBOX_STUCK} minutes"
+            " are not sent (Telegram unreachable? see the bot's log)"
+        )
+        return EXIT_REFUSED
+    age = int((now - health.last_tick).total_seconds())
+    print(f"ok: the scheduler ran {age} s ago, no message waits past its time")
+    return EXIT_OK
 
 
 def _backup_command(settings: Settings, path: Path) -> int:

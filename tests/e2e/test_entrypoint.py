@@ -273,9 +273,7 @@ async def test_a_backup_made_while_the_bot_runs_restores_and_the_bot_starts_on_i
 
     database = tmp_path / "data" / "bot.db"
     roster = tmp_path / "roster.csv"
-    roster.write_text(
-        "ФИО;Роль;Telegram\nИванова Анна Петровна;наставник;2001\n", encoding="utf-8"
-    )
+    roster.write_text("ФИО;Роль;Telegram\nИванова Анна Петровна;наставник;2001\n", encoding="utf-8")
     imported = await asyncio.to_thread(
         run_bot, tmp_path, "import", str(roster), DATABASE_PATH=str(database)
     )
@@ -335,3 +333,54 @@ def test_a_database_of_a_newer_bot_is_refused_with_one_line(tmp_path: Path) -> N
         (line,) = result.stderr.strip().splitlines()
         assert line.startswith("database refused:") and "schema 999" in line, line
         assert "Traceback" not in result.stderr
+
+
+async def test_health_says_whether_the_bot_runs_and_its_outbox_moves(
+    tmp_path: Path, fake_api: FakeBotAPI
+) -> None:
+    import sqlite3
+    from datetime import UTC, datetime, timedelta
+
+    database = tmp_path / "bot.db"
+
+    def health() -> subprocess.CompletedProcess[str]:
+        return run_bot(tmp_path, "health", DATABASE_PATH=str(database))
+
+    missing = await asyncio.to_thread(health)
+    assert missing.returncode == 1 and "no database" in missing.stdout
+    process = await _start(tmp_path, fake_api, database)
+    try:
+        await fake_api.wait_for(
+            lambda: (
+                database.exists()
+                and sqlite3.connect(database)
+                .execute("SELECT COUNT(*) FROM scheduler_marks WHERE name = 'reminders'")
+                .fetchone()[0]
+            ),
+            START_TIMEOUT,
+            "the first tick",
+        )
+        running = await asyncio.to_thread(health)
+    finally:
+        await _stop(process)
+    assert running.returncode == 0, running.stdout
+    assert running.stdout.startswith("ok: the scheduler ran")
+
+    long_ago = (datetime.now(UTC) - timedelta(minutes=10)).isoformat(timespec="seconds")
+    with sqlite3.connect(database) as conn:
+        conn.execute(
+            "UPDATE scheduler_marks SET done_until = ? WHERE name = 'reminders'", (long_ago,)
+        )
+    stopped = await asyncio.to_thread(health)
+    assert stopped.returncode == 1 and "has not run since" in stopped.stdout
+
+    with sqlite3.connect(database) as conn:
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        conn.execute("UPDATE scheduler_marks SET done_until = ? WHERE name = 'reminders'", (now,))
+        conn.execute(
+            "INSERT INTO outbox (key, person_id, text, not_before, created_at, chat_id)"
+            " VALUES ('stuck', NULL, 'x', ?, ?, 5)",
+            (long_ago, long_ago),
+        )
+    stuck = await asyncio.to_thread(health)
+    assert stuck.returncode == 1 and "1 messages due for over 10 minutes" in stuck.stdout
