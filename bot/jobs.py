@@ -6,9 +6,11 @@ plain function of plain, picklable arguments."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.chart import LABELS as CHART_LABELS
@@ -29,7 +31,10 @@ from bot.domain.stats import (
 from bot.i18n import I18n
 from bot.spreadsheet import csv_zip, xlsx
 from storage.db import read_snapshot
-from storage.export import ExportRows, PairFile
+from storage.export import ExportRows
+from storage.repos import Repos
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +44,18 @@ class NoSuchDepartment:
     names: list[str]
 
 
-async def _export_rows(database: Path, period: Period, tz: ZoneInfo) -> ExportRows:
-    since, until = period.bounds(tz)
-    async with read_snapshot(database) as tx:
-        return await tx.export.rows(period.first, period.last, since, until)
+def _read(database: Path, reading: Callable[[Repos], Awaitable[T]]) -> T:
+    """`reading` over one read-only snapshot of the database, in this (the child) process."""
+
+    async def run() -> T:
+        async with read_snapshot(database) as tx:
+            return await reading(tx)
+
+    return asyncio.run(run())
+
+
+def _export_rows(tx: Repos, period: Period, tz: ZoneInfo) -> Awaitable[ExportRows]:
+    return tx.export.rows(period.first, period.last, *period.bounds(tz))
 
 
 def export_file(
@@ -57,7 +70,7 @@ def export_file(
     """The export's file ("xlsx", or "csv": a zip) and the department it covers (as named in
     the data), or the departments there are when the one typed matches none."""
     tz = ZoneInfo(tz_name)
-    rows = asyncio.run(_export_rows(database, period, tz))
+    rows = _read(database, lambda tx: _export_rows(tx, period, tz))
     found = None
     if department is not None:
         names = sorted({p.department for p in rows.pairs if p.department})
@@ -72,11 +85,6 @@ def export_file(
 class StatsMade:
     stats: Stats
     chart: bytes | None  # a PNG; None when the period has nothing to draw
-
-
-async def _stats(database: Path, period: Period, now: datetime, tz: ZoneInfo) -> Stats:
-    async with read_snapshot(database) as tx:
-        return await build_stats(tx, period, now, tz)
 
 
 def _chart(stats: Stats, period: Period, labels: dict[str, str]) -> bytes | None:
@@ -98,7 +106,7 @@ def stats_with_chart(
     now: datetime,
 ) -> StatsMade | NoSuchDepartment:
     """/stats's figures (of one department, when one is asked for) and its chart."""
-    stats = asyncio.run(_stats(database, period, now, ZoneInfo(tz_name)))
+    stats = _read(database, lambda tx: build_stats(tx, period, now, ZoneInfo(tz_name)))
     if department is not None:
         names = [d.name for d in stats.departments if d.name]
         found = match_department(department, names)
@@ -113,12 +121,7 @@ def pair_report_file(
 ) -> bytes | None:
     """The pair's report for the council (DOCX); None when there is no such pair."""
     tz = ZoneInfo(tz_name)
-
-    async def read() -> PairFile | None:
-        async with read_snapshot(database) as tx:
-            return await tx.export.of_pair(pair_id)
-
-    found = asyncio.run(read())
+    found = _read(database, lambda tx: tx.export.of_pair(pair_id))
     if found is None:
         return None
     t = I18n().get(language)
@@ -133,13 +136,10 @@ def programme_report_file(
     tz = ZoneInfo(tz_name)
     today = local_today(now, tz)
 
-    async def read() -> tuple[Stats, ExportRows]:
-        since, until = period.bounds(tz)
-        async with read_snapshot(database) as tx:
-            stats = await build_stats(tx, period, now, tz)
-            return stats, await tx.export.rows(period.first, period.last, since, until)
+    async def both(tx: Repos) -> tuple[Stats, ExportRows]:
+        return await build_stats(tx, period, now, tz), await _export_rows(tx, period, tz)
 
-    stats, rows = asyncio.run(read())
+    stats, rows = _read(database, both)
     t = I18n().get(language)
     labels = {key: t.plain(key) for key in CHART_LABELS}
     figures = pair_figures(rows.milestones, rows.meetings, today, tz)
@@ -155,6 +155,6 @@ def digest_chart(database: Path, language: str, tz_name: str, now: datetime) -> 
     """The chart sent with the weekly digest: /stats's, over the academic year so far."""
     tz = ZoneInfo(tz_name)
     period = academic_year(local_today(now, tz))
-    stats = asyncio.run(_stats(database, period, now, tz))
+    stats = _read(database, lambda tx: build_stats(tx, period, now, tz))
     t = I18n().get(language)
     return _chart(stats, period, {key: t.plain(key) for key in CHART_LABELS})

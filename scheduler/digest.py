@@ -68,10 +68,13 @@ class WeeklyDigest:
         before = previous_fire(self.trigger, fired - timedelta(microseconds=1))
         since = before if before is not None else fired - PERIOD
         async with self.db.read() as tx:
-            queued_before = bool(await admins(tx)) and await tx.outbox.has_key_prefix(
-                NoticeKind.DIGEST.key(firing_key(fired, self.tz), "")
-            )
-        chart = None if queued_before or not self.with_chart else await self._chart(now)
+            # No chart to draw for nobody, nor for a firing already queued (a restart).
+            wanted = self.with_chart and bool(await admins(tx))
+            if wanted:
+                wanted = not await tx.outbox.has_key_prefix(
+                    NoticeKind.DIGEST.key(firing_key(fired, self.tz), "")
+                )
+        chart = await self._chart(now) if wanted else None
         async with self.db.transaction(heavy=True) as tx:
             await tx.reminders.set_done_until(MARK, now)
             to = await admins(tx)

@@ -58,6 +58,5 @@ def conclusion(feedback: Iterable[AnsweredRow]) -> str | None:
     """The mentor's conclusion: the comment of the mentor's final questionnaire, else the
     latest the mentor wrote."""
     written = [f for f in feedback if f.side == PairSide.MENTOR and f.comment]
-    final = [f for f in written if f.round == FINAL]
-    chosen = (final or written)[-1:] if (final or written) else []
-    return chosen[0].comment if chosen else None
+    chosen = [f for f in written if f.round == FINAL] or written
+    return chosen[-1].comment if chosen else None
