@@ -27,6 +27,7 @@ def get_routers() -> list[Router]:
         meetings,
         mentees,
         mydata,
+        outsiders,
         people,
         questions,
         reports,
@@ -50,6 +51,8 @@ def get_routers() -> list[Router]:
         start.router,
         guide.router,
         mydata.router,
+        # Strangers and people who left get past this only with the commands above.
+        outsiders.router,
         access.router,
         people.router,
         invite.router,

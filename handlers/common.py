@@ -43,13 +43,22 @@ async def cancel_button(
     callback: CallbackQuery, callback_data: Nav, state: FSMContext, ctx: Context
 ) -> None:
     if callback_data.form != await form_id(state):
-        # A Cancel left on a form that is closed already: the form open now stays open.
-        await shown(callback).edit_reply_markup(reply_markup=None)
+        # A Cancel left on a form that is closed already: the form open now stays open, and the
+        # old form's buttons go (those of a message the press was not on stay: a forged press).
+        message = shown(callback)
+        if _carries(message, callback.data):
+            await message.edit_reply_markup(reply_markup=None)
         await callback.answer(ctx.t("form-already-closed"))
         return
     await state.clear()
     await shown(callback).edit_text(ctx.t("cancelled"))
     await callback.answer()
+
+
+def _carries(message: Message, data: str | None) -> bool:
+    markup = message.reply_markup
+    rows = markup.inline_keyboard if markup is not None else []
+    return any(button.callback_data == data for row in rows for button in row)
 
 
 @router.errors(ExceptionTypeFilter(Exception))

@@ -12,7 +12,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.i18n import Translator
 from handlers.forms import is_admins_step
 from handlers.keyboards import main_menu
-from handlers.menu import ADMIN
+from handlers.menu import ADMIN, BY_ROLE
 from storage.models import Person
 
 router = Router(name=__name__)
@@ -23,6 +23,9 @@ async def unknown_command(message: Message, is_admin: bool, t: Translator) -> No
     command = (message.text or "/").split()[0][1:].split("@")[0].lower()
     if command in ADMIN and not is_admin:
         await message.answer(t("admin-only"))
+    elif any(command in commands for commands in BY_ROLE.values()):
+        # A mentor's or a mentee's command the person's role has no use for (an admin's /plan).
+        await message.answer(t("command-for-pair-people", command=command))
     else:
         await message.answer(t("unknown-command"))
 

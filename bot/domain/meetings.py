@@ -205,6 +205,8 @@ async def what_happened(tx: Repos, meeting_id: int, person_id: int, tz: tzinfo) 
         return None
     if pair.status is not PairStatus.ACTIVE:
         return Text("meet-already-pair-closed")
+    if meeting.status is MeetingStatus.PROPOSED and meeting.proposed_by == person_id:
+        return None  # the proposer's own invitation, still waiting: nothing of theirs changed
     return Text(_WHAT_HAPPENED[meeting.status], {"meeting": description(meeting, tz)})
 
 

@@ -522,7 +522,7 @@ async def test_non_admin_gets_only_for_admins_for_people_and_import_and_nothing_
     assert await people_count(bot_runner) == people_before
 
 
-async def test_unknown_person_sending_import_gets_only_for_admins_and_no_request(
+async def test_unknown_person_sending_import_is_told_how_to_get_access_and_no_request(
     admin: TelegramUser, fake_api: FakeBotAPI, bot_runner: BotRunner
 ) -> None:
     await start_everyone(admin)
@@ -532,7 +532,8 @@ async def test_unknown_person_sending_import_gets_only_for_admins_and_no_request
     reply = await stranger.wait_message("")
     await bot_runner.settle()
 
-    assert "только администраторам" in reply["text"]
+    # A stranger's command is answered by who they are: not in the programme yet.
+    assert "Чтобы получить доступ, отправьте /start" in reply["text"]
     assert request_copies(admin) == []
 
 
