@@ -54,7 +54,7 @@ class Nav(CallbackData, prefix="nav"):
 
 class AccessDecision(CallbackData, prefix="ar"):
     request_id: int
-    action: str  # approve | decline | role | list | back | link | page
+    action: str  # approve | decline | role | list | back | link | page | show
     value: str = ""
 
 
@@ -63,6 +63,12 @@ class PersonPick(CallbackData, prefix="pk"):
     person_id: int = 0
     page: int = 0
     form: int = 0  # the form run the picker belongs to (handlers.forms)
+
+
+class RequestsPage(CallbackData, prefix="rq"):
+    """A page of the pending access requests (sent instead of a copy of each, in a flood)."""
+
+    page: int = 0
 
 
 class Choice(CallbackData, prefix="ch"):

@@ -15,6 +15,7 @@ from handlers.keyboards import (
     PairReportCb,
     PlanCb,
     QuestionAction,
+    RequestsPage,
     WhichPair,
 )
 
@@ -43,6 +44,9 @@ class CallbackLinks:
 
     def attention_page(self, concern: str, page: int) -> str:
         return AttentionPage(concern=concern, page=page).pack()
+
+    def access_requests(self, page: int) -> str:
+        return RequestsPage(page=page).pack()
 
     def pair_report(self, pair_id: int) -> str:
         return PairReportCb(pair_id=pair_id).pack()

@@ -18,6 +18,7 @@ from bot.rendering import render
 from handlers.filters import Member, MenuButton
 from handlers.guide import guide_buttons
 from handlers.keyboards import AccessDecision, main_menu
+from handlers.links import LINKS
 from handlers.menu import ChatMenus, commands_for, role_title, with_pair_lines
 from storage.models import AccessRequest, Person, Role
 from storage.repos import Repos
@@ -42,7 +43,7 @@ async def start(
     now = ctx.now()
 
     async def share(tx: Repos, request: AccessRequest) -> int:
-        return await share_request(tx, request, now, decision_buttons)
+        return await share_request(tx, request, now, decision_buttons, LINKS)
 
     person = ctx.person
     result = await recognise(
@@ -94,7 +95,7 @@ async def greet(
     if is_admin:
         # Requests that came while they had not opened the bot, or that could not reach them.
         async with ctx.db.transaction() as tx:
-            queued = await share_waiting_with(tx, person, now, decision_buttons)
+            queued = await share_waiting_with(tx, person, now, decision_buttons, LINKS)
         if queued:
             ctx.told()
 

@@ -84,6 +84,22 @@ class AccessRequestsRepo:
         )
         return [_request(row) for row in rows]
 
+    async def count_pending(self) -> int:
+        row = await fetch_one(
+            self.conn, "SELECT COUNT(*) FROM access_requests WHERE status = 'pending'"
+        )
+        return int(row[0]) if row else 0
+
+    async def pending_page(self, offset: int, limit: int) -> list[AccessRequest]:
+        """Pending requests, oldest first: the admins' list to review."""
+        rows = await fetch_all(
+            self.conn,
+            "SELECT id, telegram_id, username, display_name, status, decided_by, person_id"
+            " FROM access_requests WHERE status = 'pending' ORDER BY id LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        return [_request(row) for row in rows]
+
     async def pending_of_people(self) -> list[int]:
         """Accounts with a pending request that belong to a person by now (a roster linked
         them by id): their requests are to be settled."""

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from bot.domain.links import Links
 from bot.domain.notify import (
     About,
     Chat,
@@ -22,6 +23,7 @@ from bot.domain.notify import (
     copies_to,
     opened_the_bot,
     tell,
+    tell_all,
 )
 from bot.domain.staff import role_text
 from bot.notices import Button, Text, joined
@@ -53,28 +55,58 @@ async def request_notice(tx: Repos, request: AccessRequest) -> Text:
 # ✅ / ❌ on an admin's copy of a request: the handlers' callback data.
 DecisionButtons = Callable[[AccessRequest], Sequence[Sequence[Button]]]
 
+# A few pending requests reach each admin one by one. Beyond that (a link to the bot posted
+# somewhere, a thousand strangers) a copy each would bury the admins' chats: each admin gets
+# one message with the list to review instead, at most one an hour.
+REQUESTS_ONE_BY_ONE = 3
+
+
+def one_by_one(pending: int) -> bool:
+    """Whether requests, `pending` of them waiting, still reach admins each as its own copy."""
+    return pending <= REQUESTS_ONE_BY_ONE
+
+
+def _summary(admin: Person, now: datetime, links: Links) -> Notice:
+    # Its text names no count, which would be stale by the time it is read: the list counts.
+    return Notice(
+        NoticeKind.ACCESS_SUMMARY,
+        to=admin.id,
+        text=Text("access-requests-many"),
+        of=(now.strftime("%Y%m%d%H"),),  # the hour: a second one within it is the same notice
+        buttons=[[Button(Text("button-access-requests"), data=links.access_requests(0))]],
+    )
+
+
+def _reachable(admin: Person) -> bool:
+    return admin.telegram_id is not None and admin.seen and not admin.blocked
+
 
 async def share_request(
-    tx: Repos, request: AccessRequest, now: datetime, buttons: DecisionButtons
+    tx: Repos, request: AccessRequest, now: datetime, buttons: DecisionButtons, links: Links
 ) -> int:
     """Every admin who uses the bot gets the request with the buttons to decide it; the first
     decision closes every copy. Idempotent: a copy sent or on its way is not queued again.
-    Returns how many copies were queued; with none anywhere, it waits for an admin's /start."""
+    Beyond a few pending requests, the hour's summary instead (`one_by_one`). Returns how many
+    messages were queued; with none anywhere, it waits for an admin's /start."""
+    reachable = [admin for admin in await admins(tx) if _reachable(admin)]
+    if not one_by_one(await tx.requests.count_pending()):
+        return await tell_all(tx, [_summary(admin, now, links) for admin in reachable], now)
     shown = 0
-    for admin in await admins(tx):
-        if admin.telegram_id is not None and admin.seen and not admin.blocked:
-            shown += await queue_copy(tx, request, admin, buttons(request), now)
+    for admin in reachable:
+        shown += await queue_copy(tx, request, admin, buttons(request), now)
     if not shown and not await anything_about(tx, About.ACCESS_REQUEST, request.id):
         log.warning("access request %s reached no admin yet", request.id)
     return shown
 
 
 async def share_waiting_with(
-    tx: Repos, admin: Person, now: datetime, buttons: DecisionButtons
+    tx: Repos, admin: Person, now: datetime, buttons: DecisionButtons, links: Links
 ) -> int:
     """The requests that came while this admin had not opened the bot, or could not reach them:
-    theirs now. Returns how many were queued."""
+    theirs now (beyond a few, the summary with the list). Returns how many were queued."""
     waiting = await tx.requests.pending_without_copy(admin.id)
+    if not one_by_one(len(waiting)):
+        return await tell(tx, _summary(admin, now, links), now)
     return sum([await queue_copy(tx, request, admin, buttons(request), now) for request in waiting])
 
 

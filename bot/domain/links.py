@@ -46,6 +46,10 @@ class Links(Protocol):
         """A questionnaire form's button (bot.domain.feedback: rate, change, comment…)."""
         ...
 
+    def access_requests(self, page: int) -> str:
+        """A page of the admins' list of pending access requests."""
+        ...
+
     def pair_report(self, pair_id: int) -> str:
         """The pair's report for the council (a DOCX)."""
         ...

@@ -94,6 +94,8 @@ class NoticeKind(StrEnum):
 
     # --- messages between people -------------------------------------------------------------
     ACCESS_REQUEST = "access-request", _ADMINS, _PERSONAL, _FIXED, About.ACCESS_REQUEST
+    # beyond a few pending requests, instead of a copy of each: at most one an hour per admin
+    ACCESS_SUMMARY = "access-summary", _ADMINS, _PERSONAL, _FIXED, None
     ACCESS_ANSWER = "access-answer", frozenset({Audience.APPLICANT}), _PERSONAL, _FIXED, None
     QUESTION = "question", _MENTOR, _PERSONAL, _FIXED, About.QUESTION
     ANSWER = "answer", _MENTEE, _PERSONAL, _FIXED, About.ANSWER

@@ -56,6 +56,7 @@ from handlers.keyboards import (
     PersonPick,
     PlanCb,
     QuestionAction,
+    RequestsPage,
     WhichPair,
 )
 from handlers.meetings.journal import JournalPage, PairJournal
@@ -179,7 +180,9 @@ BUTTONS: dict[str, list[Press]] = {
     "ar": [
         _p(lambda w: AccessDecision(request_id=w.request_id, action="decline").pack(), ADMIN, True),
         _p(lambda w: AccessDecision(request_id=w.request_id, action="approve").pack(), ADMIN),
+        _p(lambda w: AccessDecision(request_id=w.request_id, action="show").pack(), ADMIN),
     ],
+    "rq": [_p(lambda w: RequestsPage(page=0).pack(), ADMIN)],
     "pl": [_p(lambda w: PeopleList().pack(), ADMIN)],
     "pc": [
         _p(lambda w: PersonCard(person_id=w.person_mentee).pack(), ADMIN),

@@ -1,0 +1,73 @@
+"""A flood of strangers (a link to the bot posted somewhere): beyond a few pending requests the
+admins get one message with the list to review, not a copy of each."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import BotRunner
+from fake_bot_api import FakeBotAPI
+from people import TelegramUser, start_everyone
+
+from bot.domain.access import REQUESTS_ONE_BY_ONE
+
+STRANGERS = 1000
+SECOND_ADMIN = 1002
+
+
+def _copies(admin: TelegramUser) -> list[str]:
+    return [str(m.get("text")) for m in admin.messages() if "Запрос доступа" in str(m.get("text"))]
+
+
+def _summaries(admin: TelegramUser) -> list[str]:
+    return [str(m.get("text")) for m in admin.messages() if "один за другим" in str(m.get("text"))]
+
+
+@pytest.mark.bot_settings(admin_ids=[1001, SECOND_ADMIN])
+async def test_a_thousand_strangers_make_a_few_copies_and_one_list_for_each_admin(
+    admin: TelegramUser, fake_api: FakeBotAPI, bot_runner: BotRunner
+) -> None:
+    await start_everyone(admin)
+    strangers = [
+        TelegramUser(fake_api, 50_000 + n, f"Гость{n}", "Спамов") for n in range(STRANGERS)
+    ]
+    for stranger in strangers:
+        stranger.send("/start")
+    await bot_runner.settle(120)
+    for stranger in strangers[:: STRANGERS // 10]:
+        await stranger.wait_message("отправил запрос на доступ", since=0)
+    assert bot_runner.app is not None
+    bot_runner.app.sender.wake()
+    await fake_api.wait_for(lambda: _summaries(admin), 10, "the summary")
+    await bot_runner.settle()
+
+    # A few requests one by one, then one summary (within the hour) instead of 997 copies.
+    assert len(_copies(admin)) == REQUESTS_ONE_BY_ONE
+    assert len(_summaries(admin)) == 1
+    assert len(admin.messages()) == 1 + REQUESTS_ONE_BY_ONE + 1  # the greeting, copies, summary
+
+    admin.press("📋 Запросы доступа")
+    listed = await admin.wait_message("Ждут решения 1\xa0000 запросов доступа")
+    buttons = admin.inline_buttons(listed)
+    assert buttons[:2] == ["Спамов Гость0", "Спамов Гость1"]
+    assert "1 / 125" in buttons
+    admin.press("▶️")
+    await admin.wait_answer_callback()
+    assert admin.inline_buttons(listed_again := admin.messages()[-1])[0] == "Спамов Гость8"
+    assert listed_again["message_id"] == listed["message_id"]
+
+    # A request from the list opens as its own message; deciding it works as on a copy.
+    admin.press(admin.inline_buttons()[0])
+    card = await admin.wait_message("Запрос доступа")
+    admin.press("❌ Отклонить", card)
+    await admin.wait_answer_callback()
+    await strangers[8].wait_message("отклонил", since=0)
+
+    # An admin who opens the bot later gets the summary, not the thousand that wait.
+    second = TelegramUser(fake_api, SECOND_ADMIN, "Айбек", "Токтогулов")
+    second.send("/start")
+    await second.wait_message("Здравствуйте")
+    bot_runner.app.sender.wake()
+    await fake_api.wait_for(lambda: _summaries(second), 10, "the second admin's summary")
+    await bot_runner.settle()
+    assert _copies(second) == []
+    assert len(second.messages()) == 2
