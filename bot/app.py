@@ -27,6 +27,7 @@ from bot.middlewares import (
     FormStateWrites,
     InaccessibleButtons,
     InFlightUpdates,
+    PressThrottle,
     PrivateChatsOnly,
     UpdateLog,
 )
@@ -117,6 +118,9 @@ def create_dispatcher(
     dp.update.outer_middleware(FormStateWrites(storage))
     private_only = PrivateChatsOnly(i18n)
     current_person = CurrentPerson(db, i18n, settings, clock, sender)
+    dp.callback_query.outer_middleware(
+        PressThrottle(i18n, settings.press_burst, settings.presses_per_second)
+    )
     dp.callback_query.outer_middleware(InaccessibleButtons(i18n))
     for observer in (dp.message, dp.callback_query):
         observer.outer_middleware(private_only)

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     backup_cron: str = "30 3 * * *"
     invite_ttl_days: float = Field(14.0, gt=0)
     quiet_hours: str = "21:00-08:00"
+    # A person's button presses: a burst of PRESS_BURST, then PRESSES_PER_SECOND (more: slowed).
+    press_burst: int = Field(8, ge=1)
+    presses_per_second: float = Field(4.0, gt=0)
     log_level: str = "INFO"
     # The plan every new pair starts from (bot/domain/plan_template.toml when not set).
     plan_template: Path = Field(default_factory=shipped_template_path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
@@ -49,6 +50,54 @@ class UpdateLog(BaseMiddleware):
                     user.id if user is not None else "-",
                     (asyncio.get_running_loop().time() - started) * 1000,
                 )
+
+
+class PressThrottle(BaseMiddleware):
+    """Button presses beyond a person's budget (a token bucket: a burst, then a rate) are
+    answered «not so fast» and go no further: no database, no handler. A teacher taps a few
+    times a second at most; fifty a second is a stuck mouse or a script. Only people who pressed
+    within the last few seconds are remembered, so the table stays as small as the crowd
+    pressing right now."""
+
+    def __init__(
+        self,
+        i18n: I18n,
+        burst: int,
+        per_second: float,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        self.i18n = i18n
+        self.burst = float(burst)
+        self.per_second = per_second
+        self._clock = clock
+        self._buckets: OrderedDict[int, tuple[float, float]] = OrderedDict()  # tokens, when
+
+    def _now(self) -> float:
+        return self._clock() if self._clock else asyncio.get_running_loop().time()
+
+    def allow(self, user_id: int) -> bool:
+        now = self._now()
+        refilled = self.burst / self.per_second  # seconds an empty bucket takes to fill
+        # Whoever has not pressed for that long has a full bucket again: forgotten.
+        while self._buckets:
+            oldest, (_, when) = next(iter(self._buckets.items()))
+            if now - when < refilled:
+                break
+            del self._buckets[oldest]
+        tokens, when = self._buckets.pop(user_id, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - when) * self.per_second)
+        allowed = tokens >= 1.0
+        self._buckets[user_id] = (tokens - 1.0 if allowed else tokens, now)
+        return allowed
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if not isinstance(event, CallbackQuery) or self.allow(event.from_user.id):
+            return await handler(event, data)
+        await event.answer(self.i18n.get(None)("press-too-fast"))
+        return None
 
 
 class PrivateChatsOnly(BaseMiddleware):

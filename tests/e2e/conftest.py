@@ -110,6 +110,8 @@ def settings_factory(
             "admin_ids": [ADMIN_ID],
             "scheduler_tick_seconds": 0.2,
             "quiet_hours": "",
+            # The tests press at machine speed; tests/e2e/test_abuse.py checks the real budget.
+            "presses_per_second": 10_000.0,
             **overrides,
         }
         return Settings(_env_file=None, **values)

@@ -1,7 +1,10 @@
-"""A flood of strangers (a link to the bot posted somewhere): beyond a few pending requests the
-admins get one message with the list to review, not a copy of each."""
+"""Abuse: a flood of strangers (a link to the bot posted somewhere) — beyond a few pending
+requests the admins get one message with the list to review, not a copy of each; and a person
+pressing a button fifty times a second is slowed, not served fifty times."""
 
 from __future__ import annotations
+
+import asyncio
 
 import pytest
 from conftest import BotRunner
@@ -9,8 +12,10 @@ from fake_bot_api import FakeBotAPI
 from people import TelegramUser, start_everyone
 
 from bot.domain.access import REQUESTS_ONE_BY_ONE
+from handlers.keyboards import Nav
 
 STRANGERS = 1000
+PRESS_BURST, PRESSES_PER_SECOND = 8, 4.0  # the defaults (config.example.env)
 SECOND_ADMIN = 1002
 
 
@@ -71,3 +76,25 @@ async def test_a_thousand_strangers_make_a_few_copies_and_one_list_for_each_admi
     await bot_runner.settle()
     assert _copies(second) == []
     assert len(second.messages()) == 2
+
+
+@pytest.mark.bot_settings(press_burst=PRESS_BURST, presses_per_second=PRESSES_PER_SECOND)
+async def test_fifty_presses_a_second_are_slowed_not_served_fifty_times(
+    admin: TelegramUser, fake_api: FakeBotAPI, bot_runner: BotRunner
+) -> None:
+    await start_everyone(admin)
+    admin.send("/people")
+    listed = await admin.wait_message("В списке")
+    started = asyncio.get_running_loop().time()
+    for _ in range(50):
+        # The page counter of a list: served, it answers with nothing to say.
+        admin.press_data(Nav(action="noop").pack(), listed["message_id"])
+        await asyncio.sleep(0.02)
+    await bot_runner.settle()
+    seconds = asyncio.get_running_loop().time() - started
+    answers = [r.params.get("text") for r in fake_api.calls("answerCallbackQuery")]
+    slowed = answers.count("⏳ Не так быстро: нажмите ещё раз через секунду.")
+    served = answers.count(None)
+    assert len(answers) == 50  # every press answered: no button keeps spinning
+    assert served + slowed == 50
+    assert PRESS_BURST <= served <= PRESS_BURST + PRESSES_PER_SECOND * seconds + 1
