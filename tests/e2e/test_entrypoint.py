@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 from contextlib import closing
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -442,3 +442,20 @@ async def test_health_says_the_bot_receives_no_updates_while_get_updates_fails(
     assert "the bot receives no updates" in line
     assert again.returncode == 0, again.stdout
     assert again.stdout.startswith("ok: the scheduler ran")
+
+
+def test_health_on_a_database_without_the_polling_mark_names_the_cause(tmp_path: Path) -> None:
+    import sqlite3
+
+    database = tmp_path / "bot.db"
+    roster = tmp_path / "roster.csv"
+    roster.write_text("ФИО;Роль\nИванова Анна Петровна;наставник\n", encoding="utf-8")
+    assert run_bot(tmp_path, "import", str(roster), DATABASE_PATH=str(database)).returncode == 0
+    with sqlite3.connect(database) as conn:  # as a bot of an older version leaves it, running
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        conn.execute("INSERT INTO scheduler_marks VALUES ('reminders', ?)", (now,))
+
+    result = run_bot(tmp_path, "health", DATABASE_PATH=str(database))
+
+    assert result.returncode == 1, result.stdout
+    assert result.stdout.startswith("unhealthy: the bot has not recorded its polling (")
