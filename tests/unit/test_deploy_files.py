@@ -1,5 +1,5 @@
-"""The deployment files say what the docs promise; read as text, since no docker daemon runs the
-tests (and no YAML parser is a dependency)."""
+"""The deployment files say what the docs promise; read as text, since no docker daemon or systemd
+runs the tests (and no YAML parser is a dependency)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,16 @@ def env_value(stage: list[tuple[str, str]], name: str) -> str:
     found = re.search(rf"\b{name}=(\S+)", instruction(stage, "ENV"))
     assert found, f"ENV {name} is not set"
     return found.group(1)
+
+
+def unit(name: str) -> dict[str, list[str]]:
+    """A systemd unit's settings, each name with its values in order."""
+    settings: dict[str, list[str]] = {}
+    for line in (ROOT / "deploy" / name).read_text(encoding="utf-8").splitlines():
+        if "=" in line and not line.startswith(("#", "[")):
+            key, value = line.split("=", 1)
+            settings.setdefault(key, []).append(value)
+    return settings
 
 
 def test_the_image_runs_the_bot_as_a_user_other_than_root() -> None:
@@ -75,3 +85,20 @@ def test_compose_mounts_the_volume_where_database_path_points() -> None:
     assert "env_file: .env" in compose and "restart: unless-stopped" in compose
     assert 'test: ["CMD", "python", "-m", "bot", "health"]' in compose
 
+
+def test_the_systemd_unit_runs_the_bot_from_its_venv_as_its_own_user() -> None:
+    service = unit("nastavnik.service")
+    (directory,) = service["WorkingDirectory"]
+
+    assert service["ExecStart"] == [f"{directory}/.venv/bin/python -m bot"]
+    assert service["User"] != ["root"] and service["Restart"] == ["on-failure"]
+    # ProtectSystem=strict leaves only these writable: the default DATABASE_PATH's folder.
+    assert service["ProtectSystem"] == ["strict"]
+    assert f"{directory}/data" in service["ReadWritePaths"][0].split()
+
+
+def test_the_systemd_timer_runs_the_health_check() -> None:
+    (command,) = unit("nastavnik-health.service")["ExecStart"]
+
+    assert command.endswith("/.venv/bin/python -m bot health")
+    assert "OnUnitActiveSec" in unit("nastavnik-health.timer")
