@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.config import Settings, SettingsError, load_settings
+from bot.config import POLLING_TIMEOUT_SECONDS, Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:  # imported when used: `--help` answers without loading the bot
     from bot.domain.roster_import import ImportSummary
@@ -49,7 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands.add_parser(
         "health",
-        help="exit 0 when the bot's scheduler is running and its outbox moving, else 1",
+        help="exit 0 when the bot's scheduler is running, it receives updates and its outbox"
+        " moves, else 1",
     )
     return parser
 
@@ -146,6 +147,10 @@ def main(argv: list[str] | None = None) -> int:
 # a message due this long and not sent means the outbox is not moving.
 TICKS_LATE = 3
 OUTBOX_STUCK = 10  # minutes
+# The bot is taken for deaf when, at its last tick, getUpdates had not been answered for this
+# long: an idle long poll is answered every POLLING_TIMEOUT_SECONDS and aiogram retries a failed
+# one within 5 s, so three long polls without an answer is more than a blip.
+POLLING_SILENT = 3 * POLLING_TIMEOUT_SECONDS  # seconds
 
 
 def _health_command(settings: Settings) -> int:
@@ -165,6 +170,19 @@ def _health_command(settings: Settings) -> int:
         when = health.last_tick.isoformat(timespec="seconds") if health.last_tick else "never"
         print(f"unhealthy: the scheduler has not run since {when} (the bot is not running?)")
         return EXIT_REFUSED
+    if health.last_poll is None:
+        print("unhealthy: the bot has not recorded its polling (an older version? restart it)")
+        return EXIT_REFUSED
+    # Measured at the bot's last tick, which wrote both marks: the check above says it is recent.
+    silent = int((health.last_tick - health.last_poll).total_seconds())
+    if silent > POLLING_SILENT:
+        print(
+            f"unhealthy: getUpdates has not been answered since"
+            f" {health.last_poll.isoformat(timespec='seconds')} ({silent} s before the"
+            " scheduler's last run): the bot receives no updates (the network, or another bot"
+            " polling with this token? see the bot's log)"
+        )
+        return EXIT_REFUSED
     if health.overdue_messages:
         print(
             f"unhealthy: {health.overdue_messages} messages due for over {OUTBOX_STUCK} minutes"
@@ -172,7 +190,10 @@ def _health_command(settings: Settings) -> int:
         )
         return EXIT_REFUSED
     age = int((now - health.last_tick).total_seconds())
-    print(f"ok: the scheduler ran {age} s ago, no message waits past its time")
+    print(
+        f"ok: the scheduler ran {age} s ago, getUpdates answered {max(silent, 0)} s before it,"
+        " no message waits past its time"
+    )
     return EXIT_OK
 
 

@@ -17,7 +17,7 @@ from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.methods.base import Response
 
-from bot.config import Settings
+from bot.config import POLLING_TIMEOUT_SECONDS, Settings
 from bot.domain.attention import Limits
 from bot.domain.plans import plan_every_active_pair
 from bot.domain.rules import quiet_hours_end
@@ -31,6 +31,7 @@ from bot.middlewares import (
     PrivateChatsOnly,
     UpdateLog,
 )
+from bot.polling import PollingWatch
 from bot.startup import Retrying, Sleep, StopRequested
 from bot.telegram_session import JsonBodySession
 from handlers import get_routers
@@ -141,6 +142,7 @@ class App:
     scheduler: Scheduler
     in_flight: InFlightUpdates
     menus: ChatMenus
+    polling: PollingWatch
     # How start-up waits between retries; tests make it instant and record the delays.
     startup_sleep: Sleep = asyncio.sleep
     _stop_requested: asyncio.Event = field(default_factory=asyncio.Event)
@@ -163,6 +165,7 @@ class App:
                 me = await retrying.call("getMe", self.bot.me)
             except StopRequested:
                 return
+            self.polling.polling_starts()  # before the scheduler's first tick writes it down
             self.scheduler.start()
             self.menus.start()
             # The bot-wide menu is cosmetic: people are answered while it is still being set.
@@ -177,6 +180,7 @@ class App:
                 self.bot,
                 handle_signals=handle_signals,
                 close_bot_session=False,
+                polling_timeout=POLLING_TIMEOUT_SECONDS,
                 allowed_updates=self.dp.resolve_used_update_types(),
             )
         finally:
@@ -237,6 +241,8 @@ async def create_app(
         if made:
             log.info("made plans from the template for %s pairs that had none", made)
         bot = create_bot(settings)
+        polling = PollingWatch(clock)
+        bot.session.middleware(polling)
     except BaseException:  # Ctrl-C here must not leave the database thread running
         await db.close()
         raise
@@ -280,6 +286,7 @@ async def create_app(
                 LINKS,
                 limits_of(settings),
                 digest_soon(settings.digest_cron, settings.tz),
+                last_poll=lambda: polling.last_answer,
             ).run,
             weekly_digest.run,
             partial(weekly_digest.catch_up, settings.digest_cron),
@@ -293,4 +300,5 @@ async def create_app(
         ),
         in_flight=in_flight,
         menus=menus,
+        polling=polling,
     )

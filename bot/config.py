@@ -14,6 +14,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.domain.plans import PlanTemplate, shipped_template_path, template_at
 
+# The long poll's wait: getUpdates with no update for the bot is answered after this long.
+POLLING_TIMEOUT_SECONDS = 10
+
 _QUIET_HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 

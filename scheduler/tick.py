@@ -21,6 +21,9 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 MARK = "reminders"  # the scheduler_marks row of this tick
+# The row of when Telegram last answered the bot's getUpdates (bot/polling.py), written by the
+# tick so that polling costs no write per update; `python -m bot health` reads both.
+POLLING_MARK = "polling"
 
 
 class ReminderTick:
@@ -37,10 +40,12 @@ class ReminderTick:
         links: Links,
         limits: Limits | None = None,
         digest_soon: Callable[[datetime], bool] = lambda _due: False,
+        last_poll: Callable[[], datetime | None] = lambda: None,
     ) -> None:
         self.limits = limits or Limits()
         # Whether a weekly digest goes within DIGEST_FOLDS of a moment (from DIGEST_CRON).
         self.digest_soon = digest_soon
+        self.last_poll = last_poll  # when getUpdates was last answered (None: not polling)
         self.links = links  # what the reminders' buttons lead to (handlers/links.py)
         self.db = db
         self.clock = clock
@@ -51,6 +56,8 @@ class ReminderTick:
         """Queue what fell due since the last tick; returns how many notices are new."""
         now = self.clock.now()
         async with self.db.transaction(heavy=True) as tx:
+            if (answered := self.last_poll()) is not None:
+                await tx.reminders.set_done_until(POLLING_MARK, answered)
             done = await tx.reminders.done_until(MARK)
             if done is not None and done >= now:
                 return 0  # the clock has not moved since (or went back): nothing new is due

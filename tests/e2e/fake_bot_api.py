@@ -424,6 +424,11 @@ class FakeBotAPI:
             raise ValueError("every must be at least 1")
         self._patterns.append(_Pattern(method.lower(), every, error_code, description, retry_after))
 
+    def stop_failing(self) -> None:
+        """From now on answer every call as usual: what fail_next and fail_every set is gone."""
+        self._failures.clear()
+        self._patterns.clear()
+
     def hold_answer(self, method: str, nth: int) -> asyncio.Event:
         """Carry out the `nth` call of `method` from now (a message is delivered) but never
         answer it: the bot is killed while it waits. Returns an event set once it is held."""

@@ -8,11 +8,15 @@ import signal
 import socket
 import subprocess
 import sys
+from contextlib import closing
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from bot_process import bot_env
 from fake_bot_api import FakeBotAPI
+
+from bot.__main__ import POLLING_SILENT
 
 START_TIMEOUT = 60.0  # importing aiogram alone takes seconds on a busy CI machine
 STOP_TIMEOUT = 10.0
@@ -240,14 +244,14 @@ def test_a_bad_plan_template_stops_start_up_with_one_line(
 
 
 async def _start(
-    tmp_path: Path, fake_api: FakeBotAPI, database: Path
+    tmp_path: Path, fake_api: FakeBotAPI, database: Path, **settings: str
 ) -> asyncio.subprocess.Process:
     """`python -m bot` on `database`, polling the fake server."""
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", cwd=tmp_path,
         env=bot_env(
             BOT_TOKEN=fake_api.token, TELEGRAM_API_URL=fake_api.base_url, ADMIN_IDS="111",
-            DATABASE_PATH=str(database), QUIET_HOURS="",
+            DATABASE_PATH=str(database), QUIET_HOURS="", **settings,
         ),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
@@ -365,6 +369,7 @@ async def test_health_says_whether_the_bot_runs_and_its_outbox_moves(
         await _stop(process)
     assert running.returncode == 0, running.stdout
     assert running.stdout.startswith("ok: the scheduler ran")
+    assert "getUpdates answered" in running.stdout
 
     long_ago = (datetime.now(UTC) - timedelta(minutes=10)).isoformat(timespec="seconds")
     with sqlite3.connect(database) as conn:
@@ -376,7 +381,7 @@ async def test_health_says_whether_the_bot_runs_and_its_outbox_moves(
 
     with sqlite3.connect(database) as conn:
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        conn.execute("UPDATE scheduler_marks SET done_until = ? WHERE name = 'reminders'", (now,))
+        conn.execute("UPDATE scheduler_marks SET done_until = ?", (now,))  # polling too
         conn.execute(
             "INSERT INTO outbox (key, person_id, text, not_before, created_at, chat_id)"
             " VALUES ('stuck', NULL, 'x', ?, ?, 5)",
@@ -384,3 +389,73 @@ async def test_health_says_whether_the_bot_runs_and_its_outbox_moves(
         )
     stuck = await asyncio.to_thread(health)
     assert stuck.returncode == 1 and "1 messages due for over 10 minutes" in stuck.stdout
+
+
+def _marks(database: Path) -> dict[str, datetime]:
+    """The scheduler's marks as the bot wrote them: its last tick, getUpdates' last answer."""
+    import sqlite3
+
+    if not database.exists():
+        return {}
+    with closing(sqlite3.connect(database)) as conn:
+        rows = conn.execute("SELECT name, done_until FROM scheduler_marks").fetchall()
+    return {name: datetime.fromisoformat(moment) for name, moment in rows}
+
+
+def _polling_silent(database: Path) -> float:
+    """Seconds without an answer to getUpdates at the bot's last tick (0 before a tick)."""
+    marks = _marks(database)
+    if "reminders" not in marks or "polling" not in marks:
+        return 0.0
+    return (marks["reminders"] - marks["polling"]).total_seconds()
+
+
+async def test_health_says_the_bot_receives_no_updates_while_get_updates_fails(
+    tmp_path: Path, fake_api: FakeBotAPI
+) -> None:
+    database = tmp_path / "bot.db"
+    # Two bots polling with one token: Telegram refuses the second's getUpdates, for good.
+    fake_api.fail_next(
+        "getUpdates", None, 409, "Conflict: terminated by other getUpdates request", times=10**6
+    )
+    process = await _start(tmp_path, fake_api, database, SCHEDULER_TICK_SECONDS="0.5")
+    try:
+        await fake_api.wait_for(
+            lambda: _polling_silent(database) > POLLING_SILENT,
+            POLLING_SILENT + 30,
+            f"a tick that saw {POLLING_SILENT} s of refused getUpdates",
+        )
+        deaf = await asyncio.to_thread(run_bot, tmp_path, "health", DATABASE_PATH=str(database))
+        fake_api.stop_failing()
+        await fake_api.wait_for(  # the silence only grew while getUpdates failed
+            lambda: _polling_silent(database) < POLLING_SILENT,
+            30,
+            "a tick that saw getUpdates answered again",
+        )
+        again = await asyncio.to_thread(run_bot, tmp_path, "health", DATABASE_PATH=str(database))
+    finally:
+        await _stop(process)
+
+    assert deaf.returncode == 1, deaf.stdout
+    (line,) = deaf.stdout.splitlines()
+    assert line.startswith("unhealthy: getUpdates has not been answered since"), line
+    assert "the bot receives no updates" in line
+    assert again.returncode == 0, again.stdout
+    assert again.stdout.startswith("ok: the scheduler ran")
+
+
+def test_health_on_a_database_without_the_polling_mark_names_the_cause(tmp_path: Path) -> None:
+    import sqlite3
+
+    database = tmp_path / "bot.db"
+    roster = tmp_path / "roster.csv"
+    roster.write_text("ФИО;Роль\nИванова Анна Петровна;наставник\n", encoding="utf-8")
+    assert run_bot(tmp_path, "import", str(roster), DATABASE_PATH=str(database)).returncode == 0
+    with sqlite3.connect(database) as conn:  # as a bot of an older version leaves it, running
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        conn.execute("INSERT INTO scheduler_marks VALUES ('reminders', ?)", (now,))
+
+    result = run_bot(tmp_path, "health", DATABASE_PATH=str(database))
+
+    assert result.returncode == 1, result.stdout
+    assert result.stdout.startswith("unhealthy: the bot has not recorded its polling (")

@@ -1,0 +1,43 @@
+"""Whether the bot is receiving updates: when Telegram last answered its getUpdates.
+
+Kept in memory, as a request middleware of the bot's session: an idle long poll is answered
+every POLLING_TIMEOUT_SECONDS and a busy one at once, too often for a database write each. The
+scheduler's tick writes it down once per tick (scheduler/tick.py) for `python -m bot health`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
+from aiogram.methods import GetUpdates, Response, TelegramMethod
+from aiogram.methods.base import TelegramType
+
+from scheduler.clock import Clock
+
+if TYPE_CHECKING:
+    from aiogram import Bot
+
+
+class PollingWatch(BaseRequestMiddleware):
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.last_answer: datetime | None = None  # None: polling has not started
+
+    def polling_starts(self) -> None:
+        # Until the first long poll is answered the bot is starting, not deaf: the start counts.
+        self.last_answer = self.clock.now()
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        response = await make_request(bot, method)  # an error answer raises: not counted
+        if isinstance(method, GetUpdates):
+            self.last_answer = self.clock.now()
+        return response
