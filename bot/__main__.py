@@ -47,10 +47,17 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument(
         "path", type=Path, help="the copy's file (name.db), or a folder for a dated copy in it"
     )
-    commands.add_parser(
+    health = commands.add_parser(
         "health",
         help="exit 0 when the bot's scheduler is running, it receives updates and its outbox"
         " moves, else 1",
+    )
+    health.add_argument(
+        "--polling-silent",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="how long getUpdates may go unanswered before the bot counts as deaf (default: 30)",
     )
     return parser
 
@@ -139,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "backup":
         return _backup_command(settings, args.path)
     if args.command == "health":
-        return _health_command(settings)
+        return _health_command(settings, args.polling_silent or POLLING_SILENT)
     return _run_command(settings)
 
 
@@ -153,7 +160,7 @@ OUTBOX_STUCK = 10  # minutes
 POLLING_SILENT = 3 * POLLING_TIMEOUT_SECONDS  # seconds
 
 
-def _health_command(settings: Settings) -> int:
+def _health_command(settings: Settings, polling_silent: float) -> int:
     """One line: `ok: …`, or what is wrong (exit 1)."""
     from datetime import timedelta
 
@@ -175,7 +182,7 @@ def _health_command(settings: Settings) -> int:
         return EXIT_REFUSED
     # Measured at the bot's last tick, which wrote both marks: the check above says it is recent.
     silent = int((health.last_tick - health.last_poll).total_seconds())
-    if silent > POLLING_SILENT:
+    if silent > polling_silent:
         print(
             f"unhealthy: getUpdates has not been answered since"
             f" {health.last_poll.isoformat(timespec='seconds')} ({silent} s before the"

@@ -16,8 +16,6 @@ import pytest
 from bot_process import bot_env
 from fake_bot_api import FakeBotAPI
 
-from bot.__main__ import POLLING_SILENT
-
 START_TIMEOUT = 60.0  # importing aiogram alone takes seconds on a busy CI machine
 STOP_TIMEOUT = 10.0
 
@@ -410,6 +408,9 @@ def _polling_silent(database: Path) -> float:
     return (marks["reminders"] - marks["polling"]).total_seconds()
 
 
+SILENT = 3.0
+
+
 async def test_health_says_the_bot_receives_no_updates_while_get_updates_fails(
     tmp_path: Path, fake_api: FakeBotAPI
 ) -> None:
@@ -419,20 +420,22 @@ async def test_health_says_the_bot_receives_no_updates_while_get_updates_fails(
         "getUpdates", None, 409, "Conflict: terminated by other getUpdates request", times=10**6
     )
     process = await _start(tmp_path, fake_api, database, SCHEDULER_TICK_SECONDS="0.5")
+    # The default bound (POLLING_SILENT, 30 s) made short: the test waits seconds, not a minute.
+    silent = ("health", "--polling-silent", str(SILENT))
     try:
         await fake_api.wait_for(
-            lambda: _polling_silent(database) > POLLING_SILENT,
-            POLLING_SILENT + 30,
-            f"a tick that saw {POLLING_SILENT} s of refused getUpdates",
+            lambda: _polling_silent(database) > SILENT,
+            SILENT + 30,
+            f"a tick that saw {SILENT} s of refused getUpdates",
         )
-        deaf = await asyncio.to_thread(run_bot, tmp_path, "health", DATABASE_PATH=str(database))
+        deaf = await asyncio.to_thread(run_bot, tmp_path, *silent, DATABASE_PATH=str(database))
         fake_api.stop_failing()
         await fake_api.wait_for(  # the silence only grew while getUpdates failed
-            lambda: _polling_silent(database) < POLLING_SILENT,
+            lambda: _polling_silent(database) < SILENT,
             30,
             "a tick that saw getUpdates answered again",
         )
-        again = await asyncio.to_thread(run_bot, tmp_path, "health", DATABASE_PATH=str(database))
+        again = await asyncio.to_thread(run_bot, tmp_path, *silent, DATABASE_PATH=str(database))
     finally:
         await _stop(process)
 
