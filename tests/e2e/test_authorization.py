@@ -191,6 +191,11 @@ BUTTONS: dict[str, list[Press]] = {
             ADMIN,
             True,
         ),
+        _p(
+            lambda w: PersonCard(person_id=w.person_mentee, action="anon", value="1").pack(),
+            ADMIN,
+            True,
+        ),
     ],
     "pp": [_p(lambda w: PairsList(status="all").pack(), ADMIN)],
     "pq": [_p(lambda w: PairsDepartments().pack(), ADMIN)],
