@@ -33,7 +33,8 @@ class PersonalDataRepo:
         return {
             "person": await self._all(
                 "SELECT id, full_name, role, is_admin, department, username, telegram_id,"
-                " language, active, blocked_at, first_seen_at, created_at, updated_at"
+                " language, active, blocked_at, first_seen_at, consent_version, consent_at,"
+                " created_at, updated_at"
                 " FROM people WHERE id = ?",
                 person_id,
             ),

@@ -203,6 +203,11 @@ class FakeBotAPI:
         self.now: Callable[[], int] = lambda: int(time.time())
         self._pending: list[dict[str, Any]] = []
         self._next_update_id = 100
+        # People who accept the consent text the moment the bot shows it (tests.e2e.people:
+        # TelegramUser(consents=True), the default): a test about anything else is not about it.
+        self.consenting: set[int] = set()
+        self._consent_presses = 0
+        self._last_said: dict[int, dict[str, Any]] = {}  # a consenting person's last message
         self._next_message_id = 1
         self._next_file = 1
         self._seq = 0
@@ -286,6 +291,8 @@ class FakeBotAPI:
         sent = update.get("message")
         if isinstance(sent, dict) and "chat" in sent:
             self._people_messages.add((sent["chat"]["id"], sent["message_id"]))
+            if sent["chat"]["id"] in self.consenting:
+                self._last_said[sent["chat"]["id"]] = sent
         self._pending.append(update)
         self._arrival.set()
         self._arrival = asyncio.Event()
@@ -680,7 +687,41 @@ class FakeBotAPI:
         content: dict[str, Any] = {"text": text, **self._reply_to(chat_id, params)}
         if markup is not None:
             content["reply_markup"] = markup
-        return self._store(chat_id, content)
+        stored = self._store(chat_id, content)
+        if chat_id in self.consenting:
+            self._accept_consent(chat_id, stored)
+        return stored
+
+    def _accept_consent(self, chat_id: int, message: dict[str, Any]) -> None:
+        buttons = [
+            b for row in message.get("reply_markup", {}).get("inline_keyboard", []) for b in row
+        ]
+        data = next(
+            (
+                b["callback_data"]
+                for b in buttons
+                if str(b.get("callback_data", "")).startswith("cs:yes:")
+            ),
+            None,
+        )
+        user = self._known_users.get(chat_id)
+        if data is None or user is None:
+            return
+        self._consent_presses += 1
+        query = {
+            "id": f"consent{chat_id}{self._consent_presses:04d}",
+            "from": user,
+            "message": message,
+            "chat_instance": f"-{chat_id}",
+            "data": data,
+        }
+        self.push_update({"callback_query": query})
+        # Then they say again what the consent text stood in the way of (a /start is answered
+        # by the greeting that follows the consent).
+        said = self._last_said.pop(chat_id, None)
+        if said is not None and not str(said.get("text", "")).startswith("/start"):
+            again = {**said, "message_id": self.next_message_id(), "date": self.now()}
+            self.push_update({"message": again})
 
     def _known_file(self, file_id: Any, kind: str) -> dict[str, Any]:
         stored = self._files.get(file_id) if isinstance(file_id, str) else None
@@ -810,8 +851,11 @@ def _photo_size(data: bytes) -> tuple[int, int]:
     if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
         raise bad_request("IMAGE_PROCESS_FAILED")
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    if not width or not height or width + height > 10_000 or max(width, height) > 20 * min(
-        width, height
+    if (
+        not width
+        or not height
+        or width + height > 10_000
+        or max(width, height) > 20 * min(width, height)
     ):
         raise bad_request("PHOTO_INVALID_DIMENSIONS")
     return width, height

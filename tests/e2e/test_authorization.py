@@ -34,6 +34,7 @@ from fake_bot_api import FakeBotAPI
 
 from bot.domain.feedback import COMMENT, DONE, FOCUS, OPEN, SCORE, SHARE
 from bot.domain.meeting_rules import Answer
+from bot.domain.rules import CONSENT_VERSION
 from handlers import get_routers
 from handlers.calendar import CalendarPress
 from handlers.guide import Guide
@@ -41,6 +42,7 @@ from handlers.keyboards import (
     AccessDecision,
     AttentionPage,
     Choice,
+    ConsentCb,
     DepartmentPick,
     DigestPage,
     FeedbackCb,
@@ -113,6 +115,7 @@ REFUSALS = (
     "Команда /",  # a command of another role (mentors' and mentees' work)
     "Эта форма уже закрыта",  # a form's Cancel outside its form
     "Это не ваш вопрос",
+    "Вы уже приняли эти условия",  # the consent text's ✅ once more
 )
 
 
@@ -262,6 +265,11 @@ BUTTONS: dict[str, list[Press]] = {
     ],
     # Everyone's own: the guides and their reminders' switches.
     "gd": [_p(lambda w: Guide(name="admin").pack(), ADMIN)],
+    # Everyone here accepted the consent text at their first /start: once is enough.
+    "cs": [
+        _p(lambda w: ConsentCb(act="yes", version=CONSENT_VERSION).pack(), NOBODY),
+        _p(lambda w: ConsentCb(act="no", version=CONSENT_VERSION).pack(), NOBODY),
+    ],
     "rs": [_p(lambda w: ReminderSwitch(kind="QUESTION_REMIND", on=0).pack(), MEMBERS, True)],
 }
 
