@@ -185,7 +185,7 @@ class App:
             # keep it out of every later full garbage collection.
             gc.freeze()
             if self.webhook is not None:
-                await self._serve_webhook(retrying, me.username)
+                await self._serve_webhook(self.webhook, retrying, me.username)
                 return
             log.info("polling as @%s", me.username)
             if self._stop_requested.is_set():  # asked while starting; from here aiogram listens
@@ -200,40 +200,42 @@ class App:
         finally:
             await self.close()
 
-    async def _serve_webhook(self, retrying: Retrying, username: str | None) -> None:
+    async def _serve_webhook(
+        self, webhook: WebhookServer, retrying: Retrying, username: str | None
+    ) -> None:
         """Listen, tell Telegram where to post (updates waiting there are kept), and serve until
-        asked to stop; close() stops the server."""
-        assert self.webhook is not None and self.settings.webhook_secret is not None
-        # Listening before Telegram is told, so that its first post finds the bot.
-        await self.webhook.start()
-        try:
-            await retrying.call(
-                "setWebhook",
-                partial(
-                    self.bot.set_webhook,
-                    url=self.settings.webhook_url,
-                    secret_token=self.settings.webhook_secret.get_secret_value(),
-                    allowed_updates=self.dp.resolve_used_update_types(),
-                    drop_pending_updates=False,
-                ),
-            )
-        except StopRequested:
-            return
-        self.polling.update_received()  # Telegram has just answered: the start counts
-        log.info(
-            "receiving updates as @%s through the webhook (listening on %s)",
-            username,
-            self.settings.webhook_listen,
-        )
+        asked to stop; close() then stops the server."""
         workflow_data = {"dispatcher": self.dp, "bots": [self.bot], **self.dp.workflow_data}
-        await self.dp.emit_startup(bot=self.bot, **workflow_data)
+        await self.dp.emit_startup(bot=self.bot, **workflow_data)  # as start_polling does
         try:
+            # Listening before Telegram is told, so that its first post finds the bot.
+            await webhook.start()
+            try:
+                await retrying.call(
+                    "setWebhook",
+                    partial(
+                        self.bot.set_webhook,
+                        url=self.settings.webhook_url,
+                        secret_token=webhook.endpoint.secret_token,
+                        allowed_updates=self.dp.resolve_used_update_types(),
+                        drop_pending_updates=False,
+                    ),
+                )
+            except StopRequested:
+                return
+            self.polling.update_received()  # Telegram has just answered: the start counts
+            log.info(
+                "receiving updates as @%s through the webhook (listening on %s)",
+                username,
+                self.settings.webhook_listen,
+            )
             await self._stop_requested.wait()
         finally:
             await self.dp.emit_shutdown(bot=self.bot, **workflow_data)
 
     def _stop_on_signals(self) -> None:
-        # Until start_polling installs aiogram's handlers over these, a signal ends the start-up.
+        # Polling: until start_polling installs aiogram's handlers over these, a signal ends the
+        # start-up. Webhook mode: they stay, and a signal stops the bot.
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             with suppress(NotImplementedError):  # no signal handlers on Windows
