@@ -1,5 +1,6 @@
 """Webhook mode (bot/webhook.py): Telegram posts each update to the bot's own HTTP server with
-the secret. These tests run the bot in webhook mode whatever E2E_MODE says."""
+the secret. These tests run the bot in webhook mode whatever E2E_MODE says. Their updates are
+/cancel, which answers in one message whether or not the person has accepted the consent text."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def help_update(api: FakeBotAPI, person: TelegramUser) -> dict[str, Any]:
         "from": person.user,
         "chat": person.chat,
         "date": api.now(),
-        "text": "/help",
+        "text": "/cancel",
         "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
     }
     return {"update_id": 1, "message": message}
@@ -69,7 +70,7 @@ async def test_updates_are_posted_answered_and_counted_as_received(
     assert app is not None
     started = app.polling.last_answer
 
-    admin.send("/help")
+    admin.send("/cancel")
     await admin.wait_message("")
     await webhook_bot.settle()
 
@@ -96,7 +97,7 @@ async def test_a_post_without_the_secret_is_refused_401_and_nothing_is_handled(
         status = answer.status
     await webhook_bot.settle()
     refused_messages = fake_api.messages_to(admin.id)
-    admin.send("/help")  # the same, posted by Telegram with the secret: answered
+    admin.send("/cancel")  # the same, posted by Telegram with the secret: answered
     await admin.wait_message("")
     await webhook_bot.settle()
 
@@ -114,7 +115,7 @@ async def test_a_refused_post_is_posted_again_until_the_bot_takes_it(
     assert app is not None and app.webhook is not None and secret is not None
     app.webhook.endpoint.secret_token = "rotated"  # the bot now refuses Telegram's posts
 
-    admin.send("/help")
+    admin.send("/cancel")
     await fake_api.wait_for(
         lambda: len(fake_api.webhook_posts) >= 3, what="Telegram posting the update again"
     )
@@ -136,7 +137,7 @@ async def test_a_stop_takes_no_more_updates_and_lets_the_one_being_handled_finis
     caplog.set_level(logging.INFO)
     held = fake_api.hold_answer("sendMessage", 1)
     url = webhook_bot.settings.webhook_url
-    admin.send("/help")
+    admin.send("/cancel")
     await fake_api.wait_for(held.is_set, what="the reply to /help, held")
 
     stopping = asyncio.create_task(webhook_bot.stop())
@@ -170,7 +171,7 @@ async def test_a_500_on_set_webhook_is_retried_and_the_bot_answers(
     app.startup_sleep = no_wait
     task = asyncio.create_task(app.run(handle_signals=False), name="bot")
     try:
-        admin.send("/help")
+        admin.send("/cancel")
         await admin.wait_message("", timeout=10)
     finally:
         await app.stop()
@@ -200,7 +201,7 @@ async def test_a_bot_switched_back_to_polling_deletes_the_webhook_and_gets_what_
     webhook_bot: BotRunner, fake_api: FakeBotAPI, admin: TelegramUser
 ) -> None:
     await webhook_bot.stop()
-    admin.send("/help")  # while the bot is down: Telegram keeps it
+    admin.send("/cancel")  # while the bot is down: Telegram keeps it
 
     await webhook_bot.start(webhook_url="")
     await admin.wait_message("")
@@ -218,7 +219,7 @@ async def test_a_polling_bot_switched_to_webhook_gets_what_waited(
     try:
         await runner.start(webhook_url="")
         await runner.stop()
-        admin.send("/help")  # while the bot is down
+        admin.send("/cancel")  # while the bot is down
 
         await runner.start(**webhook_settings())
         await admin.wait_message("")
