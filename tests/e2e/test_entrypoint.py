@@ -493,7 +493,7 @@ async def test_webhook_mode_answers_and_sigterm_stops_it_cleanly(
     admin = TelegramUser(fake_api, 111, "Гульнара")
     process = await _start(tmp_path, fake_api, database, **webhook)
     try:
-        admin.send("/help")
+        admin.send("/cancel")  # one message, before the consent text or after
         await admin.wait_message("", timeout=START_TIMEOUT)
     finally:
         stderr = await _stop(process)
