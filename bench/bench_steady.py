@@ -44,6 +44,7 @@ import argparse
 import asyncio
 import gc
 import json
+import os
 import random
 import signal
 import statistics
@@ -67,6 +68,7 @@ from bench_updates import (
     BenchError,
     Replies,
     mark_notices_sent,
+    proc_cpu_seconds,
     proc_status_mib,
     stop,
     tail,
@@ -161,6 +163,8 @@ class Run:
     updates: int
     answered: int
     push_lag_max_ms: float  # the latest push after its moment: the driver kept the rate
+    cpu_ms_per_update: float  # the bot's process over the timed window (not /stats' child)
+    load: tuple[float, float]  # the machine's 1-minute load average before and after the load
     mix: Percentiles
     stats: Percentiles
     mix_during_stats: Percentiles
@@ -550,7 +554,10 @@ async def run_bot(
         ready = Point(round(proc_status_mib(process.pid, "VmRSS"), 1))
         await driver.warm_up(acting)
         rest_after_start = await driver.point()
+        load_before, cpu_before = os.getloadavg()[0], proc_cpu_seconds(process.pid)
         answers, lag = await driver.steady(updates)
+        cpu = proc_cpu_seconds(process.pid) - cpu_before
+        load = (round(load_before, 2), round(os.getloadavg()[0], 2))
         driver.check_presses(updates)
         if answers.extra:
             raise BenchError(f"answers with no update waiting: {answers.extra[:10]}")
@@ -572,6 +579,7 @@ async def run_bot(
     run = summarise(bot, updates, answers, lag, ready, rest_after_start, rest_after_load,
                     strangers, peak)  # fmt: skip
     run.strangers_seconds = round(driver.strangers_seconds, 1)
+    run.cpu_ms_per_update, run.load = round(cpu * 1000 / len(updates), 2), load
     return run
 
 
@@ -591,6 +599,8 @@ def summarise(
         updates=len(updates),
         answered=sum(1 for u in updates if u.answered is not None),
         push_lag_max_ms=round(lag * 1000, 1),
+        cpu_ms_per_update=0.0,
+        load=(0.0, 0.0),
         mix=Percentiles.of([u.latency for u in mix]),
         stats=Percentiles.of([u.latency for u in stats if u.answered is not None]),
         mix_during_stats=Percentiles.of([u.latency for u in mix if u.during_stats]),
@@ -623,13 +633,14 @@ def render(runs: dict[str, Run], args: argparse.Namespace) -> str:
         f"({bot.updates} updates, {bot.stats.count} /stats)",
         "",
         "| bot | answered | mix p50 ms | p95 | p99 | max | /stats p50 ms | p95 | p99 | max "
-        "| push lag max ms |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| push lag max ms | bot CPU ms/update | load average |",
+        "| --- " + "| ---: " * 11 + "| --- |",
     ]
     for run in (bot, echo):
         lines.append(
             f"| {run.bot} | {run.answered}/{run.updates} | {run.mix.row()} | {run.stats.row()} "
-            f"| {run.push_lag_max_ms:.1f} |"
+            f"| {run.push_lag_max_ms:.1f} | {run.cpu_ms_per_update:.2f} "
+            f"| {run.load[0]:.1f} → {run.load[1]:.1f} |"
         )
     lines += [
         "",
