@@ -14,7 +14,6 @@ from aiogram import Bot, Dispatcher, methods
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.methods.base import Response
 
 from bot.config import POLLING_TIMEOUT_SECONDS, Settings
@@ -22,6 +21,7 @@ from bot.domain.attention import Limits
 from bot.domain.plans import plan_every_active_pair
 from bot.domain.rules import quiet_hours_end
 from bot.i18n import I18n
+from bot.isolation import PerKeyIsolation
 from bot.middlewares import (
     CurrentPerson,
     FormStateWrites,
@@ -108,7 +108,7 @@ def create_dispatcher(
         storage=storage,
         # One person's updates are handled one after another (a double tap on ✅ must not form
         # the pair twice); different people's still run concurrently.
-        events_isolation=SimpleEventIsolation(),
+        events_isolation=PerKeyIsolation(),
         settings=settings,
         db=db,
         i18n=i18n,

@@ -217,6 +217,9 @@ class FakeBotAPI:
     def __init__(self, token: str = BOT_TOKEN) -> None:
         self.token = token
         self.requests: list[Request] = []
+        # The same records by method (lower case): a person's every push asks for the files
+        # sent so far, which must not walk every call of a long bench.
+        self._calls: dict[str, list[Request]] = {}
         self.server_errors: list[str] = []
         # What Telegram itself would have refused (not injected failures): a test fails on any.
         self.refusals: list[str] = []
@@ -410,7 +413,7 @@ class FakeBotAPI:
 
     def calls(self, method: str) -> list[Request]:
         """The recorded calls of one method (case-insensitive), oldest first."""
-        return [r for r in self.requests if r.method.lower() == method.lower()]
+        return list(self._calls.get(method.lower(), []))
 
     def messages_to(self, chat_id: int) -> list[dict[str, Any]]:
         """The bot's messages in a chat as they stand now (after edits), oldest first."""
@@ -558,6 +561,7 @@ class FakeBotAPI:
             return self._server_error(method, exc)
         record = Request(method, params, content_type=request.content_type)
         self.requests.append(record)
+        self._calls.setdefault(method.lower(), []).append(record)
         try:
             result = await self._call(method.lower(), params)
         except BotAPIError as error:
