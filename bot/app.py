@@ -41,7 +41,7 @@ from scheduler.digest import WeeklyDigest
 from scheduler.sender import OutboxSender
 from scheduler.setup import Scheduler
 from scheduler.tick import ReminderTick, digest_soon
-from storage.db import Database, open_database
+from storage.db import Database, WriteRefused, open_database
 from storage.fsm import SQLiteStorage
 
 log = logging.getLogger(__name__)
@@ -228,8 +228,12 @@ async def create_app(
     i18n = i18n or I18n(settings.default_language)
     db = await open_database(settings.database_path)
     try:
-        async with db.transaction(heavy=True) as tx:
-            made = await plan_every_active_pair(tx, settings.template, clock.now())
+        try:
+            async with db.transaction(heavy=True) as tx:
+                made = await plan_every_active_pair(tx, settings.template, clock.now())
+        except WriteRefused as refused:  # the bot still answers; writes are refused as they come
+            log.warning("plans from the template not made at start: %s", refused)
+            made = 0
         if made:
             log.info("made plans from the template for %s pairs that had none", made)
         bot = create_bot(settings)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import json
+import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -12,8 +13,10 @@ from typing import Any
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 
-from storage.db import Database
+from storage.db import Database, WriteRefused
 from storage.sql import fetch_one
+
+log = logging.getLogger(__name__)
 
 EMPTY = "{}"
 
@@ -63,19 +66,29 @@ class SQLiteStorage(BaseStorage):
     def __init__(self, db: Database) -> None:
         self.db = db
         self._forms: dict[str, _Form] = {}
+        # Keys whose write the database refused (locked, full, read-only): the form goes on
+        # from memory and they are written with the next update's writes.
+        self._unsaved: set[str] = set()
 
     @asynccontextmanager
     async def batch(self) -> AsyncIterator[None]:
         batch = _Batch()
         token = _batch.set(batch)
+        failed = True
         try:
             yield
+            failed = False
         finally:
             # Written even when the handler failed: memory already holds these values, and
             # the database must not disagree with it.
             batch.open = False
             _batch.reset(token)
-            await self._write(batch.keys)
+            try:
+                await self._write(batch.keys | self._unsaved)
+            except WriteRefused as refused:
+                # The update's own failure, if it failed, is what the person is told of.
+                if not failed:
+                    log.warning("a form's step is kept in memory only: %s", refused)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
@@ -128,11 +141,16 @@ class SQLiteStorage(BaseStorage):
         changed = {k: now for k, now in changed.items() if now != self._forms[k].stored}
         if not changed:
             return
-        async with self.db.transaction(bookkeeping=True) as tx:
-            await tx.conn.executemany(
-                "INSERT INTO fsm (key, state, data) VALUES (?, ?, ?)"
-                " ON CONFLICT (key) DO UPDATE SET state = excluded.state, data = excluded.data",
-                [(k, state, data) for k, (state, data) in changed.items()],
-            )
+        try:
+            async with self.db.transaction(bookkeeping=True) as tx:
+                await tx.conn.executemany(
+                    "INSERT INTO fsm (key, state, data) VALUES (?, ?, ?)"
+                    " ON CONFLICT (key) DO UPDATE SET state = excluded.state, data = excluded.data",
+                    [(k, state, data) for k, (state, data) in changed.items()],
+                )
+        except WriteRefused:
+            self._unsaved |= set(changed)
+            raise
+        self._unsaved -= set(changed)
         for k, now in changed.items():
             self._forms[k].stored = now
