@@ -85,7 +85,7 @@ class OutboxSender:
         self._failures_in_row = 0  # failed calls since the last that went through
         self.pauses = Pauses(clock)
         self._stop_requested = asyncio.Event()
-        self.refusals = RefusedWrites(db, "outbox sender", "messages wait in the outbox")
+        self.refusals = RefusedWrites(db, "outbox sender", "messages wait in the outbox", log)
         # What calls did that the database refused to record: written before anything else.
         self._unrecorded: list[Callable[[Repos], Awaitable[object]]] = []
 

@@ -42,10 +42,10 @@ class Scheduler:
         self._stopping = False
         # The tick's own interval is its back-off: it catches up from where it got to.
         self.tick_refusals = RefusedWrites(
-            sender.db, "reminders' tick", "reminders wait (the next tick catches up)"
+            sender.db, "reminders' tick", "reminders wait (the next tick catches up)", log
         )
         self.digest_refusals = RefusedWrites(
-            sender.db, "weekly digest", f"it is tried again every {DIGEST_RETRY_SECONDS:g} s"
+            sender.db, "weekly digest", f"it is tried again every {DIGEST_RETRY_SECONDS:g} s", log
         )
 
     def start(self) -> None:

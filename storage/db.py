@@ -186,8 +186,9 @@ class RefusedWrites:
     BASE_SECONDS = 1.0
     MAX_SECONDS = 60.0
 
-    def __init__(self, db: Database, what: str, then: str) -> None:
+    def __init__(self, db: Database, what: str, then: str, logger: logging.Logger) -> None:
         self.db = db
+        self.log = logger  # the job's own
         self.what = what  # who was refused: "outbox sender"
         self.then = then  # what happens meanwhile: "messages wait in the outbox"
         self.refusals = 0
@@ -198,7 +199,7 @@ class RefusedWrites:
     def refused(self, error: WriteRefused) -> float:
         """Note a refusal; the seconds to wait before trying again."""
         if error.cause != self._cause:
-            log.warning("%s: %s; %s until it accepts writes", self.what, error, self.then)
+            self.log.warning("%s: %s; %s until it accepts writes", self.what, error, self.then)
             self._cause = error.cause
         self.refusals += 1
         self._writes_at_refusal = self.db.writes_committed
@@ -208,7 +209,7 @@ class RefusedWrites:
         """Called after a pass that was not refused: ends the spell once a write went through."""
         if self._cause is None or self.db.writes_committed <= self._writes_at_refusal:
             return
-        log.info(
+        self.log.info(
             "%s: the database accepts writes again (%s refused meanwhile)", self.what, self.refusals
         )
         self._cause, self.refusals = None, 0
@@ -282,7 +283,7 @@ class Database:
         if self._writer is not None:
             self._writer.close()
             self._writer = cast(LoopWriter, _open_on_loop(self.path, writer=True))
-        log.info("database connections opened again after a read-only refusal")
+        log.debug("database connections opened again after a read-only refusal")
 
     async def close(self) -> None:
         for on_loop in (self._reader, self._writer):
@@ -418,9 +419,11 @@ class Database:
                         await self.conn.executescript(
                             f"BEGIN IMMEDIATE;\n{source}\n{record};\nCOMMIT;"
                         )
-                except BaseException:
+                except BaseException as exc:
                     if self.conn.in_transaction:
                         await self.conn.execute("ROLLBACK")
+                    if isinstance(exc, sqlite3.Error) and (refused := write_refused(exc)):
+                        raise refused from exc
                     raise
             log.info("applied migration %s", name)
             applied.append(version)
