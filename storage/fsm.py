@@ -140,6 +140,7 @@ class SQLiteStorage(BaseStorage):
         changed = {k: self._forms[k].current for k in sorted(keys)}
         changed = {k: now for k, now in changed.items() if now != self._forms[k].stored}
         if not changed:
+            self._unsaved -= keys  # back as the database has them
             return
         try:
             async with self.db.transaction(bookkeeping=True) as tx:
@@ -151,6 +152,6 @@ class SQLiteStorage(BaseStorage):
         except WriteRefused:
             self._unsaved |= set(changed)
             raise
-        self._unsaved -= set(changed)
+        self._unsaved -= keys
         for k, now in changed.items():
             self._forms[k].stored = now

@@ -202,6 +202,35 @@ async def test_a_send_whose_record_is_refused_is_recorded_later_and_not_sent_aga
     assert integrity(app.settings.database_path) == "ok"
 
 
+async def test_a_form_step_whose_state_is_refused_goes_on_from_memory_and_is_saved_later(
+    bot_runner: BotRunner, fake_api: FakeBotAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    mentor, mentee = await setup_pair(bot_runner, fake_api)
+    app = app_of(bot_runner)
+    locker = sqlite3.connect(app.settings.database_path, check_same_thread=False, timeout=10)
+    locker.isolation_level = None
+    await asyncio.to_thread(locker.execute, "BEGIN EXCLUSIVE")
+    try:
+        with caplog.at_level(logging.INFO):
+            mentee.send("/ask")  # nothing but the form's step to write
+            await mentee.wait_message("Напишите вопрос")
+            await bot_runner.settle()
+    finally:
+        await asyncio.to_thread(locker.execute, "ROLLBACK")
+        locker.close()
+    kept = lines(caplog, "storage.fsm", "a form's step is kept in memory only")
+    assert len(kept) == 1 and "(locked)" in kept[0], caplog.text
+    assert not lines(caplog, "handlers.common", "refused")  # nothing the person must redo
+
+    mentor.send("/help")  # anyone's next update writes the step that waited
+    await mentor.wait_message("")
+    await bot_runner.restart()
+    since = fake_api.seq
+    mentee.send("Как оформить отчёт?")  # the form goes on where it was, after a restart too
+    await mentee.wait_message("Вопрос отправлен")
+    await mentor.wait_message("Как оформить отчёт?", since=since)
+
+
 # --- full -----------------------------------------------------------------------------------
 
 
