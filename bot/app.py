@@ -9,6 +9,7 @@ import signal
 from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import partial
+from typing import cast
 
 from aiogram import Bot, Dispatcher, methods
 from aiogram.client.default import DefaultBotProperties
@@ -24,6 +25,7 @@ from bot.domain.rules import quiet_hours_end
 from bot.i18n import I18n
 from bot.middlewares import (
     CurrentPerson,
+    FormStateBeforeReplies,
     FormStateWrites,
     InaccessibleButtons,
     InFlightUpdates,
@@ -250,6 +252,7 @@ async def create_app(
     in_flight = InFlightUpdates()
     menus = ChatMenus(bot, db, i18n, in_flight.until_quiet)
     dp = create_dispatcher(settings, db, i18n, clock, sender, in_flight, menus)
+    bot.session.middleware(FormStateBeforeReplies(cast(SQLiteStorage, dp.storage)))
     weekly_digest = WeeklyDigest(
         db,
         clock,

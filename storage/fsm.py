@@ -51,6 +51,7 @@ class _Form:
 class _Batch:
     keys: set[str] = field(default_factory=set)
     open: bool = True
+    refused: WriteRefused | None = None  # the database refused a write of this update's
 
 
 # The writes of the update being handled (each update runs in its own task and context).
@@ -61,7 +62,9 @@ class SQLiteStorage(BaseStorage):
     """Every key read or written is kept in memory as well, since aiogram asks for the state of
     every update and only this process writes them. Inside `batch()` (the handling of one
     update) the writes reach the database once, at its end, in one transaction: a form step
-    that sets its state and updates its data three times costs one write, not four."""
+    that sets its state and updates its data three times costs one write, not four; and they
+    reach it before a reply shows them (`write_before_reply`), so that a person who read a
+    form's question finds the form there after a crash."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -83,12 +86,27 @@ class SQLiteStorage(BaseStorage):
             # the database must not disagree with it.
             batch.open = False
             _batch.reset(token)
-            try:
-                await self._write(batch.keys | self._unsaved)
-            except WriteRefused as refused:
+            if batch.refused is None:  # else it was refused once already: no second wait
+                try:
+                    await self._write(batch.keys | self._unsaved)
+                except WriteRefused as refused:
+                    batch.refused = refused
+            if batch.refused is not None:
+                self._unsaved |= batch.keys
                 # The update's own failure, if it failed, is what the person is told of.
                 if not failed:
-                    log.warning("a form's step is kept in memory only: %s", refused)
+                    log.warning("a form's step is kept in memory only: %s", batch.refused)
+
+    async def write_before_reply(self) -> None:
+        """The form changes of the update being handled, written now: a Bot API call of the
+        update is about to show them (a form's next question)."""
+        batch = _batch.get()
+        if batch is None or not batch.open or batch.refused is not None:
+            return
+        try:
+            await self._write(batch.keys | self._unsaved)
+        except WriteRefused as refused:
+            batch.refused = refused  # the form goes on from memory; said once at the end
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
