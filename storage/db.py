@@ -249,9 +249,13 @@ class Database:
             if str(self.path) != ":memory:":
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = await self._open_writing()
-            if str(self.path) != ":memory:":
-                self._reader = _open_on_loop(self.path, writer=False)
-                self._writer = cast(LoopWriter, _open_on_loop(self.path, writer=True))
+            try:
+                if str(self.path) != ":memory:":
+                    self._reader = _open_on_loop(self.path, writer=False)
+                    self._writer = cast(LoopWriter, _open_on_loop(self.path, writer=True))
+            except BaseException:
+                await conn.close()
+                raise
         except (OSError, sqlite3.Error) as exc:
             raise DatabaseUnavailable(f"{self.path}: {exc}") from exc
         self._conn = conn
@@ -261,10 +265,14 @@ class Database:
             self.path, isolation_level=None, cached_statements=STATEMENT_CACHE
         )
         conn.row_factory = aiosqlite.Row
-        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute("PRAGMA synchronous = NORMAL")
-        await conn.execute("PRAGMA foreign_keys = ON")
+        try:
+            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+        except BaseException:  # its thread would keep the process alive
+            await conn.close()
+            raise
         return conn
 
     async def _reopen(self) -> None:
