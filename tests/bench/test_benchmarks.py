@@ -20,7 +20,7 @@ SMALL_RUNS = {
     "bench_tick.py": ["--sizes", "100,200", "--ticks", "1"],
     "bench_reports.py": ["--pairs", "40", "--meetings", "5"],
     "bench_delivery.py": ["--notices", "100", "--chats", "30", "--fail-every", "17"],
-    "bench_kill.py": ["--pairs", "4", "--kills", "3"],
+    "bench_kill.py": ["--pairs", "8", "--kills", "3"],
 }
 RUN_TIMEOUT = 300
 
