@@ -179,9 +179,9 @@ def write_refused(exc: sqlite3.Error) -> WriteRefused | None:
 
 class RefusedWrites:
     """A background job's spell of refused writes (the outbox sender, the reminders' tick):
-    its first refusal is logged once, at WARNING, with the cause; the next tries wait longer
-    and longer (`backoff`); the first write the database takes again (from anyone) ends the
-    spell with one INFO line."""
+    its first refusal is logged once, at WARNING, with the cause; `refused` says how long to
+    wait before the next try, longer each time; the first write the database takes again (from
+    anyone) ends the spell with one INFO line."""
 
     BASE_SECONDS = 1.0
     MAX_SECONDS = 60.0
@@ -213,10 +213,6 @@ class RefusedWrites:
             "%s: the database accepts writes again (%s refused meanwhile)", self.what, self.refusals
         )
         self._cause, self.refusals = None, 0
-
-    @property
-    def in_spell(self) -> bool:
-        return self._cause is not None
 
 
 class DatabaseUnavailable(Exception):
