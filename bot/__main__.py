@@ -257,7 +257,7 @@ def _backup_command(settings: Settings, path: Path) -> int:
 
 def _import_command(settings: Settings, path: Path) -> int:
     # No aiogram on this path: an import from the shell starts in a fraction of a second.
-    from storage.db import DatabaseNewer, DatabaseUnavailable
+    from storage.db import DatabaseNewer, DatabaseUnavailable, WriteRefused
 
     try:
         data = path.read_bytes()
@@ -266,7 +266,7 @@ def _import_command(settings: Settings, path: Path) -> int:
         return EXIT_USAGE
     try:
         return asyncio.run(_import(settings, path, data))
-    except DatabaseNewer as exc:
+    except (DatabaseNewer, WriteRefused) as exc:  # locked past the busy timeout, full, read-only
         print(f"database refused: {exc}", file=sys.stderr)
         return EXIT_REFUSED
     except DatabaseUnavailable as exc:
@@ -278,11 +278,11 @@ def _run_command(settings: Settings) -> int:
     from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 
     from bot.webhook import WebhookListenError
-    from storage.db import DatabaseNewer, DatabaseUnavailable
+    from storage.db import DatabaseNewer, DatabaseUnavailable, WriteRefused
 
     try:
         asyncio.run(_run(settings))
-    except DatabaseNewer as exc:
+    except (DatabaseNewer, WriteRefused) as exc:  # a migration the database refused to write
         print(f"database refused: {exc}", file=sys.stderr)
         return EXIT_REFUSED
     except DatabaseUnavailable as exc:

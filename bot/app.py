@@ -9,6 +9,7 @@ import signal
 from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import partial
+from typing import cast
 
 from aiogram import Bot, Dispatcher, methods
 from aiogram.client.default import DefaultBotProperties
@@ -24,6 +25,7 @@ from bot.i18n import I18n
 from bot.isolation import PerKeyIsolation
 from bot.middlewares import (
     CurrentPerson,
+    FormStateBeforeReplies,
     FormStateWrites,
     InaccessibleButtons,
     InFlightUpdates,
@@ -44,7 +46,7 @@ from scheduler.digest import WeeklyDigest
 from scheduler.sender import OutboxSender
 from scheduler.setup import Scheduler
 from scheduler.tick import ReminderTick, digest_soon
-from storage.db import Database, open_database
+from storage.db import Database, WriteRefused, open_database
 from storage.fsm import SQLiteStorage
 
 log = logging.getLogger(__name__)
@@ -287,8 +289,12 @@ async def create_app(
     i18n = i18n or I18n(settings.default_language)
     db = await open_database(settings.database_path)
     try:
-        async with db.transaction(heavy=True) as tx:
-            made = await plan_every_active_pair(tx, settings.template, clock.now())
+        try:
+            async with db.transaction(heavy=True) as tx:
+                made = await plan_every_active_pair(tx, settings.template, clock.now())
+        except WriteRefused as refused:  # the bot still answers; writes are refused as they come
+            log.warning("plans from the template not made at start: %s", refused)
+            made = 0
         if made:
             log.info("made plans from the template for %s pairs that had none", made)
         bot = create_bot(settings)
@@ -307,6 +313,7 @@ async def create_app(
     in_flight = InFlightUpdates()
     menus = ChatMenus(bot, db, i18n, in_flight.until_quiet)
     dp = create_dispatcher(settings, db, i18n, clock, sender, in_flight, menus)
+    bot.session.middleware(FormStateBeforeReplies(cast(SQLiteStorage, dp.storage)))
     weekly_digest = WeeklyDigest(
         db,
         clock,

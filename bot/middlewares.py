@@ -1,4 +1,5 @@
-"""Outer middlewares: one concern each, run once per update before any handler."""
+"""Outer middlewares: one concern each, run once per update before any handler; and the one
+request middleware of the Bot API session."""
 
 from __future__ import annotations
 
@@ -10,6 +11,12 @@ from dataclasses import replace
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
+from aiogram.methods import Response, TelegramMethod
+from aiogram.methods.base import TelegramType
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
 
 from bot.config import Settings
@@ -196,7 +203,8 @@ def _is_start(event: TelegramObject) -> bool:
 
 
 class FormStateWrites(BaseMiddleware):
-    """The form state an update changes is written once, when its handling ends."""
+    """The form state an update changes is written once, when its handling ends (or before,
+    by `FormStateBeforeReplies`)."""
 
     def __init__(self, storage: SQLiteStorage) -> None:
         self.storage = storage
@@ -204,6 +212,24 @@ class FormStateWrites(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         async with self.storage.batch():
             return await handler(event, data)
+
+
+class FormStateBeforeReplies(BaseRequestMiddleware):
+    """A Bot API call made while an update is handled first writes the form state it changed:
+    a reply that shows a form's next question must not reach the person before the step is
+    saved, or a crash in between would leave them answering a form that is gone."""
+
+    def __init__(self, storage: SQLiteStorage) -> None:
+        self.storage = storage
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        await self.storage.write_before_reply()
+        return await make_request(bot, method)
 
 
 QUIET_SECONDS = 0.3  # background work (command menus) waits for a pause this long …

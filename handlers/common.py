@@ -15,7 +15,7 @@ from bot.telegram_errors import is_not_modified, is_transient
 from handlers.filters import shown
 from handlers.forms import FormGone, form_id
 from handlers.keyboards import Nav, main_menu
-from storage.db import commits_counted
+from storage.db import WriteRefused, commits_counted
 
 log = logging.getLogger(__name__)
 router = Router(name=__name__)
@@ -80,9 +80,15 @@ async def on_error(event: ErrorEvent, i18n: I18n) -> None:
     elif is_transient(error):
         # Telegram or the network failed us, not our code: worth a warning, not an alarm.
         log.warning("update %s: the Bot API failed: %r", update.update_id, error)
+    elif isinstance(error, WriteRefused):
+        # Locked past the busy timeout, the disk full, the file read-only: the operator's
+        # matter, named in one line (docs/operations.md); the person may try again later.
+        log.warning("update %s: %s", update.update_id, error)
     else:
         log.error("update %s failed", update.update_id, exc_info=error)
-    if isinstance(error, FormGone) and not commits_counted():
+    if isinstance(error, WriteRefused):
+        text = t("error-db-refused-after-save" if commits_counted() else "error-db-refused")
+    elif isinstance(error, FormGone) and not commits_counted():
         text = t("form-gone")
     elif not commits_counted():
         text = t("error-generic")

@@ -14,7 +14,7 @@ from bot.domain.bounded import MESSAGE_LIMIT, bounded_lines, text_length
 from bot.domain.staff import role_text
 from bot.i18n import Html, I18n, Translator
 from bot.rendering import render
-from storage.db import Database
+from storage.db import Database, WriteRefused
 from storage.models import Pair, Person, Role
 
 log = logging.getLogger(__name__)
@@ -188,5 +188,7 @@ class ChatMenus:
                     person, is_admin = self._waiting.pop(person_id)
                     try:
                         await refresh_commands(self.bot, self.db, self.i18n, person, is_admin)
+                    except WriteRefused as refused:  # set at their next /start
+                        log.warning("command menu of person %s not set: %s", person_id, refused)
                     except Exception:
                         log.exception("command menu of person %s not set", person_id)

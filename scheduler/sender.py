@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
@@ -27,8 +27,9 @@ from bot.notices import stored, stored_buttons
 from bot.rendering import BUNDLE_MARKS, render_bundle, render_buttons, render_stored
 from bot.telegram_errors import is_not_modified, is_transient
 from scheduler.clock import Clock
+from scheduler.limits import Pauses, RateLimiter
 from storage.attempts import AttemptOutcome
-from storage.db import Database
+from storage.db import Database, RefusedWrites, WriteRefused
 from storage.models import FileKind, OutboxMessage, OutboxMethod
 from storage.outbox import Joining
 from storage.repos import Repos
@@ -38,8 +39,6 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12  # with the back-off below, about a day of outage before a notice is dropped
 RETRY_BASE_SECONDS = 5.0
 RETRY_MAX_SECONDS = 4 * 3600.0
-PER_CHAT_INTERVAL = 1.0  # seconds between two messages to one chat
-GLOBAL_PER_SECOND = 25
 BATCH_SIZE = 200  # due rows read at a time: enough chats to keep 25 a second going
 # Failed calls in a row (an error or the network, in different chats) that mean Telegram or the
 # network is down for everyone: then the whole sender backs off, not only those rows' chats.
@@ -56,76 +55,6 @@ class Outcome(Enum):
     RETRY = "retry"  # rescheduled, its chat paused for as long; the others go on
     BACK_OFF = "back-off"  # rescheduled; stop sending for now (a flood wait, an outage)
     STALE = "stale"  # skipped: it no longer held when its turn came
-
-
-class RateLimiter:
-    """≤ 1 message a second per chat and ≤ 25 a second overall (Telegram's broadcast limits)."""
-
-    def __init__(
-        self,
-        per_chat_interval: float = PER_CHAT_INTERVAL,
-        per_second: int = GLOBAL_PER_SECOND,
-        monotonic: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.per_chat_interval = per_chat_interval
-        self.per_second = per_second
-        self._monotonic = monotonic
-        self._last_by_chat: dict[int, float] = {}
-        self._recent: list[float] = []
-
-    def delay_for(self, chat_id: int) -> float:
-        """Seconds to wait before a message to this chat may go."""
-        now = self._monotonic()
-        self._recent = [t for t in self._recent if now - t < 1.0]
-        wait = 0.0
-        last = self._last_by_chat.get(chat_id)
-        if last is not None:
-            wait = max(wait, last + self.per_chat_interval - now)
-        if len(self._recent) >= self.per_second:
-            wait = max(wait, self._recent[0] + 1.0 - now)
-        return max(wait, 0.0)
-
-    def chat_ready(self, chat_id: int) -> bool:
-        """Whether the per-chat interval allows a message to this chat now."""
-        last = self._last_by_chat.get(chat_id)
-        return last is None or self._monotonic() >= last + self.per_chat_interval
-
-    def record(self, chat_id: int) -> None:
-        now = self._monotonic()
-        self._last_by_chat[chat_id] = now
-        self._recent.append(now)
-
-
-class Pauses:
-    """Chats whose last call failed wait out their row's back-off (so that their messages keep
-    their order), and a flood wait or an outage holds everything: by the sender's clock, the
-    one the rows' retry moments are set by."""
-
-    def __init__(self, clock: Clock) -> None:
-        self.clock = clock
-        self._chats: dict[int, datetime] = {}
-        self._everything: datetime | None = None
-
-    def chat(self, chat_id: int, seconds: float) -> None:
-        self._chats[chat_id] = self.clock.now() + timedelta(seconds=seconds)
-
-    def free(self, chat_id: int) -> None:
-        self._chats.pop(chat_id, None)
-
-    def chats(self) -> set[int]:
-        now = self.clock.now()
-        self._chats = {chat: until for chat, until in self._chats.items() if until > now}
-        return set(self._chats)
-
-    def holds(self, chat_id: int) -> bool:
-        until = self._chats.get(chat_id)
-        return until is not None and until > self.clock.now()
-
-    def everything(self, seconds: float) -> None:
-        self._everything = self.clock.now() + timedelta(seconds=seconds)
-
-    def hold_everything(self) -> bool:
-        return self._everything is not None and self._everything > self.clock.now()
 
 
 class OutboxSender:
@@ -155,6 +84,10 @@ class OutboxSender:
         self._stopping = False
         self._failures_in_row = 0  # failed calls since the last that went through
         self.pauses = Pauses(clock)
+        self._stop_requested = asyncio.Event()
+        self.refusals = RefusedWrites(db, "outbox sender", "messages wait in the outbox", log)
+        # What calls did that the database refused to record: written before anything else.
+        self._unrecorded: list[Callable[[Repos], Awaitable[object]]] = []
 
     def wake(self) -> None:
         """Something was just enqueued: send it now rather than at the next tick."""
@@ -162,21 +95,40 @@ class OutboxSender:
 
     async def run(self, tick_seconds: float) -> None:
         """Drain on every wake-up and at least every tick (rows written by other processes),
-        until stop()."""
-        try:
-            await self.recover()
-        except Exception:
-            log.exception("could not look for sends interrupted by the last stop")
+        until stop(). While the database refuses writes (locked, full, read-only) it tries
+        again after longer and longer pauses, wake-ups or not, and logs the spell once."""
+        recovered = False
         while not self._stopping:
             try:
+                if not recovered:
+                    await self.recover()
+                    recovered = True
                 await self.drain()
+            except WriteRefused as refused:
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(
+                        self._stop_requested.wait(), self.refusals.refused(refused)
+                    )
+                continue
             except Exception:
-                log.exception("outbox drain failed")
+                if recovered:
+                    log.exception("outbox drain failed")
+                else:
+                    log.exception("could not look for sends interrupted by the last stop")
+                    recovered = True
+            else:
+                self.refusals.settle()
             try:
                 await asyncio.wait_for(self._wakeup.wait(), timeout=tick_seconds)
             except TimeoutError:
                 pass
             self._wakeup.clear()
+        if self._unrecorded:
+            log.warning(
+                "%s sends could not be recorded before the stop: they may go again after the "
+                "next start",
+                len(self._unrecorded),
+            )
 
     async def recover(self) -> int:
         """Sends under way when the bot last stopped (killed, say) may or may not have reached
@@ -196,6 +148,7 @@ class OutboxSender:
         """Let the message being sent finish and be recorded, then stop: cancelling between
         a send and its record would send it again after a restart."""
         self._stopping = True
+        self._stop_requested.set()
         self._wakeup.set()
 
     async def drain(self) -> int:
@@ -212,6 +165,7 @@ class OutboxSender:
         sent = stale = 0
         reread = False
         async with self._drain_lock:
+            await self._flush_unrecorded()
             while not self._stopping:
                 if self.pauses.hold_everything():
                     break  # the rescheduled row wakes the sender when it is due
@@ -347,11 +301,15 @@ class OutboxSender:
                 # The person blocked the bot or is gone: no pushes until they unblock it
                 # (my_chat_member) or /start again.
                 assert isinstance(exc, TelegramAPIError)
-                async with self.db.transaction() as tx:
+                said, now = exc.message, self.clock.now()
+
+                async def blocked(tx: Repos) -> None:
                     if message.person_id is not None:
-                        await tx.people.mark_blocked(message.person_id, self.clock.now())
-                    await tx.outbox.mark_failed(message.id, f"blocked: {exc.message}")
-                    await tx.attempts.finish(attempt, AttemptOutcome.BLOCKED, exc.message)
+                        await tx.people.mark_blocked(message.person_id, now)
+                    await tx.outbox.mark_failed(message.id, f"blocked: {said}")
+                    await tx.attempts.finish(attempt, AttemptOutcome.BLOCKED, said)
+
+                await self._record(blocked)
                 log.info("chat %s blocked the bot: %s", message.chat_id, exc.message)
                 return Outcome.DONE
             elif is_transient(exc):
@@ -377,9 +335,13 @@ class OutboxSender:
                 return Outcome.RETRY
             elif isinstance(exc, TelegramAPIError):
                 # Refused (a bad request, a chat not found …): retrying cannot change that.
-                async with self.db.transaction() as tx:
-                    await tx.outbox.mark_failed(message.id, f"refused: {exc.message}")
-                    await tx.attempts.finish(attempt, AttemptOutcome.REFUSED, exc.message)
+                said = exc.message
+
+                async def refused(tx: Repos) -> None:
+                    await tx.outbox.mark_failed(message.id, f"refused: {said}")
+                    await tx.attempts.finish(attempt, AttemptOutcome.REFUSED, said)
+
+                await self._record(refused)
                 log.warning("message %s refused: %s", message.key, exc.message)
                 return Outcome.DONE
             else:
@@ -397,11 +359,32 @@ class OutboxSender:
                 )
                 return Outcome.DONE
         self._failures_in_row = 0
-        async with self.db.transaction() as tx:
+        now, chat = self.clock.now(), message.chat_id
+
+        async def sent(tx: Repos) -> None:
             for row_id in (message.id, *(row.id for row in joining)):
-                await tx.outbox.mark_sent(row_id, self.clock.now(), message.chat_id, sent_id)
+                await tx.outbox.mark_sent(row_id, now, chat, sent_id)
             await tx.attempts.finish(attempt, AttemptOutcome.SENT)
+
+        await self._record(sent)
         return Outcome.SENT
+
+    async def _record(self, write: Callable[[Repos], Awaitable[object]]) -> None:
+        """Write what a call did. A write the database refuses is kept and written before the
+        next batch is read: a message sent but not recorded would otherwise go again."""
+        try:
+            async with self.db.transaction() as tx:
+                await write(tx)
+        except WriteRefused:
+            self._unrecorded.append(write)
+            raise
+
+    async def _flush_unrecorded(self) -> None:
+        if self._unrecorded:
+            async with self.db.transaction() as tx:
+                for write in self._unrecorded:
+                    await write(tx)
+            self._unrecorded.clear()
 
     async def _joining(self, tx: Repos, message: OutboxMessage) -> list[Joining]:
         """The other notices that go in this one's message: due for the same person at the
@@ -507,8 +490,10 @@ class OutboxSender:
             disable_notification=silent or None,
         )
         if file_id is None and sent.photo:
-            async with self.db.transaction(bookkeeping=True) as tx:
-                await tx.outbox.uploaded(message.upload_id, sent.photo[-1].file_id)
+            # Only saves uploading it again: a refusal here is met by the record that follows.
+            with suppress(WriteRefused):
+                async with self.db.transaction(bookkeeping=True) as tx:
+                    await tx.outbox.uploaded(message.upload_id, sent.photo[-1].file_id)
         return sent.message_id
 
     def _content(self, message: OutboxMessage) -> tuple[str, str | None]:
@@ -557,15 +542,17 @@ class OutboxSender:
         towards its MAX_ATTEMPTS. Giving up is logged once, with the row's key. True when it
         was given up."""
         counts = outcome is not AttemptOutcome.RETRY_AFTER
-        async with self.db.transaction() as tx:
+        given_up = counts and message.attempts + 1 >= MAX_ATTEMPTS
+        not_before = self.clock.now() + timedelta(seconds=seconds)
+
+        async def later(tx: Repos) -> None:
             await tx.attempts.finish(attempt, outcome, error, retry_after)
-            if counts and message.attempts + 1 >= MAX_ATTEMPTS:
+            if given_up:
                 await tx.outbox.mark_failed(message.id, error)
-                given_up = True
             else:
-                not_before = self.clock.now() + timedelta(seconds=seconds)
                 await tx.outbox.retry_later(message.id, error, not_before, counts=counts)
-                given_up = False
+
+        await self._record(later)
         if given_up:
             log.warning(
                 "notice %s given up after %s attempts: %s", message.key, MAX_ATTEMPTS, error

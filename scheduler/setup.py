@@ -5,17 +5,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.config import Settings
 from scheduler.cron import crontab_trigger
 from scheduler.sender import OutboxSender
+from storage.db import RefusedWrites, WriteRefused
 
 log = logging.getLogger(__name__)
 
 SENDER_STOP_SECONDS = 15.0  # a send under way, with its rate-limit wait, finishes within this
+DIGEST_RETRY_SECONDS = 60.0  # a digest the database refused is tried again after this
 
 
 class Scheduler:
@@ -38,6 +40,13 @@ class Scheduler:
         self._sender_task: asyncio.Task[None] | None = None
         self._tick_lock = asyncio.Lock()  # held while a tick runs: stop() waits for it
         self._stopping = False
+        # The tick's own interval is its back-off: it catches up from where it got to.
+        self.tick_refusals = RefusedWrites(
+            sender.db, "reminders' tick", "reminders wait (the next tick catches up)", log
+        )
+        self.digest_refusals = RefusedWrites(
+            sender.db, "weekly digest", f"it is tried again every {DIGEST_RETRY_SECONDS:g} s", log
+        )
 
     def start(self) -> None:
         self._sender_task = asyncio.create_task(
@@ -100,8 +109,12 @@ class Scheduler:
                 raise
             # Stopped while the chart was drawn: nothing was queued; the next start catches up.
             log.info("the weekly digest was interrupted by the stop; it goes at the next start")
+        except WriteRefused as refused:
+            self._retry_digest(refused)
         except Exception:
             log.exception("the weekly digest failed")
+        else:
+            self.digest_refusals.settle()
 
     async def _digest_catch_up(self) -> None:
         if self._stopping or self.digest_catch_up is None:
@@ -112,18 +125,40 @@ class Scheduler:
             if not self._stopping:
                 raise
             log.info("the weekly digest's catch-up was interrupted by the stop")
+        except WriteRefused as refused:
+            self._retry_digest(refused)
         except Exception:
             log.exception("the weekly digest's catch-up failed")
+        else:
+            self.digest_refusals.settle()
+
+    def _retry_digest(self, refused: WriteRefused) -> None:
+        """The catch-up queues a firing whose digest was not recorded: run it again soon."""
+        self.digest_refusals.refused(refused)
+        if self._stopping or self.digest_catch_up is None:
+            return
+        self.jobs.add_job(
+            self._digest_catch_up,
+            "date",
+            run_date=datetime.now(UTC) + timedelta(seconds=DIGEST_RETRY_SECONDS),
+            id="digest-catch-up",
+            replace_existing=True,
+        )
 
     async def _tick(self) -> None:
         try:
             async with self._tick_lock:
                 if not self._stopping and self.tick is not None:
                     await self.tick()
+        except WriteRefused as refused:
+            self.tick_refusals.refused(refused)
+            return
         except asyncio.CancelledError:
             if not self._stopping:
                 raise
             # Cancelled by the shutdown while waiting for stop(): it had not begun.
+            return
+        self.tick_refusals.settle()
 
     async def stop(self) -> None:
         self._stopping = True

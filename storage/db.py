@@ -135,6 +135,10 @@ class LoopWriter(LoopReader):
     def total_changes(self) -> int:
         return self._conn.total_changes
 
+    @property
+    def in_transaction(self) -> bool:
+        return self._conn.in_transaction
+
 
 def _open_on_loop(path: Path, *, writer: bool) -> LoopReader:
     # autocommit: each read sees the latest commit; a statement cache that holds every query
@@ -149,6 +153,66 @@ def _open_on_loop(path: Path, *, writer: bool) -> LoopReader:
     conn.execute(f"PRAGMA busy_timeout = {LOOP_READ_BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA query_only = ON")
     return LoopReader(conn)
+
+
+class WriteRefused(Exception):
+    """SQLite refused a write for a reason outside the bot: another process holds the write
+    lock past the busy timeout, the disk is full, or the file cannot be written. The
+    transaction was rolled back whole; the same write may succeed once the cause goes away."""
+
+    def __init__(self, cause: str, detail: str) -> None:
+        super().__init__(f"the database refused the write ({cause}): {detail}")
+        self.cause = cause  # "locked", "full" or "read-only"
+        self.detail = detail
+
+
+# SQLite's primary result codes for the refusals above (an extended code keeps them in its
+# low byte: SQLITE_READONLY_DIRECTORY is one of SQLITE_READONLY).
+_REFUSALS = {5: "locked", 6: "locked", 8: "read-only", 13: "full"}
+
+
+def write_refused(exc: sqlite3.Error) -> WriteRefused | None:
+    """The refusal an SQLite error is, or None for any other error (a bug, a corrupt file)."""
+    cause = _REFUSALS.get(getattr(exc, "sqlite_errorcode", 0) & 0xFF)
+    return WriteRefused(cause, str(exc)) if cause else None
+
+
+class RefusedWrites:
+    """A background job's spell of refused writes (the outbox sender, the reminders' tick):
+    its first refusal is logged once, at WARNING, with the cause; `refused` says how long to
+    wait before the next try, longer each time; the first write the database takes again (from
+    anyone) ends the spell with one INFO line."""
+
+    BASE_SECONDS = 1.0
+    MAX_SECONDS = 60.0
+
+    def __init__(self, db: Database, what: str, then: str, logger: logging.Logger) -> None:
+        self.db = db
+        self.log = logger  # the job's own
+        self.what = what  # who was refused: "outbox sender"
+        self.then = then  # what happens meanwhile: "messages wait in the outbox"
+        self.refusals = 0
+        self.base = self.BASE_SECONDS
+        self._cause: str | None = None
+        self._writes_at_refusal = 0
+
+    def refused(self, error: WriteRefused) -> float:
+        """Note a refusal; the seconds to wait before trying again."""
+        if error.cause != self._cause:
+            self.log.warning("%s: %s; %s until it accepts writes", self.what, error, self.then)
+            self._cause = error.cause
+        self.refusals += 1
+        self._writes_at_refusal = self.db.writes_committed
+        return min(self.base * 2.0 ** (self.refusals - 1), self.MAX_SECONDS)
+
+    def settle(self) -> None:
+        """Called after a pass that was not refused: ends the spell once a write went through."""
+        if self._cause is None or self.db.writes_committed <= self._writes_at_refusal:
+            return
+        self.log.info(
+            "%s: the database accepts writes again (%s refused meanwhile)", self.what, self.refusals
+        )
+        self._cause, self.refusals = None, 0
 
 
 class DatabaseUnavailable(Exception):
@@ -171,25 +235,59 @@ class Database:
         self._reader: LoopReader | None = None  # none for ":memory:", a database of its own
         self._writer: LoopWriter | None = None
         self._lock = asyncio.Lock()
+        # A connection opened on a file it could not write stays read-only: after such a
+        # refusal the writing connections are opened again, so a fixed permission is seen.
+        self._reopen_writers = False
+        self.writes_committed = 0  # commits that changed rows, since the start
 
     async def connect(self) -> None:
         try:
             if str(self.path) != ":memory:":
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = await aiosqlite.connect(
-                self.path, isolation_level=None, cached_statements=STATEMENT_CACHE
-            )
-            conn.row_factory = aiosqlite.Row
+            conn = await self._open_writing()
+            try:
+                if str(self.path) != ":memory:":
+                    self._reader = _open_on_loop(self.path, writer=False)
+                    self._writer = cast(LoopWriter, _open_on_loop(self.path, writer=True))
+            except BaseException:
+                await conn.close()
+                raise
+        except (OSError, sqlite3.Error) as exc:
+            raise DatabaseUnavailable(f"{self.path}: {exc}") from exc
+        self._conn = conn
+
+    async def _open_writing(self) -> aiosqlite.Connection:
+        conn = await aiosqlite.connect(
+            self.path, isolation_level=None, cached_statements=STATEMENT_CACHE
+        )
+        conn.row_factory = aiosqlite.Row
+        try:
             await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA foreign_keys = ON")
-            if str(self.path) != ":memory:":
-                self._reader = _open_on_loop(self.path, writer=False)
-                self._writer = cast(LoopWriter, _open_on_loop(self.path, writer=True))
-        except (OSError, sqlite3.Error) as exc:
-            raise DatabaseUnavailable(f"{self.path}: {exc}") from exc
-        self._conn = conn
+        except BaseException:  # its thread would keep the process alive
+            await conn.close()
+            raise
+        return conn
+
+    async def _reopen(self) -> None:
+        """Open the writing connections again (the loop's reader reads either way)."""
+        self._reopen_writers = False
+        try:
+            conn = await self._open_writing()
+        except sqlite3.Error as exc:  # the old ones stay; the next transaction tries again
+            self._reopen_writers = True
+            if (refused := write_refused(exc)) is None:
+                raise
+            raise refused from exc
+        old, self._conn = self._conn, conn
+        if old is not None:
+            await old.close()
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = cast(LoopWriter, _open_on_loop(self.path, writer=True))
+        log.debug("database connections opened again after a read-only refusal")
 
     async def close(self) -> None:
         for on_loop in (self._reader, self._writer):
@@ -217,23 +315,43 @@ class Database:
         aiosqlite's thread, leaving the loop free.
         `bookkeeping`: the bot's own records (form state, menus), not what a person did."""
         async with self._lock:
+            if self._reopen_writers:
+                await self._reopen()
             conn: aiosqlite.Connection
-            if not heavy and self._writer is not None and self._writer.begin():
-                # The repositories use execute, executemany, execute_fetchall, total_changes.
-                conn = cast(aiosqlite.Connection, self._writer)
-            else:
-                conn = self.conn
-                await conn.execute("BEGIN IMMEDIATE")
+            try:
+                if not heavy and self._writer is not None and self._writer.begin():
+                    # The repositories use execute, executemany, execute_fetchall,
+                    # total_changes.
+                    conn = cast(aiosqlite.Connection, self._writer)
+                else:
+                    conn = self.conn
+                    await conn.execute("BEGIN IMMEDIATE")  # waits out busy_timeout
+            except sqlite3.Error as exc:
+                if (refused := self._refused(exc)) is None:
+                    raise
+                raise refused from exc
             changes = conn.total_changes
             try:
                 yield Repos(conn)
-            except BaseException:
-                await conn.execute("ROLLBACK")
-                raise
-            else:
                 await conn.execute("COMMIT")
-                if not bookkeeping and conn.total_changes != changes:
+            except BaseException as exc:
+                # SQLITE_FULL has rolled the transaction back already.
+                if conn.in_transaction:
+                    await conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error) and (refused := self._refused(exc)):
+                    raise refused from exc
+                raise
+            if conn.total_changes != changes:
+                self.writes_committed += 1
+                if not bookkeeping:
                     _commits.set(_commits.get() + 1)  # a commit that changed something
+
+    def _refused(self, exc: sqlite3.Error) -> WriteRefused | None:
+        """The refusal an error is (after a read-only one the writers are opened again)."""
+        refused = write_refused(exc)
+        if refused is not None and refused.cause == "read-only":
+            self._reopen_writers = True
+        return refused
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Repos]:
@@ -305,9 +423,11 @@ class Database:
                         await self.conn.executescript(
                             f"BEGIN IMMEDIATE;\n{source}\n{record};\nCOMMIT;"
                         )
-                except BaseException:
+                except BaseException as exc:
                     if self.conn.in_transaction:
                         await self.conn.execute("ROLLBACK")
+                    if isinstance(exc, sqlite3.Error) and (refused := write_refused(exc)):
+                        raise refused from exc
                     raise
             log.info("applied migration %s", name)
             applied.append(version)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 import itertools
 import json
+import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -14,13 +15,16 @@ from typing import Any
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 
-from storage.db import Database
+from storage.db import Database, WriteRefused
 from storage.sql import fetch_one
 
-EMPTY = "{}"
+log = logging.getLogger(__name__)
+
 # Keys (a person in a chat) kept in memory: a college's people several times over. One used less
 # recently than these is read again at its next update (one read by primary key).
 CACHED_KEYS = 4096
+
+EMPTY = "{}"
 
 
 def _key(key: StorageKey) -> str:
@@ -53,6 +57,7 @@ class _Form:
 class _Batch:
     keys: set[str] = field(default_factory=set)
     open: bool = True
+    refused: WriteRefused | None = None  # the database refused a write of this update's
 
 
 # The writes of the update being handled (each update runs in its own task and context).
@@ -65,26 +70,53 @@ class SQLiteStorage(BaseStorage):
     that the least recently used are dropped, but never one with a write still due, so memory
     does not grow with every person who ever wrote. Inside `batch()` (the handling of one
     update) the writes reach the database once, at its end, in one transaction: a form step
-    that sets its state and updates its data three times costs one write, not four."""
+    that sets its state and updates its data three times costs one write, not four; and they
+    reach it before a reply shows them (`write_before_reply`), so that a person who read a
+    form's question finds the form there after a crash."""
 
     def __init__(self, db: Database, max_cached: int = CACHED_KEYS) -> None:
         self.db = db
         self.max_cached = max_cached
         self._forms: OrderedDict[str, _Form] = OrderedDict()  # least recently used first
         self._unsaved: set[str] = set()  # changed and not written yet: kept in memory
+        # Keys whose write the database refused (locked, full, read-only): the form goes on
+        # from memory and they are written with the next update's writes.
+        self._refused: set[str] = set()
 
     @asynccontextmanager
     async def batch(self) -> AsyncIterator[None]:
         batch = _Batch()
         token = _batch.set(batch)
+        failed = True
         try:
             yield
+            failed = False
         finally:
             # Written even when the handler failed: memory already holds these values, and
             # the database must not disagree with it.
             batch.open = False
             _batch.reset(token)
-            await self._write(batch.keys)
+            if batch.refused is None:  # else it was refused once already: no second wait
+                try:
+                    await self._write(batch.keys | self._refused)
+                except WriteRefused as refused:
+                    batch.refused = refused
+            if batch.refused is not None:
+                self._refused |= batch.keys
+                # The update's own failure, if it failed, is what the person is told of.
+                if not failed:
+                    log.warning("a form's step is kept in memory only: %s", batch.refused)
+
+    async def write_before_reply(self) -> None:
+        """The form changes of the update being handled, written now: a Bot API call of the
+        update is about to show them (a form's next question)."""
+        batch = _batch.get()
+        if batch is None or not batch.open or batch.refused is not None:
+            return
+        try:
+            await self._write(batch.keys | self._refused)
+        except WriteRefused as refused:
+            batch.refused = refused  # the form goes on from memory; said once at the end
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
@@ -159,16 +191,21 @@ class SQLiteStorage(BaseStorage):
             changed = {k: form.current for k, form in forms.items() if form.current != form.stored}
             if not changed:
                 return
-            async with self.db.transaction(bookkeeping=True) as tx:
-                await tx.conn.executemany(
-                    "INSERT INTO fsm (key, state, data) VALUES (?, ?, ?)"
-                    " ON CONFLICT (key) DO UPDATE SET state = excluded.state, data = excluded.data",
-                    [(k, state, data) for k, (state, data) in changed.items()],
-                )
+            try:
+                async with self.db.transaction(bookkeeping=True) as tx:
+                    await tx.conn.executemany(
+                        "INSERT INTO fsm (key, state, data) VALUES (?, ?, ?)"
+                        " ON CONFLICT (key) DO UPDATE SET state = excluded.state,"
+                        " data = excluded.data",
+                        [(k, state, data) for k, (state, data) in changed.items()],
+                    )
+            except WriteRefused:
+                self._refused |= set(changed)
+                raise
             for k, now in changed.items():
                 forms[k].stored = now
         finally:
             # A failed write leaves them unsaved (memory ahead of the database, as before).
-            self._unsaved.difference_update(
-                k for k, form in forms.items() if form.current == form.stored
-            )
+            written = {k for k, form in forms.items() if form.current == form.stored}
+            self._unsaved -= written
+            self._refused -= written | (keys - set(forms))

@@ -27,6 +27,7 @@ SMALL_RUNS = {
         *("--pairs", "20", "--seconds", "3", "--rate", "20", "--active", "10"),
         *("--people", "500", "--p95-ms", "0"),
     ],
+    "bench_kill.py": ["--pairs", "8", "--kills", "3"],
 }
 RUN_TIMEOUT = 300
 

@@ -110,6 +110,7 @@ class Request:
     error_code: int | None = None  # the error answered, when not ok
     at: float = field(default_factory=time.monotonic)  # when the server received it
     content_type: str = ""  # how the body came: a form, multipart or JSON
+    result: Any = None  # what was answered, when ok (a sent message: which message it made)
 
 
 @dataclass(frozen=True)
@@ -576,6 +577,7 @@ class FakeBotAPI:
         except Exception as exc:
             record.ok = False
             return self._server_error(method, exc)
+        record.result = result
         if self._hold is not None and self._hold[0] == method.lower():
             name, nth, held = self._hold
             self._hold = (name, nth - 1, held)

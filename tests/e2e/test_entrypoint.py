@@ -335,6 +335,16 @@ def test_a_backup_of_no_database_fails_with_one_line(tmp_path: Path) -> None:
     assert "backup failed: no database at none/x.db" in result.stderr
 
 
+def test_a_file_that_is_no_database_stops_start_up_with_one_line(tmp_path: Path) -> None:
+    # Opened lazily, it fails at the first PRAGMA: the connection's thread must not keep the
+    # process alive after the line (it did, until the timeout).
+    database = tmp_path / "bot.db"
+    database.write_text("Наставник: не база данных, а текст. " * 10, encoding="utf-8")
+    result = run_bot(tmp_path, DATABASE_PATH=str(database), BOT_TOKEN="123:abc")
+    assert_one_line_naming(result, "DATABASE_PATH")
+    assert "file is not a database" in result.stderr
+
+
 def test_a_database_of_a_newer_bot_is_refused_with_one_line(tmp_path: Path) -> None:
     import sqlite3
 
