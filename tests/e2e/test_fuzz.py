@@ -250,11 +250,17 @@ async def _write(world: World, query: str, *args: Any) -> None:
         await tx.conn.execute(query, args)
 
 
-async def send_answered(world: World, user: TelegramUser, act: Callable[[], object]) -> None:
-    """Do the act, wait until the bot has handled it, and check it answered the person."""
+async def send_answered(
+    world: World, user: TelegramUser, act: Callable[[], object], what: object = None
+) -> None:
+    """Do the act, wait until the bot has handled it, and check it answered the person; a
+    failure names the input (`what`)."""
     since = len(world.api.requests)
     act()
-    await world.runner.settle(30)
+    try:
+        await world.runner.settle(30)
+    except AssertionError as error:
+        raise AssertionError(f"input {_shown(what)} by {user!r}: {error}") from None
     query = user.last_callback_id
 
     def to_them(params: dict[str, Any]) -> bool:
@@ -263,8 +269,13 @@ async def send_answered(world: World, user: TelegramUser, act: Callable[[], obje
         return str(params.get("chat_id")) == str(user.id)
 
     assert any(to_them(r.params) for r in world.api.requests[since:]), (
-        f"the bot did not answer {user!r}"
+        f"the bot did not answer {user!r}: {_shown(what)}"
     )
+
+
+def _shown(what: object) -> str:
+    text = repr(what)
+    return text if len(text) < 400 else text[:300] + f"… ({len(text)} characters)"
 
 
 async def cancel(world: World, user: TelegramUser) -> None:
@@ -380,7 +391,7 @@ async def test_any_command_with_any_text_by_anyone(world: World) -> None:
     for actor, text in inputs:
         user = world.users[actor]
         user.last_callback_id = None
-        await send_answered(world, user, lambda u=user, t=text: u.send(t))
+        await send_answered(world, user, lambda u=user, t=text: u.send(t), text)
     print(f"fuzz: {len(inputs)} inputs (commands)")
 
 
@@ -392,7 +403,7 @@ async def test_any_text_typed_into_any_form(world: World) -> None:
         user = world.users[actor]
         await enter(world)
         user.last_callback_id = None
-        await send_answered(world, user, lambda u=user, t=text: u.send(t))
+        await send_answered(world, user, lambda u=user, t=text: u.send(t), (form, text))
         await cancel(world, user)
     print(f"fuzz: {len(inputs)} inputs (form steps)")
 
@@ -402,7 +413,7 @@ async def test_any_callback_data_by_anyone(world: World) -> None:
     for actor, data in inputs:
         user = world.users[actor]
         await send_answered(
-            world, user, lambda u=user, d=data, a=actor: u.press_data(d, world.anchor[a])
+            world, user, lambda u=user, d=data, a=actor: u.press_data(d, world.anchor[a]), data
         )
         answers = [
             r
@@ -431,9 +442,22 @@ async def test_any_file_or_photo_anywhere(world: World) -> None:
             act = lambda u=user, f=upload: u.send_document(  # noqa: E731
                 f.data, f.name, f.mime, f.claimed, f.caption
             )
-        await send_answered(world, user, act)
+        await send_answered(world, user, act, upload)
         await cancel(world, user)
     print(f"fuzz: {len(inputs)} inputs (files and photos)")
 
 
 # --- inputs the fuzzing found: plain regression tests ---------------------------------------------
+
+
+async def test_a_press_that_shows_what_the_message_shows_edits_nothing(
+    bot_runner: BotRunner, admin: TelegramUser
+) -> None:
+    # Found: 'pq:reassign:-2248:8' pressed on a message already listing the departments made
+    # the bot ask Telegram for an edit it refuses ("message is not modified"); a double tap does.
+    admin.send("/pairs")
+    listing = await admin.wait_message("")
+    for _ in range(2):
+        admin.press_data("pq:reassign:-2248:8", listing["message_id"])
+        assert (await admin.wait_answer_callback()).get("text") is None
+    assert "Пары какой ПЦК" in admin.messages()[-1]["text"]
