@@ -461,3 +461,15 @@ async def test_a_press_that_shows_what_the_message_shows_edits_nothing(
         admin.press_data("pq:reassign:-2248:8", listing["message_id"])
         assert (await admin.wait_answer_callback()).get("text") is None
     assert "Пары какой ПЦК" in admin.messages()[-1]["text"]
+
+
+async def test_a_questionnaire_comment_is_counted_as_telegram_counts_it(world: World) -> None:
+    # Found: a comment of 2000 characters outside the BMP (each two UTF-16 units) passed the
+    # 2000-character limit, and the form's message quoting it was over 4096: Telegram refused it.
+    mentee = world.users[Actor.MENTEE]
+    await _rate_everything(world)
+    await _feedback_comment(world)
+    mentee.send("𠠰" * 2000)
+    await mentee.wait_message("Комментарий длиннее")
+    mentee.send("😀" * 1000)
+    await mentee.wait_message("Ваш комментарий")
