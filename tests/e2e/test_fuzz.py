@@ -25,6 +25,7 @@ import sqlite3
 from collections.abc import Awaitable, Callable
 from contextlib import closing
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import pytest
@@ -387,7 +388,14 @@ async def _rate_everything(world: World) -> None:
 
 
 async def test_any_command_with_any_text_by_anyone(world: World) -> None:
-    inputs = drawn(COMMAND_INPUTS)
+    # Every command by every kind of person once, with drawn text after it; then drawn ones.
+    every = [(command, actor) for command in sorted(COMMANDS) for actor in Actor]
+    tails = drawn(TEXT, len(every))
+    inputs = [
+        (actor, _command(command, 0, tails[n % len(tails)]))
+        for n, (command, actor) in enumerate(every)
+    ]
+    inputs += drawn(COMMAND_INPUTS)
     for actor, text in inputs:
         user = world.users[actor]
         user.last_callback_id = None
@@ -405,7 +413,19 @@ async def test_any_text_typed_into_any_form(world: World) -> None:
         user.last_callback_id = None
         await send_answered(world, user, lambda u=user, t=text: u.send(t), (form, text))
         await cancel(world, user)
-    print(f"fuzz: {len(inputs)} inputs (form steps)")
+    # A meeting's topic given with /meet, then its format pressed: the invitation carries it.
+    topics = drawn(TYPED)
+    mentee = world.users[Actor.MENTEE]
+    proposed = 0
+    for n, topic in enumerate(topics):  # each at a moment of its own: no two clash
+        moment = NOW + timedelta(days=7 + n % 150, hours=(n // 150) % 8 - 1)
+        command = f"/meet {moment:%d.%m.%Y %H:%M} {topic}"
+        await send_answered(world, mentee, lambda c=command: mentee.send(c), command)
+        if "консультация" in mentee.inline_buttons(mentee.last_message()):
+            await send_answered(world, mentee, lambda: mentee.press("консультация"), topic)
+            proposed += 1
+        await cancel(world, mentee)
+    print(f"fuzz: {len(inputs) + len(topics)} inputs (form steps; {proposed} meetings proposed)")
 
 
 async def test_any_callback_data_by_anyone(world: World) -> None:
