@@ -21,10 +21,12 @@ import asyncio
 import csv
 import io
 import re
+import sqlite3
 import statistics
 import sys
 import tempfile
 import time
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,6 +115,12 @@ async def cli_import(workdir: Path, bot_root: Path, database: Path, data: bytes)
     out, err = await process.communicate()
     if process.returncode != 0:
         raise BenchError(f"import of the asker failed: {out.decode()}{err.decode()}")
+    # The asker accepted the consent text already, whatever its version in the checkout run
+    # (a bot from before consent has no such column).
+    with closing(sqlite3.connect(database)) as conn, conn:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(people)")}
+        if "consent_version" in columns:
+            conn.execute("UPDATE people SET consent_version = 1000")
 
 
 async def run_round(number: int, rows: int, bot_root: Path, workdir: Path) -> Round:

@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "e2e"), str(ROOT / "bench")]
 
 from bench_import_latency import roster_csv  # noqa: E402
-from bench_updates import BenchError, mark_notices_sent, proc_status_mib, stop, tail  # noqa: E402
+from bench_updates import BenchError, accept_consent, mark_notices_sent, proc_status_mib, stop, tail  # noqa: E402
 from bot_process import bot_env  # noqa: E402
 from fake_bot_api import FakeBotAPI  # noqa: E402
 from people import TelegramUser  # noqa: E402
@@ -157,8 +157,9 @@ def check_answer(command: str, api: FakeBotAPI, pairs: int, meetings: int) -> No
     """The answer is the right one, read back as a person's program would."""
     if command == "/stats":
         text = next(
-            m["text"] for m in reversed(api.messages_to(ADMIN_ID)) if "Наставничество за" in (
-                m.get("text") or "")
+            m["text"]
+            for m in reversed(api.messages_to(ADMIN_ID))
+            if "Наставничество за" in (m.get("text") or "")
         )
         text = re.sub(r"(?<=\d)\s(?=\d)", "", text)  # Fluent groups digits: 30 060
         if f"{pairs} активн" not in text or f"проведено встреч: {meetings} " not in text:
@@ -226,6 +227,7 @@ async def run(
     if process.returncode != 0:
         raise BenchError(f"import failed: {out.decode()}{err.decode()}")
     await mark_notices_sent(database)
+    await accept_consent(database)
     pairs, meetings = fill(database, meetings_per_pair)
     asker_id = int(sqlite3.connect(database).execute(
         "SELECT telegram_id FROM people WHERE role = 'mentor' ORDER BY id LIMIT 1"

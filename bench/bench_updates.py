@@ -182,6 +182,23 @@ async def mark_notices_sent(database: Path) -> int:
     return marked
 
 
+async def accept_consent(database: Path) -> None:
+    """Everyone in the roster accepted the consent text already: the benchmarks time answers,
+    not the one tap each person makes at their first /start (tests/e2e/test_consent.py)."""
+    from bot.domain.rules import CONSENT_VERSION
+    from storage.db import open_database
+
+    db = await open_database(database)
+    try:
+        async with db.transaction() as tx:
+            await tx.conn.execute(
+                "UPDATE people SET consent_version = ?, consent_at = ?",
+                (CONSENT_VERSION, datetime.now(UTC).isoformat()),
+            )
+    finally:
+        await db.close()
+
+
 # --- one run ------------------------------------------------------------------------------------
 
 
@@ -512,6 +529,7 @@ async def bench(workload: Workload, rounds: int) -> tuple[list[Run], dict[str, A
         template_db = workdir / "template" / "bot.db"
         await import_roster(workdir, roster_path, template_db)
         await mark_notices_sent(template_db)
+        await accept_consent(template_db)
         runs: list[Run] = []
         for round_number in range(1, rounds + 1):
             for bot in (NASTAVNIK, ECHO):

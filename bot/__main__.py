@@ -18,6 +18,7 @@ from bot.config import POLLING_TIMEOUT_SECONDS, Settings, SettingsError, load_se
 if TYPE_CHECKING:  # imported when used: `--help` answers without loading the bot
     from bot.domain.roster_import import ImportSummary
     from bot.i18n import Translator
+    from storage.health import Health
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -33,10 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m bot",
         description="Наставник: a Telegram bot for the college's mentorship programme. "
-        "With no subcommand it runs the bot by long polling.",
+        "With no subcommand it runs the bot (by long polling, or through the webhook when"
+        " WEBHOOK_URL is set).",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("run", help="run the bot by long polling (the default)")
+    commands.add_parser("run", help="run the bot (the default)")
     importer = commands.add_parser(
         "import", help="import a staff roster (CSV or XLSX); the bot may be running"
     )
@@ -49,15 +51,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     health = commands.add_parser(
         "health",
-        help="exit 0 when the bot's scheduler is running, it receives updates and its outbox"
-        " moves, else 1",
+        help="exit 0 when the bot's scheduler is running, it receives updates (polling: getUpdates"
+        " is answered; webhook: its HTTP server answers) and its outbox moves, else 1",
     )
     health.add_argument(
         "--polling-silent",
         type=float,
         default=None,
         metavar="SECONDS",
-        help="how long getUpdates may go unanswered before the bot counts as deaf (default: 30)",
+        help="how long getUpdates may go unanswered before the bot counts as deaf (default: 30;"
+        " polling only: in webhook mode health asks whether the bot's HTTP server answers)",
     )
     return parser
 
@@ -83,7 +86,7 @@ async def _run(settings: Settings) -> None:
     from bot.app import create_app
 
     app = await create_app(settings)
-    await app.run_polling(handle_signals=True)
+    await app.run(handle_signals=True)
 
 
 async def _import(settings: Settings, path: Path, data: bytes) -> int:
@@ -158,6 +161,7 @@ OUTBOX_STUCK = 10  # minutes
 # long: an idle long poll is answered every POLLING_TIMEOUT_SECONDS and aiogram retries a failed
 # one within 5 s, so three long polls without an answer is more than a blip.
 POLLING_SILENT = 3 * POLLING_TIMEOUT_SECONDS  # seconds
+WEBHOOK_ANSWER_SECONDS = 5.0  # the bot's HTTP server answers at once, whatever it handles
 
 
 def _health_command(settings: Settings, polling_silent: float) -> int:
@@ -177,31 +181,65 @@ def _health_command(settings: Settings, polling_silent: float) -> int:
         when = health.last_tick.isoformat(timespec="seconds") if health.last_tick else "never"
         print(f"unhealthy: the scheduler has not run since {when} (the bot is not running?)")
         return EXIT_REFUSED
-    if health.last_poll is None:
-        print("unhealthy: the bot has not recorded its polling (an older version? restart it)")
+    if settings.webhook_url:
+        problem, receiving = _webhook_health(settings, health)
+    else:
+        problem, receiving = _polling_health(health, polling_silent)
+    if problem is None and health.overdue_messages:
+        problem = (
+            f"{health.overdue_messages} messages due for over {OUTBOX_STUCK} minutes"
+            " are not sent (Telegram unreachable? see the bot's log)"
+        )
+    if problem is not None:
+        print(f"unhealthy: {problem}")
         return EXIT_REFUSED
-    # Measured at the bot's last tick, which wrote both marks: the check above says it is recent.
+    age = int((now - health.last_tick).total_seconds())
+    print(f"ok: the scheduler ran {age} s ago, {receiving}, no message waits past its time")
+    return EXIT_OK
+
+
+def _polling_health(health: Health, polling_silent: float) -> tuple[str | None, str]:
+    """What is wrong with the bot's polling (None: nothing), and what is right."""
+    if health.last_tick is None or health.last_poll is None:
+        return "the bot has not recorded its polling (an older version? restart it)", ""
+    # Measured at the bot's last tick, which wrote both marks: the caller checked it is recent.
     silent = int((health.last_tick - health.last_poll).total_seconds())
     if silent > polling_silent:
-        print(
-            f"unhealthy: getUpdates has not been answered since"
+        return (
+            f"getUpdates has not been answered since"
             f" {health.last_poll.isoformat(timespec='seconds')} ({silent} s before the"
             " scheduler's last run): the bot receives no updates (the network, or another bot"
             " polling with this token? see the bot's log)"
-        )
-        return EXIT_REFUSED
-    if health.overdue_messages:
-        print(
-            f"unhealthy: {health.overdue_messages} messages due for over {OUTBOX_STUCK} minutes"
-            " are not sent (Telegram unreachable? see the bot's log)"
-        )
-        return EXIT_REFUSED
-    age = int((now - health.last_tick).total_seconds())
-    print(
-        f"ok: the scheduler ran {age} s ago, getUpdates answered {max(silent, 0)} s before it,"
-        " no message waits past its time"
-    )
-    return EXIT_OK
+        ), ""
+    return None, f"getUpdates answered {max(silent, 0)} s before it"
+
+
+def _webhook_health(settings: Settings, health: Health) -> tuple[str | None, str]:
+    """Webhook mode: whether the bot's HTTP server answers on WEBHOOK_LISTEN. Not how long ago
+    the last update came: Telegram posts only when someone acts, and a quiet college leaves a
+    healthy bot without an update for hours, so that age is reported, never judged."""
+    import http.client
+
+    host, port = settings.webhook_address
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    connection = http.client.HTTPConnection(host, port, timeout=WEBHOOK_ANSWER_SECONDS)
+    try:
+        # The route takes only POST: a GET is answered 405 and hands nothing to the bot.
+        connection.request("GET", settings.webhook_path)
+        connection.getresponse().read()
+    except (OSError, http.client.HTTPException) as exc:
+        return (
+            f"the webhook server does not answer on {settings.webhook_listen} ({exc}):"
+            " Telegram cannot deliver updates (see the bot's log)"
+        ), ""
+    finally:
+        connection.close()
+    if health.last_tick is None or health.last_poll is None:
+        last = "no update recorded yet"
+    else:
+        quiet = int((health.last_tick - health.last_poll).total_seconds())
+        last = f"the last update {max(quiet, 0)} s before it"
+    return None, f"the webhook server answers on {settings.webhook_listen} ({last})"
 
 
 def _backup_command(settings: Settings, path: Path) -> int:
@@ -239,6 +277,7 @@ def _import_command(settings: Settings, path: Path) -> int:
 def _run_command(settings: Settings) -> int:
     from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 
+    from bot.webhook import WebhookListenError
     from storage.db import DatabaseNewer, DatabaseUnavailable
 
     try:
@@ -251,6 +290,9 @@ def _run_command(settings: Settings) -> int:
         return EXIT_USAGE
     except TelegramUnauthorizedError:
         print("settings error: BOT_TOKEN: Telegram refused the token", file=sys.stderr)
+        return EXIT_USAGE
+    except WebhookListenError as exc:
+        print(f"settings error: WEBHOOK_LISTEN: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except TelegramAPIError as exc:  # refused for good at start-up (an outage is waited out)
         where = settings.telegram_api_url or "Telegram"

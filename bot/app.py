@@ -14,7 +14,6 @@ from aiogram import Bot, Dispatcher, methods
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.methods.base import Response
 
 from bot.config import POLLING_TIMEOUT_SECONDS, Settings
@@ -22,6 +21,7 @@ from bot.domain.attention import Limits
 from bot.domain.plans import plan_every_active_pair
 from bot.domain.rules import quiet_hours_end
 from bot.i18n import I18n
+from bot.isolation import PerKeyIsolation
 from bot.middlewares import (
     CurrentPerson,
     FormStateWrites,
@@ -35,6 +35,7 @@ from bot.polling import PollingWatch
 from bot.startup import Retrying, Sleep, StopRequested
 from bot.telegram_session import JsonBodySession
 from bot.unchanged_edits import PressedMessage, UnchangedEdits
+from bot.webhook import WebhookServer
 from handlers import get_routers
 from handlers.links import LINKS
 from handlers.menu import ChatMenus, set_default_commands
@@ -69,6 +70,7 @@ _RESPONSE_TYPES = [
         methods.SendMessage,
         methods.SendPhoto,
         methods.SetMyCommands,
+        methods.SetWebhook,
     )
 ]
 
@@ -109,7 +111,7 @@ def create_dispatcher(
         storage=storage,
         # One person's updates are handled one after another (a double tap on ✅ must not form
         # the pair twice); different people's still run concurrently.
-        events_isolation=SimpleEventIsolation(),
+        events_isolation=PerKeyIsolation(),
         settings=settings,
         db=db,
         i18n=i18n,
@@ -147,14 +149,16 @@ class App:
     in_flight: InFlightUpdates
     menus: ChatMenus
     polling: PollingWatch
+    webhook: WebhookServer | None = None  # None: long polling
     # How start-up waits between retries; tests make it instant and record the delays.
     startup_sleep: Sleep = asyncio.sleep
     _stop_requested: asyncio.Event = field(default_factory=asyncio.Event)
     _stopped: asyncio.Event = field(default_factory=asyncio.Event)
     _menu_task: asyncio.Task[None] | None = None
 
-    async def run_polling(self, handle_signals: bool = True) -> None:
-        """Poll until stopped (Ctrl-C, SIGTERM or stop()); always releases what it holds.
+    async def run(self, handle_signals: bool = True) -> None:
+        """Receive updates until stopped (Ctrl-C, SIGTERM or stop()): by long polling, or through
+        the webhook when WEBHOOK_URL is set; always releases what it holds.
 
         A Bot API outage at start-up is waited out (see bot/startup.py); a refused token raises
         TelegramUnauthorizedError at once."""
@@ -167,6 +171,13 @@ class App:
             try:
                 # The first call to Telegram; aiogram's polling reuses the answer (bot.me caches).
                 me = await retrying.call("getMe", self.bot.me)
+                if self.webhook is None:
+                    # Telegram refuses getUpdates while a webhook is set: a bot that ran in
+                    # webhook mode before polls only once it is gone (its updates are kept).
+                    await retrying.call(
+                        "deleteWebhook",
+                        partial(self.bot.delete_webhook, drop_pending_updates=False),
+                    )
             except StopRequested:
                 return
             self.polling.polling_starts()  # before the scheduler's first tick writes it down
@@ -177,6 +188,9 @@ class App:
             # What start-up built (aiogram's ~200 000 type objects) lives as long as the process:
             # keep it out of every later full garbage collection.
             gc.freeze()
+            if self.webhook is not None:
+                await self._serve_webhook(self.webhook, retrying, me.username)
+                return
             log.info("polling as @%s", me.username)
             if self._stop_requested.is_set():  # asked while starting; from here aiogram listens
                 return
@@ -190,15 +204,50 @@ class App:
         finally:
             await self.close()
 
+    async def _serve_webhook(
+        self, webhook: WebhookServer, retrying: Retrying, username: str | None
+    ) -> None:
+        """Listen, tell Telegram where to post (updates waiting there are kept), and serve until
+        asked to stop; close() then stops the server."""
+        workflow_data = {"dispatcher": self.dp, "bots": [self.bot], **self.dp.workflow_data}
+        await self.dp.emit_startup(bot=self.bot, **workflow_data)  # as start_polling does
+        try:
+            # Listening before Telegram is told, so that its first post finds the bot.
+            await webhook.start()
+            try:
+                await retrying.call(
+                    "setWebhook",
+                    partial(
+                        self.bot.set_webhook,
+                        url=self.settings.webhook_url,
+                        secret_token=webhook.endpoint.secret_token,
+                        allowed_updates=self.dp.resolve_used_update_types(),
+                        drop_pending_updates=False,
+                    ),
+                )
+            except StopRequested:
+                return
+            self.polling.update_received()  # Telegram has just answered: the start counts
+            log.info(
+                "receiving updates as @%s through the webhook (listening on %s)",
+                username,
+                self.settings.webhook_listen,
+            )
+            await self._stop_requested.wait()
+        finally:
+            await self.dp.emit_shutdown(bot=self.bot, **workflow_data)
+
     def _stop_on_signals(self) -> None:
-        # Until start_polling installs aiogram's handlers over these, a signal ends the start-up.
+        # Polling: until start_polling installs aiogram's handlers over these, a signal ends the
+        # start-up. Webhook mode: they stay, and a signal stops the bot.
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             with suppress(NotImplementedError):  # no signal handlers on Windows
                 loop.add_signal_handler(sig, self._on_signal, sig)
 
     def _on_signal(self, sig: signal.Signals) -> None:
-        log.info("%s received while starting: stopping", sig.name)
+        # Polling: only while starting (aiogram's own handlers take over); webhook: till the end.
+        log.info("%s received: stopping", sig.name)
         self._stop_requested.set()
 
     async def _set_default_menu(self, retrying: Retrying) -> None:
@@ -223,6 +272,8 @@ class App:
             return
         self._stopped.set()
         self._stop_requested.set()
+        if self.webhook is not None:  # no more updates taken; those taken may finish
+            await self.webhook.stop(SHUTDOWN_GRACE_SECONDS)
         if self._menu_task is not None:
             await asyncio.wait((self._menu_task,))  # it saw the request and returned
         await self.in_flight.wait_idle(SHUTDOWN_GRACE_SECONDS)
@@ -305,4 +356,9 @@ async def create_app(
         in_flight=in_flight,
         menus=menus,
         polling=polling,
+        webhook=(
+            WebhookServer(settings, dp, bot, on_update=polling.update_received)
+            if settings.webhook_url
+            else None
+        ),
     )

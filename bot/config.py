@@ -6,10 +6,11 @@ import re
 from datetime import time
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.domain.plans import PlanTemplate, shipped_template_path, template_at
@@ -17,6 +18,9 @@ from bot.domain.plans import PlanTemplate, shipped_template_path, template_at
 # The long poll's wait: getUpdates with no update for the bot is answered after this long.
 POLLING_TIMEOUT_SECONDS = 10
 
+# What Telegram accepts as a webhook's secret_token (sent back in X-Telegram-Bot-Api-Secret-Token).
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_HOST_PORT = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[^\s:\[\]]+):(\d{1,5})$")
 _QUIET_HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
@@ -52,6 +56,12 @@ class Settings(BaseSettings):
     press_burst: int = Field(8, ge=1)
     presses_per_second: float = Field(4.0, gt=0)
     log_level: str = "INFO"
+    # Webhook mode, instead of long polling: the public HTTPS URL Telegram posts updates to ("":
+    # poll), the secret it sends with each, and where the bot's own HTTP server listens (behind
+    # a reverse proxy that terminates TLS); the server's path is the URL's.
+    webhook_url: str = ""
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1:8080"
     # The plan every new pair starts from (bot/domain/plan_template.toml when not set).
     plan_template: Path = Field(default_factory=shipped_template_path)
 
@@ -139,6 +149,51 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown logging level {value!r}")
         return level
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str) -> str:
+        value = value.strip()
+        if value and not re.match(r"^https?://[^\s/?#]+(/\S*)?$", value):
+            raise ValueError(f"expected the public https:// URL Telegram posts to, got {value!r}")
+        return value
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _empty_secret_is_none(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("expected 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _webhook_listen(cls, value: str) -> str:
+        _parse_host_port(value)
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _webhook_needs_a_secret(self) -> Self:
+        if not self.webhook_url:
+            return self
+        if self.webhook_secret is None:
+            raise ValueError(
+                "WEBHOOK_SECRET: required when WEBHOOK_URL is set (1-256 characters of"
+                " A-Z, a-z, 0-9, _ and -: anyone who finds the URL could post updates otherwise)"
+            )
+        # Telegram posts only to https; a self-hosted Bot API server also to http.
+        if self.webhook_url.startswith("http://") and not self.telegram_api_url:
+            raise ValueError(
+                "WEBHOOK_URL: Telegram posts only to https:// URLs"
+                " (http:// only with a self-hosted Bot API server in TELEGRAM_API_URL)"
+            )
+        return self
+
     @field_validator("plan_template")
     @classmethod
     def _plan_template(cls, value: Path) -> Path:
@@ -157,6 +212,16 @@ class Settings(BaseSettings):
     def quiet_window(self) -> tuple[time, time] | None:
         return _parse_quiet_hours(self.quiet_hours) if self.quiet_hours else None
 
+    @property
+    def webhook_path(self) -> str:
+        """The path the bot's HTTP server answers on: WEBHOOK_URL's (the proxy keeps it)."""
+        return urlsplit(self.webhook_url).path or "/"
+
+    @property
+    def webhook_address(self) -> tuple[str, int]:
+        """WEBHOOK_LISTEN as (host, port); an IPv6 host without its brackets."""
+        return _parse_host_port(self.webhook_listen)
+
     def require_token(self) -> str:
         if self.bot_token is None:
             raise SettingsError("BOT_TOKEN: required (the token from @BotFather)")
@@ -174,12 +239,20 @@ def _parse_quiet_hours(value: str) -> tuple[time, time]:
         raise ValueError(f"expected HH:MM-HH:MM, got {value!r}") from exc
 
 
+def _parse_host_port(value: str) -> tuple[str, int]:
+    match = _HOST_PORT.match(value.strip())
+    if not match or not 1 <= int(match.group(2)) <= 65535:
+        raise ValueError(f"expected host:port, like 127.0.0.1:8080, got {value!r}")
+    return match.group(1).strip("[]"), int(match.group(2))
+
+
 def load_settings(**overrides: Any) -> Settings:
     """Read the settings; any problem becomes one SettingsError line naming the setting."""
     try:
         return Settings(**overrides)
     except ValidationError as exc:
         error = exc.errors()[0]
-        name = str(error["loc"][0]).upper() if error["loc"] else "settings"
         message = str(error["msg"]).removeprefix("Value error, ")
-        raise SettingsError(f"{name}: {message}") from None
+        if not error["loc"]:  # a rule across settings: its message names the one to change
+            raise SettingsError(message) from None
+        raise SettingsError(f"{str(error['loc'][0]).upper()}: {message}") from None

@@ -1,8 +1,15 @@
-"""Whether the bot is receiving updates: when Telegram last answered its getUpdates.
+"""Whether the bot is receiving updates: when Telegram last answered its getUpdates or, in
+webhook mode, last posted an update to it.
 
 Kept in memory, as a request middleware of the bot's session: an idle long poll is answered
 every POLLING_TIMEOUT_SECONDS and a busy one at once, too often for a database write each. The
-scheduler's tick writes it down once per tick (scheduler/tick.py) for `python -m bot health`."""
+scheduler's tick writes it down once per tick (scheduler/tick.py) for `python -m bot health`.
+
+The bound differs by mode. Polling: the mark is never older than a long poll's timeout while
+Telegram answers, so its age says whether the bot hears Telegram. Webhook: Telegram calls only
+when someone acts, and a quiet college leaves the mark hours old on a healthy bot (at night, in
+the holidays), so its age proves nothing and health does not judge by it there (bot/__main__.py);
+it is kept for the operator to read."""
 
 from __future__ import annotations
 
@@ -29,6 +36,10 @@ class PollingWatch(BaseRequestMiddleware):
 
     def polling_starts(self) -> None:
         # Until the first long poll is answered the bot is starting, not deaf: the start counts.
+        self.last_answer = self.clock.now()
+
+    def update_received(self) -> None:
+        """Webhook mode: Telegram posted an update (or accepted setWebhook, at start)."""
         self.last_answer = self.clock.now()
 
     async def __call__(

@@ -18,6 +18,7 @@ def get_routers() -> list[Router]:
         calendar,
         chat_member,
         common,
+        consent,
         digest,
         export,
         fallback,
@@ -53,6 +54,8 @@ def get_routers() -> list[Router]:
         mydata.router,
         # Strangers and people who left get past this only with the commands above.
         outsiders.router,
+        # Past those, a person who has not accepted the consent text sees it, nothing else.
+        consent.router,
         access.router,
         people.router,
         invite.router,

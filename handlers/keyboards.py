@@ -65,6 +65,13 @@ class PersonPick(CallbackData, prefix="pk"):
     form: int = 0  # the form run the picker belongs to (handlers.forms)
 
 
+class ConsentCb(CallbackData, prefix="cs"):
+    """✅ / ❌ under the consent text (handlers/consent.py)."""
+
+    act: str  # yes | no
+    version: int  # of the text the buttons were shown with
+
+
 class RequestsPage(CallbackData, prefix="rq"):
     """A page of the pending access requests (sent instead of a copy of each, in a flood)."""
 

@@ -8,6 +8,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
+from aiogram.fsm.storage.base import StorageKey
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.context import Context
@@ -16,7 +17,9 @@ from bot.domain.fields import FieldError
 from bot.domain.rules import is_admin
 from bot.domain.staff import (
     StaffRefusal,
+    anonymise,
     change_role,
+    is_anonymised,
     rename,
     set_active,
     set_admin_rights,
@@ -227,8 +230,9 @@ async def _card(ctx: Context, person_id: int) -> tuple[str, InlineKeyboardMarkup
     if person.active:
         if person.id != ctx.me.id:
             rows.append(action("person-deactivate", "active", "0"))
-    else:
+    elif not is_anonymised(person):
         rows.append(action("person-reactivate", "active", "1"))
+        rows.append(action("person-anonymise", "anon"))
     rows.append([_button(t("button-back"), PeopleList().pack())])
     return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
@@ -303,6 +307,54 @@ async def change_person(
         # Their command menu follows the new role or rights at once, not at their next /start.
         rights = is_admin(changed, changed.telegram_id, ctx.settings.admin_ids)
         await refresh_commands(bot, db, ctx.i18n, changed, rights)
+
+
+@router.callback_query(PersonCard.filter(F.action == "anon"))
+async def anonymise_person(
+    callback: CallbackQuery, callback_data: PersonCard, state: FSMContext, bot: Bot, ctx: Context
+) -> None:
+    """🕶 on the card of someone who left: a confirmation naming what goes, then the erasure."""
+    target, t = callback_data.person_id, ctx.t
+    if callback_data.value != "1":
+        async with ctx.db.read() as tx:
+            person = await tx.people.get(target)
+        if person is None or is_anonymised(person):
+            await callback.answer(t("stale-button"), show_alert=True)
+            return
+        if person.active:
+            await callback.answer(t(StaffRefusal.STILL_ACTIVE.value), show_alert=True)
+            return
+        rows = [
+            [
+                _button(
+                    t("person-anonymise-yes"),
+                    PersonCard(person_id=target, action="anon", value="1").pack(),
+                )
+            ],
+            [_button(t("button-back"), PersonCard(person_id=target).pack())],
+        ]
+        await shown(callback).edit_text(
+            t("person-anonymise-question", name=person.full_name),
+            reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
+        )
+        await callback.answer()
+        return
+    async with ctx.db.read() as tx:
+        before = await tx.people.get(target)
+    refusal = await anonymise(ctx.db, target, ctx.me, ctx.now())
+    if refusal is not None:
+        await callback.answer(t(refusal.value), show_alert=True)
+        return
+    if before is not None and before.telegram_id is not None:
+        # A form they had open in the bot is forgotten with the rest.
+        key = StorageKey(
+            bot_id=bot.id,
+            chat_id=before.telegram_id,
+            user_id=before.telegram_id,
+        )
+        await state.storage.set_state(key, None)
+        await state.storage.set_data(key, {})
+    await _show_card(callback, ctx, target, t("person-anonymised"))
 
 
 @router.callback_query(PersonCard.filter(F.action == "invite"))

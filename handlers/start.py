@@ -12,12 +12,13 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from bot.context import Context
 from bot.domain.access import request_notice, share_request, share_waiting_with
 from bot.domain.onboarding import StartOutcome, TelegramAccount, display_name, recognise
+from bot.domain.rules import CONSENT_VERSION, needs_consent
 from bot.i18n import Html, Translator
 from bot.notices import Button, Text
 from bot.rendering import render
 from handlers.filters import Member, MenuButton
 from handlers.guide import guide_buttons
-from handlers.keyboards import AccessDecision, main_menu
+from handlers.keyboards import AccessDecision, ConsentCb, main_menu
 from handlers.links import LINKS
 from handlers.menu import ChatMenus, commands_for, role_title, with_pair_lines
 from storage.models import AccessRequest, Person, Role
@@ -53,6 +54,11 @@ async def start(
     if result.person is not None and outcome is not StartOutcome.DEACTIVATED:
         known = result.person
         t = ctx.i18n.get(known.language)
+        if needs_consent(known):
+            # Linked to show them what is stored and why; nothing else until they accept.
+            await ask_consent(message, t)
+            ctx.told()  # a request they had sent is settled: the admins' copies say so
+            return
         if outcome is StartOutcome.INVITE_FOR_SOMEONE_ELSE:
             await message.answer(t("start-invite-for-someone-else"))
         rights = ctx.is_admin or known.has_admin_rights
@@ -100,6 +106,24 @@ async def greet(
             ctx.told()
 
 
+def consent_message(t: Translator) -> tuple[str, InlineKeyboardMarkup]:
+    """The consent text (what is stored, why, who sees it) with ✅ / ❌ (handlers/consent.py)."""
+
+    def button(key: str, act: str) -> InlineKeyboardButton:
+        data = ConsentCb(act=act, version=CONSENT_VERSION).pack()
+        return InlineKeyboardButton(text=t(key), callback_data=data)
+
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[[button("consent-yes", "yes")], [button("consent-no", "no")]]
+    )
+    return t("consent-text", version=CONSENT_VERSION), markup
+
+
+async def ask_consent(message: Message, t: Translator) -> None:
+    text, markup = consent_message(t)
+    await message.answer(text, reply_markup=markup)
+
+
 def decision_buttons(request: AccessRequest) -> list[list[Button]]:
     """✅ / ❌ on every admin's copy of a request."""
 
@@ -130,6 +154,9 @@ async def help_command(message: Message, ctx: Context) -> None:
     t = ctx.t
     if ctx.person is None and not ctx.is_admin:
         await message.answer(t("help-stranger"))
+        return
+    if needs_consent(ctx.person):
+        await ask_consent(message, t)  # what they need to know first
         return
     names = commands_for(ctx.person, ctx.is_admin)
     lines = [t("help-title")]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextvars
+import itertools
 import json
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -16,6 +18,9 @@ from storage.db import Database
 from storage.sql import fetch_one
 
 EMPTY = "{}"
+# Keys (a person in a chat) kept in memory: a college's people several times over. One used less
+# recently than these is read again at its next update (one read by primary key).
+CACHED_KEYS = 4096
 
 
 def _key(key: StorageKey) -> str:
@@ -55,14 +60,18 @@ _batch: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar("fsm_batc
 
 
 class SQLiteStorage(BaseStorage):
-    """Every key read or written is kept in memory as well, since aiogram asks for the state of
-    every update and only this process writes them. Inside `batch()` (the handling of one
+    """The keys read or written most recently (up to `max_cached`) are kept in memory as well,
+    since aiogram asks for the state of every update and only this process writes them; beyond
+    that the least recently used are dropped, but never one with a write still due, so memory
+    does not grow with every person who ever wrote. Inside `batch()` (the handling of one
     update) the writes reach the database once, at its end, in one transaction: a form step
     that sets its state and updates its data three times costs one write, not four."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, max_cached: int = CACHED_KEYS) -> None:
         self.db = db
-        self._forms: dict[str, _Form] = {}
+        self.max_cached = max_cached
+        self._forms: OrderedDict[str, _Form] = OrderedDict()  # least recently used first
+        self._unsaved: set[str] = set()  # changed and not written yet: kept in memory
 
     @asynccontextmanager
     async def batch(self) -> AsyncIterator[None]:
@@ -100,22 +109,42 @@ class SQLiteStorage(BaseStorage):
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         return dict(json.loads((await self._form(_key(key))).data))
 
+    @property
+    def cached(self) -> int:
+        """Keys held in memory now."""
+        return len(self._forms)
+
     async def close(self) -> None:
         """The database is closed by its owner."""
 
     async def _form(self, text_key: str) -> _Form:
         form = self._forms.get(text_key)
-        if form is None:
-            async with self.db.read() as tx:
-                row = await fetch_one(
-                    tx.conn, "SELECT state, data FROM fsm WHERE key = ?", (text_key,)
-                )
-            # Another task of the same key may have filled it while this one waited.
-            found = _Form(row[0], row[1], (row[0], row[1])) if row else _Form()
-            form = self._forms.setdefault(text_key, found)
+        if form is not None:
+            self._forms.move_to_end(text_key)
+            return form
+        async with self.db.read() as tx:
+            row = await fetch_one(tx.conn, "SELECT state, data FROM fsm WHERE key = ?", (text_key,))
+        # Another task of the same key may have filled it while this one waited.
+        form = self._forms.get(text_key)
+        if form is not None:
+            self._forms.move_to_end(text_key)
+            return form
+        form = self._forms[text_key] = _Form(row[0], row[1], (row[0], row[1])) if row else _Form()
+        self._evict(keep=text_key)
         return form
 
+    def _evict(self, keep: str) -> None:
+        """Drop the least recently used keys beyond the bound; what memory holds of them is
+        what the database holds, so the next read finds the same."""
+        over = len(self._forms) - self.max_cached
+        if over <= 0:
+            return
+        idle = (k for k in self._forms if k not in self._unsaved and k != keep)
+        for k in list(itertools.islice(idle, over)):
+            del self._forms[k]
+
     async def _changed(self, text_key: str) -> None:
+        self._unsaved.add(text_key)
         batch = _batch.get()
         if batch is not None and batch.open:
             batch.keys.add(text_key)
@@ -123,16 +152,23 @@ class SQLiteStorage(BaseStorage):
             await self._write({text_key})
 
     async def _write(self, keys: set[str]) -> None:
-        # A form opened and closed in one update (a quick /ask) ends as it began: no write.
-        changed = {k: self._forms[k].current for k in sorted(keys)}
-        changed = {k: now for k, now in changed.items() if now != self._forms[k].stored}
-        if not changed:
-            return
-        async with self.db.transaction(bookkeeping=True) as tx:
-            await tx.conn.executemany(
-                "INSERT INTO fsm (key, state, data) VALUES (?, ?, ?)"
-                " ON CONFLICT (key) DO UPDATE SET state = excluded.state, data = excluded.data",
-                [(k, state, data) for k, (state, data) in changed.items()],
+        # A key no longer in memory was dropped clean: the database holds what it held.
+        forms = {k: form for k in sorted(keys) if (form := self._forms.get(k)) is not None}
+        try:
+            # A form opened and closed in one update (a quick /ask) ends as it began: no write.
+            changed = {k: form.current for k, form in forms.items() if form.current != form.stored}
+            if not changed:
+                return
+            async with self.db.transaction(bookkeeping=True) as tx:
+                await tx.conn.executemany(
+                    "INSERT INTO fsm (key, state, data) VALUES (?, ?, ?)"
+                    " ON CONFLICT (key) DO UPDATE SET state = excluded.state, data = excluded.data",
+                    [(k, state, data) for k, (state, data) in changed.items()],
+                )
+            for k, now in changed.items():
+                forms[k].stored = now
+        finally:
+            # A failed write leaves them unsaved (memory ahead of the database, as before).
+            self._unsaved.difference_update(
+                k for k, form in forms.items() if form.current == form.stored
             )
-        for k, now in changed.items():
-            self._forms[k].stored = now

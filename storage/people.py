@@ -13,7 +13,8 @@ from storage.sql import fetch_all, fetch_one
 
 _COLUMNS = (
     "id, full_name, role, is_admin, department, username, telegram_id, language, active,"
-    " blocked_at, first_seen_at, commands_menu, linked_by_username, gender, name_from_telegram"
+    " blocked_at, first_seen_at, commands_menu, linked_by_username, gender, name_from_telegram,"
+    " consent_version"
 )
 
 
@@ -34,6 +35,7 @@ def _person(row: aiosqlite.Row) -> Person:
         linked_by_username=bool(row["linked_by_username"]),
         gender=Gender(row["gender"]) if row["gender"] else None,
         name_from_telegram=bool(row["name_from_telegram"]),
+        consent_version=row["consent_version"],
     )
 
 
@@ -234,6 +236,15 @@ class PeopleRepo:
             " username = COALESCE(?, username) WHERE id = ?",
             (to_db_time(now), username.lower() if username else None, person_id),
         )
+
+    async def record_consent(self, person_id: int, version: int, now: datetime) -> bool:
+        """The person accepted this version of the text; False when they had already."""
+        cur = await self.conn.execute(
+            "UPDATE people SET consent_version = ?, consent_at = ? WHERE id = ?"
+            " AND consent_version < ?",
+            (version, to_db_time(now), person_id, version),
+        )
+        return cur.rowcount == 1
 
     async def admins(self) -> list[Person]:
         return await self._many(

@@ -1,15 +1,22 @@
 """Everything the bot stores about one person, for /mydata: their row, their pairs with the
 plans, meetings and questions of those pairs (they are a party to each), the questionnaires
 they answered (their own only), the reminders they switched off, the messages queued for them,
-and an access request they made. Plain rows as dictionaries, ready to be written as JSON."""
+and an access request they made. Plain rows as dictionaries, ready to be written as JSON.
+
+And the erasure of a person who left (`erase`): what names or reaches them goes; the rows the
+programme's figures count stay, under a label."""
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
-from storage.sql import fetch_all
+from storage.models import to_db_time
+from storage.names import name_key
+from storage.sql import fetch_all, fetch_one
 
 Rows = list[dict[str, Any]]
 
@@ -26,7 +33,8 @@ class PersonalDataRepo:
         return {
             "person": await self._all(
                 "SELECT id, full_name, role, is_admin, department, username, telegram_id,"
-                " language, active, blocked_at, first_seen_at, created_at, updated_at"
+                " language, active, blocked_at, first_seen_at, consent_version, consent_at,"
+                " created_at, updated_at"
                 " FROM people WHERE id = ?",
                 person_id,
             ),
@@ -83,3 +91,58 @@ class PersonalDataRepo:
             " WHERE telegram_id = ?",
             telegram_id,
         )
+
+    async def erase(self, person_id: int, label: str, now: datetime) -> bool:
+        """Their name becomes `label`; their @username, Telegram id and language go, with their
+        access request, invites, reminder switches and anything queued for them; the messages
+        the outbox keeps (to them and to others) lose their name. Their department, role, pairs,
+        plans, meetings, questions and questionnaires stay, so every figure stays right. What
+        people typed (a question, a comment) is theirs to have written and stays as it is.
+        False when there is no such person."""
+        row = await fetch_one(
+            self.conn, "SELECT full_name, telegram_id FROM people WHERE id = ?", (person_id,)
+        )
+        if row is None:
+            return False
+        old_name, telegram_id = row["full_name"], row["telegram_id"]
+        await self.conn.execute(
+            "UPDATE people SET full_name = ?, name_key = ?, username = NULL, telegram_id = NULL,"
+            " language = NULL, blocked_at = NULL, commands_menu = NULL, linked_by_username = 0,"
+            " name_from_telegram = 0, updated_at = ? WHERE id = ?",
+            (label, name_key(label), to_db_time(now), person_id),
+        )
+        await self.conn.execute(
+            "DELETE FROM access_requests WHERE person_id = ? OR telegram_id = ?",
+            (person_id, telegram_id),
+        )
+        await self.conn.execute("DELETE FROM invites WHERE person_id = ?", (person_id,))
+        await self.conn.execute("DELETE FROM reminder_switches WHERE person_id = ?", (person_id,))
+        # Their chat is forgotten: what waits for them is cancelled, what was sent keeps no id.
+        await self.conn.execute(
+            "UPDATE outbox SET status = 'cancelled' WHERE person_id = ? AND status = 'pending'",
+            (person_id,),
+        )
+        await self.conn.execute(
+            "UPDATE outbox SET chat_id = NULL, sent_chat_id = NULL WHERE person_id = ?",
+            (person_id,),
+        )
+        if telegram_id is not None:  # messages to their account from before it was linked
+            stranger = "SELECT id FROM outbox WHERE person_id IS NULL AND chat_id = ?"
+            await self.conn.execute(
+                f"DELETE FROM outbox_attempts WHERE outbox_id IN ({stranger})", (telegram_id,)
+            )
+            await self.conn.execute(
+                "DELETE FROM outbox WHERE person_id IS NULL AND chat_id = ?", (telegram_id,)
+            )
+        # The texts kept to render or edit a message name people by their arguments (as JSON,
+        # the way bot.notices.args_json writes them) or, in rows from before, in ready text.
+        in_json = json.dumps(old_name, ensure_ascii=False)[1:-1]
+        await self.conn.execute(
+            "UPDATE outbox SET text_args = REPLACE(text_args, ?, ?) WHERE instr(text_args, ?) > 0",
+            (in_json, json.dumps(label, ensure_ascii=False)[1:-1], in_json),
+        )
+        await self.conn.execute(
+            "UPDATE outbox SET text = REPLACE(text, ?, ?) WHERE instr(text, ?) > 0",
+            (old_name, label, old_name),
+        )
+        return True

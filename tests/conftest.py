@@ -28,6 +28,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "bot_settings(**overrides): settings for the bot that the bot_runner fixture starts",
     )
+    config.addinivalue_line(
+        "markers",
+        "polling_only(reason): the test is about getUpdates itself; skipped when the end-to-end"
+        " suite runs in webhook mode (E2E_MODE=webhook)",
+    )
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.domain.rules import needs_consent
 from bot.notices import Button, Html, Text, args_json, buttons_json, joined, stored
 from storage.models import FileKind, OutboxRow, Person
 from storage.repos import Repos
@@ -368,7 +369,13 @@ async def opened_the_bot(
     """The person has opened the bot (their first /start, or they wrote to it): that is
     recorded (with the @username they have now, and no longer blocking it), and what was held
     for them until then is due now, but for what is older than a week and, when they are
-    `greeted` (a /start), what their greeting says anew. Returns how many held notices are due."""
+    `greeted` (a /start), what their greeting says anew. Returns how many held notices are due.
+
+    Someone who has not accepted the consent text yet has not opened it in this sense: their
+    account is linked (to show them the text), nothing else; accepting opens it (consent.py)."""
+    person = await tx.people.get(person_id)
+    if person is not None and not person.seen and needs_consent(person):
+        return 0
     await tx.people.mark_seen(person_id, now, username)
     dropped = SAID_BY_THE_GREETING if greeted else frozenset()
     return await tx.outbox.release_held(

@@ -31,6 +31,17 @@ class PairRefusal(StrEnum):
     SAME_MENTOR = "pair-refused-same-mentor"
 
 
+# The version of the consent text (the catalog's `consent-text`): a change to what is stored or
+# who sees it is a new version, which everyone accepts anew.
+CONSENT_VERSION = 1
+
+
+def needs_consent(person: Person | None) -> bool:
+    """A person of the programme who has not accepted the current consent text: nothing is sent
+    to them, and only /start, /help, /mydata and /cancel answer, until they do."""
+    return person is not None and person.active and person.consent_version < CONSENT_VERSION
+
+
 def is_admin(person: Person | None, telegram_id: int | None, admin_ids: list[int]) -> bool:
     """ADMIN_IDS are admins from the first start; others by role or a grant in the bot."""
     if telegram_id is not None and telegram_id in admin_ids:

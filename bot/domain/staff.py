@@ -22,6 +22,7 @@ def role_text(person: Person, is_admin: bool) -> Text:
 
 class StaffRefusal(StrEnum):
     NO_SUCH_PERSON = "stale-button"
+    STILL_ACTIVE = "person-anonymise-active"
     HAS_ACTIVE_PAIRS = "person-has-active-pairs"
     NOT_YOURSELF = "person-not-yourself"
     ADMIN_BY_ROLE = "person-admin-by-role"
@@ -106,4 +107,28 @@ async def set_active(
         if not active and not may_change_role_or_leave(await tx.pairs.active_for_person(person.id)):
             return StaffRefusal.HAS_ACTIVE_PAIRS
         await tx.people.update(person_id, now, active=active)
+    return None
+
+
+def anonymous_name(person_id: int) -> str:
+    """The name of a person who left and was anonymised: a label, the same in every report."""
+    return f"Участник №{person_id}"
+
+
+def is_anonymised(person: Person) -> bool:
+    return person.full_name == anonymous_name(person.id) and person.telegram_id is None
+
+
+async def anonymise(db: Database, person_id: int, by: Person, now: datetime) -> StaffRefusal | None:
+    """Erase who a person who left was (storage.personal_data.erase): for good, so only once
+    they are marked as having left, and never one's own record."""
+    if person_id == by.id:
+        return StaffRefusal.NOT_YOURSELF
+    async with db.transaction() as tx:
+        person = await tx.people.get(person_id)
+        if person is None:
+            return StaffRefusal.NO_SUCH_PERSON
+        if person.active:
+            return StaffRefusal.STILL_ACTIVE
+        await tx.personal_data.erase(person_id, anonymous_name(person_id), now)
     return None

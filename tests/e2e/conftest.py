@@ -1,10 +1,15 @@
-"""End-to-end fixtures: the fake Bot API server, settings aimed at it, the real app polling it."""
+"""End-to-end fixtures: the fake Bot API server, settings aimed at it, the real app polling it
+(or, with E2E_MODE=webhook, taking its updates through a webhook the fake server posts to)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import secrets
+import socket
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +27,33 @@ if TYPE_CHECKING:
 SettingsFactory = Callable[..., Settings]
 START_TIMEOUT = 10.0
 STOP_TIMEOUT = 10.0
+# How the bots that BotRunner starts take their updates: "polling" (the default) or "webhook".
+# Tests marked polling_only (they test getUpdates itself) are skipped in webhook mode.
+E2E_MODE = os.environ.get("E2E_MODE", "").strip().lower() or "polling"
+WEBHOOK_MODE = E2E_MODE == "webhook"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if E2E_MODE not in ("polling", "webhook"):
+        raise pytest.UsageError(f"E2E_MODE: expected polling or webhook, got {E2E_MODE!r}")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    marker = item.get_closest_marker("polling_only")
+    if marker is not None and WEBHOOK_MODE:
+        pytest.skip(f"polling only: {marker.args[0] if marker.args else 'tests getUpdates'}")
+
+
+def webhook_settings() -> dict[str, str]:
+    """Webhook mode on a free port of 127.0.0.1, its path and secret made up for the test."""
+    with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return {
+        "webhook_url": f"http://127.0.0.1:{port}/tg/{secrets.token_hex(4)}",
+        "webhook_secret": secrets.token_urlsafe(24),
+        "webhook_listen": f"127.0.0.1:{port}",
+    }
 
 
 class LogGuard(logging.Handler):
@@ -126,7 +158,8 @@ def admin(fake_api: FakeBotAPI) -> TelegramUser:
 
 
 class BotRunner:
-    """The real app polling the fake server in a task; restartable on the same database."""
+    """The real app polling the fake server in a task (or, in webhook mode, served by it);
+    restartable on the same database."""
 
     def __init__(
         self,
@@ -141,6 +174,8 @@ class BotRunner:
         self.app: App | None = None
         self._make_settings = make_settings
         self._overrides: dict[str, Any] = {}
+        # Kept across restarts, as a deployment's; a test's overrides win (webhook_url="": poll).
+        self._mode_settings: dict[str, Any] = webhook_settings() if WEBHOOK_MODE else {}
         self._task: asyncio.Task[None] | None = None
         api.add_abort_check(self._crash)
 
@@ -151,27 +186,33 @@ class BotRunner:
         return self.app.settings
 
     async def start(self, **overrides: Any) -> App:
-        """Create the app (settings: the factory's, then earlier and these overrides) and poll."""
+        """Create the app (settings: the factory's, then earlier and these overrides) and run it
+        until it polls or, in webhook mode, has set its webhook."""
         from bot.app import create_app  # late: the app's modules are still being written
 
         if self.app is not None:
             raise RuntimeError("the bot is already running")
         self._overrides.update(overrides)
-        polls_before = len(self.api.calls("getUpdates"))
-        self.app = await create_app(
-            self._make_settings(**self._overrides), clock=self.clock, i18n=self.i18n
-        )
-        task = asyncio.create_task(self.app.run_polling(handle_signals=False), name="bot")
+        settings = self._make_settings(**{**self._mode_settings, **self._overrides})
+        webhook = bool(settings.webhook_url)
+        before = self._receiving_calls(webhook)
+        self.app = await create_app(settings, clock=self.clock, i18n=self.i18n)
+        task = asyncio.create_task(self.app.run(handle_signals=False), name="bot")
         self._task = task
         await self.api.wait_for(
-            lambda: task.done() or len(self.api.calls("getUpdates")) > polls_before,
+            lambda: task.done() or self._receiving_calls(webhook) > before,
             START_TIMEOUT,
-            "the bot's first getUpdates",
+            "the bot's setWebhook" if webhook else "the bot's first getUpdates",
         )
         if task.done():
             await self.stop()
-            raise RuntimeError("the bot stopped before it polled")
+            raise RuntimeError("the bot stopped before it was receiving updates")
         return self.app
+
+    def _receiving_calls(self, webhook: bool) -> int:
+        if webhook:
+            return sum(call.ok for call in self.api.calls("setWebhook"))
+        return len(self.api.calls("getUpdates"))
 
     async def stop(self) -> None:
         """Stop polling and wait until the app has closed its database and session."""
@@ -204,15 +245,19 @@ class BotRunner:
         )
 
     def _handler_tasks(self) -> set[asyncio.Task[Any]]:
+        if self.app is None:
+            return set()
         # aiogram keeps no public handle on the per-update tasks of start_polling.
-        return getattr(self.app.dp, "_handle_update_tasks", set()) if self.app else set()
+        polled: set[asyncio.Task[Any]] = getattr(self.app.dp, "_handle_update_tasks", set())
+        posted = self.app.webhook.endpoint.tasks if self.app.webhook is not None else set()
+        return polled | posted
 
     def _crash(self) -> str | None:
         task = self._task
         if task is None or not task.done():
             return None
         error = None if task.cancelled() else task.exception()
-        return f"the bot stopped polling by itself ({error!r})"
+        return f"the bot stopped by itself ({error!r})"
 
 
 @pytest.fixture

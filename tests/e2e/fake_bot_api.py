@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, NoReturn
 
-from aiohttp import web
+from aiohttp import ClientError, ClientSession, ClientTimeout, web
 from multidict import MultiDictProxy
 
 BOT_ID = 123456
@@ -39,6 +39,12 @@ NOT_MODIFIED = (
     "are exactly the same as a current content and reply markup of the message"
 )
 QUERY_INVALID = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+WEBHOOK_ACTIVE = (
+    "Conflict: can't use getUpdates method while webhook is active;"
+    " use deleteWebhook to delete the webhook first"
+)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 # Parameters that are strings on the wire even when they look like JSON ("123", "[1] item").
 _TEXT_PARAMS = frozenset(
     {
@@ -123,6 +129,21 @@ class _StoredFile:
     kind: str = "document"  # Telegram refuses a photo's file_id sent as a document and back
 
 
+@dataclass(frozen=True)
+class WebhookPost:
+    """One post of an update to the bot's webhook: its answer's status (None: no answer)."""
+
+    update_id: int
+    status: int | None
+    error: str = ""  # why there was no answer (the bot not listening, a timeout)
+
+
+@dataclass(frozen=True)
+class _Webhook:
+    url: str
+    secret: str | None
+
+
 @dataclass
 class _Failure:
     method: str
@@ -196,6 +217,9 @@ class FakeBotAPI:
     def __init__(self, token: str = BOT_TOKEN) -> None:
         self.token = token
         self.requests: list[Request] = []
+        # The same records by method (lower case): a person's every push asks for the files
+        # sent so far, which must not walk every call of a long bench.
+        self._calls: dict[str, list[Request]] = {}
         self.server_errors: list[str] = []
         # What Telegram itself would have refused (not injected failures): a test fails on any.
         self.refusals: list[str] = []
@@ -203,6 +227,11 @@ class FakeBotAPI:
         self.now: Callable[[], int] = lambda: int(time.time())
         self._pending: list[dict[str, Any]] = []
         self._next_update_id = 100
+        # People who accept the consent text the moment the bot shows it (tests.e2e.people:
+        # TelegramUser(consents=True), the default): a test about anything else is not about it.
+        self.consenting: set[int] = set()
+        self._consent_presses = 0
+        self._last_said: dict[int, dict[str, Any]] = {}  # a consenting person's last message
         self._next_message_id = 1
         self._next_file = 1
         self._seq = 0
@@ -215,9 +244,17 @@ class FakeBotAPI:
         self._failures: list[_Failure] = []
         self._patterns: list[_Pattern] = []
         self._hold: tuple[str, int, asyncio.Event] | None = None
+        self._held_release = asyncio.Event()
         self._blocked: set[int] = set()
         self._commands: dict[str, list[dict[str, Any]]] = {}
         self._allowed_updates: list[str] = []
+        # Webhook mode: where setWebhook asked updates to be posted (None: getUpdates), the
+        # posts made, and how long a refused post waits before the next try.
+        self._webhook: _Webhook | None = None
+        self.webhook_posts: list[WebhookPost] = []
+        self.webhook_retry_delay = 0.05
+        self._poster: asyncio.Task[None] | None = None
+        self._client: ClientSession | None = None
         self._abort_checks: list[Callable[[], str | None]] = []
         self._arrival = asyncio.Event()
         self._stopping = False
@@ -225,7 +262,9 @@ class FakeBotAPI:
         self._port: int | None = None
         self._methods: dict[str, Callable[[dict[str, Any]], Any]] = {
             "getme": lambda _: dict(BOT_USER),
-            "deletewebhook": lambda _: True,
+            "setwebhook": self._set_webhook,
+            "deletewebhook": self._delete_webhook,
+            "getwebhookinfo": self._get_webhook_info,
             "setmycommands": self._set_my_commands,
             "deletemycommands": self._delete_my_commands,
             "getmycommands": self._get_my_commands,
@@ -259,9 +298,14 @@ class FakeBotAPI:
         await web.SockSite(self._runner, sock).start()
 
     async def stop(self) -> None:
-        """Release held long polls at once, then shut the server down."""
+        """Release held long polls at once, stop posting to a webhook, shut the server down."""
         self._stopping = True
         self._arrival.set()
+        if self._poster is not None:
+            self._poster.cancel()
+            await asyncio.wait((self._poster,))
+        if self._client is not None:
+            await self._client.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -275,7 +319,8 @@ class FakeBotAPI:
     # --- the test's side ----------------------------------------------------------------------
 
     def push_update(self, update: dict[str, Any]) -> dict[str, Any]:
-        """Queue an update for getUpdates; assigns and returns it with its update_id."""
+        """Queue an update for getUpdates, or to be posted to the webhook when one is set;
+        assigns and returns it with its update_id."""
         update = {"update_id": self._next_update_id, **copy.deepcopy(update)}
         self._next_update_id += 1
         for event in update.values():
@@ -286,9 +331,10 @@ class FakeBotAPI:
         sent = update.get("message")
         if isinstance(sent, dict) and "chat" in sent:
             self._people_messages.add((sent["chat"]["id"], sent["message_id"]))
+            if sent["chat"]["id"] in self.consenting:
+                self._last_said[sent["chat"]["id"]] = sent
         self._pending.append(update)
-        self._arrival.set()
-        self._arrival = asyncio.Event()
+        self._wake()
         return update
 
     def next_message_id(self) -> int:
@@ -351,12 +397,23 @@ class FakeBotAPI:
 
     @property
     def pending_updates(self) -> list[dict[str, Any]]:
-        """Updates not yet confirmed by a getUpdates with a higher offset."""
+        """Updates not yet confirmed: by a getUpdates with a higher offset, or by the webhook
+        answering their post with a 2xx."""
         return list(self._pending)
+
+    @property
+    def webhook(self) -> tuple[str, str | None] | None:
+        """The webhook's URL and secret as setWebhook set them; None: updates go by getUpdates."""
+        return None if self._webhook is None else (self._webhook.url, self._webhook.secret)
+
+    @property
+    def allowed_updates(self) -> list[str]:
+        """The update types the bot asked for last (getUpdates or setWebhook); []: all."""
+        return list(self._allowed_updates)
 
     def calls(self, method: str) -> list[Request]:
         """The recorded calls of one method (case-insensitive), oldest first."""
-        return [r for r in self.requests if r.method.lower() == method.lower()]
+        return list(self._calls.get(method.lower(), []))
 
     def messages_to(self, chat_id: int) -> list[dict[str, Any]]:
         """The bot's messages in a chat as they stand now (after edits), oldest first."""
@@ -430,11 +487,17 @@ class FakeBotAPI:
         self._patterns.clear()
 
     def hold_answer(self, method: str, nth: int) -> asyncio.Event:
-        """Carry out the `nth` call of `method` from now (a message is delivered) but never
-        answer it: the bot is killed while it waits. Returns an event set once it is held."""
+        """Carry out the `nth` call of `method` from now (a message is delivered) but answer it
+        only at release_answer(): the bot is killed, or asked to stop, while it waits. Returns
+        an event set once it is held."""
         held = asyncio.Event()
         self._hold = (method.lower(), nth, held)
+        self._held_release = asyncio.Event()
         return held
+
+    def release_answer(self) -> None:
+        """Answer the call hold_answer holds (or will hold)."""
+        self._held_release.set()
 
     def block(self, chat_id: int) -> None:
         """From now on the person has blocked the bot: every call to their chat gets 403."""
@@ -475,6 +538,13 @@ class FakeBotAPI:
         lines += [f"  {_describe(r)}" for r in recent] or ["  (none)"]
         if self._pending:
             lines.append(f"unconfirmed updates: {[u['update_id'] for u in self._pending]}")
+        refused = [post for post in self.webhook_posts if not _accepted(post)]
+        if refused:
+            post = refused[-1]
+            lines.append(
+                f"webhook posts not accepted: {len(refused)}, the last: update"
+                f" {post.update_id} answered {post.status or post.error}"
+            )
         if self.dropped_updates:
             lines.append(f"updates dropped by allowed_updates: {len(self.dropped_updates)}")
         return "\n".join(lines)
@@ -491,6 +561,7 @@ class FakeBotAPI:
             return self._server_error(method, exc)
         record = Request(method, params, content_type=request.content_type)
         self.requests.append(record)
+        self._calls.setdefault(method.lower(), []).append(record)
         try:
             result = await self._call(method.lower(), params)
         except BotAPIError as error:
@@ -510,7 +581,7 @@ class FakeBotAPI:
             self._hold = (name, nth - 1, held)
             if nth == 1:
                 held.set()
-                await asyncio.Event().wait()  # until the bot hangs up (cancelled) or the end
+                await self._held_release.wait()  # or the bot hangs up (cancelled), or the end
         return _json({"ok": True, "result": result})
 
     async def _handle_file(self, request: web.Request) -> web.Response:
@@ -560,6 +631,8 @@ class FakeBotAPI:
     # --- getUpdates ---------------------------------------------------------------------------
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        if self._webhook is not None:
+            raise BotAPIError(409, WEBHOOK_ACTIVE)
         offset = int(params.get("offset") or 0)
         limit = min(max(int(params.get("limit") or 100), 1), 100)
         timeout = float(params.get("timeout") or 0)
@@ -578,6 +651,8 @@ class FakeBotAPI:
                 await asyncio.wait_for(self._arrival.wait(), remaining)
             except TimeoutError:
                 pass
+            if self._webhook is not None:  # set while this poll waited
+                raise BotAPIError(409, WEBHOOK_ACTIVE)
 
     def _deliverable(self, offset: int) -> list[dict[str, Any]]:
         if self._allowed_updates:
@@ -587,6 +662,77 @@ class FakeBotAPI:
         if offset < 0:
             return self._pending[offset:]
         return self._pending
+
+    # --- webhook ------------------------------------------------------------------------------
+
+    def _set_webhook(self, params: dict[str, Any]) -> bool:
+        url = params.get("url")
+        if not isinstance(url, str) or not url:
+            raise bad_request("bad webhook: an HTTPS URL must be provided for webhook")
+        # Telegram also wants https on ports 443, 80, 88 or 8443; a self-hosted Bot API server
+        # (which this fake stands for) posts to any http URL.
+        if not re.match(r"^https?://", url):
+            raise bad_request("bad webhook: invalid webhook URL specified")
+        secret = params.get("secret_token")
+        if secret is not None and not _WEBHOOK_SECRET.fullmatch(str(secret)):
+            raise bad_request("secret token contains unallowed characters")
+        if params.get("allowed_updates") is not None:
+            self._allowed_updates = list(params["allowed_updates"])
+        if params.get("drop_pending_updates"):
+            self._pending.clear()
+        self._webhook = _Webhook(url, None if secret is None else str(secret))
+        if self._poster is None or self._poster.done():
+            self._poster = asyncio.create_task(self._post_updates(), name="fake-webhook")
+        self._wake()
+        return True
+
+    def _delete_webhook(self, params: dict[str, Any]) -> bool:
+        if params.get("drop_pending_updates"):
+            self._pending.clear()
+        self._webhook = None
+        self._wake()  # the poster sees it gone
+        return True
+
+    def _get_webhook_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        info: dict[str, Any] = {
+            "url": self._webhook.url if self._webhook else "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._pending),
+        }
+        if self._allowed_updates:
+            info["allowed_updates"] = list(self._allowed_updates)
+        return info
+
+    def _wake(self) -> None:
+        """Wake every long poll and the webhook's poster: something changed."""
+        self._arrival.set()
+        self._arrival = asyncio.Event()
+
+    async def _post_updates(self) -> None:
+        """While a webhook is set, post the pending updates to it as Telegram does: one at a
+        time, in order, each with the secret; an update stays pending until the bot answers
+        its post with a 2xx, and is posted again after a pause until then."""
+        if self._client is None:
+            self._client = ClientSession(timeout=ClientTimeout(total=10))
+        while self._webhook is not None and not self._stopping:
+            arrival = self._arrival
+            ready = self._deliverable(0)
+            if not ready:
+                await arrival.wait()
+                continue
+            webhook, update = self._webhook, ready[0]
+            headers = {} if webhook.secret is None else {SECRET_HEADER: webhook.secret}
+            try:
+                async with self._client.post(webhook.url, json=update, headers=headers) as answer:
+                    await answer.read()
+                post = WebhookPost(update["update_id"], answer.status)
+            except (ClientError, TimeoutError) as exc:
+                post = WebhookPost(update["update_id"], None, repr(exc))
+            self.webhook_posts.append(post)
+            if _accepted(post):
+                self._pending = [u for u in self._pending if u is not update]
+            else:
+                await asyncio.sleep(self.webhook_retry_delay)
 
     # --- commands -----------------------------------------------------------------------------
 
@@ -680,7 +826,41 @@ class FakeBotAPI:
         content: dict[str, Any] = {"text": text, **self._reply_to(chat_id, params)}
         if markup is not None:
             content["reply_markup"] = markup
-        return self._store(chat_id, content)
+        stored = self._store(chat_id, content)
+        if chat_id in self.consenting:
+            self._accept_consent(chat_id, stored)
+        return stored
+
+    def _accept_consent(self, chat_id: int, message: dict[str, Any]) -> None:
+        buttons = [
+            b for row in message.get("reply_markup", {}).get("inline_keyboard", []) for b in row
+        ]
+        data = next(
+            (
+                b["callback_data"]
+                for b in buttons
+                if str(b.get("callback_data", "")).startswith("cs:yes:")
+            ),
+            None,
+        )
+        user = self._known_users.get(chat_id)
+        if data is None or user is None:
+            return
+        self._consent_presses += 1
+        query = {
+            "id": f"consent{chat_id}{self._consent_presses:04d}",
+            "from": user,
+            "message": message,
+            "chat_instance": f"-{chat_id}",
+            "data": data,
+        }
+        self.push_update({"callback_query": query})
+        # Then they say again what the consent text stood in the way of (a /start is answered
+        # by the greeting that follows the consent).
+        said = self._last_said.pop(chat_id, None)
+        if said is not None and not str(said.get("text", "")).startswith("/start"):
+            again = {**said, "message_id": self.next_message_id(), "date": self.now()}
+            self.push_update({"message": again})
 
     def _known_file(self, file_id: Any, kind: str) -> dict[str, Any]:
         stored = self._files.get(file_id) if isinstance(file_id, str) else None
@@ -810,11 +990,18 @@ def _photo_size(data: bytes) -> tuple[int, int]:
     if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
         raise bad_request("IMAGE_PROCESS_FAILED")
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    if not width or not height or width + height > 10_000 or max(width, height) > 20 * min(
-        width, height
+    if (
+        not width
+        or not height
+        or width + height > 10_000
+        or max(width, height) > 20 * min(width, height)
     ):
         raise bad_request("PHOTO_INVALID_DIMENSIONS")
     return width, height
+
+
+def _accepted(post: WebhookPost) -> bool:
+    return post.status is not None and 200 <= post.status < 300
 
 
 def _json(body: dict[str, Any], status: int = 200) -> web.Response:

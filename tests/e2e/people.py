@@ -22,9 +22,15 @@ class TelegramUser:
         last_name: str | None = None,
         username: str | None = None,
         language_code: str = "ru",
+        *,
+        consents: bool = True,
     ) -> None:
+        """`consents`: they accept the consent text the moment the bot shows it (only a test of
+        consent itself wants to see it and choose)."""
         self.api = api
         self.id = user_id
+        if consents:
+            api.consenting.add(user_id)
         given = {"first_name": first_name, "last_name": last_name, "username": username}
         names = {key: value for key, value in given.items() if value is not None}
         self.user: dict[str, Any] = {

@@ -33,12 +33,14 @@ from routes import routed_commands_and_buttons
 
 from bot.domain.feedback import COMMENT, DONE, FOCUS, OPEN, SCORE, SHARE
 from bot.domain.meeting_rules import Answer
+from bot.domain.rules import CONSENT_VERSION
 from handlers.calendar import CalendarPress
 from handlers.guide import Guide
 from handlers.keyboards import (
     AccessDecision,
     AttentionPage,
     Choice,
+    ConsentCb,
     DepartmentPick,
     DigestPage,
     FeedbackCb,
@@ -111,6 +113,7 @@ REFUSALS = (
     "Команда /",  # a command of another role (mentors' and mentees' work)
     "Эта форма уже закрыта",  # a form's Cancel outside its form
     "Это не ваш вопрос",
+    "Вы уже приняли эти условия",  # the consent text's ✅ once more
 )
 
 
@@ -189,6 +192,11 @@ BUTTONS: dict[str, list[Press]] = {
             ADMIN,
             True,
         ),
+        _p(
+            lambda w: PersonCard(person_id=w.person_mentee, action="anon", value="1").pack(),
+            ADMIN,
+            True,
+        ),
     ],
     "pp": [_p(lambda w: PairsList(status="all").pack(), ADMIN)],
     "pq": [_p(lambda w: PairsDepartments().pack(), ADMIN)],
@@ -255,6 +263,11 @@ BUTTONS: dict[str, list[Press]] = {
     ],
     # Everyone's own: the guides and their reminders' switches.
     "gd": [_p(lambda w: Guide(name="admin").pack(), ADMIN)],
+    # Everyone here accepted the consent text at their first /start: once is enough.
+    "cs": [
+        _p(lambda w: ConsentCb(act="yes", version=CONSENT_VERSION).pack(), NOBODY),
+        _p(lambda w: ConsentCb(act="no", version=CONSENT_VERSION).pack(), NOBODY),
+    ],
     "rs": [_p(lambda w: ReminderSwitch(kind="QUESTION_REMIND", on=0).pack(), MEMBERS, True)],
 }
 

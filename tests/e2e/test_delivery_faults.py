@@ -138,7 +138,7 @@ async def test_a_blocked_chat_is_tried_once_marked_left_alone_and_unblocked_by_t
     await fake_api.wait_for(
         lambda: delivered(fake_api)[(chat_b, "Третье")] == 1, what="the third notice to B"
     )
-    assert "my_chat_member" in fake_api.calls("getUpdates")[-1].params["allowed_updates"]
+    assert "my_chat_member" in fake_api.allowed_updates
 
 
 async def test_a_person_who_blocks_the_bot_is_marked_by_my_chat_member_and_never_tried(

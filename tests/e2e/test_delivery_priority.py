@@ -121,7 +121,7 @@ async def test_a_question_right_after_a_large_import_reaches_the_mentor_and_no_o
     greeting = await newcomer.wait_message("Здравствуйте")
     assert "Наставляемый Номер 0000" in greeting["text"]
     await asyncio.sleep(3 * bot_runner.settings.scheduler_tick_seconds)  # a few sender rounds
-    assert len(fake_api.messages_to(NEWCOMERS_FROM)) == 1
+    assert len(fake_api.messages_to(NEWCOMERS_FROM)) == 2  # the consent text and the greeting
 
 
 async def test_a_question_goes_ahead_of_a_bulk_of_notices_to_people_who_use_the_bot(
@@ -154,14 +154,18 @@ async def test_a_question_goes_ahead_of_a_bulk_of_notices_to_people_who_use_the_
     await fake_api.wait_for(lambda: fake_api.messages_to(last), 30.0, "the rest of the bulk")
 
 
-async def test_someone_whose_first_words_are_not_start_gets_what_waited_for_them(
+async def test_someone_whose_first_words_are_not_start_sees_the_consent_text_first(
     fake_api: FakeBotAPI, bot_runner: BotRunner
 ) -> None:
-    """A roster person linked by their id who first writes /help has opened the bot too: no
-    greeting names their pair, so the pair's notice that waited for them arrives."""
+    """A roster person linked by their id who first writes /help is shown the consent text;
+    once they accept, the greeting names their pair (so the pair's notice that waited for them
+    says nothing new and is dropped), and /help answers."""
     assert bot_runner.app is not None
     await seed(bot_runner.app, _pair_roster())
     mentee = TelegramUser(fake_api, MENTEE, "Мария", "Сидорова")
     mentee.send("/help")
+    await mentee.wait_message("Что бот «Наставник» хранит о вас")
+    await mentee.wait_message("Иванова Анна Петровна")
     await mentee.wait_message("/plan")
-    await mentee.wait_message("Вам назначен наставник: Иванова Анна Петровна", since=0)
+    await bot_runner.settle()
+    assert not [m for m in mentee.messages() if "Вам назначен наставник" in m["text"]]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from bot_process import bot_env
+from conftest import webhook_settings
 from fake_bot_api import FakeBotAPI
 
 START_TIMEOUT = 60.0  # importing aiogram alone takes seconds on a busy CI machine
@@ -58,12 +59,25 @@ def test_missing_token_stops_start_up_with_one_line(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("ADMIN_IDS", "1,x"), ("TIMEZONE", "Mars/Base")],
+    [
+        ("ADMIN_IDS", "1,x"),
+        ("TIMEZONE", "Mars/Base"),
+        ("WEBHOOK_SECRET", "not allowed"),
+        ("WEBHOOK_LISTEN", "8080"),
+    ],
 )
 def test_invalid_setting_stops_start_up_naming_it(tmp_path: Path, name: str, value: str) -> None:
     result = run_bot(tmp_path, BOT_TOKEN="123456:TEST-token", **{name: value})
 
     assert_one_line_naming(result, name)
+
+
+def test_a_webhook_url_without_a_secret_stops_start_up_with_one_line(tmp_path: Path) -> None:
+    result = run_bot(
+        tmp_path, BOT_TOKEN="123456:TEST-token", WEBHOOK_URL="https://bot.example.org/tg/x"
+    )
+
+    assert_one_line_naming(result, "WEBHOOK_SECRET")
 
 
 def test_import_of_a_missing_file_needs_no_token(tmp_path: Path) -> None:
@@ -244,7 +258,7 @@ def test_a_bad_plan_template_stops_start_up_with_one_line(
 async def _start(
     tmp_path: Path, fake_api: FakeBotAPI, database: Path, **settings: str
 ) -> asyncio.subprocess.Process:
-    """`python -m bot` on `database`, polling the fake server."""
+    """`python -m bot` on `database`, polling the fake server (or, given WEBHOOK_URL, served)."""
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", cwd=tmp_path,
         env=bot_env(
@@ -253,10 +267,11 @@ async def _start(
         ),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
+    receiving = "setWebhook" if "WEBHOOK_URL" in settings else "getUpdates"
     await fake_api.wait_for(
-        lambda: fake_api.calls("getUpdates") or process.returncode is not None,
+        lambda: fake_api.calls(receiving) or process.returncode is not None,
         START_TIMEOUT,
-        "the bot's first getUpdates",
+        f"the bot's first {receiving}",
     )
     assert process.returncode is None, (await process.communicate())[1].decode()
     return process
@@ -411,6 +426,7 @@ def _polling_silent(database: Path) -> float:
 SILENT = 3.0
 
 
+@pytest.mark.polling_only("the bot is deaf when getUpdates fails; runs no BotRunner")
 async def test_health_says_the_bot_receives_no_updates_while_get_updates_fails(
     tmp_path: Path, fake_api: FakeBotAPI
 ) -> None:
@@ -462,3 +478,106 @@ def test_health_on_a_database_without_the_polling_mark_names_the_cause(tmp_path:
 
     assert result.returncode == 1, result.stdout
     assert result.stdout.startswith("unhealthy: the bot has not recorded its polling (")
+
+
+def _webhook_env() -> dict[str, str]:
+    return {name.upper(): value for name, value in webhook_settings().items()}
+
+
+async def test_webhook_mode_answers_and_sigterm_stops_it_cleanly(
+    tmp_path: Path, fake_api: FakeBotAPI
+) -> None:
+    from people import TelegramUser
+
+    database, webhook = tmp_path / "bot.db", _webhook_env()
+    admin = TelegramUser(fake_api, 111, "Гульнара")
+    process = await _start(tmp_path, fake_api, database, **webhook)
+    try:
+        admin.send("/cancel")  # one message, before the consent text or after
+        await admin.wait_message("", timeout=START_TIMEOUT)
+    finally:
+        stderr = await _stop(process)
+
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr, stderr
+    assert "through the webhook" in stderr and "stopped" in stderr
+    assert fake_api.token not in stderr and webhook["WEBHOOK_SECRET"] not in stderr
+    assert [post.status for post in fake_api.webhook_posts] == [200]
+    with pytest.raises(OSError):  # the port is released
+        socket.create_connection(("127.0.0.1", int(webhook["WEBHOOK_LISTEN"].split(":")[1])), 1)
+
+
+async def test_health_in_webhook_mode_asks_the_server_not_the_quiet(
+    tmp_path: Path, fake_api: FakeBotAPI
+) -> None:
+    import sqlite3
+    from datetime import timedelta
+
+    from aiohttp import web
+
+    database, webhook = tmp_path / "bot.db", _webhook_env()
+
+    def health(**mode: str) -> subprocess.CompletedProcess[str]:
+        # The bot's own settings: WEBHOOK_URL is http, allowed with a self-hosted Bot API server.
+        return run_bot(
+            tmp_path,
+            "health",
+            DATABASE_PATH=str(database),
+            TELEGRAM_API_URL=fake_api.base_url,
+            **mode,
+        )
+
+    process = await _start(tmp_path, fake_api, database, **webhook)
+    try:
+        await fake_api.wait_for(lambda: "polling" in _marks(database), what="the first tick")
+        running = await asyncio.to_thread(health, **webhook)
+    finally:
+        await _stop(process)
+    gone = await asyncio.to_thread(health, **webhook)
+    # A quiet college: no update for five hours, the scheduler going, the server answering.
+    with sqlite3.connect(database) as conn:
+        now = datetime.now(UTC)
+        conn.execute("UPDATE scheduler_marks SET done_until = ?", (now.isoformat(),))
+        conn.execute(
+            "UPDATE scheduler_marks SET done_until = ? WHERE name = 'polling'",
+            ((now - timedelta(hours=5)).isoformat(),),
+        )
+    host, port = webhook["WEBHOOK_LISTEN"].split(":")
+    stand_in = web.AppRunner(web.Application())  # answers on the port as the bot's server would
+    await stand_in.setup()
+    await web.TCPSite(stand_in, host, int(port)).start()
+    try:
+        quiet = await asyncio.to_thread(health, **webhook)
+        polled = await asyncio.to_thread(health)  # the same marks, read as a polling bot's
+    finally:
+        await stand_in.cleanup()
+
+    assert running.returncode == 0, running.stdout
+    assert running.stdout.startswith("ok: the scheduler ran")
+    assert f"the webhook server answers on {webhook['WEBHOOK_LISTEN']}" in running.stdout
+    assert gone.returncode == 1, gone.stdout
+    assert gone.stdout.startswith("unhealthy: the webhook server does not answer on")
+    assert quiet.returncode == 0, quiet.stdout
+    assert "the last update 18000 s before it" in quiet.stdout
+    assert polled.returncode == 1 and "getUpdates has not been answered" in polled.stdout
+
+
+async def test_a_taken_webhook_port_stops_start_up_with_one_line(
+    tmp_path: Path, fake_api: FakeBotAPI
+) -> None:
+    webhook = _webhook_env()
+    with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as taken:
+        taken.bind(("127.0.0.1", int(webhook["WEBHOOK_LISTEN"].split(":")[1])))
+        taken.listen()
+        result = await asyncio.to_thread(
+            run_bot,
+            tmp_path,
+            BOT_TOKEN=fake_api.token,
+            TELEGRAM_API_URL=fake_api.base_url,
+            DATABASE_PATH=str(tmp_path / "bot.db"),
+            LOG_LEVEL="WARNING",
+            **webhook,
+        )
+
+    assert_one_line_naming(result, "WEBHOOK_LISTEN")
+    assert "cannot listen on" in result.stderr

@@ -290,6 +290,7 @@ async def test_a_refusal_ends_a_wait_with_what_was_refused(fake_api: FakeBotAPI,
     fake_api.refusals.clear()  # seen and checked: the fixture's own check has nothing left
 
 
+@pytest.mark.polling_only("getUpdates itself")
 async def test_get_updates_drops_confirmed_updates(fake_api: FakeBotAPI, bot: Bot) -> None:
     aigul = TelegramUser(fake_api, 2001, "Айгуль")
     aigul.send("раз")
@@ -305,6 +306,7 @@ async def test_get_updates_drops_confirmed_updates(fake_api: FakeBotAPI, bot: Bo
     assert first["update_id"] not in [u["update_id"] for u in fake_api.pending_updates]
 
 
+@pytest.mark.polling_only("getUpdates itself")
 async def test_long_poll_returns_when_an_update_arrives(fake_api: FakeBotAPI, bot: Bot) -> None:
     poll = asyncio.create_task(bot.get_updates(timeout=30))
     await fake_api.wait_for(lambda: fake_api.calls("getUpdates"), what="the long poll")

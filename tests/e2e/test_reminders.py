@@ -108,12 +108,19 @@ async def _at(runner: BotRunner, clock: ManualClock, *moment: int) -> None:
         await asyncio.sleep(0.02)
 
 
+CONSENT_TITLE = "🔒 Что бот «Наставник» хранит о вас"
+
+def _notices(who: TelegramUser) -> list[dict[str, Any]]:
+    """The bot's messages to them but the consent text they accepted at their first /start."""
+    return [m for m in who.messages() if not (m.get("text") or "").startswith(CONSENT_TITLE)]
+
+
 def _count(who: TelegramUser, text: str) -> int:
-    return sum(text in (m.get("text") or "") for m in who.messages())
+    return sum(text in (m.get("text") or "") for m in _notices(who))
 
 
 def _with(who: TelegramUser, text: str) -> dict[str, Any]:
-    (found,) = [m for m in who.messages() if text in (m.get("text") or "")]
+    (found,) = [m for m in _notices(who) if text in (m.get("text") or "")]
     return found
 
 

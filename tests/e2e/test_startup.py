@@ -15,6 +15,10 @@ from people import TelegramUser
 
 from bot.app import App, create_app
 
+# The start-up's retries, seen around getMe, setMyCommands and polling; setWebhook's are in
+# test_webhook.py.
+pytestmark = pytest.mark.polling_only("start-up retries, with the bot polling")
+
 START_TIMEOUT = 10.0
 STOP_TIMEOUT = 10.0
 
@@ -38,7 +42,7 @@ async def running_app(settings_factory: SettingsFactory, waits: Waits) -> AsyncI
     """The real app running in a task, its start-up sleeping through `waits`; stopped after."""
     app = await create_app(settings_factory())
     app.startup_sleep = waits
-    task = asyncio.create_task(app.run_polling(handle_signals=False), name="bot")
+    task = asyncio.create_task(app.run(handle_signals=False), name="bot")
     try:
         yield app
         assert not task.done(), "the bot stopped by itself"
@@ -178,7 +182,7 @@ async def test_stop_during_the_back_off_ends_start_up_without_polling(
     waits = Waits(hold=True)
     app = await create_app(settings_factory())
     app.startup_sleep = waits
-    task = asyncio.create_task(app.run_polling(handle_signals=False), name="bot")
+    task = asyncio.create_task(app.run(handle_signals=False), name="bot")
     await fake_api.wait_for(lambda: waits.delays, START_TIMEOUT, "the first back-off")
 
     await app.stop()

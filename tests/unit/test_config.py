@@ -95,3 +95,47 @@ def test_apschedulers_per_run_lines_show_only_at_debug(level: str, scheduler_lev
         assert logging.getLevelName(scheduler_log.level) == scheduler_level
     finally:
         scheduler_log.setLevel(before)
+
+
+def test_polling_is_the_default_and_the_webhook_listens_locally() -> None:
+    s = settings()
+    assert s.webhook_url == ""
+    assert s.webhook_address == ("127.0.0.1", 8080)
+
+
+def test_a_webhook_takes_its_path_from_the_url() -> None:
+    s = settings(
+        webhook_url="https://bot.college.example/tg/updates",
+        webhook_secret="s3cret_-X",
+        webhook_listen="[::1]:8443",
+    )
+    assert s.webhook_path == "/tg/updates"
+    assert s.webhook_address == ("::1", 8443)
+
+
+def test_a_webhook_without_a_secret_names_the_secret() -> None:
+    with pytest.raises(SettingsError, match=r"^WEBHOOK_SECRET: required when WEBHOOK_URL is set"):
+        settings(webhook_url="https://bot.college.example/tg")
+
+
+@pytest.mark.parametrize("secret", ["with space", "ключ", "x" * 257])
+def test_a_secret_telegram_would_refuse_is_refused(secret: str) -> None:
+    with pytest.raises(SettingsError, match=r"^WEBHOOK_SECRET: expected 1-256 characters"):
+        settings(webhook_url="https://bot.college.example/tg", webhook_secret=secret)
+
+
+def test_an_http_webhook_needs_a_self_hosted_bot_api_server() -> None:
+    with pytest.raises(SettingsError, match=r"^WEBHOOK_URL: Telegram posts only to https://"):
+        settings(webhook_url="http://bot.college.example/tg", webhook_secret="s")
+    local = settings(
+        webhook_url="http://127.0.0.1:8080/tg",
+        webhook_secret="s",
+        telegram_api_url="http://127.0.0.1:8081",
+    )
+    assert local.webhook_path == "/tg"
+
+
+@pytest.mark.parametrize("listen", ["8080", "host:", "127.0.0.1:99999", "a b:80"])
+def test_a_listen_address_not_host_port_is_refused(listen: str) -> None:
+    with pytest.raises(SettingsError, match=r"^WEBHOOK_LISTEN: expected host:port"):
+        settings(webhook_listen=listen)

@@ -15,6 +15,7 @@ from bot.domain.notify import (
     tell,
     tell_all,
 )
+from bot.domain.rules import CONSENT_VERSION
 from bot.notices import Text
 from storage.db import Database
 from storage.models import Role
@@ -25,6 +26,8 @@ NOW = datetime(2027, 1, 20, 4, 0, tzinfo=UTC)
 
 async def _person(tx: Repos, name: str, telegram_id: int, *, seen: bool) -> int:
     person = await tx.people.add(full_name=name, role=Role.MENTEE, now=NOW, telegram_id=telegram_id)
+    # They accepted the consent text at their first /start (which opens the bot to them).
+    await tx.people.record_consent(person.id, CONSENT_VERSION, NOW)
     if seen:
         await tx.people.mark_seen(person.id, NOW)
     return person.id

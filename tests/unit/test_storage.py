@@ -366,3 +366,42 @@ async def test_every_connection_has_the_same_pragmas(tmp_path: Path) -> None:
         assert [tuple(r) for r in writer.execute("PRAGMA foreign_keys")] == [(1,)]
     finally:
         await db.close()
+
+
+async def test_fsm_keeps_at_most_its_bound_in_memory_and_reads_a_dropped_key_back(
+    tmp_path: Path,
+) -> None:
+    db = await open_database(tmp_path / "fsm7.db")
+    storage = SQLiteStorage(db, max_cached=3)
+    try:
+        keys = [StorageKey(bot_id=1, chat_id=n, user_id=n) for n in range(100, 110)]
+        for n, key in enumerate(keys):
+            await storage.set_state(key, f"step{n}")
+            assert storage.cached <= 3
+        for key in keys:  # a stranger's first update only reads: nothing there
+            await storage.get_state(StorageKey(bot_id=1, chat_id=-key.chat_id, user_id=1))
+        assert storage.cached == 3
+        assert [await storage.get_state(key) for key in keys] == [f"step{n}" for n in range(10)]
+        assert storage.cached == 3
+    finally:
+        await db.close()
+
+
+async def test_fsm_never_drops_a_key_whose_write_is_still_due(tmp_path: Path) -> None:
+    key = StorageKey(bot_id=1, chat_id=15, user_id=15)
+    db = await open_database(tmp_path / "fsm8.db")
+    storage = SQLiteStorage(db, max_cached=1)
+    try:
+        async with storage.batch():
+            await storage.set_state(key, Form.step)
+            await storage.set_data(key, {"a": 1})
+            for n in range(5):  # others' reads push it out of the bound
+                await storage.get_state(StorageKey(bot_id=1, chat_id=200 + n, user_id=200 + n))
+            assert await storage.get_state(key) == Form.step.state
+            assert await storage.get_data(key) == {"a": 1}
+        rows = await db.conn.execute_fetchall("SELECT state, data FROM fsm")
+        assert [tuple(r) for r in rows] == [(Form.step.state, '{"a": 1}')]
+        await storage.get_state(StorageKey(bot_id=1, chat_id=300, user_id=300))
+        assert storage.cached == 1  # written, it may go now
+    finally:
+        await db.close()
