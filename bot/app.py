@@ -36,6 +36,7 @@ from bot.middlewares import (
 from bot.polling import PollingWatch
 from bot.startup import Retrying, Sleep, StopRequested
 from bot.telegram_session import JsonBodySession
+from bot.unchanged_edits import PressedMessage, UnchangedEdits
 from bot.webhook import WebhookServer
 from handlers import get_routers
 from handlers.links import LINKS
@@ -89,11 +90,13 @@ def create_bot(settings: Settings) -> Bot:
         if settings.telegram_api_url
         else JsonBodySession()
     )
-    return Bot(
+    bot = Bot(
         token=settings.require_token(),
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
+    bot.session.middleware(UnchangedEdits())
+    return bot
 
 
 def create_dispatcher(
@@ -127,6 +130,7 @@ def create_dispatcher(
         PressThrottle(i18n, settings.press_burst, settings.presses_per_second)
     )
     dp.callback_query.outer_middleware(InaccessibleButtons(i18n))
+    dp.callback_query.outer_middleware(PressedMessage())
     for observer in (dp.message, dp.callback_query):
         observer.outer_middleware(private_only)
         observer.outer_middleware(current_person)

@@ -23,6 +23,7 @@ from bot.domain.feedback import (
     AskRefusal,
     PairNames,
     ask_now,
+    comment_fits,
     finish,
     first_unscored,
     form_view,
@@ -131,7 +132,7 @@ async def start_comment(
 async def comment_typed(message: Message, state: FSMContext, ctx: Context) -> None:
     draft = await load_draft(state, CommentDraft)
     comment = visible(message.text)
-    if len(comment) > COMMENT_CHARS:
+    if not comment_fits(comment):
         await message.answer(ctx.t("feedback-comment-too-long", limit=COMMENT_CHARS))
         return  # the form waits: the comment can be written again, shorter
     async with ctx.db.transaction() as tx:

@@ -9,9 +9,11 @@ the export and the reports.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
+from bot.domain.bounded import text_length
 from bot.domain.links import Links
 from bot.domain.notify import About, Notice, NoticeKind, admins, cancel_about, tell, tell_all
 from bot.domain.reminders import Found, Window, at_local, days_in, due_token
@@ -59,6 +61,12 @@ def first_unscored(form: FeedbackForm) -> int | None:
     """The first item not rated yet; None when every one is."""
     items = ITEMS[form.side]
     return next((n for n, item in enumerate(items) if item not in form.scores), None)
+
+
+def comment_fits(comment: str) -> bool:
+    """At most COMMENT_CHARS, counted as Telegram counts them (an emoji outside the BMP is two),
+    so that the form's message quoting it stays within one message."""
+    return text_length(html.escape(comment)) <= COMMENT_CHARS
 
 
 # --- the form's message -------------------------------------------------------------------

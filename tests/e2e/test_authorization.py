@@ -15,8 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from aiogram.filters import Command
-from aiogram.filters.callback_data import CallbackQueryFilter
 from authorization_world import (
     EVERYONE,
     MEMBERS,
@@ -31,11 +29,11 @@ from authorization_world import (
 )
 from conftest import BotRunner
 from fake_bot_api import FakeBotAPI
+from routes import routed_commands_and_buttons
 
 from bot.domain.feedback import COMMENT, DONE, FOCUS, OPEN, SCORE, SHARE
 from bot.domain.meeting_rules import Answer
 from bot.domain.rules import CONSENT_VERSION
-from handlers import get_routers
 from handlers.calendar import CalendarPress
 from handlers.guide import Guide
 from handlers.keyboards import (
@@ -276,21 +274,8 @@ BUTTONS: dict[str, list[Press]] = {
 
 def _routers_commands_and_buttons() -> tuple[set[str], set[str]]:
     """The commands and the callback data prefixes the dispatcher's handlers filter on."""
-    (journeys,) = get_routers()
-    commands: set[str] = set()
-    prefixes: set[str] = set()
-    for observer in (journeys.message, journeys.callback_query):
-        for handler in observer.handlers:
-            for found in handler.filters or []:
-                check = found.callback
-                inner = getattr(check, "inner", None)  # handlers.filters.OnTheLoop
-                if inner is not None:
-                    check = inner.callback
-                if isinstance(check, Command):
-                    commands.update(c for c in check.commands if isinstance(c, str))
-                elif isinstance(check, CallbackQueryFilter):
-                    prefixes.add(check.callback_data.__prefix__)
-    return commands, prefixes
+    commands, buttons = routed_commands_and_buttons()
+    return commands, set(buttons)
 
 
 def test_the_matrix_covers_every_command_and_every_kind_of_button() -> None:
