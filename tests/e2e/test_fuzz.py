@@ -34,7 +34,7 @@ from conftest import BotRunner
 from fake_bot_api import BOT_USER, FakeBotAPI
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from people import TelegramUser
+from people import TelegramUser, start_everyone
 from routes import routed_commands_and_buttons
 
 from bot.domain.feedback import COMMENT, ITEMS, SCORE
@@ -475,6 +475,7 @@ async def test_a_press_that_shows_what_the_message_shows_edits_nothing(
 ) -> None:
     # Found: 'pq:reassign:-2248:8' pressed on a message already listing the departments made
     # the bot ask Telegram for an edit it refuses ("message is not modified"); a double tap does.
+    await start_everyone(admin)  # the consent text accepted and the greeting read first
     admin.send("/pairs")
     listing = await admin.wait_message("")
     for _ in range(2):
