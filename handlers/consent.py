@@ -1,6 +1,6 @@
 """Consent to what the bot stores (bot/domain/consent.py): the text with ✅ / ❌ at a person's
-first /start; until they accept, every command and button but /start, /help, /mydata and
-/cancel (the routers above this one) brings the text back."""
+first /start; until they accept, every command and button but /start, /mydata and /cancel
+(the routers above this one; /help shows the text itself) brings the text back."""
 
 from __future__ import annotations
 

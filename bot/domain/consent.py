@@ -1,8 +1,8 @@
 """A person's consent to what the bot stores about them (the catalog's `consent-text`, version
 rules.CONSENT_VERSION): accepted once per version, recorded with its time. Until then their
 account is linked to show them the text and nothing else is theirs: no notice goes to them
-(they have not opened the bot, notify.opened_the_bot) and only /start, /help, /mydata and
-/cancel answer (handlers/consent.py)."""
+(they have not opened the bot, notify.opened_the_bot) and only /start, /mydata and /cancel
+answer (handlers/consent.py; /help shows the text)."""
 
 from __future__ import annotations
 

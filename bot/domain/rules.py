@@ -38,7 +38,7 @@ CONSENT_VERSION = 1
 
 def needs_consent(person: Person | None) -> bool:
     """A person of the programme who has not accepted the current consent text: nothing is sent
-    to them, and only /start, /help, /mydata and /cancel answer, until they do."""
+    to them, and only /start, /mydata and /cancel answer (/help shows the text), until they do."""
     return person is not None and person.active and person.consent_version < CONSENT_VERSION
 
 
