@@ -13,7 +13,7 @@ from bot.context import Context
 from bot.domain.attention import Limits
 from bot.domain.digest import Concern, build_digest, concern_page
 from bot.rendering import render, render_keyboard
-from handlers.filters import shown
+from handlers.filters import admins_command, shown
 from handlers.keyboards import AttentionPage
 from handlers.links import LINKS
 
@@ -36,10 +36,8 @@ async def _page(ctx: Context, concern: Concern, page: int) -> tuple[str, InlineK
 async def concern_command(
     message: Message, command: CommandObject, state: FSMContext, ctx: Context
 ) -> None:
-    if not ctx.is_admin:
-        await message.answer(ctx.t("admin-only"))
+    if not await admins_command(message, state, ctx):
         return
-    await state.clear()
     text, markup = await _page(ctx, Concern(command.command.lower()), 0)
     await message.answer(text, reply_markup=markup)
 

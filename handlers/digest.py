@@ -11,7 +11,7 @@ from bot.context import Context
 from bot.domain.attention import Limits
 from bot.domain.digest import build_digest, digest_page
 from bot.rendering import render, render_keyboard
-from handlers.filters import shown
+from handlers.filters import admins_command, shown
 from handlers.keyboards import DigestPage
 from handlers.links import LINKS
 
@@ -33,10 +33,8 @@ async def _page(ctx: Context, page: int) -> tuple[str, InlineKeyboardMarkup]:
 
 @router.message(Command("digest"))
 async def digest(message: Message, state: FSMContext, ctx: Context) -> None:
-    if not ctx.is_admin:
-        await message.answer(ctx.t("admin-only"))
+    if not await admins_command(message, state, ctx):
         return
-    await state.clear()
     text, markup = await _page(ctx, 0)
     await message.answer(text, reply_markup=markup)
 

@@ -15,6 +15,7 @@ from bot.domain.export import LABELS
 from bot.domain.rules import local_today
 from bot.domain.stats import StatsQuery, parse_query
 from bot.jobs import NoSuchDepartment, export_file
+from handlers.filters import admins_command
 from handlers.offloaded import Failed, made_in_child
 from handlers.stats import not_found
 
@@ -27,10 +28,8 @@ KINDS = ("xlsx", "csv")
 async def export_command(
     message: Message, command: CommandObject, state: FSMContext, ctx: Context
 ) -> None:
-    if not ctx.is_admin:
-        await message.answer(ctx.t("admin-only"))
+    if not await admins_command(message, state, ctx):
         return
-    await state.clear()
     words = (command.args or "").split(maxsplit=1)
     kind = "xlsx"
     if words and words[0].casefold() in KINDS:

@@ -7,8 +7,10 @@ from typing import Any
 from aiogram import Router
 from aiogram.dispatcher.event.handler import FilterObject
 from aiogram.filters import Filter
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
+from bot.context import Context
 from bot.i18n import Translator
 from handlers.keyboards import MENU_KEYS
 from storage.models import Person, Role
@@ -19,6 +21,16 @@ class AdminOnly(Filter):
 
     async def __call__(self, event: TelegramObject, is_admin: bool) -> bool:
         return is_admin
+
+
+async def admins_command(message: Message, state: FSMContext, ctx: Context) -> bool:
+    """The start of an admin's command (/digest, /stats, /export …): anyone else is told it is
+    for admins (False); an admin leaves any form they were filling (True)."""
+    if not ctx.is_admin:
+        await message.answer(ctx.t("admin-only"))
+        return False
+    await state.clear()
+    return True
 
 
 class Member(Filter):

@@ -13,7 +13,7 @@ from bot.context import Context
 from bot.domain.rules import local_today
 from bot.domain.stats import StatsQuery, parse_query
 from bot.jobs import pair_report_file, programme_report_file
-from handlers.filters import shown
+from handlers.filters import admins_command, shown
 from handlers.keyboards import PairReportCb
 from handlers.offloaded import Failed, made_in_child
 
@@ -24,10 +24,8 @@ router = Router(name=__name__)
 async def programme_report(
     message: Message, command: CommandObject, state: FSMContext, ctx: Context
 ) -> None:
-    if not ctx.is_admin:
-        await message.answer(ctx.t("admin-only"))
+    if not await admins_command(message, state, ctx):
         return
-    await state.clear()
     query = parse_query(command.args, local_today(ctx.now(), ctx.tz))
     if not isinstance(query, StatsQuery) or query.department is not None:
         await message.answer(ctx.t("report-usage"))

@@ -16,6 +16,7 @@ from bot.domain.rules import local_today
 from bot.domain.stats import DEPARTMENT_CHARS, StatsQuery, parse_query, stats_text
 from bot.jobs import NoSuchDepartment, stats_with_chart
 from bot.rendering import render
+from handlers.filters import admins_command
 from handlers.offloaded import Failed, made_in_child
 
 router = Router(name=__name__)
@@ -27,10 +28,8 @@ NAMES_SHOWN = 15  # departments named when the one asked for is not found
 async def stats_command(
     message: Message, command: CommandObject, state: FSMContext, ctx: Context
 ) -> None:
-    if not ctx.is_admin:
-        await message.answer(ctx.t("admin-only"))
+    if not await admins_command(message, state, ctx):
         return
-    await state.clear()
     tz = ctx.settings.tz
     query = parse_query(command.args, local_today(ctx.now(), tz))
     if not isinstance(query, StatsQuery):
