@@ -33,13 +33,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "e2e"), str(ROOT / "bench")]
 
-from bench_updates import BenchError, stop, tail  # noqa: E402
+from bench_updates import BenchError, stop, tail, until_polling  # noqa: E402
 from bot_process import bot_env  # noqa: E402
 from fake_bot_api import FakeBotAPI  # noqa: E402
 from people import TelegramUser  # noqa: E402
 
 TARGET_SECONDS = 1.0
-START_TIMEOUT = 60.0
 REPLY_TIMEOUT = 120.0
 BASELINE_SAMPLES = 30
 PAUSE = 0.05  # between one /help's answer and the next /help
@@ -148,11 +147,7 @@ async def run_round(number: int, rows: int, bot_root: Path, workdir: Path) -> Ro
             env=bot_env(**settings) | {"PYTHONPATH": str(bot_root)}, stdout=log, stderr=log,
         )  # fmt: skip
     try:
-        await api.wait_for(
-            lambda: api.calls("getUpdates") or process.returncode is not None,
-            START_TIMEOUT,
-            "the bot's first getUpdates",
-        )
+        await until_polling(api, process, "the bot")
         admin = Chat(api, TelegramUser(api, ADMIN_ID, "Гульнара", "Асанова"))
         asker = Chat(api, TelegramUser(api, ASKER_ID, "Анна", "Спрашивающая"))
         await admin.ask("/start", "Здравствуйте", process)

@@ -41,7 +41,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "e2e"), str(ROOT / "bench")]
 
 from bench_import_latency import roster_csv  # noqa: E402
-from bench_updates import BenchError, accept_consent, mark_notices_sent, proc_status_mib, stop, tail  # noqa: E402
+from bench_updates import (  # noqa: E402
+    BenchError,
+    accept_consent,
+    mark_notices_sent,
+    proc_status_mib,
+    stop,
+    tail,
+    until_polling,
+)
 from bot_process import bot_env  # noqa: E402
 from fake_bot_api import FakeBotAPI  # noqa: E402
 from people import TelegramUser  # noqa: E402
@@ -259,11 +267,7 @@ async def run(
         "/report": "Отчёт о программе наставничества",
     }
     try:
-        await api.wait_for(
-            lambda: api.calls("getUpdates") or process.returncode is not None,
-            START_TIMEOUT,
-            "the bot's first getUpdates",
-        )
+        await until_polling(api, process, "the bot")
         ready = proc_status_mib(process.pid, "VmRSS")
         admin = Chat(api, TelegramUser(api, ADMIN_ID, "Гульнара", "Асанова"))
         asker = Chat(api, TelegramUser(api, asker_id, "Азамат", "Алиев"))

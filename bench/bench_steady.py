@@ -73,6 +73,7 @@ from bench_updates import (
     proc_status_mib,
     stop,
     tail,
+    until_polling,
 )
 from bot_process import bot_env
 from fake_bot_api import FakeBotAPI
@@ -80,7 +81,6 @@ from people import TelegramUser
 
 from bot.config import Settings
 
-START_TIMEOUT = 60.0
 WARM_UP_TIMEOUT = 120.0
 DRAIN_TIMEOUT = 60.0  # after the last push, for the answers still due
 STRANGERS_TIMEOUT = 600.0
@@ -545,13 +545,7 @@ async def run_bot(
         )
     driver = Driver(bot, api, process, counts_path)
     try:
-        await api.wait_for(
-            lambda: api.calls("getUpdates") or process.returncode is not None,
-            START_TIMEOUT,
-            f"{bot}'s first getUpdates",
-        )
-        if process.returncode is not None:
-            raise BenchError(f"{bot} exited ({process.returncode}) before polling")
+        await until_polling(api, process, bot)
         ready = Point(round(proc_status_mib(process.pid, "VmRSS"), 1))
         await driver.warm_up(acting)
         rest_after_start = await driver.point()

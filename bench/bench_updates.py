@@ -390,13 +390,7 @@ async def run_bot(
             *command, cwd=rundir, env=bot_env(**settings), stdout=log, stderr=log
         )
     try:
-        await api.wait_for(
-            lambda: api.calls("getUpdates") or process.returncode is not None,
-            START_TIMEOUT,
-            f"{bot}'s first getUpdates",
-        )
-        if process.returncode is not None:
-            raise BenchError(f"{bot} exited ({process.returncode}) before polling")
+        await until_polling(api, process, bot)
         people = [
             TelegramUser(
                 api, p.telegram_id, p.first_name, p.surname, username=f"bench_{p.telegram_id}"
@@ -443,6 +437,17 @@ async def run_bot(
         rss_after_mib=round(rss_after, 1),
         peak_rss_mib=round(peak, 1),
     )
+
+
+async def until_polling(api: FakeBotAPI, process: asyncio.subprocess.Process, name: str) -> None:
+    """Wait for a bot's first getUpdates; BenchError if it exits before."""
+    await api.wait_for(
+        lambda: api.calls("getUpdates") or process.returncode is not None,
+        START_TIMEOUT,
+        f"{name}'s first getUpdates",
+    )
+    if process.returncode is not None:
+        raise BenchError(f"{name} exited ({process.returncode}) before polling")
 
 
 async def stop(process: asyncio.subprocess.Process) -> None:
