@@ -19,6 +19,8 @@ from conftest import BotRunner
 from fake_bot_api import FakeBotAPI
 from people import TelegramUser, start_everyone
 from roster_seed import seed
+from test_meetings import _propose
+from test_plan import _report_first_milestone
 
 from bot.domain.feedback import ask_now
 from bot.domain.pairing import close_pair
@@ -150,20 +152,8 @@ async def build_world(runner: BotRunner, api: FakeBotAPI) -> World:
     mentee = users[Actor.MENTEE]
     mentee.send("/ask Как оформить КТП?")
     await mentee.wait_message("Вопрос отправлен")
-    mentee.send("/meet 10.12.2026 15:00 Разбор урока")
-    await mentee.wait_message("Форма работы")
-    mentee.press("консультация")
-    await mentee.wait_message("Приглашение отправлено")
-    mentee.send("/plan")
-    await mentee.wait_message("Индивидуальный план")
-    mentee.press("1. ", contains=True)
-    await mentee.wait_message("Срок:")
-    mentee.press("✅ Отметить выполнение")
-    await mentee.wait_message("что сделано")
-    mentee.send("Изучила положение")
-    await mentee.wait_message("Приложите файл")
-    mentee.press("Без файла")
-    await mentee.wait_message("Отчёт отправлен наставнику")
+    await _propose(mentee, "10.12.2026 15:00 Разбор урока")
+    await _report_first_milestone(mentee, "Изучила положение", file=False)
     await runner.settle()
 
     async with app.db.transaction() as tx:
