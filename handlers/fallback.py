@@ -13,6 +13,7 @@ from bot.i18n import Translator
 from handlers.forms import is_admins_step
 from handlers.keyboards import main_menu
 from handlers.menu import ADMIN, BY_ROLE
+from handlers.outsiders import outsider_reply
 from storage.models import Person
 
 router = Router(name=__name__)
@@ -36,10 +37,8 @@ async def unexpected_message(
 ) -> None:
     if not is_admin and is_admins_step(await state.get_state()):
         await _rights_gone(state, t, message.answer)
-    elif person is None and not is_admin:
-        await message.answer(t("help-stranger"))
-    elif person is not None and not person.active and not is_admin:
-        await message.answer(t("start-deactivated"))
+    elif (person is None or not person.active) and not is_admin:
+        await message.answer(outsider_reply(person, t))
     elif await state.get_state() is not None:
         await message.answer(t("form-unexpected-input"))
     else:

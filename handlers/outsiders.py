@@ -22,15 +22,16 @@ class Outsider(Filter):
         return not is_admin and (person is None or not person.active)
 
 
-def _why(person: Person | None, t: Translator) -> str:
+def outsider_reply(person: Person | None, t: Translator) -> str:
+    """What a stranger (how to get access) or someone who left (their account is closed) is told."""
     return t("help-stranger") if person is None else t("start-deactivated")
 
 
 @router.message(Outsider(), F.text.startswith("/"))
 async def outsider_command(message: Message, person: Person | None, t: Translator) -> None:
-    await message.answer(_why(person, t))
+    await message.answer(outsider_reply(person, t))
 
 
 @router.callback_query(Outsider())
 async def outsider_press(callback: CallbackQuery, person: Person | None, t: Translator) -> None:
-    await callback.answer(_why(person, t), show_alert=True)
+    await callback.answer(outsider_reply(person, t), show_alert=True)
