@@ -158,17 +158,20 @@ def _open_on_loop(path: Path, *, writer: bool) -> LoopReader:
 class WriteRefused(Exception):
     """SQLite refused a write for a reason outside the bot: another process holds the write
     lock past the busy timeout, the disk is full, or the file cannot be written. The
-    transaction was rolled back whole; the same write may succeed once the cause goes away."""
+    transaction was rolled back whole; the same write may succeed once the cause goes away.
+    An I/O error counts too: a filesystem remounted read-only under a running bot gives one."""
 
     def __init__(self, cause: str, detail: str) -> None:
         super().__init__(f"the database refused the write ({cause}): {detail}")
-        self.cause = cause  # "locked", "full" or "read-only"
+        self.cause = cause  # "locked", "full", "read-only" or "I/O error"
         self.detail = detail
 
 
 # SQLite's primary result codes for the refusals above (an extended code keeps them in its
 # low byte: SQLITE_READONLY_DIRECTORY is one of SQLITE_READONLY).
-_REFUSALS = {5: "locked", 6: "locked", 8: "read-only", 13: "full"}
+_REFUSALS = {5: "locked", 6: "locked", 8: "read-only", 10: "I/O error", 13: "full"}
+# After these the writers' connections are opened again: theirs may hold a stale file handle.
+_REOPEN_AFTER = frozenset({"read-only", "I/O error"})
 
 
 def write_refused(exc: sqlite3.Error) -> WriteRefused | None:
@@ -347,9 +350,9 @@ class Database:
                     _commits.set(_commits.get() + 1)  # a commit that changed something
 
     def _refused(self, exc: sqlite3.Error) -> WriteRefused | None:
-        """The refusal an error is (after a read-only one the writers are opened again)."""
+        """The refusal an error is (after a read-only or I/O one the writers are opened again)."""
         refused = write_refused(exc)
-        if refused is not None and refused.cause == "read-only":
+        if refused is not None and refused.cause in _REOPEN_AFTER:
             self._reopen_writers = True
         return refused
 

@@ -8,7 +8,7 @@ import pytest
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import StorageKey
 
-from storage.db import Database, available_migrations, open_database
+from storage.db import Database, available_migrations, open_database, write_refused
 from storage.fsm import SQLiteStorage
 from storage.models import Role
 
@@ -405,3 +405,26 @@ async def test_fsm_never_drops_a_key_whose_write_is_still_due(tmp_path: Path) ->
         assert storage.cached == 1  # written, it may go now
     finally:
         await db.close()
+
+
+@pytest.mark.parametrize(
+    ("code", "cause"),
+    [
+        (5, "locked"),  # SQLITE_BUSY
+        (261, "locked"),  # SQLITE_BUSY_RECOVERY
+        (8, "read-only"),  # SQLITE_READONLY
+        (1544, "read-only"),  # SQLITE_READONLY_DIRECTORY
+        (13, "full"),  # SQLITE_FULL
+        (778, "I/O error"),  # SQLITE_IOERR_WRITE: the filesystem remounted read-only
+        (1290, "I/O error"),  # SQLITE_IOERR_FSYNC
+        (1, None),  # SQLITE_ERROR: a bug, not a refusal
+        (11, None),  # SQLITE_CORRUPT
+    ],
+)
+def test_refusals_are_told_from_other_errors_by_their_primary_code(
+    code: int, cause: str | None
+) -> None:
+    error = sqlite3.OperationalError("refused")
+    error.sqlite_errorcode = code
+    refused = write_refused(error)
+    assert (refused.cause if refused else None) == cause
