@@ -61,6 +61,8 @@ from bot_process import bot_env  # noqa: E402
 from fake_bot_api import FakeBotAPI  # noqa: E402
 from people import TelegramUser  # noqa: E402
 
+from bot.domain.plans import shipped_template  # noqa: E402
+
 START_TIMEOUT = 60.0
 UP_BEFORE_KILL = (1.0, 4.0)  # seconds the bot polls before it is killed, drawn per kill
 THINK = (0.3, 2.0)  # a person's pause between two steps of a form
@@ -69,7 +71,7 @@ AFTER_RESTART = 5.0  # an update sent before a kill is waited for this long afte
 QUEUED_TIMEOUT = 40.0  # a message through the outbox (the mentor's copy) is waited this long
 DRAIN_TIMEOUT = 120.0
 POLL = 0.05
-ROUNDS = 9  # one milestone reported a round: the template's plan has nine
+ROUNDS = len(shipped_template().milestones)  # one milestone reported a round, each in turn
 SENDS = ("sendmessage", "sendphoto", "senddocument")
 # What the bot says when a form step finds no form, or another step, waiting.
 FORM_GONE = (
