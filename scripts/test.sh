@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up a virtual environment (once, and again when pyproject.toml changes) and run every
-# check: ruff, mypy, the tests (in parallel; then part of the end-to-end suite again with the bot
-# in webhook mode) and each benchmark once at a small size.
+# check: ruff, mypy, the tests in parallel — each end-to-end test that starts the bot twice, with
+# the bot polling and in webhook mode (E2E_MODE=both; E2E_MODE=polling for one pass) — and each
+# benchmark once at a small size.
 # Arguments go to pytest (e.g. tests/unit, or -k name).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,13 +19,4 @@ fi
 .venv/bin/ruff check .
 .venv/bin/mypy
 # The end-to-end tests mostly wait on sockets and timers: more workers than cores pays.
-.venv/bin/python -m pytest -q -n "${TEST_WORKERS:-8}" "$@"
-# A second pass with the bot in webhook mode (the fake server posts the updates): journeys that
-# cover onboarding, forms, buttons, files and delivery, a fifth of the end-to-end time. Only for
-# a full check (no arguments); every module: E2E_MODE=webhook .venv/bin/python -m pytest tests/e2e
-if [ "$#" -eq 0 ]; then
-    E2E_MODE=webhook .venv/bin/python -m pytest -q -n "${TEST_WORKERS:-8}" \
-        tests/e2e/test_onboarding.py tests/e2e/test_forms.py tests/e2e/test_pairs.py \
-        tests/e2e/test_authorization.py tests/e2e/test_plan.py tests/e2e/test_questions.py \
-        tests/e2e/test_export.py tests/e2e/test_delivery.py
-fi
+E2E_MODE="${E2E_MODE:-both}" .venv/bin/python -m pytest -q -n "${TEST_WORKERS:-8}" "$@"

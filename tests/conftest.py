@@ -30,8 +30,8 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers",
-        "polling_only(reason): the test is about getUpdates itself; skipped when the end-to-end"
-        " suite runs in webhook mode (E2E_MODE=webhook)",
+        "polling_only(reason): the test is about getUpdates itself; never run with the bot in"
+        " webhook mode (E2E_MODE=webhook or both)",
     )
 
 

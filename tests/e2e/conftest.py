@@ -1,5 +1,5 @@
 """End-to-end fixtures: the fake Bot API server, settings aimed at it, the real app polling it
-(or, with E2E_MODE=webhook, taking its updates through a webhook the fake server posts to)."""
+(or taking its updates through a webhook the fake server posts to: E2E_MODE, below)."""
 
 from __future__ import annotations
 
@@ -27,21 +27,30 @@ if TYPE_CHECKING:
 SettingsFactory = Callable[..., Settings]
 START_TIMEOUT = 10.0
 STOP_TIMEOUT = 10.0
-# How the bots that BotRunner starts take their updates: "polling" (the default) or "webhook".
-# Tests marked polling_only (they test getUpdates itself) are skipped in webhook mode.
+# How the bots that the bot_runner fixture starts take their updates: "polling" (the default),
+# "webhook", or "both": then each test that starts one runs twice, `[polling]` and `[webhook]`
+# (scripts/test.sh). A test that starts no bot_runner does the same in any mode and runs once;
+# a test marked polling_only (it tests getUpdates itself) never runs in webhook mode.
+E2E_MODES = {"polling": ("polling",), "webhook": ("webhook",), "both": ("polling", "webhook")}
 E2E_MODE = os.environ.get("E2E_MODE", "").strip().lower() or "polling"
-WEBHOOK_MODE = E2E_MODE == "webhook"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if E2E_MODE not in ("polling", "webhook"):
-        raise pytest.UsageError(f"E2E_MODE: expected polling or webhook, got {E2E_MODE!r}")
+    if E2E_MODE not in E2E_MODES:
+        raise pytest.UsageError(f"E2E_MODE: expected polling, webhook or both, got {E2E_MODE!r}")
 
 
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    marker = item.get_closest_marker("polling_only")
-    if marker is not None and WEBHOOK_MODE:
-        pytest.skip(f"polling only: {marker.args[0] if marker.args else 'tests getUpdates'}")
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "e2e_mode" not in metafunc.fixturenames:
+        return
+    modes = E2E_MODES[E2E_MODE]
+    if metafunc.definition.get_closest_marker("polling_only") is not None:
+        modes = tuple(mode for mode in modes if mode == "polling")
+    if not modes:  # webhook mode: a test of getUpdates has nothing to run
+        skip = pytest.mark.skip(reason="polling only: it tests getUpdates")
+        metafunc.parametrize("e2e_mode", [pytest.param("polling", marks=skip)])
+    elif len(modes) > 1:  # one mode needs no parameter: the fixture says which
+        metafunc.parametrize("e2e_mode", modes)
 
 
 def webhook_settings() -> dict[str, str]:
@@ -167,6 +176,7 @@ class BotRunner:
         make_settings: SettingsFactory,
         clock: Clock | None = None,
         i18n: I18n | None = None,
+        mode: str = "polling",
     ) -> None:
         self.api = api
         self.clock = clock
@@ -175,7 +185,7 @@ class BotRunner:
         self._make_settings = make_settings
         self._overrides: dict[str, Any] = {}
         # Kept across restarts, as a deployment's; a test's overrides win (webhook_url="": poll).
-        self._mode_settings: dict[str, Any] = webhook_settings() if WEBHOOK_MODE else {}
+        self._mode_settings: dict[str, Any] = webhook_settings() if mode == "webhook" else {}
         self._task: asyncio.Task[None] | None = None
         api.add_abort_check(self._crash)
 
@@ -273,16 +283,24 @@ def bot_i18n() -> I18n | None:
 
 
 @pytest.fixture
+def e2e_mode(request: pytest.FixtureRequest) -> str:
+    """How this test's bot takes its updates (pytest_generate_tests parametrizes it)."""
+    return str(getattr(request, "param", E2E_MODES[E2E_MODE][0]))
+
+
+@pytest.fixture
 async def bot_runner(
     request: pytest.FixtureRequest,
     fake_api: FakeBotAPI,
     settings_factory: SettingsFactory,
     bot_clock: Clock | None,
     bot_i18n: I18n | None,
+    e2e_mode: str,
 ) -> AsyncIterator[BotRunner]:
-    """The real app, started (settings from `@pytest.mark.bot_settings(...)`) and polling."""
+    """The real app, started (settings from `@pytest.mark.bot_settings(...)`) and polling, or
+    served by the fake server's webhook (`e2e_mode`)."""
     marker = request.node.get_closest_marker("bot_settings")
-    runner = BotRunner(fake_api, settings_factory, bot_clock, bot_i18n)
+    runner = BotRunner(fake_api, settings_factory, bot_clock, bot_i18n, e2e_mode)
     try:
         await runner.start(**(marker.kwargs if marker else {}))
         yield runner

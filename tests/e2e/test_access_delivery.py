@@ -149,9 +149,13 @@ def night_clock() -> ManualClock:
 
 @pytest.mark.bot_settings(quiet_hours="21:00-08:00")
 async def test_at_night_a_request_and_its_answer_arrive_at_once_without_sound(
-    fake_api: FakeBotAPI, admin: TelegramUser, settings_factory: Any, night_clock: ManualClock
+    fake_api: FakeBotAPI,
+    admin: TelegramUser,
+    settings_factory: Any,
+    night_clock: ManualClock,
+    e2e_mode: str,
 ) -> None:
-    runner = BotRunner(fake_api, settings_factory, night_clock)
+    runner = BotRunner(fake_api, settings_factory, night_clock, mode=e2e_mode)
     await runner.start(quiet_hours="21:00-08:00")
     try:
         await start_everyone(admin)
