@@ -19,6 +19,7 @@ from bot.domain import fields
 from bot.domain.fields import MAX_MILESTONE_TITLE, MAX_REASON_LENGTH, FieldError
 from bot.domain.plans import (
     DEADLINE_OUTSIDE_PAIR,
+    Found,
     PlanError,
     add_milestone,
     change_needs_reason,
@@ -53,6 +54,28 @@ def _cancel_only(ctx: Context, form: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[cancel_button(ctx.t, form)]])
 
 
+async def _editable(
+    callback: CallbackQuery, ctx: Context, *, pair_id: int = 0, milestone_id: int = 0
+) -> Found | None:
+    """The plan a mentor's press would change, if it is theirs and may be changed now; None,
+    with the press answered why not, otherwise."""
+    found = (
+        await find_plan(
+            ctx.db, ctx.person, pair_id=pair_id, milestone_id=milestone_id, side=PairSide.MENTOR
+        )
+        if ctx.person
+        else None
+    )
+    if found is None:
+        await stale(callback, ctx.t)
+        return None
+    if not plan_editable(found.plan):
+        refusal = as_sentence(ctx.t.plain("plan-refused-not-editable"))
+        await callback.answer(refusal, show_alert=True)
+        return None
+    return found
+
+
 async def _parsed(message: Message, ctx: Context, parse: Any) -> Any:
     """What was typed, read by the field's parser; None, with what is wrong said, if refused."""
     try:
@@ -66,17 +89,8 @@ async def _parsed(message: Message, ctx: Context, parse: Any) -> Any:
 async def add_start(
     callback: CallbackQuery, callback_data: PlanCb, state: FSMContext, ctx: Context
 ) -> None:
-    found = (
-        await find_plan(ctx.db, ctx.person, pair_id=callback_data.pair_id, side=PairSide.MENTOR)
-        if ctx.person
-        else None
-    )
+    found = await _editable(callback, ctx, pair_id=callback_data.pair_id)
     if found is None:
-        await stale(callback, ctx.t)
-        return
-    if not plan_editable(found.plan):
-        refusal = as_sentence(ctx.t.plain("plan-refused-not-editable"))
-        await callback.answer(refusal, show_alert=True)
         return
     draft = PlanChangeDraft(change="add", pair_id=found.pair.id)
     draft = await start_draft(state, PlanForm.add_title, draft)
@@ -120,19 +134,8 @@ async def milestone_due(message: Message, state: FSMContext, ctx: Context) -> No
 async def edit_start(
     callback: CallbackQuery, callback_data: MilestoneCb, state: FSMContext, ctx: Context
 ) -> None:
-    found = (
-        await find_plan(
-            ctx.db, ctx.person, milestone_id=callback_data.milestone_id, side=PairSide.MENTOR
-        )
-        if ctx.person
-        else None
-    )
+    found = await _editable(callback, ctx, milestone_id=callback_data.milestone_id)
     if found is None:
-        await stale(callback, ctx.t)
-        return
-    if not plan_editable(found.plan):
-        refusal = as_sentence(ctx.t.plain("plan-refused-not-editable"))
-        await callback.answer(refusal, show_alert=True)
         return
     title = callback_data.action == "title"
     draft = PlanChangeDraft(
@@ -162,21 +165,15 @@ async def edit_title(message: Message, state: FSMContext, ctx: Context) -> None:
 async def remove(
     callback: CallbackQuery, callback_data: MilestoneCb, state: FSMContext, ctx: Context
 ) -> None:
-    found = (
-        await find_plan(
-            ctx.db, ctx.person, milestone_id=callback_data.milestone_id, side=PairSide.MENTOR
-        )
-        if ctx.person
-        else None
-    )
-    if found is None or found.milestone is None:
+    found = await _editable(callback, ctx, milestone_id=callback_data.milestone_id)
+    if found is None:
+        return
+    if found.milestone is None:
         await stale(callback, ctx.t)
         return
-    if not milestone_removable(found.milestone) or not plan_editable(found.plan):
-        refusal = "milestone-refused-not-removable"
-        if not plan_editable(found.plan):
-            refusal = "plan-refused-not-editable"
-        await callback.answer(as_sentence(ctx.t.plain(refusal)), show_alert=True)
+    if not milestone_removable(found.milestone):
+        refusal = as_sentence(ctx.t.plain("milestone-refused-not-removable"))
+        await callback.answer(refusal, show_alert=True)
         return
     draft = PlanChangeDraft(change="remove", milestone_id=found.milestone.id)
     draft = await start_draft(state, PlanForm.change_reason, draft)
