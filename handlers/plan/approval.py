@@ -75,11 +75,7 @@ async def _decided_note(ctx: Context, plan_id: int, sub: int) -> str:
 @router.callback_query(PlanCb.filter(F.action == "submit"))
 async def submit(callback: CallbackQuery, callback_data: PlanCb, ctx: Context) -> None:
     person = ctx.person
-    found = (
-        await find_plan(ctx.db, person, pair_id=callback_data.pair_id, side=PairSide.MENTOR)
-        if person
-        else None
-    )
+    found = await find_plan(ctx.db, person, pair_id=callback_data.pair_id, side=PairSide.MENTOR)
     if found is None:
         await stale(callback, ctx.t)
         return

@@ -81,12 +81,16 @@ async def find_plan_for_admin(
 
 async def find_plan(
     db: Database,
-    person: Person,
+    person: Person | None,
     *,
     pair_id: int = 0,
     milestone_id: int = 0,
     side: PairSide | None = None,
 ) -> Found | None:
+    """The plan (and milestone) a press names, if the person is a side of its pair (`side`,
+    when given); None for anyone else, someone unknown included."""
+    if person is None:
+        return None
     async with db.read() as tx:
         found = await load_plan(tx, person, pair_id=pair_id, milestone_id=milestone_id)
     if found is None or side not in (None, found.side):

@@ -59,12 +59,8 @@ async def _editable(
 ) -> Found | None:
     """The plan a mentor's press would change, if it is theirs and may be changed now; None,
     with the press answered why not, otherwise."""
-    found = (
-        await find_plan(
-            ctx.db, ctx.person, pair_id=pair_id, milestone_id=milestone_id, side=PairSide.MENTOR
-        )
-        if ctx.person
-        else None
+    found = await find_plan(
+        ctx.db, ctx.person, pair_id=pair_id, milestone_id=milestone_id, side=PairSide.MENTOR
     )
     if found is None:
         await stale(callback, ctx.t)

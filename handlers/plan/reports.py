@@ -83,12 +83,8 @@ async def report_start(
     callback: CallbackQuery, callback_data: MilestoneCb, state: FSMContext, ctx: Context
 ) -> None:
     person, t = ctx.person, ctx.t
-    found = (
-        await find_plan(
-            ctx.db, person, milestone_id=callback_data.milestone_id, side=PairSide.MENTEE
-        )
-        if person
-        else None
+    found = await find_plan(
+        ctx.db, person, milestone_id=callback_data.milestone_id, side=PairSide.MENTEE
     )
     if found is None or found.milestone is None:
         await stale(callback, t)
@@ -198,12 +194,8 @@ async def report_decision(
     callback: CallbackQuery, callback_data: MilestoneCb, state: FSMContext, ctx: Context
 ) -> None:
     person, t = ctx.person, ctx.t
-    found = (
-        await find_plan(
-            ctx.db, person, milestone_id=callback_data.milestone_id, side=PairSide.MENTOR
-        )
-        if person
-        else None
+    found = await find_plan(
+        ctx.db, person, milestone_id=callback_data.milestone_id, side=PairSide.MENTOR
     )
     if person is None or found is None or found.milestone is None:
         await stale(callback, t)
@@ -304,9 +296,7 @@ async def open_file(
 ) -> None:
     """The person acting gets the report's file again, by its file_id."""
     person = ctx.person
-    found = (
-        await find_plan(ctx.db, person, milestone_id=callback_data.milestone_id) if person else None
-    )
+    found = await find_plan(ctx.db, person, milestone_id=callback_data.milestone_id)
     if found is None or found.milestone is None or not found.milestone.file_id:
         await stale(callback, ctx.t)
         return

@@ -275,7 +275,7 @@ async def plan_pair_chosen(callback: CallbackQuery, callback_data: WhichPair, ct
 @router.callback_query(PlanCb.filter(F.action.in_({"show", VIEW})))
 async def plan_page(callback: CallbackQuery, callback_data: PlanCb, ctx: Context) -> None:
     person = ctx.person
-    found = await find_plan(ctx.db, person, pair_id=callback_data.pair_id) if person else None
+    found = await find_plan(ctx.db, person, pair_id=callback_data.pair_id)
     if found is None:
         await stale(callback, ctx.t)
         return
@@ -286,9 +286,7 @@ async def plan_page(callback: CallbackQuery, callback_data: PlanCb, ctx: Context
 @router.callback_query(MilestoneCb.filter(F.action.in_({"open", VIEW})))
 async def open_milestone(callback: CallbackQuery, callback_data: MilestoneCb, ctx: Context) -> None:
     person = ctx.person
-    found = (
-        await find_plan(ctx.db, person, milestone_id=callback_data.milestone_id) if person else None
-    )
+    found = await find_plan(ctx.db, person, milestone_id=callback_data.milestone_id)
     if found is None or found.milestone is None:
         await stale(callback, ctx.t)
         return
