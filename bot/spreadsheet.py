@@ -119,4 +119,3 @@ def csv_zip(built: Sequence[Table]) -> bytes:
             writer.writerows([_csv_field(value) for value in row] for row in table.rows)
             archive.writestr(f"{table.name}.csv", "\ufeff" + text.getvalue())
     return out.getvalue()
-

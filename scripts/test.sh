@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up a virtual environment (once, and again when pyproject.toml changes) and run every
-# check: ruff, mypy, the tests in parallel — each end-to-end test that starts the bot twice, with
+# check: ruff (lint and format), mypy, the tests in parallel — each end-to-end test that starts the bot twice, with
 # the bot polling and in webhook mode (E2E_MODE=both; E2E_MODE=polling for one pass) — and each
 # benchmark once at a small size.
 # Arguments go to pytest (e.g. tests/unit, or -k name).
@@ -17,6 +17,7 @@ if [ ! -f "$stamp" ]; then
     touch "$stamp"
 fi
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
 .venv/bin/mypy
 # The end-to-end tests mostly wait on sockets and timers: more workers than cores pays.
 E2E_MODE="${E2E_MODE:-both}" .venv/bin/python -m pytest -q -n "${TEST_WORKERS:-8}" "$@"

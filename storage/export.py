@@ -177,9 +177,7 @@ class ExportRepo:
             "SELECT full_name, role, is_admin, COALESCE(department, ''), username, active,"
             " first_seen_at, created_at FROM people ORDER BY name_key, id",
         )
-        pairs = await fetch_all(
-            self.conn, _PAIRS + " ORDER BY b.name_key, pr.start_date, pr.id"
-        )
+        pairs = await fetch_all(self.conn, _PAIRS + " ORDER BY b.name_key, pr.start_date, pr.id")
         milestones = await fetch_all(
             self.conn,
             _MILESTONES + " WHERE ms.due_date >= ? AND ms.due_date <= ?"

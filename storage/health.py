@@ -38,8 +38,7 @@ def read_health(database: Path, now: datetime, overdue_after: timedelta) -> Heal
             ).fetchall()
         )
         overdue = conn.execute(
-            "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND held = 0"
-            " AND not_before <= ?",
+            "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND held = 0 AND not_before <= ?",
             (to_db_time(now - overdue_after),),
         ).fetchone()[0]
     tick, poll = marks.get(TICK_MARK), marks.get(POLLING_MARK)

@@ -19,4 +19,3 @@ def milestone_to_report(ms: str) -> str:
 def question_unanswered(q: str, asked_by: str) -> str:
     """attention.question_unanswered: open, and asked at or before attention.unanswered_since."""
     return f"{q}.status = 'open' AND {q}.asked_at <= {asked_by}"
-

@@ -326,6 +326,7 @@ def tables(
         ]
         for q in questions
     ]
+
     def round_name(round_: str) -> str:
         if round_.startswith(ASKED):
             day = date.fromisoformat(round_.removeprefix(ASKED))

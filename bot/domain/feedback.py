@@ -254,9 +254,7 @@ async def share_comment(
     return await tx.feedback.get(form.id)
 
 
-async def report_offers(
-    tx: Repos, row: RoundDue, round_: str, links: Links
-) -> list[Notice]:
+async def report_offers(tx: Repos, row: RoundDue, round_: str, links: Links) -> list[Notice]:
     """At mid-period and a week before the end, the pair's report for the council is offered
     to its mentor and the admins (PAIR_REPORT: joined with the morning's other notices)."""
     sides = row.sides

@@ -127,9 +127,7 @@ async def test_digest_shows_the_seeded_programme_per_department(
         "\n• просрочено этапов: 1\n• задано вопросов: 2\n• вопросов без ответа: 1"
         "\n• пар без встреч: 1\n" in text
     )
-    assert (
-        "ПЦК электротехники: 1 активная пара\n• принято этапов: 1\n• пар без встреч: 1" in text
-    )
+    assert "ПЦК электротехники: 1 активная пара\n• принято этапов: 1\n• пар без встреч: 1" in text
     assert "0 встреч" not in text and "(0 минут)" not in text
     assert "Требуют внимания: 3 пары" in text
     assert (

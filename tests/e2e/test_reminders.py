@@ -110,6 +110,7 @@ async def _at(runner: BotRunner, clock: ManualClock, *moment: int) -> None:
 
 CONSENT_TITLE = "🔒 Что бот «Наставник» хранит о вас"
 
+
 def _notices(who: TelegramUser) -> list[dict[str, Any]]:
     """The bot's messages to them but the consent text they accepted at their first /start."""
     return [m for m in who.messages() if not (m.get("text") or "").startswith(CONSENT_TITLE)]
