@@ -5,6 +5,7 @@ accepting it again delivers what waited."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from contextlib import closing
 from datetime import date, timedelta
@@ -124,6 +125,8 @@ async def test_a_mentee_withdraws_consent_and_what_comes_waits_until_she_accepts
     withdrawn = await mentee.wait_message("Что бот хранит о вас")
     assert "Согласие на хранение данных: отозвано" in withdrawn["text"]
     assert not mentee.inline_buttons(withdrawn)
+    (row,) = json.loads((await mentee.wait_document()).data)["person"]
+    assert row["consent_withdrawn_at"] == withdrawn_at and row["consent_version"] == 0
 
     # She accepts again: greeted, and what waited for her arrives.
     mentee.press("✅ Принимаю", again)
