@@ -72,6 +72,13 @@ class ConsentCb(CallbackData, prefix="cs"):
     version: int  # of the text the buttons were shown with
 
 
+class ConsentWithdrawal(CallbackData, prefix="cw"):
+    """🚫 under /mydata, then its confirmation (handlers/consent.py). It names nobody: a press
+    acts on whoever pressed it."""
+
+    act: str  # ask (the confirmation) | yes | no
+
+
 class RequestsPage(CallbackData, prefix="rq"):
     """A page of the pending access requests (sent instead of a copy of each, in a flood)."""
 

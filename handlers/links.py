@@ -13,6 +13,7 @@ from handlers.keyboards import (
     MilestoneCb,
     PairCard,
     PairReportCb,
+    PersonCard,
     PlanCb,
     QuestionAction,
     RequestsPage,
@@ -32,6 +33,9 @@ class CallbackLinks:
 
     def pair_card(self, pair_id: int) -> str:
         return PairCard(pair_id=pair_id, action="open").pack()
+
+    def person_card(self, person_id: int) -> str:
+        return PersonCard(person_id=person_id, action="open").pack()
 
     def plan(self, pair_id: int) -> str:
         return PlanCb(action=VIEW, pair_id=pair_id).pack()

@@ -1,11 +1,14 @@
 """/mydata, for everyone: what the bot stores about the person, as a short message and as a
 JSON file with every row (their own data and that of the pairs they are a party to; of the
 questionnaires only their own answers). Someone not in the programme sees their access request,
-or that nothing is stored."""
+or that nothing is stored. Someone who accepted the consent text may withdraw it from here
+(handlers/consent.py)."""
 
 from __future__ import annotations
 
 import json
+from datetime import tzinfo
+from typing import Any
 
 from aiogram import Router
 from aiogram.filters import Command
@@ -13,6 +16,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, Message
 
 from bot.context import Context
+from bot.domain.rules import CONSENT_VERSION, has_consent
+from bot.i18n import Translator
+from handlers.consent import withdrawal_offer
+from storage.models import from_db_time
 
 router = Router(name=__name__)
 
@@ -52,9 +59,24 @@ async def my_data(message: Message, state: FSMContext, ctx: Context) -> None:
                 forms=len(data["questionnaires"]),
                 off=len(data["reminders_off"]),
                 messages=len(data["messages_queued"]),
-            )
+                consent=_consent_state(ctx.t, person, ctx.tz),
+            ),
+            reply_markup=withdrawal_offer(ctx.t) if has_consent(ctx.person) else None,
         )
     file = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
     await message.answer_document(
         BufferedInputFile(file, filename="mydata.json"), caption=ctx.t("mydata-file")
     )
+
+
+def _consent_state(t: Translator, person: dict[str, Any], tz: tzinfo) -> str:
+    """Accepted on a date, withdrawn on a date, or not given (the people row as stored)."""
+
+    def local_date(moment: str) -> str:
+        return t.date(from_db_time(moment).astimezone(tz).date())
+
+    if person["consent_withdrawn_at"]:
+        return t("mydata-consent-withdrawn", date=local_date(person["consent_withdrawn_at"]))
+    if person["consent_at"] and person["consent_version"] >= CONSENT_VERSION:
+        return t("mydata-consent-accepted", date=local_date(person["consent_at"]))
+    return t("mydata-consent-none")

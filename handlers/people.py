@@ -203,6 +203,9 @@ async def _card(ctx: Context, person_id: int) -> tuple[str, InlineKeyboardMarkup
     name_tells = gender_from_name(person.full_name) is not None
     if not name_tells:  # the texts need it and the name does not tell it: the admin does
         head.append(t("person-gender", gender=person.gender.value if person.gender else "none"))
+    if person.consent_withdrawn_at is not None:
+        withdrawn = t.date(person.consent_withdrawn_at.astimezone(ctx.tz).date())
+        head.append(t("person-consent-withdrawn", date=withdrawn))
     if pairs:
         head.append(t("person-pairs"))
     text = with_pair_lines(t, "\n".join(head), pairs)
@@ -237,22 +240,30 @@ async def _card(ctx: Context, person_id: int) -> tuple[str, InlineKeyboardMarkup
     return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-async def _show_card(callback: CallbackQuery, ctx: Context, person_id: int, note: str = "") -> None:
+async def _show_card(
+    callback: CallbackQuery, ctx: Context, person_id: int, note: str = "", *, new: bool = False
+) -> None:
+    """The card in place of the message pressed on, or (`new`) as a message of its own."""
     card = await _card(ctx, person_id)
     if card is None:
         await callback.answer(ctx.t("stale-button"), show_alert=True)
         return
     text, markup = card
-    await shown(callback).edit_text(text, reply_markup=markup)
+    if new:
+        await shown(callback).answer(text, reply_markup=markup)
+    else:
+        await shown(callback).edit_text(text, reply_markup=markup)
     await callback.answer(note)
 
 
-@router.callback_query(PersonCard.filter(F.action == "show"))
+# "open": from a notice (a withdrawn consent), the card comes as a new message and it stays.
+@router.callback_query(PersonCard.filter(F.action.in_({"show", "open"})))
 async def show_person(
     callback: CallbackQuery, callback_data: PersonCard, state: FSMContext, ctx: Context
 ) -> None:
     await state.clear()
-    await _show_card(callback, ctx, callback_data.person_id)
+    new = callback_data.action == "open"
+    await _show_card(callback, ctx, callback_data.person_id, new=new)
 
 
 @router.callback_query(PersonCard.filter(F.action == "roles"))

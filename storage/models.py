@@ -59,6 +59,7 @@ class Person:
     gender: Gender | None = None  # recorded (role word, card); full_name.gender is the one used
     name_from_telegram: bool = False  # the name is Telegram's, until a roster row or an admin's
     consent_version: int = 0  # the version of the consent text they accepted (0: none)
+    consent_withdrawn_at: datetime | None = None  # withdrawn then, and not accepted since
 
     @property
     def admin_on_record(self) -> bool:

@@ -60,7 +60,8 @@ class OutboxRepo:
         """Queue messages in one statement; a key already there is kept (a notice is queued
         once however often it is found due). Returns how many are new. A row for a person who
         has never opened the bot is held (not due) until their first /start (release_held),
-        unless the row says it need not be.
+        unless the row says it need not be; one for a person who withdrew their consent, until
+        they accept again.
         Only bot/domain/notify.py calls this: it fills the rows from a notice's kind."""
         for row in rows:
             if (row.file_id is None) != (row.file_kind is None):
@@ -73,7 +74,8 @@ class OutboxRepo:
             " text, text_key, text_args, buttons, not_before, created_at, stale_at, file_id,"
             " file_kind, reply_to_message_id, upload_id, held)"
             " VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            " ? AND COALESCE((SELECT first_seen_at IS NULL FROM people WHERE id = ?), 0))",
+            " COALESCE((SELECT (? AND first_seen_at IS NULL) OR consent_withdrawn_at IS NOT NULL"
+            " FROM people WHERE id = ?), 0))",
             [
                 (
                     row.key,
@@ -180,13 +182,15 @@ class OutboxRepo:
     ) -> bool:
         """Change the message that row `edit_of` sends (or sent); due once it has been sent.
         The edit of a photo or document changes its caption (the edit keeps its file kind).
-        Rendered when sent, in the recipient's language. Only bot/domain/notify.py calls it."""
+        Rendered when sent, in the recipient's language; held, as what is queued for them, for
+        a person who withdrew their consent. Only bot/domain/notify.py calls it."""
         cur = await self.conn.execute(
             "INSERT OR IGNORE INTO outbox (key, person_id, chat_id, kind, method, edit_of,"
             " subject, personal, text, not_before, created_at, file_id, file_kind,"
-            " text_key, text_args)"
+            " text_key, text_args, held)"
             " SELECT ?, person_id, chat_id, kind, 'edit', id, subject, 1, '', ?, ?, file_id,"
-            " file_kind, ?, ? FROM outbox WHERE id = ?",
+            " file_kind, ?, ?, COALESCE((SELECT consent_withdrawn_at IS NOT NULL FROM people"
+            " WHERE people.id = outbox.person_id), 0) FROM outbox WHERE id = ?",
             (key, to_db_time(now), to_db_time(now), text_key, text_args, edit_of),
         )
         return cur.rowcount == 1
@@ -205,6 +209,15 @@ class OutboxRepo:
         )
         cur = await self.conn.execute(
             "UPDATE outbox SET held = 0 WHERE person_id = ? AND status = 'pending' AND held = 1",
+            (person_id,),
+        )
+        return cur.rowcount
+
+    async def hold_pending(self, person_id: int) -> int:
+        """What waits for the person is held (not due) until release_held: they withdrew their
+        consent. Returns how many rows were held."""
+        cur = await self.conn.execute(
+            "UPDATE outbox SET held = 1 WHERE person_id = ? AND status = 'pending' AND held = 0",
             (person_id,),
         )
         return cur.rowcount
@@ -358,8 +371,12 @@ class OutboxRepo:
         return [Joining(row[0], row[1], row[2], row[3]) for row in rows]
 
     async def is_pending(self, message_id: int) -> bool:
-        row = await fetch_one(self.conn, "SELECT status FROM outbox WHERE id = ?", (message_id,))
-        return row is not None and row[0] == "pending"
+        """Still to send: not sent, cancelled or skipped, nor held since it was read as due (its
+        person withdrew their consent meanwhile)."""
+        row = await fetch_one(
+            self.conn, "SELECT status, held FROM outbox WHERE id = ?", (message_id,)
+        )
+        return row is not None and row[0] == "pending" and not row[1]
 
     async def mark_sent(
         self, message_id: int, now: datetime, chat_id: int | None, sent_message_id: int | None

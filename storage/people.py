@@ -7,14 +7,14 @@ from typing import Any
 
 import aiosqlite
 
-from storage.models import Person, Role, to_db_time
+from storage.models import Person, Role, from_db_time, to_db_time
 from storage.names import Gender, PersonName, clean_name, name_key
 from storage.sql import fetch_all, fetch_one
 
 _COLUMNS = (
     "id, full_name, role, is_admin, department, username, telegram_id, language, active,"
     " blocked_at, first_seen_at, commands_menu, linked_by_username, gender, name_from_telegram,"
-    " consent_version"
+    " consent_version, consent_withdrawn_at"
 )
 
 
@@ -36,6 +36,9 @@ def _person(row: aiosqlite.Row) -> Person:
         gender=Gender(row["gender"]) if row["gender"] else None,
         name_from_telegram=bool(row["name_from_telegram"]),
         consent_version=row["consent_version"],
+        consent_withdrawn_at=(
+            from_db_time(row["consent_withdrawn_at"]) if row["consent_withdrawn_at"] else None
+        ),
     )
 
 
@@ -238,11 +241,23 @@ class PeopleRepo:
         )
 
     async def record_consent(self, person_id: int, version: int, now: datetime) -> bool:
-        """The person accepted this version of the text; False when they had already."""
+        """The person accepted this version of the text (a withdrawal before is over); False
+        when they had already."""
         cur = await self.conn.execute(
-            "UPDATE people SET consent_version = ?, consent_at = ? WHERE id = ?"
-            " AND consent_version < ?",
+            "UPDATE people SET consent_version = ?, consent_at = ?, consent_withdrawn_at = NULL"
+            " WHERE id = ? AND consent_version < ?",
             (version, to_db_time(now), person_id, version),
+        )
+        return cur.rowcount == 1
+
+    async def withdraw_consent(self, person_id: int, now: datetime) -> bool:
+        """The person withdrew the consent they had given: none on record any more, and when it
+        was withdrawn (consent_at keeps when it was given). False when they had none to withdraw.
+        first_seen_at stays: a roster import or an invite never takes over an account in use."""
+        cur = await self.conn.execute(
+            "UPDATE people SET consent_version = 0, consent_withdrawn_at = ?"
+            " WHERE id = ? AND consent_version > 0",
+            (to_db_time(now), person_id),
         )
         return cur.rowcount == 1
 

@@ -34,7 +34,7 @@ class PersonalDataRepo:
             "person": await self._all(
                 "SELECT id, full_name, role, is_admin, department, username, telegram_id,"
                 " language, active, blocked_at, first_seen_at, consent_version, consent_at,"
-                " created_at, updated_at"
+                " consent_withdrawn_at, created_at, updated_at"
                 " FROM people WHERE id = ?",
                 person_id,
             ),

@@ -26,6 +26,10 @@ class Links(Protocol):
         """An admin's card of a pair, as a new message."""
         ...
 
+    def person_card(self, person_id: int) -> str:
+        """An admin's card of a person, as a new message."""
+        ...
+
     def plan(self, pair_id: int) -> str:
         """A pair's plan."""
         ...

@@ -111,6 +111,8 @@ class NoticeKind(StrEnum):
     FEEDBACK_SHARED = "feedback-shared", _MENTOR, _PERSONAL, _FIXED, None
     # --- notices nobody asked for --------------------------------------------------------------
     PAIR = "pair", _BOTH, _NOTICE, _FIXED, None  # formed, reassigned, ended, completed
+    # a person withdrew their consent (bot/domain/consent.py): the admins decide what follows
+    CONSENT_WITHDRAWN = "consent-withdrawn", _ADMINS, _NOTICE, _FIXED, None
     MEETING_CALLED_OFF = "meeting-called-off", _BOTH, _NOTICE, _FIXED, About.MEETING
     # a questionnaire's form (mid-period, final, or asked by an admin): the form itself
     FEEDBACK_ASK = "feedback-ask", _BOTH, _NOTICE, _FIXED, About.FEEDBACK
@@ -371,10 +373,12 @@ async def opened_the_bot(
     for them until then is due now, but for what is older than a week and, when they are
     `greeted` (a /start), what their greeting says anew. Returns how many held notices are due.
 
-    Someone who has not accepted the consent text yet has not opened it in this sense: their
-    account is linked (to show them the text), nothing else; accepting opens it (consent.py)."""
+    Someone who has not accepted the consent text yet, or withdrew it, has not opened it in
+    this sense: their account is linked (to show them the text), nothing else; accepting opens
+    it (consent.py)."""
     person = await tx.people.get(person_id)
-    if person is not None and not person.seen and needs_consent(person):
+    withdrawn = person is not None and person.consent_withdrawn_at is not None
+    if person is not None and needs_consent(person) and (withdrawn or not person.seen):
         return 0
     await tx.people.mark_seen(person_id, now, username)
     dropped = SAID_BY_THE_GREETING if greeted else frozenset()
@@ -383,6 +387,13 @@ async def opened_the_bot(
         dropped=sorted(kind.value for kind in dropped),
         older_than=now - HELD_AT_MOST,
     )
+
+
+async def withdrew_consent(tx: Repos, person_id: int) -> int:
+    """The person withdrew their consent: what waits for them is held, as everything queued for
+    them from now on (OutboxRepo.add), until they accept again (opened_the_bot). Returns how
+    many were held."""
+    return await tx.outbox.hold_pending(person_id)
 
 
 async def admins(tx: Repos) -> list[Person]:

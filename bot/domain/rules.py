@@ -42,6 +42,12 @@ def needs_consent(person: Person | None) -> bool:
     return person is not None and person.active and person.consent_version < CONSENT_VERSION
 
 
+def has_consent(person: Person | None) -> bool:
+    """A person of the programme who has accepted the current consent text, and so may
+    withdraw it (/mydata)."""
+    return person is not None and person.active and person.consent_version >= CONSENT_VERSION
+
+
 def is_admin(person: Person | None, telegram_id: int | None, admin_ids: list[int]) -> bool:
     """ADMIN_IDS are admins from the first start; others by role or a grant in the bot."""
     if telegram_id is not None and telegram_id in admin_ids:

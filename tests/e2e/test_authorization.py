@@ -41,6 +41,7 @@ from handlers.keyboards import (
     AttentionPage,
     Choice,
     ConsentCb,
+    ConsentWithdrawal,
     DepartmentPick,
     DigestPage,
     FeedbackCb,
@@ -187,6 +188,7 @@ BUTTONS: dict[str, list[Press]] = {
     "pl": [_p(lambda w: PeopleList().pack(), ADMIN)],
     "pc": [
         _p(lambda w: PersonCard(person_id=w.person_mentee).pack(), ADMIN),
+        _p(lambda w: PersonCard(person_id=w.person_mentee, action="open").pack(), ADMIN),
         _p(
             lambda w: PersonCard(person_id=w.person_mentee, action="admin", value="1").pack(),
             ADMIN,
@@ -267,6 +269,13 @@ BUTTONS: dict[str, list[Press]] = {
     "cs": [
         _p(lambda w: ConsentCb(act="yes", version=CONSENT_VERSION).pack(), NOBODY),
         _p(lambda w: ConsentCb(act="no", version=CONSENT_VERSION).pack(), NOBODY),
+    ],
+    # One's own consent, withdrawn from /mydata: the data names nobody, so a press acts on the
+    # presser alone (that the withdrawal works is tests/e2e/test_consent_withdrawal.py's).
+    "cw": [
+        _p(lambda w: ConsentWithdrawal(act="ask").pack(), MEMBERS),
+        _p(lambda w: ConsentWithdrawal(act="no").pack(), MEMBERS),
+        _p(lambda w: ConsentWithdrawal(act="yes").pack(), MEMBERS, True),
     ],
     "rs": [_p(lambda w: ReminderSwitch(kind="QUESTION_REMIND", on=0).pack(), MEMBERS, True)],
 }

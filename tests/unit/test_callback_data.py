@@ -21,6 +21,7 @@ from handlers.keyboards import (
     MeetingAct,
     MilestoneCb,
     PairCard,
+    PersonCard,
     PlanCb,
     QuestionAction,
     WhichPair,
@@ -78,6 +79,7 @@ def test_the_cores_buttons_are_packed_by_the_classes_that_read_them() -> None:
         action="answer", question_id=n
     )
     assert PairCard.unpack(LINKS.pair_card(n)) == PairCard(pair_id=n, action="open")
+    assert PersonCard.unpack(LINKS.person_card(n)) == PersonCard(person_id=n, action="open")
     assert PlanCb.unpack(LINKS.plan(n)) == PlanCb(action="view", pair_id=n)
     assert WhichPair.unpack(LINKS.journal(n)) == WhichPair(purpose="journal", pair_id=n)
     assert DigestPage.unpack(LINKS.digest_page(n)) == DigestPage(page=n)
