@@ -9,7 +9,6 @@ from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.context import Context
 from bot.domain.access import closing_text
@@ -18,7 +17,7 @@ from bot.i18n import Translator
 from bot.rendering import render
 from handlers.filters import AdminOnly, FreeText, shown
 from handlers.forms import Draft, OfCurrentForm, admins_only, form_id, load_draft, start_draft
-from handlers.keyboards import AccessDecision, PersonPick, RequestsPage, fetch_page, pager
+from handlers.keyboards import AccessDecision, PersonPick
 from handlers.menu import refresh_commands
 from handlers.picker import last_search, people_page, remember_search
 from handlers.start import request_buttons, request_text
@@ -88,31 +87,6 @@ async def _load_pending(
         await callback.answer(ctx.t("access-already-decided"), show_alert=True)
         return None
     return request
-
-
-# --- the list of pending requests, sent instead of a copy of each in a flood ---------------------
-
-NAME_CHARS = 40  # of a requester's name on a button
-
-
-@router.callback_query(RequestsPage.filter())
-async def requests_page(callback: CallbackQuery, callback_data: RequestsPage, ctx: Context) -> None:
-    async def fetch(offset: int, limit: int) -> tuple[list[AccessRequest], int]:
-        async with ctx.db.read() as tx:
-            return await tx.requests.pending_page(offset, limit), await tx.requests.count_pending()
-
-    requests, total, page = await fetch_page(fetch, callback_data.page)
-    t = ctx.t
-    builder = InlineKeyboardBuilder()
-    for request in requests:
-        name = request.display_name[:NAME_CHARS]
-        label = f"{name} · @{request.username}" if request.username else name
-        data = AccessDecision(request_id=request.id, action="show").pack()
-        builder.row(InlineKeyboardButton(text=label, callback_data=data))
-    pager(builder, t, page, total, lambda n: RequestsPage(page=n).pack())
-    text = t("access-requests-list", count=total) if total else t("access-requests-none")
-    await shown(callback).edit_text(text, reply_markup=builder.as_markup())
-    await callback.answer()
 
 
 @router.callback_query(AccessDecision.filter(F.action == "show"))
