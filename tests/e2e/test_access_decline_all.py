@@ -1,6 +1,7 @@
 """«❌ Отклонить все» on the admins' list of access requests (a flood): it asks first, declines
 exactly what the list showed — in chunks, each request as if declined one by one — answers
-every sender once through the outbox, and leaves a request that came later to be reviewed."""
+every sender once through the outbox, and leaves a request that came later to be reviewed.
+A card opened from the list says how its request ended once someone decided it."""
 
 from __future__ import annotations
 
@@ -206,3 +207,34 @@ async def test_a_demoted_admin_and_a_mentor_pressing_decline_all_change_nothing(
 
     assert await statuses(bot_runner) == {"pending": 5}
     assert await answers_queued(bot_runner) == {}
+
+
+@pytest.mark.bot_settings(admin_ids=[ADMIN_ID, SECOND_ADMIN_ID])
+async def test_a_card_from_the_list_says_how_its_request_ended_when_pressed_after(
+    admin: TelegramUser, fake_api: FakeBotAPI, bot_runner: BotRunner
+) -> None:
+    second = TelegramUser(fake_api, SECOND_ADMIN_ID, "Бакыт", "Осмонов")
+    await start_everyone(admin, second)
+    flooding = strangers(fake_api, REQUESTS_ONE_BY_ONE + 2)
+    await flood(bot_runner, admin, flooding)
+    await second.wait_message("один за другим", 10, since=0)
+    # Both open the newest request (beyond the copies): a card each, from the list.
+    cards = []
+    for each in (admin, second):
+        await open_list(each)
+        each.press(f"Спамов Гость{len(flooding) - 1}")
+        cards.append(await each.wait_message("Запрос доступа"))
+
+    second.press("❌ Отклонить", cards[1])
+    await flooding[-1].wait_message(DENIED)
+    # The decider's own card says so at once; the other admin's card, when they press it.
+    decided = await second.wait_message("Запрос отклонён")
+    admin.press("✅ Одобрить", cards[0])
+    answer = await admin.wait_answer_callback()
+    stale = await admin.wait_message("Запрос отклонён")
+
+    assert "уже рассмотрен" in answer.get("text", "")
+    for card, closed in ((cards[0], stale), (cards[1], decided)):
+        assert closed["message_id"] == card["message_id"]
+        assert "Решение: Осмонов Бакыт" in closed["text"]
+        assert "reply_markup" not in closed
