@@ -14,6 +14,7 @@ from handlers.filters import keep_filters_on_the_loop
 def get_routers() -> list[Router]:
     from handlers import (
         access,
+        access_list,
         attention,
         calendar,
         chat_member,
@@ -57,6 +58,7 @@ def get_routers() -> list[Router]:
         # Past those, a person who has not accepted the consent text sees it, nothing else.
         consent.router,
         access.router,
+        access_list.router,
         people.router,
         invite.router,
         # /pair and /pairs: the form, the list and a card, a card's changes.

@@ -9,16 +9,16 @@ from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.context import Context
 from bot.domain.access import closing_text
+from bot.domain.notify import About, is_copy
 from bot.domain.onboarding import Decision, approve, decline
 from bot.i18n import Translator
 from bot.rendering import render
 from handlers.filters import AdminOnly, FreeText, shown
 from handlers.forms import Draft, OfCurrentForm, admins_only, form_id, load_draft, start_draft
-from handlers.keyboards import AccessDecision, PersonPick, RequestsPage, fetch_page, pager
+from handlers.keyboards import AccessDecision, PersonPick
 from handlers.menu import refresh_commands
 from handlers.picker import last_search, people_page, remember_search
 from handlers.start import request_buttons, request_text
@@ -77,8 +77,10 @@ def _confirm_admin_buttons(t: Translator, request_id: int) -> InlineKeyboardMark
 
 
 async def _load_pending(
-    callback: CallbackQuery, ctx: Context, request_id: int
+    callback: CallbackQuery, ctx: Context, request_id: int, *, on_card: bool = True
 ) -> AccessRequest | None:
+    """The request a press is about, while it is pending; else the press is refused, and the
+    request's card it was on (`on_card`: not the list) says how the request ended."""
     async with ctx.db.read() as tx:
         request = await tx.requests.get(request_id)
     if request is None:
@@ -86,33 +88,10 @@ async def _load_pending(
         return None
     if request.status is not RequestStatus.PENDING:
         await callback.answer(ctx.t("access-already-decided"), show_alert=True)
+        if on_card:
+            await _close_if_settled(shown(callback), ctx, request_id)
         return None
     return request
-
-
-# --- the list of pending requests, sent instead of a copy of each in a flood ---------------------
-
-NAME_CHARS = 40  # of a requester's name on a button
-
-
-@router.callback_query(RequestsPage.filter())
-async def requests_page(callback: CallbackQuery, callback_data: RequestsPage, ctx: Context) -> None:
-    async def fetch(offset: int, limit: int) -> tuple[list[AccessRequest], int]:
-        async with ctx.db.read() as tx:
-            return await tx.requests.pending_page(offset, limit), await tx.requests.count_pending()
-
-    requests, total, page = await fetch_page(fetch, callback_data.page)
-    t = ctx.t
-    builder = InlineKeyboardBuilder()
-    for request in requests:
-        name = request.display_name[:NAME_CHARS]
-        label = f"{name} · @{request.username}" if request.username else name
-        data = AccessDecision(request_id=request.id, action="show").pack()
-        builder.row(InlineKeyboardButton(text=label, callback_data=data))
-    pager(builder, t, page, total, lambda n: RequestsPage(page=n).pack())
-    text = t("access-requests-list", count=total) if total else t("access-requests-none")
-    await shown(callback).edit_text(text, reply_markup=builder.as_markup())
-    await callback.answer()
 
 
 @router.callback_query(AccessDecision.filter(F.action == "show"))
@@ -120,7 +99,7 @@ async def show_request(
     callback: CallbackQuery, callback_data: AccessDecision, ctx: Context
 ) -> None:
     """A request from the list, as a message of its own with ✅ / ❌ (the list stays)."""
-    request = await _load_pending(callback, ctx, callback_data.request_id)
+    request = await _load_pending(callback, ctx, callback_data.request_id, on_card=False)
     if request is None:
         return
     async with ctx.db.read() as tx:
@@ -144,7 +123,7 @@ async def ask_role(callback: CallbackQuery, callback_data: AccessDecision, ctx: 
             t("access-choose-role", name=request.display_name),
             reply_markup=_role_buttons(t, request.id),
         )
-    await _close_if_decided_meanwhile(message, ctx, request.id)
+    await _close_if_settled(message, ctx, request.id, redrawn=True)
     await callback.answer()
 
 
@@ -160,16 +139,23 @@ async def confirm_admin(
         ctx.t("access-confirm-admin-question", name=request.display_name),
         reply_markup=_confirm_admin_buttons(ctx.t, request.id),
     )
-    await _close_if_decided_meanwhile(message, ctx, request.id)
+    await _close_if_settled(message, ctx, request.id, redrawn=True)
     await callback.answer()
 
 
-async def _close_if_decided_meanwhile(message: Message, ctx: Context, request_id: int) -> None:
-    """Another admin may have decided while this copy was being redrawn, and the closing edit
-    may have landed first: then this redraw must not leave live buttons behind."""
+async def _close_if_settled(
+    message: Message, ctx: Context, request_id: int, *, redrawn: bool = False
+) -> None:
+    """Once the request is settled, the message pressed says how it ended and offers no
+    decision. A copy the outbox sent is closed by the outbox (close_copies), unless this press
+    has just `redrawn` it with buttons: another admin may have decided meanwhile and the
+    closing edit landed first. A card opened from the list is the handlers' own to close."""
     async with ctx.db.read() as tx:
         request = await tx.requests.get(request_id)
         if request is None or request.status is RequestStatus.PENDING:
+            return
+        chat_id, message_id = message.chat.id, message.message_id
+        if not redrawn and await is_copy(tx, About.ACCESS_REQUEST, request_id, chat_id, message_id):
             return
         text = await closing_text(tx, request)
     await message.edit_text(render(ctx.t, text))
@@ -186,6 +172,7 @@ async def approve_with_role(
         return
     decision = await approve(ctx.db, callback_data.request_id, ctx.me, ctx.now(), role=role)
     await _after_decision(callback, bot, ctx, decision)
+    await _close_if_settled(shown(callback), ctx, callback_data.request_id)
 
 
 @router.callback_query(AccessDecision.filter(F.action == "decline"))
@@ -194,6 +181,7 @@ async def decline_request(
 ) -> None:
     decision = await decline(ctx.db, callback_data.request_id, ctx.me, ctx.now())
     await _after_decision(callback, bot, ctx, decision)
+    await _close_if_settled(shown(callback), ctx, callback_data.request_id)
 
 
 @router.callback_query(AccessDecision.filter(F.action == "list"))

@@ -85,6 +85,15 @@ class RequestsPage(CallbackData, prefix="rq"):
     page: int = 0
 
 
+class DeclineAll(CallbackData, prefix="rx"):
+    """«❌ Отклонить все» under the list of access requests, then its confirmation. It carries
+    the newest request the list showed: one that comes later is never declined unseen."""
+
+    up_to: int  # the id of the newest pending request when the list was shown
+    act: str  # ask (show the question) | yes (decline)
+    page: int = 0  # of the list, for «↩️ Назад к списку»
+
+
 class Choice(CallbackData, prefix="ch"):
     step: str
     value: str

@@ -84,19 +84,49 @@ class AccessRequestsRepo:
         )
         return [_request(row) for row in rows]
 
-    async def count_pending(self) -> int:
+    async def count_pending(self, *, after: int = 0, up_to: int | None = None) -> int:
+        """Pending requests; with bounds, those with `after` < id <= `up_to` (ids grow with
+        each new request)."""
         row = await fetch_one(
-            self.conn, "SELECT COUNT(*) FROM access_requests WHERE status = 'pending'"
+            self.conn,
+            "SELECT COUNT(*) FROM access_requests"
+            " WHERE status = 'pending' AND id > ? AND (? IS NULL OR id <= ?)",
+            (after, up_to, up_to),
         )
         return int(row[0]) if row else 0
 
-    async def pending_page(self, offset: int, limit: int) -> list[AccessRequest]:
-        """Pending requests, oldest first: the admins' list to review."""
+    async def pending_and_newest(self) -> tuple[int, int]:
+        """How many requests are pending and the id of the newest of them (0 when none), read
+        together so that the count and the bound agree."""
+        row = await fetch_one(
+            self.conn,
+            "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM access_requests WHERE status = 'pending'",
+        )
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
+    async def pending_page(
+        self, offset: int, limit: int, *, up_to: int | None = None
+    ) -> list[AccessRequest]:
+        """Pending requests, oldest first: the admins' list to review; with `up_to`, none
+        newer than that id."""
         rows = await fetch_all(
             self.conn,
             "SELECT id, telegram_id, username, display_name, status, decided_by, person_id"
-            " FROM access_requests WHERE status = 'pending' ORDER BY id LIMIT ? OFFSET ?",
-            (limit, offset),
+            " FROM access_requests WHERE status = 'pending' AND (? IS NULL OR id <= ?)"
+            " ORDER BY id LIMIT ? OFFSET ?",
+            (up_to, up_to, limit, offset),
+        )
+        return [_request(row) for row in rows]
+
+    async def pending_between(self, after: int, up_to: int, limit: int) -> list[AccessRequest]:
+        """Up to `limit` pending requests with `after` < id <= `up_to`, oldest first: a chunk of
+        a bulk decision, the next one starting after the last id of this one."""
+        rows = await fetch_all(
+            self.conn,
+            "SELECT id, telegram_id, username, display_name, status, decided_by, person_id"
+            " FROM access_requests WHERE status = 'pending' AND id > ? AND id <= ?"
+            " ORDER BY id LIMIT ?",
+            (after, up_to, limit),
         )
         return [_request(row) for row in rows]
 

@@ -232,6 +232,16 @@ class OutboxRepo:
         )
         return [SentCopy(row[0], row[1], row[2]) for row in rows]
 
+    async def sent_as(self, subject: str, chat_id: int, message_id: int) -> bool:
+        """Whether that message of that chat is one the outbox sent about a subject."""
+        row = await fetch_one(
+            self.conn,
+            "SELECT 1 FROM outbox WHERE subject = ? AND method = 'send'"
+            " AND sent_chat_id = ? AND sent_message_id = ?",
+            (subject, chat_id, message_id),
+        )
+        return row is not None
+
     async def sent_with_buttons(
         self, subject: str, *, except_person: int | None = None
     ) -> list[WithButtons]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from bot.domain.links import Links
@@ -165,6 +166,19 @@ async def queue_settled(
             of=(request.id,),
         )
     await tell(tx, answer, now)
+
+
+async def decline_request(
+    tx: Repos, request: AccessRequest, admin: Person, now: datetime
+) -> AccessRequest | None:
+    """Decline a request on the admin's word, whether one by one or all at once: the decision
+    is recorded, and the requester's answer and the closing of every admin's copy are queued
+    with it. None when it was decided already (the first decision wins)."""
+    if not await tx.requests.decide(request.id, RequestStatus.DECLINED, admin.id, now):
+        return None
+    declined = replace(request, status=RequestStatus.DECLINED, decided_by=admin.id)
+    await queue_settled(tx, declined, now, person=None, decider=admin)
+    return declined
 
 
 async def closing_text(tx: Repos, request: AccessRequest) -> Text:

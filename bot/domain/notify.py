@@ -348,6 +348,14 @@ async def copies_to(tx: Repos, about: About, object_id: object, person_id: int) 
     return [copy.status for copy in copies if copy.person_id == person_id]
 
 
+async def is_copy(
+    tx: Repos, about: About, object_id: object, chat_id: int, message_id: int
+) -> bool:
+    """Whether a message in a chat is one the outbox sent about the object (so `close_copies`
+    closes it), rather than one a handler sent as the answer to a press."""
+    return await tx.outbox.sent_as(about.of(object_id), chat_id, message_id)
+
+
 async def anything_about(tx: Repos, about: About, object_id: object) -> bool:
     """Whether any message about the object was ever queued, to anyone."""
     return bool(await tx.outbox.copies(about.of(object_id)))

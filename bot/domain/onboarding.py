@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.domain.access import queue_settled, settle_for_account
+from bot.domain.access import decline_request, queue_settled, settle_for_account
 from bot.domain.notify import opened_the_bot
 from storage.db import Database
 from storage.models import AccessRequest, Person, RequestStatus, Role
@@ -270,12 +270,40 @@ async def decline(db: Database, request_id: int, admin: Person, now: datetime) -
         request = await tx.requests.get(request_id)
         if request is None:
             return None
-        if not await tx.requests.decide(request.id, RequestStatus.DECLINED, admin.id, now):
+        declined = await decline_request(tx, request, admin, now)
+        if declined is None:
             return Decision(request, error=DecisionError.ALREADY_DECIDED)
-        decided = await tx.requests.get(request.id)
-        assert decided is not None
-        await queue_settled(tx, decided, now, person=None, decider=admin)
-        return Decision(decided)
+        return Decision(declined)
+
+
+# Requests declined in one transaction by «❌ Отклонить все»: the write lock is held for one
+# chunk at a time, so other people's updates are answered between chunks of a long run.
+DECLINE_CHUNK = 200
+
+
+@dataclass(frozen=True, slots=True)
+class DeclinedAll:
+    declined: int  # by this admin's press (another admin may have decided some meanwhile)
+    newer: int  # pending requests that came after the list was shown: left to review
+
+
+async def decline_all(db: Database, admin: Person, now: datetime, *, up_to: int) -> DeclinedAll:
+    """Decline every pending request up to the id `up_to` (the newest the admin's list showed),
+    each as one by one (`decline_request`), in chunks of DECLINE_CHUNK, a transaction each. A
+    request that came later is not declined unseen; one another admin decides meanwhile is
+    left to their decision."""
+    declined, after = 0, 0
+    while True:
+        async with db.transaction(heavy=True) as tx:
+            chunk = await tx.requests.pending_between(after, up_to, DECLINE_CHUNK)
+            for request in chunk:
+                declined += await decline_request(tx, request, admin, now) is not None
+        if len(chunk) < DECLINE_CHUNK:
+            break
+        after = chunk[-1].id
+    async with db.read() as tx:
+        newer = await tx.requests.count_pending(after=up_to)
+    return DeclinedAll(declined, newer)
 
 
 def display_name(first_name: str, last_name: str | None) -> str:

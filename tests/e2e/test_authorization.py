@@ -42,6 +42,7 @@ from handlers.keyboards import (
     Choice,
     ConsentCb,
     ConsentWithdrawal,
+    DeclineAll,
     DepartmentPick,
     DigestPage,
     FeedbackCb,
@@ -185,6 +186,10 @@ BUTTONS: dict[str, list[Press]] = {
         _p(lambda w: AccessDecision(request_id=w.request_id, action="show").pack(), ADMIN),
     ],
     "rq": [_p(lambda w: RequestsPage(page=0).pack(), ADMIN)],
+    "rx": [
+        _p(lambda w: DeclineAll(up_to=w.request_id, act="ask").pack(), ADMIN),
+        _p(lambda w: DeclineAll(up_to=w.request_id, act="yes").pack(), ADMIN, True),
+    ],
     "pl": [_p(lambda w: PeopleList().pack(), ADMIN)],
     "pc": [
         _p(lambda w: PersonCard(person_id=w.person_mentee).pack(), ADMIN),

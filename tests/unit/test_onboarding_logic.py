@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.domain import onboarding
 from bot.domain.onboarding import (
     DecisionError,
     StartOutcome,
@@ -11,12 +12,13 @@ from bot.domain.onboarding import (
     approve,
     create_invite,
     decline,
+    decline_all,
     ensure_bootstrap_admin,
     recognise,
 )
 from bot.i18n import I18n
 from storage.db import Database, open_database
-from storage.models import Role
+from storage.models import RequestStatus, Role
 
 NOW = datetime(2026, 11, 27, 4, 0, tzinfo=UTC)
 ANNA = TelegramAccount(501, "anna_k", "Ким Анна")
@@ -121,6 +123,28 @@ async def test_declined_stranger_sends_no_new_request(db: Database) -> None:
     assert (await recognise(db, STRANGER, payload=None, now=NOW)).outcome is (
         StartOutcome.REQUEST_DECLINED
     )
+
+
+async def test_declining_all_goes_in_chunks_up_to_the_newest_request_the_list_showed(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(onboarding, "DECLINE_CHUNK", 4)
+    admin = await ensure_bootstrap_admin(db, TelegramAccount(1, None, "Админ"), NOW)
+    for n in range(10):
+        await recognise(db, TelegramAccount(900 + n, None, f"Гость {n}"), payload=None, now=NOW)
+    async with db.read() as tx:
+        shown, newest = await tx.requests.pending_and_newest()
+    await recognise(db, TelegramAccount(999, None, "Опоздавший"), payload=None, now=NOW)
+    commits = db.writes_committed
+
+    outcome = await decline_all(db, admin, NOW, up_to=newest)
+
+    assert (shown, outcome.declined, outcome.newer) == (10, 10, 1)
+    assert db.writes_committed - commits == 3  # 4 + 4 + 2 requests, a transaction each
+    async with db.read() as tx:
+        late = await tx.requests.by_telegram_id(999)
+    assert late is not None and late.status is RequestStatus.PENDING
+    assert (await decline_all(db, admin, NOW, up_to=newest)).declined == 0
 
 
 async def test_approval_can_link_to_a_roster_person(db: Database) -> None:
