@@ -54,6 +54,7 @@ class About(StrEnum):
     PAIR_REMINDERS = "remind:pair"  # about the pair as a whole: its end cancels them
     DIGEST = "digest"
     FEEDBACK = "feedback"  # a questionnaire's form: answering it drops its reminder
+    CONSENT = "consent"  # a person's withdrawn consent, told to the admins and their partners
 
     def of(self, *object_id: object) -> str:
         return ":".join((self.value, *map(str, object_id)))
@@ -111,8 +112,12 @@ class NoticeKind(StrEnum):
     FEEDBACK_SHARED = "feedback-shared", _MENTOR, _PERSONAL, _FIXED, None
     # --- notices nobody asked for --------------------------------------------------------------
     PAIR = "pair", _BOTH, _NOTICE, _FIXED, None  # formed, reassigned, ended, completed
-    # a person withdrew their consent (bot/domain/consent.py): the admins decide what follows
-    CONSENT_WITHDRAWN = "consent-withdrawn", _ADMINS, _NOTICE, _FIXED, None
+    # a person withdrew their consent (bot/domain/consent.py): the admins decide what follows,
+    # the other side of each of their pairs knows why nothing reaches them; accepting again
+    # drops what is still pending of these and tells whoever got one (CONSENT_RESTORED)
+    CONSENT_WITHDRAWN = "consent-withdrawn", _ADMINS, _NOTICE, _FIXED, About.CONSENT
+    PARTNER_WITHDREW = "partner-withdrew", _BOTH, _NOTICE, _FIXED, About.CONSENT
+    CONSENT_RESTORED = "consent-restored", _ADMINS | _BOTH, _NOTICE, _FIXED, None
     MEETING_CALLED_OFF = "meeting-called-off", _BOTH, _NOTICE, _FIXED, About.MEETING
     # a questionnaire's form (mid-period, final, or asked by an admin): the form itself
     FEEDBACK_ASK = "feedback-ask", _BOTH, _NOTICE, _FIXED, About.FEEDBACK

@@ -106,6 +106,9 @@ async def test_a_mentee_withdraws_consent_and_what_comes_waits_until_she_accepts
     card = await admin.wait_message("Согласие на хранение данных отозвано")
     assert "Сидорова Мария Ивановна" in card["text"]
     assert card["message_id"] != notice["message_id"]  # the notice stays as it was
+    # Her mentor learns why nothing reaches her.
+    told = await mentor.wait_message("Сидорова Мария Ивановна отозвала согласие")
+    assert "не доходят" in told["text"]
 
     # Her mentor's answer and invitation wait, held: nothing reaches her.
     mentor.press("💬 Ответить", copy)
@@ -135,6 +138,9 @@ async def test_a_mentee_withdraws_consent_and_what_comes_waits_until_she_accepts
     assert "По образцу методкабинета, приложение 3." in answer["text"]
     await mentee.wait_message("приглашает на встречу", since=0)
     assert _consent(bot_runner, MENTEE) == (CONSENT_VERSION, None)
+    # Whoever was told of the withdrawal is told that messages reach her again.
+    await admin.wait_message("Сидорова Мария Ивановна снова приняла условия")
+    await mentor.wait_message("Сидорова Мария Ивановна снова приняла условия")
 
 
 async def test_not_withdrawing_changes_nothing_and_a_forged_press_is_refused(

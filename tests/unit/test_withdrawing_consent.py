@@ -62,7 +62,7 @@ async def _outbox(db: Database, person_id: int) -> list[tuple[str, int]]:
 async def test_withdrawing_holds_what_waits_and_what_comes_and_tells_the_admins(
     db: Database,
 ) -> None:
-    admin, _, mentee = await _programme(db)
+    admin, mentor, mentee = await _programme(db)
     async with db.transaction() as tx:
         await tell(tx, _answer(mentee, 1), NOW)
     withdrawn = await withdraw(db, mentee, NOW, LINKS)
@@ -73,8 +73,9 @@ async def test_withdrawing_holds_what_waits_and_what_comes_and_tells_the_admins(
         assert await opened_the_bot(tx, mentee, NOW) == 0  # writing to the bot releases nothing
         due = await tx.outbox.due(NOW)
     assert await _outbox(db, mentee) == [("pending", 1), ("pending", 1)]
-    assert [message.person_id for message in due] == [admin]
-    (notice,) = due
+    assert [message.person_id for message in due] == [admin, mentor]
+    notice, partner = due
+    assert partner.text_key == "consent-partner-withdrew"
     assert notice.text_key == "consent-withdrawn-notice"
     assert json.loads(notice.text_args or "{}")["pairs"] == 1
     (button,) = json.loads(notice.buttons or "[]")[0]
@@ -112,7 +113,7 @@ async def test_a_second_withdrawal_changes_nothing(db: Database) -> None:
     async with db.read() as tx:
         notices = await tx.outbox.due(NOW + timedelta(minutes=1))
         person = await tx.people.get(mentee)
-    assert len(notices) == 1 and person is not None and person.consent_withdrawn_at == NOW
+    assert len(notices) == 2 and person is not None and person.consent_withdrawn_at == NOW
 
 
 async def test_accepting_again_releases_what_was_held_but_old_news(db: Database) -> None:
@@ -141,3 +142,40 @@ async def test_a_withdrawing_admin_is_not_told_of_themselves(db: Database) -> No
     async with db.read() as tx:
         due = await tx.outbox.due(NOW)
     assert [message.person_id for message in due] == [other]
+
+
+async def test_accepting_again_drops_the_withdrawal_notices_not_sent_and_tells_who_got_one(
+    db: Database,
+) -> None:
+    admin, mentor, mentee = await _programme(db)
+    await withdraw(db, mentee, NOW, LINKS)
+    async with db.transaction() as tx:
+        to_admin, _ = await tx.outbox.due(NOW)
+        await tx.outbox.mark_sent(to_admin.id, NOW, 1, 100)  # the mentor's waits (quiet hours)
+    await accept(db, mentee, None, NOW + timedelta(minutes=30))
+    assert await _outbox(db, mentor) == [("cancelled", 0)]  # it no longer holds: not sent
+    async with db.read() as tx:
+        due = await tx.outbox.due(NOW + timedelta(minutes=30))
+    restored = [message for message in due if message.text_key == "consent-restored-notice"]
+    assert [message.person_id for message in restored] == [admin]
+
+
+async def test_an_admin_in_a_pair_is_told_once_as_an_admin(db: Database) -> None:
+    admin, _, _ = await _programme(db)
+    async with db.transaction() as tx:
+        mentee = await _person(tx, "Алиева Динара Руслановна", 5, Role.MENTEE)
+        await tx.pairs.add(
+            mentor_id=admin,
+            mentee_id=mentee,
+            kind=PairKind.PEDAGOGICAL,
+            start=date(2026, 9, 1),
+            end=date(2027, 6, 30),
+            order_ref=None,
+            now=NOW,
+        )
+    await withdraw(db, mentee, NOW, LINKS)
+    async with db.read() as tx:
+        due = await tx.outbox.due(NOW)
+    assert [(message.person_id, message.text_key) for message in due] == [
+        (admin, "consent-withdrawn-notice")
+    ]
