@@ -202,7 +202,7 @@ class OutboxRepo:
         by then is skipped by the sender, by its stale_at), but for the kinds `dropped` and
         what was queued before `older_than`."""
         await self.conn.execute(
-            "UPDATE outbox SET status = 'cancelled', last_error = 'held until the first /start'"
+            "UPDATE outbox SET status = 'cancelled', last_error = 'old news when opened'"
             " WHERE person_id = ? AND status = 'pending' AND held = 1"
             " AND (kind IN (SELECT value FROM json_each(?)) OR created_at < ?)",
             (person_id, json.dumps(dropped), to_db_time(older_than)),
