@@ -75,7 +75,7 @@ def withdrawal_offer(t: Translator) -> InlineKeyboardMarkup:
 
 @router.callback_query(ConsentWithdrawal.filter())
 async def withdrawal_pressed(
-    callback: CallbackQuery, callback_data: ConsentWithdrawal, ctx: Context
+    callback: CallbackQuery, callback_data: ConsentWithdrawal, menus: ChatMenus, ctx: Context
 ) -> None:
     """🚫 under /mydata asks; «🚫 Отозвать» withdraws the presser's own consent (the data names
     nobody else), «↩️ Не отзывать» leaves it."""
@@ -105,10 +105,12 @@ async def withdrawal_pressed(
         await message.edit_text(t("consent-withdraw-kept"), reply_markup=None)
         return
     now = ctx.now()
-    if await withdraw(ctx.db, person.id, now, LINKS) is None:  # two taps at once
+    withdrawn = await withdraw(ctx.db, person.id, now, LINKS)
+    if withdrawn is None:  # two taps at once
         await callback.answer(t("consent-withdrawn-already"))
         return
     ctx.told()  # the admins' notices
+    menus.request(withdrawn, ctx.is_admin)  # the bot-wide menu: their commands do not answer
     await callback.answer()
     today = t.date(local_today(now, ctx.tz))
     await message.edit_text(t("consent-withdrawn", date=today), reply_markup=None)

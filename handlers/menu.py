@@ -11,6 +11,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 
 from bot.domain.bounded import MESSAGE_LIMIT, bounded_lines, text_length
+from bot.domain.rules import needs_consent
 from bot.domain.staff import role_text
 from bot.i18n import Html, I18n, Translator
 from bot.rendering import render
@@ -48,7 +49,11 @@ ADMIN = (
 
 
 def commands_for(person: Person | None, is_admin: bool) -> list[str]:
-    """The commands a person's menu and /help list: their role's work, then admin tasks."""
+    """The commands a person's menu and /help list: their role's work, then admin tasks. Until
+    they accept the consent text (or after they withdrew it) none of those answer: the bot-wide
+    menu."""
+    if needs_consent(person):
+        return list(EVERYONE)
     names = list(EVERYONE[:2])
     if person is not None and person.active:
         names.extend(BY_ROLE.get(person.role, ()))

@@ -18,6 +18,7 @@ from roster_seed import seed
 from test_consent import TITLE
 from test_delivery_priority import MENTEE, MENTOR, _pair_roster
 from test_meetings import _propose
+from test_onboarding import menu_in_chat
 
 from bot.domain.rules import CONSENT_VERSION
 from handlers.keyboards import ConsentWithdrawal
@@ -92,6 +93,10 @@ async def test_a_mentee_withdraws_consent_and_what_comes_waits_until_she_accepts
     assert mentee.inline_buttons(question) == ["🚫 Отозвать", "↩️ Не отзывать"]
     mentee.press("🚫 Отозвать", question)
     done = await mentee.wait_message("Согласие отозвано")
+    # Her menu is the bot-wide one: her role's commands would only bring the consent text.
+    await fake_api.wait_for(
+        lambda: menu_in_chat(fake_api, MENTEE) == ["start", "help", "cancel"], 5.0, "her menu"
+    )
     assert done["message_id"] == question["message_id"] and not mentee.inline_buttons(done)
     version, withdrawn_at = _consent(bot_runner, MENTEE)
     assert version == 0 and withdrawn_at is not None
@@ -141,6 +146,9 @@ async def test_a_mentee_withdraws_consent_and_what_comes_waits_until_she_accepts
     # Whoever was told of the withdrawal is told that messages reach her again.
     await admin.wait_message("Сидорова Мария Ивановна снова приняла условия")
     await mentor.wait_message("Сидорова Мария Ивановна снова приняла условия")
+    await fake_api.wait_for(
+        lambda: "plan" in (menu_in_chat(fake_api, MENTEE) or []), 5.0, "her role's menu again"
+    )
 
 
 async def test_not_withdrawing_changes_nothing_and_a_forged_press_is_refused(

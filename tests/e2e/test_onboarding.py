@@ -554,4 +554,7 @@ async def test_approving_as_an_admin_asks_for_a_confirmation_first(
     admin.press("⭐ Да, сделать администратором")
 
     await stranger.wait_message("Доступ открыт")
+    # Her menu is the admin's once she has accepted the consent text (at her /start).
+    stranger.send("/start")
+    await stranger.wait_message("Здравствуйте")
     assert ADMIN_COMMANDS <= set(await wait_chat_commands(fake_api, 7002))
