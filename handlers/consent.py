@@ -12,6 +12,7 @@ from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
+    ReplyKeyboardRemove,
     TelegramObject,
 )
 
@@ -112,8 +113,10 @@ async def withdrawal_pressed(
     ctx.told()  # the admins' notices
     menus.request(withdrawn, ctx.is_admin)  # the bot-wide menu: their commands do not answer
     await callback.answer()
+    await message.edit_reply_markup(reply_markup=None)  # the question stays, as what they chose
     today = t.date(local_today(now, ctx.tz))
-    await message.edit_text(t("consent-withdrawn", date=today), reply_markup=None)
+    # Its buttons and the keyboard's would only bring the consent text back: both go.
+    await message.answer(t("consent-withdrawn", date=today), reply_markup=ReplyKeyboardRemove())
 
 
 @router.message(NeedsConsent())

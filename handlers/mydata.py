@@ -16,7 +16,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, Message
 
 from bot.context import Context
-from bot.domain.rules import CONSENT_VERSION, has_consent
+from bot.domain.rules import has_consent
 from bot.i18n import Translator
 from handlers.consent import withdrawal_offer
 from storage.models import from_db_time
@@ -59,7 +59,7 @@ async def my_data(message: Message, state: FSMContext, ctx: Context) -> None:
                 forms=len(data["questionnaires"]),
                 off=len(data["reminders_off"]),
                 messages=len(data["messages_queued"]),
-                consent=_consent_state(ctx.t, person, ctx.tz),
+                consent=_consent_state(ctx.t, person, has_consent(ctx.person), ctx.tz),
             ),
             reply_markup=withdrawal_offer(ctx.t) if has_consent(ctx.person) else None,
         )
@@ -69,7 +69,7 @@ async def my_data(message: Message, state: FSMContext, ctx: Context) -> None:
     )
 
 
-def _consent_state(t: Translator, person: dict[str, Any], tz: tzinfo) -> str:
+def _consent_state(t: Translator, person: dict[str, Any], accepted: bool, tz: tzinfo) -> str:
     """Accepted on a date, withdrawn on a date, or not given (the people row as stored)."""
 
     def local_date(moment: str) -> str:
@@ -77,6 +77,6 @@ def _consent_state(t: Translator, person: dict[str, Any], tz: tzinfo) -> str:
 
     if person["consent_withdrawn_at"]:
         return t("mydata-consent-withdrawn", date=local_date(person["consent_withdrawn_at"]))
-    if person["consent_at"] and person["consent_version"] >= CONSENT_VERSION:
+    if accepted and person["consent_at"]:
         return t("mydata-consent-accepted", date=local_date(person["consent_at"]))
     return t("mydata-consent-none")

@@ -200,10 +200,11 @@ class OutboxRepo:
     ) -> int:
         """The person opened the bot: what was held for them is due now (what no longer holds
         by then is skipped by the sender, by its stale_at), but for the kinds `dropped` and
-        what was queued before `older_than`."""
+        what was queued before `older_than`. An edit is never old news: it closes a message
+        they have (a withdrawn consent held it), which must not keep its buttons."""
         await self.conn.execute(
             "UPDATE outbox SET status = 'cancelled', last_error = 'old news when opened'"
-            " WHERE person_id = ? AND status = 'pending' AND held = 1"
+            " WHERE person_id = ? AND status = 'pending' AND held = 1 AND method = 'send'"
             " AND (kind IN (SELECT value FROM json_each(?)) OR created_at < ?)",
             (person_id, json.dumps(dropped), to_db_time(older_than)),
         )

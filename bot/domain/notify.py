@@ -54,7 +54,9 @@ class About(StrEnum):
     PAIR_REMINDERS = "remind:pair"  # about the pair as a whole: its end cancels them
     DIGEST = "digest"
     FEEDBACK = "feedback"  # a questionnaire's form: answering it drops its reminder
-    CONSENT = "consent"  # a person's withdrawn consent, told to the admins and their partners
+    # a person's withdrawal of consent (`<person>:<moment>`), told to the admins and their
+    # partners, and that they are back (`<person>:back`)
+    CONSENT = "consent"
 
     def of(self, *object_id: object) -> str:
         return ":".join((self.value, *map(str, object_id)))
@@ -110,14 +112,16 @@ class NoticeKind(StrEnum):
     PLAN_CHANGED = "plan-changed", _MENTEE, _PERSONAL, _FIXED, None
     # a mentee's questionnaire comment, which they chose to show their mentor
     FEEDBACK_SHARED = "feedback-shared", _MENTOR, _PERSONAL, _FIXED, None
+    # the other side of a pair withdrew their consent: at once, as what is sent to them is
+    # held from then on (bot/domain/consent.py)
+    PARTNER_WITHDREW = "partner-withdrew", _BOTH, _PERSONAL, _FIXED, About.CONSENT
     # --- notices nobody asked for --------------------------------------------------------------
     PAIR = "pair", _BOTH, _NOTICE, _FIXED, None  # formed, reassigned, ended, completed
-    # a person withdrew their consent (bot/domain/consent.py): the admins decide what follows,
-    # the other side of each of their pairs knows why nothing reaches them; accepting again
-    # drops what is still pending of these and tells whoever got one (CONSENT_RESTORED)
+    # a person withdrew their consent (bot/domain/consent.py): the admins decide what follows;
+    # accepting again drops what is still pending of it and tells whoever got one, and
+    # withdrawing again drops a CONSENT_RESTORED still pending
     CONSENT_WITHDRAWN = "consent-withdrawn", _ADMINS, _NOTICE, _FIXED, About.CONSENT
-    PARTNER_WITHDREW = "partner-withdrew", _BOTH, _NOTICE, _FIXED, About.CONSENT
-    CONSENT_RESTORED = "consent-restored", _ADMINS | _BOTH, _NOTICE, _FIXED, None
+    CONSENT_RESTORED = "consent-restored", _ADMINS | _BOTH, _NOTICE, _FIXED, About.CONSENT
     MEETING_CALLED_OFF = "meeting-called-off", _BOTH, _NOTICE, _FIXED, About.MEETING
     # a questionnaire's form (mid-period, final, or asked by an admin): the form itself
     FEEDBACK_ASK = "feedback-ask", _BOTH, _NOTICE, _FIXED, About.FEEDBACK

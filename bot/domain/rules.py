@@ -31,9 +31,10 @@ class PairRefusal(StrEnum):
     SAME_MENTOR = "pair-refused-same-mentor"
 
 
-# The version of the consent text (the catalog's `consent-text`): a change to what is stored or
-# who sees it is a new version, which everyone accepts anew.
-CONSENT_VERSION = 1
+# The version of the consent text (the catalog's `consent-text`): any change to the text is a
+# new version, which everyone accepts anew (their record says which text they accepted).
+# 2: it says that /mydata withdraws it.
+CONSENT_VERSION = 2
 
 
 def needs_consent(person: Person | None) -> bool:
@@ -45,7 +46,7 @@ def needs_consent(person: Person | None) -> bool:
 def has_consent(person: Person | None) -> bool:
     """A person of the programme who has accepted the current consent text, and so may
     withdraw it (/mydata)."""
-    return person is not None and person.active and person.consent_version >= CONSENT_VERSION
+    return person is not None and person.active and not needs_consent(person)
 
 
 def is_admin(person: Person | None, telegram_id: int | None, admin_ids: list[int]) -> bool:

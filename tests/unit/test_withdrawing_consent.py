@@ -14,7 +14,7 @@ from bot.notices import Text
 from handlers.keyboards import PersonCard
 from handlers.links import LINKS
 from storage.db import Database
-from storage.models import PairKind, Role
+from storage.models import PairKind, PairStatus, Role
 from storage.repos import Repos
 
 NOW = datetime(2027, 1, 20, 4, 0, tzinfo=UTC)
@@ -73,8 +73,9 @@ async def test_withdrawing_holds_what_waits_and_what_comes_and_tells_the_admins(
         assert await opened_the_bot(tx, mentee, NOW) == 0  # writing to the bot releases nothing
         due = await tx.outbox.due(NOW)
     assert await _outbox(db, mentee) == [("pending", 1), ("pending", 1)]
-    assert [message.person_id for message in due] == [admin, mentor]
-    notice, partner = due
+    # The mentor's comes first: between people, it goes at once; the admin's is a notice.
+    assert [message.person_id for message in due] == [mentor, admin]
+    partner, notice = due
     assert partner.text_key == "consent-partner-withdrew"
     assert notice.text_key == "consent-withdrawn-notice"
     assert json.loads(notice.text_args or "{}")["pairs"] == 1
@@ -150,8 +151,8 @@ async def test_accepting_again_drops_the_withdrawal_notices_not_sent_and_tells_w
     admin, mentor, mentee = await _programme(db)
     await withdraw(db, mentee, NOW, LINKS)
     async with db.transaction() as tx:
-        to_admin, _ = await tx.outbox.due(NOW)
-        await tx.outbox.mark_sent(to_admin.id, NOW, 1, 100)  # the mentor's waits (quiet hours)
+        (to_admin,) = [row for row in await tx.outbox.due(NOW) if row.person_id == admin]
+        await tx.outbox.mark_sent(to_admin.id, NOW, 1, 100)  # the mentor's not sent yet
     await accept(db, mentee, None, NOW + timedelta(minutes=30))
     assert await _outbox(db, mentor) == [("cancelled", 0)]  # it no longer holds: not sent
     async with db.read() as tx:
@@ -179,3 +180,62 @@ async def test_an_admin_in_a_pair_is_told_once_as_an_admin(db: Database) -> None
     assert [(message.person_id, message.text_key) for message in due] == [
         (admin, "consent-withdrawn-notice")
     ]
+
+
+async def _send_everything(db: Database, now: datetime) -> None:
+    async with db.transaction() as tx:
+        for row in await tx.outbox.due(now):
+            await tx.outbox.mark_sent(row.id, now, row.person_id, 100 + row.id)
+
+
+async def _kinds_due(db: Database, now: datetime) -> list[tuple[int | None, str]]:
+    async with db.read() as tx:
+        return [(row.person_id, row.kind) for row in await tx.outbox.due(now)]
+
+
+async def test_that_they_are_back_is_not_told_once_they_have_withdrawn_again(
+    db: Database,
+) -> None:
+    admin, mentor, mentee = await _programme(db)
+    await withdraw(db, mentee, NOW, LINKS)
+    await _send_everything(db, NOW)
+    await accept(db, mentee, None, NOW + timedelta(minutes=10))  # told in the morning, say
+    assert await _kinds_due(db, NOW + timedelta(minutes=10)) == [
+        (admin, "consent-restored"),
+        (mentor, "consent-restored"),
+    ]
+    await withdraw(db, mentee, NOW + timedelta(minutes=20), LINKS)
+    assert await _kinds_due(db, NOW + timedelta(minutes=20)) == [
+        (mentor, "partner-withdrew"),
+        (admin, "consent-withdrawn"),
+    ]
+
+
+async def test_that_they_are_back_goes_to_whoever_was_told_of_that_withdrawal_alone(
+    db: Database,
+) -> None:
+    admin, _, mentee = await _programme(db)
+    await withdraw(db, mentee, NOW, LINKS)
+    await _send_everything(db, NOW)
+    await accept(db, mentee, None, NOW + timedelta(hours=1))
+    await _send_everything(db, NOW + timedelta(hours=1))
+    async with db.transaction() as tx:  # the pair ends: the mentor is not told of the next one
+        (pair,) = await tx.pairs.active_for_person(mentee)
+        await tx.pairs.close(pair.id, PairStatus.ENDED, "приказ", NOW + timedelta(hours=2))
+    await withdraw(db, mentee, NOW + timedelta(hours=3), LINKS)
+    await _send_everything(db, NOW + timedelta(hours=3))
+    await accept(db, mentee, None, NOW + timedelta(hours=4))
+    assert await _kinds_due(db, NOW + timedelta(hours=4)) == [(admin, "consent-restored")]
+
+
+async def test_an_edit_held_over_a_week_still_closes_its_message(db: Database) -> None:
+    _, _, mentee = await _programme(db)
+    async with db.transaction() as tx:
+        await tell(tx, _answer(mentee, 1), NOW)
+        (sent,) = await tx.outbox.due(NOW)
+        await tx.outbox.mark_sent(sent.id, NOW, 3, 100)
+    await withdraw(db, mentee, NOW, LINKS)
+    async with db.transaction() as tx:
+        assert await edit(tx, sent.id, Text("question-answer-to-mentee"), "retire", NOW)
+    await accept(db, mentee, None, NOW + HELD_AT_MOST + timedelta(days=1))
+    assert await _outbox(db, mentee) == [("sent", 0), ("pending", 0)]  # the edit goes
