@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Set up a virtual environment (once, and again when pyproject.toml changes) and run every
-# check: ruff (lint and format), mypy, the tests in parallel — each end-to-end test that starts the bot twice, with
-# the bot polling and in webhook mode (E2E_MODE=both; E2E_MODE=polling for one pass) — and each
-# benchmark once at a small size.
+# check: ruff (lint and format), mypy, the tests in parallel (an end-to-end test that starts the
+# bot runs twice: with it polling and in webhook mode, E2E_MODE=both; E2E_MODE=polling for one
+# pass) and each benchmark once at a small size.
 # Arguments go to pytest (e.g. tests/unit, or -k name).
 set -euo pipefail
 cd "$(dirname "$0")/.."

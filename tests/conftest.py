@@ -30,8 +30,8 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers",
-        "polling_only(reason): the test is about getUpdates itself; never run with the bot in"
-        " webhook mode (E2E_MODE=webhook or both)",
+        "polling_only(reason): the test is about getUpdates itself; its bot_runner never starts"
+        " in webhook mode (E2E_MODE=webhook or both); a test that starts its own bot polls",
     )
 
 
