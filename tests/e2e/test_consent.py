@@ -4,8 +4,10 @@ time and the text's version; a new version is asked for again."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from contextlib import closing
+from pathlib import Path
 
 from conftest import BotRunner
 from fake_bot_api import FakeBotAPI
@@ -25,6 +27,11 @@ def _consent_row(runner: BotRunner, telegram_id: int) -> tuple[int, str | None]:
             "SELECT consent_version, consent_at FROM people WHERE telegram_id = ?", (telegram_id,)
         ).fetchone()
     return int(row[0]), row[1]
+
+
+def _forget_consent(database: Path, telegram_id: int) -> None:
+    with closing(sqlite3.connect(database, timeout=30)) as conn, conn:
+        conn.execute("UPDATE people SET consent_version = 0 WHERE telegram_id = ?", (telegram_id,))
 
 
 async def test_nothing_but_the_consent_text_until_they_accept(
@@ -74,7 +81,7 @@ async def test_nothing_but_the_consent_text_until_they_accept(
     assert "уже приняли" in (await mentor.wait_answer_callback())["text"]
 
     # A new version of the text is asked for anew (here: the record set back as an upgrade would).
-    with closing(sqlite3.connect(bot_runner.settings.database_path)) as conn, conn:
-        conn.execute("UPDATE people SET consent_version = 0 WHERE telegram_id = ?", (MENTOR,))
+    # Off the event loop: the bot shares it, and its transaction under way must get to COMMIT.
+    await asyncio.to_thread(_forget_consent, bot_runner.settings.database_path, MENTOR)
     mentor.send("/questions")
     await mentor.wait_message(TITLE)
