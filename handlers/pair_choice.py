@@ -33,10 +33,6 @@ async def chosen_pair(
     return pair
 
 
-def other_side_name(pair: Pair, person: Person) -> str:
-    return pair.mentee_name if pair.mentor_id == person.id else pair.mentor_name
-
-
 def pair_choice(
     t: Translator,
     pairs: list[Pair],
@@ -50,7 +46,7 @@ def pair_choice(
     shown, page = page_slice(pairs, page)
     choices = [
         (
-            t.plain("pair-choice-label", name=other_side_name(pair, person), kind=pair.kind.value),
+            t.plain("pair-choice-label", name=pair.other_name(person.id), kind=pair.kind.value),
             WhichPair(purpose=purpose, pair_id=pair.id, page=page, form=form).pack(),
         )
         for pair in shown

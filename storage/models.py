@@ -86,6 +86,14 @@ class Pair:
     mentor_name: str
     mentee_name: str
 
+    def other_id(self, person_id: int) -> int:
+        """The other side of the pair, seen from one of its sides."""
+        return self.mentee_id if self.mentor_id == person_id else self.mentor_id
+
+    def other_name(self, person_id: int) -> str:
+        """The other side's full name, seen from one of the pair's sides."""
+        return self.mentee_name if self.mentor_id == person_id else self.mentor_name
+
 
 @dataclass(frozen=True, slots=True)
 class Invite:

@@ -104,7 +104,7 @@ async def _tell_partners(
 ) -> int:
     """The other side of each active pair learns why what they send goes unanswered (an admin
     among them has been told already, as an admin)."""
-    partners = {pair.mentee_id if pair.mentor_id == person.id else pair.mentor_id for pair in pairs}
+    partners = {pair.other_id(person.id) for pair in pairs}
     withdrawal = _withdrawal(person, now)
     notices = [
         Notice(

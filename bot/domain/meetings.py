@@ -30,15 +30,6 @@ from bot.notices import Button, Text
 from storage.models import Meeting, MeetingFormat, MeetingStatus, Pair, PairStatus
 from storage.repos import Repos
 
-
-def _other_name(pair: Pair, person_id: int) -> str:
-    return pair.mentee_name if pair.mentor_id == person_id else pair.mentor_name
-
-
-def _other_id(pair: Pair, person_id: int) -> int:
-    return pair.mentee_id if pair.mentor_id == person_id else pair.mentor_id
-
-
 # --- actions ---------------------------------------------------------------------------------
 
 
@@ -58,7 +49,7 @@ async def _send(
     if await tx.people.get(person_id) is None:
         return
     text_args = {
-        "other": _other_name(pair, person_id),
+        "other": pair.other_name(person_id),
         "meeting": description(meeting, tz),
         "minutes": duration_text(meeting.duration_min),
         **args,
@@ -147,7 +138,7 @@ async def add_meeting(
     if past:
         await _send(
             tx,
-            _other_id(pair, by),
+            pair.other_id(by),
             "logged",
             now,
             meeting,
@@ -162,7 +153,7 @@ async def add_meeting(
     else:
         await _send(
             tx,
-            _other_id(pair, by),
+            pair.other_id(by),
             "invite",
             now,
             meeting,
@@ -277,7 +268,7 @@ async def propose_other_time(
     await _changed(tx, meeting, now, "meet-retired-moved", actor_id=person_id)
     await _send(
         tx,
-        _other_id(pair, person_id),
+        pair.other_id(person_id),
         "invite",
         now,
         changed,
@@ -308,7 +299,7 @@ async def cancel_meeting(
     await _changed(tx, meeting, now, "meet-retired-cancelled", actor_id=person_id)
     await _send(
         tx,
-        _other_id(pair, person_id),
+        pair.other_id(person_id),
         "cancelled",
         now,
         changed,
@@ -366,7 +357,7 @@ async def record_outcome(
             "result": changed.result or "—",
             "task": changed.task or "—",
         }
-    other = _other_id(pair, person_id)
+    other = pair.other_id(person_id)
     await _send(tx, other, "outcome", now, changed, text_key, tz, pair, (), **details)
     return changed
 
@@ -387,7 +378,7 @@ async def cancel_meetings_ahead(
         for person_id in (pair.mentor_id, pair.mentee_id):
             if await tx.people.get(person_id) is None:
                 continue
-            args = {"other": _other_name(pair, person_id), "meeting": description(changed, tz)}
+            args = {"other": pair.other_name(person_id), "meeting": description(changed, tz)}
             await tell(
                 tx,
                 Notice(

@@ -260,7 +260,7 @@ async def _save(message: Message, state: FSMContext, ctx: Context, draft: MeetDr
         return
     ctx.told()
     await state.clear()
-    other = pair.mentee_name if pair.mentor_id == ctx.me.id else pair.mentor_name
+    other = pair.other_name(ctx.me.id)
     await message.answer(
         ctx.t(key, other=other, meeting=Html(describe(ctx.t, meeting, ctx.tz))),
         reply_markup=own_proposal_buttons(ctx.t, meeting),
