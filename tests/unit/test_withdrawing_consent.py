@@ -27,21 +27,25 @@ async def _person(tx: Repos, name: str, telegram_id: int, role: Role) -> int:
     return person.id
 
 
+async def _pair(tx: Repos, mentor: int, mentee: int) -> None:
+    await tx.pairs.add(
+        mentor_id=mentor,
+        mentee_id=mentee,
+        kind=PairKind.PEDAGOGICAL,
+        start=date(2026, 9, 1),
+        end=date(2027, 6, 30),
+        order_ref=None,
+        now=NOW,
+    )
+
+
 async def _programme(db: Database) -> tuple[int, int, int]:
     """An admin, and a mentee in a pair with a mentor: (admin, mentor, mentee)."""
     async with db.transaction() as tx:
         admin = await _person(tx, "Асанова Гульнара Бакытовна", 1, Role.ADMIN)
         mentor = await _person(tx, "Иванова Анна Петровна", 2, Role.MENTOR)
         mentee = await _person(tx, "Сидорова Мария Ивановна", 3, Role.MENTEE)
-        await tx.pairs.add(
-            mentor_id=mentor,
-            mentee_id=mentee,
-            kind=PairKind.PEDAGOGICAL,
-            start=date(2026, 9, 1),
-            end=date(2027, 6, 30),
-            order_ref=None,
-            now=NOW,
-        )
+        await _pair(tx, mentor, mentee)
     return admin, mentor, mentee
 
 
@@ -165,15 +169,7 @@ async def test_an_admin_in_a_pair_is_told_once_as_an_admin(db: Database) -> None
     admin, _, _ = await _programme(db)
     async with db.transaction() as tx:
         mentee = await _person(tx, "Алиева Динара Руслановна", 5, Role.MENTEE)
-        await tx.pairs.add(
-            mentor_id=admin,
-            mentee_id=mentee,
-            kind=PairKind.PEDAGOGICAL,
-            start=date(2026, 9, 1),
-            end=date(2027, 6, 30),
-            order_ref=None,
-            now=NOW,
-        )
+        await _pair(tx, admin, mentee)
     await withdraw(db, mentee, NOW, LINKS)
     async with db.read() as tx:
         due = await tx.outbox.due(NOW)
