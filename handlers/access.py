@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -19,7 +19,6 @@ from bot.rendering import render
 from handlers.filters import AdminOnly, FreeText, shown
 from handlers.forms import Draft, OfCurrentForm, admins_only, form_id, load_draft, start_draft
 from handlers.keyboards import AccessDecision, PersonPick
-from handlers.menu import refresh_commands
 from handlers.picker import last_search, people_page, remember_search
 from handlers.start import request_buttons, request_text
 from storage.models import AccessRequest, RequestStatus, Role
@@ -163,7 +162,7 @@ async def _close_if_settled(
 
 @router.callback_query(AccessDecision.filter(F.action == "role"))
 async def approve_with_role(
-    callback: CallbackQuery, callback_data: AccessDecision, bot: Bot, ctx: Context
+    callback: CallbackQuery, callback_data: AccessDecision, ctx: Context
 ) -> None:
     try:
         role = Role(callback_data.value)
@@ -171,16 +170,16 @@ async def approve_with_role(
         await callback.answer(ctx.t("stale-button"), show_alert=True)
         return
     decision = await approve(ctx.db, callback_data.request_id, ctx.me, ctx.now(), role=role)
-    await _after_decision(callback, bot, ctx, decision)
+    await _after_decision(callback, ctx, decision)
     await _close_if_settled(shown(callback), ctx, callback_data.request_id)
 
 
 @router.callback_query(AccessDecision.filter(F.action == "decline"))
 async def decline_request(
-    callback: CallbackQuery, callback_data: AccessDecision, bot: Bot, ctx: Context
+    callback: CallbackQuery, callback_data: AccessDecision, ctx: Context
 ) -> None:
     decision = await decline(ctx.db, callback_data.request_id, ctx.me, ctx.now())
-    await _after_decision(callback, bot, ctx, decision)
+    await _after_decision(callback, ctx, decision)
     await _close_if_settled(shown(callback), ctx, callback_data.request_id)
 
 
@@ -230,7 +229,6 @@ async def link_to_roster_person(
     callback: CallbackQuery,
     callback_data: PersonPick,
     state: FSMContext,
-    bot: Bot,
     ctx: Context,
 ) -> None:
     message = shown(callback)
@@ -244,12 +242,10 @@ async def link_to_roster_person(
     decision = await approve(ctx.db, request_id, ctx.me, ctx.now(), link_to=callback_data.person_id)
     if decision is not None and decision.error is None:
         await state.clear()
-    await _after_decision(callback, bot, ctx, decision)
+    await _after_decision(callback, ctx, decision)
 
 
-async def _after_decision(
-    callback: CallbackQuery, bot: Bot, ctx: Context, decision: Decision | None
-) -> None:
+async def _after_decision(callback: CallbackQuery, ctx: Context, decision: Decision | None) -> None:
     """The decision is saved, and the requester's answer and the closing of every admin's copy
     are queued with it: from here on only this admin's own screen is at stake."""
     t = ctx.t
@@ -260,8 +256,6 @@ async def _after_decision(
     if decision.error is not None:
         await callback.answer(t(decision.error.value), show_alert=True)
         return
+    # Their command menu comes with the greeting of the /start where they accept the consent
+    # text (handlers/consent.py): until then the bot-wide one is theirs.
     await callback.answer(t("done"))
-    person = decision.person
-    if person is not None:
-        # Their command menu, if their role needs one of its own; retried at their /start.
-        await refresh_commands(bot, ctx.db, ctx.i18n, person, person.has_admin_rights)
